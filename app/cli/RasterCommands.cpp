@@ -1,0 +1,96 @@
+#include "cli/RasterCommands.h"
+
+#include "cli/CliArguments.h"
+#include "cli/TerminalProgress.h"
+#include "raster/DisplaySettings.h"
+#include "raster/RasterDataset.h"
+#include "tiling/RasterInfoJson.h"
+#include "tiling/TileExportJob.h"
+
+#include <iostream>
+#include <sstream>
+
+namespace geolens::cli {
+
+namespace {
+
+const std::string &singleFile(const CliArguments &a, const char *verb)
+{
+    if (a.positional().size() != 1)
+        throw UsageError{std::string(verb) + " needs exactly one raster file"};
+    return a.positional().front();
+}
+
+// "4,3,2" selects RGB bands, "1" a grey band.
+void applyBands(const std::string &spec, DisplaySettings &s, int bandCount)
+{
+    std::vector<int> bands;
+    std::stringstream in(spec);
+    std::string part;
+    while (std::getline(in, part, ',')) {
+        try {
+            std::size_t used = 0;
+            bands.push_back(std::stoi(part, &used));
+            if (used != part.size())
+                throw std::invalid_argument(part);
+        } catch (const std::exception &) {
+            throw UsageError{"--bands needs band numbers like 4,3,2 or 1, not '" + spec + "'"};
+        }
+    }
+    for (int b : bands)
+        if (b < 1 || b > bandCount)
+            throw UsageError{"--bands: band " + std::to_string(b) + " does not exist; the raster has " +
+                             std::to_string(bandCount) + " bands"};
+    if (bands.size() == 3) {
+        s.mode = DisplaySettings::Mode::Rgb;
+        s.rgbBands = {bands[0], bands[1], bands[2]};
+    } else if (bands.size() == 1) {
+        s.mode = DisplaySettings::Mode::Grey;
+        s.greyBand = bands[0];
+    } else {
+        throw UsageError{"--bands needs three bands (R,G,B) or one (grey)"};
+    }
+}
+
+} // namespace
+
+int runInfo(const std::vector<std::string> &args)
+{
+    const CliArguments a(args, {}, {});
+    const auto dataset = RasterDataset::open(singleFile(a, "info"));
+    std::cout << rasterInfoJson(dataset->metadata()) << std::endl;
+    return 0;
+}
+
+int runTiles(const std::vector<std::string> &args)
+{
+    const CliArguments a(args, {"size", "overlap", "out", "bands"}, {});
+    const std::string &path = singleFile(a, "tiles");
+    TileExportOptions options;
+    options.tileSize = a.intValue("size", 504);
+    options.overlap = a.doubleValue("overlap", 0.0);
+    const auto out = a.value("out");
+    if (!out)
+        throw UsageError{"tiles needs --out DIR"};
+    options.outputDir = *out;
+    if (options.tileSize < 1 || options.tileSize > 16384)
+        throw UsageError{"--size must be between 1 and 16384 pixels"};
+    if (!(options.overlap >= 0.0 && options.overlap <= 0.5))
+        throw UsageError{"--overlap must be between 0 and 0.5"};
+
+    std::shared_ptr<const RasterDataset> dataset = RasterDataset::open(path);
+    DisplaySettings settings = DisplaySettings::defaultsFor(dataset->metadata());
+    if (const auto bands = a.value("bands"))
+        applyBands(*bands, settings, dataset->metadata().bandCount());
+
+    TerminalProgress bar("tiles");
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
+        bar.update(done, total);
+    });
+    const TileExportResult result = TileExportJob(dataset, settings, options).run(progress);
+    std::cerr << "geolens-cli: wrote " << result.tilesWritten << " tiles and " << result.geojsonPath
+              << std::endl;
+    return 0;
+}
+
+} // namespace geolens::cli

@@ -1,0 +1,80 @@
+// geolens-cli: the headless front end. Every verb runs a job from core/ or distill/; this file only
+// parses the command line and maps errors to messages and exit codes.
+
+#include "cli/CliArguments.h"
+#include "common/Error.h"
+
+#ifdef GEOLENS_WITH_RASTER
+#include "cli/RasterCommands.h"
+#endif
+
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Verb {
+    std::function<int(const std::vector<std::string> &)> run;
+    const char *usage;
+};
+
+std::map<std::string, Verb> verbs()
+{
+    std::map<std::string, Verb> v;
+#ifdef GEOLENS_WITH_RASTER
+    v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};
+    v["tiles"] = {geolens::cli::runTiles,
+                  "tiles FILE --out DIR [--size 504] [--overlap 0.1] [--bands R,G,B]\n"
+                  "                                 one PNG per tile and tiles.geojson"};
+#endif
+    return v;
+}
+
+void printUsage(std::ostream &out, const std::map<std::string, Verb> &v)
+{
+    out << "Usage: geolens-cli VERB [ARGS]\n\nVerbs:\n";
+    for (const auto &[name, verb] : v)
+        out << "  " << verb.usage << "\n";
+    out << "  help                           this text\n";
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const auto available = verbs();
+    if (argc < 2) {
+        printUsage(std::cerr, available);
+        return 2;
+    }
+    const std::string name = argv[1];
+    if (name == "help" || name == "--help" || name == "-h") {
+        printUsage(std::cout, available);
+        return 0;
+    }
+    if (name == "--version") {
+        std::cout << "geolens-cli " << GEOLENS_VERSION << "\n";
+        return 0;
+    }
+    const auto verb = available.find(name);
+    if (verb == available.end()) {
+        std::cerr << "geolens-cli: unknown verb '" << name << "'\n";
+        printUsage(std::cerr, available);
+        return 2;
+    }
+    try {
+        return verb->second.run(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const geolens::cli::UsageError &e) {
+        std::cerr << "geolens-cli " << name << ": " << e.message << "\n";
+        return 2;
+    } catch (const geolens::Canceled &e) {
+        std::cerr << "geolens-cli: " << e.what() << "\n";
+        return 130;
+    } catch (const std::exception &e) {
+        std::cerr << "geolens-cli: " << e.what() << "\n";
+        return 1;
+    }
+}

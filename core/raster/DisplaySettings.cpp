@@ -1,0 +1,58 @@
+#include "raster/DisplaySettings.h"
+
+#include <algorithm>
+
+namespace geolens {
+
+std::vector<int> DisplaySettings::displayedBands() const
+{
+    if (mode == Mode::Rgb)
+        return {rgbBands[0], rgbBands[1], rgbBands[2]};
+    return {greyBand};
+}
+
+std::vector<int> DisplaySettings::bandsMissingStretch() const
+{
+    std::vector<int> missing;
+    if (!stretched)
+        return missing;
+    for (int b : displayedBands()) {
+        if (!stretches.count(b) && std::find(missing.begin(), missing.end(), b) == missing.end())
+            missing.push_back(b);
+    }
+    return missing;
+}
+
+DisplaySettings DisplaySettings::defaultsFor(const RasterMetadata &metadata)
+{
+    DisplaySettings s;
+    s.stretched = !metadata.isByte();
+    auto findTagged = [&](const char *name) {
+        for (const BandInfo &b : metadata.bands)
+            if (b.colorInterpretation == name)
+                return b.index;
+        return 0;
+    };
+    const int red = findTagged("Red");
+    const int green = findTagged("Green");
+    const int blue = findTagged("Blue");
+    if (red && green && blue) {
+        s.mode = Mode::Rgb;
+        s.rgbBands = {red, green, blue};
+    } else if (metadata.bandCount() >= 3) {
+        s.mode = Mode::Rgb;
+        s.rgbBands = {1, 2, 3};
+    } else {
+        s.mode = Mode::Grey;
+        s.greyBand = 1;
+    }
+    return s;
+}
+
+bool DisplaySettings::operator==(const DisplaySettings &o) const
+{
+    return mode == o.mode && rgbBands == o.rgbBands && greyBand == o.greyBand &&
+           stretched == o.stretched && stretches == o.stretches;
+}
+
+} // namespace geolens

@@ -1,0 +1,45 @@
+#include "tiling/RasterInfoJson.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace geolens {
+
+std::string rasterInfoJson(const RasterMetadata &m, int indent)
+{
+    using json = nlohmann::ordered_json;
+    json nodata = json::array();
+    json colorInterpretation = json::array();
+    for (const BandInfo &b : m.bands) {
+        if (!b.nodata)
+            nodata.push_back(nullptr);
+        else if (std::isnan(*b.nodata))
+            nodata.push_back("nan");
+        else
+            nodata.push_back(*b.nodata);
+        colorInterpretation.push_back(b.colorInterpretation);
+    }
+    json overviews = json::array();
+    for (const OverviewInfo &o : m.overviews)
+        overviews.push_back({{"width", o.width}, {"height", o.height}});
+
+    json doc = json::object();
+    doc["path"] = m.path;
+    doc["driver"] = m.driver;
+    doc["width"] = m.width;
+    doc["height"] = m.height;
+    doc["bands"] = m.bandCount();
+    doc["data_type"] = m.dataType();
+    doc["nodata"] = nodata;
+    doc["color_interpretation"] = colorInterpretation;
+    doc["crs_wkt"] = m.crsWkt.empty() ? json(nullptr) : json(m.crsWkt);
+    doc["epsg"] = m.epsg ? json(*m.epsg) : json(nullptr);
+    doc["georeferenced"] = m.isGeoreferenced();
+    doc["geotransform"] = m.hasGeoTransform ? json(m.geoTransform) : json(nullptr);
+    doc["pixel_size"] = m.hasGeoTransform ? json::array({m.pixelSizeX(), m.pixelSizeY()}) : json(nullptr);
+    doc["overviews"] = overviews;
+    return doc.dump(indent);
+}
+
+} // namespace geolens
