@@ -128,8 +128,18 @@ std::unique_ptr<RasterDataset> RasterDataset::open(const std::string &path)
         throw FileError(path, withReason("this is not a raster format GeoLens can read, or the file "
                                          "is damaged",
                                          errors.lastError()));
-    if (ds->GetRasterCount() == 0)
-        throw FileError(path, "the file has no raster bands to display.");
+    if (ds->GetRasterCount() == 0) {
+        // Containers (netCDF, HDF5, multi-image files) keep their rasters in subdatasets: say
+        // which, so the user knows what to open instead.
+        std::string hint;
+        if (char **subdatasets = ds->GetMetadata("SUBDATASETS")) {
+            const int count = CSLCount(subdatasets) / 2;
+            if (const char *first = CSLFetchNameValue(subdatasets, "SUBDATASET_1_NAME"))
+                hint = " It contains " + std::to_string(count) + " subdataset(s); open one of them, for example " +
+                       first + ".";
+        }
+        throw FileError(path, "the file has no raster bands to display." + hint);
+    }
     if (ds->GetRasterCount() > MaxBands)
         throw FileError(path, "the file claims " + std::to_string(ds->GetRasterCount()) +
                                   " bands, more than the " + std::to_string(MaxBands) +

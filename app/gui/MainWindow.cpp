@@ -1,0 +1,601 @@
+#include "MainWindow.h"
+
+#include "DisplayPanel.h"
+#include "LanguageSwitcher.h"
+#include "MapCanvas.h"
+#include "RasterInfoPanel.h"
+#include "TileGridOverlay.h"
+#include "common/Error.h"
+#include "common/JobProgress.h"
+#include "geometry/TileGrid.h"
+#include "raster/CoordinateTransformer.h"
+#include "raster/RasterDataset.h"
+#include "raster/StretchEstimator.h"
+#include "tiling/TileExportJob.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+namespace geolens {
+
+namespace {
+
+constexpr int MaxRecentFiles = 10;
+const char *const RecentKey = "files/recent";
+const char *const LastDirKey = "files/lastDir";
+const char *const ExportDirKey = "files/lastExportDir";
+const char *const OverlapKey = "tiles/overlapPercent";
+const char *const GridVisibleKey = "tiles/gridVisible";
+const char *const GeometryKey = "window/geometry";
+const char *const StateKey = "window/state";
+
+QString rasterFileFilter()
+{
+    return QObject::tr("Rasters (*.tif *.tiff *.gtiff *.vrt *.jp2 *.j2k *.png *.jpg *.jpeg *.img *.ecw *.nc *.hdf);;All files (*)");
+}
+
+} // namespace
+
+struct MainWindow::OpenResult {
+    quint64 serial = 0;
+    QString path;
+    std::shared_ptr<const RasterDataset> raster;
+    DisplaySettings settings;
+    QString error;
+};
+
+MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
+    : QMainWindow(parent), languages_(languages), canvas_(new MapCanvas(this)), grid_(new TileGridOverlay(this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setCentralWidget(canvas_);
+    canvas_->addOverlay(grid_);
+    createActions();
+    createMenus();
+    createDocks();
+    createStatusBar();
+    retranslate();
+
+    QSettings settings;
+    display_->setOverlapPercent(settings.value(OverlapKey, 0).toInt());
+    const bool gridVisible = settings.value(GridVisibleKey, true).toBool();
+    grid_->setVisible(gridVisible);
+    gridAction_->setChecked(gridVisible);
+    display_->setGridVisible(gridVisible);
+    restoreGeometry(settings.value(GeometryKey).toByteArray());
+    restoreState(settings.value(StateKey).toByteArray());
+
+    connect(canvas_, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
+    connect(canvas_, &MapCanvas::cursorLeft, this, [this] {
+        pixelLabel_->clear();
+        mapLabel_->clear();
+        lonLatLabel_->clear();
+    });
+    connect(canvas_, &MapCanvas::clicked, grid_, &TileGridOverlay::handleClick);
+    connect(canvas_, &MapCanvas::viewChanged, this, [this] {
+        scaleLabel_->setText(tr("Zoom %1 %").arg(canvas_->scale() * 100.0, 0, 'f', canvas_->scale() < 0.1 ? 2 : 0));
+    });
+    connect(canvas_, &MapCanvas::fileDropped, this, &MainWindow::openRaster);
+    connect(canvas_, &MapCanvas::renderFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Some pixels could not be read: %1").arg(message), 15000);
+    });
+    connect(grid_, &TileGridOverlay::changed, canvas_, qOverload<>(&QWidget::update));
+    connect(grid_, &TileGridOverlay::selectionChanged, this, [this](const QList<int> &ids) {
+        display_->setSelectionCount(ids.size());
+        clearSelectionAction_->setEnabled(!ids.isEmpty());
+    });
+    connect(display_, &DisplayPanel::displaySettingsEdited, this, &MainWindow::applyDisplaySettings);
+    connect(display_, &DisplayPanel::overlapChanged, this, [this](double overlap) {
+        QSettings().setValue(OverlapKey, display_->overlapPercent());
+        updateGrid(overlap);
+    });
+    connect(display_, &DisplayPanel::gridVisibilityChanged, gridAction_, &QAction::setChecked);
+    connect(display_, &DisplayPanel::clearSelectionRequested, grid_, &TileGridOverlay::clearSelection);
+    connect(languages_, &LanguageSwitcher::languageChanged, this, [this] { retranslate(); });
+
+    setAcceptDrops(false); // the canvas takes drops
+    closeRaster();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    openAction_ = new QAction(this);
+    openAction_->setShortcut(QKeySequence::Open);
+    connect(openAction_, &QAction::triggered, this, &MainWindow::chooseOpenFile);
+
+    exportAction_ = new QAction(this);
+    exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(exportAction_, &QAction::triggered, this, &MainWindow::chooseExportDir);
+
+    closeAction_ = new QAction(this);
+    closeAction_->setShortcut(QKeySequence::Close);
+    connect(closeAction_, &QAction::triggered, this, &MainWindow::closeRaster);
+
+    quitAction_ = new QAction(this);
+    quitAction_->setShortcut(QKeySequence::Quit);
+    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+
+    zoomInAction_ = new QAction(this);
+    zoomInAction_->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    connect(zoomInAction_, &QAction::triggered, canvas_, &MapCanvas::zoomIn);
+    zoomOutAction_ = new QAction(this);
+    zoomOutAction_->setShortcut(QKeySequence::ZoomOut);
+    connect(zoomOutAction_, &QAction::triggered, canvas_, &MapCanvas::zoomOut);
+    zoomFitAction_ = new QAction(this);
+    zoomFitAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(zoomFitAction_, &QAction::triggered, canvas_, &MapCanvas::zoomToFit);
+    zoomNativeAction_ = new QAction(this);
+    zoomNativeAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    connect(zoomNativeAction_, &QAction::triggered, canvas_, &MapCanvas::zoomToNativeResolution);
+
+    gridAction_ = new QAction(this);
+    gridAction_->setCheckable(true);
+    gridAction_->setShortcut(QKeySequence(Qt::Key_G));
+    connect(gridAction_, &QAction::toggled, this, [this](bool on) {
+        grid_->setVisible(on);
+        display_->setGridVisible(on);
+        QSettings().setValue(GridVisibleKey, on);
+    });
+    clearSelectionAction_ = new QAction(this);
+    clearSelectionAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(clearSelectionAction_, &QAction::triggered, grid_, &TileGridOverlay::clearSelection);
+
+    aboutAction_ = new QAction(this);
+    connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
+
+    languageGroup_ = new QActionGroup(this);
+    languageGroup_->setExclusive(true);
+    systemLanguageAction_ = new QAction(languageGroup_);
+    systemLanguageAction_->setCheckable(true);
+    systemLanguageAction_->setData(QString());
+    for (const QString &code : LanguageSwitcher::availableLanguages()) {
+        auto *action = new QAction(LanguageSwitcher::nativeName(code), languageGroup_);
+        action->setCheckable(true);
+        action->setData(code);
+    }
+    for (QAction *action : languageGroup_->actions())
+        if (action->data().toString() == languages_->requested())
+            action->setChecked(true);
+    connect(languageGroup_, &QActionGroup::triggered, this,
+            [this](QAction *action) { languages_->apply(action->data().toString()); });
+}
+
+void MainWindow::createMenus()
+{
+    fileMenu_ = menuBar()->addMenu(QString());
+    fileMenu_->addAction(openAction_);
+    recentMenu_ = fileMenu_->addMenu(QString());
+    fileMenu_->addAction(exportAction_);
+    fileMenu_->addSeparator();
+    fileMenu_->addAction(closeAction_);
+    fileMenu_->addAction(quitAction_);
+
+    viewMenu_ = menuBar()->addMenu(QString());
+    viewMenu_->addAction(zoomInAction_);
+    viewMenu_->addAction(zoomOutAction_);
+    viewMenu_->addAction(zoomFitAction_);
+    viewMenu_->addAction(zoomNativeAction_);
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(gridAction_);
+    viewMenu_->addAction(clearSelectionAction_);
+    viewMenu_->addSeparator();
+
+    languageMenu_ = menuBar()->addMenu(QString());
+    languageMenu_->addActions(languageGroup_->actions());
+
+    helpMenu_ = menuBar()->addMenu(QString());
+    helpMenu_->addAction(aboutAction_);
+    rebuildRecentMenu();
+}
+
+void MainWindow::createDocks()
+{
+    info_ = new RasterInfoPanel(this);
+    infoDock_ = new QDockWidget(this);
+    infoDock_->setObjectName(QStringLiteral("LayerDock"));
+    infoDock_->setWidget(info_);
+    addDockWidget(Qt::LeftDockWidgetArea, infoDock_);
+
+    display_ = new DisplayPanel(this);
+    displayDock_ = new QDockWidget(this);
+    displayDock_->setObjectName(QStringLiteral("DisplayDock"));
+    displayDock_->setWidget(display_);
+    addDockWidget(Qt::LeftDockWidgetArea, displayDock_);
+
+    viewMenu_->addAction(infoDock_->toggleViewAction());
+    viewMenu_->addAction(displayDock_->toggleViewAction());
+}
+
+void MainWindow::createStatusBar()
+{
+    noticeLabel_ = new QLabel(this);
+    noticeLabel_->setStyleSheet(QStringLiteral("QLabel { background: #ffd54f; color: #000; padding: 0 6px; }"));
+    noticeLabel_->hide();
+    pixelLabel_ = new QLabel(this);
+    mapLabel_ = new QLabel(this);
+    lonLatLabel_ = new QLabel(this);
+    scaleLabel_ = new QLabel(this);
+    busyBar_ = new QProgressBar(this);
+    busyBar_->setRange(0, 0);
+    busyBar_->setMaximumWidth(120);
+    busyBar_->hide();
+    for (QLabel *label : {pixelLabel_, mapLabel_, lonLatLabel_})
+        label->setMinimumWidth(150);
+    statusBar()->addPermanentWidget(noticeLabel_);
+    statusBar()->addPermanentWidget(pixelLabel_);
+    statusBar()->addPermanentWidget(mapLabel_);
+    statusBar()->addPermanentWidget(lonLatLabel_);
+    statusBar()->addPermanentWidget(scaleLabel_);
+    statusBar()->addPermanentWidget(busyBar_);
+}
+
+void MainWindow::retranslate()
+{
+    const QString name = raster_ ? QFileInfo(QString::fromStdString(raster_->path())).fileName() : QString();
+    setWindowTitle(name.isEmpty() ? tr("GeoLens") : tr("%1 - GeoLens").arg(name));
+    fileMenu_->setTitle(tr("&File"));
+    recentMenu_->setTitle(tr("Open &Recent"));
+    viewMenu_->setTitle(tr("&View"));
+    languageMenu_->setTitle(tr("&Language"));
+    helpMenu_->setTitle(tr("&Help"));
+    openAction_->setText(tr("&Open Raster..."));
+    openAction_->setToolTip(tr("Open a GeoTIFF, COG, VRT, JPEG2000, PNG or JPEG file"));
+    exportAction_->setText(tr("&Export Tiles..."));
+    exportAction_->setToolTip(tr("Write the selected tiles (or all tiles) as PNG files with a GeoJSON index"));
+    closeAction_->setText(tr("&Close Raster"));
+    quitAction_->setText(tr("&Quit"));
+    zoomInAction_->setText(tr("Zoom &In"));
+    zoomOutAction_->setText(tr("Zoom &Out"));
+    zoomFitAction_->setText(tr("Zoom to &Fit"));
+    zoomNativeAction_->setText(tr("&Native Resolution (1:1)"));
+    gridAction_->setText(tr("Show &Tile Grid"));
+    clearSelectionAction_->setText(tr("Clear Tile &Selection"));
+    aboutAction_->setText(tr("&About GeoLens"));
+    systemLanguageAction_->setText(tr("System Default"));
+    infoDock_->setWindowTitle(tr("Layer"));
+    displayDock_->setWindowTitle(tr("Display"));
+    pixelLabel_->setToolTip(tr("Pixel (column, row) under the cursor"));
+    mapLabel_->setToolTip(tr("Map coordinates in the raster's CRS"));
+    lonLatLabel_->setToolTip(tr("Longitude and latitude (WGS84)"));
+    noticeLabel_->setText(tr("No georeferencing: coordinates are in pixels"));
+    noticeLabel_->setToolTip(tr("This raster has no CRS or geotransform; results will be placed in pixel coordinates."));
+    rebuildRecentMenu();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(GeometryKey, saveGeometry());
+    settings.setValue(StateKey, saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList files = QSettings().value(RecentKey).toStringList();
+    for (const QString &file : files) {
+        QAction *action = recentMenu_->addAction(QFileInfo(file).fileName());
+        action->setToolTip(file);
+        action->setStatusTip(file);
+        connect(action, &QAction::triggered, this, [this, file] { openRaster(file); });
+    }
+    if (files.isEmpty()) {
+        recentMenu_->addAction(tr("No recent files"))->setEnabled(false);
+    } else {
+        recentMenu_->addSeparator();
+        connect(recentMenu_->addAction(tr("Clear Recent Files")), &QAction::triggered, this, [this] {
+            QSettings().remove(RecentKey);
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QSettings settings;
+    QStringList files = settings.value(RecentKey).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    while (files.size() > MaxRecentFiles)
+        files.removeLast();
+    settings.setValue(RecentKey, files);
+    settings.setValue(LastDirKey, QFileInfo(absolute).absolutePath());
+    rebuildRecentMenu();
+}
+
+void MainWindow::chooseOpenFile()
+{
+    const QString dir = QSettings().value(LastDirKey).toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Raster"), dir, rasterFileFilter());
+    if (!path.isEmpty())
+        openRaster(path);
+}
+
+void MainWindow::setBusy(const QString &message)
+{
+    statusBar()->showMessage(message);
+    busyBar_->show();
+}
+
+void MainWindow::clearBusy()
+{
+    statusBar()->clearMessage();
+    busyBar_->hide();
+}
+
+void MainWindow::openRaster(const QString &path)
+{
+    const quint64 serial = ++openSerial_;
+    setBusy(tr("Opening %1...").arg(QFileInfo(path).fileName()));
+    auto *watcher = new QFutureWatcher<OpenResult>(this);
+    connect(watcher, &QFutureWatcher<OpenResult>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        finishOpen(watcher->result());
+    });
+    // Opening reads the header and a decimated sample for the stretch: off the GUI thread, since
+    // a large raster without overviews can take a while.
+    watcher->setFuture(QtConcurrent::run([serial, path] {
+        OpenResult r;
+        r.serial = serial;
+        r.path = path;
+        try {
+            std::shared_ptr<RasterDataset> raster = RasterDataset::open(path.toStdString());
+            r.settings = DisplaySettings::defaultsFor(raster->metadata());
+            StretchEstimator::complete(*raster, r.settings);
+            r.raster = std::move(raster);
+        } catch (const std::exception &e) {
+            r.error = QString::fromStdString(e.what());
+        }
+        return r;
+    }));
+}
+
+void MainWindow::finishOpen(const OpenResult &result)
+{
+    if (result.serial != openSerial_)
+        return; // a later open superseded this one
+    clearBusy();
+    if (!result.raster) {
+        showError(tr("Cannot open raster"),
+                  tr("GeoLens cannot open %1.").arg(QFileInfo(result.path).fileName()), result.error);
+        emit openFailed(result.error);
+        return;
+    }
+    raster_ = result.raster;
+    const RasterMetadata &m = raster_->metadata();
+    coords_ = std::make_unique<CoordinateTransformer>(m);
+    info_->setMetadata(m);
+    display_->setRaster(m, result.settings);
+    canvas_->setRaster(raster_, result.settings);
+    updateGrid(display_->overlapPercent() / 100.0);
+    noticeLabel_->setVisible(!m.isGeoreferenced());
+    exportAction_->setEnabled(true);
+    closeAction_->setEnabled(true);
+    addRecentFile(result.path);
+    retranslate();
+    statusBar()->showMessage(tr("Opened %1 (%2 x %3, %n band(s))", nullptr, m.bandCount())
+                                 .arg(QFileInfo(result.path).fileName())
+                                 .arg(m.width)
+                                 .arg(m.height),
+                             5000);
+    emit rasterOpened(result.path);
+}
+
+void MainWindow::closeRaster()
+{
+    ++openSerial_;
+    raster_.reset();
+    coords_.reset();
+    canvas_->clearRaster();
+    grid_->setGrid(std::nullopt);
+    info_->clear();
+    display_->clearRaster();
+    noticeLabel_->hide();
+    exportAction_->setEnabled(false);
+    closeAction_->setEnabled(false);
+    clearSelectionAction_->setEnabled(false);
+    pixelLabel_->clear();
+    mapLabel_->clear();
+    lonLatLabel_->clear();
+    scaleLabel_->clear();
+    retranslate();
+}
+
+void MainWindow::updateGrid(double overlap)
+{
+    if (!raster_)
+        return;
+    const TileGrid grid(raster_->width(), raster_->height(), TileGrid::DefaultTileSize, overlap);
+    grid_->setGrid(grid);
+    display_->setGridSummary(grid.columns(), grid.rows(), grid.stride());
+    display_->setSelectionCount(0);
+}
+
+void MainWindow::applyDisplaySettings(const DisplaySettings &requested)
+{
+    if (!raster_)
+        return;
+    if (requested.bandsMissingStretch().empty()) {
+        canvas_->setDisplaySettings(requested);
+        display_->showSettings(requested);
+        return;
+    }
+    display_->showSettings(requested);
+    const quint64 serial = ++stretchSerial_;
+    setBusy(tr("Computing the display stretch..."));
+    auto *watcher = new QFutureWatcher<DisplaySettings>(this);
+    connect(watcher, &QFutureWatcher<DisplaySettings>::finished, this, [this, watcher, serial] {
+        watcher->deleteLater();
+        if (serial != stretchSerial_ || !raster_)
+            return;
+        clearBusy();
+        const DisplaySettings done = watcher->result();
+        canvas_->setDisplaySettings(done);
+        display_->showSettings(done);
+    });
+    watcher->setFuture(QtConcurrent::run([raster = raster_, requested] {
+        DisplaySettings s = requested;
+        try {
+            StretchEstimator::complete(*raster, s);
+        } catch (const std::exception &) {
+            for (int band : s.bandsMissingStretch())
+                s.stretches[band] = BandStretch{0.0, 1.0};
+        }
+        return s;
+    }));
+}
+
+void MainWindow::showCursorPosition(const QPointF &p)
+{
+    if (!raster_ || !coords_)
+        return;
+    const bool inside = p.x() >= 0 && p.y() >= 0 && p.x() < raster_->width() && p.y() < raster_->height();
+    if (!inside) {
+        pixelLabel_->setText(tr("outside the raster"));
+        mapLabel_->clear();
+        lonLatLabel_->clear();
+        return;
+    }
+    pixelLabel_->setText(tr("Pixel %1, %2").arg(int(std::floor(p.x()))).arg(int(std::floor(p.y()))));
+    if (!raster_->metadata().isGeoreferenced()) {
+        mapLabel_->clear();
+        lonLatLabel_->clear();
+        return;
+    }
+    const MapPoint map = coords_->pixelToMap(p.x(), p.y());
+    const bool geographic = raster_->metadata().epsg && coords_->hasLonLat() &&
+                            std::abs(raster_->metadata().pixelSizeX()) < 1.0 && std::abs(map.x) <= 360.0;
+    const int decimals = geographic ? 6 : 2;
+    mapLabel_->setText(tr("Map %1, %2").arg(map.x, 0, 'f', decimals).arg(map.y, 0, 'f', decimals));
+    if (const auto ll = coords_->mapToLonLat(map))
+        lonLatLabel_->setText(tr("Lon %1, Lat %2").arg(ll->lon, 0, 'f', 6).arg(ll->lat, 0, 'f', 6));
+    else
+        lonLatLabel_->setText(tr("Lon/Lat unavailable"));
+}
+
+QString MainWindow::georeferenceNotice() const
+{
+    return noticeLabel_->isVisibleTo(const_cast<MainWindow *>(this)) ? noticeLabel_->text() : QString();
+}
+
+QString MainWindow::coordinateText() const
+{
+    return QStringList{pixelLabel_->text(), mapLabel_->text(), lonLatLabel_->text()}.join(QStringLiteral(" | "));
+}
+
+void MainWindow::chooseExportDir()
+{
+    if (!raster_)
+        return;
+    const QString start = QSettings().value(ExportDirKey, QSettings().value(LastDirKey)).toString();
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Tiles To"), start);
+    if (dir.isEmpty())
+        return;
+    QSettings().setValue(ExportDirKey, dir);
+    startTileExport(dir);
+}
+
+void MainWindow::startTileExport(const QString &dir)
+{
+    if (!raster_ || exportDialog_)
+        return;
+    TileExportOptions options;
+    options.tileSize = TileGrid::DefaultTileSize;
+    options.overlap = display_->overlapPercent() / 100.0;
+    options.outputDir = dir.toStdString();
+    for (int id : grid_->selectedTiles())
+        options.tileIds.push_back(id);
+    const int total = options.tileIds.empty() && grid_->grid() ? grid_->grid()->count()
+                                                               : static_cast<int>(options.tileIds.size());
+
+    auto *dialog = new QProgressDialog(tr("Writing %n tile(s)...", nullptr, total), tr("Cancel"), 0, total, this);
+    dialog->setWindowTitle(tr("Export Tiles"));
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setMinimumDuration(300);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    exportDialog_ = dialog;
+
+    QPointer<QProgressDialog> guard(dialog);
+    auto progress = std::make_shared<JobProgress>([guard](std::int64_t done, std::int64_t, const std::string &) {
+        QMetaObject::invokeMethod(qApp, [guard, done] {
+            if (guard)
+                guard->setValue(static_cast<int>(done));
+        }, Qt::QueuedConnection);
+    });
+    connect(dialog, &QProgressDialog::canceled, this, [progress] { progress->requestCancel(); });
+
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, dialog, progress, dir] {
+        watcher->deleteLater();
+        const QString error = watcher->result();
+        dialog->deleteLater();
+        if (progress->isCanceled()) {
+            statusBar()->showMessage(tr("Tile export canceled; the tiles written so far are complete."), 8000);
+            emit tileExportFinished(false, tr("Canceled"));
+        } else if (!error.isEmpty()) {
+            showError(tr("Tile export failed"), tr("The tiles could not be written to %1.").arg(dir), error);
+            emit tileExportFinished(false, error);
+        } else {
+            statusBar()->showMessage(tr("Tiles written to %1").arg(dir), 8000);
+            emit tileExportFinished(true, dir);
+        }
+    });
+    const TileExportJob job(raster_, canvas_->displaySettings(), options);
+    watcher->setFuture(QtConcurrent::run([job, progress]() -> QString {
+        try {
+            job.run(*progress);
+        } catch (const std::exception &e) {
+            return QString::fromStdString(e.what());
+        }
+        return QString();
+    }));
+}
+
+void MainWindow::showError(const QString &title, const QString &summary, const QString &details)
+{
+    // Window-modal and asynchronous: the event loop (and any test driving it) keeps running.
+    auto *box = new QMessageBox(QMessageBox::Critical, title, summary, QMessageBox::Ok, this);
+    box->setInformativeText(details);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("ErrorMessage"));
+    box->open();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About GeoLens"),
+                       tr("<b>GeoLens %1</b><p>A desktop workbench for remote-sensing vision-language "
+                          "models: open rasters of any size, cut them into model tiles, and place the "
+                          "model's answers on the map.</p>")
+                           .arg(QCoreApplication::applicationVersion()));
+}
+
+} // namespace geolens

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "raster/DisplaySettings.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QProgressDialog;
+
+namespace geolens {
+
+class CoordinateTransformer;
+class DisplayPanel;
+class LanguageSwitcher;
+class MapCanvas;
+class RasterDataset;
+class RasterInfoPanel;
+class TileGridOverlay;
+
+// The workbench window. It only wires widgets to core jobs: opening (off the GUI thread), the
+// display and grid controls, the status bar read-outs, tile export, recent files and language.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(LanguageSwitcher *languages, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    MapCanvas *canvas() const { return canvas_; }
+    TileGridOverlay *tileGrid() const { return grid_; }
+    DisplayPanel *displayPanel() const { return display_; }
+    RasterInfoPanel *infoPanel() const { return info_; }
+    std::shared_ptr<const RasterDataset> raster() const { return raster_; }
+    QString georeferenceNotice() const;
+    QString coordinateText() const; // pixel, map and lon/lat read-outs, for tests
+
+public slots:
+    // Opens in the background; emits rasterOpened or openFailed.
+    void openRaster(const QString &path);
+    void closeRaster();
+    // Writes the selected tiles (or all) to dir in the background; emits tileExportFinished.
+    void startTileExport(const QString &dir);
+    void showCursorPosition(const QPointF &rasterPos);
+
+signals:
+    void rasterOpened(const QString &path);
+    void openFailed(const QString &message);
+    void tileExportFinished(bool ok, const QString &message);
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    struct OpenResult;
+
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void createStatusBar();
+    void retranslate();
+    void rebuildRecentMenu();
+    void addRecentFile(const QString &path);
+    void finishOpen(const OpenResult &result);
+    void applyDisplaySettings(const DisplaySettings &settings);
+    void updateGrid(double overlap);
+    void chooseOpenFile();
+    void chooseExportDir();
+    void showAbout();
+    void showError(const QString &title, const QString &summary, const QString &details);
+    void setBusy(const QString &message);
+    void clearBusy();
+
+    LanguageSwitcher *languages_;
+    MapCanvas *canvas_;
+    TileGridOverlay *grid_;
+    RasterInfoPanel *info_;
+    DisplayPanel *display_;
+    QDockWidget *infoDock_;
+    QDockWidget *displayDock_;
+
+    QMenu *fileMenu_, *recentMenu_, *viewMenu_, *languageMenu_, *helpMenu_;
+    QAction *openAction_, *exportAction_, *closeAction_, *quitAction_;
+    QAction *zoomInAction_, *zoomOutAction_, *zoomFitAction_, *zoomNativeAction_, *gridAction_,
+        *clearSelectionAction_;
+    QAction *aboutAction_;
+    QActionGroup *languageGroup_;
+    QAction *systemLanguageAction_;
+
+    QLabel *pixelLabel_, *mapLabel_, *lonLatLabel_, *scaleLabel_, *noticeLabel_;
+    QProgressBar *busyBar_;
+
+    std::shared_ptr<const RasterDataset> raster_;
+    std::unique_ptr<CoordinateTransformer> coords_;
+    quint64 openSerial_ = 0;
+    quint64 stretchSerial_ = 0;
+    QPointer<QProgressDialog> exportDialog_;
+};
+
+} // namespace geolens

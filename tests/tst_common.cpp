@@ -1,0 +1,90 @@
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "common/JobProgress.h"
+#include "common/LruCache.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace geolens;
+
+class CommonTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void lruEvictsLeastRecentlyUsedWithinBudget()
+    {
+        LruCache<int, std::string> cache(100);
+        cache.insert(1, "a", 40);
+        cache.insert(2, "b", 40);
+        QVERIFY(cache.find(1)); // 1 is now the most recent
+        cache.insert(3, "c", 40);
+        QCOMPARE(cache.totalCost(), std::size_t(80));
+        QVERIFY(cache.contains(1));
+        QVERIFY(!cache.contains(2));
+        QVERIFY(cache.contains(3));
+        cache.insert(4, "too big", 101);
+        QVERIFY(!cache.contains(4));
+        cache.insert(1, "a2", 10); // replacing updates the cost
+        QCOMPARE(cache.totalCost(), std::size_t(50));
+        QCOMPARE(*cache.find(1), std::string("a2"));
+        cache.setMaxCost(20);
+        QVERIFY(cache.totalCost() <= 20);
+        QCOMPARE(cache.size(), std::size_t(1));
+        cache.clear();
+        QCOMPARE(cache.totalCost(), std::size_t(0));
+    }
+
+    void atomicFileCommitsOrLeavesNothing()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("out.txt").toStdString();
+        {
+            AtomicFile file(path);
+            file.write(std::string("partial"));
+            QVERIFY(QFile::exists(QString::fromStdString(file.temporaryPath())));
+            QVERIFY(!QFile::exists(QString::fromStdString(path)));
+            // destroyed without commit: the temporary is removed, nothing appears
+        }
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 0);
+
+        writeFileAtomically(path, "first");
+        writeFileAtomically(path, "second");
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("second"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+    }
+
+    void atomicFileReportsUnwritableDirectory()
+    {
+        try {
+            writeFileAtomically("/nonexistent-dir/x/out.txt", "data");
+            QFAIL("expected FileError");
+        } catch (const FileError &e) {
+            QVERIFY(QString(e.what()).contains("/nonexistent-dir/x/out.txt"));
+            QCOMPARE(e.path(), std::string("/nonexistent-dir/x/out.txt"));
+        }
+    }
+
+    void jobProgressReportsAndCancels()
+    {
+        std::vector<std::int64_t> seen;
+        JobProgress progress([&](std::int64_t done, std::int64_t total, const std::string &) {
+            seen.push_back(done);
+            QCOMPARE(total, std::int64_t(3));
+        });
+        progress.report(1, 3);
+        progress.report(2, 3);
+        QCOMPARE(seen.size(), std::size_t(2));
+        progress.throwIfCanceled();
+        progress.requestCancel();
+        QVERIFY(progress.isCanceled());
+        QVERIFY_THROWS_EXCEPTION(Canceled, progress.throwIfCanceled());
+    }
+};
+
+QTEST_APPLESS_MAIN(CommonTest)
+#include "tst_common.moc"

@@ -1,0 +1,248 @@
+#include "DisplayPanel.h"
+#include "LanguageSwitcher.h"
+#include "MainWindow.h"
+#include "MapCanvas.h"
+#include "RasterInfoPanel.h"
+#include "TestRasters.h"
+#include "TileGridOverlay.h"
+#include "raster/RasterDataset.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QXmlStreamReader>
+#include <QtTest>
+
+using namespace geolens;
+using geolens::test::RasterSpec;
+using geolens::test::writeRaster;
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<LanguageSwitcher> languages_;
+    std::unique_ptr<MainWindow> window_;
+
+    QString write(const char *name, RasterSpec spec)
+    {
+        return QString::fromStdString(writeRaster(dir_.filePath(name).toStdString(), spec));
+    }
+
+    bool open(const QString &file)
+    {
+        QSignalSpy opened(window_.get(), &MainWindow::rasterOpened);
+        QSignalSpy failed(window_.get(), &MainWindow::openFailed);
+        window_->openRaster(file);
+        return QTest::qWaitFor([&] { return opened.count() + failed.count() > 0; }, 20000) && opened.count() == 1;
+    }
+
+    void closeMessageBoxes()
+    {
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if (auto *box = qobject_cast<QMessageBox *>(w))
+                box->close();
+        QCoreApplication::processEvents();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        languages_ = std::make_unique<LanguageSwitcher>();
+        languages_->apply(QStringLiteral("en"));
+    }
+
+    void init()
+    {
+        window_ = std::make_unique<MainWindow>(languages_.get());
+        window_->resize(1000, 700);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    }
+
+    void cleanup()
+    {
+        closeMessageBoxes();
+        window_.reset();
+    }
+
+    void opensGeoreferencedRasterAndShowsCoordinates()
+    {
+        RasterSpec spec;
+        spec.width = 1200;
+        spec.height = 800;
+        spec.bands = 3;
+        spec.dataType = "UInt16";
+        spec.epsg = 32632;
+        spec.geoTransform = std::array<double, 6>{500000, 10, 0, 0, 0, -10};
+        spec.value = [](int b, int x, int y) { return 1000 + b * 300 + (x * y) % 700; };
+        const QString file = write("utm.tif", spec);
+        QVERIFY(open(file));
+        QVERIFY(window_->raster());
+        QVERIFY(window_->georeferenceNotice().isEmpty());
+        QVERIFY(window_->windowTitle().contains("utm.tif"));
+        QVERIFY(window_->infoPanel()->tree()->topLevelItemCount() > 5);
+        QCOMPARE(window_->tileGrid()->grid()->count(), 6); // 3 x 2 tiles of 504
+
+        window_->showCursorPosition(QPointF(0.5, 0.5));
+        const QString text = window_->coordinateText();
+        QVERIFY2(text.contains("Pixel 0, 0"), qPrintable(text));
+        QVERIFY2(text.contains("500005.00") && text.contains("-5.00"), qPrintable(text));
+        // UTM 32N at (500005, -5): just south of the equator on 9 deg E.
+        QVERIFY2(text.contains("Lon 9.0000") && text.contains("Lat -0.0000"), qPrintable(text));
+
+        // The canvas really shows the image.
+        QVERIFY(QTest::qWaitFor([&] {
+            window_->canvas()->repaint();
+            return window_->canvas()->pendingTileCount() == 0;
+        }, 20000));
+        const QImage picture = window_->canvas()->grab().toImage();
+        const QRgb centre = picture.pixel(picture.width() / 2, picture.height() / 2);
+        QVERIFY(centre != window_->canvas()->palette().color(QPalette::Dark).rgb());
+
+        // Recent files remember it.
+        QCOMPARE(QSettings().value("files/recent").toStringList().value(0), QFileInfo(file).absoluteFilePath());
+    }
+
+    void bandChoiceIsEditable()
+    {
+        RasterSpec spec;
+        spec.bands = 4;
+        spec.dataType = "Float32";
+        spec.value = [](int b, int x, int) { return b * 10.0 + x; };
+        QVERIFY(open(write("four.tif", spec)));
+        DisplayPanel *panel = window_->displayPanel();
+        QCOMPARE(panel->modeCombo()->currentIndex(), 0); // RGB from bands 1-2-3
+        panel->bandCombo(0)->setCurrentIndex(3);         // red <- band 4
+        QVERIFY(QTest::qWaitFor([&] {
+            const DisplaySettings &s = window_->canvas()->displaySettings();
+            return s.rgbBands[0] == 4 && s.stretches.count(4) == 1;
+        }, 10000));
+        panel->modeCombo()->setCurrentIndex(1);
+        QVERIFY(QTest::qWaitFor([&] {
+            return window_->canvas()->displaySettings().mode == DisplaySettings::Mode::Grey;
+        }, 10000));
+    }
+
+    void overlapChangesTheGrid()
+    {
+        RasterSpec spec;
+        spec.width = 1000;
+        spec.height = 504;
+        QVERIFY(open(write("overlap.tif", spec)));
+        QCOMPARE(window_->tileGrid()->grid()->columns(), 2);
+        window_->displayPanel()->overlapSpin()->setValue(10);
+        QCOMPARE(window_->tileGrid()->grid()->stride(), 454);
+        QCOMPARE(window_->tileGrid()->grid()->columns(), 3);
+        QCOMPARE(QSettings().value("tiles/overlapPercent").toInt(), 10);
+        window_->displayPanel()->overlapSpin()->setValue(0);
+    }
+
+    void noticeForRasterWithoutGeoreferencing()
+    {
+        RasterSpec spec;
+        spec.epsg.reset();
+        spec.geoTransform.reset();
+        QVERIFY(open(write("plain.tif", spec)));
+        QVERIFY(window_->georeferenceNotice().contains("No georeferencing"));
+        window_->showCursorPosition(QPointF(3.5, 4.5));
+        QVERIFY(window_->coordinateText().startsWith("Pixel 3, 4 |  | "));
+    }
+
+    void badFileShowsErrorAndKeepsState()
+    {
+        RasterSpec spec;
+        QVERIFY(open(write("good.tif", spec)));
+        const QString bad = dir_.filePath("bad.tif");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("definitely not a tiff");
+        f.close();
+        QSignalSpy failed(window_.get(), &MainWindow::openFailed);
+        window_->openRaster(bad);
+        QVERIFY(failed.wait(10000));
+        QVERIFY(failed.first().first().toString().contains(bad));
+        QMessageBox *box = nullptr;
+        QVERIFY(QTest::qWaitFor([&] {
+            for (QWidget *w : QApplication::topLevelWidgets())
+                if (auto *b = qobject_cast<QMessageBox *>(w); b && b->isVisible())
+                    box = b;
+            return box != nullptr;
+        }, 5000));
+        QVERIFY(box->text().contains("bad.tif"));
+        // The previous raster stays open.
+        QVERIFY(window_->raster());
+        QVERIFY(window_->windowTitle().contains("good.tif"));
+    }
+
+    void exportsSelectedTiles()
+    {
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        QVERIFY(open(write("export.tif", spec)));
+        window_->tileGrid()->setSelectedTiles({0, 4});
+        QSignalSpy finished(window_.get(), &MainWindow::tileExportFinished);
+        window_->startTileExport(dir_.filePath("exported"));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(QDir(dir_.filePath("exported")).entryList({"*.png"}).size(), 2);
+        QVERIFY(QFile::exists(dir_.filePath("exported/tiles.geojson")));
+    }
+
+    void switchesLanguageAtRunTime()
+    {
+        const QString english = window_->menuBar()->actions().first()->text();
+        QCOMPARE(english, QString("&File"));
+        QCOMPARE(languages_->apply("zh_CN"), QString("zh_CN"));
+        QCoreApplication::processEvents();
+        QCOMPARE(window_->menuBar()->actions().first()->text(), QString::fromUtf8("文件(&F)"));
+        QCOMPARE(window_->displayPanel()->gridCheck()->text(), QString::fromUtf8("显示瓦片网格"));
+        QCOMPARE(QSettings().value("ui/language").toString(), QString("zh_CN"));
+        languages_->apply("en");
+        QCoreApplication::processEvents();
+        QCOMPARE(window_->menuBar()->actions().first()->text(), QString("&File"));
+    }
+
+    void chineseTranslationIsComplete()
+    {
+        QFile ts(QStringLiteral(GEOLENS_SOURCE_DIR "/translations/geolens_zh_CN.ts"));
+        QVERIFY(ts.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&ts);
+        int messages = 0;
+        QStringList unfinished;
+        QString source;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (!xml.isStartElement())
+                continue;
+            if (xml.name() == QLatin1String("source")) {
+                source = xml.readElementText();
+            } else if (xml.name() == QLatin1String("translation")) {
+                ++messages;
+                const bool open = xml.attributes().value("type") == QLatin1String("unfinished") ||
+                                  xml.attributes().value("type") == QLatin1String("vanished");
+                const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
+                if (open || text.trimmed().isEmpty())
+                    unfinished << source;
+            }
+        }
+        QVERIFY(!xml.hasError());
+        QVERIFY(messages > 80);
+        QVERIFY2(unfinished.isEmpty(), qPrintable(unfinished.join(" | ")));
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,203 @@
+#include "MapCanvas.h"
+#include "TestRasters.h"
+#include "TileGridOverlay.h"
+#include "raster/RasterDataset.h"
+#include "raster/StretchEstimator.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <set>
+
+using namespace geolens;
+using geolens::test::RasterSpec;
+using geolens::test::writeRaster;
+
+namespace {
+
+// Distinct colours in the picture: a blank canvas has one or two.
+int distinctColours(const QImage &image)
+{
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return static_cast<int>(colours.size());
+}
+
+} // namespace
+
+class MapCanvasTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+
+    std::shared_ptr<const RasterDataset> openRaster(const char *name, RasterSpec spec, DisplaySettings &settings)
+    {
+        auto raster = RasterDataset::open(writeRaster(dir_.filePath(name).toStdString(), spec));
+        settings = DisplaySettings::defaultsFor(raster->metadata());
+        StretchEstimator::complete(*raster, settings);
+        return raster;
+    }
+
+    static bool waitForTiles(MapCanvas &canvas)
+    {
+        QCoreApplication::processEvents();
+        canvas.repaint();
+        return QTest::qWaitFor([&] {
+            canvas.repaint();
+            return canvas.pendingTileCount() == 0;
+        }, 20000);
+    }
+
+private slots:
+    void drawsTheRasterAndZooms()
+    {
+        RasterSpec spec;
+        spec.width = 2000;
+        spec.height = 1500;
+        spec.bands = 3;
+        spec.dataType = "UInt16";
+        spec.value = [](int b, int x, int y) { return ((x / 50 + y / 50) % 2 ? 3000 : 500) + b * 200 + x % 97; };
+        DisplaySettings settings;
+        auto raster = openRaster("scene.tif", spec, settings);
+
+        MapCanvas canvas;
+        canvas.resize(640, 480);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.setRaster(raster, settings);
+        QVERIFY(waitForTiles(canvas));
+        const QImage fit = canvas.grab().toImage();
+        QVERIFY2(distinctColours(fit) > 20, qPrintable(QString::number(distinctColours(fit))));
+        // Fit: the whole raster is visible and centred.
+        QVERIFY(canvas.scale() < 0.33 && canvas.scale() > 0.3);
+        QCOMPARE(canvas.center(), QPointF(1000, 750));
+
+        // Zoom in at a point: that raster point stays under the cursor.
+        const QPointF anchor(100, 100);
+        const QPointF before = canvas.widgetToRaster(anchor);
+        canvas.zoomBy(4.0, anchor);
+        const QPointF after = canvas.widgetToRaster(anchor);
+        QVERIFY(std::abs(before.x() - after.x()) < 1e-6 && std::abs(before.y() - after.y()) < 1e-6);
+        QVERIFY(waitForTiles(canvas));
+        const QImage zoomed = canvas.grab().toImage();
+        // 50 px checks, stretched to near black and white, with a faint ramp inside each.
+        QVERIFY2(distinctColours(zoomed) >= 10, qPrintable(QString::number(distinctColours(zoomed))));
+        QVERIFY(zoomed != fit);
+
+        canvas.zoomToNativeResolution();
+        QCOMPARE(canvas.scale(), 1.0);
+        // Wheel zoom also anchors at the cursor.
+        const QPoint cursor(200, 150);
+        const QPointF under = canvas.widgetToRaster(cursor);
+        QWheelEvent wheel(cursor, canvas.mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&canvas, &wheel);
+        QCOMPARE(canvas.scale(), 1.25);
+        QVERIFY((canvas.widgetToRaster(cursor) - under).manhattanLength() < 1e-6);
+    }
+
+    void dragPansAndClickSelectsTile()
+    {
+        RasterSpec spec;
+        spec.width = 1200;
+        spec.height = 1200;
+        DisplaySettings settings;
+        auto raster = openRaster("pan.tif", spec, settings);
+        MapCanvas canvas;
+        canvas.resize(600, 600);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.setRaster(raster, settings);
+        TileGridOverlay grid;
+        grid.setGrid(TileGrid(1200, 1200, 504, 0.0));
+        canvas.addOverlay(&grid);
+        connect(&canvas, &MapCanvas::clicked, &grid, &TileGridOverlay::handleClick);
+        QSignalSpy selection(&grid, &TileGridOverlay::selectionChanged);
+
+        canvas.setView(QPointF(600, 600), 1.0);
+        QTest::mousePress(&canvas, Qt::LeftButton, Qt::NoModifier, QPoint(300, 300));
+        QTest::mouseMove(&canvas, QPoint(320, 310));
+        QTest::mouseMove(&canvas, QPoint(400, 350));
+        QTest::mouseRelease(&canvas, Qt::LeftButton, Qt::NoModifier, QPoint(400, 350));
+        QCOMPARE(canvas.center(), QPointF(500, 550)); // content moved right/down by (100, 50)
+        QCOMPARE(selection.count(), 0); // a drag is not a click
+
+        // Click on raster pixel (700, 300): tile column 1, row 0.
+        const QPoint onTile1 = canvas.rasterToWidget(QPointF(700, 300)).toPoint();
+        QTest::mouseClick(&canvas, Qt::LeftButton, Qt::NoModifier, onTile1);
+        QCOMPARE(grid.selectedTiles(), QList<int>{1});
+        const QPoint onTile3 = canvas.rasterToWidget(QPointF(100, 600)).toPoint();
+        QTest::mouseClick(&canvas, Qt::LeftButton, Qt::ControlModifier, onTile3);
+        QCOMPARE(grid.selectedTiles(), (QList<int>{1, 3}));
+        QTest::mouseClick(&canvas, Qt::LeftButton, Qt::ControlModifier, onTile1);
+        QCOMPARE(grid.selectedTiles(), QList<int>{3});
+        QVERIFY(waitForTiles(canvas));
+        const QImage picture = canvas.grab().toImage();
+        // The selected tile is tinted orange: some pixel must be strongly red over blue.
+        bool orange = false;
+        for (int y = 0; y < picture.height() && !orange; y += 4)
+            for (int x = 0; x < picture.width() && !orange; ++x) {
+                const QColor c = picture.pixelColor(x, y);
+                orange = c.red() > 200 && c.blue() < 80 && c.green() > 100 && c.green() < 180;
+            }
+        QVERIFY(orange);
+        grid.setGrid(TileGrid(1200, 1200, 504, 0.5));
+        QVERIFY(grid.selectedTiles().isEmpty()); // new grid, new ids
+    }
+
+    void memoryStaysBoundedOnAHugeRaster()
+    {
+        RasterSpec spec;
+        spec.width = 40000;
+        spec.height = 40000;
+        spec.bands = 3;
+        spec.tiled = true;
+        spec.sparse = true;
+        DisplaySettings settings;
+        QElapsedTimer timer;
+        timer.start();
+        auto raster = openRaster("huge.tif", spec, settings);
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+
+        MapCanvas canvas;
+        canvas.setCacheBudget(8u * 1024 * 1024);
+        canvas.resize(800, 600);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        canvas.setRaster(raster, settings);
+        // Visit many full-resolution places: the cache fills up and must stay within budget.
+        for (int i = 0; i < 12; ++i) {
+            canvas.setView(QPointF(1500 + i * 3100, 2000 + i * 2900), 1.0);
+            QVERIFY(waitForTiles(canvas));
+            QVERIFY(canvas.cacheCost() <= canvas.cacheBudget());
+        }
+        QVERIFY(canvas.cacheCost() > 4u * 1024 * 1024); // it did cache
+    }
+
+    void renderFailureIsReportedNotFatal()
+    {
+        RasterSpec spec;
+        spec.width = 600;
+        spec.height = 600;
+        DisplaySettings settings;
+        auto raster = openRaster("ok.tif", spec, settings);
+        MapCanvas canvas;
+        canvas.resize(300, 300);
+        canvas.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        QSignalSpy failed(&canvas, &MapCanvas::renderFailed);
+        settings.stretched = true; // without stretches: every render throws
+        settings.stretches.clear();
+        canvas.setRaster(raster, settings);
+        QVERIFY(waitForTiles(canvas));
+        QCOMPARE(failed.count(), 1);
+    }
+};
+
+QTEST_MAIN(MapCanvasTest)
+#include "tst_mapcanvas.moc"

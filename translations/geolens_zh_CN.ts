@@ -1,0 +1,448 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Rasters (*.tif *.tiff *.gtiff *.vrt *.jp2 *.j2k *.png *.jpg *.jpeg *.img *.ecw *.nc *.hdf);;All files (*)</source>
+        <translation>栅格文件 (*.tif *.tiff *.gtiff *.vrt *.jp2 *.j2k *.png *.jpg *.jpeg *.img *.ecw *.nc *.hdf);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DisplayPanel</name>
+    <message>
+        <source>Bands</source>
+        <translation>波段</translation>
+    </message>
+    <message>
+        <source>Display:</source>
+        <translation>显示方式：</translation>
+    </message>
+    <message>
+        <source>RGB composite</source>
+        <translation>RGB 合成</translation>
+    </message>
+    <message>
+        <source>Single band (grey)</source>
+        <translation>单波段（灰度）</translation>
+    </message>
+    <message>
+        <source>Show three bands as red, green and blue, or one band in grey</source>
+        <translation>将三个波段显示为红、绿、蓝，或以灰度显示一个波段</translation>
+    </message>
+    <message>
+        <source>Red:</source>
+        <translation>红：</translation>
+    </message>
+    <message>
+        <source>Green:</source>
+        <translation>绿：</translation>
+    </message>
+    <message>
+        <source>Blue:</source>
+        <translation>蓝：</translation>
+    </message>
+    <message>
+        <source>Grey:</source>
+        <translation>灰度：</translation>
+    </message>
+    <message>
+        <source>Model tiles</source>
+        <translation>模型瓦片</translation>
+    </message>
+    <message>
+        <source>Show tile grid</source>
+        <translation>显示瓦片网格</translation>
+    </message>
+    <message>
+        <source>Show the %1 px tiles the model reads (G)</source>
+        <translation>显示模型读取的 %1 像素瓦片 (G)</translation>
+    </message>
+    <message>
+        <source>Overlap:</source>
+        <translation>重叠：</translation>
+    </message>
+    <message>
+        <source>How much neighbouring tiles overlap, as a share of the tile size</source>
+        <translation>相邻瓦片的重叠量，占瓦片尺寸的比例</translation>
+    </message>
+    <message>
+        <source>Clear selection</source>
+        <translation>清除选择</translation>
+    </message>
+    <message>
+        <source>Deselect all tiles (Esc)</source>
+        <translation>取消选择所有瓦片 (Esc)</translation>
+    </message>
+    <message>
+        <source>Band %1</source>
+        <translation>波段 %1</translation>
+    </message>
+    <message>
+        <source>Byte data, shown without stretch.</source>
+        <translation>字节型数据，不做拉伸直接显示。</translation>
+    </message>
+    <message>
+        <source>Band %1: computing stretch...</source>
+        <translation>波段 %1：正在计算拉伸……</translation>
+    </message>
+    <message>
+        <source>Band %1: %2 to %3</source>
+        <translation>波段 %1：%2 至 %3</translation>
+    </message>
+    <message>
+        <source>Stretch, 2-98 % cumulative cut:</source>
+        <translation>拉伸（2-98% 累积裁剪）：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s): %1 columns x %2 rows, stride %3 px</source>
+        <translation>
+            <numerusform>%n 个瓦片：%1 列 × %2 行，步长 %3 像素</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Selected: %n tile(s)</source>
+        <translation>
+            <numerusform>已选：%n 个瓦片</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>geolens::MainWindow</name>
+    <message>
+        <source>Zoom %1 %</source>
+        <translation>缩放 %1%</translation>
+    </message>
+    <message>
+        <source>Some pixels could not be read: %1</source>
+        <translation>部分像素无法读取：%1</translation>
+    </message>
+    <message>
+        <source>GeoLens</source>
+        <translation>GeoLens</translation>
+    </message>
+    <message>
+        <source>%1 - GeoLens</source>
+        <translation>%1 - GeoLens</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Raster...</source>
+        <translation>打开栅格(&amp;O)……</translation>
+    </message>
+    <message>
+        <source>Open a GeoTIFF, COG, VRT, JPEG2000, PNG or JPEG file</source>
+        <translation>打开 GeoTIFF、COG、VRT、JPEG2000、PNG 或 JPEG 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Export Tiles...</source>
+        <translation>导出瓦片(&amp;E)……</translation>
+    </message>
+    <message>
+        <source>Write the selected tiles (or all tiles) as PNG files with a GeoJSON index</source>
+        <translation>将所选瓦片（或全部瓦片）写为 PNG 文件，并附 GeoJSON 索引</translation>
+    </message>
+    <message>
+        <source>&amp;Close Raster</source>
+        <translation>关闭栅格(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Zoom to &amp;Fit</source>
+        <translation>缩放至全图(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Native Resolution (1:1)</source>
+        <translation>原始分辨率 (1:1)(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Show &amp;Tile Grid</source>
+        <translation>显示瓦片网格(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Clear Tile &amp;Selection</source>
+        <translation>清除瓦片选择(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;About GeoLens</source>
+        <translation>关于 GeoLens(&amp;A)</translation>
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Pixel (column, row) under the cursor</source>
+        <translation>光标下的像素（列，行）</translation>
+    </message>
+    <message>
+        <source>Map coordinates in the raster's CRS</source>
+        <translation>栅格坐标参考系中的地图坐标</translation>
+    </message>
+    <message>
+        <source>Longitude and latitude (WGS84)</source>
+        <translation>经度和纬度 (WGS84)</translation>
+    </message>
+    <message>
+        <source>No georeferencing: coordinates are in pixels</source>
+        <translation>无地理参考：坐标为像素坐标</translation>
+    </message>
+    <message>
+        <source>This raster has no CRS or geotransform; results will be placed in pixel coordinates.</source>
+        <translation>此栅格没有坐标参考系或地理变换；结果将以像素坐标放置。</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>无最近文件</translation>
+    </message>
+    <message>
+        <source>Clear Recent Files</source>
+        <translation>清除最近文件</translation>
+    </message>
+    <message>
+        <source>Open Raster</source>
+        <translation>打开栅格</translation>
+    </message>
+    <message>
+        <source>Opening %1...</source>
+        <translation>正在打开 %1……</translation>
+    </message>
+    <message>
+        <source>Cannot open raster</source>
+        <translation>无法打开栅格</translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened %1 (%2 x %3, %n band(s))</source>
+        <translation>
+            <numerusform>已打开 %1（%2 × %3，%n 个波段）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Computing the display stretch...</source>
+        <translation>正在计算显示拉伸……</translation>
+    </message>
+    <message>
+        <source>outside the raster</source>
+        <translation>栅格范围之外</translation>
+    </message>
+    <message>
+        <source>Pixel %1, %2</source>
+        <translation>像素 %1, %2</translation>
+    </message>
+    <message>
+        <source>Map %1, %2</source>
+        <translation>地图 %1, %2</translation>
+    </message>
+    <message>
+        <source>Lon %1, Lat %2</source>
+        <translation>经度 %1，纬度 %2</translation>
+    </message>
+    <message>
+        <source>Lon/Lat unavailable</source>
+        <translation>经纬度不可用</translation>
+    </message>
+    <message>
+        <source>Export Tiles To</source>
+        <translation>导出瓦片到</translation>
+    </message>
+    <message numerus="yes">
+        <source>Writing %n tile(s)...</source>
+        <translation>
+            <numerusform>正在写入 %n 个瓦片……</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export Tiles</source>
+        <translation>导出瓦片</translation>
+    </message>
+    <message>
+        <source>Tile export canceled; the tiles written so far are complete.</source>
+        <translation>瓦片导出已取消；已写出的瓦片均完整。</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Tile export failed</source>
+        <translation>瓦片导出失败</translation>
+    </message>
+    <message>
+        <source>Tiles written to %1</source>
+        <translation>瓦片已写入 %1</translation>
+    </message>
+    <message>
+        <source>About GeoLens</source>
+        <translation>关于 GeoLens</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model's answers on the map.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;面向遥感视觉语言模型的桌面工作台：打开任意大小的栅格，切分为模型瓦片，并将模型的回答放置到地图上。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>GeoLens cannot open %1.</source>
+        <translation>GeoLens 无法打开 %1。</translation>
+    </message>
+    <message>
+        <source>The tiles could not be written to %1.</source>
+        <translation>无法将瓦片写入 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::MapCanvas</name>
+    <message>
+        <source>Open a raster (File &gt; Open or drag a file here)</source>
+        <translation>打开栅格（文件 &gt; 打开，或将文件拖到此处）</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::RasterInfoPanel</name>
+    <message>
+        <source>Property</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>%1 x %2 pixels</source>
+        <translation>%1 × %2 像素</translation>
+    </message>
+    <message>
+        <source>Bands</source>
+        <translation>波段</translation>
+    </message>
+    <message>
+        <source>Data type</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <source>CRS</source>
+        <translation>坐标参考系</translation>
+    </message>
+    <message>
+        <source>none: pixel coordinates only</source>
+        <translation>无：仅像素坐标</translation>
+    </message>
+    <message>
+        <source>Pixel size</source>
+        <translation>像元大小</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>原点</translation>
+    </message>
+    <message>
+        <source>Geotransform</source>
+        <translation>地理变换</translation>
+    </message>
+    <message>
+        <source>Overviews</source>
+        <translation>金字塔</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Band list</source>
+        <translation>波段列表</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more band(s)</source>
+        <translation>
+            <numerusform>另有 %n 个波段</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Band %1</source>
+        <translation>波段 %1</translation>
+    </message>
+    <message>
+        <source>Nodata</source>
+        <translation>无效值</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Remote-sensing vision-language workbench</source>
+        <translation>遥感视觉语言工作台</translation>
+    </message>
+    <message>
+        <source>Raster to open</source>
+        <translation>要打开的栅格</translation>
+    </message>
+    <message>
+        <source>Save a picture of the window once the raster is drawn, then quit</source>
+        <translation>栅格绘制完成后保存窗口截图并退出</translation>
+    </message>
+    <message>
+        <source>Interface language (en, zh_CN)</source>
+        <translation>界面语言 (en, zh_CN)</translation>
+    </message>
+    <message>
+        <source>Tile ids to select, comma-separated</source>
+        <translation>要选择的瓦片编号，以逗号分隔</translation>
+    </message>
+</context>
+</TS>

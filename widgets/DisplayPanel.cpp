@@ -1,0 +1,244 @@
+#include "DisplayPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QEvent>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace geolens {
+
+namespace {
+
+constexpr int Red = 0, Green = 1, Blue = 2, Grey = 3;
+
+} // namespace
+
+DisplayPanel::DisplayPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+
+    bandsGroup_ = new QGroupBox(this);
+    auto *form = new QFormLayout(bandsGroup_);
+    modeLabel_ = new QLabel(bandsGroup_);
+    mode_ = new QComboBox(bandsGroup_);
+    mode_->addItems({QString(), QString()});
+    form->addRow(modeLabel_, mode_);
+    for (int c = 0; c < 4; ++c) {
+        bandLabels_[c] = new QLabel(bandsGroup_);
+        bands_[c] = new QComboBox(bandsGroup_);
+        form->addRow(bandLabels_[c], bands_[c]);
+        connect(bands_[c], qOverload<int>(&QComboBox::currentIndexChanged), this, &DisplayPanel::emitSettings);
+    }
+    stretchInfo_ = new QLabel(bandsGroup_);
+    stretchInfo_->setWordWrap(true);
+    form->addRow(stretchInfo_);
+    connect(mode_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        updateEnabledState();
+        emitSettings();
+    });
+    layout->addWidget(bandsGroup_);
+
+    gridGroup_ = new QGroupBox(this);
+    auto *gridForm = new QFormLayout(gridGroup_);
+    showGrid_ = new QCheckBox(gridGroup_);
+    showGrid_->setChecked(true);
+    gridForm->addRow(showGrid_);
+    overlapLabel_ = new QLabel(gridGroup_);
+    overlap_ = new QSpinBox(gridGroup_);
+    overlap_->setRange(0, 50);
+    overlap_->setSuffix(QStringLiteral(" %"));
+    gridForm->addRow(overlapLabel_, overlap_);
+    gridSummary_ = new QLabel(gridGroup_);
+    gridForm->addRow(gridSummary_);
+    selectionSummary_ = new QLabel(gridGroup_);
+    clearSelection_ = new QPushButton(gridGroup_);
+    gridForm->addRow(selectionSummary_, clearSelection_);
+    layout->addWidget(gridGroup_);
+    layout->addStretch(1);
+
+    connect(showGrid_, &QCheckBox::toggled, this, &DisplayPanel::gridVisibilityChanged);
+    connect(overlap_, qOverload<int>(&QSpinBox::valueChanged), this,
+            [this](int percent) { emit overlapChanged(percent / 100.0); });
+    connect(clearSelection_, &QPushButton::clicked, this, &DisplayPanel::clearSelectionRequested);
+
+    retranslate();
+    clearRaster();
+}
+
+void DisplayPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void DisplayPanel::retranslate()
+{
+    bandsGroup_->setTitle(tr("Bands"));
+    modeLabel_->setText(tr("Display:"));
+    mode_->setItemText(0, tr("RGB composite"));
+    mode_->setItemText(1, tr("Single band (grey)"));
+    mode_->setToolTip(tr("Show three bands as red, green and blue, or one band in grey"));
+    bandLabels_[Red]->setText(tr("Red:"));
+    bandLabels_[Green]->setText(tr("Green:"));
+    bandLabels_[Blue]->setText(tr("Blue:"));
+    bandLabels_[Grey]->setText(tr("Grey:"));
+    gridGroup_->setTitle(tr("Model tiles"));
+    showGrid_->setText(tr("Show tile grid"));
+    showGrid_->setToolTip(tr("Show the %1 px tiles the model reads (G)").arg(504));
+    overlapLabel_->setText(tr("Overlap:"));
+    overlap_->setToolTip(tr("How much neighbouring tiles overlap, as a share of the tile size"));
+    clearSelection_->setText(tr("Clear selection"));
+    clearSelection_->setToolTip(tr("Deselect all tiles (Esc)"));
+    fillBandCombos();
+    showSettings(settings_);
+    setGridSummary(columns_, rows_, stride_);
+    setSelectionCount(selected_);
+}
+
+void DisplayPanel::fillBandCombos()
+{
+    const bool wasUpdating = updating_;
+    updating_ = true;
+    for (QComboBox *combo : bands_) {
+        const int current = combo->currentIndex();
+        combo->clear();
+        if (metadata_) {
+            for (const BandInfo &b : metadata_->bands) {
+                QString text = tr("Band %1").arg(b.index);
+                if (b.colorInterpretation != "Undefined" && b.colorInterpretation != "Gray")
+                    text += QStringLiteral(" (%1)").arg(QString::fromStdString(b.colorInterpretation));
+                combo->addItem(text, b.index);
+            }
+        }
+        combo->setCurrentIndex(current);
+    }
+    updating_ = wasUpdating;
+}
+
+void DisplayPanel::setRaster(const RasterMetadata &metadata, const DisplaySettings &settings)
+{
+    updating_ = true;
+    metadata_ = metadata;
+    settings_ = settings;
+    fillBandCombos();
+    mode_->setCurrentIndex(settings.mode == DisplaySettings::Mode::Rgb ? 0 : 1);
+    for (int c = 0; c < 3; ++c)
+        bands_[c]->setCurrentIndex(settings.rgbBands[c] - 1);
+    bands_[Grey]->setCurrentIndex(settings.greyBand - 1);
+    bandsGroup_->setEnabled(true);
+    gridGroup_->setEnabled(true);
+    updating_ = false;
+    updateEnabledState();
+    showSettings(settings);
+}
+
+void DisplayPanel::clearRaster()
+{
+    updating_ = true;
+    metadata_.reset();
+    settings_ = DisplaySettings();
+    fillBandCombos();
+    bandsGroup_->setEnabled(false);
+    gridGroup_->setEnabled(false);
+    stretchInfo_->clear();
+    updating_ = false;
+    setGridSummary(0, 0, 0);
+    setSelectionCount(0);
+}
+
+void DisplayPanel::updateEnabledState()
+{
+    const bool rgb = mode_->currentIndex() == 0;
+    const bool enoughBands = metadata_ && metadata_->bandCount() >= 1;
+    for (int c = 0; c < 3; ++c)
+        bands_[c]->setEnabled(rgb && enoughBands);
+    bands_[Grey]->setEnabled(!rgb && enoughBands);
+}
+
+void DisplayPanel::showSettings(const DisplaySettings &settings)
+{
+    settings_ = settings;
+    if (!metadata_) {
+        stretchInfo_->clear();
+        return;
+    }
+    if (!settings.stretched) {
+        stretchInfo_->setText(tr("Byte data, shown without stretch."));
+        return;
+    }
+    QStringList lines;
+    for (int band : settings.displayedBands()) {
+        auto it = settings.stretches.find(band);
+        if (it == settings.stretches.end())
+            lines << tr("Band %1: computing stretch...").arg(band);
+        else
+            lines << tr("Band %1: %2 to %3").arg(band).arg(it->second.min, 0, 'g', 6).arg(it->second.max, 0, 'g', 6);
+    }
+    stretchInfo_->setText(tr("Stretch, 2-98 % cumulative cut:") + QStringLiteral("\n") + lines.join(QLatin1Char('\n')));
+}
+
+DisplaySettings DisplayPanel::editedSettings() const
+{
+    DisplaySettings s = settings_;
+    s.mode = mode_->currentIndex() == 0 ? DisplaySettings::Mode::Rgb : DisplaySettings::Mode::Grey;
+    for (int c = 0; c < 3; ++c)
+        s.rgbBands[c] = bands_[c]->currentData().toInt();
+    s.greyBand = bands_[Grey]->currentData().toInt();
+    return s;
+}
+
+void DisplayPanel::emitSettings()
+{
+    if (updating_ || !metadata_)
+        return;
+    const DisplaySettings s = editedSettings();
+    for (int b : s.displayedBands())
+        if (b < 1)
+            return;
+    emit displaySettingsEdited(s);
+}
+
+void DisplayPanel::setGridSummary(int columns, int rows, int stride)
+{
+    columns_ = columns;
+    rows_ = rows;
+    stride_ = stride;
+    if (columns <= 0) {
+        gridSummary_->clear();
+        return;
+    }
+    gridSummary_->setText(tr("%n tile(s): %1 columns x %2 rows, stride %3 px", nullptr, columns * rows)
+                              .arg(columns)
+                              .arg(rows)
+                              .arg(stride));
+}
+
+void DisplayPanel::setSelectionCount(int count)
+{
+    selected_ = count;
+    selectionSummary_->setText(tr("Selected: %n tile(s)", nullptr, count));
+    clearSelection_->setEnabled(count > 0);
+}
+
+void DisplayPanel::setGridVisible(bool visible)
+{
+    showGrid_->setChecked(visible);
+}
+
+void DisplayPanel::setOverlapPercent(int percent)
+{
+    overlap_->setValue(percent);
+}
+
+int DisplayPanel::overlapPercent() const
+{
+    return overlap_->value();
+}
+
+} // namespace geolens

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "raster/DisplaySettings.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace geolens {
+
+// Band choice and stretch read-out for the raster, and the tile grid's controls: visibility,
+// overlap and the current selection.
+class DisplayPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit DisplayPanel(QWidget *parent = nullptr);
+
+    void setRaster(const RasterMetadata &metadata, const DisplaySettings &settings);
+    void clearRaster();
+    // Shows the stretches actually in use once they are computed.
+    void showSettings(const DisplaySettings &settings);
+    DisplaySettings editedSettings() const;
+
+    void setGridSummary(int columns, int rows, int stride);
+    void setSelectionCount(int count);
+    void setGridVisible(bool visible);
+    void setOverlapPercent(int percent);
+    int overlapPercent() const;
+
+    QComboBox *modeCombo() const { return mode_; }
+    QComboBox *bandCombo(int channel) const { return bands_[channel]; }
+    QSpinBox *overlapSpin() const { return overlap_; }
+    QCheckBox *gridCheck() const { return showGrid_; }
+
+signals:
+    void displaySettingsEdited(const geolens::DisplaySettings &settings);
+    void gridVisibilityChanged(bool visible);
+    void overlapChanged(double fraction);
+    void clearSelectionRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslate();
+    void fillBandCombos();
+    void updateEnabledState();
+    void emitSettings();
+
+    QGroupBox *bandsGroup_;
+    QLabel *modeLabel_;
+    QComboBox *mode_;
+    QLabel *bandLabels_[4];
+    QComboBox *bands_[4]; // red, green, blue, grey
+    QLabel *stretchInfo_;
+    QGroupBox *gridGroup_;
+    QCheckBox *showGrid_;
+    QLabel *overlapLabel_;
+    QSpinBox *overlap_;
+    QLabel *gridSummary_;
+    QLabel *selectionSummary_;
+    QPushButton *clearSelection_;
+
+    std::optional<RasterMetadata> metadata_;
+    DisplaySettings settings_;
+    int columns_ = 0, rows_ = 0, stride_ = 0, selected_ = 0;
+    bool updating_ = false;
+};
+
+} // namespace geolens
