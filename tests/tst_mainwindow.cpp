@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
@@ -113,6 +114,66 @@ private slots:
 
         // Recent files remember it.
         QCOMPARE(QSettings().value("files/recent").toStringList().value(0), QFileInfo(file).absoluteFilePath());
+    }
+
+    void opensAwkwardRasters_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("1x1") << 0;
+        QTest::newRow("200 bands") << 1;
+        QTest::newRow("16-bit") << 2;
+        QTest::newRow("float with NaN") << 3;
+    }
+
+    void opensAwkwardRasters()
+    {
+        QFETCH(int, kind);
+        RasterSpec spec;
+        switch (kind) {
+        case 0:
+            spec.width = spec.height = 1;
+            break;
+        case 1:
+            spec.width = spec.height = 16;
+            spec.bands = 200;
+            spec.dataType = "Int16";
+            break;
+        case 2:
+            spec.dataType = "UInt16";
+            spec.value = [](int, int x, int y) { return 100 + x * 400 + y * 50; };
+            break;
+        case 3:
+            spec.dataType = "Float32";
+            spec.value = [](int, int x, int y) { return (x + y) % 5 == 0 ? std::nan("") : x * 0.5 - y; };
+            break;
+        }
+        const QString file = write(qPrintable(QString("awkward%1.tif").arg(kind)), spec);
+        QVERIFY(open(file));
+        QVERIFY(QTest::qWaitFor([&] {
+            window_->canvas()->repaint();
+            return window_->canvas()->pendingTileCount() == 0;
+        }, 20000));
+        const QImage picture = window_->canvas()->grab().toImage();
+        const QPointF centre = window_->canvas()->rasterToWidget(QPointF(spec.width / 2.0, spec.height / 2.0));
+        QVERIFY(picture.pixel(centre.toPoint()) != window_->canvas()->palette().color(QPalette::Dark).rgb());
+        QCOMPARE(window_->tileGrid()->grid()->count(), 1);
+    }
+
+    void dropOpensTheFile()
+    {
+        RasterSpec spec;
+        const QString file = write("dropped.tif", spec);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(file)});
+        QSignalSpy opened(window_.get(), &MainWindow::rasterOpened);
+        const QPoint at = window_->canvas()->rect().center();
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window_->canvas(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window_->canvas(), &drop);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(opened.first().first().toString(), file);
     }
 
     void bandChoiceIsEditable()

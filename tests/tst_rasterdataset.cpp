@@ -287,6 +287,51 @@ private slots:
         QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     }
 
+    void opensOtherFormats_data()
+    {
+        QTest::addColumn<QString>("driver");
+        QTest::addColumn<QString>("extension");
+        QTest::newRow("COG") << "COG" << "cog.tif";
+        QTest::newRow("VRT") << "VRT" << "vrt";
+        QTest::newRow("JPEG2000") << "JP2OpenJPEG" << "jp2";
+        QTest::newRow("PNG") << "PNG" << "png";
+        QTest::newRow("JPEG") << "JPEG" << "jpg";
+    }
+
+    void opensOtherFormats()
+    {
+        QFETCH(QString, driver);
+        QFETCH(QString, extension);
+        initializeGdal();
+        GDALDriver *target = GetGDALDriverManager()->GetDriverByName(driver.toUtf8().constData());
+        if (!target)
+            QSKIP("this GDAL has no such driver");
+        RasterSpec spec;
+        spec.width = 300;
+        spec.height = 200;
+        spec.bands = 3;
+        const std::string source = writeRaster(path("source.tif"), spec);
+        const std::string file = dir_.filePath("converted." + extension).toStdString();
+        {
+            GDALDatasetUniquePtr src(GDALDataset::Open(source.c_str(), GDAL_OF_RASTER));
+            GDALDatasetUniquePtr out(target->CreateCopy(file.c_str(), src.get(), FALSE, nullptr, nullptr, nullptr));
+            QVERIFY(out);
+        }
+        const auto raster = RasterDataset::open(file);
+        QCOMPARE(raster->width(), 300);
+        QCOMPARE(raster->height(), 200);
+        QCOMPARE(raster->metadata().bandCount(), 3);
+        const RasterWindow w = raster->read({1, 2, 3}, {100, 50, 20, 20}, 20, 20);
+        // Lossy formats move values a little; the pattern (x + y + 10 b) % 256 must survive.
+        const float expected = (100 + 50 + 10) % 256;
+        QVERIFY2(std::abs(w.band(0)[0] - expected) <= 8, qPrintable(QString::number(w.band(0)[0])));
+        const bool keepsGeoreference = driver != "PNG" && driver != "JPEG";
+        if (keepsGeoreference) {
+            QCOMPARE(raster->metadata().epsg.value_or(0), 32632);
+            QCOMPARE(raster->metadata().geoTransform[0], 500000.0);
+        }
+    }
+
     void realImagery()
     {
         const QString dir = QString::fromStdString(test::sampleDataDir());
