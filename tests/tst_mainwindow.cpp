@@ -262,6 +262,25 @@ private slots:
         QVERIFY(QFile::exists(dir_.filePath("exported/tiles.geojson")));
     }
 
+    void buildsOverviewsAndReopens()
+    {
+        RasterSpec spec;
+        spec.width = 2000;
+        spec.height = 1200;
+        spec.tiled = true;
+        const QString file = write("needs-overviews.tif", spec);
+        QVERIFY(open(file));
+        QVERIFY(window_->raster()->metadata().overviews.empty());
+        QSignalSpy built(window_.get(), &MainWindow::overviewBuildFinished);
+        QSignalSpy reopened(window_.get(), &MainWindow::rasterOpened);
+        window_->startOverviewBuild();
+        QVERIFY(built.wait(20000));
+        QCOMPARE(built.first().first().toBool(), true);
+        QVERIFY(reopened.count() == 1 || reopened.wait(10000));
+        QCOMPARE(window_->raster()->metadata().overviews.size(), std::size_t(3));
+        QVERIFY(QFile::exists(file + ".ovr"));
+    }
+
     void switchesLanguageAtRunTime()
     {
         const QString english = window_->menuBar()->actions().first()->text();

@@ -9,6 +9,13 @@
     </message>
 </context>
 <context>
+    <name>geolens::BackgroundJob</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>geolens::DisplayPanel</name>
     <message>
         <source>Bands</source>
@@ -290,10 +297,6 @@
         </translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
         <source>Export Tiles</source>
         <translation>导出瓦片</translation>
     </message>
@@ -328,6 +331,42 @@
     <message>
         <source>The tiles could not be written to %1.</source>
         <translation>无法将瓦片写入 %1。</translation>
+    </message>
+    <message>
+        <source>Build &amp;Overviews...</source>
+        <translation>构建金字塔(&amp;O)……</translation>
+    </message>
+    <message>
+        <source>Write reduced-resolution copies beside the raster (FILE.ovr) so that zoomed-out views are fast</source>
+        <translation>在栅格旁写入降分辨率副本 (FILE.ovr)，使缩小视图更快</translation>
+    </message>
+    <message>
+        <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
+        <translation>无金字塔：“文件 &gt; 构建金字塔”可加快缩小视图。</translation>
+    </message>
+    <message>
+        <source>Build Overviews</source>
+        <translation>构建金字塔</translation>
+    </message>
+    <message>
+        <source>Building overviews for %1...</source>
+        <translation>正在为 %1 构建金字塔……</translation>
+    </message>
+    <message>
+        <source>Building overviews canceled; nothing was written.</source>
+        <translation>已取消构建金字塔；未写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Cannot build overviews</source>
+        <translation>无法构建金字塔</translation>
+    </message>
+    <message>
+        <source>Overviews for %1 could not be built.</source>
+        <translation>无法为 %1 构建金字塔。</translation>
+    </message>
+    <message>
+        <source>Overviews built; reopening %1</source>
+        <translation>金字塔已构建；正在重新打开 %1</translation>
     </message>
 </context>
 <context>

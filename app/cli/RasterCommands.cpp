@@ -3,11 +3,14 @@
 #include "cli/CliArguments.h"
 #include "cli/TerminalProgress.h"
 #include "raster/DisplaySettings.h"
+#include "raster/OverviewBuildJob.h"
 #include "raster/RasterDataset.h"
 #include "tiling/RasterInfoJson.h"
 #include "tiling/TileExportJob.h"
 
+#include <cctype>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 namespace geolens::cli {
@@ -90,6 +93,33 @@ int runTiles(const std::vector<std::string> &args)
     const TileExportResult result = TileExportJob(dataset, settings, options).run(progress);
     std::cerr << "geolens-cli: wrote " << result.tilesWritten << " tiles and " << result.geojsonPath
               << std::endl;
+    return 0;
+}
+
+int runOverviews(const std::vector<std::string> &args)
+{
+    const CliArguments a(args, {"resampling"}, {});
+    const std::string &path = singleFile(a, "overviews");
+    std::string resampling = a.value("resampling", "average");
+    for (char &c : resampling)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    static const std::set<std::string> allowed{"NEAREST", "AVERAGE", "BILINEAR", "CUBIC", "MODE", "GAUSS", "LANCZOS"};
+    if (!allowed.count(resampling))
+        throw UsageError{"--resampling must be one of nearest, average, bilinear, cubic, mode, gauss, lanczos"};
+
+    TerminalProgress bar("overviews");
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
+        bar.update(done, total);
+    });
+    const std::vector<int> factors = OverviewBuildJob(path, resampling).run(progress);
+    if (factors.empty()) {
+        std::cerr << "geolens-cli: " << path << " already has overviews or is small enough without them" << std::endl;
+    } else {
+        std::cerr << "geolens-cli: wrote " << path << ".ovr with factors";
+        for (int f : factors)
+            std::cerr << ' ' << f;
+        std::cerr << std::endl;
+    }
     return 0;
 }
 

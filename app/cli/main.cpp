@@ -29,6 +29,9 @@ std::map<std::string, Verb> verbs()
     v["tiles"] = {geolens::cli::runTiles,
                   "tiles FILE --out DIR [--size 504] [--overlap 0.1] [--bands R,G,B]\n"
                   "                                 one PNG per tile and tiles.geojson"};
+    v["overviews"] = {geolens::cli::runOverviews,
+                      "overviews FILE [--resampling average]\n"
+                      "                                 build FILE.ovr so zoomed-out reads are fast"};
 #endif
     return v;
 }

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "BackgroundJob.h"
 #include "DisplayPanel.h"
 #include "LanguageSwitcher.h"
 #include "MapCanvas.h"
@@ -7,6 +8,7 @@
 #include "TileGridOverlay.h"
 #include "common/Error.h"
 #include "common/JobProgress.h"
+#include "raster/OverviewBuildJob.h"
 #include "geometry/TileGrid.h"
 #include "raster/CoordinateTransformer.h"
 #include "raster/RasterDataset.h"
@@ -25,7 +27,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
@@ -37,6 +38,8 @@ namespace geolens {
 namespace {
 
 constexpr int MaxRecentFiles = 10;
+// Past this size a zoomed-out view without overviews reads most of the file.
+constexpr int LargeWithoutOverviews = 8192;
 const char *const RecentKey = "files/recent";
 const char *const LastDirKey = "files/lastDir";
 const char *const ExportDirKey = "files/lastExportDir";
@@ -125,6 +128,9 @@ void MainWindow::createActions()
     exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportAction_, &QAction::triggered, this, &MainWindow::chooseExportDir);
 
+    overviewsAction_ = new QAction(this);
+    connect(overviewsAction_, &QAction::triggered, this, &MainWindow::startOverviewBuild);
+
     closeAction_ = new QAction(this);
     closeAction_->setShortcut(QKeySequence::Close);
     connect(closeAction_, &QAction::triggered, this, &MainWindow::closeRaster);
@@ -184,6 +190,7 @@ void MainWindow::createMenus()
     fileMenu_->addAction(openAction_);
     recentMenu_ = fileMenu_->addMenu(QString());
     fileMenu_->addAction(exportAction_);
+    fileMenu_->addAction(overviewsAction_);
     fileMenu_->addSeparator();
     fileMenu_->addAction(closeAction_);
     fileMenu_->addAction(quitAction_);
@@ -260,6 +267,8 @@ void MainWindow::retranslate()
     openAction_->setToolTip(tr("Open a GeoTIFF, COG, VRT, JPEG2000, PNG or JPEG file"));
     exportAction_->setText(tr("&Export Tiles..."));
     exportAction_->setToolTip(tr("Write the selected tiles (or all tiles) as PNG files with a GeoJSON index"));
+    overviewsAction_->setText(tr("Build &Overviews..."));
+    overviewsAction_->setToolTip(tr("Write reduced-resolution copies beside the raster (FILE.ovr) so that zoomed-out views are fast"));
     closeAction_->setText(tr("&Close Raster"));
     quitAction_->setText(tr("&Quit"));
     zoomInAction_->setText(tr("Zoom &In"));
@@ -397,14 +406,17 @@ void MainWindow::finishOpen(const OpenResult &result)
     updateGrid(display_->overlapPercent() / 100.0);
     noticeLabel_->setVisible(!m.isGeoreferenced());
     exportAction_->setEnabled(true);
+    overviewsAction_->setEnabled(m.overviews.empty() && !OverviewBuildJob::factorsFor(m.width, m.height).empty());
     closeAction_->setEnabled(true);
     addRecentFile(result.path);
     retranslate();
-    statusBar()->showMessage(tr("Opened %1 (%2 x %3, %n band(s))", nullptr, m.bandCount())
-                                 .arg(QFileInfo(result.path).fileName())
-                                 .arg(m.width)
-                                 .arg(m.height),
-                             5000);
+    QString opened = tr("Opened %1 (%2 x %3, %n band(s))", nullptr, m.bandCount())
+                         .arg(QFileInfo(result.path).fileName())
+                         .arg(m.width)
+                         .arg(m.height);
+    if (m.overviews.empty() && std::max(m.width, m.height) > LargeWithoutOverviews)
+        opened += QLatin1Char(' ') + tr("No overviews: File > Build Overviews makes zoomed-out views fast.");
+    statusBar()->showMessage(opened, 15000);
     emit rasterOpened(result.path);
 }
 
@@ -419,6 +431,7 @@ void MainWindow::closeRaster()
     display_->clearRaster();
     noticeLabel_->hide();
     exportAction_->setEnabled(false);
+    overviewsAction_->setEnabled(false);
     closeAction_->setEnabled(false);
     clearSelectionAction_->setEnabled(false);
     pixelLabel_->clear();
@@ -524,7 +537,7 @@ void MainWindow::chooseExportDir()
 
 void MainWindow::startTileExport(const QString &dir)
 {
-    if (!raster_ || exportDialog_)
+    if (!raster_ || jobRunning_)
         return;
     TileExportOptions options;
     options.tileSize = TileGrid::DefaultTileSize;
@@ -535,32 +548,14 @@ void MainWindow::startTileExport(const QString &dir)
     const int total = options.tileIds.empty() && grid_->grid() ? grid_->grid()->count()
                                                                : static_cast<int>(options.tileIds.size());
 
-    auto *dialog = new QProgressDialog(tr("Writing %n tile(s)...", nullptr, total), tr("Cancel"), 0, total, this);
-    dialog->setWindowTitle(tr("Export Tiles"));
-    dialog->setWindowModality(Qt::WindowModal);
-    dialog->setMinimumDuration(300);
-    dialog->setAutoClose(false);
-    dialog->setAutoReset(false);
-    exportDialog_ = dialog;
-
-    QPointer<QProgressDialog> guard(dialog);
-    auto progress = std::make_shared<JobProgress>([guard](std::int64_t done, std::int64_t, const std::string &) {
-        QMetaObject::invokeMethod(qApp, [guard, done] {
-            if (guard)
-                guard->setValue(static_cast<int>(done));
-        }, Qt::QueuedConnection);
-    });
-    connect(dialog, &QProgressDialog::canceled, this, [progress] { progress->requestCancel(); });
-
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, dialog, progress, dir] {
-        watcher->deleteLater();
-        const QString error = watcher->result();
-        dialog->deleteLater();
-        if (progress->isCanceled()) {
+    auto *job = new BackgroundJob(tr("Export Tiles"), tr("Writing %n tile(s)...", nullptr, total), this);
+    jobRunning_ = true;
+    connect(job, &BackgroundJob::finished, this, [this, dir](BackgroundJob::Outcome outcome, const QString &error) {
+        jobRunning_ = false;
+        if (outcome == BackgroundJob::Outcome::Canceled) {
             statusBar()->showMessage(tr("Tile export canceled; the tiles written so far are complete."), 8000);
             emit tileExportFinished(false, tr("Canceled"));
-        } else if (!error.isEmpty()) {
+        } else if (outcome == BackgroundJob::Outcome::Failed) {
             showError(tr("Tile export failed"), tr("The tiles could not be written to %1.").arg(dir), error);
             emit tileExportFinished(false, error);
         } else {
@@ -568,15 +563,33 @@ void MainWindow::startTileExport(const QString &dir)
             emit tileExportFinished(true, dir);
         }
     });
-    const TileExportJob job(raster_, canvas_->displaySettings(), options);
-    watcher->setFuture(QtConcurrent::run([job, progress]() -> QString {
-        try {
-            job.run(*progress);
-        } catch (const std::exception &e) {
-            return QString::fromStdString(e.what());
+    const TileExportJob work(raster_, canvas_->displaySettings(), options);
+    job->start([work](const JobProgress &progress) { work.run(progress); });
+}
+
+void MainWindow::startOverviewBuild()
+{
+    if (!raster_ || jobRunning_)
+        return;
+    const QString path = QString::fromStdString(raster_->path());
+    auto *job = new BackgroundJob(tr("Build Overviews"),
+                                  tr("Building overviews for %1...").arg(QFileInfo(path).fileName()), this);
+    jobRunning_ = true;
+    connect(job, &BackgroundJob::finished, this, [this, path](BackgroundJob::Outcome outcome, const QString &error) {
+        jobRunning_ = false;
+        if (outcome == BackgroundJob::Outcome::Canceled) {
+            statusBar()->showMessage(tr("Building overviews canceled; nothing was written."), 8000);
+        } else if (outcome == BackgroundJob::Outcome::Failed) {
+            showError(tr("Cannot build overviews"), tr("Overviews for %1 could not be built.").arg(QFileInfo(path).fileName()),
+                      error);
+        } else {
+            statusBar()->showMessage(tr("Overviews built; reopening %1").arg(QFileInfo(path).fileName()), 8000);
+            openRaster(path); // the new .ovr file is only seen by a fresh handle
         }
-        return QString();
-    }));
+        emit overviewBuildFinished(outcome == BackgroundJob::Outcome::Succeeded);
+    });
+    const OverviewBuildJob work(path.toStdString());
+    job->start([work](const JobProgress &progress) { work.run(progress); });
 }
 
 void MainWindow::showError(const QString &title, const QString &summary, const QString &details)

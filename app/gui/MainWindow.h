@@ -3,7 +3,6 @@
 #include "raster/DisplaySettings.h"
 
 #include <QMainWindow>
-#include <QPointer>
 
 #include <memory>
 
@@ -13,7 +12,6 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
-class QProgressDialog;
 
 namespace geolens {
 
@@ -48,12 +46,15 @@ public slots:
     void closeRaster();
     // Writes the selected tiles (or all) to dir in the background; emits tileExportFinished.
     void startTileExport(const QString &dir);
+    // Builds FILE.ovr for the open raster in the background, then reopens it.
+    void startOverviewBuild();
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
     void rasterOpened(const QString &path);
     void openFailed(const QString &message);
     void tileExportFinished(bool ok, const QString &message);
+    void overviewBuildFinished(bool ok);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -88,7 +89,7 @@ private:
     QDockWidget *displayDock_;
 
     QMenu *fileMenu_, *recentMenu_, *viewMenu_, *languageMenu_, *helpMenu_;
-    QAction *openAction_, *exportAction_, *closeAction_, *quitAction_;
+    QAction *openAction_, *exportAction_, *overviewsAction_, *closeAction_, *quitAction_;
     QAction *zoomInAction_, *zoomOutAction_, *zoomFitAction_, *zoomNativeAction_, *gridAction_,
         *clearSelectionAction_;
     QAction *aboutAction_;
@@ -102,7 +103,7 @@ private:
     std::unique_ptr<CoordinateTransformer> coords_;
     quint64 openSerial_ = 0;
     quint64 stretchSerial_ = 0;
-    QPointer<QProgressDialog> exportDialog_;
+    bool jobRunning_ = false;
 };
 
 } // namespace geolens
