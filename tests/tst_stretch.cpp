@@ -50,8 +50,10 @@ private slots:
         s = DisplaySettings::defaultsFor(m);
         QVERIFY(s.mode == DisplaySettings::Mode::Grey);
         QCOMPARE(s.displayedBands(), (std::vector<int>{1}));
+        QCOMPARE(s.rgbBands, (std::array<int, 3>{1, 1, 1})); // valid if the user switches to RGB
         m.bands = {band(1, "Gray"), band(2, "Undefined")};
         QVERIFY(DisplaySettings::defaultsFor(m).mode == DisplaySettings::Mode::Grey);
+        QCOMPARE(DisplaySettings::defaultsFor(m).rgbBands, (std::array<int, 3>{1, 2, 2}));
     }
 
     void cumulativeCutOfRamp()

@@ -4,6 +4,7 @@
 
 #include <QPainter>
 
+#include <algorithm>
 #include <cmath>
 
 namespace geolens {
@@ -90,7 +91,9 @@ void TileGridOverlay::paint(QPainter &painter, const MapCanvas &canvas)
     const std::vector<int> ids = grid_->tilesIntersecting(viewPixels);
     const double tilePixels = grid_->tileSize() * canvas.scale();
 
-    const QColor lineColor(0, 220, 255, 200);
+    // Fade the lines as tiles shrink on screen, so a zoomed-out grid does not hide the image.
+    const double fade = std::clamp((tilePixels - 4.0) / 40.0, 0.2, 1.0);
+    const QColor lineColor(0, 220, 255, int(200 * fade));
     const QColor selectedColor(255, 140, 0);
     painter.setRenderHint(QPainter::Antialiasing, false);
 

@@ -36,10 +36,11 @@ QString LanguageSwitcher::nativeName(const QString &code)
     return QStringLiteral("English");
 }
 
-QString LanguageSwitcher::apply(const QString &code)
+QString LanguageSwitcher::apply(const QString &code, bool remember)
 {
     requested_ = code;
-    QSettings().setValue(SettingsKey, code);
+    if (remember)
+        QSettings().setValue(SettingsKey, code);
 
     const QLocale locale = code.isEmpty() ? QLocale::system() : QLocale(code);
     if (appTranslator_) {
@@ -74,7 +75,7 @@ QString LanguageSwitcher::apply(const QString &code)
 
 QString LanguageSwitcher::applySaved()
 {
-    return apply(QSettings().value(SettingsKey, QString()).toString());
+    return apply(QSettings().value(SettingsKey, QString()).toString(), false);
 }
 
 } // namespace geolens

@@ -25,8 +25,8 @@ public:
     static QString nativeName(const QString &code);
 
     // "" follows the system locale. Returns the language actually in effect ("en" when the
-    // requested one has no translation).
-    QString apply(const QString &code);
+    // requested one has no translation). remember stores the choice for the next start.
+    QString apply(const QString &code, bool remember = true);
     // The stored choice ("" for the system's), applied.
     QString applySaved();
     QString requested() const { return requested_; }

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     parser.addOption(selectTiles);
     parser.process(app);
     if (parser.isSet(language))
-        languages.apply(parser.value(language));
+        languages.apply(parser.value(language), false); // for this run only
 
     geolens::MainWindow window(&languages);
     window.resize(1280, 800);

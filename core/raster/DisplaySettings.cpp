@@ -43,8 +43,11 @@ DisplaySettings DisplaySettings::defaultsFor(const RasterMetadata &metadata)
         s.mode = Mode::Rgb;
         s.rgbBands = {1, 2, 3};
     } else {
+        // One or two bands: grey, with the RGB choice kept valid for a later switch.
         s.mode = Mode::Grey;
         s.greyBand = 1;
+        const int last = std::max(1, metadata.bandCount());
+        s.rgbBands = {1, std::min(2, last), std::min(3, last)};
     }
     return s;
 }

@@ -1,0 +1,482 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Rasters (*.tif *.tiff *.gtiff *.vrt *.jp2 *.j2k *.png *.jpg *.jpeg *.img *.ecw *.nc *.hdf);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>geolens::BackgroundJob</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>geolens::DisplayPanel</name>
+    <message>
+        <source>Bands</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Display:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>RGB composite</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Single band (grey)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show three bands as red, green and blue, or one band in grey</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Red:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Green:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Blue:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Grey:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model tiles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show tile grid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show the %1 px tiles the model reads (G)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Overlap:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>How much neighbouring tiles overlap, as a share of the tile size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clear selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Deselect all tiles (Esc)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Band %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Byte data, shown without stretch.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Band %1: computing stretch...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Band %1: %2 to %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Stretch, 2-98 % cumulative cut:</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s): %1 columns x %2 rows, stride %3 px</source>
+        <translation>
+            <numerusform>%n tile: %1 columns x %2 rows, stride %3 px</numerusform><numerusform>%n tiles: %1 columns x %2 rows, stride %3 px</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Selected: %n tile(s)</source>
+        <translation>
+            <numerusform>Selected: %n tile</numerusform><numerusform>Selected: %n tiles</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::MainWindow</name>
+    <message>
+        <source>Zoom %1 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Some pixels could not be read: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GeoLens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 - GeoLens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Open Raster...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open a GeoTIFF, COG, VRT, JPEG2000, PNG or JPEG file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Export Tiles...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write the selected tiles (or all tiles) as PNG files with a GeoJSON index</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Build &amp;Overviews...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write reduced-resolution copies beside the raster (FILE.ovr) so that zoomed-out views are fast</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Close Raster</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Zoom to &amp;Fit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Native Resolution (1:1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show &amp;Tile Grid</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clear Tile &amp;Selection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;About GeoLens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Display</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pixel (column, row) under the cursor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Map coordinates in the raster's CRS</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Longitude and latitude (WGS84)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No georeferencing: coordinates are in pixels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This raster has no CRS or geotransform; results will be placed in pixel coordinates.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clear Recent Files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open Raster</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Opening %1...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot open raster</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GeoLens cannot open %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Opened %1 (%2 x %3, %n band(s))</source>
+        <translation>
+            <numerusform>Opened %1 (%2 x %3, %n band)</numerusform><numerusform>Opened %1 (%2 x %3, %n bands)</numerusform></translation>
+    </message>
+    <message>
+        <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Computing the display stretch...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>outside the raster</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pixel %1, %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Map %1, %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lon %1, Lat %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Lon/Lat unavailable</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export Tiles To</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export Tiles</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Writing %n tile(s)...</source>
+        <translation>
+            <numerusform>Writing %n tile...</numerusform><numerusform>Writing %n tiles...</numerusform></translation>
+    </message>
+    <message>
+        <source>Tile export canceled; the tiles written so far are complete.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tile export failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The tiles could not be written to %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tiles written to %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Build Overviews</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Building overviews for %1...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Building overviews canceled; nothing was written.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot build overviews</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Overviews for %1 could not be built.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Overviews built; reopening %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>About GeoLens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model's answers on the map.&lt;/p&gt;</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>geolens::MapCanvas</name>
+    <message>
+        <source>Open a raster (File &gt; Open or drag a file here)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>geolens::RasterInfoPanel</name>
+    <message>
+        <source>Property</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 x %2 pixels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Bands</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Data type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CRS</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none: pixel coordinates only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pixel size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Geotransform</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Overviews</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Band list</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n more band(s)</source>
+        <translation>
+            <numerusform>%n more band</numerusform><numerusform>%n more bands</numerusform></translation>
+    </message>
+    <message>
+        <source>Band %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nodata</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Remote-sensing vision-language workbench</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Raster to open</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save a picture of the window once the raster is drawn, then quit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Interface language (en, zh_CN)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tile ids to select, comma-separated</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+</TS>
