@@ -47,6 +47,14 @@ private:
         return QTest::qWaitFor([&] { return opened.count() + failed.count() > 0; }, 20000) && opened.count() == 1;
     }
 
+    bool waitForCanvas()
+    {
+        return QTest::qWaitFor([&] {
+            window_->canvas()->repaint();
+            return window_->canvas()->pendingTileCount() == 0;
+        }, 20000);
+    }
+
     void closeMessageBoxes()
     {
         for (QWidget *w : QApplication::topLevelWidgets())
@@ -104,10 +112,7 @@ private slots:
         QVERIFY2(text.contains("Lon 9.0000") && text.contains("Lat -0.0000"), qPrintable(text));
 
         // The canvas really shows the image.
-        QVERIFY(QTest::qWaitFor([&] {
-            window_->canvas()->repaint();
-            return window_->canvas()->pendingTileCount() == 0;
-        }, 20000));
+        QVERIFY(waitForCanvas());
         const QImage picture = window_->canvas()->grab().toImage();
         const QRgb centre = picture.pixel(picture.width() / 2, picture.height() / 2);
         QVERIFY(centre != window_->canvas()->palette().color(QPalette::Dark).rgb());
@@ -149,10 +154,7 @@ private slots:
         }
         const QString file = write(qPrintable(QString("awkward%1.tif").arg(kind)), spec);
         QVERIFY(open(file));
-        QVERIFY(QTest::qWaitFor([&] {
-            window_->canvas()->repaint();
-            return window_->canvas()->pendingTileCount() == 0;
-        }, 20000));
+        QVERIFY(waitForCanvas());
         const QImage picture = window_->canvas()->grab().toImage();
         const QPointF centre = window_->canvas()->rasterToWidget(QPointF(spec.width / 2.0, spec.height / 2.0));
         QVERIFY(picture.pixel(centre.toPoint()) != window_->canvas()->palette().color(QPalette::Dark).rgb());

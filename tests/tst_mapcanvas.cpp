@@ -43,6 +43,13 @@ private:
         return raster;
     }
 
+    static bool show(MapCanvas &canvas, int width, int height)
+    {
+        canvas.resize(width, height);
+        canvas.show();
+        return QTest::qWaitForWindowExposed(&canvas);
+    }
+
     static bool waitForTiles(MapCanvas &canvas)
     {
         QCoreApplication::processEvents();
@@ -66,9 +73,7 @@ private slots:
         auto raster = openRaster("scene.tif", spec, settings);
 
         MapCanvas canvas;
-        canvas.resize(640, 480);
-        canvas.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        QVERIFY(show(canvas, 640, 480));
         canvas.setRaster(raster, settings);
         QVERIFY(waitForTiles(canvas));
         const QImage fit = canvas.grab().toImage();
@@ -109,9 +114,7 @@ private slots:
         DisplaySettings settings;
         auto raster = openRaster("pan.tif", spec, settings);
         MapCanvas canvas;
-        canvas.resize(600, 600);
-        canvas.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        QVERIFY(show(canvas, 600, 600));
         canvas.setRaster(raster, settings);
         TileGridOverlay grid;
         grid.setGrid(TileGrid(1200, 1200, 504, 0.0));
@@ -166,9 +169,7 @@ private slots:
 
         MapCanvas canvas;
         canvas.setCacheBudget(8u * 1024 * 1024);
-        canvas.resize(800, 600);
-        canvas.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        QVERIFY(show(canvas, 800, 600));
         canvas.setRaster(raster, settings);
         // Visit many full-resolution places: the cache fills up and must stay within budget.
         for (int i = 0; i < 12; ++i) {
@@ -187,9 +188,7 @@ private slots:
         DisplaySettings settings;
         auto raster = openRaster("ok.tif", spec, settings);
         MapCanvas canvas;
-        canvas.resize(300, 300);
-        canvas.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+        QVERIFY(show(canvas, 300, 300));
         QSignalSpy failed(&canvas, &MapCanvas::renderFailed);
         settings.stretched = true; // without stretches: every render throws
         settings.stretches.clear();
