@@ -1,0 +1,51 @@
+#include "common/MappedFile.h"
+
+#include "common/Error.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace geolens {
+
+std::shared_ptr<const MappedFile> MappedFile::open(const std::string &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw FileError(path, std::string("cannot open the file: ") + std::strerror(errno) + ".");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw FileError(path, "is not a regular file.");
+    }
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    const std::uint8_t *data = nullptr;
+    if (size > 0) {
+        void *mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (mapped == MAP_FAILED) {
+            const int err = errno;
+            ::close(fd);
+            throw FileError(path, std::string("cannot map the file into memory: ") + std::strerror(err) + ".");
+        }
+        data = static_cast<const std::uint8_t *>(mapped);
+    }
+    ::close(fd); // the mapping keeps its own reference to the file
+    return std::shared_ptr<const MappedFile>(new MappedFile(path, data, size));
+}
+
+MappedFile::MappedFile(std::string path, const std::uint8_t *data, std::uint64_t size)
+    : path_(std::move(path)), data_(data), size_(size)
+{
+}
+
+MappedFile::~MappedFile()
+{
+    if (data_)
+        ::munmap(const_cast<std::uint8_t *>(data_), size_);
+}
+
+} // namespace geolens
