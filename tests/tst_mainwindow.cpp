@@ -9,6 +9,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QDir>
 #include <QMenuBar>
 #include <QMimeData>
@@ -295,6 +296,14 @@ private slots:
         languages_->apply("en");
         QCoreApplication::processEvents();
         QCOMPARE(window_->menuBar()->actions().first()->text(), QString("&File"));
+        // A language without a translation falls back to English, plural forms included.
+        QCOMPARE(languages_->apply("fr"), QString("en"));
+        QCoreApplication::processEvents();
+        QStringList labels;
+        for (QLabel *label : window_->displayPanel()->findChildren<QLabel *>())
+            labels << label->text();
+        QVERIFY2(labels.contains("Selected: 0 tiles"), qPrintable(labels.join(" | ")));
+        languages_->apply("en");
     }
 
     void chineseTranslationIsComplete()

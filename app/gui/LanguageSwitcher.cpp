@@ -54,8 +54,11 @@ QString LanguageSwitcher::apply(const QString &code, bool remember)
 
     QString effective = QStringLiteral("en");
     auto translator = std::make_unique<QTranslator>();
-    // Looks for geolens_zh_CN, then geolens_zh, for each of the locale's UI languages.
-    if (translator->load(locale, QStringLiteral("geolens"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    // Looks for geolens_zh_CN, then geolens_zh, for each of the locale's UI languages; a locale
+    // without a translation gets English, whose file carries the plural forms.
+    const bool found = translator->load(locale, QStringLiteral("geolens"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+                       translator->load(QStringLiteral("geolens_en"), QStringLiteral(":/i18n"));
+    if (found) {
         QCoreApplication::installTranslator(translator.get());
         effective = translator->language().isEmpty() ? locale.name() : translator->language();
         appTranslator_ = std::move(translator);
