@@ -1,0 +1,79 @@
+#pragma once
+
+// The LLaVA-1.5 network in LibTorch: CLIP vision tower, multimodal projector and LLaMA decoder
+// with a preallocated key/value cache. Internal to the model engine: only its own .cpp files
+// include this header, so LibTorch stays out of everything else.
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace geolens::detail {
+
+struct ClipEncoderLayer {
+    torch::Tensor norm1Weight, norm1Bias;
+    torch::Tensor qWeight, qBias, kWeight, kBias, vWeight, vBias, outWeight, outBias;
+    torch::Tensor norm2Weight, norm2Bias;
+    torch::Tensor fc1Weight, fc1Bias, fc2Weight, fc2Bias;
+};
+
+// CLIP's vision transformer as CLIPVisionModel computes it, up to the hidden state the projector
+// reads.
+struct ClipVisionTower {
+    torch::Tensor classEmbedding;    // [hidden]
+    torch::Tensor patchWeight;       // [hidden, 3, patch, patch], no bias
+    torch::Tensor positionEmbedding; // [1 + grid * grid, hidden], already at the input resolution
+    torch::Tensor preNormWeight, preNormBias;
+    std::vector<ClipEncoderLayer> layers;
+    int patchSize = 14;
+    int heads = 16;
+    double layerNormEps = 1e-5;
+    bool quickGelu = true;
+
+    // pixels [B, 3, S, S] -> hidden state number selectLayer (negative counts from the end of
+    // [embeddings, layer 1, ..., layer N], as hidden_states[select_layer] does), without the class
+    // token when dropClassToken. Only the layers needed are run.
+    torch::Tensor forward(const torch::Tensor &pixels, int selectLayer, bool dropClassToken) const;
+};
+
+// Resamples a CLIP position table [1 + g*g, C] to [1 + n*n, C] as GeoChat does: class row kept,
+// the grid resized with bicubic interpolation, align_corners true, in float32.
+torch::Tensor interpolatePositionTable(const torch::Tensor &table, int newGrid);
+
+// Linear layers with exact GELU between them (mlp2x_gelu: two; "linear": one).
+struct Projector {
+    std::vector<torch::Tensor> weights, biases;
+    torch::Tensor forward(const torch::Tensor &features) const;
+};
+
+struct LlamaLayer {
+    torch::Tensor inputNorm, q, k, v, o, postNorm, gate, up, down;
+};
+
+// Keys and values of every layer for up to capacity positions, allocated once per generation.
+struct KvCache {
+    std::vector<torch::Tensor> keys, values; // [B, kvHeads, capacity, headDim] per layer
+    std::int64_t length = 0;
+    std::int64_t capacity = 0;
+};
+
+struct LlamaDecoder {
+    torch::Tensor embedTokens; // [vocab, hidden]
+    torch::Tensor finalNorm;
+    torch::Tensor lmHead;      // [vocab, hidden]
+    std::vector<LlamaLayer> layers;
+    int heads = 32;
+    int kvHeads = 32;
+    int headDim = 128;
+    double rmsEps = 1e-6;
+    double ropeTheta = 10000.0;
+
+    KvCache makeCache(std::int64_t batch, std::int64_t capacity) const;
+    torch::Tensor embed(const torch::Tensor &ids) const;
+    // embeds [B, T, hidden] at positions cache.length ... cache.length + T - 1, appended to the
+    // cache. Returns float32 logits [B, T, vocab], or [B, 1, vocab] for the last position only.
+    torch::Tensor forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly) const;
+};
+
+} // namespace geolens::detail

@@ -1,0 +1,199 @@
+#include "model/LlavaNetwork.h"
+
+#include <QtTest>
+
+using namespace geolens::detail;
+
+namespace {
+
+torch::Tensor randn(std::initializer_list<int64_t> shape, double scale = 0.2)
+{
+    return torch::randn(shape, torch::dtype(torch::kFloat32)) * scale;
+}
+
+LlamaDecoder tinyDecoder(int heads, int kvHeads, int layers = 2, int vocab = 50, int headDim = 8)
+{
+    LlamaDecoder d;
+    d.heads = heads;
+    d.kvHeads = kvHeads;
+    d.headDim = headDim;
+    d.rmsEps = 1e-6;
+    d.ropeTheta = 10000.0;
+    const int hidden = heads * headDim;
+    const int kvDim = kvHeads * headDim;
+    d.embedTokens = randn({vocab, hidden}, 1.0);
+    d.finalNorm = 1.0 + randn({hidden}, 0.1);
+    d.lmHead = randn({vocab, hidden});
+    for (int i = 0; i < layers; ++i) {
+        LlamaLayer l;
+        l.inputNorm = 1.0 + randn({hidden}, 0.1);
+        l.postNorm = 1.0 + randn({hidden}, 0.1);
+        l.q = randn({hidden, hidden});
+        l.k = randn({kvDim, hidden});
+        l.v = randn({kvDim, hidden});
+        l.o = randn({hidden, hidden});
+        l.gate = randn({3 * hidden, hidden});
+        l.up = randn({3 * hidden, hidden});
+        l.down = randn({hidden, 3 * hidden});
+        d.layers.push_back(l);
+    }
+    return d;
+}
+
+ClipVisionTower tinyTower(int layers, int grid, int patch = 4, int hidden = 16, int heads = 2)
+{
+    ClipVisionTower t;
+    t.patchSize = patch;
+    t.heads = heads;
+    t.classEmbedding = randn({hidden}, 1.0);
+    t.patchWeight = randn({hidden, 3, patch, patch});
+    t.positionEmbedding = randn({1 + grid * grid, hidden});
+    t.preNormWeight = 1.0 + randn({hidden}, 0.1);
+    t.preNormBias = randn({hidden}, 0.1);
+    for (int i = 0; i < layers; ++i) {
+        ClipEncoderLayer l;
+        l.norm1Weight = 1.0 + randn({hidden}, 0.1);
+        l.norm1Bias = randn({hidden}, 0.1);
+        l.norm2Weight = 1.0 + randn({hidden}, 0.1);
+        l.norm2Bias = randn({hidden}, 0.1);
+        l.qWeight = randn({hidden, hidden});
+        l.kWeight = randn({hidden, hidden});
+        l.vWeight = randn({hidden, hidden});
+        l.outWeight = randn({hidden, hidden});
+        l.qBias = randn({hidden});
+        l.kBias = randn({hidden});
+        l.vBias = randn({hidden});
+        l.outBias = randn({hidden});
+        l.fc1Weight = randn({4 * hidden, hidden});
+        l.fc1Bias = randn({4 * hidden});
+        l.fc2Weight = randn({hidden, 4 * hidden});
+        l.fc2Bias = randn({hidden});
+        t.layers.push_back(l);
+    }
+    return t;
+}
+
+double maxDifference(const torch::Tensor &a, const torch::Tensor &b)
+{
+    return (a - b).abs().max().item<double>();
+}
+
+} // namespace
+
+// Properties of the network that hold whatever the weights: the cache changes nothing, attention
+// is causal, grouped-query heads equal repeated full heads, the vision tower stops at the layer it
+// is asked for. Numerical agreement with the reference implementation is tested on golden files.
+class LlavaNetworkTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { torch::manual_seed(7); }
+
+    void cachedDecodingEqualsFullForward()
+    {
+        const LlamaDecoder d = tinyDecoder(4, 4);
+        const auto ids = torch::tensor({3, 17, 5, 42, 8, 11, 29}, torch::kLong).unsqueeze(0);
+        KvCache full = d.makeCache(1, 16);
+        const auto all = d.forward(d.embed(ids), full, false); // [1, 7, vocab]
+        QCOMPARE(all.size(1), int64_t(7));
+        QCOMPARE(full.length, int64_t(7));
+
+        // Prefill four tokens, then one at a time.
+        KvCache step = d.makeCache(1, 16);
+        auto last = d.forward(d.embed(ids.slice(1, 0, 4)), step, true);
+        QVERIFY(maxDifference(last[0][0], all[0][3]) < 1e-5);
+        for (int i = 4; i < 7; ++i) {
+            last = d.forward(d.embed(ids.slice(1, i, i + 1)), step, true);
+            QVERIFY2(maxDifference(last[0][0], all[0][i]) < 1e-5, qPrintable(QString::number(maxDifference(last[0][0], all[0][i]))));
+        }
+        KvCache small = d.makeCache(1, 4);
+        QVERIFY_THROWS_EXCEPTION(std::length_error, d.forward(d.embed(ids), small, true));
+    }
+
+    void attentionIsCausal()
+    {
+        const LlamaDecoder d = tinyDecoder(2, 2);
+        const auto a = torch::tensor({1, 2, 3, 4, 5}, torch::kLong).unsqueeze(0);
+        const auto b = torch::tensor({1, 2, 3, 9, 9}, torch::kLong).unsqueeze(0);
+        KvCache ca = d.makeCache(1, 8), cb = d.makeCache(1, 8);
+        const auto la = d.forward(d.embed(a), ca, false);
+        const auto lb = d.forward(d.embed(b), cb, false);
+        QVERIFY(maxDifference(la.slice(1, 0, 3), lb.slice(1, 0, 3)) < 1e-6);
+        QVERIFY(maxDifference(la.slice(1, 3), lb.slice(1, 3)) > 1e-3);
+    }
+
+    void groupedQueryHeadsEqualRepeatedHeads()
+    {
+        LlamaDecoder grouped = tinyDecoder(4, 2);
+        LlamaDecoder full = grouped;
+        full.kvHeads = 4;
+        full.layers.clear();
+        for (const LlamaLayer &l : grouped.layers) {
+            LlamaLayer r = l;
+            // Each key/value head serves two query heads: repeat its rows.
+            r.k = l.k.view({2, grouped.headDim, -1}).repeat_interleave(2, 0).reshape({4 * grouped.headDim, -1});
+            r.v = l.v.view({2, grouped.headDim, -1}).repeat_interleave(2, 0).reshape({4 * grouped.headDim, -1});
+            full.layers.push_back(r);
+        }
+        const auto ids = torch::tensor({4, 8, 15, 16, 23, 42}, torch::kLong).unsqueeze(0);
+        KvCache cg = grouped.makeCache(1, 8), cf = full.makeCache(1, 8);
+        QVERIFY(maxDifference(grouped.forward(grouped.embed(ids), cg, false), full.forward(full.embed(ids), cf, false)) < 1e-5);
+    }
+
+    void batchRowsAreIndependent()
+    {
+        const LlamaDecoder d = tinyDecoder(2, 1);
+        const auto ids = torch::tensor({{1, 2, 3}, {7, 8, 9}}, torch::kLong);
+        KvCache both = d.makeCache(2, 4), one = d.makeCache(1, 4);
+        const auto batch = d.forward(d.embed(ids), both, true);
+        const auto single = d.forward(d.embed(ids.slice(0, 1, 2)), one, true);
+        QVERIFY(maxDifference(batch[1], single[0]) < 1e-5);
+    }
+
+    void positionTableInterpolation()
+    {
+        const auto table = randn({1 + 6 * 6, 5}, 1.0);
+        QVERIFY(interpolatePositionTable(table, 6).equal(table));
+        const auto resized = interpolatePositionTable(table, 9);
+        QCOMPARE(resized.size(0), int64_t(1 + 81));
+        QCOMPARE(resized.size(1), int64_t(5));
+        QVERIFY(resized[0].equal(table[0])); // the class row is kept
+        // align_corners: the four corners of the grid keep their values.
+        QVERIFY(maxDifference(resized[1], table[1]) < 1e-5);
+        QVERIFY(maxDifference(resized[9], table[6]) < 1e-5);
+        QVERIFY(maxDifference(resized[81], table[36]) < 1e-5);
+        // Row-major grid: the middle of the first row lies between table rows 3 and 4 (x = 2.5).
+        const auto mid = resized[5];
+        QVERIFY(maxDifference(mid, table[3]) > 0 && maxDifference(mid, table[4]) > 0);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, interpolatePositionTable(randn({1 + 10, 3}), 4));
+    }
+
+    void visionTowerStopsAtTheSelectedLayer()
+    {
+        const ClipVisionTower tower = tinyTower(3, 4);
+        const auto pixels = torch::randn({2, 3, 16, 16});
+        const auto features = tower.forward(pixels, -2, true);
+        QCOMPARE(features.sizes().vec(), (std::vector<int64_t>{2, 16, 16}));
+        // hidden_states[-2] of three layers is the output of layer two: the same as the last state
+        // of a tower with two layers.
+        ClipVisionTower shorter = tower;
+        shorter.layers.pop_back();
+        QVERIFY(maxDifference(features, shorter.forward(pixels, -1, true)) < 1e-6);
+        QCOMPARE(tower.forward(pixels, -2, false).size(1), int64_t(17));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tower.forward(pixels, -5, true));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tower.forward(torch::randn({1, 3, 20, 20}), -2, true));
+    }
+
+    void projectorIsLinearGeluLinear()
+    {
+        Projector p;
+        p.weights = {randn({6, 4}), randn({6, 6})};
+        p.biases = {randn({6}), randn({6})};
+        const auto x = randn({1, 3, 4}, 1.0);
+        const auto expected = torch::linear(torch::gelu(torch::linear(x, p.weights[0], p.biases[0])), p.weights[1], p.biases[1]);
+        QVERIFY(maxDifference(p.forward(x), expected) < 1e-7);
+    }
+};
+
+QTEST_APPLESS_MAIN(LlavaNetworkTest)
+#include "tst_llava_network.moc"
