@@ -9,6 +9,8 @@ build=${GEOLENS_BUILD_DIR:-$top/build}
 "$top/scripts/build.sh"
 # Real imagery for the tests that use it; they skip (and say so) if it cannot be fetched.
 "$top/scripts/fetch-sample-data.sh" || echo "warning: sample imagery unavailable; real-imagery tests will skip" >&2
+# The LLaMA tokenizer model for the tokenizer tests; they skip (and say so) without it.
+"$top/scripts/fetch-llama-tokenizer.sh" || echo "warning: LLaMA tokenizer unavailable; tokenizer tests will skip" >&2
 
 export QT_QPA_PLATFORM=offscreen
 cd "$build"

@@ -1,4 +1,7 @@
 #include "model/LlavaNetwork.h"
+#include "model/TokenSampler.h"
+
+#include <set>
 
 #include <QtTest>
 
@@ -182,6 +185,46 @@ private slots:
         QCOMPARE(tower.forward(pixels, -2, false).size(1), int64_t(17));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tower.forward(pixels, -5, true));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tower.forward(torch::randn({1, 3, 20, 20}), -2, true));
+    }
+
+    void samplerGreedyAndRepetitionPenalty()
+    {
+        const auto logits = torch::tensor({1.0f, 3.0f, 2.9f, -1.0f});
+        TokenSampler greedy({});
+        QCOMPARE(greedy.next(logits, {}), int64_t(1));
+        // Penalty 1.2 on token 1: 3.0 / 1.2 = 2.5 < 2.9, so token 2 wins; negative logits are
+        // multiplied, so token 3 sinks further.
+        TokenSampler penalised({0.0, 0, 1.0, 1.2, 0});
+        QCOMPARE(penalised.next(logits, {1, 3}), int64_t(2));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TokenSampler({-1.0, 0, 1.0, 1.0, 0}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, TokenSampler({1.0, 0, 0.0, 1.0, 0}));
+    }
+
+    void samplerFiltersAndSeeds()
+    {
+        const auto logits = torch::tensor({0.0f, 5.0f, 4.0f, 3.0f, -2.0f});
+        // top-k 2: only tokens 1 and 2 can ever come out.
+        TokenSampler topK({1.0, 2, 1.0, 1.0, 11});
+        for (int i = 0; i < 200; ++i) {
+            const auto t = topK.next(logits, {});
+            QVERIFY(t == 1 || t == 2);
+        }
+        // top-p 0.5: token 1 alone holds 0.66 of the mass.
+        TokenSampler topP({1.0, 0, 0.5, 1.0, 3});
+        for (int i = 0; i < 100; ++i)
+            QCOMPARE(topP.next(logits, {}), int64_t(1));
+        // Same seed, same draws; a low temperature concentrates on the best token.
+        TokenSampler a({1.0, 0, 1.0, 1.0, 42}), b({1.0, 0, 1.0, 1.0, 42});
+        std::vector<int64_t> da, db;
+        for (int i = 0; i < 50; ++i) {
+            da.push_back(a.next(logits, {}));
+            db.push_back(b.next(logits, {}));
+        }
+        QCOMPARE(da, db);
+        QVERIFY(std::set<int64_t>(da.begin(), da.end()).size() > 1);
+        TokenSampler cold({0.01, 0, 1.0, 1.0, 5});
+        for (int i = 0; i < 50; ++i)
+            QCOMPARE(cold.next(logits, {}), int64_t(1));
     }
 
     void projectorIsLinearGeluLinear()

@@ -4,6 +4,7 @@
 #include "cli/CliArguments.h"
 #include "common/Error.h"
 
+#include "cli/ModelCommands.h"
 #ifdef GEOLENS_WITH_RASTER
 #include "cli/RasterCommands.h"
 #endif
@@ -24,6 +25,11 @@ struct Verb {
 std::map<std::string, Verb> verbs()
 {
     std::map<std::string, Verb> v;
+    v["generate"] = {geolens::cli::runGenerate,
+                     "generate --model DIR --image FILE --prompt TEXT [--json] [--image-size N]\n"
+                     "         [--max-new-tokens N] [--device auto|cpu|cuda] [--dtype auto|f32|bf16|f16]\n"
+                     "         [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R] [--seed S]\n"
+                     "                                 answer a question about an image"};
 #ifdef GEOLENS_WITH_RASTER
     v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};
     v["tiles"] = {geolens::cli::runTiles,

@@ -1,0 +1,165 @@
+#include "cli/ModelCommands.h"
+
+#include "cli/CliArguments.h"
+#include "common/Error.h"
+#include "common/Json.h"
+#include "model/GeoChatModel.h"
+#include "model/PortablePixmap.h"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#ifdef GEOLENS_WITH_RASTER
+#include <opencv2/imgcodecs.hpp>
+#endif
+
+namespace geolens::cli {
+
+namespace {
+
+// Binary PPM/PGM always; with the full build, anything OpenCV decodes (PNG, JPEG, TIFF...).
+RgbImage readImageFile(const std::string &path)
+{
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe)
+        throw FileError(path, "the image cannot be opened.");
+    char magic[2] = {0, 0};
+    probe.read(magic, 2);
+    if (magic[0] == 'P' && (magic[1] == '5' || magic[1] == '6'))
+        return readPortablePixmap(path);
+#ifdef GEOLENS_WITH_RASTER
+    const cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
+    if (bgr.empty())
+        throw FileError(path, "is not an image GeoLens can read.");
+    RgbImage image{bgr.cols, bgr.rows, std::vector<std::uint8_t>(static_cast<std::size_t>(bgr.cols) * bgr.rows * 3)};
+    for (int y = 0; y < bgr.rows; ++y) {
+        const std::uint8_t *row = bgr.ptr<std::uint8_t>(y);
+        for (int x = 0; x < bgr.cols; ++x)
+            for (int c = 0; c < 3; ++c)
+                image.pixels[(static_cast<std::size_t>(y) * bgr.cols + x) * 3 + c] = row[x * 3 + 2 - c];
+    }
+    return image;
+#else
+    return readPortablePixmap(path); // explains that only PPM/PGM are read by this build
+#endif
+}
+
+ComputeDevice parseDevice(const std::string &v)
+{
+    if (v == "auto")
+        return ComputeDevice::Auto;
+    if (v == "cpu")
+        return ComputeDevice::Cpu;
+    if (v == "cuda")
+        return ComputeDevice::Cuda;
+    throw UsageError{"--device must be auto, cpu or cuda"};
+}
+
+WeightType parseDtype(const std::string &v)
+{
+    if (v == "auto")
+        return WeightType::Auto;
+    if (v == "f32")
+        return WeightType::F32;
+    if (v == "bf16")
+        return WeightType::BF16;
+    if (v == "f16")
+        return WeightType::F16;
+    throw UsageError{"--dtype must be auto, f32, bf16 or f16"};
+}
+
+// Ctrl+C stops generation at the next token, and the answer so far is still printed.
+std::atomic<bool> *interruptFlag = nullptr;
+
+extern "C" void onInterrupt(int)
+{
+    if (interruptFlag)
+        interruptFlag->store(true);
+}
+
+} // namespace
+
+int runGenerate(const std::vector<std::string> &args)
+{
+    const CliArguments a(args,
+                         {"model", "image", "prompt", "image-size", "max-new-tokens", "device", "dtype", "temperature",
+                          "top-p", "top-k", "repetition-penalty", "seed", "threads"},
+                         {"json"});
+    if (!a.positional().empty())
+        throw UsageError{"generate takes no positional arguments"};
+    const auto folder = a.value("model");
+    const auto imagePath = a.value("image");
+    const auto prompt = a.value("prompt");
+    if (!folder || !imagePath || !prompt)
+        throw UsageError{"generate needs --model DIR, --image FILE and --prompt TEXT"};
+
+    ModelLoadOptions options;
+    options.device = parseDevice(a.value("device", "auto"));
+    options.dtype = parseDtype(a.value("dtype", "auto"));
+    if (a.value("image-size"))
+        options.imageSize = a.intValue("image-size", 0);
+    options.threads = a.intValue("threads", 0);
+
+    GenerationRequest request;
+    request.question = *prompt;
+    request.maxNewTokens = a.intValue("max-new-tokens", 256);
+    request.temperature = a.doubleValue("temperature", 0.0);
+    request.topP = a.doubleValue("top-p", 1.0);
+    request.topK = a.intValue("top-k", 0);
+    request.repetitionPenalty = a.doubleValue("repetition-penalty", 1.0);
+    request.seed = static_cast<std::uint64_t>(a.intValue("seed", 0));
+    if (request.maxNewTokens < 1 || request.maxNewTokens > 65536)
+        throw UsageError{"--max-new-tokens must be between 1 and 65536"};
+    if (request.temperature < 0 || request.topP <= 0 || request.topP > 1 || request.topK < 0 || request.repetitionPenalty <= 0)
+        throw UsageError{"--temperature >= 0, 0 < --top-p <= 1, --top-k >= 0 and --repetition-penalty > 0"};
+    const bool json = a.has("json");
+
+    const RgbImage image = readImageFile(*imagePath);
+    const auto model = GeoChatModel::load(*folder, options);
+
+    std::atomic<bool> cancel{false};
+    request.cancel = &cancel;
+    interruptFlag = &cancel;
+    std::signal(SIGINT, onInterrupt);
+    if (!json)
+        request.onText = [](const std::string &piece) {
+            std::cout << piece << std::flush;
+        };
+    const GenerationResult r = model->generate(image, request);
+    std::signal(SIGINT, SIG_DFL);
+    interruptFlag = nullptr;
+
+    if (!json) {
+        std::cout << std::endl;
+        if (r.cancelled)
+            std::cerr << "geolens-cli: generation cancelled; the answer above is incomplete" << std::endl;
+        if (r.truncated)
+            std::cerr << "geolens-cli: the model's context filled up; the answer above is truncated" << std::endl;
+        return r.cancelled ? 130 : 0;
+    }
+    JsonValue out = JsonValue::object();
+    JsonValue promptTokens = JsonValue::array(), tokens = JsonValue::array(), logprobs = JsonValue::array();
+    for (int id : r.promptTokens)
+        promptTokens.push(id);
+    for (int id : r.tokens)
+        tokens.push(id);
+    for (float lp : r.logprobs)
+        logprobs.push(static_cast<double>(lp));
+    out.set("prompt_tokens", promptTokens);
+    out.set("tokens", tokens);
+    out.set("logprobs", logprobs);
+    out.set("text", r.text);
+    out.set("num_image_tokens", r.numImageTokens);
+    out.set("device", model->deviceName());
+    out.set("dtype", model->dtypeName());
+    out.set("seconds", r.seconds);
+    out.set("stop_reason", r.stopReason);
+    out.set("cancelled", r.cancelled);
+    out.set("truncated", r.truncated);
+    std::cout << out.dump(2) << std::endl;
+    return r.cancelled ? 130 : 0;
+}
+
+} // namespace geolens::cli

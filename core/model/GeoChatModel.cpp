@@ -1,0 +1,484 @@
+#include "model/GeoChatModel.h"
+
+#include "common/Error.h"
+#include "model/CheckpointFolder.h"
+#include "model/LlavaNetwork.h"
+#include "model/StreamingDecoder.h"
+#include "model/TokenSampler.h"
+#include "model/Tokenizer.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace geolens {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char *const SystemPrompt = "A chat between a curious human and an artificial intelligence assistant. The assistant "
+                                 "gives helpful, detailed, and polite answers to the human's questions.";
+
+torch::ScalarType torchType(DType t)
+{
+    switch (t) {
+    case DType::F16: return torch::kHalf;
+    case DType::BF16: return torch::kBFloat16;
+    case DType::F32: return torch::kFloat32;
+    case DType::F64: return torch::kFloat64;
+    case DType::I64: return torch::kLong;
+    case DType::I32: return torch::kInt;
+    case DType::I16: return torch::kShort;
+    case DType::I8: return torch::kChar;
+    case DType::U8: return torch::kByte;
+    case DType::Bool: return torch::kBool;
+    }
+    return torch::kFloat32;
+}
+
+std::string shapeText(const std::vector<std::int64_t> &shape)
+{
+    std::ostringstream s;
+    s << '[';
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s << (i ? ", " : "") << shape[i];
+    s << ']';
+    return s.str();
+}
+
+std::uint64_t availableMemoryBytes()
+{
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::uint64_t kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit)
+        if (key == "MemAvailable:")
+            return kib * 1024;
+    return 0;
+}
+
+// Hands out the checkpoint's tensors by name, checking each shape against the configuration and
+// converting it to the engine's device and element type.
+class WeightSource {
+public:
+    WeightSource(TensorMap tensors, std::string folder, torch::Device device, torch::ScalarType type)
+        : tensors_(std::move(tensors)), folder_(std::move(folder)), device_(device), type_(type)
+    {
+    }
+
+    const TensorInfo &info(const std::string &name) const
+    {
+        auto it = tensors_.find(name);
+        if (it == tensors_.end())
+            throw FileError(folder_, "the checkpoint has no tensor \"" + name + "\".");
+        return it->second;
+    }
+
+    bool has(const std::string &name) const { return tensors_.count(name) != 0; }
+
+    torch::Tensor take(const std::string &name, const std::vector<std::int64_t> &shape,
+                       std::optional<torch::ScalarType> type = std::nullopt) const
+    {
+        const TensorInfo &t = info(name);
+        if (t.shape != shape)
+            throw FileError(folder_, "tensor \"" + name + "\" has shape " + shapeText(t.shape) + ", expected " +
+                                         shapeText(shape) + ".");
+        if (t.dtype != DType::F16 && t.dtype != DType::BF16 && t.dtype != DType::F32 && t.dtype != DType::F64)
+            throw FileError(folder_, "tensor \"" + name + "\" holds " + dtypeName(t.dtype) + ", not floating point.");
+        // The mapping is read-only and outlives this call; the copy below owns its memory.
+        const auto source = torch::from_blob(const_cast<std::uint8_t *>(t.data()), t.shape, t.strides,
+                                             torch::dtype(torchType(t.dtype)));
+        return source.to(device_, type.value_or(type_), /*non_blocking=*/false, /*copy=*/true).contiguous();
+    }
+
+    std::uint64_t bytesOf(const std::string &prefix, std::size_t elementSize) const
+    {
+        std::uint64_t total = 0;
+        for (const auto &[name, t] : tensors_)
+            if (name.compare(0, prefix.size(), prefix) == 0)
+                total += static_cast<std::uint64_t>(t.numel()) * elementSize;
+        return total;
+    }
+
+private:
+    TensorMap tensors_;
+    std::string folder_;
+    torch::Device device_;
+    torch::ScalarType type_;
+};
+
+const char *const VisionPrefix = "model.vision_tower.vision_tower.vision_model.";
+
+} // namespace
+
+struct GeoChatModel::Impl {
+    ModelConfig config;
+    std::unique_ptr<Tokenizer> tokenizer;
+    detail::ClipVisionTower tower;
+    detail::Projector projector;
+    detail::LlamaDecoder decoder;
+    torch::Device device{torch::kCPU};
+    torch::ScalarType type = torch::kFloat32;
+    ImagePreprocessor preprocess;
+
+    torch::Tensor encodeImages(const std::vector<RgbImage> &images) const;
+    std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const GenerationRequest &request);
+};
+
+GeoChatModel::GeoChatModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+GeoChatModel::~GeoChatModel() = default;
+
+const ModelConfig &GeoChatModel::config() const
+{
+    return impl_->config;
+}
+
+std::string GeoChatModel::deviceName() const
+{
+    return impl_->device.str();
+}
+
+std::string GeoChatModel::dtypeName() const
+{
+    switch (impl_->type) {
+    case torch::kBFloat16: return "bf16";
+    case torch::kHalf: return "f16";
+    default: return "f32";
+    }
+}
+
+std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, const ModelLoadOptions &options)
+{
+    auto impl = std::make_unique<Impl>();
+    ModelConfig &c = impl->config;
+    c = ModelConfig::load(folder, options.imageSize);
+
+    const bool cuda = options.device == ComputeDevice::Cuda ||
+                      (options.device == ComputeDevice::Auto && torch::cuda::is_available());
+    if (cuda && !torch::cuda::is_available())
+        throw InvalidArgument("CUDA was asked for, but this build of GeoLens or this machine has no CUDA device.");
+    impl->device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    switch (options.dtype) {
+    case WeightType::Auto: impl->type = cuda ? torch::kBFloat16 : torch::kFloat32; break;
+    case WeightType::F32: impl->type = torch::kFloat32; break;
+    case WeightType::BF16: impl->type = torch::kBFloat16; break;
+    case WeightType::F16:
+        if (!cuda)
+            throw InvalidArgument("f16 weights need a CUDA device; on the CPU use f32 or bf16.");
+        impl->type = torch::kHalf;
+        break;
+    }
+    if (!cuda) {
+        const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+        at::set_num_threads(std::max(1, threads));
+    }
+
+    const fs::path tokenizerPath = fs::path(folder) / "tokenizer.model";
+    if (!fs::exists(tokenizerPath))
+        throw FileError(tokenizerPath.string(), "the model folder has no SentencePiece tokenizer.model.");
+    impl->tokenizer = Tokenizer::load(tokenizerPath.string());
+
+    WeightSource w(canonicalTensorNames(readCheckpointFolder(folder), c.layout), folder, impl->device, impl->type);
+    const std::size_t elementSize = impl->type == torch::kFloat32 ? 4 : 2;
+    const std::uint64_t needed = w.bytesOf("model.", elementSize) + w.bytesOf("lm_head.", elementSize);
+    if (!cuda) {
+        const std::uint64_t available = availableMemoryBytes();
+        if (available > 0 && needed > available)
+            throw InvalidArgument("The model needs " + std::to_string(needed >> 20) + " MiB in " +
+                                  (impl->type == torch::kFloat32 ? "f32" : "bf16") + " but only " +
+                                  std::to_string(available >> 20) + " MiB of memory is available.");
+    }
+
+    c10::InferenceMode inference;
+    const TextModelConfig &t = c.text;
+    const int headDim = t.hiddenSize / t.heads;
+    const std::int64_t kvDim = static_cast<std::int64_t>(t.kvHeads) * headDim;
+    detail::LlamaDecoder &d = impl->decoder;
+    d.heads = t.heads;
+    d.kvHeads = t.kvHeads;
+    d.headDim = headDim;
+    d.rmsEps = t.rmsNormEps;
+    d.ropeTheta = t.ropeTheta;
+    const std::int64_t vocab = w.info("model.embed_tokens.weight").shape.at(0);
+    if (vocab < t.vocabSize)
+        throw FileError(folder, "model.embed_tokens.weight has " + std::to_string(vocab) + " rows, fewer than the vocabulary of " +
+                                    std::to_string(t.vocabSize) + ".");
+    d.embedTokens = w.take("model.embed_tokens.weight", {vocab, t.hiddenSize});
+    d.finalNorm = w.take("model.norm.weight", {t.hiddenSize});
+    d.lmHead = w.take("lm_head.weight", {vocab, t.hiddenSize});
+    for (int i = 0; i < t.layers; ++i) {
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        detail::LlamaLayer l;
+        l.inputNorm = w.take(p + "input_layernorm.weight", {t.hiddenSize});
+        l.postNorm = w.take(p + "post_attention_layernorm.weight", {t.hiddenSize});
+        l.q = w.take(p + "self_attn.q_proj.weight", {t.hiddenSize, t.hiddenSize});
+        l.k = w.take(p + "self_attn.k_proj.weight", {kvDim, t.hiddenSize});
+        l.v = w.take(p + "self_attn.v_proj.weight", {kvDim, t.hiddenSize});
+        l.o = w.take(p + "self_attn.o_proj.weight", {t.hiddenSize, t.hiddenSize});
+        l.gate = w.take(p + "mlp.gate_proj.weight", {t.intermediateSize, t.hiddenSize});
+        l.up = w.take(p + "mlp.up_proj.weight", {t.intermediateSize, t.hiddenSize});
+        l.down = w.take(p + "mlp.down_proj.weight", {t.hiddenSize, t.intermediateSize});
+        d.layers.push_back(std::move(l));
+    }
+
+    const VisionModelConfig &v = c.vision;
+    const std::string vp = VisionPrefix;
+    if (!w.has(vp + "embeddings.patch_embedding.weight"))
+        throw FileError(folder, "the checkpoint holds no vision tower weights (" + vp +
+                                    "*); GeoLens needs them in the model folder.");
+    detail::ClipVisionTower &tower = impl->tower;
+    tower.patchSize = v.patchSize;
+    tower.heads = v.heads;
+    tower.layerNormEps = v.layerNormEps;
+    tower.quickGelu = v.quickGelu;
+    tower.classEmbedding = w.take(vp + "embeddings.class_embedding", {v.hiddenSize});
+    tower.patchWeight = w.take(vp + "embeddings.patch_embedding.weight", {v.hiddenSize, 3, v.patchSize, v.patchSize});
+    // The table is stored for the training resolution (or already resized); resample it in
+    // float32 to the input grid, as GeoChat does at load time.
+    const std::string positions = vp + "embeddings.position_embedding.weight";
+    const std::int64_t rows = w.info(positions).shape.at(0);
+    const int nativeGrid = v.imageSize / v.patchSize;
+    const int inputGrid = c.gridSize();
+    if (rows != 1 + static_cast<std::int64_t>(nativeGrid) * nativeGrid && rows != 1 + static_cast<std::int64_t>(inputGrid) * inputGrid)
+        throw FileError(folder, "tensor \"" + positions + "\" has " + std::to_string(rows) + " rows, expected " +
+                                    std::to_string(1 + nativeGrid * nativeGrid) + " (or " +
+                                    std::to_string(1 + inputGrid * inputGrid) + ").");
+    tower.positionEmbedding =
+        detail::interpolatePositionTable(w.take(positions, {rows, v.hiddenSize}, torch::kFloat32), inputGrid).to(impl->type);
+    tower.preNormWeight = w.take(vp + "pre_layrnorm.weight", {v.hiddenSize});
+    tower.preNormBias = w.take(vp + "pre_layrnorm.bias", {v.hiddenSize});
+    const int statesNeeded = c.selectLayer < 0 ? v.layers + 1 + c.selectLayer : c.selectLayer;
+    for (int i = 0; i < statesNeeded; ++i) {
+        const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
+        detail::ClipEncoderLayer l;
+        const std::vector<std::int64_t> square{v.hiddenSize, v.hiddenSize}, vec{v.hiddenSize};
+        l.norm1Weight = w.take(p + "layer_norm1.weight", vec);
+        l.norm1Bias = w.take(p + "layer_norm1.bias", vec);
+        l.norm2Weight = w.take(p + "layer_norm2.weight", vec);
+        l.norm2Bias = w.take(p + "layer_norm2.bias", vec);
+        l.qWeight = w.take(p + "self_attn.q_proj.weight", square);
+        l.qBias = w.take(p + "self_attn.q_proj.bias", vec);
+        l.kWeight = w.take(p + "self_attn.k_proj.weight", square);
+        l.kBias = w.take(p + "self_attn.k_proj.bias", vec);
+        l.vWeight = w.take(p + "self_attn.v_proj.weight", square);
+        l.vBias = w.take(p + "self_attn.v_proj.bias", vec);
+        l.outWeight = w.take(p + "self_attn.out_proj.weight", square);
+        l.outBias = w.take(p + "self_attn.out_proj.bias", vec);
+        l.fc1Weight = w.take(p + "mlp.fc1.weight", {v.intermediateSize, v.hiddenSize});
+        l.fc1Bias = w.take(p + "mlp.fc1.bias", {v.intermediateSize});
+        l.fc2Weight = w.take(p + "mlp.fc2.weight", {v.hiddenSize, v.intermediateSize});
+        l.fc2Bias = w.take(p + "mlp.fc2.bias", vec);
+        tower.layers.push_back(std::move(l));
+    }
+
+    for (int i = 0; i < c.projectorDepth; ++i) {
+        const std::string p = "model.mm_projector." + std::to_string(2 * i) + ".";
+        const std::int64_t in = i == 0 ? v.hiddenSize : t.hiddenSize;
+        impl->projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
+        impl->projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
+    }
+    impl->preprocess = ImagePreprocessor(c.inputSize);
+    return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
+}
+
+std::string GeoChatModel::conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history)
+{
+    // llava_v1: turns separated by " ", each assistant answer closed by "</s>", the image in the
+    // first user message.
+    std::string text = std::string(SystemPrompt) + " ";
+    bool first = true;
+    auto user = [&](const std::string &message) {
+        text += "USER: " + (first ? "<image>\n" + message : message) + " ";
+        first = false;
+    };
+    for (const ChatTurn &turn : history) {
+        user(turn.user);
+        text += "ASSISTANT: " + turn.assistant + "</s>";
+    }
+    user(question);
+    text += "ASSISTANT:";
+    return text;
+}
+
+std::vector<int> GeoChatModel::promptTokens(const GenerationRequest &request) const
+{
+    return impl_->tokenizer->encodePrompt(conversationPrompt(request.question, request.history));
+}
+
+torch::Tensor GeoChatModel::Impl::encodeImages(const std::vector<RgbImage> &images) const
+{
+    const int s = preprocess.size();
+    auto pixels = torch::empty({static_cast<std::int64_t>(images.size()), 3, s, s}, torch::kFloat32);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const std::vector<float> input = preprocess(images[i]);
+        std::memcpy(pixels[static_cast<std::int64_t>(i)].data_ptr<float>(), input.data(), input.size() * sizeof(float));
+    }
+    const auto features = tower.forward(pixels.to(device, type), config.selectLayer, config.dropClassToken);
+    return projector.forward(features.to(type));
+}
+
+std::vector<float> GeoChatModel::imageFeatures(const RgbImage &image)
+{
+    c10::InferenceMode inference;
+    const auto features = impl_->encodeImages({image})[0].to(torch::kCPU, torch::kFloat32).contiguous();
+    return std::vector<float>(features.data_ptr<float>(), features.data_ptr<float>() + features.numel());
+}
+
+GenerationResult GeoChatModel::generate(const RgbImage &image, const GenerationRequest &request)
+{
+    return generateBatch({image}, request).front();
+}
+
+std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbImage> &images, const GenerationRequest &request)
+{
+    if (images.empty())
+        throw InvalidArgument("Generation needs at least one image.");
+    if (request.maxNewTokens < 1)
+        throw InvalidArgument("max new tokens must be at least 1.");
+    c10::InferenceMode inference;
+    return impl_->run(images, request);
+}
+
+std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage> &images, const GenerationRequest &request)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const std::int64_t batch = static_cast<std::int64_t>(images.size());
+    const std::vector<int> prompt = tokenizer->encodePrompt(conversationPrompt(request.question, request.history));
+    const auto slot = std::find(prompt.begin(), prompt.end(), Tokenizer::ImageToken);
+    if (slot == prompt.end() || std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
+        throw InvalidArgument("The prompt must hold exactly one image slot.");
+
+    const auto features = encodeImages(images); // [B, N, hidden]
+    const std::int64_t imageTokens = features.size(1);
+    const std::int64_t promptLength = static_cast<std::int64_t>(prompt.size()) - 1 + imageTokens;
+    if (promptLength >= config.text.maxPositions)
+        throw InvalidArgument("The prompt takes " + std::to_string(promptLength) + " tokens (" + std::to_string(imageTokens) +
+                              " of them the image), which leaves no room in the model's context of " +
+                              std::to_string(config.text.maxPositions) + ".");
+    const std::int64_t capacity = std::min<std::int64_t>(promptLength + request.maxNewTokens, config.text.maxPositions);
+
+    auto idsTensor = [&](std::vector<int>::const_iterator from, std::vector<int>::const_iterator to) {
+        std::vector<std::int64_t> ids(from, to);
+        return torch::tensor(ids, torch::kLong).to(device);
+    };
+    const auto before = decoder.embed(idsTensor(prompt.begin(), slot)).unsqueeze(0).expand({batch, -1, -1});
+    const auto after = decoder.embed(idsTensor(slot + 1, prompt.end())).unsqueeze(0).expand({batch, -1, -1});
+    const auto embeds = torch::cat({before, features.to(type), after}, 1);
+
+    detail::KvCache cache = decoder.makeCache(batch, capacity);
+    auto logits = decoder.forward(embeds, cache, /*lastOnly=*/true).select(1, 0); // [B, vocab]
+
+    std::vector<GenerationResult> results(images.size());
+    std::vector<detail::TokenSampler> samplers;
+    for (std::int64_t b = 0; b < batch; ++b) {
+        results[b].promptTokens = prompt;
+        results[b].numImageTokens = static_cast<int>(imageTokens);
+        samplers.emplace_back(detail::SamplingSettings{request.temperature, request.topK, request.topP,
+                                                       request.repetitionPenalty, request.seed + static_cast<std::uint64_t>(b)});
+    }
+    std::vector<std::int64_t> context;
+    for (int id : prompt)
+        if (id >= 0)
+            context.push_back(id);
+    std::vector<std::vector<std::int64_t>> contexts(images.size(), context);
+    std::vector<bool> finished(images.size(), false);
+    StreamingDecoder stream(*tokenizer);
+    const bool greedy = request.temperature == 0.0 && request.repetitionPenalty == 1.0;
+    const int eos = config.text.eosTokenId;
+
+    auto finish = [&](std::int64_t b, const char *reason) {
+        finished[b] = true;
+        results[b].stopReason = reason;
+    };
+    for (int step = 0;; ++step) {
+        if (request.cancel && request.cancel->load()) {
+            for (std::int64_t b = 0; b < batch; ++b)
+                if (!finished[b]) {
+                    finish(b, "cancelled");
+                    results[b].cancelled = true;
+                }
+            break;
+        }
+        const auto logprobs = torch::log_softmax(logits, -1);
+        std::vector<std::int64_t> chosen(images.size());
+        if (greedy) {
+            const auto best = logits.argmax(-1);
+            const auto bestLogprob = logprobs.gather(1, best.unsqueeze(1)).squeeze(1);
+            const auto bestCpu = best.to(torch::kCPU);
+            const auto lpCpu = bestLogprob.to(torch::kCPU);
+            for (std::int64_t b = 0; b < batch; ++b) {
+                chosen[b] = bestCpu[b].item<std::int64_t>();
+                if (!finished[b] && chosen[b] != eos)
+                    results[b].logprobs.push_back(lpCpu[b].item<float>());
+            }
+        } else {
+            for (std::int64_t b = 0; b < batch; ++b) {
+                if (finished[b]) {
+                    chosen[b] = eos;
+                    continue;
+                }
+                chosen[b] = samplers[b].next(logits[b], contexts[b]);
+                if (chosen[b] != eos)
+                    results[b].logprobs.push_back(logprobs[b][chosen[b]].item<float>());
+            }
+        }
+        bool allDone = true;
+        for (std::int64_t b = 0; b < batch; ++b) {
+            if (finished[b]) {
+                chosen[b] = eos;
+                continue;
+            }
+            if (chosen[b] == eos) {
+                finish(b, "eos");
+                continue;
+            }
+            GenerationResult &r = results[b];
+            r.tokens.push_back(static_cast<int>(chosen[b]));
+            contexts[b].push_back(chosen[b]);
+            if (b == 0 && request.onText) {
+                const std::string piece = stream.push(static_cast<int>(chosen[b]));
+                if (!piece.empty())
+                    request.onText(piece);
+            }
+            if (!request.stopStrings.empty()) {
+                const std::string text = tokenizer->decode(r.tokens);
+                for (const std::string &stop : request.stopStrings)
+                    if (!stop.empty() && text.find(stop) != std::string::npos)
+                        finish(b, "stop_string");
+            }
+            if (!finished[b] && static_cast<int>(r.tokens.size()) >= request.maxNewTokens)
+                finish(b, "max_new_tokens");
+            if (!finished[b] && cache.length >= cache.capacity) {
+                finish(b, "context");
+                r.truncated = true;
+            }
+            allDone = allDone && finished[b];
+        }
+        if (allDone)
+            break;
+        const auto next = torch::tensor(chosen, torch::kLong).to(device).unsqueeze(1);
+        logits = decoder.forward(decoder.embed(next), cache, true).select(1, 0);
+    }
+    if (request.onText) {
+        const std::string rest = stream.finish();
+        if (!rest.empty())
+            request.onText(rest);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    for (GenerationResult &r : results) {
+        r.text = tokenizer->decode(r.tokens);
+        for (const std::string &stop : request.stopStrings) {
+            const auto at = stop.empty() ? std::string::npos : r.text.find(stop);
+            if (at != std::string::npos)
+                r.text.erase(at);
+        }
+        r.seconds = seconds;
+    }
+    return results;
+}
+
+} // namespace geolens

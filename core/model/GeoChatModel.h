@@ -1,0 +1,89 @@
+#pragma once
+
+#include "model/ImagePreprocessor.h"
+#include "model/ModelConfig.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geolens {
+
+enum class ComputeDevice { Auto, Cpu, Cuda };
+enum class WeightType { Auto, F32, BF16, F16 };
+
+struct ModelLoadOptions {
+    ComputeDevice device = ComputeDevice::Auto; // Auto: CUDA when available
+    WeightType dtype = WeightType::Auto;        // Auto: bf16 on CUDA, f32 on CPU
+    std::optional<int> imageSize;               // overrides the model's input resolution
+    int threads = 0;                            // CPU threads; 0: every core
+};
+
+// One earlier exchange of a conversation.
+struct ChatTurn {
+    std::string user;
+    std::string assistant;
+};
+
+struct GenerationRequest {
+    std::string question;           // the user's words; the template and the image are added
+    std::vector<ChatTurn> history;  // earlier turns; the image belongs to the first
+    int maxNewTokens = 256;
+    double temperature = 0.0;       // 0: greedy
+    double topP = 1.0;
+    int topK = 0;
+    double repetitionPenalty = 1.0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> stopStrings;
+    // Called with each newly completed piece of the answer (first image of a batch only).
+    std::function<void(const std::string &text)> onText;
+    const std::atomic<bool> *cancel = nullptr;
+};
+
+struct GenerationResult {
+    std::vector<int> promptTokens;  // -200 marks the image slot
+    std::vector<int> tokens;        // generated ids, the end-of-sequence token excluded
+    std::vector<float> logprobs;    // log-probability of each generated token under the model
+    std::string text;
+    int numImageTokens = 0;
+    bool cancelled = false;
+    bool truncated = false;         // the context filled up before the answer ended
+    std::string stopReason;         // "eos", "stop_string", "max_new_tokens", "context", "cancelled"
+    double seconds = 0.0;
+};
+
+// GeoChat (or any LLaVA-1.5 model) running natively: loads a model folder in any of the three
+// checkpoint layouts, prepares images exactly as the reference does, and generates answers with
+// a preallocated key/value cache. LibTorch stays behind this interface.
+class GeoChatModel {
+public:
+    // Throws FileError / InvalidArgument with a message that names the file, tensor or setting.
+    static std::unique_ptr<GeoChatModel> load(const std::string &folder, const ModelLoadOptions &options = {});
+    ~GeoChatModel();
+
+    const ModelConfig &config() const;
+    std::string deviceName() const; // "cpu", "cuda:0"
+    std::string dtypeName() const;  // "f32", "bf16", "f16"
+
+    // The llava_v1 conversation text for a question (with the <image> marker in the first turn).
+    static std::string conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history);
+    // Token ids of that text, -200 where the image features go.
+    std::vector<int> promptTokens(const GenerationRequest &request) const;
+
+    GenerationResult generate(const RgbImage &image, const GenerationRequest &request);
+    // The same question for several images at once (scene labels for a batch of tiles).
+    std::vector<GenerationResult> generateBatch(const std::vector<RgbImage> &images, const GenerationRequest &request);
+
+    // The projected image features [tokens x hidden] as float32, for tests and the distiller.
+    std::vector<float> imageFeatures(const RgbImage &image);
+
+private:
+    struct Impl;
+    explicit GeoChatModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace geolens

@@ -1,0 +1,279 @@
+#include "model/ModelConfig.h"
+
+#include "common/Error.h"
+#include "common/Json.h"
+
+#include <filesystem>
+
+namespace geolens {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads optional fields with a check of their type, so a wrong type names the field and the file
+// instead of failing somewhere later.
+class Fields {
+public:
+    Fields(const JsonValue &object, std::string path) : object_(object), path_(std::move(path)) {}
+
+    int integer(const char *key, int fallback) const
+    {
+        const JsonValue *v = object_.find(key);
+        if (!v || v->isNull())
+            return fallback;
+        if (!v->isInteger() || v->asInt64() < -1000000000LL || v->asInt64() > 1000000000LL)
+            throw FileError(path_, std::string("\"") + key + "\" must be an integer.");
+        return static_cast<int>(v->asInt64());
+    }
+
+    double number(const char *key, double fallback) const
+    {
+        const JsonValue *v = object_.find(key);
+        if (!v || v->isNull())
+            return fallback;
+        if (!v->isNumber())
+            throw FileError(path_, std::string("\"") + key + "\" must be a number.");
+        return v->asDouble();
+    }
+
+    std::string string(const char *key, const std::string &fallback) const
+    {
+        const JsonValue *v = object_.find(key);
+        if (!v || v->isNull())
+            return fallback;
+        if (!v->isString())
+            throw FileError(path_, std::string("\"") + key + "\" must be a string.");
+        return v->asString();
+    }
+
+    bool boolean(const char *key, bool fallback) const
+    {
+        const JsonValue *v = object_.find(key);
+        if (!v || v->isNull())
+            return fallback;
+        if (!v->isBool())
+            throw FileError(path_, std::string("\"") + key + "\" must be true or false.");
+        return v->asBool();
+    }
+
+    const JsonValue *object(const char *key) const
+    {
+        const JsonValue *v = object_.find(key);
+        if (v && !v->isNull() && !v->isObject())
+            throw FileError(path_, std::string("\"") + key + "\" must be an object.");
+        return v && v->isObject() ? v : nullptr;
+    }
+
+    const std::string &path() const { return path_; }
+
+private:
+    const JsonValue &object_;
+    std::string path_;
+};
+
+JsonValue readJson(const std::string &path)
+{
+    if (!fs::exists(path))
+        throw FileError(path, "the file does not exist.");
+    JsonValue doc;
+    try {
+        doc = JsonValue::parseFile(path);
+    } catch (const FileError &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw FileError(path, std::string("is not valid JSON: ") + e.what());
+    }
+    if (!doc.isObject())
+        throw FileError(path, "must hold a JSON object.");
+    return doc;
+}
+
+// LLaMA fields, with transformers' LlamaConfig defaults for the ones a config leaves out.
+TextModelConfig readText(const Fields &f)
+{
+    TextModelConfig t;
+    t.hiddenSize = f.integer("hidden_size", t.hiddenSize);
+    t.intermediateSize = f.integer("intermediate_size", t.intermediateSize);
+    t.layers = f.integer("num_hidden_layers", t.layers);
+    t.heads = f.integer("num_attention_heads", t.heads);
+    t.kvHeads = f.integer("num_key_value_heads", t.heads);
+    t.vocabSize = f.integer("vocab_size", t.vocabSize);
+    t.maxPositions = f.integer("max_position_embeddings", t.maxPositions);
+    t.rmsNormEps = f.number("rms_norm_eps", t.rmsNormEps);
+    t.ropeTheta = f.number("rope_theta", t.ropeTheta);
+    t.bosTokenId = f.integer("bos_token_id", t.bosTokenId);
+    t.eosTokenId = f.integer("eos_token_id", t.eosTokenId);
+    const std::string activation = f.string("hidden_act", "silu");
+    if (activation != "silu")
+        throw FileError(f.path(), "hidden_act \"" + activation + "\" is not supported; LLaMA models use silu.");
+    if (t.hiddenSize <= 0 || t.layers <= 0 || t.heads <= 0 || t.kvHeads <= 0 || t.vocabSize <= 0 ||
+        t.intermediateSize <= 0 || t.maxPositions <= 0)
+        throw FileError(f.path(), "the language model's sizes must be positive.");
+    if (t.hiddenSize % t.heads != 0 || t.heads % t.kvHeads != 0)
+        throw FileError(f.path(), "hidden_size must divide into num_attention_heads, and those into "
+                                  "num_key_value_heads.");
+    return t;
+}
+
+// CLIP vision fields, with defaults supplied by the caller (they differ between sources).
+VisionModelConfig readVision(const Fields &f, VisionModelConfig v)
+{
+    v.imageSize = f.integer("image_size", v.imageSize);
+    v.patchSize = f.integer("patch_size", v.patchSize);
+    v.hiddenSize = f.integer("hidden_size", v.hiddenSize);
+    v.intermediateSize = f.integer("intermediate_size", v.intermediateSize);
+    v.layers = f.integer("num_hidden_layers", v.layers);
+    v.heads = f.integer("num_attention_heads", v.heads);
+    v.layerNormEps = f.number("layer_norm_eps", v.layerNormEps);
+    const std::string activation = f.string("hidden_act", v.quickGelu ? "quick_gelu" : "gelu");
+    if (activation != "quick_gelu" && activation != "gelu")
+        throw FileError(f.path(), "vision hidden_act \"" + activation + "\" is not supported.");
+    v.quickGelu = activation == "quick_gelu";
+    if (v.imageSize <= 0 || v.patchSize <= 0 || v.hiddenSize <= 0 || v.layers <= 0 || v.heads <= 0 ||
+        v.hiddenSize % v.heads != 0)
+        throw FileError(f.path(), "the vision tower's sizes are not valid.");
+    return v;
+}
+
+VisionModelConfig clipLarge336()
+{
+    return VisionModelConfig{}; // the defaults are CLIP ViT-L/14 at 336 px
+}
+
+void readPreprocessor(const std::string &path, VisionModelConfig &v)
+{
+    if (!fs::exists(path))
+        return;
+    const JsonValue doc = readJson(path);
+    auto triple = [&](const char *key, std::array<float, 3> &out) {
+        const JsonValue *a = doc.find(key);
+        if (!a)
+            return;
+        if (!a->isArray() || a->size() != 3)
+            throw FileError(path, std::string("\"") + key + "\" must list three numbers.");
+        for (std::size_t i = 0; i < 3; ++i)
+            out[i] = static_cast<float>(a->at(i).asDouble());
+    };
+    triple("image_mean", v.imageMean);
+    triple("image_std", v.imageStd);
+}
+
+// GeoChat names its tower: a well-known name or a folder with a CLIP config.
+VisionModelConfig resolveVisionTower(const std::string &name, const fs::path &modelFolder, const std::string &configPath)
+{
+    if (name == "openai/clip-vit-large-patch14-336")
+        return clipLarge336();
+    if (name == "openai/clip-vit-large-patch14") {
+        VisionModelConfig v = clipLarge336();
+        v.imageSize = 224;
+        return v;
+    }
+    fs::path folder(name);
+    if (folder.is_relative())
+        folder = modelFolder / folder;
+    const fs::path config = folder / "config.json";
+    if (!fs::is_directory(folder) || !fs::exists(config))
+        throw FileError(configPath, "mm_vision_tower \"" + name +
+                                        "\" is neither a built-in vision tower nor a folder holding a CLIP config.json "
+                                        "(looked in " + folder.string() + ").");
+    const JsonValue doc = readJson(config.string());
+    // Either a vision config or a full CLIP config with vision_config inside.
+    const JsonValue *vision = doc.find("vision_config");
+    const JsonValue &fields = vision && vision->isObject() ? *vision : doc;
+    VisionModelConfig v = readVision(Fields(fields, config.string()), clipLarge336());
+    readPreprocessor((folder / "preprocessor_config.json").string(), v);
+    return v;
+}
+
+int projectorDepthOf(const std::string &type, const std::string &path)
+{
+    if (type == "linear")
+        return 1;
+    // mlpNx_gelu
+    if (type.size() > 9 && type.rfind("mlp", 0) == 0 && type.compare(type.size() - 6, 6, "x_gelu") == 0) {
+        try {
+            const int depth = std::stoi(type.substr(3, type.size() - 9));
+            if (depth >= 1 && depth <= 8)
+                return depth;
+        } catch (const std::exception &) {
+        }
+    }
+    throw FileError(path, "mm_projector_type \"" + type + "\" is not supported (linear or mlpNx_gelu).");
+}
+
+} // namespace
+
+ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imageSize)
+{
+    if (!fs::is_directory(folder))
+        throw FileError(folder, "is not a model folder.");
+    const std::string path = (fs::path(folder) / "config.json").string();
+    const JsonValue doc = readJson(path);
+    const Fields f(doc, path);
+
+    ModelConfig c;
+    c.folder = folder;
+    c.modelType = f.string("model_type", "");
+    const JsonValue *textConfig = f.object("text_config");
+    const JsonValue *visionConfig = f.object("vision_config");
+    std::string architecture;
+    if (const JsonValue *a = doc.find("architectures"); a && a->isArray() && a->size() > 0 && a->at(0).isString())
+        architecture = a->at(0).asString();
+
+    if (doc.find("mm_vision_tower")) {
+        // GeoChat and the original LLaVA: LLaMA fields at the top, the multimodal ones mm_*.
+        c.layout = CheckpointLayout::GeoChat;
+        c.text = readText(f);
+        c.vision = resolveVisionTower(f.string("mm_vision_tower", ""), fs::path(folder), path);
+        c.selectLayer = f.integer("mm_vision_select_layer", -2);
+        const std::string feature = f.string("mm_vision_select_feature", "patch");
+        if (feature != "patch" && feature != "cls_patch")
+            throw FileError(path, "mm_vision_select_feature \"" + feature + "\" is not supported.");
+        c.dropClassToken = feature == "patch";
+        c.projectorDepth = projectorDepthOf(f.string("mm_projector_type", "linear"), path);
+        c.useImageStartEnd = f.boolean("mm_use_im_start_end", false);
+        const int mmHidden = f.integer("mm_hidden_size", c.vision.hiddenSize);
+        if (mmHidden != c.vision.hiddenSize)
+            throw FileError(path, "mm_hidden_size " + std::to_string(mmHidden) + " does not match the vision tower's width " +
+                                      std::to_string(c.vision.hiddenSize) + ".");
+        c.inputSize = c.modelType == "geochat" ? 504 : c.vision.imageSize;
+    } else if (textConfig || visionConfig || architecture == "LlavaForConditionalGeneration" || c.modelType == "llava") {
+        // llava-hf: nested configs; a missing one takes transformers' LlavaConfig defaults.
+        c.layout = CheckpointLayout::LlavaHf; // refined to LlavaHfNested by the tensor names
+        const JsonValue empty = JsonValue::object();
+        c.text = readText(Fields(textConfig ? *textConfig : empty, path));
+        c.vision = readVision(Fields(visionConfig ? *visionConfig : empty, path), clipLarge336());
+        c.selectLayer = f.integer("vision_feature_layer", -2);
+        const std::string strategy = f.string("vision_feature_select_strategy", "default");
+        if (strategy != "default" && strategy != "full")
+            throw FileError(path, "vision_feature_select_strategy \"" + strategy + "\" is not supported.");
+        c.dropClassToken = strategy == "default";
+        const std::string act = f.string("projector_hidden_act", "gelu");
+        if (act != "gelu")
+            throw FileError(path, "projector_hidden_act \"" + act + "\" is not supported.");
+        c.projectorDepth = 2;
+        c.imageTokenIndex = f.integer("image_token_index", 32000);
+        c.inputSize = c.vision.imageSize;
+        readPreprocessor((fs::path(folder) / "preprocessor_config.json").string(), c.vision);
+    } else {
+        throw FileError(path, "is not a LLaVA or GeoChat configuration (no mm_vision_tower, text_config or "
+                              "vision_config).");
+    }
+    if (imageSize) {
+        if (*imageSize < c.vision.patchSize || *imageSize % c.vision.patchSize != 0 || *imageSize > 4096)
+            throw InvalidArgument("The image size " + std::to_string(*imageSize) + " must be a multiple of the patch size " +
+                                  std::to_string(c.vision.patchSize) + " between " + std::to_string(c.vision.patchSize) +
+                                  " and 4096.");
+        c.inputSize = *imageSize;
+    }
+    if (c.inputSize % c.vision.patchSize != 0)
+        throw FileError(path, "the input size " + std::to_string(c.inputSize) + " is not a multiple of the patch size.");
+    const int states = c.vision.layers + 1;
+    if (c.selectLayer >= states || c.selectLayer < -states)
+        throw FileError(path, "the vision select layer " + std::to_string(c.selectLayer) + " is outside the tower's " +
+                                  std::to_string(c.vision.layers) + " layers.");
+    return c;
+}
+
+} // namespace geolens

@@ -1,0 +1,235 @@
+#include "model/SafetensorsReader.h"
+
+#include "common/Error.h"
+#include "common/Json.h"
+#include "common/MappedFile.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <vector>
+
+namespace geolens {
+
+namespace {
+
+// A real header is a few hundred kilobytes even for the largest models; anything this large
+// means the first 8 bytes are not a header length at all.
+constexpr std::uint64_t MaxHeaderBytes = 100ull * 1024 * 1024;
+
+std::string quoted(const std::string &name)
+{
+    return "\"" + name + "\"";
+}
+
+std::string describeShape(const std::vector<std::int64_t> &shape)
+{
+    std::string text = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        text += (i > 0 ? ", " : "") + std::to_string(shape[i]);
+    return text + "]";
+}
+
+std::uint64_t readLittleEndian64(const std::uint8_t *bytes)
+{
+    std::uint64_t value = 0;
+    for (int i = 7; i >= 0; --i)
+        value = (value << 8) | bytes[i];
+    return value;
+}
+
+// Where one tensor's bytes lie in the data region, for the overlap check.
+struct ByteRange {
+    std::uint64_t begin;
+    std::uint64_t end;
+    const std::string *name;
+};
+
+class HeaderReader {
+public:
+    HeaderReader(const std::string &path, std::uint64_t dataSize) : path_(path), dataSize_(dataSize) {}
+
+    [[noreturn]] void fail(const std::string &problem) const { throw FileError(path_, problem); }
+
+    [[noreturn]] void failTensor(const std::string &name, const std::string &problem) const
+    {
+        fail("tensor " + quoted(name) + " " + problem);
+    }
+
+    DType readDType(const std::string &name, const JsonValue &entry) const
+    {
+        const JsonValue *dtype = entry.find("dtype");
+        if (!dtype || !dtype->isString())
+            failTensor(name, "has no \"dtype\" string in the header.");
+        const std::optional<DType> type = dtypeFromName(dtype->asString());
+        if (!type)
+            failTensor(name, "has the unknown dtype " + quoted(dtype->asString()) + ".");
+        return *type;
+    }
+
+    std::vector<std::int64_t> readShape(const std::string &name, const JsonValue &entry) const
+    {
+        const JsonValue *shape = entry.find("shape");
+        if (!shape || !shape->isArray())
+            failTensor(name, "has no \"shape\" list of non-negative integers in the header.");
+        std::vector<std::int64_t> dims;
+        for (const JsonValue &dim : shape->items()) {
+            if (!dim.isInteger() || dim.asInt64() < 0)
+                failTensor(name, "has a \"shape\" that is not a list of non-negative integers: " + shape->dump()
+                                     + ".");
+            dims.push_back(dim.asInt64());
+        }
+        return dims;
+    }
+
+    ByteRange readOffsets(const std::string &name, const JsonValue &entry) const
+    {
+        const JsonValue *offsets = entry.find("data_offsets");
+        const bool wellFormed = offsets && offsets->isArray() && offsets->size() == 2 && offsets->at(0).isInteger()
+                                && offsets->at(1).isInteger() && offsets->at(0).asInt64() >= 0
+                                && offsets->at(0).asInt64() <= offsets->at(1).asInt64();
+        if (!wellFormed)
+            failTensor(name, "needs \"data_offsets\" of two integers [begin, end] with 0 <= begin <= end; found "
+                                 + (offsets ? offsets->dump() : std::string("none")) + ".");
+        const auto begin = static_cast<std::uint64_t>(offsets->at(0).asInt64());
+        const auto end = static_cast<std::uint64_t>(offsets->at(1).asInt64());
+        if (end > dataSize_)
+            failTensor(name, "ends at byte " + std::to_string(end) + " of the data region, which holds only "
+                                 + std::to_string(dataSize_) + " bytes; the file is truncated.");
+        return {begin, end, &name};
+    }
+
+    void checkByteCount(const std::string &name, DType dtype, const std::vector<std::int64_t> &shape,
+                        const ByteRange &range) const
+    {
+        // Overflow-checked, so a shape claiming 2^70 elements cannot wrap around to a match.
+        std::uint64_t bytes = dtypeSize(dtype);
+        for (std::int64_t dim : shape) {
+            const auto d = static_cast<std::uint64_t>(dim);
+            if (d != 0 && bytes > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / d)
+                failTensor(name, "has the shape " + describeShape(shape) + ", more elements than any file holds.");
+            bytes *= d;
+        }
+        if (range.end - range.begin != bytes)
+            failTensor(name, "has " + std::to_string(range.end - range.begin) + " bytes of data, but its shape "
+                                 + describeShape(shape) + " of " + dtypeName(dtype) + " needs "
+                                 + std::to_string(bytes) + " bytes.");
+    }
+
+    void checkNoOverlap(std::vector<ByteRange> ranges) const
+    {
+        std::sort(ranges.begin(), ranges.end(), [](const ByteRange &a, const ByteRange &b) {
+            return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+        });
+        const ByteRange *furthest = nullptr; // of the ranges so far, the one reaching furthest
+        for (const ByteRange &range : ranges) {
+            if (range.begin == range.end)
+                continue; // an empty tensor occupies no bytes
+            if (furthest && range.begin < furthest->end)
+                fail("tensors " + quoted(*furthest->name) + " and " + quoted(*range.name)
+                     + " overlap in the data region.");
+            if (!furthest || range.end > furthest->end)
+                furthest = &range;
+        }
+    }
+
+private:
+    const std::string &path_;
+    std::uint64_t dataSize_;
+};
+
+} // namespace
+
+TensorMap readSafetensors(const std::string &path)
+{
+    const std::shared_ptr<const MappedFile> file = MappedFile::open(path);
+    if (file->size() < 8)
+        throw FileError(path, "is too short to be a safetensors file (" + std::to_string(file->size())
+                                  + " bytes); it must start with an 8-byte header length.");
+    const std::uint64_t headerSize = readLittleEndian64(file->data());
+    if (headerSize > MaxHeaderBytes)
+        throw FileError(path, "is not a safetensors file: its header length of " + std::to_string(headerSize)
+                                  + " bytes exceeds the limit of 100 MB.");
+    if (headerSize > file->size() - 8)
+        throw FileError(path, "is truncated or not a safetensors file: its header length of "
+                                  + std::to_string(headerSize) + " bytes exceeds the "
+                                  + std::to_string(file->size() - 8) + " bytes that follow it.");
+
+    JsonValue header;
+    try {
+        header = JsonValue::parse(reinterpret_cast<const char *>(file->data() + 8), headerSize);
+    } catch (const JsonError &e) {
+        throw FileError(path, "the safetensors header is not valid JSON (line " + std::to_string(e.line())
+                                  + ", column " + std::to_string(e.column()) + "): " + e.problem());
+    }
+    if (!header.isObject())
+        throw FileError(path, std::string("the safetensors header is ") + header.typeName()
+                                  + ", not a JSON object.");
+
+    const std::uint64_t dataStart = 8 + headerSize;
+    const HeaderReader reader(path, file->size() - dataStart);
+    TensorMap tensors;
+    std::vector<ByteRange> ranges;
+    for (const JsonValue::Member &member : header.members()) {
+        const std::string &name = member.first;
+        if (name == "__metadata__")
+            continue; // free-form strings about the checkpoint, nothing the tensors depend on
+        if (!member.second.isObject())
+            reader.failTensor(name, std::string("is described by ") + member.second.typeName()
+                                        + " in the header, not an object.");
+        TensorInfo tensor;
+        tensor.name = name;
+        tensor.dtype = reader.readDType(name, member.second);
+        tensor.shape = reader.readShape(name, member.second);
+        const ByteRange range = reader.readOffsets(name, member.second);
+        reader.checkByteCount(name, tensor.dtype, tensor.shape, range);
+        tensor.strides = contiguousStrides(tensor.shape);
+        tensor.file = file;
+        tensor.offset = dataStart + range.begin;
+        ranges.push_back(range);
+        tensors.emplace(name, std::move(tensor));
+    }
+    reader.checkNoOverlap(std::move(ranges));
+    return tensors;
+}
+
+TensorMap readSafetensorsIndex(const std::string &indexPath)
+{
+    const JsonValue index = JsonValue::parseFile(indexPath);
+    const JsonValue *weightMap = index.isObject() ? index.find("weight_map") : nullptr;
+    if (!weightMap || !weightMap->isObject())
+        throw FileError(indexPath, "has no \"weight_map\" object naming the shard of each tensor.");
+
+    const std::filesystem::path folder = std::filesystem::path(indexPath).parent_path();
+    std::map<std::string, TensorMap> shards; // by shard file name, each read once
+    TensorMap tensors;
+    for (const JsonValue::Member &member : weightMap->members()) {
+        const std::string &name = member.first;
+        if (!member.second.isString())
+            throw FileError(indexPath, "the weight_map entry of tensor " + quoted(name) + " is "
+                                           + member.second.typeName() + ", not a shard file name.");
+        const std::string &shardName = member.second.asString();
+        // A shard is a file beside the index; a name reaching elsewhere is not a checkpoint's.
+        const std::filesystem::path relative(shardName);
+        const bool outside = shardName.empty() || relative.is_absolute()
+                             || std::any_of(relative.begin(), relative.end(),
+                                            [](const std::filesystem::path &part) { return part == ".."; });
+        if (outside)
+            throw FileError(indexPath, "the weight_map puts tensor " + quoted(name) + " in the shard "
+                                           + quoted(shardName) + ", which is not a file in the index's folder.");
+        auto shard = shards.find(shardName);
+        if (shard == shards.end())
+            shard = shards.emplace(shardName, readSafetensors((folder / relative).string())).first;
+        const auto tensor = shard->second.find(name);
+        if (tensor == shard->second.end())
+            throw FileError((folder / relative).string(),
+                            "does not contain tensor " + quoted(name) + ", which the weight_map of " + indexPath
+                                + " says it holds.");
+        tensors.emplace(name, tensor->second);
+    }
+    return tensors;
+}
+
+} // namespace geolens

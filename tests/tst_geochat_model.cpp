@@ -1,0 +1,285 @@
+#include "TinyModel.h"
+#include "common/Error.h"
+#include "model/GeoChatModel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+
+using namespace geolens;
+using geolens::test::TinyLayout;
+using geolens::test::TinyModelSpec;
+
+namespace {
+
+const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+
+RgbImage gradient(int width, int height, int seed)
+{
+    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            for (int c = 0; c < 3; ++c)
+                image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
+                    static_cast<std::uint8_t>((x * (3 + seed) + y * 7 + c * 50 + seed * 31) % 256);
+    return image;
+}
+
+ModelLoadOptions cpuOptions()
+{
+    ModelLoadOptions o;
+    o.device = ComputeDevice::Cpu;
+    o.dtype = WeightType::F32;
+    o.imageSize = 24; // native 16 px (4 x 4 patches) resampled to 6 x 6, like GeoChat's 336 -> 504
+    o.threads = 2;
+    return o;
+}
+
+} // namespace
+
+// The engine end to end on a tiny model written by the test: loading in each layout, the prompt,
+// generation and its stopping rules, and every kind of broken model folder.
+class GeoChatModelTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    QString geochat_;
+
+    QString writeModel(const char *name, TinyLayout layout, const TinyModelSpec &spec = {})
+    {
+        const QString folder = dir_.filePath(name);
+        test::writeTinyModel(folder.toStdString(), spec, layout, TokenizerModel.toStdString());
+        return folder;
+    }
+
+    static void expectLoadError(const QString &folder, const QString &problem, ModelLoadOptions options = cpuOptions())
+    {
+        try {
+            GeoChatModel::load(folder.toStdString(), options);
+            QFAIL(qPrintable("expected an error mentioning " + problem));
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromStdString(e.what()).contains(problem), e.what());
+        }
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(TokenizerModel))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        geochat_ = writeModel("geochat", TinyLayout::GeoChat);
+    }
+
+    void loadsAndDescribesTheModel()
+    {
+        const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        const ModelConfig &c = model->config();
+        QCOMPARE(c.layout, CheckpointLayout::GeoChat);
+        QCOMPARE(c.modelType, std::string("geochat"));
+        QCOMPARE(c.inputSize, 24);
+        QCOMPARE(c.imageTokens(), 36);
+        QCOMPARE(c.text.kvHeads, 2);
+        QCOMPARE(model->deviceName(), std::string("cpu"));
+        QCOMPARE(model->dtypeName(), std::string("f32"));
+        // Without an override a GeoChat model runs at 504 px.
+        ModelLoadOptions native = cpuOptions();
+        native.imageSize.reset();
+        QCOMPARE(GeoChatModel::load(geochat_.toStdString(), native)->config().inputSize, 504);
+    }
+
+    void promptFollowsLlavaV1()
+    {
+        const std::string text = GeoChatModel::conversationPrompt("What is this?", {{"Describe", "A port.</s>"}});
+        QVERIFY(text.rfind("A chat between a curious human", 0) == 0);
+        QVERIFY(text.find(" USER: <image>\nDescribe ASSISTANT: A port.</s></s>USER: What is this? ASSISTANT:") !=
+                std::string::npos);
+        const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        GenerationRequest r;
+        r.question = "What is this?";
+        const std::vector<int> ids = model->promptTokens(r);
+        QCOMPARE(ids.front(), 1);
+        QCOMPARE(std::count(ids.begin(), ids.end(), -200), long(1));
+        const auto slot = std::find(ids.begin(), ids.end(), -200);
+        QCOMPARE(*(slot + 1), 29871); // "\n" after the image, with SentencePiece's dummy prefix
+        QCOMPARE(*(slot + 2), 13);
+    }
+
+    void greedyGenerationIsDeterministic()
+    {
+        const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        GenerationRequest r;
+        r.question = "Classify the image.";
+        r.maxNewTokens = 6;
+        std::string streamed;
+        r.onText = [&](const std::string &piece) { streamed += piece; };
+        const GenerationResult a = model->generate(gradient(40, 30, 1), r);
+        QCOMPARE(a.numImageTokens, 36);
+        QVERIFY(!a.tokens.empty());
+        QCOMPARE(a.logprobs.size(), a.tokens.size());
+        for (float lp : a.logprobs)
+            QVERIFY(lp <= 0.0f && std::isfinite(lp));
+        QVERIFY(a.stopReason == "max_new_tokens" || a.stopReason == "eos");
+        QCOMPARE(streamed, a.text);
+        r.onText = nullptr;
+        const GenerationResult b = model->generate(gradient(40, 30, 1), r);
+        QCOMPARE(b.tokens, a.tokens);
+        for (std::size_t i = 0; i < a.logprobs.size(); ++i)
+            QVERIFY(std::abs(a.logprobs[i] - b.logprobs[i]) < 1e-6);
+        // The image matters.
+        const GenerationResult other = model->generate(gradient(40, 30, 9), r);
+        QVERIFY(other.logprobs.front() != a.logprobs.front());
+    }
+
+    void batchEqualsSingles()
+    {
+        const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        GenerationRequest r;
+        r.question = "Classify the image.";
+        r.maxNewTokens = 4;
+        const std::vector<GenerationResult> batch = model->generateBatch({gradient(20, 20, 2), gradient(30, 10, 5)}, r);
+        QCOMPARE(batch.size(), std::size_t(2));
+        const GenerationResult first = model->generate(gradient(20, 20, 2), r);
+        const GenerationResult second = model->generate(gradient(30, 10, 5), r);
+        QCOMPARE(batch[0].tokens, first.tokens);
+        QCOMPARE(batch[1].tokens, second.tokens);
+        for (std::size_t i = 0; i < first.logprobs.size(); ++i)
+            QVERIFY(std::abs(batch[0].logprobs[i] - first.logprobs[i]) < 1e-4);
+    }
+
+    void samplingIsSeeded()
+    {
+        const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        GenerationRequest r;
+        r.question = "Describe.";
+        r.maxNewTokens = 8;
+        r.temperature = 1.5;
+        r.topK = 50;
+        r.topP = 0.95;
+        r.repetitionPenalty = 1.1;
+        r.seed = 1234;
+        const GenerationResult a = model->generate(gradient(16, 16, 3), r);
+        const GenerationResult b = model->generate(gradient(16, 16, 3), r);
+        QCOMPARE(a.tokens, b.tokens);
+        r.seed = 99;
+        bool differs = false;
+        for (int i = 0; i < 5 && !differs; ++i) {
+            r.seed = 99 + i;
+            differs = model->generate(gradient(16, 16, 3), r).tokens != a.tokens;
+        }
+        QVERIFY(differs);
+    }
+
+    void cancellationKeepsWhatWasProduced()
+    {
+        const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        std::atomic<bool> cancel{false};
+        GenerationRequest r;
+        r.question = "Describe.";
+        r.maxNewTokens = 50;
+        r.cancel = &cancel;
+        int pieces = 0;
+        r.onText = [&](const std::string &) {
+            if (++pieces == 2)
+                cancel = true;
+        };
+        const GenerationResult g = model->generate(gradient(16, 16, 4), r);
+        if (g.stopReason == "eos")
+            QSKIP("the tiny model ended its answer before the cancel");
+        QVERIFY(g.cancelled);
+        QCOMPARE(g.stopReason, std::string("cancelled"));
+        QVERIFY(!g.tokens.empty() && g.tokens.size() < 50);
+    }
+
+    void contextLimits()
+    {
+        TinyModelSpec spec;
+        spec.maxPositions = 100; // the prompt takes ~86 tokens with 36 for the image
+        const QString folder = writeModel("short-context", TinyLayout::GeoChat, spec);
+        const auto model = GeoChatModel::load(folder.toStdString(), cpuOptions());
+        GenerationRequest r;
+        r.question = "Describe.";
+        r.maxNewTokens = 200;
+        const GenerationResult g = model->generate(gradient(16, 16, 1), r);
+        if (g.stopReason != "eos") {
+            QCOMPARE(g.stopReason, std::string("context"));
+            QVERIFY(g.truncated);
+        }
+        r.question = std::string(400, 'x') + " what?";
+        try {
+            model->generate(gradient(16, 16, 1), r);
+            QFAIL("a prompt longer than the context must be refused");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("context of 100"), e.what());
+        }
+    }
+
+    void llavaHfLayoutsGiveTheSameAnswers()
+    {
+        const auto reference = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+        GenerationRequest r;
+        r.question = "Classify the image.";
+        r.maxNewTokens = 5;
+        const GenerationResult expected = reference->generate(gradient(24, 24, 6), r);
+        for (TinyLayout layout : {TinyLayout::LlavaHf, TinyLayout::LlavaHfNested}) {
+            TinyModelSpec spec;
+            spec.geochat = false;
+            const QString folder = writeModel(layout == TinyLayout::LlavaHf ? "hf" : "hf-nested", layout, spec);
+            const auto model = GeoChatModel::load(folder.toStdString(), cpuOptions());
+            QCOMPARE(model->config().layout, layout == TinyLayout::LlavaHf ? CheckpointLayout::LlavaHf
+                                                                            : CheckpointLayout::LlavaHfNested);
+            const GenerationResult g = model->generate(gradient(24, 24, 6), r);
+            QCOMPARE(g.tokens, expected.tokens);
+            for (std::size_t i = 0; i < g.logprobs.size(); ++i)
+                QVERIFY(std::abs(g.logprobs[i] - expected.logprobs[i]) < 1e-5);
+        }
+    }
+
+    void brokenModelFolders()
+    {
+        expectLoadError(dir_.filePath("nowhere"), "is not a model folder");
+
+        const QString noTokenizer = writeModel("no-tokenizer", TinyLayout::GeoChat);
+        QFile::remove(noTokenizer + "/tokenizer.model");
+        expectLoadError(noTokenizer, "tokenizer.model");
+
+        const QString noWeights = writeModel("no-weights", TinyLayout::GeoChat);
+        QFile::remove(noWeights + "/model.safetensors");
+        expectLoadError(noWeights, "holds no checkpoint");
+
+        // A tensor the configuration expects with a different shape: name and both shapes.
+        TinyModelSpec wider;
+        wider.intermediate = 64;
+        const QString shape = writeModel("wrong-shape", TinyLayout::GeoChat, wider);
+        QFile config(shape + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadWrite));
+        QByteArray text = config.readAll().replace("\"intermediate_size\": 64", "\"intermediate_size\": 48");
+        config.resize(0);
+        config.write(text);
+        config.close();
+        expectLoadError(shape, "\"model.layers.0.mlp.gate_proj.weight\" has shape [64, 32], expected [48, 32]");
+
+        const QString badProjector = writeModel("bad-projector", TinyLayout::GeoChat);
+        QFile c2(badProjector + "/config.json");
+        QVERIFY(c2.open(QIODevice::ReadWrite));
+        text = c2.readAll().replace("mlp2x_gelu", "transformer9");
+        c2.resize(0);
+        c2.write(text);
+        c2.close();
+        expectLoadError(badProjector, "mm_projector_type \"transformer9\"");
+
+        ModelLoadOptions f16 = cpuOptions();
+        f16.dtype = WeightType::F16;
+        expectLoadError(geochat_, "f16 weights need a CUDA device", f16);
+        ModelLoadOptions odd = cpuOptions();
+        odd.imageSize = 30;
+        expectLoadError(geochat_, "multiple of the patch size", odd);
+    }
+};
+
+QTEST_APPLESS_MAIN(GeoChatModelTest)
+#include "tst_geochat_model.moc"

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace geolens::test {
+
+// A tiny LLaVA/GeoChat model with the real structure (32000-token vocabulary, CLIP tower with a
+// native grid that the input size resamples, mlp2x_gelu projector, grouped-query LLaMA) whose
+// weights come from a formula, so any implementation can rebuild exactly the same model:
+//
+//   value(name, i) = scale(name) * u(i), u = splitmix64(fnv1a64(name) + i) mapped to [-1, 1)
+//                    (top 53 bits / 2^53 * 2 - 1), stored as float32;
+//   norms and layer-norm weights add 1.0; scale is 0.02 for biases, 0.5 for embeddings and the
+//   class embedding, 0.1 for position tables and norms, and 1/sqrt(fan_in) for matrices.
+struct TinyModelSpec {
+    int vocab = 32000;
+    int hidden = 32;
+    int intermediate = 48;
+    int layers = 2;
+    int heads = 4;
+    int kvHeads = 2;
+    int maxPositions = 512;
+    int visionImageSize = 16; // native: a 4 x 4 grid of 4 px patches
+    int visionPatch = 4;
+    int visionHidden = 24;
+    int visionIntermediate = 40;
+    int visionLayers = 3;
+    int visionHeads = 2;
+    bool geochat = true; // model_type "geochat": input 504 unless imageSize overrides
+    int imageSize = 0;   // written as the config's input size for non-GeoChat models when > 0
+};
+
+enum class TinyLayout { GeoChat, LlavaHf, LlavaHfNested };
+
+// Writes config.json and model.safetensors (all tensors float32) into folder, and copies the
+// tokenizer model there as tokenizer.model. Returns the tensor names written.
+std::vector<std::string> writeTinyModel(const std::string &folder, const TinyModelSpec &spec, TinyLayout layout,
+                                        const std::string &tokenizerModel);
+
+// The formula above, for tests that check loaded weights.
+float tinyWeight(const std::string &name, std::uint64_t index, float scale);
+
+} // namespace geolens::test
