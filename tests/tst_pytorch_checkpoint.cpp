@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -188,9 +189,19 @@ public:
             opcode(op::BinInt);
             le(std::uint64_t(value), 4);
         } else {
+            // the shortest little-endian two's complement form, as CPython's encode_long
+            const auto bits = std::uint64_t(value);
+            int byteCount = 8;
+            while (byteCount > 1) {
+                const auto top = std::uint8_t(bits >> (8 * (byteCount - 1)));
+                const bool signBelow = (bits >> (8 * (byteCount - 1) - 1)) & 1;
+                if (!((top == 0x00 && !signBelow) || (top == 0xFF && signBelow)))
+                    break;
+                --byteCount;
+            }
             opcode(op::Long1);
-            opcode(8);
-            le(std::uint64_t(value), 8);
+            opcode(std::uint8_t(byteCount));
+            le(bits, byteCount);
         }
     }
     void unicode(const std::string &text)

@@ -126,6 +126,9 @@ struct GeoChatModel::Impl {
     ImagePreprocessor preprocess;
 
     torch::Tensor encodeImages(const std::vector<RgbImage> &images) const;
+    // Prompt embeddings [B, T, hidden] with the image features in the slot, plus extra tokens.
+    torch::Tensor promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
+                                   const std::vector<int> &extra) const;
     std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const GenerationRequest &request);
 };
 
@@ -317,8 +320,47 @@ torch::Tensor GeoChatModel::Impl::encodeImages(const std::vector<RgbImage> &imag
         const std::vector<float> input = preprocess(images[i]);
         std::memcpy(pixels[static_cast<std::int64_t>(i)].data_ptr<float>(), input.data(), input.size() * sizeof(float));
     }
-    const auto features = tower.forward(pixels.to(device, type), config.selectLayer, config.dropClassToken);
+    // Only the layers up to the selected hidden state were loaded: count from the front.
+    const int selected = config.selectLayer < 0 ? config.vision.layers + 1 + config.selectLayer : config.selectLayer;
+    const auto features = tower.forward(pixels.to(device, type), selected, config.dropClassToken);
     return projector.forward(features.to(type));
+}
+
+torch::Tensor GeoChatModel::Impl::promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
+                                                   const std::vector<int> &extra) const
+{
+    const auto slot = std::find(prompt.begin(), prompt.end(), Tokenizer::ImageToken);
+    if (slot == prompt.end() || std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
+        throw InvalidArgument("The prompt must hold exactly one image slot.");
+    const std::int64_t batch = features.size(0);
+    std::vector<std::int64_t> head(prompt.begin(), slot), tail(slot + 1, prompt.end());
+    tail.insert(tail.end(), extra.begin(), extra.end());
+    const auto embed = [&](const std::vector<std::int64_t> &ids) {
+        return decoder.embed(torch::tensor(ids, torch::kLong).to(device)).unsqueeze(0).expand({batch, -1, -1});
+    };
+    return torch::cat({embed(head), features.to(type), embed(tail)}, 1);
+}
+
+std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const GenerationRequest &request,
+                                                   const std::vector<int> &continuation)
+{
+    c10::InferenceMode inference;
+    if (continuation.empty())
+        return {};
+    const std::vector<int> prompt = promptTokens(request);
+    const auto embeds = impl_->promptEmbeddings(prompt, impl_->encodeImages({image}), continuation);
+    const std::int64_t length = embeds.size(1);
+    if (length > impl_->config.text.maxPositions)
+        throw InvalidArgument("The prompt and continuation take " + std::to_string(length) + " tokens, more than the context of " +
+                              std::to_string(impl_->config.text.maxPositions) + ".");
+    detail::KvCache cache = impl_->decoder.makeCache(1, length);
+    const auto logprobs = torch::log_softmax(impl_->decoder.forward(embeds, cache, false)[0], -1).to(torch::kCPU);
+    // Token k of the continuation is predicted at the position just before it.
+    const std::int64_t first = length - static_cast<std::int64_t>(continuation.size()) - 1;
+    std::vector<float> out;
+    for (std::size_t k = 0; k < continuation.size(); ++k)
+        out.push_back(logprobs[first + static_cast<std::int64_t>(k)][continuation[k]].item<float>());
+    return out;
 }
 
 std::vector<float> GeoChatModel::imageFeatures(const RgbImage &image)
@@ -348,8 +390,7 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t batch = static_cast<std::int64_t>(images.size());
     const std::vector<int> prompt = tokenizer->encodePrompt(conversationPrompt(request.question, request.history));
-    const auto slot = std::find(prompt.begin(), prompt.end(), Tokenizer::ImageToken);
-    if (slot == prompt.end() || std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
+    if (std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
         throw InvalidArgument("The prompt must hold exactly one image slot.");
 
     const auto features = encodeImages(images); // [B, N, hidden]
@@ -361,13 +402,7 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
                               std::to_string(config.text.maxPositions) + ".");
     const std::int64_t capacity = std::min<std::int64_t>(promptLength + request.maxNewTokens, config.text.maxPositions);
 
-    auto idsTensor = [&](std::vector<int>::const_iterator from, std::vector<int>::const_iterator to) {
-        std::vector<std::int64_t> ids(from, to);
-        return torch::tensor(ids, torch::kLong).to(device);
-    };
-    const auto before = decoder.embed(idsTensor(prompt.begin(), slot)).unsqueeze(0).expand({batch, -1, -1});
-    const auto after = decoder.embed(idsTensor(slot + 1, prompt.end())).unsqueeze(0).expand({batch, -1, -1});
-    const auto embeds = torch::cat({before, features.to(type), after}, 1);
+    const auto embeds = promptEmbeddings(prompt, features, {});
 
     detail::KvCache cache = decoder.makeCache(batch, capacity);
     auto logits = decoder.forward(embeds, cache, /*lastOnly=*/true).select(1, 0); // [B, vocab]

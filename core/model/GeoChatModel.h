@@ -77,6 +77,11 @@ public:
     // The same question for several images at once (scene labels for a batch of tiles).
     std::vector<GenerationResult> generateBatch(const std::vector<RgbImage> &images, const GenerationRequest &request);
 
+    // Log-probability of each token of continuation after the prompt and the tokens before it, in
+    // one forward pass (teacher forcing): what parity tests and distillation losses compare.
+    std::vector<float> scoreContinuation(const RgbImage &image, const GenerationRequest &request,
+                                         const std::vector<int> &continuation);
+
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);
 

@@ -13,7 +13,8 @@ namespace geolens::test {
 //   value(name, i) = scale(name) * u(i), u = splitmix64(fnv1a64(name) + i) mapped to [-1, 1)
 //                    (top 53 bits / 2^53 * 2 - 1), stored as float32;
 //   norms and layer-norm weights add 1.0; scale is 0.02 for biases, 0.5 for embeddings and the
-//   class embedding, 0.1 for position tables and norms, and 1/sqrt(fan_in) for matrices.
+//   class embedding, 0.1 for position tables and norms, 8/sqrt(fan_in) for lm_head (clear-cut
+//   greedy choices) and 1/sqrt(fan_in) for the other matrices.
 struct TinyModelSpec {
     int vocab = 32000;
     int hidden = 32;

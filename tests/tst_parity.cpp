@@ -1,0 +1,122 @@
+#include "TinyModel.h"
+#include "model/GeoChatModel.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace geolens;
+
+namespace {
+
+const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+
+// The images tools/reference_llava.py makes.
+RgbImage synthetic(int width, int height, int seed)
+{
+    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            for (int c = 0; c < 3; ++c)
+                image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
+                    static_cast<std::uint8_t>((x * (3 + seed) + y * 7 + c * 50 + seed * 31) % 256);
+    return image;
+}
+
+std::vector<int> ints(const QJsonArray &a)
+{
+    std::vector<int> v;
+    for (const QJsonValue &x : a)
+        v.push_back(x.toInt());
+    return v;
+}
+
+} // namespace
+
+// Numerical parity with the reference (tests/data/tiny_geochat_golden.json, written by
+// tools/reference_llava.py): identical prompt ids, log-probabilities of the reference's tokens
+// within 1e-3 in float32, and identical greedy tokens while the reference's top-2 margin exceeds 0.05.
+class ParityTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<GeoChatModel> model_;
+    QJsonObject golden_;
+
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(TokenizerModel))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        QFile f(QStringLiteral(GEOLENS_SOURCE_DIR "/tests/data/tiny_geochat_golden.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        golden_ = QJsonDocument::fromJson(f.readAll()).object();
+        QVERIFY(golden_["cases"].toArray().size() >= 3);
+        const std::string folder = dir_.filePath("tiny").toStdString();
+        test::writeTinyModel(folder, test::TinyModelSpec{}, test::TinyLayout::GeoChat, TokenizerModel.toStdString());
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = WeightType::F32;
+        options.imageSize = golden_["input_size"].toInt();
+        model_ = GeoChatModel::load(folder, options);
+    }
+
+    void matchesTheReference_data()
+    {
+        QTest::addColumn<int>("index");
+        const QJsonArray cases = golden_["cases"].toArray();
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::newRow(qPrintable(cases[i].toObject()["question"].toString().left(30))) << i;
+    }
+
+    void matchesTheReference()
+    {
+        QFETCH(int, index);
+        const QJsonObject c = golden_["cases"].toArray()[index].toObject();
+        GenerationRequest request;
+        request.question = c["question"].toString().toStdString();
+        for (const QJsonValue &turn : c["history"].toArray())
+            request.history.push_back({turn.toArray()[0].toString().toStdString(), turn.toArray()[1].toString().toStdString()});
+        request.maxNewTokens = c["max_new_tokens"].toInt();
+        const QJsonObject img = c["image"].toObject();
+        const RgbImage image = synthetic(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt());
+
+        QCOMPARE(model_->promptTokens(request), ints(c["prompt_ids"].toArray()));
+
+        // Teacher-forced: the log-probability of every reference token.
+        const std::vector<int> tokens = ints(c["tokens"].toArray());
+        const QJsonArray logprobs = c["logprobs"].toArray();
+        const std::vector<float> scored = model_->scoreContinuation(image, request, tokens);
+        QCOMPARE(scored.size(), tokens.size());
+        double largest = 0.0;
+        for (std::size_t k = 0; k < tokens.size(); ++k)
+            largest = std::max(largest, std::abs(scored[k] - logprobs[int(k)].toDouble()));
+        qInfo("%zu reference tokens, largest log-probability difference %.2g", tokens.size(), largest);
+        for (std::size_t k = 0; k < tokens.size(); ++k)
+            QVERIFY2(std::abs(scored[k] - logprobs[int(k)].toDouble()) < 1e-3,
+                     qPrintable(QString("token %1: %2 vs reference %3").arg(k).arg(scored[k]).arg(logprobs[int(k)].toDouble())));
+
+        // Greedy generation with the key/value cache: the same tokens while the choice is clear.
+        const GenerationResult g = model_->generate(image, request);
+        const QJsonArray margins = c["margins"].toArray();
+        std::size_t compared = 0;
+        for (std::size_t k = 0; k < tokens.size() && k < g.tokens.size(); ++k) {
+            QCOMPARE(g.tokens[k], tokens[k]);
+            QVERIFY(std::abs(g.logprobs[k] - logprobs[int(k)].toDouble()) < 1e-3);
+            ++compared;
+            if (margins[int(k)].toDouble() <= 0.05)
+                break;
+        }
+        qInfo("%zu greedy tokens identical before the first margin under 0.05", compared);
+        QVERIFY(compared >= 2);
+    }
+};
+
+QTEST_APPLESS_MAIN(ParityTest)
+#include "tst_parity.moc"
