@@ -162,4 +162,45 @@ int runGenerate(const std::vector<std::string> &args)
     return r.cancelled ? 130 : 0;
 }
 
+int runBench(const std::vector<std::string> &args)
+{
+    const CliArguments a(args, {"model", "random", "device", "dtype", "image-size", "batch", "decode-tokens", "repeats", "threads"}, {});
+    if (!a.positional().empty())
+        throw UsageError{"bench takes no positional arguments"};
+    const auto folder = a.value("model");
+    const auto preset = a.value("random");
+    if (folder.has_value() == preset.has_value())
+        throw UsageError{"bench needs either --model DIR or --random geochat-7b|geochat-13b|tiny"};
+    ModelLoadOptions options;
+    options.device = parseDevice(a.value("device", "auto"));
+    options.dtype = parseDtype(a.value("dtype", "auto"));
+    if (a.value("image-size"))
+        options.imageSize = a.intValue("image-size", 0);
+    options.threads = a.intValue("threads", 0);
+    BenchmarkSettings settings;
+    settings.batch = a.intValue("batch", settings.batch);
+    settings.decodeTokens = a.intValue("decode-tokens", settings.decodeTokens);
+    settings.repeats = a.intValue("repeats", settings.repeats);
+    if (settings.batch < 1 || settings.batch > 256 || settings.decodeTokens < 1 || settings.repeats < 1)
+        throw UsageError{"--batch (1-256), --decode-tokens and --repeats must be positive"};
+
+    const auto model = folder ? GeoChatModel::load(*folder, options) : GeoChatModel::createRandom(*preset, options);
+    const BenchmarkReport r = model->benchmark(settings);
+    JsonValue out = JsonValue::object();
+    out.set("model", folder ? *folder : "random " + *preset);
+    out.set("device", r.device);
+    out.set("dtype", r.dtype);
+    out.set("image_size", model->config().inputSize);
+    out.set("vision_ms_per_tile", r.visionMsPerTile);
+    out.set("prefill_tokens", r.prefillTokens);
+    out.set("prefill_ms", r.prefillMs);
+    out.set("decode_tokens_per_s", r.decodeTokensPerSecond);
+    out.set("scene_tiles_per_s_batch1", r.sceneTilesPerSecond);
+    out.set("batch", r.batch);
+    out.set("scene_tiles_per_s_batched", r.sceneTilesPerSecondBatched);
+    out.set("peak_memory_mib", r.peakMemoryMiB);
+    std::cout << out.dump(2) << std::endl;
+    return 0;
+}
+
 } // namespace geolens::cli

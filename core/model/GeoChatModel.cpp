@@ -7,6 +7,14 @@
 #include "model/TokenSampler.h"
 #include "model/Tokenizer.h"
 
+#if __has_include(<cuda_runtime_api.h>) && __has_include(<c10/cuda/CUDACachingAllocator.h>)
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <cuda_runtime_api.h>
+#define GEOLENS_HAVE_CUDA_ALLOCATOR 1
+#else
+#define GEOLENS_HAVE_CUDA_ALLOCATOR 0
+#endif
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -61,9 +69,20 @@ std::uint64_t availableMemoryBytes()
     return 0;
 }
 
+// Where the network's tensors come from: a checkpoint, or random numbers of the right shapes.
+class TensorSource {
+public:
+    virtual ~TensorSource() = default;
+    virtual torch::Tensor take(const std::string &name, const std::vector<std::int64_t> &shape,
+                               std::optional<torch::ScalarType> type = std::nullopt) const = 0;
+    // The first dimension of a tensor whose size the configuration does not fix.
+    virtual std::int64_t rows(const std::string &name, std::int64_t expected) const = 0;
+    virtual bool has(const std::string &name) const = 0;
+};
+
 // Hands out the checkpoint's tensors by name, checking each shape against the configuration and
 // converting it to the engine's device and element type.
-class WeightSource {
+class WeightSource : public TensorSource {
 public:
     WeightSource(TensorMap tensors, std::string folder, torch::Device device, torch::ScalarType type)
         : tensors_(std::move(tensors)), folder_(std::move(folder)), device_(device), type_(type)
@@ -78,10 +97,12 @@ public:
         return it->second;
     }
 
-    bool has(const std::string &name) const { return tensors_.count(name) != 0; }
+    bool has(const std::string &name) const override { return tensors_.count(name) != 0; }
+
+    std::int64_t rows(const std::string &name, std::int64_t) const override { return info(name).shape.at(0); }
 
     torch::Tensor take(const std::string &name, const std::vector<std::int64_t> &shape,
-                       std::optional<torch::ScalarType> type = std::nullopt) const
+                       std::optional<torch::ScalarType> type = std::nullopt) const override
     {
         const TensorInfo &t = info(name);
         if (t.shape != shape)
@@ -95,18 +116,33 @@ public:
         return source.to(device_, type.value_or(type_), /*non_blocking=*/false, /*copy=*/true).contiguous();
     }
 
-    std::uint64_t bytesOf(const std::string &prefix, std::size_t elementSize) const
-    {
-        std::uint64_t total = 0;
-        for (const auto &[name, t] : tensors_)
-            if (name.compare(0, prefix.size(), prefix) == 0)
-                total += static_cast<std::uint64_t>(t.numel()) * elementSize;
-        return total;
-    }
-
 private:
     TensorMap tensors_;
     std::string folder_;
+    torch::Device device_;
+    torch::ScalarType type_;
+};
+
+// Random weights of the requested shapes (normal, standard deviation 0.02, norms at one), made
+// directly on the device: fast to build, and what a speed measurement needs.
+class RandomSource : public TensorSource {
+public:
+    RandomSource(torch::Device device, torch::ScalarType type) : device_(device), type_(type) {}
+
+    torch::Tensor take(const std::string &name, const std::vector<std::int64_t> &shape,
+                       std::optional<torch::ScalarType> type = std::nullopt) const override
+    {
+        const auto options = torch::dtype(type.value_or(type_)).device(device_);
+        const bool norm = name.find("norm") != std::string::npos || name.find("layrnorm") != std::string::npos;
+        if (norm && name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0)
+            return torch::ones(shape, options);
+        return torch::randn(shape, options) * 0.02;
+    }
+
+    std::int64_t rows(const std::string &, std::int64_t expected) const override { return expected; }
+    bool has(const std::string &) const override { return true; }
+
+private:
     torch::Device device_;
     torch::ScalarType type_;
 };
@@ -154,25 +190,25 @@ std::string GeoChatModel::dtypeName() const
     }
 }
 
-std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, const ModelLoadOptions &options)
-{
-    auto impl = std::make_unique<Impl>();
-    ModelConfig &c = impl->config;
-    c = ModelConfig::load(folder, options.imageSize);
+namespace {
 
+// Device, element type and CPU threads from the options: CUDA when asked for or available, bf16
+// there and f32 on the CPU unless told otherwise.
+void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoadOptions &options)
+{
     const bool cuda = options.device == ComputeDevice::Cuda ||
                       (options.device == ComputeDevice::Auto && torch::cuda::is_available());
     if (cuda && !torch::cuda::is_available())
         throw InvalidArgument("CUDA was asked for, but this build of GeoLens or this machine has no CUDA device.");
-    impl->device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     switch (options.dtype) {
-    case WeightType::Auto: impl->type = cuda ? torch::kBFloat16 : torch::kFloat32; break;
-    case WeightType::F32: impl->type = torch::kFloat32; break;
-    case WeightType::BF16: impl->type = torch::kBFloat16; break;
+    case WeightType::Auto: type = cuda ? torch::kBFloat16 : torch::kFloat32; break;
+    case WeightType::F32: type = torch::kFloat32; break;
+    case WeightType::BF16: type = torch::kBFloat16; break;
     case WeightType::F16:
         if (!cuda)
             throw InvalidArgument("f16 weights need a CUDA device; on the CPU use f32 or bf16.");
-        impl->type = torch::kHalf;
+        type = torch::kHalf;
         break;
     }
     if (!cuda) {
@@ -180,35 +216,129 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
         at::set_num_threads(std::max(1, threads));
     }
 
+}
+
+// Parameters the network will hold, from the configuration alone, for the memory check.
+std::uint64_t parameterCount(const ModelConfig &c)
+{
+    const TextModelConfig &t = c.text;
+    const VisionModelConfig &v = c.vision;
+    const std::uint64_t h = t.hiddenSize, kv = static_cast<std::uint64_t>(t.kvHeads) * (t.hiddenSize / t.heads);
+    std::uint64_t n = 2ull * t.vocabSize * h + h;
+    n += static_cast<std::uint64_t>(t.layers) * (2 * h * h + 2 * h * kv + 3 * h * t.intermediateSize + 2 * h);
+    const std::uint64_t vh = v.hiddenSize;
+    n += static_cast<std::uint64_t>(v.layers) * (4 * vh * vh + 2 * vh * v.intermediateSize + 9 * vh + v.intermediateSize);
+    const std::uint64_t grid = c.gridSize();
+    n += vh * 3 * v.patchSize * v.patchSize + (1 + grid * grid) * vh + 3 * vh;
+    n += vh * h + h + static_cast<std::uint64_t>(c.projectorDepth - 1) * (h * h + h);
+    return n;
+}
+
+// Refuses up front a model that will not fit, with the numbers, instead of failing half-way.
+void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType type)
+{
+    const std::uint64_t bytes = parameterCount(c) * (type == torch::kFloat32 ? 4 : 2);
+    std::uint64_t available = 0;
+    std::string where = "memory";
+#if GEOLENS_HAVE_CUDA_ALLOCATOR
+    if (device.is_cuda()) {
+        size_t freeBytes = 0, totalBytes = 0;
+        if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess)
+            available = freeBytes;
+        where = "GPU memory";
+    } else
+#endif
+    if (device.is_cpu())
+        available = availableMemoryBytes();
+    if (available > 0 && bytes > available)
+        throw InvalidArgument("The model needs " + std::to_string(bytes >> 20) + " MiB for its weights in " +
+                              (type == torch::kFloat32 ? "f32" : type == torch::kHalf ? "f16" : "bf16") + ", but only " +
+                              std::to_string(available >> 20) + " MiB of " + where + " is free.");
+}
+
+} // namespace
+
+static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where);
+
+std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, const ModelLoadOptions &options)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->config = ModelConfig::load(folder, options.imageSize);
+    chooseDevice(impl->device, impl->type, options);
+    checkMemory(impl->config, impl->device, impl->type);
+
     const fs::path tokenizerPath = fs::path(folder) / "tokenizer.model";
     if (!fs::exists(tokenizerPath))
         throw FileError(tokenizerPath.string(), "the model folder has no SentencePiece tokenizer.model.");
     impl->tokenizer = Tokenizer::load(tokenizerPath.string());
 
-    WeightSource w(canonicalTensorNames(readCheckpointFolder(folder), c.layout), folder, impl->device, impl->type);
-    const std::size_t elementSize = impl->type == torch::kFloat32 ? 4 : 2;
-    const std::uint64_t needed = w.bytesOf("model.", elementSize) + w.bytesOf("lm_head.", elementSize);
-    if (!cuda) {
-        const std::uint64_t available = availableMemoryBytes();
-        if (available > 0 && needed > available)
-            throw InvalidArgument("The model needs " + std::to_string(needed >> 20) + " MiB in " +
-                                  (impl->type == torch::kFloat32 ? "f32" : "bf16") + " but only " +
-                                  std::to_string(available >> 20) + " MiB of memory is available.");
-    }
+    const WeightSource weights(canonicalTensorNames(readCheckpointFolder(folder), impl->config.layout), folder,
+                               impl->device, impl->type);
+    buildNetwork(*impl, weights, folder);
+    return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
+}
 
+ModelConfig GeoChatModel::presetConfig(const std::string &preset)
+{
+    ModelConfig c;
+    c.modelType = "geochat";
+    c.inputSize = 504;
+    c.projectorDepth = 2;
+    if (preset == "geochat-7b") {
+        c.text = TextModelConfig{}; // LLaMA-7B / Vicuna-7B
+    } else if (preset == "geochat-13b") {
+        c.text.hiddenSize = 5120;
+        c.text.intermediateSize = 13824;
+        c.text.layers = 40;
+        c.text.heads = c.text.kvHeads = 40;
+    } else if (preset == "tiny") {
+        c.text.hiddenSize = 32;
+        c.text.intermediateSize = 48;
+        c.text.layers = 2;
+        c.text.heads = 4;
+        c.text.kvHeads = 2;
+        c.vision.imageSize = 16;
+        c.vision.patchSize = 4;
+        c.vision.hiddenSize = 24;
+        c.vision.intermediateSize = 40;
+        c.vision.layers = 3;
+        c.vision.heads = 2;
+        c.inputSize = 24;
+    } else {
+        throw InvalidArgument("Unknown model preset \"" + preset + "\" (geochat-7b, geochat-13b or tiny).");
+    }
+    c.text.maxPositions = std::max(c.text.maxPositions, 2048);
+    return c;
+}
+
+std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &preset, const ModelLoadOptions &options)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->config = presetConfig(preset);
+    if (options.imageSize)
+        impl->config.inputSize = *options.imageSize;
+    chooseDevice(impl->device, impl->type, options);
+    checkMemory(impl->config, impl->device, impl->type);
+    buildNetwork(*impl, RandomSource(impl->device, impl->type), "random " + preset);
+    return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
+}
+
+static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where)
+{
     c10::InferenceMode inference;
+    const ModelConfig &c = impl.config;
     const TextModelConfig &t = c.text;
     const int headDim = t.hiddenSize / t.heads;
     const std::int64_t kvDim = static_cast<std::int64_t>(t.kvHeads) * headDim;
-    detail::LlamaDecoder &d = impl->decoder;
+    detail::LlamaDecoder &d = impl.decoder;
     d.heads = t.heads;
     d.kvHeads = t.kvHeads;
     d.headDim = headDim;
     d.rmsEps = t.rmsNormEps;
     d.ropeTheta = t.ropeTheta;
-    const std::int64_t vocab = w.info("model.embed_tokens.weight").shape.at(0);
+    const std::int64_t vocab = w.rows("model.embed_tokens.weight", t.vocabSize);
     if (vocab < t.vocabSize)
-        throw FileError(folder, "model.embed_tokens.weight has " + std::to_string(vocab) + " rows, fewer than the vocabulary of " +
+        throw FileError(where, "model.embed_tokens.weight has " + std::to_string(vocab) + " rows, fewer than the vocabulary of " +
                                     std::to_string(t.vocabSize) + ".");
     d.embedTokens = w.take("model.embed_tokens.weight", {vocab, t.hiddenSize});
     d.finalNorm = w.take("model.norm.weight", {t.hiddenSize});
@@ -231,9 +361,9 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     const VisionModelConfig &v = c.vision;
     const std::string vp = VisionPrefix;
     if (!w.has(vp + "embeddings.patch_embedding.weight"))
-        throw FileError(folder, "the checkpoint holds no vision tower weights (" + vp +
+        throw FileError(where, "the checkpoint holds no vision tower weights (" + vp +
                                     "*); GeoLens needs them in the model folder.");
-    detail::ClipVisionTower &tower = impl->tower;
+    detail::ClipVisionTower &tower = impl.tower;
     tower.patchSize = v.patchSize;
     tower.heads = v.heads;
     tower.layerNormEps = v.layerNormEps;
@@ -243,15 +373,15 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     // The table is stored for the training resolution (or already resized); resample it in
     // float32 to the input grid, as GeoChat does at load time.
     const std::string positions = vp + "embeddings.position_embedding.weight";
-    const std::int64_t rows = w.info(positions).shape.at(0);
+    const std::int64_t rows = w.rows(positions, 1 + static_cast<std::int64_t>(v.imageSize / v.patchSize) * (v.imageSize / v.patchSize));
     const int nativeGrid = v.imageSize / v.patchSize;
     const int inputGrid = c.gridSize();
     if (rows != 1 + static_cast<std::int64_t>(nativeGrid) * nativeGrid && rows != 1 + static_cast<std::int64_t>(inputGrid) * inputGrid)
-        throw FileError(folder, "tensor \"" + positions + "\" has " + std::to_string(rows) + " rows, expected " +
+        throw FileError(where, "tensor \"" + positions + "\" has " + std::to_string(rows) + " rows, expected " +
                                     std::to_string(1 + nativeGrid * nativeGrid) + " (or " +
                                     std::to_string(1 + inputGrid * inputGrid) + ").");
     tower.positionEmbedding =
-        detail::interpolatePositionTable(w.take(positions, {rows, v.hiddenSize}, torch::kFloat32), inputGrid).to(impl->type);
+        detail::interpolatePositionTable(w.take(positions, {rows, v.hiddenSize}, torch::kFloat32), inputGrid).to(impl.type);
     tower.preNormWeight = w.take(vp + "pre_layrnorm.weight", {v.hiddenSize});
     tower.preNormBias = w.take(vp + "pre_layrnorm.bias", {v.hiddenSize});
     const int statesNeeded = c.selectLayer < 0 ? v.layers + 1 + c.selectLayer : c.selectLayer;
@@ -281,11 +411,11 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     for (int i = 0; i < c.projectorDepth; ++i) {
         const std::string p = "model.mm_projector." + std::to_string(2 * i) + ".";
         const std::int64_t in = i == 0 ? v.hiddenSize : t.hiddenSize;
-        impl->projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
-        impl->projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
+        impl.projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
+        impl.projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
     }
-    impl->preprocess = ImagePreprocessor(c.inputSize);
-    return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
+    impl.preprocess = ImagePreprocessor(c.inputSize);
+    impl.preprocess = ImagePreprocessor(c.inputSize);
 }
 
 std::string GeoChatModel::conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history)
@@ -309,6 +439,8 @@ std::string GeoChatModel::conversationPrompt(const std::string &question, const 
 
 std::vector<int> GeoChatModel::promptTokens(const GenerationRequest &request) const
 {
+    if (!impl_->tokenizer)
+        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
     return impl_->tokenizer->encodePrompt(conversationPrompt(request.question, request.history));
 }
 
@@ -381,6 +513,8 @@ std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbI
         throw InvalidArgument("Generation needs at least one image.");
     if (request.maxNewTokens < 1)
         throw InvalidArgument("max new tokens must be at least 1.");
+    if (!impl_->tokenizer)
+        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
     c10::InferenceMode inference;
     return impl_->run(images, request);
 }
@@ -514,6 +648,98 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
         r.seconds = seconds;
     }
     return results;
+}
+
+namespace {
+
+double residentPeakMiB()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;
+    return 0.0;
+}
+
+} // namespace
+
+BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
+{
+    if (settings.batch < 1 || settings.decodeTokens < 1 || settings.sceneTokens < 1 || settings.repeats < 1)
+        throw InvalidArgument("Benchmark settings must all be positive.");
+    c10::InferenceMode inference;
+    Impl &m = *impl_;
+    using Clock = std::chrono::steady_clock;
+    const auto sync = [&] {
+        if (m.device.is_cuda())
+            torch::cuda::synchronize();
+    };
+    // One warm-up run, then the mean of the timed ones, in milliseconds.
+    const auto timeMs = [&](const std::function<void()> &run) {
+        run();
+        sync();
+        const auto start = Clock::now();
+        for (int i = 0; i < settings.repeats; ++i)
+            run();
+        sync();
+        return std::chrono::duration<double, std::milli>(Clock::now() - start).count() / settings.repeats;
+    };
+
+    const int size = m.preprocess.size();
+    const auto pixels = [&](int batch) { return torch::randn({batch, 3, size, size}, torch::dtype(m.type).device(m.device)); };
+    const auto encode = [&](const torch::Tensor &p) {
+        const int selected = m.config.selectLayer < 0 ? m.config.vision.layers + 1 + m.config.selectLayer : m.config.selectLayer;
+        return m.projector.forward(m.tower.forward(p, selected, m.config.dropClassToken));
+    };
+    // A scene-label prompt: the llava_v1 system text and question around the image, 60 tokens.
+    std::vector<int> prompt;
+    for (int i = 0; i < 35; ++i)
+        prompt.push_back(100 + 37 * i);
+    prompt.push_back(Tokenizer::ImageToken);
+    for (int i = 0; i < 25; ++i)
+        prompt.push_back(200 + 53 * i);
+
+    // Vision, prefill, then steps greedy tokens one at a time with the host reading each token,
+    // as generation does.
+    const auto scene = [&](int batch, int steps) {
+        const auto features = encode(pixels(batch));
+        const auto embeds = m.promptEmbeddings(prompt, features, {});
+        detail::KvCache cache = m.decoder.makeCache(batch, embeds.size(1) + steps);
+        auto logits = m.decoder.forward(embeds, cache, true).select(1, 0);
+        for (int s = 0; s < steps; ++s) {
+            const auto next = logits.argmax(-1);
+            (void)next[0].item<std::int64_t>();
+            logits = m.decoder.forward(m.decoder.embed(next.unsqueeze(1)), cache, true).select(1, 0);
+        }
+    };
+
+    BenchmarkReport r;
+    r.device = deviceName();
+    r.dtype = dtypeName();
+    const auto one = pixels(1);
+    r.visionMsPerTile = timeMs([&] { encode(one); });
+    const auto features = encode(one);
+    const auto embeds = m.promptEmbeddings(prompt, features, {});
+    r.prefillTokens = static_cast<int>(embeds.size(1));
+    r.prefillMs = timeMs([&] {
+        detail::KvCache cache = m.decoder.makeCache(1, embeds.size(1));
+        m.decoder.forward(embeds, cache, true);
+    });
+    const double withDecode = timeMs([&] { scene(1, settings.decodeTokens); });
+    const double withoutDecode = timeMs([&] { scene(1, 0); });
+    r.decodeTokensPerSecond = settings.decodeTokens / std::max(1e-9, (withDecode - withoutDecode) / 1000.0);
+    r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
+    r.batch = settings.batch;
+    r.sceneTilesPerSecondBatched = 1000.0 * settings.batch / timeMs([&] { scene(settings.batch, settings.sceneTokens); });
+#if GEOLENS_HAVE_CUDA_ALLOCATOR
+    if (m.device.is_cuda()) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(m.device.index());
+        r.peakMemoryMiB = static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
+    } else
+#endif
+        r.peakMemoryMiB = residentPeakMiB();
+    return r;
 }
 
 } // namespace geolens

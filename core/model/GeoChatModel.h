@@ -43,6 +43,27 @@ struct GenerationRequest {
     const std::atomic<bool> *cancel = nullptr;
 };
 
+struct BenchmarkSettings {
+    int batch = 8;          // tiles per batch for the batched scene-label measurement
+    int decodeTokens = 64;  // tokens generated for the decode speed
+    int sceneTokens = 5;    // tokens a scene label takes
+    int repeats = 3;        // timed runs of each measurement, after one warm-up
+};
+
+// Speeds as `geolens-cli bench` reports them, on this model's device and element type.
+struct BenchmarkReport {
+    std::string device;
+    std::string dtype;
+    double visionMsPerTile = 0.0;      // CLIP + projector, batch 1
+    int prefillTokens = 0;             // image tokens + a scene prompt
+    double prefillMs = 0.0;
+    double decodeTokensPerSecond = 0.0; // batch 1, one token at a time as generation does it
+    double sceneTilesPerSecond = 0.0;   // vision + prefill + sceneTokens, batch 1
+    int batch = 0;
+    double sceneTilesPerSecondBatched = 0.0;
+    double peakMemoryMiB = 0.0;        // device memory on CUDA, resident memory on the CPU
+};
+
 struct GenerationResult {
     std::vector<int> promptTokens;  // -200 marks the image slot
     std::vector<int> tokens;        // generated ids, the end-of-sequence token excluded
@@ -62,6 +83,12 @@ class GeoChatModel {
 public:
     // Throws FileError / InvalidArgument with a message that names the file, tensor or setting.
     static std::unique_ptr<GeoChatModel> load(const std::string &folder, const ModelLoadOptions &options = {});
+
+    // The real shapes of a named model ("geochat-7b", "geochat-13b", "tiny") filled with random
+    // weights, to measure speed without downloading anything. It has no tokenizer: generate()
+    // refuses, benchmark() works.
+    static std::unique_ptr<GeoChatModel> createRandom(const std::string &preset, const ModelLoadOptions &options = {});
+    static ModelConfig presetConfig(const std::string &preset);
     ~GeoChatModel();
 
     const ModelConfig &config() const;
@@ -82,11 +109,14 @@ public:
     std::vector<float> scoreContinuation(const RgbImage &image, const GenerationRequest &request,
                                          const std::vector<int> &continuation);
 
+    BenchmarkReport benchmark(const BenchmarkSettings &settings = {});
+
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);
 
+    struct Impl; // the engine's state, defined where LibTorch is included
+
 private:
-    struct Impl;
     explicit GeoChatModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

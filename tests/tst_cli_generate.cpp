@@ -1,0 +1,160 @@
+#include "TinyModel.h"
+#include "model/ImagePreprocessor.h"
+#include "model/PortablePixmap.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace geolens;
+
+namespace {
+
+const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run cli(const QStringList &args)
+{
+    QProcess p;
+    p.start(GEOLENS_CLI_PATH, args);
+    if (!p.waitForFinished(300000))
+        return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+RgbImage pattern(int width, int height)
+{
+    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
+    for (std::size_t i = 0; i < image.pixels.size(); ++i)
+        image.pixels[i] = static_cast<std::uint8_t>((i * 7 + i / 301) % 256);
+    return image;
+}
+
+} // namespace
+
+// geolens-cli generate and bench as a user runs them: the JSON contract, streaming, and bad input.
+class CliGenerateTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    QString model_;
+    QString image_;
+
+    QStringList generate(const QString &image, const QStringList &extra = {}) const
+    {
+        return QStringList{"generate", "--model", model_, "--image", image, "--prompt", "What is in this image?",
+                           "--image-size", "24", "--device", "cpu", "--max-new-tokens", "6"} + extra;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(TokenizerModel))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        model_ = dir_.filePath("tiny");
+        test::writeTinyModel(model_.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat,
+                             TokenizerModel.toStdString());
+        image_ = dir_.filePath("tile.ppm");
+        writePortablePixmap(image_.toStdString(), pattern(50, 40));
+    }
+
+    void jsonFollowsTheContract()
+    {
+        const Run r = cli(generate(image_, {"--json"}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        for (const char *key : {"prompt_tokens", "tokens", "logprobs", "text", "num_image_tokens", "device", "dtype", "seconds"})
+            QVERIFY2(o.contains(key), key);
+        const QJsonArray prompt = o["prompt_tokens"].toArray();
+        QCOMPARE(prompt.first().toInt(), 1);
+        int imageSlots = 0;
+        for (const QJsonValue &v : prompt)
+            imageSlots += v.toInt() == -200;
+        QCOMPARE(imageSlots, 1);
+        QCOMPARE(o["num_image_tokens"].toInt(), 36);
+        QCOMPARE(o["tokens"].toArray().size(), o["logprobs"].toArray().size());
+        QVERIFY(o["tokens"].toArray().size() >= 1 && o["tokens"].toArray().size() <= 6);
+        QCOMPARE(o["device"].toString(), QString("cpu"));
+        QCOMPARE(o["dtype"].toString(), QString("f32"));
+        QVERIFY(o["seconds"].toDouble() > 0);
+
+        // Without --json the same answer streams to stdout.
+        const Run streamed = cli(generate(image_));
+        QCOMPARE(streamed.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(streamed.out).trimmed(), o["text"].toString().trimmed());
+    }
+
+    void extremeImageSizes()
+    {
+        const QString tiny = dir_.filePath("one.ppm");
+        writePortablePixmap(tiny.toStdString(), pattern(1, 1));
+        QCOMPARE(cli(generate(tiny, {"--json"})).exitCode, 0);
+        // 20000 px wide: padded to a square and shrunk like the reference does.
+        const QString wide = dir_.filePath("wide.ppm");
+        writePortablePixmap(wide.toStdString(), pattern(20000, 12));
+        const Run r = cli(generate(wide, {"--json"}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["num_image_tokens"].toInt(), 36);
+    }
+
+    void badInputs()
+    {
+        const QString text = dir_.filePath("notes.png");
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not an image at all");
+        f.close();
+        Run r = cli(generate(text));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("notes.png"), qPrintable(r.err));
+
+        const QString cut = dir_.filePath("cut.ppm");
+        QFile c(cut);
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write("P6\n100 100\n255\n");
+        c.write(QByteArray(500, 'x'));
+        c.close();
+        r = cli(generate(cut));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("truncated"), qPrintable(r.err));
+
+        r = cli({"generate", "--model", dir_.filePath("missing"), "--image", image_, "--prompt", "x", "--device", "cpu"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("missing"));
+
+        QCOMPARE(cli({"generate", "--model", model_, "--image", image_}).exitCode, 2);
+        QCOMPARE(cli(generate(image_, {"--dtype", "f8"})).exitCode, 2);
+        QCOMPARE(cli(generate(image_, {"--top-p", "0"})).exitCode, 2);
+        r = cli(generate(image_, {"--dtype", "f16"}));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("CUDA"));
+    }
+
+    void benchReportsSpeeds()
+    {
+        const Run r = cli({"bench", "--random", "tiny", "--device", "cpu", "--repeats", "1", "--decode-tokens", "4", "--batch", "2"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        for (const char *key : {"vision_ms_per_tile", "prefill_ms", "decode_tokens_per_s", "scene_tiles_per_s_batch1",
+                                "scene_tiles_per_s_batched", "peak_memory_mib"})
+            QVERIFY2(o[key].toDouble() > 0, key);
+        QCOMPARE(o["prefill_tokens"].toInt(), 60 + 36);
+        QCOMPARE(o["batch"].toInt(), 2);
+        QCOMPARE(cli({"bench", "--random", "geochat-99b", "--device", "cpu"}).exitCode, 1);
+        QCOMPARE(cli({"bench"}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(CliGenerateTest)
+#include "tst_cli_generate.moc"
