@@ -16,6 +16,11 @@ packages=(
   fonts-noto-cjk
 )
 
+# npm fetches the LLaMA tokenizer model for the tests; a machine with its own Node.js keeps it.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
