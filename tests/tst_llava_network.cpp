@@ -153,6 +153,29 @@ private slots:
         QVERIFY(maxDifference(batch[1], single[0]) < 1e-5);
     }
 
+    void leftPaddedRowsEqualUnpaddedOnes()
+    {
+        const LlamaDecoder d = tinyDecoder(4, 2);
+        const auto longRow = torch::tensor({5, 6, 7, 8, 9}, torch::kLong).unsqueeze(0);
+        const auto shortRow = torch::tensor({11, 12, 13}, torch::kLong).unsqueeze(0);
+        // Row 1 is padded on the left with two positions of junk.
+        const auto embeds = torch::cat({d.embed(longRow), torch::cat({torch::randn({1, 2, d.embedTokens.size(1)}), d.embed(shortRow)}, 1)}, 0);
+        const auto padding = torch::tensor({0, 2}, torch::kLong);
+        KvCache batch = d.makeCache(2, 8);
+        auto logits = d.forward(embeds, batch, true, padding);
+        KvCache aloneLong = d.makeCache(1, 8), aloneShort = d.makeCache(1, 8);
+        auto expectedLong = d.forward(d.embed(longRow), aloneLong, true);
+        auto expectedShort = d.forward(d.embed(shortRow), aloneShort, true);
+        QVERIFY(maxDifference(logits[0], expectedLong[0]) < 1e-5);
+        QVERIFY2(maxDifference(logits[1], expectedShort[0]) < 1e-5, qPrintable(QString::number(maxDifference(logits[1], expectedShort[0]))));
+        // And the next decoding step, with the padding still masked.
+        const auto next = torch::tensor({{21}, {22}}, torch::kLong);
+        logits = d.forward(d.embed(next), batch, true, padding);
+        QVERIFY(maxDifference(logits[0], d.forward(d.embed(next.slice(0, 0, 1)), aloneLong, true)[0]) < 1e-5);
+        QVERIFY(maxDifference(logits[1], d.forward(d.embed(next.slice(0, 1, 2)), aloneShort, true)[0]) < 1e-5);
+        QVERIFY(torch::isfinite(logits).all().item<bool>());
+    }
+
     void positionTableInterpolation()
     {
         const auto table = randn({1 + 6 * 6, 5}, 1.0);

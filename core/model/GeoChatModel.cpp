@@ -165,7 +165,7 @@ struct GeoChatModel::Impl {
     // Prompt embeddings [B, T, hidden] with the image features in the slot, plus extra tokens.
     torch::Tensor promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
                                    const std::vector<int> &extra) const;
-    std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const GenerationRequest &request);
+    std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const std::vector<GenerationRequest> &requests);
 };
 
 GeoChatModel::GeoChatModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -509,54 +509,84 @@ GenerationResult GeoChatModel::generate(const RgbImage &image, const GenerationR
 
 std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbImage> &images, const GenerationRequest &request)
 {
-    if (images.empty())
-        throw InvalidArgument("Generation needs at least one image.");
-    if (request.maxNewTokens < 1)
-        throw InvalidArgument("max new tokens must be at least 1.");
+    return generateBatch(images, std::vector<GenerationRequest>(images.size(), request));
+}
+
+std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbImage> &images,
+                                                          const std::vector<GenerationRequest> &requests)
+{
+    if (images.empty() || images.size() != requests.size())
+        throw InvalidArgument("A batch needs one request per image, and at least one image.");
+    for (const GenerationRequest &r : requests)
+        if (r.maxNewTokens < 1)
+            throw InvalidArgument("max new tokens must be at least 1.");
     if (!impl_->tokenizer)
         throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
     c10::InferenceMode inference;
-    return impl_->run(images, request);
+    return impl_->run(images, requests);
 }
 
-std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage> &images, const GenerationRequest &request)
+std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage> &images,
+                                                      const std::vector<GenerationRequest> &requests)
 {
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t batch = static_cast<std::int64_t>(images.size());
-    const std::vector<int> prompt = tokenizer->encodePrompt(conversationPrompt(request.question, request.history));
-    if (std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
-        throw InvalidArgument("The prompt must hold exactly one image slot.");
+    std::vector<std::vector<int>> prompts;
+    for (const GenerationRequest &r : requests) {
+        prompts.push_back(tokenizer->encodePrompt(conversationPrompt(r.question, r.history)));
+        if (std::count(prompts.back().begin(), prompts.back().end(), Tokenizer::ImageToken) != 1)
+            throw InvalidArgument("The prompt must hold exactly one image slot.");
+    }
 
     const auto features = encodeImages(images); // [B, N, hidden]
     const std::int64_t imageTokens = features.size(1);
-    const std::int64_t promptLength = static_cast<std::int64_t>(prompt.size()) - 1 + imageTokens;
-    if (promptLength >= config.text.maxPositions)
-        throw InvalidArgument("The prompt takes " + std::to_string(promptLength) + " tokens (" + std::to_string(imageTokens) +
+    // Rows of different lengths are left-padded to the longest, masked in attention.
+    std::int64_t longest = 0, maxNew = 0;
+    for (std::size_t b = 0; b < prompts.size(); ++b) {
+        longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(prompts[b].size()) - 1 + imageTokens);
+        maxNew = std::max<std::int64_t>(maxNew, requests[b].maxNewTokens);
+    }
+    if (longest >= config.text.maxPositions)
+        throw InvalidArgument("The prompt takes " + std::to_string(longest) + " tokens (" + std::to_string(imageTokens) +
                               " of them the image), which leaves no room in the model's context of " +
                               std::to_string(config.text.maxPositions) + ".");
-    const std::int64_t capacity = std::min<std::int64_t>(promptLength + request.maxNewTokens, config.text.maxPositions);
+    const std::int64_t capacity = std::min<std::int64_t>(longest + maxNew, config.text.maxPositions);
 
-    const auto embeds = promptEmbeddings(prompt, features, {});
+    std::vector<torch::Tensor> rows;
+    std::vector<std::int64_t> padding;
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const auto row = promptEmbeddings(prompts[b], features.slice(0, b, b + 1), {});
+        const std::int64_t pad = longest - row.size(1);
+        padding.push_back(pad);
+        rows.push_back(pad == 0 ? row : torch::cat({torch::zeros({1, pad, row.size(2)}, row.options()), row}, 1));
+    }
+    const auto embeds = torch::cat(rows, 0);
+    const bool padded = std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; });
+    const torch::Tensor leftPadding = padded ? torch::tensor(padding, torch::kLong).to(device) : torch::Tensor();
 
     detail::KvCache cache = decoder.makeCache(batch, capacity);
-    auto logits = decoder.forward(embeds, cache, /*lastOnly=*/true).select(1, 0); // [B, vocab]
+    auto logits = decoder.forward(embeds, cache, /*lastOnly=*/true, leftPadding).select(1, 0); // [B, vocab]
 
     std::vector<GenerationResult> results(images.size());
     std::vector<detail::TokenSampler> samplers;
+    std::vector<std::vector<std::int64_t>> contexts;
+    bool greedy = true;
     for (std::int64_t b = 0; b < batch; ++b) {
-        results[b].promptTokens = prompt;
+        const GenerationRequest &r = requests[b];
+        results[b].promptTokens = prompts[b];
         results[b].numImageTokens = static_cast<int>(imageTokens);
-        samplers.emplace_back(detail::SamplingSettings{request.temperature, request.topK, request.topP,
-                                                       request.repetitionPenalty, request.seed + static_cast<std::uint64_t>(b)});
+        samplers.emplace_back(detail::SamplingSettings{r.temperature, r.topK, r.topP, r.repetitionPenalty,
+                                                       r.seed + static_cast<std::uint64_t>(b)});
+        std::vector<std::int64_t> context;
+        for (int id : prompts[b])
+            if (id >= 0)
+                context.push_back(id);
+        contexts.push_back(std::move(context));
+        greedy = greedy && r.temperature == 0.0 && r.repetitionPenalty == 1.0;
     }
-    std::vector<std::int64_t> context;
-    for (int id : prompt)
-        if (id >= 0)
-            context.push_back(id);
-    std::vector<std::vector<std::int64_t>> contexts(images.size(), context);
     std::vector<bool> finished(images.size(), false);
     StreamingDecoder stream(*tokenizer);
-    const bool greedy = request.temperature == 0.0 && request.repetitionPenalty == 1.0;
+    const auto &onText = requests.front().onText;
     const int eos = config.text.eosTokenId;
 
     auto finish = [&](std::int64_t b, const char *reason) {
@@ -564,38 +594,36 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
         results[b].stopReason = reason;
     };
     for (int step = 0;; ++step) {
-        if (request.cancel && request.cancel->load()) {
-            for (std::int64_t b = 0; b < batch; ++b)
-                if (!finished[b]) {
-                    finish(b, "cancelled");
-                    results[b].cancelled = true;
-                }
+        for (std::int64_t b = 0; b < batch; ++b)
+            if (!finished[b] && requests[b].cancel && requests[b].cancel->load()) {
+                finish(b, "cancelled");
+                results[b].cancelled = true;
+            }
+        if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; }))
             break;
-        }
         const auto logprobs = torch::log_softmax(logits, -1);
-        std::vector<std::int64_t> chosen(images.size());
+        std::vector<std::int64_t> chosen(images.size(), eos);
         if (greedy) {
             const auto best = logits.argmax(-1);
             const auto bestLogprob = logprobs.gather(1, best.unsqueeze(1)).squeeze(1);
             const auto bestCpu = best.to(torch::kCPU);
             const auto lpCpu = bestLogprob.to(torch::kCPU);
             for (std::int64_t b = 0; b < batch; ++b) {
+                if (finished[b])
+                    continue;
                 chosen[b] = bestCpu[b].item<std::int64_t>();
-                if (!finished[b] && chosen[b] != eos)
+                if (chosen[b] != eos)
                     results[b].logprobs.push_back(lpCpu[b].item<float>());
             }
         } else {
             for (std::int64_t b = 0; b < batch; ++b) {
-                if (finished[b]) {
-                    chosen[b] = eos;
+                if (finished[b])
                     continue;
-                }
                 chosen[b] = samplers[b].next(logits[b], contexts[b]);
                 if (chosen[b] != eos)
                     results[b].logprobs.push_back(logprobs[b][chosen[b]].item<float>());
             }
         }
-        bool allDone = true;
         for (std::int64_t b = 0; b < batch; ++b) {
             if (finished[b]) {
                 chosen[b] = eos;
@@ -605,13 +633,14 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
                 finish(b, "eos");
                 continue;
             }
+            const GenerationRequest &request = requests[b];
             GenerationResult &r = results[b];
             r.tokens.push_back(static_cast<int>(chosen[b]));
             contexts[b].push_back(chosen[b]);
-            if (b == 0 && request.onText) {
+            if (b == 0 && onText) {
                 const std::string piece = stream.push(static_cast<int>(chosen[b]));
                 if (!piece.empty())
-                    request.onText(piece);
+                    onText(piece);
             }
             if (!request.stopStrings.empty()) {
                 const std::string text = tokenizer->decode(r.tokens);
@@ -625,22 +654,22 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
                 finish(b, "context");
                 r.truncated = true;
             }
-            allDone = allDone && finished[b];
         }
-        if (allDone)
+        if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; }))
             break;
         const auto next = torch::tensor(chosen, torch::kLong).to(device).unsqueeze(1);
-        logits = decoder.forward(decoder.embed(next), cache, true).select(1, 0);
+        logits = decoder.forward(decoder.embed(next), cache, true, leftPadding).select(1, 0);
     }
-    if (request.onText) {
+    if (onText) {
         const std::string rest = stream.finish();
         if (!rest.empty())
-            request.onText(rest);
+            onText(rest);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    for (GenerationResult &r : results) {
+    for (std::int64_t b = 0; b < batch; ++b) {
+        GenerationResult &r = results[b];
         r.text = tokenizer->decode(r.tokens);
-        for (const std::string &stop : request.stopStrings) {
+        for (const std::string &stop : requests[b].stopStrings) {
             const auto at = stop.empty() ? std::string::npos : r.text.find(stop);
             if (at != std::string::npos)
                 r.text.erase(at);

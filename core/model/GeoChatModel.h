@@ -103,6 +103,10 @@ public:
     GenerationResult generate(const RgbImage &image, const GenerationRequest &request);
     // The same question for several images at once (scene labels for a batch of tiles).
     std::vector<GenerationResult> generateBatch(const std::vector<RgbImage> &images, const GenerationRequest &request);
+    // One request per image in one forward pass (region captions with different boxes): prompts
+    // of different lengths are left-padded and masked. onText streams the first image's answer.
+    std::vector<GenerationResult> generateBatch(const std::vector<RgbImage> &images,
+                                                const std::vector<GenerationRequest> &requests);
 
     // Log-probability of each token of continuation after the prompt and the tokens before it, in
     // one forward pass (teacher forcing): what parity tests and distillation losses compare.

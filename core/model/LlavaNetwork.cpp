@@ -130,7 +130,8 @@ torch::Tensor LlamaDecoder::embed(const torch::Tensor &ids) const
     return torch::embedding(embedTokens, ids);
 }
 
-torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly) const
+torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,
+                                   const torch::Tensor &leftPadding) const
 {
     const int64_t batch = embeds.size(0);
     const int64_t tokens = embeds.size(1);
@@ -141,22 +142,31 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
                                 std::to_string(end) + " are needed");
     const auto type = embeds.scalar_type();
     const auto device = embeds.device();
+    const bool padded = leftPadding.defined() && leftPadding.max().item<int64_t>() > 0;
 
     // Rotary tables for these positions, computed in float32 and cast like the reference does.
     const auto invFreq = 1.0 / torch::pow(ropeTheta, torch::arange(0, headDim, 2, torch::dtype(torch::kFloat32)) / headDim);
-    const auto positions = torch::arange(start, end, torch::dtype(torch::kFloat32));
-    const auto freqs = torch::outer(positions, invFreq);
-    const auto angles = torch::cat({freqs, freqs}, -1).to(device);
-    const auto cos = angles.cos().to(type).view({1, 1, tokens, headDim});
-    const auto sin = angles.sin().to(type).view({1, 1, tokens, headDim});
+    auto positions = torch::arange(start, end, torch::dtype(torch::kFloat32)).unsqueeze(0); // [1, T]
+    if (padded)
+        positions = (positions - leftPadding.to(torch::kCPU, torch::kFloat32).unsqueeze(1)).clamp_min(0); // [B, T]
+    const auto freqs = positions.unsqueeze(-1) * invFreq; // [1 or B, T, D/2]
+    const auto angles = torch::cat({freqs, freqs}, -1).to(device).unsqueeze(1); // [1 or B, 1, T, D]
+    const auto cos = angles.cos().to(type);
+    const auto sin = angles.sin().to(type);
 
-    // Causal mask over the whole cached sequence: query i sits at position start + i.
+    // Additive mask over the whole cached sequence: causal (query i sits at start + i) and, with
+    // padding, no key before a row's first real token. The most negative finite value keeps
+    // padding rows finite where every key is masked.
     torch::Tensor mask;
-    if (tokens > 1) {
-        const auto query = torch::arange(start, end, torch::dtype(torch::kLong).device(device)).unsqueeze(1);
-        const auto key = torch::arange(0, end, torch::dtype(torch::kLong).device(device)).unsqueeze(0);
-        mask = torch::zeros({tokens, end}, torch::dtype(type).device(device))
-                   .masked_fill(key > query, -std::numeric_limits<float>::infinity());
+    if (tokens > 1 || padded) {
+        const double blocked = type == torch::kHalf ? -65504.0 : static_cast<double>(std::numeric_limits<float>::lowest());
+        const auto options = torch::dtype(torch::kLong).device(device);
+        const auto query = torch::arange(start, end, options).view({1, 1, tokens, 1});
+        const auto key = torch::arange(0, end, options).view({1, 1, 1, end});
+        auto blockedKeys = key > query; // [1, 1, T, S]
+        if (padded)
+            blockedKeys = blockedKeys | (key < leftPadding.to(device).view({batch, 1, 1, 1}));
+        mask = torch::zeros(blockedKeys.sizes(), torch::dtype(type).device(device)).masked_fill(blockedKeys, blocked);
     }
 
     const int repeats = heads / kvHeads;

@@ -73,7 +73,11 @@ struct LlamaDecoder {
     torch::Tensor embed(const torch::Tensor &ids) const;
     // embeds [B, T, hidden] at positions cache.length ... cache.length + T - 1, appended to the
     // cache. Returns float32 logits [B, T, vocab], or [B, 1, vocab] for the last position only.
-    torch::Tensor forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly) const;
+    // leftPadding (int64 [B], optional) says how many leading positions of each row are padding:
+    // they are masked out as keys and the row's positions count from its first real token, as
+    // the reference does with left-padded batches.
+    torch::Tensor forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,
+                          const torch::Tensor &leftPadding = {}) const;
 };
 
 } // namespace geolens::detail
