@@ -1,40 +1,43 @@
+#include "TorchSaveWriter.h"
 #include "common/Error.h"
+#include "common/Json.h"
 #include "common/MappedFile.h"
 #include "model/PytorchCheckpointReader.h"
 #include "model/ZipArchive.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <map>
 
 using namespace geolens;
+using geolens::test::TorchDType;
+using geolens::test::TorchSaveOptions;
+using geolens::test::TorchSaveTensor;
+using geolens::test::TorchStateDict;
+using geolens::test::TorchStorage;
+using geolens::test::ZipMember;
+using geolens::test::ZipWriteOptions;
 
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// A minimal zip writer: stored entries as torch.save writes them, optionally with ZIP64 records
-// and extra fields forced on (a real shard needs them only past 4 GB) and with the data of each
-// entry aligned to 64 bytes by a padding field in the local header only, as PyTorch does.
-
-constexpr std::uint16_t DeflateMethod = 8;
-
-struct ZipMember {
-    std::string name;
-    std::string data;
-    std::uint16_t method = ZipArchive::StoredMethod; // the data is written as given either way
-};
-
-struct ZipOptions {
-    bool zip64 = false;
-    bool alignData = false;
-    std::string comment;
-};
+// Opcodes of the pickles the cases write by hand: what torch.save never writes, or a reader
+// must refuse.
+namespace op {
+constexpr std::uint8_t Mark = '(', Stop = '.', Pop = '0', PopMark = '1', Dup = '2', BinInt = 'J', BinInt1 = 'K',
+                       BinInt2 = 'M', None = 'N', BinPersId = 'Q', Reduce = 'R', BinString = 'T',
+                       ShortBinString = 'U', BinUnicode = 'X', Append = 'a', Global = 'c', EmptyDict = '}',
+                       Appends = 'e', BinGet = 'h', LongBinGet = 'j', EmptyList = ']', BinPut = 'q',
+                       LongBinPut = 'r', SetItem = 's', Tuple = 't', EmptyTuple = ')', SetItems = 'u',
+                       BinFloat = 'G', Proto = 0x80, NewObj = 0x81, Tuple1 = 0x85, Tuple2 = 0x86, Tuple3 = 0x87,
+                       NewTrue = 0x88, NewFalse = 0x89, Long1 = 0x8a, BinBytes = 'B', ShortBinBytes = 'C',
+                       ShortBinUnicode = 0x8c, BinUnicode8 = 0x8d, StackGlobal = 0x93, Memoize = 0x94,
+                       Frame = 0x95, Inst = 'i';
+}
 
 void putLe(std::string &out, std::uint64_t value, int byteCount)
 {
@@ -42,370 +45,19 @@ void putLe(std::string &out, std::uint64_t value, int byteCount)
         out.push_back(char((value >> (8 * i)) & 0xFF));
 }
 
-std::uint32_t crc32Of(const std::string &data)
-{
-    std::uint32_t crc = 0xFFFFFFFFu;
-    for (char c : data) {
-        crc ^= std::uint8_t(c);
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-std::string buildZip(const std::vector<ZipMember> &members, const ZipOptions &options = {})
-{
-    const std::uint32_t Max32 = 0xFFFFFFFFu;
-    std::string out;
-    std::vector<std::uint64_t> localOffsets;
-    for (const ZipMember &m : members) {
-        localOffsets.push_back(out.size());
-        std::string extra;
-        if (options.zip64) {
-            putLe(extra, 0x0001, 2);
-            putLe(extra, 16, 2);
-            putLe(extra, m.data.size(), 8);
-            putLe(extra, m.data.size(), 8);
-        }
-        if (options.alignData) {
-            const std::uint64_t unpadded = out.size() + 30 + m.name.size() + extra.size() + 4;
-            const std::uint64_t padding = (64 - unpadded % 64) % 64;
-            putLe(extra, 0x4246, 2); // "FB"
-            putLe(extra, padding, 2);
-            extra.append(padding, 'Z');
-        }
-        putLe(out, 0x04034b50, 4);
-        putLe(out, options.zip64 ? 45 : 20, 2);
-        putLe(out, 0, 2); // flags
-        putLe(out, m.method, 2);
-        putLe(out, 0, 4); // time, date
-        putLe(out, crc32Of(m.data), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, m.name.size(), 2);
-        putLe(out, extra.size(), 2);
-        out += m.name + extra + m.data;
-    }
-
-    const std::uint64_t directoryOffset = out.size();
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        const ZipMember &m = members[i];
-        std::string extra;
-        if (options.zip64) {
-            putLe(extra, 0x0001, 2);
-            putLe(extra, 24, 2);
-            putLe(extra, m.data.size(), 8);
-            putLe(extra, m.data.size(), 8);
-            putLe(extra, localOffsets[i], 8);
-        }
-        putLe(out, 0x02014b50, 4);
-        putLe(out, options.zip64 ? 45 : 20, 2); // version made by
-        putLe(out, options.zip64 ? 45 : 20, 2); // version needed
-        putLe(out, 0, 2);
-        putLe(out, m.method, 2);
-        putLe(out, 0, 4);
-        putLe(out, crc32Of(m.data), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, m.name.size(), 2);
-        putLe(out, extra.size(), 2);
-        putLe(out, 0, 2); // comment
-        putLe(out, 0, 2); // disk
-        putLe(out, 0, 2); // internal attributes
-        putLe(out, 0, 4); // external attributes
-        putLe(out, options.zip64 ? Max32 : localOffsets[i], 4);
-        out += m.name + extra;
-    }
-    const std::uint64_t directorySize = out.size() - directoryOffset;
-
-    if (options.zip64) {
-        const std::uint64_t recordOffset = out.size();
-        putLe(out, 0x06064b50, 4);
-        putLe(out, 44, 8); // size of the rest of the record
-        putLe(out, 45, 2);
-        putLe(out, 45, 2);
-        putLe(out, 0, 4);
-        putLe(out, 0, 4);
-        putLe(out, members.size(), 8);
-        putLe(out, members.size(), 8);
-        putLe(out, directorySize, 8);
-        putLe(out, directoryOffset, 8);
-        putLe(out, 0x07064b50, 4);
-        putLe(out, 0, 4);
-        putLe(out, recordOffset, 8);
-        putLe(out, 1, 4);
-    }
-    putLe(out, 0x06054b50, 4);
-    putLe(out, 0, 2);
-    putLe(out, 0, 2);
-    putLe(out, options.zip64 ? 0xFFFF : members.size(), 2);
-    putLe(out, options.zip64 ? 0xFFFF : members.size(), 2);
-    putLe(out, options.zip64 ? Max32 : directorySize, 4);
-    putLe(out, options.zip64 ? Max32 : directoryOffset, 4);
-    putLe(out, options.comment.size(), 2);
-    out += options.comment;
-    return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A pickle emitter. PickleWriter writes single opcodes; its memo mirrors CPython's, which stores
-// every string, tuple, global and reduced object once (BINPUT) and fetches the same Python
-// object again with BINGET.
-
-namespace op {
-constexpr std::uint8_t Mark = '(', Stop = '.', Pop = '0', PopMark = '1', Dup = '2', BinInt = 'J', BinInt1 = 'K',
-                       BinInt2 = 'M', None = 'N', BinPersId = 'Q', Reduce = 'R', BinString = 'T',
-                       ShortBinString = 'U', BinUnicode = 'X', Append = 'a', Build = 'b', Global = 'c',
-                       EmptyDict = '}', Appends = 'e', BinGet = 'h', LongBinGet = 'j', EmptyList = ']',
-                       BinPut = 'q', LongBinPut = 'r', SetItem = 's', Tuple = 't', EmptyTuple = ')',
-                       SetItems = 'u', BinFloat = 'G', Proto = 0x80, NewObj = 0x81, Tuple1 = 0x85, Tuple2 = 0x86,
-                       Tuple3 = 0x87, NewTrue = 0x88, NewFalse = 0x89, Long1 = 0x8a, BinBytes = 'B',
-                       ShortBinBytes = 'C', ShortBinUnicode = 0x8c, BinUnicode8 = 0x8d, StackGlobal = 0x93,
-                       Memoize = 0x94, Frame = 0x95, Inst = 'i';
-}
-
-class PickleWriter {
-public:
-    explicit PickleWriter(int protocol = 2)
-    {
-        opcode(op::Proto);
-        bytes_.push_back(char(protocol));
-    }
-
-    void opcode(std::uint8_t code) { bytes_.push_back(char(code)); }
-    void raw(const std::string &data) { bytes_ += data; }
-    void le(std::uint64_t value, int byteCount) { putLe(bytes_, value, byteCount); }
-
-    // As CPython's save_long chooses the opcode.
-    void integer(std::int64_t value)
-    {
-        if (value >= 0 && value < 256) {
-            opcode(op::BinInt1);
-            le(std::uint64_t(value), 1);
-        } else if (value >= 0 && value < 65536) {
-            opcode(op::BinInt2);
-            le(std::uint64_t(value), 2);
-        } else if (value >= -2147483648LL && value < 2147483648LL) {
-            opcode(op::BinInt);
-            le(std::uint64_t(value), 4);
-        } else {
-            // the shortest little-endian two's complement form, as CPython's encode_long
-            const auto bits = std::uint64_t(value);
-            int byteCount = 8;
-            while (byteCount > 1) {
-                const auto top = std::uint8_t(bits >> (8 * (byteCount - 1)));
-                const bool signBelow = (bits >> (8 * (byteCount - 1) - 1)) & 1;
-                if (!((top == 0x00 && !signBelow) || (top == 0xFF && signBelow)))
-                    break;
-                --byteCount;
-            }
-            opcode(op::Long1);
-            opcode(std::uint8_t(byteCount));
-            le(bits, byteCount);
-        }
-    }
-    void unicode(const std::string &text)
-    {
-        opcode(op::BinUnicode);
-        le(text.size(), 4);
-        raw(text);
-    }
-    void global(const std::string &module, const std::string &name)
-    {
-        opcode(op::Global);
-        raw(module + "\n" + name + "\n");
-    }
-    void put()
-    {
-        const std::uint64_t index = nextMemo_++;
-        if (index < 256) {
-            opcode(op::BinPut);
-            le(index, 1);
-        } else {
-            opcode(op::LongBinPut);
-            le(index, 4);
-        }
-    }
-    // Emits an object once and memoizes it; the same identity later comes from the memo, as
-    // CPython does for the same Python object ('cpu', a global, a storage key).
-    void shared(const std::string &identity, const std::function<void()> &write)
-    {
-        const auto found = memo_.find(identity);
-        if (found != memo_.end()) {
-            opcode(op::BinGet);
-            le(found->second, 1);
-            return;
-        }
-        write();
-        memo_[identity] = nextMemo_;
-        put();
-    }
-    std::string finish()
-    {
-        opcode(op::Stop);
-        return bytes_;
-    }
-
-private:
-    std::string bytes_;
-    std::uint64_t nextMemo_ = 0;
-    std::map<std::string, std::uint64_t> memo_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Checkpoints as torch.save writes them.
-
-struct StorageSpec {
-    std::string key;
-    std::string type; // "HalfStorage", ...
-    std::int64_t numel = 0;
-    std::string bytes;
-};
-
-struct TensorSpec {
-    std::string name;
-    std::string storageKey;
-    std::int64_t storageOffset = 0;
-    std::vector<std::int64_t> size;
-    std::vector<std::int64_t> stride;
-    bool parameter = false; // wrapped by torch._utils._rebuild_parameter, as an nn.Parameter is
-};
-
-struct CheckpointSpec {
-    std::string folder = "archive";
-    std::vector<StorageSpec> storages;
-    std::vector<TensorSpec> tensors;
-    bool moduleMetadata = false;      // state_dict()'s _metadata attribute, written with BUILD
-    std::string byteorder = "little"; // empty: no byteorder record (PyTorch before 2.1)
-    ZipOptions zip;
-};
-
 template <typename T>
 std::string bytesOf(const std::vector<T> &values)
 {
     return std::string(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T));
 }
 
-void emitEmptyOrderedDict(PickleWriter &w)
+// Most cases leave the data unaligned, so the reader also meets storages that start anywhere
+// (torch.save aligns them; other writers need not).
+TorchSaveOptions unalignedArchive()
 {
-    w.shared("collections.OrderedDict", [&] { w.global("collections", "OrderedDict"); });
-    w.opcode(op::EmptyTuple);
-    w.opcode(op::Reduce);
-    w.put();
-}
-
-// A tuple of ints as CPython writes one with protocol 2.
-void emitIntTuple(PickleWriter &w, const std::vector<std::int64_t> &items)
-{
-    if (items.empty()) {
-        w.opcode(op::EmptyTuple); // the empty tuple is a singleton and never memoized
-        return;
-    }
-    if (items.size() > 3)
-        w.opcode(op::Mark);
-    for (std::int64_t item : items)
-        w.integer(item);
-    w.opcode(items.size() > 3 ? op::Tuple : std::uint8_t(op::Tuple1 + items.size() - 1));
-    w.put();
-}
-
-// Tensor.__reduce_ex__: _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks),
-// the storage as the persistent id ('storage', torch.XStorage, key, 'cpu', numel).
-void emitTensor(PickleWriter &w, const StorageSpec &storage, const TensorSpec &tensor)
-{
-    w.shared("torch._utils._rebuild_tensor_v2", [&] { w.global("torch._utils", "_rebuild_tensor_v2"); });
-    w.opcode(op::Mark);
-    w.opcode(op::Mark);
-    w.shared("'storage'", [&] { w.unicode("storage"); });
-    w.shared("torch." + storage.type, [&] { w.global("torch", storage.type); });
-    w.shared("key " + storage.key, [&] { w.unicode(storage.key); });
-    w.shared("'cpu'", [&] { w.unicode("cpu"); });
-    w.integer(storage.numel);
-    w.opcode(op::Tuple);
-    w.put();
-    w.opcode(op::BinPersId);
-    w.integer(tensor.storageOffset);
-    emitIntTuple(w, tensor.size);
-    emitIntTuple(w, tensor.stride);
-    w.opcode(op::NewFalse);
-    emitEmptyOrderedDict(w);
-    w.opcode(op::Tuple);
-    w.put();
-    w.opcode(op::Reduce);
-    w.put();
-}
-
-// Parameter.__reduce_ex__: _rebuild_parameter(data, requires_grad, OrderedDict()).
-void emitParameter(PickleWriter &w, const StorageSpec &storage, const TensorSpec &tensor)
-{
-    w.shared("torch._utils._rebuild_parameter", [&] { w.global("torch._utils", "_rebuild_parameter"); });
-    emitTensor(w, storage, tensor);
-    w.opcode(op::NewTrue);
-    emitEmptyOrderedDict(w);
-    w.opcode(op::Tuple3);
-    w.put();
-    w.opcode(op::Reduce);
-    w.put();
-}
-
-// The pickle torch.save (protocol 2) writes for an OrderedDict of tensors: OrderedDict() by
-// REDUCE, its items by SETITEMS (SETITEM for a single item), then the instance state by BUILD.
-std::string torchPickle(const CheckpointSpec &spec)
-{
-    PickleWriter w(2);
-    emitEmptyOrderedDict(w);
-    if (spec.tensors.size() > 1)
-        w.opcode(op::Mark);
-    for (const TensorSpec &tensor : spec.tensors) {
-        const auto storage = std::find_if(spec.storages.begin(), spec.storages.end(),
-                                          [&](const StorageSpec &s) { return s.key == tensor.storageKey; });
-        StorageSpec missing{tensor.storageKey, "FloatStorage", 1, {}};
-        w.unicode(tensor.name);
-        w.put();
-        if (tensor.parameter)
-            emitParameter(w, storage != spec.storages.end() ? *storage : missing, tensor);
-        else
-            emitTensor(w, storage != spec.storages.end() ? *storage : missing, tensor);
-    }
-    if (!spec.tensors.empty())
-        w.opcode(spec.tensors.size() > 1 ? op::SetItems : op::SetItem);
-    if (spec.moduleMetadata) {
-        // {'_metadata': OrderedDict([('', {'version': 1}), ('layer', {'version': 1})])}
-        w.opcode(op::EmptyDict);
-        w.put();
-        w.unicode("_metadata");
-        w.put();
-        emitEmptyOrderedDict(w);
-        w.opcode(op::Mark);
-        for (const char *module : {"", "layer"}) {
-            w.unicode(module);
-            w.put();
-            w.opcode(op::EmptyDict);
-            w.put();
-            w.shared("'version'", [&] { w.unicode("version"); });
-            w.integer(1);
-            w.opcode(op::SetItem);
-        }
-        w.opcode(op::SetItems);
-        w.opcode(op::SetItem);
-        w.opcode(op::Build);
-    }
-    return w.finish();
-}
-
-// The archive around a pickle: FOLDER/data.pkl, FOLDER/byteorder, FOLDER/data/KEY..., then
-// FOLDER/version and FOLDER/.data/serialization_id, in torch.save's order.
-std::string torchArchive(const CheckpointSpec &spec, const std::string &pickle)
-{
-    const std::string prefix = spec.folder + "/";
-    std::vector<ZipMember> members{{prefix + "data.pkl", pickle}};
-    if (!spec.byteorder.empty())
-        members.push_back({prefix + "byteorder", spec.byteorder});
-    for (const StorageSpec &storage : spec.storages)
-        members.push_back({prefix + "data/" + storage.key, storage.bytes});
-    members.push_back({prefix + "version", "3\n"});
-    members.push_back({prefix + ".data/serialization_id", "1234567890123456789012345678901234567890"});
-    return buildZip(members, spec.zip);
+    TorchSaveOptions options;
+    options.alignData = false;
+    return options;
 }
 
 void writeFile(const std::string &path, const std::string &bytes)
@@ -453,6 +105,62 @@ float bfloat16ToFloat(std::uint16_t bits)
     return value;
 }
 
+template <typename T>
+T load(const std::uint8_t *at)
+{
+    T value{};
+    std::memcpy(&value, at, sizeof value);
+    return value;
+}
+
+// Element number `element` of the storage the tensor views (its strides already applied), as a
+// double.
+double elementAsDouble(const TensorInfo &tensor, std::int64_t element)
+{
+    const std::uint8_t *at = tensor.data() + element * std::int64_t(dtypeSize(tensor.dtype));
+    switch (tensor.dtype) {
+    case DType::F16:
+        return halfToFloat(load<std::uint16_t>(at));
+    case DType::BF16:
+        return bfloat16ToFloat(load<std::uint16_t>(at));
+    case DType::F32:
+        return load<float>(at);
+    case DType::F64:
+        return load<double>(at);
+    case DType::I64:
+        return double(load<std::int64_t>(at));
+    default:
+        throw std::logic_error(std::string("elementAsDouble does not read ") + dtypeName(tensor.dtype));
+    }
+}
+
+// All elements in logical (row-major) order, read through the tensor's strides.
+std::vector<double> logicalValues(const TensorInfo &tensor)
+{
+    std::vector<double> values;
+    std::vector<std::int64_t> index(tensor.shape.size(), 0);
+    for (std::int64_t n = 0; n < tensor.numel(); ++n) {
+        std::int64_t element = 0;
+        for (std::size_t d = 0; d < index.size(); ++d)
+            element += index[d] * tensor.strides[d];
+        values.push_back(elementAsDouble(tensor, element));
+        for (std::size_t d = index.size(); d-- > 0;) {
+            if (++index[d] < tensor.shape[d])
+                break;
+            index[d] = 0;
+        }
+    }
+    return values;
+}
+
+std::vector<std::int64_t> intsOf(const JsonValue &array)
+{
+    std::vector<std::int64_t> ints;
+    for (const JsonValue &item : array.items())
+        ints.push_back(item.asInt64());
+    return ints;
+}
+
 // Reading must fail with a FileError whose message names the file and says what is wrong.
 void expectRefused(const std::string &path, const QString &problem)
 {
@@ -468,20 +176,20 @@ void expectRefused(const std::string &path, const QString &problem)
 }
 
 // A small checkpoint of every storage type the shards use and the shapes torch.save produces.
-CheckpointSpec typicalCheckpoint()
+TorchStateDict typicalCheckpoint()
 {
-    CheckpointSpec spec;
+    TorchStateDict spec;
     // fp16 1, -2, 0.5, 0, 65504, -0.25
     spec.storages.push_back(
-        {"0", "HalfStorage", 6, bytesOf<std::uint16_t>({0x3C00, 0xC000, 0x3800, 0x0000, 0x7BFF, 0xB400})});
+        {"0", TorchDType::F16, 6, bytesOf<std::uint16_t>({0x3C00, 0xC000, 0x3800, 0x0000, 0x7BFF, 0xB400})});
     // bf16 1, -1.5, 2, 0.15625
-    spec.storages.push_back({"1", "BFloat16Storage", 4, bytesOf<std::uint16_t>({0x3F80, 0xBFC0, 0x4000, 0x3E20})});
-    spec.storages.push_back({"2", "FloatStorage", 3, bytesOf<float>({1.0f, 0.1f, -1e-3f})});
-    spec.storages.push_back({"3", "LongStorage", 4, bytesOf<std::int64_t>({0, 1, -5, std::int64_t(1) << 40})});
-    spec.storages.push_back({"4", "FloatStorage", 8, bytesOf<float>({0, 1, 2, 3, 4, 5, 6, 7})});
-    spec.storages.push_back({"5", "FloatStorage", 6, bytesOf<float>({0, 1, 2, 3, 4, 5})});
-    spec.storages.push_back({"6", "HalfStorage", 2, bytesOf<std::uint16_t>({0x4200, 0x4400})}); // 3, 4
-    spec.storages.push_back({"7", "FloatStorage", 1, bytesOf<float>({42.5f})});
+    spec.storages.push_back({"1", TorchDType::BF16, 4, bytesOf<std::uint16_t>({0x3F80, 0xBFC0, 0x4000, 0x3E20})});
+    spec.storages.push_back({"2", TorchDType::F32, 3, bytesOf<float>({1.0f, 0.1f, -1e-3f})});
+    spec.storages.push_back({"3", TorchDType::I64, 4, bytesOf<std::int64_t>({0, 1, -5, std::int64_t(1) << 40})});
+    spec.storages.push_back({"4", TorchDType::F32, 8, bytesOf<float>({0, 1, 2, 3, 4, 5, 6, 7})});
+    spec.storages.push_back({"5", TorchDType::F32, 6, bytesOf<float>({0, 1, 2, 3, 4, 5})});
+    spec.storages.push_back({"6", TorchDType::F16, 2, bytesOf<std::uint16_t>({0x4200, 0x4400})}); // 3, 4
+    spec.storages.push_back({"7", TorchDType::F32, 1, bytesOf<float>({42.5f})});
 
     spec.tensors.push_back({"model.embed_tokens.weight", "0", 0, {2, 3}, {3, 1}});
     spec.tensors.push_back({"model.norm.weight", "1", 0, {4}, {1}});
@@ -497,9 +205,10 @@ CheckpointSpec typicalCheckpoint()
     return spec;
 }
 
-std::string writeCheckpoint(const std::string &path, const CheckpointSpec &spec)
+std::string writeCheckpoint(const std::string &path, const TorchStateDict &spec,
+                            const TorchSaveOptions &options = unalignedArchive())
 {
-    writeFile(path, torchArchive(spec, torchPickle(spec)));
+    writeFile(path, test::torchSaveArchive(spec, test::torchSavePickle(spec), options));
     return path;
 }
 
@@ -539,20 +248,20 @@ private:
     // A checkpoint whose data.pkl is the given pickle, with one F32 storage "0" of 4 elements.
     std::string writeWithPickle(const char *name, const std::string &pickle, const std::string &byteorder = "little")
     {
-        CheckpointSpec spec;
-        spec.storages.push_back({"0", "FloatStorage", 4, bytesOf<float>({10, 20, 30, 40})});
-        spec.byteorder = byteorder;
-        writeFile(path(name), torchArchive(spec, pickle));
+        TorchStateDict spec;
+        spec.storages.push_back({"0", TorchDType::F32, 4, bytesOf<float>({10, 20, 30, 40})});
+        TorchSaveOptions options = unalignedArchive();
+        options.byteorder = byteorder;
+        writeFile(path(name), test::torchSaveArchive(spec, pickle, options));
         return path(name);
     }
 
 private slots:
     void readsEveryDtypeAsTorchSaveWritesThem()
     {
-        CheckpointSpec spec = typicalCheckpoint();
+        TorchStateDict spec = typicalCheckpoint();
         spec.moduleMetadata = true;
-        spec.zip.alignData = true;
-        const TensorMap tensors = readPytorchCheckpoint(writeCheckpoint(path("typical.bin"), spec));
+        const TensorMap tensors = readPytorchCheckpoint(writeCheckpoint(path("typical.bin"), spec, TorchSaveOptions()));
         QCOMPARE(tensors.size(), spec.tensors.size());
 
         const TensorInfo &embed = tensors.at("model.embed_tokens.weight");
@@ -626,13 +335,13 @@ private slots:
 
     void readsZip64ArchivesWithCommentAndStemFolder()
     {
-        CheckpointSpec spec = typicalCheckpoint();
-        spec.folder = "pytorch_model-00001-of-00002"; // older torch.save named the folder after the file
-        spec.byteorder.clear();                        // and wrote no byteorder record
-        spec.zip.zip64 = true;
-        spec.zip.alignData = true;
-        spec.zip.comment = "a trailing archive comment";
-        const TensorMap tensors = readPytorchCheckpoint(writeCheckpoint(path("zip64.bin"), spec));
+        const TorchStateDict spec = typicalCheckpoint();
+        TorchSaveOptions options;
+        options.folder = "pytorch_model-00001-of-00002"; // older torch.save named the folder after the file
+        options.byteorder.clear();                        // and wrote no byteorder record
+        options.zip64 = true;
+        options.comment = "a trailing archive comment";
+        const TensorMap tensors = readPytorchCheckpoint(writeCheckpoint(path("zip64.bin"), spec, options));
         QCOMPARE(tensors.size(), spec.tensors.size());
         QCOMPARE(valuesOf<float>(tensors.at("attn.k")), (std::vector<float>{4, 5, 6, 7}));
         QCOMPARE(valuesOf<std::int64_t>(tensors.at("model.position_ids"))[3], std::int64_t(1) << 40);
@@ -640,17 +349,17 @@ private slots:
 
     void emitterMatchesCPythonAndItsOutputReads()
     {
-        CheckpointSpec spec;
-        spec.storages.push_back({"0", "HalfStorage", 4, bytesOf<std::uint16_t>({0x3C00, 0x4000, 0x4200, 0x4400})});
-        spec.storages.push_back({"1", "FloatStorage", 3, bytesOf<float>({0.5f, 1.5f, 2.5f})});
+        TorchStateDict spec;
+        spec.storages.push_back({"0", TorchDType::F16, 4, bytesOf<std::uint16_t>({0x3C00, 0x4000, 0x4200, 0x4400})});
+        spec.storages.push_back({"1", TorchDType::F32, 3, bytesOf<float>({0.5f, 1.5f, 2.5f})});
         spec.tensors.push_back({"a", "0", 0, {2, 2}, {2, 1}});
         spec.tensors.push_back({"b", "0", 2, {2}, {1}});
         spec.tensors.push_back({"c", "1", 0, {3}, {1}, true});
         spec.moduleMetadata = true;
         const std::string cpython = fromHex(CPythonPickleHex);
-        QCOMPARE(QByteArray::fromStdString(torchPickle(spec)), QByteArray::fromStdString(cpython));
+        QCOMPARE(QByteArray::fromStdString(test::torchSavePickle(spec)), QByteArray::fromStdString(cpython));
 
-        writeFile(path("cpython.bin"), torchArchive(spec, cpython));
+        writeFile(path("cpython.bin"), test::torchSaveArchive(spec, cpython, unalignedArchive()));
         const TensorMap tensors = readPytorchCheckpoint(path("cpython.bin"));
         QCOMPARE(tensors.size(), std::size_t(3));
         QCOMPARE(halfToFloat(valuesOf<std::uint16_t>(tensors.at("b"))[1]), 4.0f);
@@ -823,15 +532,85 @@ private slots:
         QCOMPARE(valuesOf<float>(tensors.at("weight.view")), std::vector<float>{40});
     }
 
+    void writesStateDictsAsTorchSaveDoes()
+    {
+        const std::vector<TorchSaveTensor> tensors{
+            {"weight", TorchDType::F32, {2, 3}, bytesOf<float>({1, 2, 3, 4, 5, 6})},
+            {"half", TorchDType::F16, {2}, bytesOf<std::uint16_t>({0x3C00, 0xC000})},
+            {"bf16", TorchDType::BF16, {1, 1, 2}, bytesOf<std::uint16_t>({0x3F80, 0x4000})},
+            {"ids", TorchDType::I64, {3}, bytesOf<std::int64_t>({7, -1, std::int64_t(1) << 40})},
+            {"scalar", TorchDType::F32, {}, bytesOf<float>({2.5f})},
+        };
+        test::writeTorchSave(path("written.bin"), tensors);
+        const std::vector<DType> dtypes{DType::F32, DType::F16, DType::BF16, DType::I64, DType::F32};
+        const TensorMap read = readPytorchCheckpoint(path("written.bin"));
+        QCOMPARE(read.size(), tensors.size());
+        for (std::size_t i = 0; i < tensors.size(); ++i) {
+            const TensorInfo &t = read.at(tensors[i].name);
+            QCOMPARE(t.dtype, dtypes[i]);
+            QCOMPARE(t.shape, tensors[i].shape);
+            QCOMPARE(t.strides, contiguousStrides(tensors[i].shape));
+            QCOMPARE(t.offset % 64, std::uint64_t(0));
+            QCOMPARE(std::string(reinterpret_cast<const char *>(t.data()), tensors[i].bytes.size()), tensors[i].bytes);
+        }
+        const ZipArchive archive(MappedFile::open(path("written.bin")));
+        QCOMPARE(archive.names(),
+                 (std::vector<std::string>{"archive/data.pkl", "archive/byteorder", "archive/data/0", "archive/data/1",
+                                           "archive/data/2", "archive/data/3", "archive/data/4", "archive/version",
+                                           "archive/.data/serialization_id"}));
+        // written under a temporary name and renamed: nothing else is left beside it
+        QCOMPARE(QDir(dir_.path()).entryList({"written.bin*"}, QDir::Files), QStringList{"written.bin"});
+
+        const std::vector<TorchSaveTensor> shortData{{"w", TorchDType::F32, {2}, bytesOf<float>({1})}};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, test::writeTorchSave(path("short-data.bin"), shortData));
+        const std::vector<TorchSaveTensor> twice{{"w", TorchDType::F32, {}, bytesOf<float>({1})},
+                                                 {"w", TorchDType::F32, {}, bytesOf<float>({2})}};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, test::writeTorchSave(path("twice.bin"), twice));
+        QVERIFY(!QFile::exists(QString::fromStdString(path("short-data.bin"))));
+    }
+
+    void readsWhatPyTorchWrote()
+    {
+        // torch.save of a state dict with views, a transposed view, a parameter, a buffer and a
+        // 0-dim double; the JSON lists each tensor's dtype, shape, strides and values.
+        const std::string data = GEOLENS_SOURCE_DIR "/tests/data/torch_save_small";
+        const JsonValue expected = JsonValue::parseFile(data + ".json").at("tensors");
+        const TensorMap tensors = readPytorchCheckpoint(data + ".bin");
+        QCOMPARE(tensors.size(), expected.size());
+        const std::map<std::string, DType> dtypes{{"float16", DType::F16}, {"bfloat16", DType::BF16},
+                                                  {"float32", DType::F32}, {"float64", DType::F64},
+                                                  {"int64", DType::I64}};
+        for (const auto &[name, want] : expected.members()) {
+            const auto found = tensors.find(name);
+            QVERIFY2(found != tensors.end(), name.c_str());
+            const TensorInfo &t = found->second;
+            QCOMPARE(t.dtype, dtypes.at(want.at("dtype").asString()));
+            QCOMPARE(t.shape, intsOf(want.at("shape")));
+            QCOMPARE(t.strides, intsOf(want.at("stride")));
+            const std::vector<double> values = logicalValues(t);
+            QCOMPARE(values.size(), want.at("values").size());
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                const double w = want.at("values").at(i).asDouble();
+                QVERIFY2(std::abs(values[i] - w) <= 1e-6 * std::abs(w),
+                         qPrintable(QString("%1[%2] is %3, expected %4")
+                                        .arg(QString::fromStdString(name))
+                                        .arg(i)
+                                        .arg(values[i], 0, 'g', 17)
+                                        .arg(w, 0, 'g', 17)));
+            }
+        }
+    }
+
     void zipArchiveFindsEntriesAndRefusesCompressedData()
     {
         for (bool zip64 : {false, true}) {
-            ZipOptions options;
+            ZipWriteOptions options;
             options.zip64 = zip64;
             options.alignData = zip64;
             options.comment = "PK\x05\x06 inside a comment";
             const std::string bytes =
-                buildZip({{"dir/a.txt", "hello"}, {"dir/b.bin", "not really deflated", DeflateMethod}}, options);
+                test::zipArchive({{"dir/a.txt", "hello"}, {"dir/b.bin", "not really deflated", ZipMember::DeflateMethod}},
+                                 options);
             writeFile(path("plain.zip"), bytes);
             const ZipArchive archive(MappedFile::open(path("plain.zip")));
             QCOMPARE(archive.names(), (std::vector<std::string>{"dir/a.txt", "dir/b.bin"}));
@@ -845,7 +624,7 @@ private slots:
 
             const std::optional<ZipArchive::Entry> b = archive.find("dir/b.bin");
             QVERIFY(b);
-            QCOMPARE(b->compressionMethod, DeflateMethod);
+            QCOMPARE(b->compressionMethod, ZipMember::DeflateMethod);
             try {
                 archive.storedData(*b);
                 QFAIL("expected a FileError for a compressed entry");
@@ -858,7 +637,7 @@ private slots:
 
     void zipArchiveRefusesDamagedDirectories()
     {
-        std::string bytes = buildZip({{"a", "1"}, {"b", "2"}});
+        std::string bytes = test::zipArchive({{"a", "1"}, {"b", "2"}});
         // claim 16960 entries in a directory that holds 2
         std::string tooMany = bytes;
         tooMany[tooMany.size() - 12] = char(0x40);
@@ -880,16 +659,15 @@ private slots:
     {
         const std::string marker = path("was-run");
         // os.system('touch marker') as a pickle writes it on Linux
-        PickleWriter w(2);
-        w.global("posix", "system");
-        w.put();
-        w.unicode("touch " + marker);
-        w.put();
-        w.opcode(op::Tuple1);
-        w.put();
-        w.opcode(op::Reduce);
-        w.put();
-        expectRefused(writeWithPickle("posix.bin", w.finish()),
+        const std::string command = "touch " + marker;
+        std::string posix{char(op::Proto), 2, char(op::Global)};
+        posix += "posix\nsystem\n";
+        posix += {char(op::BinPut), 0, char(op::BinUnicode)};
+        putLe(posix, command.size(), 4);
+        posix += command;
+        posix += {char(op::BinPut), 1, char(op::Tuple1), char(op::BinPut), 2, char(op::Reduce), char(op::BinPut), 3,
+                  char(op::Stop)};
+        expectRefused(writeWithPickle("posix.bin", posix),
                       "the pickle asks for posix.system, which is not allowed in a checkpoint");
         QVERIFY(!QFile::exists(QString::fromStdString(marker)));
 
@@ -904,11 +682,10 @@ private slots:
         expectRefused(writeWithPickle("eval.bin", p4), "builtins.eval, which is not allowed");
 
         // an allowed name used for something other than its purpose
-        PickleWriter storageCall(2);
-        storageCall.global("torch", "HalfStorage");
-        storageCall.opcode(op::EmptyTuple);
-        storageCall.opcode(op::Reduce);
-        expectRefused(writeWithPickle("storage-call.bin", storageCall.finish()),
+        std::string storageCall{char(op::Proto), 2, char(op::Global)};
+        storageCall += "torch\nHalfStorage\n";
+        storageCall += {char(op::EmptyTuple), char(op::Reduce), char(op::Stop)};
+        expectRefused(writeWithPickle("storage-call.bin", storageCall),
                       "calls torch.HalfStorage, which a checkpoint does not do");
     }
 
@@ -926,7 +703,8 @@ private slots:
 
     void refusesTruncatedFiles()
     {
-        const std::string whole = torchArchive(typicalCheckpoint(), torchPickle(typicalCheckpoint()));
+        const std::string whole = test::torchSaveArchive(typicalCheckpoint(), test::torchSavePickle(typicalCheckpoint()),
+                                                         unalignedArchive());
         writeFile(path("cut.bin"), whole.substr(0, whole.size() / 2));
         expectRefused(path("cut.bin"), "truncated");
         writeFile(path("cut-tail.bin"), whole.substr(0, whole.size() - 5));
@@ -935,46 +713,47 @@ private slots:
         expectRefused(path("empty.bin"), "not a zip archive");
 
         // an intact archive whose pickle stops short
-        const CheckpointSpec spec = typicalCheckpoint();
-        const std::string pickle = torchPickle(spec);
-        writeFile(path("cut-pickle.bin"), torchArchive(spec, pickle.substr(0, pickle.size() / 2)));
+        const TorchStateDict spec = typicalCheckpoint();
+        const std::string pickle = test::torchSavePickle(spec);
+        writeFile(path("cut-pickle.bin"),
+                  test::torchSaveArchive(spec, pickle.substr(0, pickle.size() / 2), unalignedArchive()));
         expectRefused(path("cut-pickle.bin"), "truncated");
-        writeFile(path("no-stop.bin"), torchArchive(spec, pickle.substr(0, pickle.size() - 1)));
+        writeFile(path("no-stop.bin"), test::torchSaveArchive(spec, pickle.substr(0, pickle.size() - 1), unalignedArchive()));
         expectRefused(path("no-stop.bin"), "without a STOP");
     }
 
     void refusesStoragesTooSmallOrMissing()
     {
-        CheckpointSpec shortStorage = typicalCheckpoint();
+        TorchStateDict shortStorage = typicalCheckpoint();
         shortStorage.storages[0].bytes.resize(10); // 5 halves, the pickle says 6
         expectRefused(writeCheckpoint(path("short.bin"), shortStorage),
                       "storage entry archive/data/0 holds 10 bytes, but the pickle describes 6 elements of F16");
 
-        CheckpointSpec pastEnd = typicalCheckpoint();
+        TorchStateDict pastEnd = typicalCheckpoint();
         pastEnd.tensors[0].storageOffset = 1; // 2 x 3 halves from element 1 of 6
         expectRefused(writeCheckpoint(path("past-end.bin"), pastEnd),
                       "reaches past the end of its storage archive/data/0");
 
-        CheckpointSpec hugeStride = typicalCheckpoint();
+        TorchStateDict hugeStride = typicalCheckpoint();
         hugeStride.tensors[0].stride = {std::int64_t(1) << 62, 1}; // wraps around if unchecked
         expectRefused(writeCheckpoint(path("huge-stride.bin"), hugeStride), "reaches past the end");
 
-        CheckpointSpec missing = typicalCheckpoint();
+        TorchStateDict missing = typicalCheckpoint();
         missing.tensors[1].storageKey = "99";
         expectRefused(writeCheckpoint(path("missing.bin"), missing), "archive/data/99 is missing");
     }
 
     void refusesCompressedEntries()
     {
-        CheckpointSpec spec = typicalCheckpoint();
-        std::vector<ZipMember> members{{"archive/data.pkl", torchPickle(spec), DeflateMethod}};
-        writeFile(path("deflated-pickle.bin"), buildZip(members));
+        const TorchStateDict spec = typicalCheckpoint();
+        std::vector<ZipMember> members{{"archive/data.pkl", test::torchSavePickle(spec), ZipMember::DeflateMethod}};
+        writeFile(path("deflated-pickle.bin"), test::zipArchive(members));
         expectRefused(path("deflated-pickle.bin"), "compressed (method 8)");
 
-        members = {{"archive/data.pkl", torchPickle(spec)}};
-        for (const StorageSpec &storage : spec.storages)
-            members.push_back({"archive/data/" + storage.key, storage.bytes, DeflateMethod});
-        writeFile(path("deflated-storage.bin"), buildZip(members));
+        members = {{"archive/data.pkl", test::torchSavePickle(spec)}};
+        for (const TorchStorage &storage : spec.storages)
+            members.push_back({"archive/data/" + storage.key, storage.bytes, ZipMember::DeflateMethod});
+        writeFile(path("deflated-storage.bin"), test::zipArchive(members));
         expectRefused(path("deflated-storage.bin"), "zip entry \"archive/data/0\" is compressed");
     }
 
@@ -989,12 +768,11 @@ private slots:
         writeFile(path("text.bin"), "this is not a checkpoint at all, just some text");
         expectRefused(path("text.bin"), "not a zip archive");
 
-        writeFile(path("other.zip"), buildZip({{"model/weights.txt", "1 2 3"}}));
+        writeFile(path("other.zip"), test::zipArchive({{"model/weights.txt", "1 2 3"}}));
         expectRefused(path("other.zip"), "has no data.pkl entry");
 
-        PickleWriter list(2);
-        list.opcode(op::EmptyList);
-        expectRefused(writeWithPickle("list.bin", list.finish()), "its top-level object is a list");
+        const std::string list{char(op::Proto), 2, char(op::EmptyList), char(op::Stop)};
+        expectRefused(writeWithPickle("list.bin", list), "its top-level object is a list");
     }
 
     void refusesPicklesThatExhaustMemory()
@@ -1008,9 +786,10 @@ private slots:
 
     void refusesBigEndianData()
     {
-        expectRefused(writeWithPickle("big.bin", torchPickle(CheckpointSpec{}), "big"), "big-endian");
-        expectRefused(writeWithPickle("odd-order.bin", torchPickle(CheckpointSpec{}), "middle"), "unknown byte order");
-        QVERIFY(readPytorchCheckpoint(writeWithPickle("empty-dict.bin", torchPickle(CheckpointSpec{}))).empty());
+        const std::string emptyDict = test::torchSavePickle(TorchStateDict{});
+        expectRefused(writeWithPickle("big.bin", emptyDict, "big"), "big-endian");
+        expectRefused(writeWithPickle("odd-order.bin", emptyDict, "middle"), "unknown byte order");
+        QVERIFY(readPytorchCheckpoint(writeWithPickle("empty-dict.bin", emptyDict)).empty());
     }
 };
 

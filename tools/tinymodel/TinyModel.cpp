@@ -1,9 +1,11 @@
 #include "TinyModel.h"
 
+#include "TorchSaveWriter.h"
 #include "common/Json.h"
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -102,10 +104,15 @@ bool startsWith(const std::string &s, const std::string &p)
     return s.compare(0, p.size(), p) == 0;
 }
 
+bool usesGeoChatNames(TinyLayout layout)
+{
+    return layout == TinyLayout::GeoChat || layout == TinyLayout::GeoChatBin;
+}
+
 // GeoChat's names as llava-hf writes them.
 std::string layoutName(const std::string &name, TinyLayout layout)
 {
-    if (layout == TinyLayout::GeoChat)
+    if (usesGeoChatNames(layout))
         return name;
     const bool nested = layout == TinyLayout::LlavaHfNested;
     const std::string vision = "model.vision_tower.vision_tower.vision_model.";
@@ -144,7 +151,7 @@ geolens::JsonValue configJson(const TinyModelSpec &s, TinyLayout layout)
     vision.set("num_attention_heads", s.visionHeads);
     vision.set("layer_norm_eps", 1e-5);
     vision.set("hidden_act", "quick_gelu");
-    if (layout != TinyLayout::GeoChat) {
+    if (!usesGeoChatNames(layout)) {
         JsonValue c = JsonValue::object();
         c.set("architectures", JsonValue(JsonValue::Array{JsonValue("LlavaForConditionalGeneration")}));
         c.set("model_type", "llava");
@@ -178,6 +185,151 @@ void writeText(const std::filesystem::path &path, const std::string &text)
         throw std::runtime_error("cannot write " + path.string());
 }
 
+// IEEE binary16 bits of a float, rounded to nearest with ties to even as PyTorch's .half() does.
+std::uint16_t halfBits(float value)
+{
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    const std::uint32_t sign = (bits >> 16) & 0x8000u;
+    const std::uint32_t magnitude = bits & 0x7FFFFFFFu;
+    std::uint32_t half = 0;
+    if (magnitude > 0x7F800000u) {
+        half = 0x7E00u; // NaN
+    } else if (magnitude >= 0x47800000u) {
+        half = 0x7C00u; // 65536 and above round to infinity
+    } else if (magnitude < 0x38800000u) {
+        // Below 2^-14, the smallest normal half: a multiple of 2^-24. The float times 2^24 is
+        // exact in a double and nearbyint rounds it half to even; 1024 is the smallest normal.
+        half = static_cast<std::uint32_t>(std::nearbyint(std::fabs(static_cast<double>(value)) * 16777216.0));
+    } else {
+        // Rebias the exponent (127 -> 15) and drop 13 mantissa bits, rounding half to even; a
+        // carry out of the mantissa steps the exponent, up to infinity past 65504.
+        half = ((magnitude >> 23) - 112) << 10 | ((magnitude >> 13) & 0x3FFu);
+        const std::uint32_t dropped = magnitude & 0x1FFFu;
+        if (dropped > 0x1000u || (dropped == 0x1000u && (half & 1u)))
+            ++half;
+    }
+    return static_cast<std::uint16_t>(sign | half);
+}
+
+// The formula's values of a tensor as raw little-endian bytes, float32 or half.
+std::string tensorBytes(const Tensor &t, bool half)
+{
+    std::int64_t n = 1;
+    for (std::int64_t d : t.shape)
+        n *= d;
+    std::string bytes;
+    bytes.reserve(static_cast<std::size_t>(n) * (half ? 2 : 4));
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float value = tinyWeight(t.name, static_cast<std::uint64_t>(i), t.scale) + t.offset;
+        if (half) {
+            const std::uint16_t bits = halfBits(value);
+            bytes.append(reinterpret_cast<const char *>(&bits), sizeof bits);
+        } else {
+            bytes.append(reinterpret_cast<const char *>(&value), sizeof value);
+        }
+    }
+    return bytes;
+}
+
+// model.safetensors: 8-byte little-endian header size, JSON header, then the data.
+std::vector<std::string> writeSafetensors(const std::string &folder, const std::vector<Tensor> &tensors,
+                                          TinyLayout layout, bool half)
+{
+    geolens::JsonValue header = geolens::JsonValue::object();
+    std::string data;
+    std::vector<std::string> names;
+    for (const Tensor &t : tensors) {
+        const std::size_t begin = data.size();
+        data += tensorBytes(t, half);
+        geolens::JsonValue entry = geolens::JsonValue::object();
+        entry.set("dtype", half ? "F16" : "F32");
+        geolens::JsonValue shape = geolens::JsonValue::array();
+        for (std::int64_t d : t.shape)
+            shape.push(d);
+        entry.set("shape", shape);
+        entry.set("data_offsets", geolens::JsonValue(geolens::JsonValue::Array{
+                                      geolens::JsonValue(static_cast<std::int64_t>(begin)),
+                                      geolens::JsonValue(static_cast<std::int64_t>(data.size()))}));
+        const std::string stored = layoutName(t.name, layout);
+        header.set(stored, entry);
+        names.push_back(stored);
+    }
+    std::string headerText = header.dump();
+    headerText.append((8 - headerText.size() % 8) % 8, ' ');
+    std::ofstream out(std::filesystem::path(folder) / "model.safetensors", std::ios::binary);
+    const std::uint64_t size = headerText.size();
+    for (int i = 0; i < 8; ++i)
+        out.put(static_cast<char>((size >> (8 * i)) & 0xff));
+    out << headerText << data;
+    if (!out)
+        throw std::runtime_error("cannot write the tiny model in " + folder);
+    return names;
+}
+
+// LLaMA's rotary frequencies 1 / 10000^(2i / head_dim), a buffer that the release's state dicts
+// still carry (newer transformers no longer save it).
+TorchSaveTensor rotaryInverseFrequencies(const std::string &name, int headDim)
+{
+    TorchSaveTensor t{name, TorchDType::F32, {headDim / 2}, {}};
+    for (int i = 0; i < headDim / 2; ++i) {
+        const float value = 1.0f / std::pow(10000.0f, static_cast<float>(2 * i) / static_cast<float>(headDim));
+        t.bytes.append(reinterpret_cast<const char *>(&value), sizeof value);
+    }
+    return t;
+}
+
+// The release's two torch.save shards and their index.
+std::vector<std::string> writeGeoChatBin(const std::string &folder, const std::vector<Tensor> &tensors,
+                                         const TinyModelSpec &spec)
+{
+    namespace fs = std::filesystem;
+    std::vector<TorchSaveTensor> all;
+    std::uint64_t totalSize = 0;
+    for (const Tensor &t : tensors) {
+        all.push_back({t.name, spec.halfPrecision ? TorchDType::F16 : TorchDType::F32, t.shape,
+                       tensorBytes(t, spec.halfPrecision)});
+        totalSize += all.back().bytes.size();
+        if (startsWith(t.name, "model.layers.") && t.name.find(".self_attn.o_proj.weight") != std::string::npos) {
+            // where LlamaAttention registers it: after its projections
+            const std::string layer = t.name.substr(0, t.name.size() - std::string("o_proj.weight").size());
+            all.push_back(rotaryInverseFrequencies(layer + "rotary_emb.inv_freq", spec.hidden / spec.heads));
+            totalSize += all.back().bytes.size();
+        }
+    }
+
+    const std::string shardNames[] = {"pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"};
+    // In order, each tensor in the shard where the middle of its bytes falls.
+    std::vector<TorchSaveTensor> shards[2];
+    std::uint64_t bytesBefore = 0;
+    geolens::JsonValue weightMap = geolens::JsonValue::object();
+    std::vector<std::string> names;
+    for (TorchSaveTensor &t : all) {
+        const int shard = bytesBefore * 2 + t.bytes.size() <= totalSize ? 0 : 1;
+        bytesBefore += t.bytes.size();
+        weightMap.set(t.name, shardNames[shard]);
+        names.push_back(t.name);
+        shards[shard].push_back(std::move(t));
+    }
+    // As older torch.save versions wrote them: the folder named after the file, no byteorder or
+    // serialization id record, so loading a model also meets that form.
+    for (int shard = 0; shard < 2; ++shard) {
+        TorchSaveOptions options;
+        options.folder = fs::path(shardNames[shard]).stem().string();
+        options.byteorder.clear();
+        options.serializationId.clear();
+        writeTorchSave((fs::path(folder) / shardNames[shard]).string(), shards[shard], options);
+    }
+
+    geolens::JsonValue metadata = geolens::JsonValue::object();
+    metadata.set("total_size", totalSize);
+    geolens::JsonValue index = geolens::JsonValue::object();
+    index.set("metadata", metadata);
+    index.set("weight_map", weightMap);
+    writeText(fs::path(folder) / "pytorch_model.bin.index.json", index.dump(2));
+    return names;
+}
+
 } // namespace
 
 float tinyWeight(const std::string &name, std::uint64_t index, float scale)
@@ -193,45 +345,12 @@ std::vector<std::string> writeTinyModel(const std::string &folder, const TinyMod
     namespace fs = std::filesystem;
     fs::create_directories(folder);
     const std::vector<Tensor> tensors = geochatTensors(spec);
-
-    // safetensors: 8-byte little-endian header size, JSON header, then the data.
-    geolens::JsonValue header = geolens::JsonValue::object();
-    std::vector<float> data;
-    std::vector<std::string> names;
-    for (const Tensor &t : tensors) {
-        std::int64_t n = 1;
-        for (std::int64_t d : t.shape)
-            n *= d;
-        const std::size_t begin = data.size() * sizeof(float);
-        for (std::int64_t i = 0; i < n; ++i)
-            data.push_back(tinyWeight(t.name, static_cast<std::uint64_t>(i), t.scale) + t.offset);
-        geolens::JsonValue entry = geolens::JsonValue::object();
-        entry.set("dtype", "F32");
-        geolens::JsonValue shape = geolens::JsonValue::array();
-        for (std::int64_t d : t.shape)
-            shape.push(d);
-        entry.set("shape", shape);
-        entry.set("data_offsets", geolens::JsonValue(geolens::JsonValue::Array{
-                                      geolens::JsonValue(static_cast<std::int64_t>(begin)),
-                                      geolens::JsonValue(static_cast<std::int64_t>(data.size() * sizeof(float)))}));
-        const std::string stored = layoutName(t.name, layout);
-        header.set(stored, entry);
-        names.push_back(stored);
-    }
-    std::string headerText = header.dump();
-    headerText.append((8 - headerText.size() % 8) % 8, ' ');
-    std::ofstream out(fs::path(folder) / "model.safetensors", std::ios::binary);
-    const std::uint64_t size = headerText.size();
-    for (int i = 0; i < 8; ++i)
-        out.put(static_cast<char>((size >> (8 * i)) & 0xff));
-    out << headerText;
-    out.write(reinterpret_cast<const char *>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(float)));
-    if (!out)
-        throw std::runtime_error("cannot write the tiny model in " + folder);
-    out.close();
+    const std::vector<std::string> names = layout == TinyLayout::GeoChatBin
+                                               ? writeGeoChatBin(folder, tensors, spec)
+                                               : writeSafetensors(folder, tensors, layout, spec.halfPrecision);
 
     writeText(fs::path(folder) / "config.json", configJson(spec, layout).dump(2));
-    if (layout == TinyLayout::GeoChat) {
+    if (usesGeoChatNames(layout)) {
         // The vision tower named by mm_vision_tower: a folder with a CLIP vision config.
         const fs::path tower = fs::path(folder) / "vision_tower";
         fs::create_directories(tower);

@@ -1,7 +1,8 @@
-// geolens-tiny-model OUT_DIR --tokenizer FILE [--layout geochat|llava-hf|llava-hf-nested]
+// geolens-tiny-model OUT_DIR --tokenizer FILE [--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half]
 // Writes a tiny model with the real LLaVA/GeoChat structure and formula weights (TinyModel.h), so
 // the engine and the CLI can be tried, and compared with other implementations, without real
-// weights.
+// weights. geochat-bin stores it as GeoChat's release does (torch.save shards and their index);
+// --half stores the weights as F16.
 
 #include "TinyModel.h"
 
@@ -11,12 +12,15 @@
 int main(int argc, char **argv)
 {
     std::string out, tokenizer, layout = "geochat";
+    bool half = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--tokenizer" && i + 1 < argc)
             tokenizer = argv[++i];
         else if (a == "--layout" && i + 1 < argc)
             layout = argv[++i];
+        else if (a == "--half")
+            half = true;
         else if (!a.empty() && a[0] != '-' && out.empty())
             out = a;
         else {
@@ -25,28 +29,32 @@ int main(int argc, char **argv)
         }
     }
     if (out.empty() || tokenizer.empty()) {
-        std::cerr << "usage: geolens-tiny-model OUT_DIR --tokenizer tokenizer.model [--layout geochat|llava-hf|llava-hf-nested]\n";
+        std::cerr << "usage: geolens-tiny-model OUT_DIR --tokenizer tokenizer.model "
+                     "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half]\n";
         return 2;
     }
     geolens::test::TinyLayout kind;
     if (layout == "geochat")
         kind = geolens::test::TinyLayout::GeoChat;
+    else if (layout == "geochat-bin")
+        kind = geolens::test::TinyLayout::GeoChatBin;
     else if (layout == "llava-hf")
         kind = geolens::test::TinyLayout::LlavaHf;
     else if (layout == "llava-hf-nested")
         kind = geolens::test::TinyLayout::LlavaHfNested;
     else {
-        std::cerr << "geolens-tiny-model: --layout must be geochat, llava-hf or llava-hf-nested\n";
+        std::cerr << "geolens-tiny-model: --layout must be geochat, geochat-bin, llava-hf or llava-hf-nested\n";
         return 2;
     }
     try {
         geolens::test::TinyModelSpec spec;
-        spec.geochat = kind == geolens::test::TinyLayout::GeoChat;
+        spec.geochat = kind == geolens::test::TinyLayout::GeoChat || kind == geolens::test::TinyLayout::GeoChatBin;
+        spec.halfPrecision = half;
         geolens::test::writeTinyModel(out, spec, kind, tokenizer);
     } catch (const std::exception &e) {
         std::cerr << "geolens-tiny-model: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "geolens-tiny-model: wrote a " << layout << " model to " << out << "\n";
+    std::cerr << "geolens-tiny-model: wrote a " << layout << (half ? " (f16)" : "") << " model to " << out << "\n";
     return 0;
 }
