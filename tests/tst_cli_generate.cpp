@@ -1,3 +1,4 @@
+#include "CliRunner.h"
 #include "TinyModel.h"
 #include "model/ImagePreprocessor.h"
 #include "model/PortablePixmap.h"
@@ -6,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -16,20 +16,11 @@ namespace {
 
 const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using Run = geolens::test::CliRun;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(GEOLENS_CLI_PATH, args);
-    if (!p.waitForFinished(300000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-            QString::fromUtf8(p.readAllStandardError())};
+    return geolens::test::runCli(args);
 }
 
 RgbImage pattern(int width, int height)

@@ -70,6 +70,18 @@ WeightType parseDtype(const std::string &v)
     throw UsageError{"--dtype must be auto, f32, bf16 or f16"};
 }
 
+// --device, --dtype, --image-size and --threads, shared by the verbs that load a model.
+ModelLoadOptions loadOptions(const CliArguments &a)
+{
+    ModelLoadOptions options;
+    options.device = parseDevice(a.value("device", "auto"));
+    options.dtype = parseDtype(a.value("dtype", "auto"));
+    if (a.value("image-size"))
+        options.imageSize = a.intValue("image-size", 0);
+    options.threads = a.intValue("threads", 0);
+    return options;
+}
+
 // Ctrl+C stops generation at the next token, and the answer so far is still printed.
 std::atomic<bool> *interruptFlag = nullptr;
 
@@ -95,12 +107,7 @@ int runGenerate(const std::vector<std::string> &args)
     if (!folder || !imagePath || !prompt)
         throw UsageError{"generate needs --model DIR, --image FILE and --prompt TEXT"};
 
-    ModelLoadOptions options;
-    options.device = parseDevice(a.value("device", "auto"));
-    options.dtype = parseDtype(a.value("dtype", "auto"));
-    if (a.value("image-size"))
-        options.imageSize = a.intValue("image-size", 0);
-    options.threads = a.intValue("threads", 0);
+    const ModelLoadOptions options = loadOptions(a);
 
     GenerationRequest request;
     request.question = *prompt;
@@ -171,12 +178,7 @@ int runBench(const std::vector<std::string> &args)
     const auto preset = a.value("random");
     if (folder.has_value() == preset.has_value())
         throw UsageError{"bench needs either --model DIR or --random geochat-7b|geochat-13b|tiny"};
-    ModelLoadOptions options;
-    options.device = parseDevice(a.value("device", "auto"));
-    options.dtype = parseDtype(a.value("dtype", "auto"));
-    if (a.value("image-size"))
-        options.imageSize = a.intValue("image-size", 0);
-    options.threads = a.intValue("threads", 0);
+    const ModelLoadOptions options = loadOptions(a);
     BenchmarkSettings settings;
     settings.batch = a.intValue("batch", settings.batch);
     settings.decodeTokens = a.intValue("decode-tokens", settings.decodeTokens);
