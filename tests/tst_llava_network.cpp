@@ -176,6 +176,24 @@ private slots:
         QVERIFY(torch::isfinite(logits).all().item<bool>());
     }
 
+    void reducedPrecisionStaysFinite()
+    {
+        // The mask's most negative value must fit the element type (bf16's range ends below
+        // float's), and padded rows must not turn into NaN.
+        for (auto type : {torch::kBFloat16, torch::kFloat64}) {
+            LlamaDecoder d = tinyDecoder(4, 2);
+            for (torch::Tensor *t : {&d.embedTokens, &d.finalNorm, &d.lmHead})
+                *t = t->to(type);
+            for (LlamaLayer &l : d.layers)
+                for (torch::Tensor *t : {&l.inputNorm, &l.q, &l.k, &l.v, &l.o, &l.postNorm, &l.gate, &l.up, &l.down})
+                    *t = t->to(type);
+            const auto ids = torch::tensor({{3, 4, 5, 6}, {0, 0, 7, 8}}, torch::kLong);
+            KvCache cache = d.makeCache(2, 6);
+            const auto logits = d.forward(d.embed(ids), cache, false, torch::tensor({0, 2}, torch::kLong));
+            QVERIFY(torch::isfinite(logits).all().item<bool>());
+        }
+    }
+
     void positionTableInterpolation()
     {
         const auto table = randn({1 + 6 * 6, 5}, 1.0);

@@ -41,6 +41,14 @@ CASES = [
     ("[grounding] Describe the image in detail", [("Is there a river?", "Yes.")], (17, 33, 3), 8),
 ]
 
+def transformers_available():
+    try:
+        import transformers  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
 # --- the weight formula -------------------------------------------------------------------------
 
 M64 = (1 << 64) - 1
@@ -288,33 +296,37 @@ def main():
         implementation = "transformers " + transformers.__version__
     except ImportError:
         implementation = "plain PyTorch following transformers' eager code"
-    cases = []
-    for question, history, (iw, ih, seed), steps in CASES:
-        prompt_ids = tokenizer_image_token(sp, conversation(question, history))
-        features = clip_features(w, preprocess(synthetic_image(iw, ih, seed)))
-        features = F.linear(F.gelu(F.linear(features, w["model.mm_projector.0.weight"], w["model.mm_projector.0.bias"])),
-                            w["model.mm_projector.2.weight"], w["model.mm_projector.2.bias"])
-        slot = prompt_ids.index(-200)
-        embed = lambda ids: F.embedding(torch.tensor(ids, dtype=torch.long), w["model.embed_tokens.weight"])[None]
-        generated, logprobs, margins = [], [], []
-        for _ in range(steps):
-            embeds = torch.cat([embed(prompt_ids[:slot]), features, embed(prompt_ids[slot + 1:] + generated)], 1)
-            lp = torch.log_softmax(llama_logits(w, embeds)[0, -1], -1)
-            top = torch.topk(lp, 2)
-            token = int(top.indices[0])
-            margins.append(float(top.values[0] - top.values[1]))
-            logprobs.append(float(lp[token]))
-            if token == 2:
-                break
-            generated.append(token)
-        cases.append({"question": question, "history": [list(t) for t in history],
-                      "image": {"width": iw, "height": ih, "seed": seed}, "max_new_tokens": steps,
-                      "prompt_ids": prompt_ids, "tokens": generated, "logprobs": logprobs, "margins": margins})
+    cases = [reference_case(sp, w, *case) for case in CASES]
     path = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "tiny_geochat_golden.json")
     with open(path, "w") as f:
         json.dump({"reference": implementation + ", torch " + torch.__version__, "input_size": INPUT_SIZE,
                    "cases": cases}, f, indent=1)
         f.write("\n")
+
+
+def reference_case(sp, w, question, history, image, steps):
+    """Prompt ids, greedy tokens, their log-probabilities and top-2 margins for one case."""
+    iw, ih, seed = image
+    prompt_ids = tokenizer_image_token(sp, conversation(question, history))
+    features = clip_features(w, preprocess(synthetic_image(iw, ih, seed)))
+    features = F.linear(F.gelu(F.linear(features, w["model.mm_projector.0.weight"], w["model.mm_projector.0.bias"])),
+                        w["model.mm_projector.2.weight"], w["model.mm_projector.2.bias"])
+    slot = prompt_ids.index(-200)
+    embed = lambda ids: F.embedding(torch.tensor(ids, dtype=torch.long), w["model.embed_tokens.weight"])[None]
+    generated, logprobs, margins = [], [], []
+    for _ in range(steps):
+        embeds = torch.cat([embed(prompt_ids[:slot]), features, embed(prompt_ids[slot + 1:] + generated)], 1)
+        lp = torch.log_softmax(llama_logits(w, embeds)[0, -1], -1)
+        top = torch.topk(lp, 2)
+        token = int(top.indices[0])
+        margins.append(float(top.values[0] - top.values[1]))
+        logprobs.append(float(lp[token]))
+        if token == 2:
+            break
+        generated.append(token)
+    return {"question": question, "history": [list(t) for t in history],
+            "image": {"width": iw, "height": ih, "seed": seed}, "max_new_tokens": steps,
+            "prompt_ids": prompt_ids, "tokens": generated, "logprobs": logprobs, "margins": margins}
 
 
 if __name__ == "__main__":

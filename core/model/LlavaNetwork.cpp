@@ -23,6 +23,17 @@ torch::Tensor rmsNorm(const torch::Tensor &x, const torch::Tensor &w, double eps
     return w * (h * torch::rsqrt(variance + eps)).to(x.scalar_type());
 }
 
+// The most negative finite value of an element type, as the reference's finfo(dtype).min; never
+// below float's, since the softmax runs in float32.
+double lowestValue(torch::ScalarType type)
+{
+    switch (type) {
+    case torch::kHalf: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case torch::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+    default: return static_cast<double>(std::numeric_limits<float>::lowest());
+    }
+}
+
 torch::Tensor rotateHalf(const torch::Tensor &x)
 {
     const int64_t half = x.size(-1) / 2;
@@ -159,7 +170,7 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
     // padding rows finite where every key is masked.
     torch::Tensor mask;
     if (tokens > 1 || padded) {
-        const double blocked = type == torch::kHalf ? -65504.0 : static_cast<double>(std::numeric_limits<float>::lowest());
+        const double blocked = lowestValue(type);
         const auto options = torch::dtype(torch::kLong).device(device);
         const auto query = torch::arange(start, end, options).view({1, 1, tokens, 1});
         const auto key = torch::arange(0, end, options).view({1, 1, 1, end});
