@@ -102,14 +102,16 @@
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <source>%n tile(s): %1 columns x %2 rows, stride %3 px</source>
-        <translation>
-            <numerusform>%n tile: %1 columns x %2 rows, stride %3 px</numerusform><numerusform>%n tiles: %1 columns x %2 rows, stride %3 px</numerusform></translation>
-    </message>
-    <message numerus="yes">
         <source>Selected: %n tile(s)</source>
         <translation>
-            <numerusform>Selected: %n tile</numerusform><numerusform>Selected: %n tiles</numerusform></translation>
+            <numerusform>Selected: %n tile</numerusform>
+            <numerusform>Selected: %n tiles</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s) in a %1 x %2 grid, stride %3 px</source>
+        <translation>
+            <numerusform>%n tile in a %1 x %2 grid, stride %3 px</numerusform><numerusform>%n tiles in a %1 x %2 grid, stride %3 px</numerusform></translation>
     </message>
 </context>
 <context>
@@ -269,7 +271,9 @@
     <message numerus="yes">
         <source>Opened %1 (%2 x %3, %n band(s))</source>
         <translation>
-            <numerusform>Opened %1 (%2 x %3, %n band)</numerusform><numerusform>Opened %1 (%2 x %3, %n bands)</numerusform></translation>
+            <numerusform>Opened %1 (%2 x %3, %n band)</numerusform>
+            <numerusform>Opened %1 (%2 x %3, %n bands)</numerusform>
+        </translation>
     </message>
     <message>
         <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
@@ -310,7 +314,9 @@
     <message numerus="yes">
         <source>Writing %n tile(s)...</source>
         <translation>
-            <numerusform>Writing %n tile...</numerusform><numerusform>Writing %n tiles...</numerusform></translation>
+            <numerusform>Writing %n tile...</numerusform>
+            <numerusform>Writing %n tiles...</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tile export canceled; the tiles written so far are complete.</source>
@@ -441,7 +447,9 @@
     <message numerus="yes">
         <source>%n more band(s)</source>
         <translation>
-            <numerusform>%n more band</numerusform><numerusform>%n more bands</numerusform></translation>
+            <numerusform>%n more band</numerusform>
+            <numerusform>%n more bands</numerusform>
+        </translation>
     </message>
     <message>
         <source>Band %1</source>

@@ -1,4 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -102,16 +102,14 @@
         <translation>拉伸（2-98% 累积裁剪）：</translation>
     </message>
     <message numerus="yes">
-        <source>%n tile(s): %1 columns x %2 rows, stride %3 px</source>
-        <translation>
-            <numerusform>%n 个瓦片：%1 列 × %2 行，步长 %3 像素</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Selected: %n tile(s)</source>
         <translation>
             <numerusform>已选：%n 个瓦片</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s) in a %1 x %2 grid, stride %3 px</source>
+        <translation><numerusform>%n 个瓦片，%1 × %2 网格，步长 %3 像素</numerusform></translation>
     </message>
 </context>
 <context>
@@ -221,7 +219,7 @@
         <translation>光标下的像素（列，行）</translation>
     </message>
     <message>
-        <source>Map coordinates in the raster&apos;s CRS</source>
+        <source>Map coordinates in the raster's CRS</source>
         <translation>栅格坐标参考系中的地图坐标</translation>
     </message>
     <message>
@@ -321,7 +319,7 @@
         <translation>关于 GeoLens</translation>
     </message>
     <message>
-        <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model&apos;s answers on the map.&lt;/p&gt;</source>
+        <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model's answers on the map.&lt;/p&gt;</source>
         <translation>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;面向遥感视觉语言模型的桌面工作台：打开任意大小的栅格，切分为模型瓦片，并将模型的回答放置到地图上。&lt;/p&gt;</translation>
     </message>
     <message>

@@ -213,7 +213,7 @@ void DisplayPanel::setGridSummary(int columns, int rows, int stride)
         gridSummary_->clear();
         return;
     }
-    gridSummary_->setText(tr("%n tile(s): %1 columns x %2 rows, stride %3 px", nullptr, columns * rows)
+    gridSummary_->setText(tr("%n tile(s) in a %1 x %2 grid, stride %3 px", nullptr, columns * rows)
                               .arg(columns)
                               .arg(rows)
                               .arg(stride));
