@@ -117,6 +117,30 @@ private slots:
         QVERIFY(compared >= 2);
     }
 
+    void scoringAnswersMatchesTeacherForcing()
+    {
+        // The batched scorer (one prefill, all answers after the shared prefix) must give what
+        // scoring each answer on its own gives.
+        GenerationRequest request;
+        request.question = "Classify the image in the following classes: airport, beach, dense residential area\n"
+                           "Answer in one word or a short phrase.";
+        const RgbImage image = synthetic(30, 20, 4);
+        const std::vector<std::string> classes{"airport", "beach", "dense residential area"};
+        const std::vector<double> scores = model_->scoreAnswers(image, request, classes);
+        QCOMPARE(scores.size(), classes.size());
+        for (std::size_t i = 0; i < classes.size(); ++i) {
+            std::vector<int> tokens = model_->tokenize(classes[i]);
+            tokens.push_back(2);
+            const std::vector<float> each = model_->scoreContinuation(image, request, tokens);
+            double total = 0;
+            for (float lp : each)
+                total += lp;
+            QVERIFY2(std::abs(total - scores[i]) < 1e-3, qPrintable(QString("%1: %2 vs %3").arg(classes[i].c_str()).arg(scores[i]).arg(total)));
+            QVERIFY(scores[i] < 0);
+        }
+        QVERIFY(model_->scoreAnswers(image, request, {}).empty());
+    }
+
     void paddedBatchMatchesTheReference()
     {
         // All cases in one forward pass: different prompt lengths, left-padded and masked.

@@ -437,6 +437,13 @@ std::string GeoChatModel::conversationPrompt(const std::string &question, const 
     return text;
 }
 
+std::vector<int> GeoChatModel::tokenize(const std::string &text) const
+{
+    if (!impl_->tokenizer)
+        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+    return impl_->tokenizer->encode(text);
+}
+
 std::vector<int> GeoChatModel::promptTokens(const GenerationRequest &request) const
 {
     if (!impl_->tokenizer)
@@ -493,6 +500,55 @@ std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const 
     for (std::size_t k = 0; k < continuation.size(); ++k)
         out.push_back(logprobs[first + static_cast<std::int64_t>(k)][continuation[k]].item<float>());
     return out;
+}
+
+std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const GenerationRequest &request,
+                                               const std::vector<std::string> &candidates)
+{
+    c10::InferenceMode inference;
+    if (candidates.empty())
+        return {};
+    Impl &m = *impl_;
+    const std::vector<int> prompt = promptTokens(request);
+    // Each answer as generation would produce it: SentencePiece pieces (with the leading space
+    // the first word takes after "ASSISTANT:"), then end of sequence.
+    std::vector<std::vector<std::int64_t>> answers;
+    std::size_t longest = 0;
+    for (const std::string &c : candidates) {
+        std::vector<std::int64_t> ids;
+        for (int id : tokenize(c))
+            ids.push_back(id);
+        if (ids.empty())
+            throw InvalidArgument("An answer to score is empty.");
+        ids.push_back(m.config.text.eosTokenId);
+        longest = std::max(longest, ids.size());
+        answers.push_back(std::move(ids));
+    }
+    const auto embeds = m.promptEmbeddings(prompt, m.encodeImages({image}), {});
+    const std::int64_t length = embeds.size(1);
+    if (length + static_cast<std::int64_t>(longest) > m.config.text.maxPositions)
+        throw InvalidArgument("The prompt and the longest answer do not fit the model's context.");
+    detail::KvCache cache = m.decoder.makeCache(1, length);
+    const auto first = torch::log_softmax(m.decoder.forward(embeds, cache, true)[0][0], -1).to(torch::kCPU); // [V]
+
+    // Answers right-padded with end-of-sequence; padding positions are never read.
+    const std::int64_t rows = static_cast<std::int64_t>(answers.size());
+    auto ids = torch::full({rows, static_cast<std::int64_t>(longest)}, m.config.text.eosTokenId, torch::kLong);
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::size_t k = 0; k < answers[r].size(); ++k)
+            ids[r][static_cast<std::int64_t>(k)] = answers[r][k];
+    const auto logits = m.decoder.forwardAfterPrefix(m.decoder.embed(ids.to(m.device)), cache);
+    const auto logprobs = torch::log_softmax(logits, -1).to(torch::kCPU); // [N, L, V]
+
+    std::vector<double> scores;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        // Token 0 is predicted by the prompt's last position, token k by the answer's k - 1.
+        double total = first[answers[r][0]].item<double>();
+        for (std::size_t k = 1; k < answers[r].size(); ++k)
+            total += logprobs[r][static_cast<std::int64_t>(k) - 1][answers[r][k]].item<double>();
+        scores.push_back(total);
+    }
+    return scores;
 }
 
 std::vector<float> GeoChatModel::imageFeatures(const RgbImage &image)

@@ -97,6 +97,8 @@ public:
 
     // The llava_v1 conversation text for a question (with the <image> marker in the first turn).
     static std::string conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history);
+    // SentencePiece ids of plain text (with the leading space a word takes in an answer).
+    std::vector<int> tokenize(const std::string &text) const;
     // Token ids of that text, -200 where the image features go.
     std::vector<int> promptTokens(const GenerationRequest &request) const;
 
@@ -114,6 +116,11 @@ public:
                                          const std::vector<int> &continuation);
 
     BenchmarkReport benchmark(const BenchmarkSettings &settings = {});
+
+    // The log-likelihood of each candidate as the whole answer (its tokens, then the end of the
+    // answer), in one batched pass after a single prefill: scene labels as real probabilities.
+    std::vector<double> scoreAnswers(const RgbImage &image, const GenerationRequest &request,
+                                     const std::vector<std::string> &candidates);
 
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);

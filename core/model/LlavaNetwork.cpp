@@ -216,4 +216,57 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
     return torch::linear(rmsNorm(h, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
 }
 
+torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const
+{
+    const int64_t rows = embeds.size(0);
+    const int64_t tokens = embeds.size(1);
+    const int64_t start = prefix.length;
+    const int64_t end = start + tokens;
+    const auto type = embeds.scalar_type();
+    const auto device = embeds.device();
+
+    const auto invFreq = 1.0 / torch::pow(ropeTheta, torch::arange(0, headDim, 2, torch::dtype(torch::kFloat32)) / headDim);
+    const auto freqs = torch::outer(torch::arange(start, end, torch::dtype(torch::kFloat32)), invFreq);
+    const auto angles = torch::cat({freqs, freqs}, -1).to(device).view({1, 1, tokens, headDim});
+    const auto cos = angles.cos().to(type);
+    const auto sin = angles.sin().to(type);
+    torch::Tensor mask;
+    if (tokens > 1) {
+        const auto options = torch::dtype(torch::kLong).device(device);
+        const auto query = torch::arange(start, end, options).view({1, 1, tokens, 1});
+        const auto key = torch::arange(0, end, options).view({1, 1, 1, end});
+        mask = torch::zeros({1, 1, tokens, end}, torch::dtype(type).device(device)).masked_fill(key > query, lowestValue(type));
+    }
+
+    const int repeats = heads / kvHeads;
+    [[maybe_unused]] const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
+    auto h = embeds;
+    for (std::size_t li = 0; li < layers.size(); ++li) {
+        const LlamaLayer &l = layers[li];
+        auto x = rmsNorm(h, l.inputNorm, rmsEps);
+        auto q = torch::linear(x, l.q).view({rows, tokens, heads, headDim}).transpose(1, 2);
+        auto k = torch::linear(x, l.k).view({rows, tokens, kvHeads, headDim}).transpose(1, 2);
+        auto v = torch::linear(x, l.v).view({rows, tokens, kvHeads, headDim}).transpose(1, 2);
+        q = q * cos + rotateHalf(q) * sin;
+        k = k * cos + rotateHalf(k) * sin;
+        // The shared prefix is broadcast, not copied into a cache per row.
+        auto keys = torch::cat({prefix.keys[li].slice(2, 0, start).expand({rows, -1, -1, -1}), k}, 2);
+        auto values = torch::cat({prefix.values[li].slice(2, 0, start).expand({rows, -1, -1, -1}), v}, 2);
+        if (repeats > 1) {
+            keys = keys.repeat_interleave(repeats, 1);
+            values = values.repeat_interleave(repeats, 1);
+        }
+#if TORCH_VERSION_MAJOR >= 2
+        auto a = at::scaled_dot_product_attention(q, keys, values, mask);
+#else
+        auto a = attention(q, keys, values, mask, true, scale);
+#endif
+        a = a.transpose(1, 2).reshape({rows, tokens, heads * headDim});
+        h = h + torch::linear(a, l.o);
+        x = rmsNorm(h, l.postNorm, rmsEps);
+        h = h + torch::linear(torch::silu(torch::linear(x, l.gate)) * torch::linear(x, l.up), l.down);
+    }
+    return torch::linear(rmsNorm(h, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
+}
+
 } // namespace geolens::detail

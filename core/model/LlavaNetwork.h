@@ -78,6 +78,11 @@ struct LlamaDecoder {
     // the reference does with left-padded batches.
     torch::Tensor forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,
                           const torch::Tensor &leftPadding = {}) const;
+    // Several continuations of one cached prefix at once: embeds [N, T, hidden] follow the
+    // prefix in cache (batch 1, left untouched), every row attending to the whole prefix and
+    // causally to itself. Rows shorter than T may be padded at the end: earlier positions do not
+    // see the padding. Returns float32 logits [N, T, vocab].
+    torch::Tensor forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const;
 };
 
 } // namespace geolens::detail
