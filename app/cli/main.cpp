@@ -6,6 +6,7 @@
 
 #include "cli/ModelCommands.h"
 #ifdef GEOLENS_WITH_RASTER
+#include "cli/AnalyzeCommand.h"
 #include "cli/RasterCommands.h"
 #endif
 
@@ -39,6 +40,11 @@ std::map<std::string, Verb> verbs()
     v["tiles"] = {geolens::cli::runTiles,
                   "tiles FILE --out DIR [--size 504] [--overlap 0.1] [--bands R,G,B]\n"
                   "                                 one PNG per tile and tiles.geojson"};
+    v["analyze"] = {geolens::cli::runAnalyze,
+                    "analyze FILE --model DIR --task scene (--classes \"a,b,c\" | --preset ucm|aid|nwpu)\n"
+                    "         [--mode generate|score] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
+                    "         [--image-size N] [--device ...] [--dtype ...] --out FILE.gpkg|.geojson|.csv\n"
+                    "                                 label every tile and write the results on the map"};
     v["overviews"] = {geolens::cli::runOverviews,
                       "overviews FILE [--resampling average]\n"
                       "                                 build FILE.ovr so zoomed-out reads are fast"};

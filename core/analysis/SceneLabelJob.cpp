@@ -1,0 +1,120 @@
+#include "analysis/SceneLabelJob.h"
+
+#include "analysis/ClassMatcher.h"
+#include "common/Error.h"
+#include "model/GeoChatModel.h"
+#include "raster/RasterDataset.h"
+#include "raster/RasterRenderer.h"
+#include "raster/StretchEstimator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace geolens {
+
+namespace {
+
+// The tile's pixels inside the raster as RGB; nothing when every pixel is nodata.
+std::optional<RgbImage> tileImage(const RasterDataset &raster, const DisplaySettings &display, const Tile &tile)
+{
+    const RgbaImage rgba = RasterRenderer::render(raster, display, tile.validRect(), tile.validWidth, tile.validHeight);
+    RgbImage rgb{rgba.width, rgba.height, std::vector<std::uint8_t>(static_cast<std::size_t>(rgba.width) * rgba.height * 3)};
+    bool anyValid = false;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(rgba.width) * rgba.height; ++i) {
+        std::copy_n(rgba.pixels.begin() + i * 4, 3, rgb.pixels.begin() + i * 3);
+        anyValid = anyValid || rgba.pixels[i * 4 + 3] != 0;
+    }
+    if (!anyValid)
+        return std::nullopt;
+    return rgb;
+}
+
+} // namespace
+
+SceneLabelJob::SceneLabelJob(std::shared_ptr<const RasterDataset> raster, GeoChatModel &model, DisplaySettings display,
+                             SceneLabelOptions options)
+    : raster_(std::move(raster)), model_(model), display_(std::move(display)), options_(std::move(options))
+{
+}
+
+std::string SceneLabelJob::prompt(const std::vector<std::string> &classes)
+{
+    std::string list;
+    for (const std::string &c : classes)
+        list += (list.empty() ? "" : ", ") + c;
+    return "Classify the image in the following classes: " + list + "\nAnswer in one word or a short phrase.";
+}
+
+std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)
+{
+    if (options_.classes.empty())
+        throw InvalidArgument("Scene labelling needs at least one class.");
+    const TileGrid grid(raster_->width(), raster_->height(), options_.tileSize, options_.overlap);
+    std::vector<int> ids = options_.tileIds;
+    if (ids.empty())
+        for (int i = 0; i < grid.count(); ++i)
+            ids.push_back(i);
+    std::vector<SceneLabel> labels;
+    for (int id : ids) {
+        SceneLabel label;
+        label.tile = grid.tile(id);
+        labels.push_back(std::move(label));
+    }
+
+    StretchEstimator::complete(*raster_, display_);
+    GenerationRequest request;
+    request.question = prompt(options_.classes);
+    request.maxNewTokens = options_.maxNewTokens;
+    const ClassMatcher matcher(options_.classes);
+    const auto total = static_cast<std::int64_t>(labels.size());
+    progress.report(0, total, "scene");
+
+    const std::size_t batch = options_.mode == SceneLabelOptions::Mode::Generate ? std::max(1, options_.batch) : 1;
+    for (std::size_t first = 0; first < labels.size(); first += batch) {
+        progress.throwIfCanceled();
+        std::vector<RgbImage> images;
+        std::vector<SceneLabel *> pending;
+        for (std::size_t i = first; i < std::min(labels.size(), first + batch); ++i) {
+            std::optional<RgbImage> image = tileImage(*raster_, display_, labels[i].tile);
+            if (!image) {
+                labels[i].skipped = true;
+                continue;
+            }
+            images.push_back(std::move(*image));
+            pending.push_back(&labels[i]);
+        }
+        if (!images.empty() && options_.mode == SceneLabelOptions::Mode::Generate) {
+            const std::vector<GenerationResult> results = model_.generateBatch(images, request);
+            for (std::size_t k = 0; k < results.size(); ++k) {
+                SceneLabel &l = *pending[k];
+                l.answer = results[k].text;
+                const auto match = matcher.match(l.answer);
+                l.matched = match.has_value();
+                l.label = match ? options_.classes[*match] : l.answer;
+                l.score = match ? 1.0 : 0.0;
+            }
+        } else if (!images.empty()) {
+            const std::vector<double> logLikelihoods = model_.scoreAnswers(images.front(), request, options_.classes);
+            // Probabilities over the classes: a softmax of the answers' log-likelihoods.
+            const double best = *std::max_element(logLikelihoods.begin(), logLikelihoods.end());
+            std::vector<double> p;
+            double sum = 0;
+            for (double ll : logLikelihoods)
+                sum += p.emplace_back(std::exp(ll - best));
+            std::vector<std::size_t> order(p.size());
+            for (std::size_t i = 0; i < order.size(); ++i)
+                order[i] = i;
+            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+            SceneLabel &l = *pending.front();
+            l.matched = true;
+            l.label = options_.classes[order.front()];
+            l.score = p[order.front()] / sum;
+            for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i)
+                l.top.emplace_back(options_.classes[order[i]], p[order[i]] / sum);
+        }
+        progress.report(static_cast<std::int64_t>(std::min(labels.size(), first + batch)), total, "scene");
+    }
+    return labels;
+}
+
+} // namespace geolens

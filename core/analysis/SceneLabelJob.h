@@ -1,0 +1,62 @@
+#pragma once
+
+#include "common/JobProgress.h"
+#include "geometry/TileGrid.h"
+#include "raster/DisplaySettings.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace geolens {
+
+class GeoChatModel;
+class RasterDataset;
+
+struct SceneLabelOptions {
+    enum class Mode {
+        Generate, // a free answer, mapped to the nearest class
+        Score,    // the likelihood of every class as the answer: a probability per class
+    };
+    std::vector<std::string> classes;
+    Mode mode = Mode::Generate;
+    int tileSize = TileGrid::DefaultTileSize;
+    double overlap = 0.0;
+    std::vector<int> tileIds; // empty: every tile
+    int batch = 8;            // tiles per forward pass in generate mode
+    int maxNewTokens = 16;
+};
+
+struct SceneLabel {
+    Tile tile;
+    bool skipped = false;     // nothing but nodata in the tile
+    std::string answer;       // the model's words (generate mode)
+    std::string label;        // the class, or the answer itself when it matched none
+    bool matched = false;     // label is one of the classes
+    double score = 0.0;       // probability of label (score mode), 1 for a matched free answer
+    std::vector<std::pair<std::string, double>> top; // best three classes with probabilities (score mode)
+};
+
+// Labels tiles of a raster with a scene class: each tile's valid part is rendered with the
+// display settings (padding to a square is the model's own preprocessing) and classified with
+// GeoChat's prompt. Shared by the CLI's analyze verb and the GUI.
+class SceneLabelJob {
+public:
+    SceneLabelJob(std::shared_ptr<const RasterDataset> raster, GeoChatModel &model, DisplaySettings display,
+                  SceneLabelOptions options);
+
+    // GeoChat's classification prompt for these classes.
+    static std::string prompt(const std::vector<std::string> &classes);
+
+    // Throws InvalidArgument for an empty class list or a bad tile id, Canceled when canceled.
+    std::vector<SceneLabel> run(const JobProgress &progress);
+
+private:
+    std::shared_ptr<const RasterDataset> raster_;
+    GeoChatModel &model_;
+    DisplaySettings display_;
+    SceneLabelOptions options_;
+};
+
+} // namespace geolens

@@ -1,0 +1,39 @@
+#include "analysis/ScenePresets.h"
+
+#include "common/Error.h"
+
+namespace geolens {
+
+const std::vector<ScenePreset> &scenePresets()
+{
+    static const std::vector<ScenePreset> presets{
+        {"ucm", "UC Merced Land Use (21 classes)",
+         {"agricultural", "airplane", "baseball diamond", "beach", "buildings", "chaparral", "dense residential",
+          "forest", "freeway", "golf course", "harbor", "intersection", "medium residential", "mobile home park",
+          "overpass", "parking lot", "river", "runway", "sparse residential", "storage tanks", "tennis court"}},
+        {"aid", "AID (30 classes)",
+         {"airport", "bare land", "baseball field", "beach", "bridge", "center", "church", "commercial",
+          "dense residential", "desert", "farmland", "forest", "industrial", "meadow", "medium residential",
+          "mountain", "park", "parking", "playground", "pond", "port", "railway station", "resort", "river",
+          "school", "sparse residential", "square", "stadium", "storage tanks", "viaduct"}},
+        {"nwpu", "NWPU-RESISC45 (45 classes)",
+         {"airplane", "airport", "baseball diamond", "basketball court", "beach", "bridge", "chaparral", "church",
+          "circular farmland", "cloud", "commercial area", "dense residential", "desert", "forest", "freeway",
+          "golf course", "ground track field", "harbor", "industrial area", "intersection", "island", "lake",
+          "meadow", "medium residential", "mobile home park", "mountain", "overpass", "palace", "parking lot",
+          "railway", "railway station", "rectangular farmland", "river", "roundabout", "runway", "sea ice", "ship",
+          "snowberg", "sparse residential", "stadium", "storage tank", "tennis court", "terrace",
+          "thermal power station", "wetland"}},
+    };
+    return presets;
+}
+
+const ScenePreset &scenePreset(const std::string &key)
+{
+    for (const ScenePreset &p : scenePresets())
+        if (p.key == key)
+            return p;
+    throw InvalidArgument("Unknown class preset \"" + key + "\"; the presets are ucm, aid and nwpu.");
+}
+
+} // namespace geolens

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace geolens {
+
+// The class lists of the scene classification benchmarks GeoChat is evaluated on, written as an
+// analyst reads them (the datasets' folder names, with spaces).
+struct ScenePreset {
+    std::string key;  // ucm, aid, nwpu
+    std::string name; // UC Merced Land Use, ...
+    std::vector<std::string> classes;
+};
+
+const std::vector<ScenePreset> &scenePresets();
+// Throws InvalidArgument naming the known keys for an unknown one.
+const ScenePreset &scenePreset(const std::string &key);
+
+} // namespace geolens

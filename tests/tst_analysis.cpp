@@ -1,0 +1,210 @@
+#include "CliRunner.h"
+#include "TestRasters.h"
+#include "TinyModel.h"
+#include "analysis/ClassMatcher.h"
+#include "analysis/ResultWriter.h"
+#include "analysis/ScenePresets.h"
+#include "analysis/SceneLabelJob.h"
+#include "common/Error.h"
+#include "model/GeoChatModel.h"
+#include "raster/GdalEnvironment.h"
+#include "raster/RasterDataset.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+
+using namespace geolens;
+using geolens::test::RasterSpec;
+
+namespace {
+
+const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+
+} // namespace
+
+// Scene labelling from raster to map: class matching, presets, the job in both modes on a tiny
+// model, and the results written with OGR and read back.
+class AnalysisTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    QString modelFolder_;
+    QString raster_;
+    std::unique_ptr<GeoChatModel> model_;
+
+private slots:
+    void initTestCase()
+    {
+        // 1100 x 600 in UTM 32N: 3 x 2 tiles of 504; the bottom-right tile holds only nodata.
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        spec.nodata = 0;
+        spec.geoTransform = std::array<double, 6>{600000, 10, 0, 5200000, 0, -10};
+        spec.value = [](int b, int x, int y) { return x >= 1008 && y >= 504 ? 0.0 : double(1 + (x * 3 + y * 5 + b * 40) % 250); };
+        raster_ = QString::fromStdString(test::writeRaster(dir_.filePath("scene.tif").toStdString(), spec));
+        if (!QFile::exists(TokenizerModel))
+            return;
+        modelFolder_ = dir_.filePath("tiny");
+        test::writeTinyModel(modelFolder_.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat,
+                             TokenizerModel.toStdString());
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = WeightType::F32;
+        options.imageSize = 24;
+        model_ = GeoChatModel::load(modelFolder_.toStdString(), options);
+    }
+
+    void classMatching()
+    {
+        const ClassMatcher m({"airport", "dense residential", "storage tanks", "baseball diamond", "residential"});
+        QCOMPARE(m.match("Airport").value(), std::size_t(0));
+        QCOMPARE(m.match("  dense-residential. ").value(), std::size_t(1));
+        QCOMPARE(m.match("storage tank").value(), std::size_t(2));                  // plural
+        QCOMPARE(m.match("It shows a dense residential area").value(), std::size_t(1)); // longest contained
+        QCOMPARE(m.match("baseball diamonds").value(), std::size_t(3));
+        QCOMPARE(m.match("airprot").value(), std::size_t(0));                        // misspelling
+        QVERIFY(!m.match("a volcano").has_value());
+        QVERIFY(!m.match("").has_value());
+        QCOMPARE(ClassMatcher::normalise("Storage-Tanks!"), std::string("storage tank"));
+    }
+
+    void presets()
+    {
+        QCOMPARE(scenePreset("ucm").classes.size(), std::size_t(21));
+        QCOMPARE(scenePreset("aid").classes.size(), std::size_t(30));
+        QCOMPARE(scenePreset("nwpu").classes.size(), std::size_t(45));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, scenePreset("imagenet"));
+        const std::string prompt = SceneLabelJob::prompt({"airport", "beach"});
+        QCOMPARE(prompt, std::string("Classify the image in the following classes: airport, beach\nAnswer in one word or a short phrase."));
+    }
+
+    void labelsTilesInBothModes()
+    {
+        if (!model_)
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        std::shared_ptr<const RasterDataset> raster = RasterDataset::open(raster_.toStdString());
+        SceneLabelOptions options;
+        options.classes = {"airport", "beach", "forest"};
+        options.batch = 4;
+        std::int64_t lastDone = -1;
+        const JobProgress progress([&](std::int64_t done, std::int64_t total, const std::string &) {
+            QVERIFY(done >= lastDone && done <= total);
+            lastDone = done;
+        });
+        const std::vector<SceneLabel> generated =
+            SceneLabelJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(progress);
+        QCOMPARE(generated.size(), std::size_t(6));
+        QCOMPARE(lastDone, std::int64_t(6));
+        QVERIFY(generated[5].skipped); // nodata only
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(!generated[i].skipped);
+            QVERIFY(!generated[i].answer.empty());
+            QCOMPARE(generated[i].matched, ClassMatcher(options.classes).match(generated[i].answer).has_value());
+        }
+
+        options.mode = SceneLabelOptions::Mode::Score;
+        options.tileIds = {0, 4};
+        const std::vector<SceneLabel> scored =
+            SceneLabelJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress());
+        QCOMPARE(scored.size(), std::size_t(2));
+        QCOMPARE(scored[1].tile.id, 4);
+        for (const SceneLabel &l : scored) {
+            QVERIFY(l.matched);
+            QCOMPARE(l.top.size(), std::size_t(3));
+            QCOMPARE(l.top.front().first, l.label);
+            double sum = 0;
+            for (std::size_t i = 0; i < l.top.size(); ++i) {
+                sum += l.top[i].second;
+                if (i > 0)
+                    QVERIFY(l.top[i].second <= l.top[i - 1].second);
+            }
+            QVERIFY(std::abs(sum - 1.0) < 1e-6); // three classes: the top three are all of them
+        }
+
+        options.tileIds = {42};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+            SceneLabelJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress()));
+    }
+
+    void writesGeoPackageGeoJsonAndCsv()
+    {
+        const auto raster = RasterDataset::open(raster_.toStdString());
+        AnalysisFeature f;
+        f.polygon = {{600000, 5200000}, {600000, 5194960}, {605040, 5194960}, {605040, 5200000}};
+        f.tileId = 0;
+        f.task = "scene";
+        f.prompt = "Classify, please";
+        f.answer = "airport \"quoted\"";
+        f.label = "airport";
+        f.score = 0.75;
+        f.matched = true;
+        f.model = "tiny";
+        for (const char *name : {"out.gpkg", "out.geojson"}) {
+            const std::string path = dir_.filePath(name).toStdString();
+            writeAnalysisFeatures(path, {f, f}, raster->metadata());
+            GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR));
+            QVERIFY(ds);
+            OGRLayer *layer = ds->GetLayer(0);
+            QCOMPARE(layer->GetFeatureCount(), GIntBig(2));
+            const OGRSpatialReference *srs = layer->GetSpatialRef();
+            QVERIFY(srs);
+            QCOMPARE(QString(srs->GetAuthorityCode(nullptr)), QString("32632"));
+            OGRFeatureUniquePtr feature(layer->GetNextFeature());
+            QCOMPARE(QString(feature->GetFieldAsString("label")), QString("airport"));
+            QCOMPARE(feature->GetFieldAsDouble("score"), 0.75);
+            OGREnvelope e;
+            feature->GetGeometryRef()->getEnvelope(&e);
+            QCOMPARE(e.MinX, 600000.0);
+            QCOMPARE(e.MaxY, 5200000.0);
+        }
+        QVERIFY(QDir(dir_.path()).entryList({"*.tmp-*"}).isEmpty());
+        const std::string csv = dir_.filePath("labels.csv").toStdString();
+        writeAnalysisTable(csv, {f});
+        QFile table(QString::fromStdString(csv));
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(table.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[1].contains("\"airport \"\"quoted\"\"\""));
+        QVERIFY_THROWS_EXCEPTION(FileError, writeAnalysisFeatures(dir_.filePath("out.shp").toStdString(), {f}, raster->metadata()));
+    }
+
+    void analyzeVerbEndToEnd()
+    {
+        if (modelFolder_.isEmpty())
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString out = dir_.filePath("cli.gpkg");
+        const test::CliRun r = test::runCli({"analyze", raster_, "--model", modelFolder_, "--task", "scene", "--preset", "ucm",
+                                             "--mode", "score", "--image-size", "24", "--device", "cpu", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        initializeGdal();
+        GDALDatasetUniquePtr ds(GDALDataset::Open(out.toUtf8().constData(), GDAL_OF_VECTOR));
+        QVERIFY(ds);
+        OGRLayer *layer = ds->GetLayer(0);
+        QCOMPARE(layer->GetFeatureCount(), GIntBig(5)); // six tiles, one without data
+        QCOMPARE(QString(layer->GetSpatialRef()->GetAuthorityCode(nullptr)), QString("32632"));
+        // Every footprint inside the raster's extent: x 600000..611000, y 5194000..5200000.
+        for (auto &feature : *layer) {
+            OGREnvelope e;
+            feature->GetGeometryRef()->getEnvelope(&e);
+            QVERIFY(e.MinX >= 600000 && e.MaxX <= 611000 && e.MinY >= 5194000 && e.MaxY <= 5200000);
+            QVERIFY(feature->GetFieldAsDouble("score") > 0 && feature->GetFieldAsDouble("score") <= 1);
+            QVERIFY(QString(feature->GetFieldAsString("details")).count(';') == 2);
+        }
+        QCOMPARE(test::runCli({"analyze", raster_, "--model", modelFolder_, "--out", out}).exitCode, 2); // no classes
+        QCOMPARE(test::runCli({"analyze", raster_, "--model", modelFolder_, "--preset", "ucm", "--task", "caption",
+                               "--out", out}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(AnalysisTest)
+#include "tst_analysis.moc"
