@@ -1,6 +1,7 @@
 #include "CliRunner.h"
 #include "TestRasters.h"
 #include "TinyModel.h"
+#include "analysis/BoxAnalysisJob.h"
 #include "analysis/ClassMatcher.h"
 #include "analysis/ResultWriter.h"
 #include "analysis/ScenePresets.h"
@@ -178,6 +179,85 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(FileError, writeAnalysisFeatures(dir_.filePath("out.shp").toStdString(), {f}, raster->metadata()));
     }
 
+    void boxesFromGeoChatAnswers()
+    {
+        // GeoChat's own output for two objects, on an interior tile of a 10 %-overlap grid.
+        const TileGrid grid(1100, 600, 504, 0.1); // stride 454
+        const Tile tile = grid.tileAt(1, 0);      // x 454..958, full 504 x 504
+        std::vector<std::string> issues;
+        const std::vector<BoxResult> boxes = BoxAnalysisJob::boxesFromAnswer(
+            tile, "<p>airplane</p>{<89><47><97><55>|<58>}{<50><24><54><28>|<58>}", "", issues);
+        QCOMPARE(boxes.size(), std::size_t(2));
+        QVERIFY(issues.empty());
+        QCOMPARE(boxes[0].label, std::string("airplane"));
+        QCOMPARE(boxes[0].tileId, tile.id);
+        // Grid (89..97, 47..55) of a 504 px square at x 454: centre (454 + 93 * 5.04, 51 * 5.04).
+        QVERIFY(std::abs(boxes[0].pixelBox.cx - (454 + 93 * 5.04)) < 1e-9);
+        QVERIFY(std::abs(boxes[0].pixelBox.cy - 51 * 5.04) < 1e-9);
+        QVERIFY(std::abs(boxes[0].pixelBox.width - 8 * 5.04) < 1e-9);
+        QCOMPARE(boxes[0].pixelBox.angleDegrees, 58.0);
+        QVERIFY(boxes[1].score > boxes[0].score); // nearer the centre of the tile
+
+        // A bare [refer] answer takes the query as its label; malformed parts are reported.
+        const std::vector<BoxResult> refer =
+            BoxAnalysisJob::boxesFromAnswer(tile, "{<10><10><20><20>}{<5><x>", "bridge", issues);
+        QCOMPARE(refer.size(), std::size_t(1));
+        QCOMPARE(refer[0].label, std::string("bridge"));
+        QVERIFY(!issues.empty());
+        QVERIFY(QString::fromStdString(issues.front()).startsWith(QString("tile %1: ").arg(tile.id)));
+    }
+
+    void duplicatesFromOverlappingTilesMerge()
+    {
+        BoxResult a, b, c;
+        a.label = b.label = "ship";
+        c.label = "harbor";
+        a.pixelBox = RotatedBox{100, 100, 40, 20, 10};
+        b.pixelBox = RotatedBox{102, 101, 40, 20, 10}; // the same ship from the next tile
+        c.pixelBox = RotatedBox{101, 100, 40, 20, 10}; // another label at the same place stays
+        a.score = 0.3;
+        b.score = 0.8;
+        c.score = 0.5;
+        const std::vector<BoxResult> merged = BoxAnalysisJob::mergeDuplicates({a, b, c}, 0.5);
+        QCOMPARE(merged.size(), std::size_t(2));
+        QCOMPARE(merged[0].pixelBox.cx, 102.0); // the more central copy, in the original order
+        QCOMPARE(merged[1].label, std::string("harbor"));
+    }
+
+    void boxTasksRunOnTheModel()
+    {
+        if (!model_)
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        std::shared_ptr<const RasterDataset> raster = RasterDataset::open(raster_.toStdString());
+        BoxAnalysisOptions options;
+        options.task = BoxAnalysisOptions::Task::Caption;
+        options.region = RotatedBox::fromCorners(300, 200, 420, 300, 30);
+        options.maxNewTokens = 8;
+        const BoxAnalysisResult caption =
+            BoxAnalysisJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress());
+        QCOMPARE(caption.boxes.size(), std::size_t(1));
+        QCOMPARE(caption.boxes[0].tileId, 0);
+        QCOMPARE(caption.boxes[0].prompt, std::string("[identify] What is the object present at {<60><40><83><60>|<30>}"));
+        QVERIFY(!caption.boxes[0].label.empty());
+
+        // A region no tile holds whole (it straddles tiles 0 and 1) gets a square cut around it.
+        options.region = RotatedBox::fromCorners(480, 100, 530, 140, 0);
+        const BoxAnalysisResult straddling =
+            BoxAnalysisJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress());
+        QCOMPARE(straddling.boxes[0].tileId, -1);
+
+        options.task = BoxAnalysisOptions::Task::Refer;
+        options.query = "  ";
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+            BoxAnalysisJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress()));
+        options.query = "airplanes";
+        options.tileIds = {0, 1};
+        const BoxAnalysisResult refer =
+            BoxAnalysisJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress());
+        for (const BoxResult &b : refer.boxes) // whatever the tiny model says, boxes lie in their tiles
+            QVERIFY(b.tileId == 0 || b.tileId == 1);
+    }
+
     void analyzeVerbEndToEnd()
     {
         if (modelFolder_.isEmpty())
@@ -202,7 +282,23 @@ private slots:
         }
         QCOMPARE(test::runCli({"analyze", raster_, "--model", modelFolder_, "--out", out}).exitCode, 2); // no classes
         QCOMPARE(test::runCli({"analyze", raster_, "--model", modelFolder_, "--preset", "ucm", "--task", "caption",
-                               "--out", out}).exitCode, 2);
+                               "--out", out}).exitCode, 2); // caption needs --box
+        QCOMPARE(test::runCli({"analyze", raster_, "--model", modelFolder_, "--task", "refer", "--out", out}).exitCode, 2);
+
+        const QString caption = dir_.filePath("caption.geojson");
+        const test::CliRun c = test::runCli({"analyze", raster_, "--model", modelFolder_, "--task", "caption", "--box",
+                                             "300,200,420,300,30", "--image-size", "24", "--device", "cpu",
+                                             "--max-new-tokens", "6", "--out", caption});
+        QVERIFY2(c.exitCode == 0, qPrintable(c.err));
+        GDALDatasetUniquePtr cds(GDALDataset::Open(caption.toUtf8().constData(), GDAL_OF_VECTOR));
+        QVERIFY(cds);
+        OGRFeatureUniquePtr f(cds->GetLayer(0)->GetNextFeature());
+        QCOMPARE(f->GetFieldAsDouble("angle"), 30.0);
+        QCOMPARE(QString(f->GetFieldAsString("task")), QString("caption"));
+        OGREnvelope e;
+        f->GetGeometryRef()->getEnvelope(&e);
+        // The rotated region's corners, in map units: around pixel (360, 250) -> (603600, 5197500).
+        QVERIFY(e.MinX > 602800 && e.MaxX < 604400 && e.MinY > 5196700 && e.MaxY < 5198300);
     }
 };
 

@@ -1,5 +1,6 @@
 #include "cli/AnalyzeCommand.h"
 
+#include "analysis/BoxAnalysisJob.h"
 #include "analysis/ResultWriter.h"
 #include "analysis/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
@@ -56,13 +57,101 @@ std::string modelName(const std::string &folder)
     return (p.filename().empty() ? p.parent_path() : p).filename().string();
 }
 
+// x1,y1,x2,y2[,angle] in raster pixels.
+RotatedBox parseRegion(const std::string &spec)
+{
+    std::vector<double> v;
+    for (const std::string &item : splitList(spec, ',')) {
+        try {
+            std::size_t used = 0;
+            v.push_back(std::stod(item, &used));
+            if (used != item.size())
+                throw std::invalid_argument(item);
+        } catch (const std::exception &) {
+            v.clear();
+            break;
+        }
+    }
+    if (v.size() != 4 && v.size() != 5)
+        throw UsageError{"--box needs x1,y1,x2,y2 or x1,y1,x2,y2,angle in raster pixels, not '" + spec + "'"};
+    if (v[2] <= v[0] || v[3] <= v[1])
+        throw UsageError{"--box needs x2 > x1 and y2 > y1"};
+    return RotatedBox::fromCorners(v[0], v[1], v[2], v[3], v.size() == 5 ? v[4] : 0.0);
+}
+
+void writeFeatures(const std::string &out, const std::vector<AnalysisFeature> &features, const RasterMetadata &metadata)
+{
+    const std::string ext = std::filesystem::path(out).extension().string();
+    if (ext == ".csv" || ext == ".CSV")
+        writeAnalysisTable(out, features);
+    else
+        writeAnalysisFeatures(out, features, metadata);
+}
+
+int runBoxTask(const std::string &path, const std::string &folder, const std::string &out, const std::string &task,
+               const CliArguments &a)
+{
+    BoxAnalysisOptions options;
+    options.task = task == "refer" ? BoxAnalysisOptions::Task::Refer
+                   : task == "grounding" ? BoxAnalysisOptions::Task::Grounding
+                                         : BoxAnalysisOptions::Task::Caption;
+    options.query = a.value("query", "");
+    if (options.task == BoxAnalysisOptions::Task::Refer && options.query.empty())
+        throw UsageError{"--task refer needs --query TEXT (what to find)"};
+    if (const auto box = a.value("box"))
+        options.region = parseRegion(*box);
+    if (options.task == BoxAnalysisOptions::Task::Caption && !options.region)
+        throw UsageError{"--task caption needs --box x1,y1,x2,y2[,angle] in raster pixels"};
+    options.tileIds = tileList(a.value("tiles", "all"));
+    options.overlap = a.doubleValue("overlap", 0.0);
+    if (!(options.overlap >= 0.0 && options.overlap <= 0.5))
+        throw UsageError{"--overlap must be between 0 and 0.5"};
+    options.batch = a.intValue("batch", 4);
+    if (options.batch < 1 || options.batch > 256)
+        throw UsageError{"--batch must be between 1 and 256"};
+    options.maxNewTokens = a.intValue("max-new-tokens", options.maxNewTokens);
+    if (options.maxNewTokens < 1)
+        throw UsageError{"--max-new-tokens must be positive"};
+
+    std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
+    const auto model = GeoChatModel::load(folder, loadOptions(a));
+    TerminalProgress bar(task);
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) { bar.update(done, total); });
+    BoxAnalysisJob job(raster, *model, DisplaySettings::defaultsFor(raster->metadata()), options);
+    const BoxAnalysisResult result = job.run(progress);
+    for (const std::string &issue : result.issues)
+        std::cerr << "geolens-cli: " << issue << std::endl;
+
+    const CoordinateTransformer coords(raster->metadata());
+    std::vector<AnalysisFeature> features;
+    for (const BoxResult &b : result.boxes) {
+        AnalysisFeature f;
+        for (const Point2 &p : b.pixelBox.corners())
+            f.polygon.push_back(coords.pixelToMap(p.x, p.y));
+        f.tileId = b.tileId;
+        f.task = task;
+        f.prompt = b.prompt;
+        f.answer = b.answer;
+        f.label = b.label;
+        f.score = b.score;
+        f.matched = true;
+        f.angle = b.pixelBox.angleDegrees;
+        f.model = modelName(folder);
+        features.push_back(std::move(f));
+    }
+    writeFeatures(out, features, raster->metadata());
+    std::cerr << "geolens-cli: " << features.size() << (task == "caption" ? " caption" : " boxes") << "; wrote " << out
+              << std::endl;
+    return 0;
+}
+
 } // namespace
 
 int runAnalyze(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"model", "task", "classes", "preset", "mode", "query", "box", "tiles", "overlap", "out",
-                          "image-size", "device", "dtype", "threads", "batch"},
+                          "image-size", "device", "dtype", "threads", "batch", "max-new-tokens"},
                          {});
     if (a.positional().size() != 1)
         throw UsageError{"analyze needs exactly one raster file"};
@@ -72,8 +161,10 @@ int runAnalyze(const std::vector<std::string> &args)
     if (!folder || !out)
         throw UsageError{"analyze needs --model DIR and --out FILE.gpkg|.geojson|.csv"};
     const std::string task = a.value("task", "scene");
+    if (task == "refer" || task == "grounding" || task == "caption")
+        return runBoxTask(path, *folder, *out, task, a);
     if (task != "scene")
-        throw UsageError{"--task " + task + " is not available yet; this version labels scenes (--task scene)"};
+        throw UsageError{"--task must be scene, refer, grounding or caption"};
 
     SceneLabelOptions options;
     if (const auto classes = a.value("classes"))
@@ -96,6 +187,9 @@ int runAnalyze(const std::vector<std::string> &args)
     options.batch = a.intValue("batch", 8);
     if (options.batch < 1 || options.batch > 256)
         throw UsageError{"--batch must be between 1 and 256"};
+    options.maxNewTokens = a.intValue("max-new-tokens", options.maxNewTokens);
+    if (options.maxNewTokens < 1)
+        throw UsageError{"--max-new-tokens must be positive"};
 
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
     const auto model = GeoChatModel::load(*folder, loadOptions(a));
@@ -125,11 +219,7 @@ int runAnalyze(const std::vector<std::string> &args)
             f.details += (f.details.empty() ? "" : "; ") + name + " " + std::to_string(p);
         features.push_back(std::move(f));
     }
-    const std::string ext = std::filesystem::path(*out).extension().string();
-    if (ext == ".csv" || ext == ".CSV")
-        writeAnalysisTable(*out, features);
-    else
-        writeAnalysisFeatures(*out, features, raster->metadata());
+    writeFeatures(*out, features, raster->metadata());
     std::cerr << "geolens-cli: labelled " << features.size() << " tiles";
     if (features.size() != labels.size())
         std::cerr << " (" << labels.size() - features.size() << " without data skipped)";

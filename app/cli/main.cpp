@@ -41,8 +41,9 @@ std::map<std::string, Verb> verbs()
                   "tiles FILE --out DIR [--size 504] [--overlap 0.1] [--bands R,G,B]\n"
                   "                                 one PNG per tile and tiles.geojson"};
     v["analyze"] = {geolens::cli::runAnalyze,
-                    "analyze FILE --model DIR --task scene (--classes \"a,b,c\" | --preset ucm|aid|nwpu)\n"
-                    "         [--mode generate|score] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
+                    "analyze FILE --model DIR --task scene|refer|grounding|caption\n"
+                    "         [--classes \"a,b,c\" | --preset ucm|aid|nwpu] [--mode generate|score]\n"
+                    "         [--query TEXT] [--box x1,y1,x2,y2[,angle]] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
                     "         [--image-size N] [--device ...] [--dtype ...] --out FILE.gpkg|.geojson|.csv\n"
                     "                                 label every tile and write the results on the map"};
     v["overviews"] = {geolens::cli::runOverviews,

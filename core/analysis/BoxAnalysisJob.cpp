@@ -1,0 +1,195 @@
+#include "analysis/BoxAnalysisJob.h"
+
+#include "common/Error.h"
+#include "geometry/BoxParser.h"
+#include "geometry/RotatedIou.h"
+#include "geometry/TileFrame.h"
+#include "model/GeoChatModel.h"
+#include "raster/RasterDataset.h"
+#include "raster/RasterRenderer.h"
+#include "raster/StretchEstimator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace geolens {
+
+namespace {
+
+RgbImage renderRgb(const RasterDataset &raster, const DisplaySettings &display, const PixelRect &window)
+{
+    const RgbaImage rgba = RasterRenderer::render(raster, display, window, window.width, window.height);
+    RgbImage rgb{rgba.width, rgba.height, std::vector<std::uint8_t>(static_cast<std::size_t>(rgba.width) * rgba.height * 3)};
+    for (std::size_t i = 0; i < static_cast<std::size_t>(rgba.width) * rgba.height; ++i)
+        std::copy_n(rgba.pixels.begin() + i * 4, 3, rgb.pixels.begin() + i * 3);
+    return rgb;
+}
+
+// 1 at the centre of the frame, falling towards 0 at its edge: of two copies of one object seen
+// by overlapping tiles, the one further from a tile edge is the more complete.
+double centrality(const TileFrame &frame, const RotatedBox &pixelBox)
+{
+    const double half = frame.side() / 2.0;
+    const double dx = std::abs(pixelBox.cx - (frame.originX() + half)) / half;
+    const double dy = std::abs(pixelBox.cy - (frame.originY() + half)) / half;
+    return std::clamp(1.0 - std::max(dx, dy), 0.0, 1.0);
+}
+
+} // namespace
+
+BoxAnalysisJob::BoxAnalysisJob(std::shared_ptr<const RasterDataset> raster, GeoChatModel &model, DisplaySettings display,
+                               BoxAnalysisOptions options)
+    : raster_(std::move(raster)), model_(model), display_(std::move(display)), options_(std::move(options))
+{
+}
+
+std::string BoxAnalysisJob::referPrompt(const std::string &query)
+{
+    return "[refer] Give me the location of <p> " + query + " </p>";
+}
+
+std::string BoxAnalysisJob::groundingPrompt()
+{
+    return "[grounding] Describe the image in detail";
+}
+
+std::string BoxAnalysisJob::captionPrompt(const RotatedBox &gridBox)
+{
+    return "[identify] What is the object present at " + formatBox(gridBox);
+}
+
+BoxAnalysisResult BoxAnalysisJob::run(const JobProgress &progress)
+{
+    StretchEstimator::complete(*raster_, display_);
+    if (options_.task == BoxAnalysisOptions::Task::Caption)
+        return runCaption();
+    if (options_.task == BoxAnalysisOptions::Task::Refer && options_.query.find_first_not_of(" \t") == std::string::npos)
+        throw InvalidArgument("Finding objects needs a query, such as \"airplanes\".");
+
+    const TileGrid grid(raster_->width(), raster_->height(), options_.tileSize, options_.overlap);
+    std::vector<int> ids = options_.tileIds;
+    if (ids.empty())
+        for (int i = 0; i < grid.count(); ++i)
+            ids.push_back(i);
+    for (int id : ids)
+        grid.tile(id); // validates
+
+    GenerationRequest request;
+    request.question = options_.task == BoxAnalysisOptions::Task::Refer ? referPrompt(options_.query) : groundingPrompt();
+    request.maxNewTokens = options_.maxNewTokens;
+
+    BoxAnalysisResult result;
+    std::vector<BoxResult> candidates;
+    const auto total = static_cast<std::int64_t>(ids.size());
+    const std::size_t batch = static_cast<std::size_t>(std::max(1, options_.batch));
+    progress.report(0, total, "boxes");
+    for (std::size_t first = 0; first < ids.size(); first += batch) {
+        progress.throwIfCanceled();
+        std::vector<RgbImage> images;
+        std::vector<Tile> tiles;
+        for (std::size_t i = first; i < std::min(ids.size(), first + batch); ++i) {
+            tiles.push_back(grid.tile(ids[i]));
+            images.push_back(renderRgb(*raster_, display_, tiles.back().validRect()));
+        }
+        const std::vector<GenerationResult> answers = model_.generateBatch(images, request);
+        const std::string defaultLabel = options_.task == BoxAnalysisOptions::Task::Refer ? options_.query : std::string();
+        for (std::size_t k = 0; k < answers.size(); ++k)
+            for (BoxResult &r : boxesFromAnswer(tiles[k], answers[k].text, defaultLabel, result.issues)) {
+                r.prompt = request.question;
+                candidates.push_back(std::move(r));
+            }
+        progress.report(static_cast<std::int64_t>(std::min(ids.size(), first + batch)), total, "boxes");
+    }
+
+    result.boxes = mergeDuplicates(std::move(candidates), options_.nmsIou);
+    return result;
+}
+
+std::vector<BoxResult> BoxAnalysisJob::boxesFromAnswer(const Tile &tile, const std::string &answer,
+                                                       const std::string &defaultLabel, std::vector<std::string> &issues)
+{
+    const BoxParseResult parsed = parseBoxes(answer);
+    for (const BoxParseIssue &issue : parsed.issues)
+        issues.push_back("tile " + std::to_string(tile.id) + ": " + issue.message);
+    const TileFrame frame = TileFrame::validPart(tile);
+    std::vector<BoxResult> boxes;
+    for (const ParsedBox &box : parsed.boxes) {
+        BoxResult r;
+        r.tileId = tile.id;
+        r.label = box.label.empty() ? defaultLabel : box.label;
+        r.pixelBox = frame.gridToPixel(box.gridBox());
+        r.score = centrality(frame, r.pixelBox);
+        r.answer = answer;
+        boxes.push_back(std::move(r));
+    }
+    return boxes;
+}
+
+std::vector<BoxResult> BoxAnalysisJob::mergeDuplicates(std::vector<BoxResult> candidates, double iou)
+{
+    // The same object seen from two overlapping tiles: suppress label by label.
+    std::map<std::string, std::vector<std::size_t>> byLabel;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        byLabel[candidates[i].label].push_back(i);
+    std::vector<std::size_t> kept;
+    for (const auto &[label, members] : byLabel) {
+        std::vector<RotatedBox> boxes;
+        std::vector<double> scores;
+        for (std::size_t i : members) {
+            boxes.push_back(candidates[i].pixelBox);
+            scores.push_back(candidates[i].score);
+        }
+        for (std::size_t k : nonMaximumSuppression(boxes, scores, iou))
+            kept.push_back(members[k]);
+    }
+    std::sort(kept.begin(), kept.end());
+    std::vector<BoxResult> merged;
+    for (std::size_t i : kept)
+        merged.push_back(std::move(candidates[i]));
+    return merged;
+}
+
+BoxAnalysisResult BoxAnalysisJob::runCaption()
+{
+    if (!options_.region)
+        throw InvalidArgument("A region caption needs the region: a box in raster pixels.");
+    const RotatedBox region = *options_.region;
+    if (!(region.width > 0 && region.height > 0))
+        throw InvalidArgument("The region to describe has no area.");
+    const TileGrid grid(raster_->width(), raster_->height(), options_.tileSize, options_.overlap);
+    // The tile that holds the region with the widest margin, else a square cut centred on it.
+    std::optional<TileFrame> frame;
+    PixelRect window;
+    int tileId = -1;
+    if (const auto id = bestTileFor(grid, region)) {
+        const Tile tile = grid.tile(*id);
+        frame = TileFrame::validPart(tile);
+        window = tile.validRect();
+        tileId = *id;
+    } else {
+        double extent = 0;
+        for (const Point2 &p : region.corners())
+            extent = std::max({extent, std::abs(p.x - region.cx), std::abs(p.y - region.cy)});
+        const int side = static_cast<int>(std::ceil(std::max<double>(options_.tileSize, extent * 2.5)));
+        const int x0 = static_cast<int>(std::floor(region.cx - side / 2.0));
+        const int y0 = static_cast<int>(std::floor(region.cy - side / 2.0));
+        frame = TileFrame(x0, y0, side);
+        window = PixelRect{x0, y0, side, side};
+    }
+    GenerationRequest request;
+    request.question = captionPrompt(frame->pixelToGrid(region));
+    request.maxNewTokens = options_.maxNewTokens;
+    const GenerationResult answer = model_.generate(renderRgb(*raster_, display_, window), request);
+    BoxAnalysisResult result;
+    BoxResult r;
+    r.tileId = tileId;
+    r.label = parseBoxes(answer.text).text;
+    r.pixelBox = region;
+    r.prompt = request.question;
+    r.answer = answer.text;
+    result.boxes.push_back(std::move(r));
+    return result;
+}
+
+} // namespace geolens
