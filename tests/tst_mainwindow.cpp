@@ -4,6 +4,8 @@
 #include "MapCanvas.h"
 #include "RasterInfoPanel.h"
 #include "TestRasters.h"
+#include "TinyModel.h"
+#include "AnalysisLayer.h"
 #include "TileGridOverlay.h"
 #include "raster/RasterDataset.h"
 
@@ -282,6 +284,62 @@ private slots:
         QVERIFY(reopened.count() == 1 || reopened.wait(10000));
         QCOMPARE(window_->raster()->metadata().overviews.size(), std::size_t(3));
         QVERIFY(QFile::exists(file + ".ovr"));
+    }
+
+    void loadsModelAndLabelsTiles()
+    {
+        const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizer))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString folder = dir_.filePath("tiny-model");
+        test::writeTinyModel(folder.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat, tokenizer.toStdString());
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = WeightType::F32;
+        options.imageSize = 24;
+        QSignalSpy loaded(window_.get(), &MainWindow::modelLoaded);
+        window_->loadModel(folder, options);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(window_->model());
+
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        spec.value = [](int b, int x, int y) { return (x / 7 + y / 5 + b * 60) % 256; };
+        QVERIFY(open(write("labels.tif", spec)));
+        QVERIFY(waitForCanvas());
+        const QImage before = window_->canvas()->grab().toImage();
+        window_->tileGrid()->setSelectedTiles({0, 1, 3, 4});
+        window_->tileGrid()->setVisible(false);
+
+        SceneLabelOptions labelOptions;
+        labelOptions.classes = {"airport", "beach", "forest"};
+        labelOptions.mode = SceneLabelOptions::Mode::Score;
+        QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
+        window_->startSceneLabels(labelOptions);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(window_->analysisLayer()->tileLabels().size(), std::size_t(4));
+        QCOMPARE(window_->results().size(), std::size_t(4));
+
+        // The label layer is drawn: tile 0's centre is tinted, and a legend fills the top right.
+        QVERIFY(waitForCanvas());
+        const QImage after = window_->canvas()->grab().toImage();
+        const QPoint centre = window_->canvas()->rasterToWidget(QPointF(252, 252)).toPoint();
+        QVERIFY(after.pixel(centre) != before.pixel(centre));
+        const QPoint legend(after.width() - 20, 20);
+        QVERIFY(after.pixel(legend) != before.pixel(legend));
+        QVERIFY(window_->analysisLayer()->describeAt(QPointF(252, 252)).contains("%"));
+
+        const QString gpkg = dir_.filePath("gui-results.gpkg");
+        window_->exportResults(gpkg);
+        QVERIFY(QFile::exists(gpkg));
+
+        finished.clear();
+        window_->startFindObjects("airplanes");
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().first().toBool(), true);
     }
 
     void switchesLanguageAtRunTime()

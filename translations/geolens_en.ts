@@ -111,7 +111,9 @@
     <message numerus="yes">
         <source>%n tile(s) in a %1 x %2 grid, stride %3 px</source>
         <translation>
-            <numerusform>%n tile in a %1 x %2 grid, stride %3 px</numerusform><numerusform>%n tiles in a %1 x %2 grid, stride %3 px</numerusform></translation>
+            <numerusform>%n tile in a %1 x %2 grid, stride %3 px</numerusform>
+            <numerusform>%n tiles in a %1 x %2 grid, stride %3 px</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -370,6 +372,148 @@
         <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model's answers on the map.&lt;/p&gt;</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>&amp;Analysis</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Load &amp;Model...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Load a GeoChat or LLaVA-1.5 model folder</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Label Tiles...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Give each selected tile (or every tile) a scene class</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Find Objects...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draw boxes around the objects a query names, in the selected tiles (or all)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Export Results...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Clear Results</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model: %1 (%2, %3)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Loading the model from %1...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot load the model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GeoLens cannot load the model in %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2 layers, hidden size %3, %4 px input, %5 image tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model loaded: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label Tiles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labelling tiles with %1...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labelling failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The tiles could not be labelled.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Answer: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Labelled %n tile(s)</source>
+        <translation>
+            <numerusform>Labelled %n tile</numerusform><numerusform>Labelled %n tiles</numerusform></translation>
+    </message>
+    <message>
+        <source>Find Objects</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>What should GeoLens look for?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Looking for %1...</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Finding objects failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The search could not run.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Found %n box(es)</source>
+        <translation>
+            <numerusform>Found %n box</numerusform><numerusform>Found %n boxes</numerusform></translation>
+    </message>
+    <message>
+        <source>Export Results</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Results written to %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The results could not be written to %1.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -465,6 +609,53 @@
     </message>
 </context>
 <context>
+    <name>geolens::SceneLabelDialog</name>
+    <message>
+        <source>Label Tiles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Class lists of the benchmarks GeoChat is evaluated on</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>One class per line</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Generate: free answer mapped to a class</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Score: probability of every class</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scoring compares the likelihood of every class name as the answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Remote-sensing vision-language workbench</source>
@@ -484,6 +675,18 @@
     </message>
     <message>
         <source>Tile ids to select, comma-separated</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model folder to load</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model input size in pixels (default: the model's)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Label the tiles with a class preset (ucm, aid, nwpu) once the raster and model are loaded</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -109,7 +109,9 @@
     </message>
     <message numerus="yes">
         <source>%n tile(s) in a %1 x %2 grid, stride %3 px</source>
-        <translation><numerusform>%n 个瓦片，%1 × %2 网格，步长 %3 像素</numerusform></translation>
+        <translation>
+            <numerusform>%n 个瓦片，%1 × %2 网格，步长 %3 像素</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -366,6 +368,146 @@
         <source>Overviews built; reopening %1</source>
         <translation>金字塔已构建；正在重新打开 %1</translation>
     </message>
+    <message>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Load &amp;Model...</source>
+        <translation>加载模型(&amp;M)……</translation>
+    </message>
+    <message>
+        <source>Load a GeoChat or LLaVA-1.5 model folder</source>
+        <translation>加载 GeoChat 或 LLaVA-1.5 模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Label Tiles...</source>
+        <translation>标注瓦片(&amp;L)……</translation>
+    </message>
+    <message>
+        <source>Give each selected tile (or every tile) a scene class</source>
+        <translation>为所选瓦片（或全部瓦片）标注场景类别</translation>
+    </message>
+    <message>
+        <source>&amp;Find Objects...</source>
+        <translation>查找目标(&amp;F)……</translation>
+    </message>
+    <message>
+        <source>Draw boxes around the objects a query names, in the selected tiles (or all)</source>
+        <translation>在所选瓦片（或全部瓦片）中框出查询所指的目标</translation>
+    </message>
+    <message>
+        <source>&amp;Export Results...</source>
+        <translation>导出结果(&amp;E)……</translation>
+    </message>
+    <message>
+        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS</source>
+        <translation>将结果以栅格的坐标参考系写入 GeoPackage、GeoJSON 或 CSV 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Results</source>
+        <translation>清除结果(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Model: %1 (%2, %3)</source>
+        <translation>模型：%1（%2，%3）</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>Loading the model from %1...</source>
+        <translation>正在从 %1 加载模型……</translation>
+    </message>
+    <message>
+        <source>Cannot load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <source>GeoLens cannot load the model in %1.</source>
+        <translation>GeoLens 无法加载 %1 中的模型。</translation>
+    </message>
+    <message>
+        <source>%1: %2 layers, hidden size %3, %4 px input, %5 image tokens</source>
+        <translation>%1：%2 层，隐藏维度 %3，输入 %4 像素，%5 个图像词元</translation>
+    </message>
+    <message>
+        <source>Model loaded: %1</source>
+        <translation>模型已加载：%1</translation>
+    </message>
+    <message>
+        <source>Label Tiles</source>
+        <translation>标注瓦片</translation>
+    </message>
+    <message>
+        <source>Labelling tiles with %1...</source>
+        <translation>正在用 %1 标注瓦片……</translation>
+    </message>
+    <message>
+        <source>Labelling failed</source>
+        <translation>标注失败</translation>
+    </message>
+    <message>
+        <source>The tiles could not be labelled.</source>
+        <translation>无法标注瓦片。</translation>
+    </message>
+    <message>
+        <source>Answer: %1</source>
+        <translation>回答：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Labelled %n tile(s)</source>
+        <translation><numerusform>已标注 %n 个瓦片</numerusform></translation>
+    </message>
+    <message>
+        <source>Find Objects</source>
+        <translation>查找目标</translation>
+    </message>
+    <message>
+        <source>What should GeoLens look for?</source>
+        <translation>要让 GeoLens 查找什么？</translation>
+    </message>
+    <message>
+        <source>Looking for %1...</source>
+        <translation>正在查找 %1……</translation>
+    </message>
+    <message>
+        <source>Finding objects failed</source>
+        <translation>查找目标失败</translation>
+    </message>
+    <message>
+        <source>The search could not run.</source>
+        <translation>无法执行查找。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Found %n box(es)</source>
+        <translation><numerusform>找到 %n 个框</numerusform></translation>
+    </message>
+    <message>
+        <source>Export Results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
+        <translation>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Results written to %1</source>
+        <translation>结果已写入 %1</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The results could not be written to %1.</source>
+        <translation>无法将结果写入 %1。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -460,6 +602,53 @@
     </message>
 </context>
 <context>
+    <name>geolens::SceneLabelDialog</name>
+    <message>
+        <source>Label Tiles</source>
+        <translation>标注瓦片</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Class lists of the benchmarks GeoChat is evaluated on</source>
+        <translation>GeoChat 评测所用基准数据集的类别列表</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <source>One class per line</source>
+        <translation>每行一个类别</translation>
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>Generate: free answer mapped to a class</source>
+        <translation>生成：自由回答并映射到类别</translation>
+    </message>
+    <message>
+        <source>Score: probability of every class</source>
+        <translation>打分：每个类别的概率</translation>
+    </message>
+    <message>
+        <source>Scoring compares the likelihood of every class name as the answer</source>
+        <translation>打分模式比较每个类别名作为回答的似然</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>模式：</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Remote-sensing vision-language workbench</source>
@@ -480,6 +669,18 @@
     <message>
         <source>Tile ids to select, comma-separated</source>
         <translation>要选择的瓦片编号，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>Model folder to load</source>
+        <translation>要加载的模型文件夹</translation>
+    </message>
+    <message>
+        <source>Model input size in pixels (default: the model's)</source>
+        <translation>模型输入尺寸（像素，默认为模型自身的）</translation>
+    </message>
+    <message>
+        <source>Label the tiles with a class preset (ucm, aid, nwpu) once the raster and model are loaded</source>
+        <translation>栅格和模型加载后，用类别预设（ucm、aid、nwpu）标注瓦片</translation>
     </message>
 </context>
 </TS>

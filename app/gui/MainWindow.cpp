@@ -1,7 +1,10 @@
 #include "MainWindow.h"
 
 #include "BackgroundJob.h"
+#include "AnalysisLayer.h"
 #include "DisplayPanel.h"
+#include "SceneLabelDialog.h"
+#include "analysis/BoxAnalysisJob.h"
 #include "LanguageSwitcher.h"
 #include "MapCanvas.h"
 #include "RasterInfoPanel.h"
@@ -23,6 +26,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -46,6 +51,8 @@ const char *const ExportDirKey = "files/lastExportDir";
 const char *const OverlapKey = "tiles/overlapPercent";
 const char *const GridVisibleKey = "tiles/gridVisible";
 const char *const GeometryKey = "window/geometry";
+const char *const ModelDirKey = "model/lastFolder";
+const char *const QueryKey = "analysis/lastQuery";
 const char *const StateKey = "window/state";
 
 QString rasterFileFilter()
@@ -64,10 +71,12 @@ struct MainWindow::OpenResult {
 };
 
 MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
-    : QMainWindow(parent), languages_(languages), canvas_(new MapCanvas(this)), grid_(new TileGridOverlay(this))
+    : QMainWindow(parent), languages_(languages), canvas_(new MapCanvas(this)), grid_(new TileGridOverlay(this)),
+      analysis_(new AnalysisLayer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setCentralWidget(canvas_);
+    canvas_->addOverlay(analysis_);
     canvas_->addOverlay(grid_);
     createActions();
     createMenus();
@@ -85,6 +94,8 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     restoreState(settings.value(StateKey).toByteArray());
 
     connect(canvas_, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
+    connect(canvas_, &MapCanvas::cursorMoved, this, [this](const QPointF &p) { canvas_->setToolTip(analysis_->describeAt(p)); });
+    connect(analysis_, &AnalysisLayer::changed, canvas_, qOverload<>(&QWidget::update));
     connect(canvas_, &MapCanvas::cursorLeft, this, [this] {
         pixelLabel_->clear();
         mapLabel_->clear();
@@ -167,6 +178,24 @@ void MainWindow::createActions()
     aboutAction_ = new QAction(this);
     connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
 
+    loadModelAction_ = new QAction(this);
+    loadModelAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    connect(loadModelAction_, &QAction::triggered, this, &MainWindow::chooseModelFolder);
+    labelTilesAction_ = new QAction(this);
+    labelTilesAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(labelTilesAction_, &QAction::triggered, this, &MainWindow::chooseSceneLabels);
+    findObjectsAction_ = new QAction(this);
+    findObjectsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
+    connect(findObjectsAction_, &QAction::triggered, this, &MainWindow::chooseFindObjects);
+    exportResultsAction_ = new QAction(this);
+    connect(exportResultsAction_, &QAction::triggered, this, &MainWindow::chooseExportResults);
+    clearResultsAction_ = new QAction(this);
+    connect(clearResultsAction_, &QAction::triggered, this, [this] {
+        results_.clear();
+        analysis_->clear();
+        updateAnalysisActions();
+    });
+
     languageGroup_ = new QActionGroup(this);
     languageGroup_->setExclusive(true);
     systemLanguageAction_ = new QAction(languageGroup_);
@@ -204,6 +233,15 @@ void MainWindow::createMenus()
     viewMenu_->addAction(gridAction_);
     viewMenu_->addAction(clearSelectionAction_);
     viewMenu_->addSeparator();
+
+    analysisMenu_ = menuBar()->addMenu(QString());
+    analysisMenu_->addAction(loadModelAction_);
+    analysisMenu_->addSeparator();
+    analysisMenu_->addAction(labelTilesAction_);
+    analysisMenu_->addAction(findObjectsAction_);
+    analysisMenu_->addSeparator();
+    analysisMenu_->addAction(exportResultsAction_);
+    analysisMenu_->addAction(clearResultsAction_);
 
     languageMenu_ = menuBar()->addMenu(QString());
     languageMenu_->addActions(languageGroup_->actions());
@@ -251,6 +289,8 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(mapLabel_);
     statusBar()->addPermanentWidget(lonLatLabel_);
     statusBar()->addPermanentWidget(scaleLabel_);
+    modelLabel_ = new QLabel(this);
+    statusBar()->addPermanentWidget(modelLabel_);
     statusBar()->addPermanentWidget(busyBar_);
 }
 
@@ -278,6 +318,20 @@ void MainWindow::retranslate()
     gridAction_->setText(tr("Show &Tile Grid"));
     clearSelectionAction_->setText(tr("Clear Tile &Selection"));
     aboutAction_->setText(tr("&About GeoLens"));
+    analysisMenu_->setTitle(tr("&Analysis"));
+    loadModelAction_->setText(tr("Load &Model..."));
+    loadModelAction_->setToolTip(tr("Load a GeoChat or LLaVA-1.5 model folder"));
+    labelTilesAction_->setText(tr("&Label Tiles..."));
+    labelTilesAction_->setToolTip(tr("Give each selected tile (or every tile) a scene class"));
+    findObjectsAction_->setText(tr("&Find Objects..."));
+    findObjectsAction_->setToolTip(tr("Draw boxes around the objects a query names, in the selected tiles (or all)"));
+    exportResultsAction_->setText(tr("&Export Results..."));
+    exportResultsAction_->setToolTip(tr("Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS"));
+    clearResultsAction_->setText(tr("&Clear Results"));
+    modelLabel_->setText(model_ ? tr("Model: %1 (%2, %3)")
+                                      .arg(QFileInfo(modelFolder_).fileName(), QString::fromStdString(model_->deviceName()),
+                                           QString::fromStdString(model_->dtypeName()))
+                                : tr("No model"));
     systemLanguageAction_->setText(tr("System Default"));
     infoDock_->setWindowTitle(tr("Layer"));
     displayDock_->setWindowTitle(tr("Display"));
@@ -409,6 +463,9 @@ void MainWindow::finishOpen(const OpenResult &result)
     overviewsAction_->setEnabled(m.overviews.empty() && !OverviewBuildJob::factorsFor(m.width, m.height).empty());
     closeAction_->setEnabled(true);
     addRecentFile(result.path);
+    results_.clear();
+    analysis_->clear();
+    updateAnalysisActions();
     retranslate();
     QString opened = tr("Opened %1 (%2 x %3, %n band(s))", nullptr, m.bandCount())
                          .arg(QFileInfo(result.path).fileName())
@@ -430,10 +487,13 @@ void MainWindow::closeRaster()
     info_->clear();
     display_->clearRaster();
     noticeLabel_->hide();
+    results_.clear();
+    analysis_->clear();
     exportAction_->setEnabled(false);
     overviewsAction_->setEnabled(false);
     closeAction_->setEnabled(false);
     clearSelectionAction_->setEnabled(false);
+    updateAnalysisActions();
     pixelLabel_->clear();
     mapLabel_->clear();
     lonLatLabel_->clear();
@@ -590,6 +650,230 @@ void MainWindow::startOverviewBuild()
     });
     const OverviewBuildJob work(path.toStdString());
     job->start([work](const JobProgress &progress) { work.run(progress); });
+}
+
+void MainWindow::updateAnalysisActions()
+{
+    const bool ready = model_ && raster_;
+    labelTilesAction_->setEnabled(ready);
+    findObjectsAction_->setEnabled(ready);
+    exportResultsAction_->setEnabled(!results_.empty());
+    clearResultsAction_->setEnabled(!results_.empty());
+}
+
+std::vector<int> MainWindow::tilesToAnalyse() const
+{
+    std::vector<int> ids;
+    for (int id : grid_->selectedTiles())
+        ids.push_back(id);
+    return ids; // empty: every tile
+}
+
+void MainWindow::chooseModelFolder()
+{
+    const QString start = QSettings().value(ModelDirKey).toString();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Load Model"), start);
+    if (!folder.isEmpty())
+        loadModel(folder);
+}
+
+void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &options)
+{
+    if (jobRunning_)
+        return;
+    jobRunning_ = true;
+    setBusy(tr("Loading the model from %1...").arg(QFileInfo(folder).fileName()));
+    auto *watcher = new QFutureWatcher<std::pair<std::shared_ptr<GeoChatModel>, QString>>(this);
+    connect(watcher, &QFutureWatcher<std::pair<std::shared_ptr<GeoChatModel>, QString>>::finished, this, [this, watcher, folder] {
+        watcher->deleteLater();
+        jobRunning_ = false;
+        clearBusy();
+        const auto [model, error] = watcher->result();
+        if (!model) {
+            showError(tr("Cannot load the model"), tr("GeoLens cannot load the model in %1.").arg(folder), error);
+            emit modelLoadFailed(error);
+            return;
+        }
+        model_ = model;
+        modelFolder_ = folder;
+        QSettings().setValue(ModelDirKey, folder);
+        const ModelConfig &c = model_->config();
+        modelLabel_->setToolTip(tr("%1: %2 layers, hidden size %3, %4 px input, %5 image tokens")
+                                    .arg(folder)
+                                    .arg(c.text.layers)
+                                    .arg(c.text.hiddenSize)
+                                    .arg(c.inputSize)
+                                    .arg(c.imageTokens()));
+        retranslate();
+        updateAnalysisActions();
+        statusBar()->showMessage(tr("Model loaded: %1").arg(QFileInfo(folder).fileName()), 8000);
+        emit modelLoaded(folder);
+    });
+    watcher->setFuture(QtConcurrent::run([folder, options]() -> std::pair<std::shared_ptr<GeoChatModel>, QString> {
+        try {
+            return {std::shared_ptr<GeoChatModel>(GeoChatModel::load(folder.toStdString(), options)), QString()};
+        } catch (const std::exception &e) {
+            return {nullptr, QString::fromStdString(e.what())};
+        }
+    }));
+}
+
+void MainWindow::chooseSceneLabels()
+{
+    if (!model_ || !raster_)
+        return;
+    SceneLabelDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    SceneLabelOptions options;
+    options.classes = dialog.classes();
+    options.mode = dialog.scoreMode() ? SceneLabelOptions::Mode::Score : SceneLabelOptions::Mode::Generate;
+    startSceneLabels(options);
+}
+
+void MainWindow::startSceneLabels(const SceneLabelOptions &requested)
+{
+    if (!model_ || !raster_ || jobRunning_)
+        return;
+    SceneLabelOptions options = requested;
+    options.overlap = display_->overlapPercent() / 100.0;
+    options.tileIds = tilesToAnalyse();
+    auto labels = std::make_shared<std::vector<SceneLabel>>();
+    auto *job = new BackgroundJob(tr("Label Tiles"), tr("Labelling tiles with %1...").arg(QFileInfo(modelFolder_).fileName()), this);
+    jobRunning_ = true;
+    connect(job, &BackgroundJob::finished, this, [this, labels, options](BackgroundJob::Outcome outcome, const QString &error) {
+        jobRunning_ = false;
+        if (outcome != BackgroundJob::Outcome::Succeeded) {
+            if (outcome == BackgroundJob::Outcome::Failed)
+                showError(tr("Labelling failed"), tr("The tiles could not be labelled."), error);
+            emit analysisFinished(false, error);
+            return;
+        }
+        const CoordinateTransformer &coords = *coords_;
+        std::vector<TileLabel> shown;
+        for (const SceneLabel &l : *labels) {
+            if (l.skipped)
+                continue;
+            QString details;
+            for (const auto &[name, p] : l.top)
+                details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
+                           QStringLiteral("%1  %2 %").arg(QString::fromStdString(name)).arg(p * 100.0, 0, 'f', 1);
+            if (!l.answer.empty())
+                details += (details.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Answer: %1").arg(QString::fromStdString(l.answer));
+            shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
+            AnalysisFeature f;
+            const PixelRect r = l.tile.validRect();
+            for (const auto &[x, y] : {std::pair<int, int>{r.x, r.y}, {r.x, r.bottom()}, {r.right(), r.bottom()}, {r.right(), r.y}})
+                f.polygon.push_back(coords.pixelToMap(x, y));
+            f.tileId = l.tile.id;
+            f.task = "scene";
+            f.prompt = SceneLabelJob::prompt(options.classes);
+            f.answer = l.answer;
+            f.label = l.label;
+            f.score = l.score;
+            f.matched = l.matched;
+            f.model = QFileInfo(modelFolder_).fileName().toStdString();
+            f.details = details.toStdString();
+            results_.push_back(std::move(f));
+        }
+        analysis_->setTileLabels(std::move(shown));
+        updateAnalysisActions();
+        statusBar()->showMessage(tr("Labelled %n tile(s)", nullptr, static_cast<int>(analysis_->tileLabels().size())), 8000);
+        emit analysisFinished(true, QString());
+    });
+    std::shared_ptr<GeoChatModel> model = model_;
+    std::shared_ptr<const RasterDataset> raster = raster_;
+    const DisplaySettings display = canvas_->displaySettings();
+    job->start([model, raster, display, options, labels](const JobProgress &progress) {
+        *labels = SceneLabelJob(raster, *model, display, options).run(progress);
+    });
+}
+
+void MainWindow::chooseFindObjects()
+{
+    if (!model_ || !raster_)
+        return;
+    bool ok = false;
+    const QString query = QInputDialog::getText(this, tr("Find Objects"), tr("What should GeoLens look for?"),
+                                                QLineEdit::Normal, QSettings().value(QueryKey).toString(), &ok);
+    if (!ok || query.trimmed().isEmpty())
+        return;
+    QSettings().setValue(QueryKey, query.trimmed());
+    startFindObjects(query.trimmed());
+}
+
+void MainWindow::startFindObjects(const QString &query)
+{
+    if (!model_ || !raster_ || jobRunning_)
+        return;
+    BoxAnalysisOptions options;
+    options.task = BoxAnalysisOptions::Task::Refer;
+    options.query = query.toStdString();
+    options.overlap = display_->overlapPercent() / 100.0;
+    options.tileIds = tilesToAnalyse();
+    auto found = std::make_shared<BoxAnalysisResult>();
+    auto *job = new BackgroundJob(tr("Find Objects"), tr("Looking for %1...").arg(query), this);
+    jobRunning_ = true;
+    connect(job, &BackgroundJob::finished, this, [this, found](BackgroundJob::Outcome outcome, const QString &error) {
+        jobRunning_ = false;
+        if (outcome != BackgroundJob::Outcome::Succeeded) {
+            if (outcome == BackgroundJob::Outcome::Failed)
+                showError(tr("Finding objects failed"), tr("The search could not run."), error);
+            emit analysisFinished(false, error);
+            return;
+        }
+        std::vector<MapBox> boxes = analysis_->boxes();
+        for (const BoxResult &b : found->boxes) {
+            boxes.push_back({b.pixelBox, QString::fromStdString(b.label)});
+            AnalysisFeature f;
+            for (const Point2 &p : b.pixelBox.corners())
+                f.polygon.push_back(coords_->pixelToMap(p.x, p.y));
+            f.tileId = b.tileId;
+            f.task = "refer";
+            f.prompt = b.prompt;
+            f.answer = b.answer;
+            f.label = b.label;
+            f.score = b.score;
+            f.matched = true;
+            f.angle = b.pixelBox.angleDegrees;
+            f.model = QFileInfo(modelFolder_).fileName().toStdString();
+            results_.push_back(std::move(f));
+        }
+        analysis_->setBoxes(std::move(boxes));
+        updateAnalysisActions();
+        statusBar()->showMessage(tr("Found %n box(es)", nullptr, static_cast<int>(found->boxes.size())), 8000);
+        emit analysisFinished(true, QString());
+    });
+    std::shared_ptr<GeoChatModel> model = model_;
+    std::shared_ptr<const RasterDataset> raster = raster_;
+    const DisplaySettings display = canvas_->displaySettings();
+    job->start([model, raster, display, options, found](const JobProgress &progress) {
+        *found = BoxAnalysisJob(raster, *model, display, options).run(progress);
+    });
+}
+
+void MainWindow::chooseExportResults()
+{
+    const QString start = QSettings().value(ExportDirKey, QSettings().value(LastDirKey)).toString();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Results"), start + QStringLiteral("/results.gpkg"),
+                                                      tr("GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)"));
+    if (!path.isEmpty())
+        exportResults(path);
+}
+
+void MainWindow::exportResults(const QString &path)
+{
+    if (!raster_ || results_.empty())
+        return;
+    try {
+        if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
+            writeAnalysisTable(path.toStdString(), results_);
+        else
+            writeAnalysisFeatures(path.toStdString(), results_, raster_->metadata());
+        statusBar()->showMessage(tr("Results written to %1").arg(path), 8000);
+    } catch (const std::exception &e) {
+        showError(tr("Export failed"), tr("The results could not be written to %1.").arg(path), QString::fromStdString(e.what()));
+    }
 }
 
 void MainWindow::showError(const QString &title, const QString &summary, const QString &details)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "analysis/ResultWriter.h"
+#include "analysis/SceneLabelJob.h"
+#include "model/GeoChatModel.h"
 #include "raster/DisplaySettings.h"
 
 #include <QMainWindow>
@@ -15,6 +18,7 @@ class QProgressBar;
 
 namespace geolens {
 
+class AnalysisLayer;
 class CoordinateTransformer;
 class DisplayPanel;
 class LanguageSwitcher;
@@ -39,6 +43,9 @@ public:
     std::shared_ptr<const RasterDataset> raster() const { return raster_; }
     QString georeferenceNotice() const;
     QString coordinateText() const; // pixel, map and lon/lat read-outs, for tests
+    std::shared_ptr<GeoChatModel> model() const { return model_; }
+    AnalysisLayer *analysisLayer() const { return analysis_; }
+    const std::vector<AnalysisFeature> &results() const { return results_; }
 
 public slots:
     // Opens in the background; emits rasterOpened or openFailed.
@@ -48,6 +55,13 @@ public slots:
     void startTileExport(const QString &dir);
     // Builds FILE.ovr for the open raster in the background, then reopens it.
     void startOverviewBuild();
+    // Loads a model folder in the background; emits modelLoaded or modelLoadFailed.
+    void loadModel(const QString &folder, const geolens::ModelLoadOptions &options = {});
+    // Scene labels for the selected tiles (all when none is selected), in the background.
+    void startSceneLabels(const geolens::SceneLabelOptions &options);
+    // [refer] for the selected tiles (all when none), boxes drawn on the map.
+    void startFindObjects(const QString &query);
+    void exportResults(const QString &path);
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -55,6 +69,9 @@ signals:
     void openFailed(const QString &message);
     void tileExportFinished(bool ok, const QString &message);
     void overviewBuildFinished(bool ok);
+    void modelLoaded(const QString &folder);
+    void modelLoadFailed(const QString &message);
+    void analysisFinished(bool ok, const QString &message);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -76,6 +93,12 @@ private:
     void chooseOpenFile();
     void chooseExportDir();
     void showAbout();
+    void chooseModelFolder();
+    void chooseSceneLabels();
+    void chooseFindObjects();
+    void chooseExportResults();
+    void updateAnalysisActions();
+    std::vector<int> tilesToAnalyse() const;
     void showError(const QString &title, const QString &summary, const QString &details);
     void setBusy(const QString &message);
     void clearBusy();
@@ -93,10 +116,12 @@ private:
     QAction *zoomInAction_, *zoomOutAction_, *zoomFitAction_, *zoomNativeAction_, *gridAction_,
         *clearSelectionAction_;
     QAction *aboutAction_;
+    QMenu *analysisMenu_;
+    QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *exportResultsAction_, *clearResultsAction_;
     QActionGroup *languageGroup_;
     QAction *systemLanguageAction_;
 
-    QLabel *pixelLabel_, *mapLabel_, *lonLatLabel_, *scaleLabel_, *noticeLabel_;
+    QLabel *pixelLabel_, *mapLabel_, *lonLatLabel_, *scaleLabel_, *noticeLabel_, *modelLabel_;
     QProgressBar *busyBar_;
 
     std::shared_ptr<const RasterDataset> raster_;
@@ -104,6 +129,10 @@ private:
     quint64 openSerial_ = 0;
     quint64 stretchSerial_ = 0;
     bool jobRunning_ = false;
+    AnalysisLayer *analysis_;
+    std::shared_ptr<GeoChatModel> model_;
+    QString modelFolder_;
+    std::vector<AnalysisFeature> results_;
 };
 
 } // namespace geolens

@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "MapCanvas.h"
 #include "TileGridOverlay.h"
+#include "analysis/ScenePresets.h"
 #include "raster/GdalEnvironment.h"
 
 #include <QApplication>
@@ -40,6 +41,17 @@ int main(int argc, char **argv)
     const QCommandLineOption selectTiles(QStringLiteral("select-tiles"),
                                          QApplication::translate("main", "Tile ids to select, comma-separated"),
                                          QStringLiteral("ids"));
+    const QCommandLineOption modelOption(QStringLiteral("model"), QApplication::translate("main", "Model folder to load"),
+                                         QStringLiteral("folder"));
+    const QCommandLineOption imageSizeOption(QStringLiteral("image-size"),
+                                             QApplication::translate("main", "Model input size in pixels (default: the model's)"),
+                                             QStringLiteral("pixels"));
+    const QCommandLineOption labelOption(QStringLiteral("label-tiles"),
+                                         QApplication::translate("main", "Label the tiles with a class preset (ucm, aid, nwpu) once the raster and model are loaded"),
+                                         QStringLiteral("preset"));
+    parser.addOption(modelOption);
+    parser.addOption(imageSizeOption);
+    parser.addOption(labelOption);
     parser.addOption(screenshot);
     parser.addOption(language);
     parser.addOption(selectTiles);
@@ -52,8 +64,31 @@ int main(int argc, char **argv)
     window.show();
 
     const QStringList files = parser.positionalArguments();
+    // With --label-tiles, labelling starts once both the raster and the model are ready.
+    int ready = 0;
+    const int needed = (files.isEmpty() ? 0 : 1) + (parser.isSet(modelOption) ? 1 : 0);
+    auto startLabels = [&] {
+        if (++ready < needed || !parser.isSet(labelOption))
+            return;
+        try {
+            geolens::SceneLabelOptions options;
+            options.classes = geolens::scenePreset(parser.value(labelOption).toStdString()).classes;
+            options.mode = geolens::SceneLabelOptions::Mode::Score;
+            window.startSceneLabels(options);
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "geolens: %s\n", e.what());
+        }
+    };
+    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, startLabels);
+    QObject::connect(&window, &geolens::MainWindow::modelLoaded, &window, startLabels);
     if (!files.isEmpty())
         window.openRaster(files.first());
+    if (parser.isSet(modelOption)) {
+        geolens::ModelLoadOptions options;
+        if (parser.isSet(imageSizeOption))
+            options.imageSize = parser.value(imageSizeOption).toInt();
+        window.loadModel(parser.value(modelOption), options);
+    }
 
     if (parser.isSet(screenshot)) {
         const QString out = parser.value(screenshot);
@@ -82,7 +117,13 @@ int main(int argc, char **argv)
             for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
                 ids << id.toInt();
             window.tileGrid()->setSelectedTiles(ids);
-            QTimer::singleShot(300, &window, waitForTiles);
+            if (!parser.isSet(labelOption))
+                QTimer::singleShot(300, &window, waitForTiles);
+        });
+        QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window,
+                         [&, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
+        QObject::connect(&window, &geolens::MainWindow::modelLoadFailed, &window, [&window, save] {
+            QTimer::singleShot(500, &window, save);
         });
         QObject::connect(&window, &geolens::MainWindow::openFailed, &window, [&window, save] {
             QTimer::singleShot(500, &window, save);

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "MapOverlay.h"
+#include "geometry/RotatedBox.h"
+#include "geometry/TileGrid.h"
+
+#include <QColor>
+#include <QObject>
+#include <QString>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geolens {
+
+// A tile's scene label as the map shows it.
+struct TileLabel {
+    Tile tile;
+    QString label;
+    double score = 0.0;
+    bool matched = true;
+    QString details; // top classes, answer
+};
+
+// A box result as the map shows it, in raster pixels.
+struct MapBox {
+    RotatedBox box;
+    QString label;
+};
+
+// Analysis results over the raster: tiles coloured by scene class with a legend, and rotated
+// boxes with their labels. Colours are stable per class name.
+class AnalysisLayer : public QObject, public MapOverlay {
+    Q_OBJECT
+
+public:
+    explicit AnalysisLayer(QObject *parent = nullptr);
+
+    void setTileLabels(std::vector<TileLabel> labels);
+    void setBoxes(std::vector<MapBox> boxes);
+    void clear();
+    const std::vector<TileLabel> &tileLabels() const { return labels_; }
+    const std::vector<MapBox> &boxes() const { return boxes_; }
+
+    void setOpacity(double opacity); // 0..1 of the class fill
+    double opacity() const { return opacity_; }
+    static QColor colourFor(const QString &label);
+    // The label and details of the tile under a raster position, for tooltips.
+    QString describeAt(const QPointF &rasterPos) const;
+
+    void paint(QPainter &painter, const MapCanvas &canvas) override;
+
+signals:
+    void changed();
+
+private:
+    std::vector<TileLabel> labels_;
+    std::vector<MapBox> boxes_;
+    double opacity_ = 0.45;
+};
+
+} // namespace geolens

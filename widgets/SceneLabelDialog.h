@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QDialog>
+
+#include <string>
+#include <vector>
+
+class QComboBox;
+class QPlainTextEdit;
+
+namespace geolens {
+
+// Asks for the scene classes (a benchmark preset or the user's own list, one per line) and the
+// mode: a free answer mapped to a class, or a probability for every class.
+class SceneLabelDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    explicit SceneLabelDialog(QWidget *parent = nullptr);
+
+    std::vector<std::string> classes() const;
+    bool scoreMode() const;
+    void setClasses(const std::vector<std::string> &classes);
+
+private:
+    QComboBox *preset_;
+    QPlainTextEdit *classes_;
+    QComboBox *mode_;
+};
+
+} // namespace geolens
