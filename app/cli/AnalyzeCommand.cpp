@@ -1,5 +1,6 @@
 #include "cli/AnalyzeCommand.h"
 
+#include "analysis/AnalysisFeatures.h"
 #include "analysis/BoxAnalysisJob.h"
 #include "analysis/ResultWriter.h"
 #include "analysis/ScenePresets.h"
@@ -57,6 +58,22 @@ std::string modelName(const std::string &folder)
     return (p.filename().empty() ? p.parent_path() : p).filename().string();
 }
 
+// --tiles, --overlap, --batch and --max-new-tokens, shared by every task.
+template <typename Options>
+void readTileOptions(const CliArguments &a, Options &options, int defaultBatch)
+{
+    options.tileIds = tileList(a.value("tiles", "all"));
+    options.overlap = a.doubleValue("overlap", 0.0);
+    if (!(options.overlap >= 0.0 && options.overlap <= 0.5))
+        throw UsageError{"--overlap must be between 0 and 0.5"};
+    options.batch = a.intValue("batch", defaultBatch);
+    if (options.batch < 1 || options.batch > 256)
+        throw UsageError{"--batch must be between 1 and 256"};
+    options.maxNewTokens = a.intValue("max-new-tokens", options.maxNewTokens);
+    if (options.maxNewTokens < 1)
+        throw UsageError{"--max-new-tokens must be positive"};
+}
+
 // x1,y1,x2,y2[,angle] in raster pixels.
 RotatedBox parseRegion(const std::string &spec)
 {
@@ -102,16 +119,7 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
         options.region = parseRegion(*box);
     if (options.task == BoxAnalysisOptions::Task::Caption && !options.region)
         throw UsageError{"--task caption needs --box x1,y1,x2,y2[,angle] in raster pixels"};
-    options.tileIds = tileList(a.value("tiles", "all"));
-    options.overlap = a.doubleValue("overlap", 0.0);
-    if (!(options.overlap >= 0.0 && options.overlap <= 0.5))
-        throw UsageError{"--overlap must be between 0 and 0.5"};
-    options.batch = a.intValue("batch", 4);
-    if (options.batch < 1 || options.batch > 256)
-        throw UsageError{"--batch must be between 1 and 256"};
-    options.maxNewTokens = a.intValue("max-new-tokens", options.maxNewTokens);
-    if (options.maxNewTokens < 1)
-        throw UsageError{"--max-new-tokens must be positive"};
+    readTileOptions(a, options, 4);
 
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
     const auto model = GeoChatModel::load(folder, loadOptions(a));
@@ -124,21 +132,8 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
 
     const CoordinateTransformer coords(raster->metadata());
     std::vector<AnalysisFeature> features;
-    for (const BoxResult &b : result.boxes) {
-        AnalysisFeature f;
-        for (const Point2 &p : b.pixelBox.corners())
-            f.polygon.push_back(coords.pixelToMap(p.x, p.y));
-        f.tileId = b.tileId;
-        f.task = task;
-        f.prompt = b.prompt;
-        f.answer = b.answer;
-        f.label = b.label;
-        f.score = b.score;
-        f.matched = true;
-        f.angle = b.pixelBox.angleDegrees;
-        f.model = modelName(folder);
-        features.push_back(std::move(f));
-    }
+    for (const BoxResult &b : result.boxes)
+        features.push_back(boxFeature(b, coords, task, modelName(folder)));
     writeFeatures(out, features, raster->metadata());
     std::cerr << "geolens-cli: " << features.size() << (task == "caption" ? " caption" : " boxes") << "; wrote " << out
               << std::endl;
@@ -180,16 +175,7 @@ int runAnalyze(const std::vector<std::string> &args)
     if (mode != "generate" && mode != "score")
         throw UsageError{"--mode must be generate or score"};
     options.mode = mode == "score" ? SceneLabelOptions::Mode::Score : SceneLabelOptions::Mode::Generate;
-    options.tileIds = tileList(a.value("tiles", "all"));
-    options.overlap = a.doubleValue("overlap", 0.0);
-    if (!(options.overlap >= 0.0 && options.overlap <= 0.5))
-        throw UsageError{"--overlap must be between 0 and 0.5"};
-    options.batch = a.intValue("batch", 8);
-    if (options.batch < 1 || options.batch > 256)
-        throw UsageError{"--batch must be between 1 and 256"};
-    options.maxNewTokens = a.intValue("max-new-tokens", options.maxNewTokens);
-    if (options.maxNewTokens < 1)
-        throw UsageError{"--max-new-tokens must be positive"};
+    readTileOptions(a, options, 8);
 
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
     const auto model = GeoChatModel::load(*folder, loadOptions(a));
@@ -200,25 +186,9 @@ int runAnalyze(const std::vector<std::string> &args)
 
     const CoordinateTransformer coords(raster->metadata());
     std::vector<AnalysisFeature> features;
-    for (const SceneLabel &l : labels) {
-        if (l.skipped)
-            continue;
-        AnalysisFeature f;
-        const PixelRect r = l.tile.validRect();
-        for (const auto &[x, y] : {std::pair<int, int>{r.x, r.y}, {r.x, r.bottom()}, {r.right(), r.bottom()}, {r.right(), r.y}})
-            f.polygon.push_back(coords.pixelToMap(x, y));
-        f.tileId = l.tile.id;
-        f.task = "scene";
-        f.prompt = SceneLabelJob::prompt(options.classes);
-        f.answer = l.answer;
-        f.label = l.label;
-        f.score = l.score;
-        f.matched = l.matched;
-        f.model = modelName(*folder);
-        for (const auto &[name, p] : l.top)
-            f.details += (f.details.empty() ? "" : "; ") + name + " " + std::to_string(p);
-        features.push_back(std::move(f));
-    }
+    for (const SceneLabel &l : labels)
+        if (!l.skipped)
+            features.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes), modelName(*folder)));
     writeFeatures(*out, features, raster->metadata());
     std::cerr << "geolens-cli: labelled " << features.size() << " tiles";
     if (features.size() != labels.size())

@@ -4,6 +4,7 @@
 #include "AnalysisLayer.h"
 #include "DisplayPanel.h"
 #include "SceneLabelDialog.h"
+#include "analysis/AnalysisFeatures.h"
 #include "analysis/BoxAnalysisJob.h"
 #include "LanguageSwitcher.h"
 #include "MapCanvas.h"
@@ -761,20 +762,8 @@ void MainWindow::startSceneLabels(const SceneLabelOptions &requested)
             if (!l.answer.empty())
                 details += (details.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Answer: %1").arg(QString::fromStdString(l.answer));
             shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
-            AnalysisFeature f;
-            const PixelRect r = l.tile.validRect();
-            for (const auto &[x, y] : {std::pair<int, int>{r.x, r.y}, {r.x, r.bottom()}, {r.right(), r.bottom()}, {r.right(), r.y}})
-                f.polygon.push_back(coords.pixelToMap(x, y));
-            f.tileId = l.tile.id;
-            f.task = "scene";
-            f.prompt = SceneLabelJob::prompt(options.classes);
-            f.answer = l.answer;
-            f.label = l.label;
-            f.score = l.score;
-            f.matched = l.matched;
-            f.model = QFileInfo(modelFolder_).fileName().toStdString();
-            f.details = details.toStdString();
-            results_.push_back(std::move(f));
+            results_.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes),
+                                                 QFileInfo(modelFolder_).fileName().toStdString()));
         }
         analysis_->setTileLabels(std::move(shown));
         updateAnalysisActions();
@@ -825,19 +814,7 @@ void MainWindow::startFindObjects(const QString &query)
         std::vector<MapBox> boxes = analysis_->boxes();
         for (const BoxResult &b : found->boxes) {
             boxes.push_back({b.pixelBox, QString::fromStdString(b.label)});
-            AnalysisFeature f;
-            for (const Point2 &p : b.pixelBox.corners())
-                f.polygon.push_back(coords_->pixelToMap(p.x, p.y));
-            f.tileId = b.tileId;
-            f.task = "refer";
-            f.prompt = b.prompt;
-            f.answer = b.answer;
-            f.label = b.label;
-            f.score = b.score;
-            f.matched = true;
-            f.angle = b.pixelBox.angleDegrees;
-            f.model = QFileInfo(modelFolder_).fileName().toStdString();
-            results_.push_back(std::move(f));
+            results_.push_back(boxFeature(b, *coords_, "refer", QFileInfo(modelFolder_).fileName().toStdString()));
         }
         analysis_->setBoxes(std::move(boxes));
         updateAnalysisActions();

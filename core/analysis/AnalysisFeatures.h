@@ -1,0 +1,19 @@
+#pragma once
+
+#include "analysis/BoxAnalysisJob.h"
+#include "analysis/ResultWriter.h"
+#include "analysis/SceneLabelJob.h"
+
+namespace geolens {
+
+class CoordinateTransformer;
+
+// Results on the map: a scene label becomes its tile's footprint (the part inside the raster), a
+// box its rotated outline, both in the raster's CRS, with the attributes the writers share. One
+// conversion for the CLI and the GUI.
+AnalysisFeature sceneLabelFeature(const SceneLabel &label, const CoordinateTransformer &coords,
+                                  const std::string &prompt, const std::string &model);
+AnalysisFeature boxFeature(const BoxResult &box, const CoordinateTransformer &coords, const std::string &task,
+                           const std::string &model);
+
+} // namespace geolens
