@@ -6,6 +6,7 @@
 #include "TestRasters.h"
 #include "TinyModel.h"
 #include "AnalysisLayer.h"
+#include "ChatPanel.h"
 #include "TileGridOverlay.h"
 #include "raster/RasterDataset.h"
 
@@ -340,6 +341,63 @@ private slots:
         window_->startFindObjects("airplanes");
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().first().toBool(), true);
+    }
+
+    void chatsAboutTilesAndDescribesRegions()
+    {
+        const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizer))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString folder = dir_.filePath("chat-model");
+        test::TinyModelSpec longContext;
+        longContext.maxPositions = 4096; // room for a multi-turn conversation of rambling answers
+        test::writeTinyModel(folder.toStdString(), longContext, test::TinyLayout::GeoChat, tokenizer.toStdString());
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = WeightType::F32;
+        options.imageSize = 24;
+        QSignalSpy loaded(window_.get(), &MainWindow::modelLoaded);
+        window_->loadModel(folder, options);
+        QVERIFY(loaded.wait(30000));
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        QVERIFY(open(write("chat.tif", spec)));
+
+        QSignalSpy answered(window_.get(), &MainWindow::chatAnswered);
+        window_->tileGrid()->setSelectedTiles({0});
+        window_->askChat("What is in this image?");
+        QVERIFY(answered.wait(60000));
+        QCOMPARE(window_->chatTurns(), std::size_t(1));
+        const QString transcript = window_->chatPanel()->transcript();
+        QVERIFY2(transcript.contains("What is in this image?"), qPrintable(transcript));
+        QVERIFY(transcript.contains(answered.first().first().toString().left(10)));
+        window_->askChat("And the colours?");
+        QVERIFY(answered.wait(60000));
+        QCOMPARE(window_->chatTurns(), std::size_t(2)); // the same tile: the conversation goes on
+        window_->tileGrid()->setSelectedTiles({1, 2});
+        window_->askChat("Describe the view.");
+        QVERIFY(answered.wait(60000));
+        QCOMPARE(window_->chatTurns(), std::size_t(1)); // another subject: a new conversation
+
+        // Shift+drag outlines a region; its caption is drawn on the map.
+        QSignalSpy outlined(window_->canvas(), &MapCanvas::regionSelected);
+        const QPoint from = window_->canvas()->rasterToWidget(QPointF(100, 100)).toPoint();
+        const QPoint to = window_->canvas()->rasterToWidget(QPointF(300, 250)).toPoint();
+        QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
+        QTest::mousePress(window_->canvas(), Qt::LeftButton, Qt::ShiftModifier, from);
+        QTest::mouseMove(window_->canvas(), (from + to) / 2);
+        QTest::mouseMove(window_->canvas(), to);
+        QTest::mouseRelease(window_->canvas(), Qt::LeftButton, Qt::ShiftModifier, to);
+        QCOMPARE(outlined.count(), 1);
+        const QRectF region = outlined.first().first().toRectF();
+        QVERIFY(std::abs(region.left() - 100) < 3 && std::abs(region.bottom() - 250) < 3);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(window_->analysisLayer()->boxes().size(), window_->analysisLayer()->boxes().size());
+        QVERIFY(!window_->analysisLayer()->boxes().empty());
+        QCOMPARE(window_->results().back().task, std::string("caption"));
     }
 
     void switchesLanguageAtRunTime()

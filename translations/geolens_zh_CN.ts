@@ -16,6 +16,61 @@
     </message>
 </context>
 <context>
+    <name>geolens::ChatPanel</name>
+    <message>
+        <source>Ask about the selected tile or the view...</source>
+        <translation>就所选瓦片或当前视图提问……</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Ask the question (Enter)</source>
+        <translation>提出问题 (Enter)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the answer; what was written so far is kept</source>
+        <translation>停止回答；已生成的内容会保留</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the conversation as text</source>
+        <translation>以文本形式复制对话</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Start a new conversation</source>
+        <translation>开始新的对话</translation>
+    </message>
+    <message>
+        <source>Select a tile, or ask about the current view.</source>
+        <translation>请选择一个瓦片，或就当前视图提问。</translation>
+    </message>
+    <message>
+        <source>You:</source>
+        <translation>你：</translation>
+    </message>
+    <message>
+        <source>GeoLens:</source>
+        <translation>GeoLens：</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
     <name>geolens::DisplayPanel</name>
     <message>
         <source>Bands</source>
@@ -462,7 +517,9 @@
     </message>
     <message numerus="yes">
         <source>Labelled %n tile(s)</source>
-        <translation><numerusform>已标注 %n 个瓦片</numerusform></translation>
+        <translation>
+            <numerusform>已标注 %n 个瓦片</numerusform>
+        </translation>
     </message>
     <message>
         <source>Find Objects</source>
@@ -486,7 +543,9 @@
     </message>
     <message numerus="yes">
         <source>Found %n box(es)</source>
-        <translation><numerusform>找到 %n 个框</numerusform></translation>
+        <translation>
+            <numerusform>找到 %n 个框</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export Results</source>
@@ -507,6 +566,60 @@
     <message>
         <source>The results could not be written to %1.</source>
         <translation>无法将结果写入 %1。</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>About tile #%1</source>
+        <translation>关于瓦片 #%1</translation>
+    </message>
+    <message>
+        <source>About the current view</source>
+        <translation>关于当前视图</translation>
+    </message>
+    <message>
+        <source>Cannot ask the model</source>
+        <translation>无法向模型提问</translation>
+    </message>
+    <message>
+        <source>The image for the question could not be read.</source>
+        <translation>无法读取提问所用的图像。</translation>
+    </message>
+    <message>
+        <source>The model could not answer: %1</source>
+        <translation>模型无法回答：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es) drawn on the map</source>
+        <translation>
+            <numerusform>已在地图上绘制 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load a model first (Analysis &gt; Load Model) to describe a region.</source>
+        <translation>请先加载模型（分析 &gt; 加载模型）再描述区域。</translation>
+    </message>
+    <message>
+        <source>Describe Region</source>
+        <translation>描述区域</translation>
+    </message>
+    <message>
+        <source>Describing the region...</source>
+        <translation>正在描述区域……</translation>
+    </message>
+    <message>
+        <source>Describing the region failed</source>
+        <translation>描述区域失败</translation>
+    </message>
+    <message>
+        <source>The region could not be described.</source>
+        <translation>无法描述该区域。</translation>
+    </message>
+    <message>
+        <source>Region: %1</source>
+        <translation>区域：%1</translation>
     </message>
 </context>
 <context>
@@ -681,6 +794,10 @@
     <message>
         <source>Label the tiles with a class preset (ucm, aid, nwpu) once the raster and model are loaded</source>
         <translation>栅格和模型加载后，用类别预设（ucm、aid、nwpu）标注瓦片</translation>
+    </message>
+    <message>
+        <source>Ask the chat a question about the view once the raster and model are loaded</source>
+        <translation>栅格和模型加载后，就当前视图向对话提问</translation>
     </message>
 </context>
 </TS>

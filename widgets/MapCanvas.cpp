@@ -337,6 +337,11 @@ void MapCanvas::paintEvent(QPaintEvent *)
         overlay->paint(painter, *this);
         painter.restore();
     }
+    if (outlining_) {
+        painter.setPen(QPen(Qt::yellow, 2, Qt::DashLine));
+        painter.setBrush(QColor(255, 255, 0, 40));
+        painter.drawRect(rasterToWidget(QRectF(regionStart_, regionEnd_).normalized()));
+    }
     scheduleVisibleTiles(missing);
 }
 
@@ -413,6 +418,12 @@ void MapCanvas::wheelEvent(QWheelEvent *event)
 
 void MapCanvas::mousePressEvent(QMouseEvent *event)
 {
+    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier) && raster_) {
+        outlining_ = true;
+        regionStart_ = regionEnd_ = widgetToRaster(event->position());
+        setCursor(Qt::CrossCursor);
+        return;
+    }
     if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
         pressPos_ = event->position().toPoint();
         lastDragPos_ = pressPos_;
@@ -424,6 +435,12 @@ void MapCanvas::mousePressEvent(QMouseEvent *event)
 void MapCanvas::mouseMoveEvent(QMouseEvent *event)
 {
     const QPoint pos = event->position().toPoint();
+    if (outlining_) {
+        regionEnd_ = widgetToRaster(event->position());
+        update();
+        emit cursorMoved(regionEnd_);
+        return;
+    }
     if (event->buttons() & (Qt::LeftButton | Qt::MiddleButton)) {
         if (!dragging_ && (pos - pressPos_).manhattanLength() > ClickSlop) {
             dragging_ = true;
@@ -440,6 +457,17 @@ void MapCanvas::mouseMoveEvent(QMouseEvent *event)
 
 void MapCanvas::mouseReleaseEvent(QMouseEvent *event)
 {
+    if (outlining_ && event->button() == Qt::LeftButton) {
+        outlining_ = false;
+        unsetCursor();
+        regionEnd_ = widgetToRaster(event->position());
+        const QRectF region = QRectF(regionStart_, regionEnd_).normalized();
+        update();
+        // A click with Shift is not a region: it needs some extent on screen.
+        if (region.width() * scale_ >= 4 && region.height() * scale_ >= 4)
+            emit regionSelected(region);
+        return;
+    }
     if (event->button() == Qt::LeftButton && !dragging_ && raster_)
         emit clicked(widgetToRaster(event->position()), event->modifiers());
     if (dragging_)

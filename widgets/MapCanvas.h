@@ -73,6 +73,8 @@ signals:
     void renderFailed(const QString &message);
     void renderingFinished();
     void fileDropped(const QString &path);
+    // Shift+drag outlined this rectangle, in raster pixels.
+    void regionSelected(const QRectF &rasterRect);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -127,6 +129,8 @@ private:
     // True while the view is the one zoomToFit chose: a resize then fits again.
     bool fitted_ = false;
     bool dragging_ = false;
+    bool outlining_ = false; // Shift+drag draws a region instead of panning
+    QPointF regionStart_, regionEnd_; // raster pixels
     QPoint pressPos_;
     QPoint lastDragPos_;
 };

@@ -2,6 +2,10 @@
 
 #include "BackgroundJob.h"
 #include "AnalysisLayer.h"
+#include "ChatPanel.h"
+#include "geometry/BoxParser.h"
+#include "geometry/TileFrame.h"
+#include "raster/RasterRenderer.h"
 #include "DisplayPanel.h"
 #include "SceneLabelDialog.h"
 #include "analysis/AnalysisFeatures.h"
@@ -32,6 +36,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -97,6 +102,13 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     connect(canvas_, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
     connect(canvas_, &MapCanvas::cursorMoved, this, [this](const QPointF &p) { canvas_->setToolTip(analysis_->describeAt(p)); });
     connect(analysis_, &AnalysisLayer::changed, canvas_, qOverload<>(&QWidget::update));
+    connect(chat_, &ChatPanel::questionAsked, this, &MainWindow::askChat);
+    connect(chat_, &ChatPanel::stopRequested, this, &MainWindow::stopChat);
+    connect(chat_, &ChatPanel::cleared, this, [this] {
+        chatHistory_.clear();
+        chatSubject_.reset();
+    });
+    connect(canvas_, &MapCanvas::regionSelected, this, &MainWindow::startRegionCaption);
     connect(canvas_, &MapCanvas::cursorLeft, this, [this] {
         pixelLabel_->clear();
         mapLabel_->clear();
@@ -266,8 +278,15 @@ void MainWindow::createDocks()
     displayDock_->setWidget(display_);
     addDockWidget(Qt::LeftDockWidgetArea, displayDock_);
 
+    chat_ = new ChatPanel(this);
+    chatDock_ = new QDockWidget(this);
+    chatDock_->setObjectName(QStringLiteral("ChatDock"));
+    chatDock_->setWidget(chat_);
+    addDockWidget(Qt::RightDockWidgetArea, chatDock_);
+
     viewMenu_->addAction(infoDock_->toggleViewAction());
     viewMenu_->addAction(displayDock_->toggleViewAction());
+    viewMenu_->addAction(chatDock_->toggleViewAction());
 }
 
 void MainWindow::createStatusBar()
@@ -336,6 +355,7 @@ void MainWindow::retranslate()
     systemLanguageAction_->setText(tr("System Default"));
     infoDock_->setWindowTitle(tr("Layer"));
     displayDock_->setWindowTitle(tr("Display"));
+    chatDock_->setWindowTitle(tr("Chat"));
     pixelLabel_->setToolTip(tr("Pixel (column, row) under the cursor"));
     mapLabel_->setToolTip(tr("Map coordinates in the raster's CRS"));
     lonLatLabel_->setToolTip(tr("Longitude and latitude (WGS84)"));
@@ -490,6 +510,8 @@ void MainWindow::closeRaster()
     noticeLabel_->hide();
     results_.clear();
     analysis_->clear();
+    chatHistory_.clear();
+    chatSubject_.reset();
     exportAction_->setEnabled(false);
     overviewsAction_->setEnabled(false);
     closeAction_->setEnabled(false);
@@ -659,6 +681,7 @@ void MainWindow::updateAnalysisActions()
     labelTilesAction_->setEnabled(ready);
     findObjectsAction_->setEnabled(ready);
     exportResultsAction_->setEnabled(!results_.empty());
+    chat_->setReady(ready);
     clearResultsAction_->setEnabled(!results_.empty());
 }
 
@@ -851,6 +874,160 @@ void MainWindow::exportResults(const QString &path)
     } catch (const std::exception &e) {
         showError(tr("Export failed"), tr("The results could not be written to %1.").arg(path), QString::fromStdString(e.what()));
     }
+}
+
+void MainWindow::askChat(const QString &question)
+{
+    if (!model_ || !raster_ || jobRunning_)
+        return;
+    // The subject: the one selected tile, else what the view shows (up to 1008 px).
+    const QList<int> selected = grid_->selectedTiles();
+    const int subject = selected.size() == 1 ? selected.first() : -1;
+    if (!chatSubject_ || *chatSubject_ != subject) {
+        chatHistory_.clear();
+        chatSubject_ = subject;
+        chat_->setContext(subject >= 0 ? tr("About tile #%1").arg(subject) : tr("About the current view"));
+    }
+    RgbImage image;
+    std::optional<TileFrame> frame;
+    try {
+        PixelRect window;
+        if (subject >= 0) {
+            const Tile tile = grid_->grid()->tile(subject);
+            window = tile.validRect();
+            frame = TileFrame::validPart(tile);
+        } else {
+            const QRectF view = canvas_->visibleRasterRect().intersected(QRectF(0, 0, raster_->width(), raster_->height()));
+            window = PixelRect{int(view.left()), int(view.top()), std::max(1, int(view.width())), std::max(1, int(view.height()))};
+            const int side = std::max(window.width, window.height);
+            frame = TileFrame(window.x - (side - window.width) / 2, window.y - (side - window.height) / 2, side);
+        }
+        // Large views are read at reduced resolution: the model sees 504 px anyway.
+        const double shrink = std::min(1.0, 1008.0 / std::max(window.width, window.height));
+        const int w = std::max(1, int(std::lround(window.width * shrink)));
+        const int h = std::max(1, int(std::lround(window.height * shrink)));
+        const RgbaImage rgba = RasterRenderer::render(*raster_, canvas_->displaySettings(), window, w, h);
+        image = RgbImage{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h * 3)};
+        for (std::size_t i = 0; i < static_cast<std::size_t>(w) * h; ++i)
+            std::copy_n(rgba.pixels.begin() + i * 4, 3, image.pixels.begin() + i * 3);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot ask the model"), tr("The image for the question could not be read."), QString::fromStdString(e.what()));
+        return;
+    }
+
+    chat_->addQuestion(question);
+    chat_->beginAnswer();
+    chat_->setBusy(true);
+    jobRunning_ = true;
+    chatCancel_ = std::make_shared<std::atomic<bool>>(false);
+    GenerationRequest request;
+    request.question = question.toStdString();
+    request.history = chatHistory_;
+    // A long conversation forgets its oldest turns rather than overflowing the model's context,
+    // and the answer gets the room that is left (up to 512 tokens).
+    const ModelConfig &config = model_->config();
+    auto promptLength = [&] {
+        return static_cast<int>(model_->promptTokens(request).size()) - 1 + config.imageTokens();
+    };
+    while (!request.history.empty() && promptLength() + 64 > config.text.maxPositions)
+        request.history.erase(request.history.begin());
+    chatHistory_ = request.history;
+    request.maxNewTokens = std::max(1, std::min(512, config.text.maxPositions - promptLength() - 1));
+    request.cancel = chatCancel_.get();
+    QPointer<ChatPanel> panel = chat_;
+    request.onText = [panel](const std::string &piece) {
+        const QString text = QString::fromStdString(piece);
+        QMetaObject::invokeMethod(qApp, [panel, text] {
+            if (panel)
+                panel->appendToAnswer(text);
+        }, Qt::QueuedConnection);
+    };
+    auto *watcher = new QFutureWatcher<std::pair<GenerationResult, QString>>(this);
+    connect(watcher, &QFutureWatcher<std::pair<GenerationResult, QString>>::finished, this, [this, watcher, question, frame, subject] {
+        watcher->deleteLater();
+        jobRunning_ = false;
+        chat_->setBusy(false);
+        const auto [answer, error] = watcher->result();
+        if (!error.isEmpty()) {
+            chat_->endAnswer(false, tr("The model could not answer: %1").arg(error));
+            emit chatAnswered(QString());
+            return;
+        }
+        const BoxParseResult parsed = parseBoxes(answer.text);
+        QString note;
+        if (!parsed.boxes.empty()) {
+            std::vector<MapBox> boxes = analysis_->boxes();
+            for (const ParsedBox &b : parsed.boxes) {
+                BoxResult r;
+                r.tileId = subject;
+                r.label = b.label.empty() ? std::string("chat") : b.label;
+                r.pixelBox = frame->gridToPixel(b.gridBox());
+                r.prompt = question.toStdString();
+                r.answer = answer.text;
+                boxes.push_back({r.pixelBox, QString::fromStdString(r.label)});
+                results_.push_back(boxFeature(r, *coords_, "chat", QFileInfo(modelFolder_).fileName().toStdString()));
+            }
+            analysis_->setBoxes(std::move(boxes));
+            note = tr("%n box(es) drawn on the map", nullptr, static_cast<int>(parsed.boxes.size()));
+            updateAnalysisActions();
+        }
+        chat_->endAnswer(answer.cancelled, note);
+        chatHistory_.push_back({question.toStdString(), answer.text});
+        emit chatAnswered(QString::fromStdString(answer.text));
+    });
+    std::shared_ptr<GeoChatModel> model = model_;
+    watcher->setFuture(QtConcurrent::run([model, image, request]() -> std::pair<GenerationResult, QString> {
+        try {
+            return {model->generate(image, request), QString()};
+        } catch (const std::exception &e) {
+            return {GenerationResult{}, QString::fromStdString(e.what())};
+        }
+    }));
+}
+
+void MainWindow::stopChat()
+{
+    if (chatCancel_)
+        chatCancel_->store(true);
+}
+
+void MainWindow::startRegionCaption(const QRectF &rect)
+{
+    if (!model_ || !raster_ || jobRunning_) {
+        if (!model_)
+            statusBar()->showMessage(tr("Load a model first (Analysis > Load Model) to describe a region."), 8000);
+        return;
+    }
+    BoxAnalysisOptions options;
+    options.task = BoxAnalysisOptions::Task::Caption;
+    options.region = RotatedBox::fromCorners(rect.left(), rect.top(), rect.right(), rect.bottom());
+    options.overlap = display_->overlapPercent() / 100.0;
+    auto found = std::make_shared<BoxAnalysisResult>();
+    auto *job = new BackgroundJob(tr("Describe Region"), tr("Describing the region..."), this);
+    jobRunning_ = true;
+    connect(job, &BackgroundJob::finished, this, [this, found](BackgroundJob::Outcome outcome, const QString &error) {
+        jobRunning_ = false;
+        if (outcome != BackgroundJob::Outcome::Succeeded || found->boxes.empty()) {
+            if (outcome == BackgroundJob::Outcome::Failed)
+                showError(tr("Describing the region failed"), tr("The region could not be described."), error);
+            emit analysisFinished(false, error);
+            return;
+        }
+        const BoxResult &caption = found->boxes.front();
+        std::vector<MapBox> boxes = analysis_->boxes();
+        boxes.push_back({caption.pixelBox, QString::fromStdString(caption.label)});
+        analysis_->setBoxes(std::move(boxes));
+        results_.push_back(boxFeature(caption, *coords_, "caption", QFileInfo(modelFolder_).fileName().toStdString()));
+        updateAnalysisActions();
+        statusBar()->showMessage(tr("Region: %1").arg(QString::fromStdString(caption.label)), 15000);
+        emit analysisFinished(true, QString());
+    });
+    std::shared_ptr<GeoChatModel> model = model_;
+    std::shared_ptr<const RasterDataset> raster = raster_;
+    const DisplaySettings display = canvas_->displaySettings();
+    job->start([model, raster, display, options, found](const JobProgress &progress) {
+        *found = BoxAnalysisJob(raster, *model, display, options).run(progress);
+    });
 }
 
 void MainWindow::showError(const QString &title, const QString &summary, const QString &details)

@@ -7,7 +7,9 @@
 
 #include <QMainWindow>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -19,6 +21,7 @@ class QProgressBar;
 namespace geolens {
 
 class AnalysisLayer;
+class ChatPanel;
 class CoordinateTransformer;
 class DisplayPanel;
 class LanguageSwitcher;
@@ -45,6 +48,8 @@ public:
     QString coordinateText() const; // pixel, map and lon/lat read-outs, for tests
     std::shared_ptr<GeoChatModel> model() const { return model_; }
     AnalysisLayer *analysisLayer() const { return analysis_; }
+    ChatPanel *chatPanel() const { return chat_; }
+    std::size_t chatTurns() const { return chatHistory_.size(); }
     const std::vector<AnalysisFeature> &results() const { return results_; }
 
 public slots:
@@ -62,6 +67,12 @@ public slots:
     // [refer] for the selected tiles (all when none), boxes drawn on the map.
     void startFindObjects(const QString &query);
     void exportResults(const QString &path);
+    // Asks the model about the selected tile (exactly one) or the view; the answer streams into
+    // the chat panel and its boxes are drawn. Emits chatAnswered.
+    void askChat(const QString &question);
+    void stopChat();
+    // A caption for a region of the raster (pixels), drawn on the map.
+    void startRegionCaption(const QRectF &rasterRect);
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -72,6 +83,7 @@ signals:
     void modelLoaded(const QString &folder);
     void modelLoadFailed(const QString &message);
     void analysisFinished(bool ok, const QString &message);
+    void chatAnswered(const QString &answer);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -110,6 +122,8 @@ private:
     DisplayPanel *display_;
     QDockWidget *infoDock_;
     QDockWidget *displayDock_;
+    QDockWidget *chatDock_;
+    ChatPanel *chat_;
 
     QMenu *fileMenu_, *recentMenu_, *viewMenu_, *languageMenu_, *helpMenu_;
     QAction *openAction_, *exportAction_, *overviewsAction_, *closeAction_, *quitAction_;
@@ -133,6 +147,10 @@ private:
     std::shared_ptr<GeoChatModel> model_;
     QString modelFolder_;
     std::vector<AnalysisFeature> results_;
+    // The conversation: the tile it is about (-1: the view), its image and frame, and the turns.
+    std::vector<ChatTurn> chatHistory_;
+    std::optional<int> chatSubject_;
+    std::shared_ptr<std::atomic<bool>> chatCancel_;
 };
 
 } // namespace geolens

@@ -49,6 +49,10 @@ int main(int argc, char **argv)
     const QCommandLineOption labelOption(QStringLiteral("label-tiles"),
                                          QApplication::translate("main", "Label the tiles with a class preset (ucm, aid, nwpu) once the raster and model are loaded"),
                                          QStringLiteral("preset"));
+    const QCommandLineOption askOption(QStringLiteral("ask"),
+                                       QApplication::translate("main", "Ask the chat a question about the view once the raster and model are loaded"),
+                                       QStringLiteral("question"));
+    parser.addOption(askOption);
     parser.addOption(modelOption);
     parser.addOption(imageSizeOption);
     parser.addOption(labelOption);
@@ -68,7 +72,11 @@ int main(int argc, char **argv)
     int ready = 0;
     const int needed = (files.isEmpty() ? 0 : 1) + (parser.isSet(modelOption) ? 1 : 0);
     auto startLabels = [&] {
-        if (++ready < needed || !parser.isSet(labelOption))
+        if (++ready < needed)
+            return;
+        if (parser.isSet(askOption))
+            window.askChat(parser.value(askOption));
+        if (!parser.isSet(labelOption))
             return;
         try {
             geolens::SceneLabelOptions options;
@@ -117,10 +125,12 @@ int main(int argc, char **argv)
             for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
                 ids << id.toInt();
             window.tileGrid()->setSelectedTiles(ids);
-            if (!parser.isSet(labelOption))
+            if (!parser.isSet(labelOption) && !parser.isSet(askOption))
                 QTimer::singleShot(300, &window, waitForTiles);
         });
         QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window,
+                         [&, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
+        QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window,
                          [&, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
         QObject::connect(&window, &geolens::MainWindow::modelLoadFailed, &window, [&window, save] {
             QTimer::singleShot(500, &window, save);

@@ -1,0 +1,134 @@
+#include "ChatPanel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace geolens {
+
+ChatPanel::ChatPanel(QWidget *parent)
+    : QWidget(parent), context_(new QLabel(this)), transcript_(new QTextBrowser(this)), question_(new QLineEdit(this)),
+      send_(new QPushButton(this)), stop_(new QPushButton(this)), copy_(new QPushButton(this)), clear_(new QPushButton(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    context_->setWordWrap(true);
+    layout->addWidget(context_);
+    layout->addWidget(transcript_, 1);
+    layout->addWidget(question_);
+    auto *buttons = new QHBoxLayout;
+    for (QPushButton *b : {send_, stop_, copy_, clear_})
+        buttons->addWidget(b);
+    layout->addLayout(buttons);
+    connect(question_, &QLineEdit::returnPressed, this, &ChatPanel::send);
+    connect(send_, &QPushButton::clicked, this, &ChatPanel::send);
+    connect(stop_, &QPushButton::clicked, this, &ChatPanel::stopRequested);
+    connect(copy_, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(transcript()); });
+    connect(clear_, &QPushButton::clicked, this, [this] {
+        clear();
+        emit cleared();
+    });
+    retranslate();
+    setBusy(false);
+}
+
+void ChatPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void ChatPanel::retranslate()
+{
+    question_->setPlaceholderText(tr("Ask about the selected tile or the view..."));
+    send_->setText(tr("Send"));
+    send_->setToolTip(tr("Ask the question (Enter)"));
+    stop_->setText(tr("Stop"));
+    stop_->setToolTip(tr("Stop the answer; what was written so far is kept"));
+    copy_->setText(tr("Copy"));
+    copy_->setToolTip(tr("Copy the conversation as text"));
+    clear_->setText(tr("Clear"));
+    clear_->setToolTip(tr("Start a new conversation"));
+    if (context_->text().isEmpty())
+        context_->setText(tr("Select a tile, or ask about the current view."));
+}
+
+void ChatPanel::setContext(const QString &description)
+{
+    context_->setText(description);
+}
+
+void ChatPanel::addQuestion(const QString &question)
+{
+    html_ += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("You:"), question.toHtmlEscaped());
+    transcript_->setHtml(html_);
+}
+
+void ChatPanel::beginAnswer()
+{
+    answer_.clear();
+    transcript_->setHtml(html_ + QStringLiteral("<p><b>%1</b> ...</p>").arg(tr("GeoLens:")));
+}
+
+void ChatPanel::appendToAnswer(const QString &piece)
+{
+    answer_ += piece;
+    transcript_->setHtml(html_ + QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("GeoLens:"), answer_.toHtmlEscaped()));
+    transcript_->verticalScrollBar()->setValue(transcript_->verticalScrollBar()->maximum());
+}
+
+void ChatPanel::endAnswer(bool cancelled, const QString &note)
+{
+    QString text = answer_.toHtmlEscaped();
+    if (cancelled)
+        text += QStringLiteral(" <i>(%1)</i>").arg(tr("stopped"));
+    if (!note.isEmpty())
+        text += QStringLiteral("<br><i>%1</i>").arg(note.toHtmlEscaped());
+    html_ += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("GeoLens:"), text);
+    transcript_->setHtml(html_);
+    transcript_->verticalScrollBar()->setValue(transcript_->verticalScrollBar()->maximum());
+}
+
+void ChatPanel::setBusy(bool busy)
+{
+    busy_ = busy;
+    send_->setEnabled(!busy && ready_);
+    question_->setEnabled(!busy && ready_);
+    stop_->setEnabled(busy);
+}
+
+void ChatPanel::setReady(bool ready)
+{
+    ready_ = ready;
+    setBusy(busy_);
+}
+
+QString ChatPanel::transcript() const
+{
+    return transcript_->toPlainText();
+}
+
+void ChatPanel::clear()
+{
+    html_.clear();
+    answer_.clear();
+    transcript_->clear();
+}
+
+void ChatPanel::send()
+{
+    const QString q = question_->text().trimmed();
+    if (q.isEmpty() || busy_ || !ready_)
+        return;
+    question_->clear();
+    emit questionAsked(q);
+}
+
+} // namespace geolens
