@@ -18,6 +18,7 @@
 #include <QMimeData>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSlider>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -332,6 +333,10 @@ private slots:
         const QPoint legend(after.width() - 20, 20);
         QVERIFY(after.pixel(legend) != before.pixel(legend));
         QVERIFY(window_->analysisLayer()->describeAt(QPointF(252, 252)).contains("%"));
+
+        window_->displayPanel()->resultOpacitySlider()->setValue(80);
+        QCOMPARE(window_->analysisLayer()->opacity(), 0.8);
+        QCOMPARE(QSettings().value("analysis/labelOpacity").toInt(), 80);
 
         const QString gpkg = dir_.filePath("gui-results.gpkg");
         window_->exportResults(gpkg);

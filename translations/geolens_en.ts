@@ -170,6 +170,14 @@
             <numerusform>%n tiles in a %1 x %2 grid, stride %3 px</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Label opacity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How strongly scene labels colour their tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::MainWindow</name>
@@ -766,6 +774,22 @@
     </message>
     <message>
         <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Selected tiles (all when none is selected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles in view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -168,6 +168,14 @@
             <numerusform>%n 个瓦片，%1 × %2 网格，步长 %3 像素</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Label opacity:</source>
+        <translation>标注不透明度：</translation>
+    </message>
+    <message>
+        <source>How strongly scene labels colour their tiles</source>
+        <translation>场景标注为瓦片着色的强度</translation>
+    </message>
 </context>
 <context>
     <name>geolens::MainWindow</name>
@@ -759,6 +767,22 @@
     <message>
         <source>Label</source>
         <translation>标注</translation>
+    </message>
+    <message>
+        <source>Selected tiles (all when none is selected)</source>
+        <translation>所选瓦片（未选择时为全部）</translation>
+    </message>
+    <message>
+        <source>All tiles</source>
+        <translation>全部瓦片</translation>
+    </message>
+    <message>
+        <source>Tiles in view</source>
+        <translation>视图内的瓦片</translation>
+    </message>
+    <message>
+        <source>Tiles:</source>
+        <translation>瓦片：</translation>
     </message>
 </context>
 <context>

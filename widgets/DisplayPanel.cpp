@@ -7,6 +7,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -58,6 +59,12 @@ DisplayPanel::DisplayPanel(QWidget *parent) : QWidget(parent)
     selectionSummary_ = new QLabel(gridGroup_);
     clearSelection_ = new QPushButton(gridGroup_);
     gridForm->addRow(selectionSummary_, clearSelection_);
+    opacityLabel_ = new QLabel(gridGroup_);
+    opacity_ = new QSlider(Qt::Horizontal, gridGroup_);
+    opacity_->setRange(0, 100);
+    opacity_->setValue(45);
+    gridForm->addRow(opacityLabel_, opacity_);
+    connect(opacity_, &QSlider::valueChanged, this, [this](int v) { emit resultOpacityChanged(v / 100.0); });
     layout->addWidget(gridGroup_);
     layout->addStretch(1);
 
@@ -95,6 +102,8 @@ void DisplayPanel::retranslate()
     overlap_->setToolTip(tr("How much neighbouring tiles overlap, as a share of the tile size"));
     clearSelection_->setText(tr("Clear selection"));
     clearSelection_->setToolTip(tr("Deselect all tiles (Esc)"));
+    opacityLabel_->setText(tr("Label opacity:"));
+    opacity_->setToolTip(tr("How strongly scene labels colour their tiles"));
     fillBandCombos();
     showSettings(settings_);
     setGridSummary(columns_, rows_, stride_);
@@ -234,6 +243,11 @@ void DisplayPanel::setGridVisible(bool visible)
 void DisplayPanel::setOverlapPercent(int percent)
 {
     overlap_->setValue(percent);
+}
+
+void DisplayPanel::setResultOpacityPercent(int percent)
+{
+    opacity_->setValue(percent);
 }
 
 int DisplayPanel::overlapPercent() const

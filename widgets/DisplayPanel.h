@@ -10,6 +10,7 @@ class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 
 namespace geolens {
@@ -33,6 +34,8 @@ public:
     void setGridVisible(bool visible);
     void setOverlapPercent(int percent);
     int overlapPercent() const;
+    void setResultOpacityPercent(int percent);
+    QSlider *resultOpacitySlider() const { return opacity_; }
 
     QComboBox *modeCombo() const { return mode_; }
     QComboBox *bandCombo(int channel) const { return bands_[channel]; }
@@ -44,6 +47,7 @@ signals:
     void gridVisibilityChanged(bool visible);
     void overlapChanged(double fraction);
     void clearSelectionRequested();
+    void resultOpacityChanged(double opacity);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -67,6 +71,8 @@ private:
     QLabel *gridSummary_;
     QLabel *selectionSummary_;
     QPushButton *clearSelection_;
+    QLabel *opacityLabel_;
+    QSlider *opacity_;
 
     std::optional<RasterMetadata> metadata_;
     DisplaySettings settings_;

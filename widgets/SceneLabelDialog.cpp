@@ -11,7 +11,8 @@
 namespace geolens {
 
 SceneLabelDialog::SceneLabelDialog(QWidget *parent)
-    : QDialog(parent), preset_(new QComboBox(this)), classes_(new QPlainTextEdit(this)), mode_(new QComboBox(this))
+    : QDialog(parent), preset_(new QComboBox(this)), classes_(new QPlainTextEdit(this)), mode_(new QComboBox(this)),
+      tiles_(new QComboBox(this))
 {
     setWindowTitle(tr("Label Tiles"));
     auto *form = new QFormLayout(this);
@@ -26,6 +27,10 @@ SceneLabelDialog::SceneLabelDialog(QWidget *parent)
     mode_->addItem(tr("Score: probability of every class"));
     mode_->setToolTip(tr("Scoring compares the likelihood of every class name as the answer"));
     form->addRow(tr("Mode:"), mode_);
+    tiles_->addItem(tr("Selected tiles (all when none is selected)"));
+    tiles_->addItem(tr("All tiles"));
+    tiles_->addItem(tr("Tiles in view"));
+    form->addRow(tr("Tiles:"), tiles_);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Label"));
     form->addRow(buttons);
@@ -51,6 +56,11 @@ std::vector<std::string> SceneLabelDialog::classes() const
             out.push_back(trimmed.toStdString());
     }
     return out;
+}
+
+SceneLabelDialog::TileChoice SceneLabelDialog::tileChoice() const
+{
+    return static_cast<TileChoice>(tiles_->currentIndex());
 }
 
 bool SceneLabelDialog::scoreMode() const

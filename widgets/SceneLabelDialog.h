@@ -20,12 +20,15 @@ public:
 
     std::vector<std::string> classes() const;
     bool scoreMode() const;
+    enum class TileChoice { SelectedOrAll, All, InView };
+    TileChoice tileChoice() const;
     void setClasses(const std::vector<std::string> &classes);
 
 private:
     QComboBox *preset_;
     QPlainTextEdit *classes_;
     QComboBox *mode_;
+    QComboBox *tiles_;
 };
 
 } // namespace geolens

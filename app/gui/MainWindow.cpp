@@ -59,6 +59,7 @@ const char *const GridVisibleKey = "tiles/gridVisible";
 const char *const GeometryKey = "window/geometry";
 const char *const ModelDirKey = "model/lastFolder";
 const char *const QueryKey = "analysis/lastQuery";
+const char *const OpacityKey = "analysis/labelOpacity";
 const char *const StateKey = "window/state";
 
 QString rasterFileFilter()
@@ -92,6 +93,8 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
 
     QSettings settings;
     display_->setOverlapPercent(settings.value(OverlapKey, 0).toInt());
+    display_->setResultOpacityPercent(settings.value(OpacityKey, 45).toInt());
+    analysis_->setOpacity(settings.value(OpacityKey, 45).toInt() / 100.0);
     const bool gridVisible = settings.value(GridVisibleKey, true).toBool();
     grid_->setVisible(gridVisible);
     gridAction_->setChecked(gridVisible);
@@ -134,6 +137,10 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     });
     connect(display_, &DisplayPanel::gridVisibilityChanged, gridAction_, &QAction::setChecked);
     connect(display_, &DisplayPanel::clearSelectionRequested, grid_, &TileGridOverlay::clearSelection);
+    connect(display_, &DisplayPanel::resultOpacityChanged, this, [this](double opacity) {
+        analysis_->setOpacity(opacity);
+        QSettings().setValue(OpacityKey, qRound(opacity * 100));
+    });
     connect(languages_, &LanguageSwitcher::languageChanged, this, [this] { retranslate(); });
 
     setAcceptDrops(false); // the canvas takes drops
@@ -752,6 +759,19 @@ void MainWindow::chooseSceneLabels()
     SceneLabelOptions options;
     options.classes = dialog.classes();
     options.mode = dialog.scoreMode() ? SceneLabelOptions::Mode::Score : SceneLabelOptions::Mode::Generate;
+    switch (dialog.tileChoice()) {
+    case SceneLabelDialog::TileChoice::SelectedOrAll: break;
+    case SceneLabelDialog::TileChoice::All: grid_->clearSelection(); break;
+    case SceneLabelDialog::TileChoice::InView: {
+        const QRectF view = canvas_->visibleRasterRect();
+        QList<int> ids;
+        for (int id : grid_->grid()->tilesIntersecting(PixelRect{int(view.left()), int(view.top()), int(view.width()) + 1,
+                                                                  int(view.height()) + 1}))
+            ids << id;
+        grid_->setSelectedTiles(ids);
+        break;
+    }
+    }
     startSceneLabels(options);
 }
 
