@@ -7,6 +7,7 @@
 #include "TinyModel.h"
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
+#include "ResultsPanel.h"
 #include "TileGridOverlay.h"
 #include "raster/RasterDataset.h"
 
@@ -24,6 +25,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTreeWidget>
+#include <QTreeWidgetItem>
 #include <QXmlStreamReader>
 #include <QtTest>
 
@@ -334,6 +336,15 @@ private slots:
         QVERIFY(after.pixel(legend) != before.pixel(legend));
         QVERIFY(window_->analysisLayer()->describeAt(QPointF(252, 252)).contains("%"));
 
+        // The results list has them; activating one zooms the map to its tile.
+        QCOMPARE(window_->resultsPanel()->count(), 4);
+        QTreeWidgetItem *item = window_->resultsPanel()->tree()->topLevelItem(0);
+        const int tile = item->text(3).toInt();
+        emit window_->resultsPanel()->tree()->itemActivated(item, 0);
+        const Tile t = window_->tileGrid()->grid()->tile(tile);
+        QVERIFY(std::abs(window_->canvas()->center().x() - (t.xOff + t.validWidth / 2.0)) < 1.0);
+        QVERIFY(std::abs(window_->canvas()->center().y() - (t.yOff + t.validHeight / 2.0)) < 1.0);
+
         window_->displayPanel()->resultOpacitySlider()->setValue(80);
         QCOMPARE(window_->analysisLayer()->opacity(), 0.8);
         QCOMPARE(QSettings().value("analysis/labelOpacity").toInt(), 80);
@@ -346,6 +357,11 @@ private slots:
         window_->startFindObjects("airplanes");
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().first().toBool(), true);
+        finished.clear();
+        window_->startGrounding();
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(window_->resultsPanel()->count(), static_cast<int>(window_->results().size()));
     }
 
     void chatsAboutTilesAndDescribesRegions()

@@ -636,6 +636,26 @@
         <source>Region: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Describe with Boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe the selected tiles (or all) with boxes around what is mentioned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe with Boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describing the tiles...</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -727,6 +747,29 @@
     </message>
     <message>
         <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::ResultsPanel</name>
+    <message>
+        <source>Task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click a result to zoom to it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

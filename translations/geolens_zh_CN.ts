@@ -629,6 +629,26 @@
         <source>Region: %1</source>
         <translation>区域：%1</translation>
     </message>
+    <message>
+        <source>&amp;Describe with Boxes</source>
+        <translation>带框描述(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Describe the selected tiles (or all) with boxes around what is mentioned</source>
+        <translation>描述所选瓦片（或全部瓦片），并为提到的目标画框</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Describe with Boxes</source>
+        <translation>带框描述</translation>
+    </message>
+    <message>
+        <source>Describing the tiles...</source>
+        <translation>正在描述瓦片……</translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -720,6 +740,29 @@
     <message>
         <source>Description</source>
         <translation>描述</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::ResultsPanel</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Tile</source>
+        <translation>瓦片</translation>
+    </message>
+    <message>
+        <source>Double-click a result to zoom to it</source>
+        <translation>双击结果以缩放到该处</translation>
     </message>
 </context>
 <context>

@@ -216,6 +216,14 @@ void MapCanvas::zoomToFit()
     fitted_ = true;
 }
 
+void MapCanvas::zoomToRect(const QRectF &r)
+{
+    if (!raster_ || r.isEmpty())
+        return;
+    const double scale = std::min(width() / (r.width() * 1.5), height() / (r.height() * 1.5));
+    setView(r.center(), std::min(scale, 8.0));
+}
+
 void MapCanvas::zoomToNativeResolution()
 {
     setView(center_, 1.0);

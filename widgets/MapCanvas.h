@@ -61,6 +61,8 @@ public slots:
     void zoomOut();
     void zoomToFit();
     void zoomToNativeResolution();
+    // Shows rasterRect (raster pixels) with a margin around it.
+    void zoomToRect(const QRectF &rasterRect);
     void zoomBy(double factor, const QPointF &widgetAnchor);
     void setView(const QPointF &center, double scale);
     void panByPixels(const QPointF &widgetDelta);

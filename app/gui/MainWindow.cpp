@@ -3,6 +3,7 @@
 #include "BackgroundJob.h"
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
+#include "ResultsPanel.h"
 #include "geometry/BoxParser.h"
 #include "geometry/TileFrame.h"
 #include "raster/RasterRenderer.h"
@@ -112,6 +113,7 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
         chatSubject_.reset();
     });
     connect(canvas_, &MapCanvas::regionSelected, this, &MainWindow::startRegionCaption);
+    connect(resultsPanel_, &ResultsPanel::zoomRequested, canvas_, &MapCanvas::zoomToRect);
     connect(canvas_, &MapCanvas::cursorLeft, this, [this] {
         pixelLabel_->clear();
         mapLabel_->clear();
@@ -207,6 +209,9 @@ void MainWindow::createActions()
     findObjectsAction_ = new QAction(this);
     findObjectsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
     connect(findObjectsAction_, &QAction::triggered, this, &MainWindow::chooseFindObjects);
+    groundingAction_ = new QAction(this);
+    groundingAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    connect(groundingAction_, &QAction::triggered, this, &MainWindow::startGrounding);
     exportResultsAction_ = new QAction(this);
     connect(exportResultsAction_, &QAction::triggered, this, &MainWindow::chooseExportResults);
     clearResultsAction_ = new QAction(this);
@@ -259,6 +264,7 @@ void MainWindow::createMenus()
     analysisMenu_->addSeparator();
     analysisMenu_->addAction(labelTilesAction_);
     analysisMenu_->addAction(findObjectsAction_);
+    analysisMenu_->addAction(groundingAction_);
     analysisMenu_->addSeparator();
     analysisMenu_->addAction(exportResultsAction_);
     analysisMenu_->addAction(clearResultsAction_);
@@ -293,7 +299,16 @@ void MainWindow::createDocks()
 
     viewMenu_->addAction(infoDock_->toggleViewAction());
     viewMenu_->addAction(displayDock_->toggleViewAction());
+    resultsPanel_ = new ResultsPanel(this);
+    resultsDock_ = new QDockWidget(this);
+    resultsDock_->setObjectName(QStringLiteral("ResultsDock"));
+    resultsDock_->setWidget(resultsPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, resultsDock_);
+    tabifyDockWidget(chatDock_, resultsDock_);
+    chatDock_->raise();
+
     viewMenu_->addAction(chatDock_->toggleViewAction());
+    viewMenu_->addAction(resultsDock_->toggleViewAction());
 }
 
 void MainWindow::createStatusBar()
@@ -352,6 +367,8 @@ void MainWindow::retranslate()
     labelTilesAction_->setToolTip(tr("Give each selected tile (or every tile) a scene class"));
     findObjectsAction_->setText(tr("&Find Objects..."));
     findObjectsAction_->setToolTip(tr("Draw boxes around the objects a query names, in the selected tiles (or all)"));
+    groundingAction_->setText(tr("&Describe with Boxes"));
+    groundingAction_->setToolTip(tr("Describe the selected tiles (or all) with boxes around what is mentioned"));
     exportResultsAction_->setText(tr("&Export Results..."));
     exportResultsAction_->setToolTip(tr("Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS"));
     clearResultsAction_->setText(tr("&Clear Results"));
@@ -363,6 +380,7 @@ void MainWindow::retranslate()
     infoDock_->setWindowTitle(tr("Layer"));
     displayDock_->setWindowTitle(tr("Display"));
     chatDock_->setWindowTitle(tr("Chat"));
+    resultsDock_->setWindowTitle(tr("Results"));
     pixelLabel_->setToolTip(tr("Pixel (column, row) under the cursor"));
     mapLabel_->setToolTip(tr("Map coordinates in the raster's CRS"));
     lonLatLabel_->setToolTip(tr("Longitude and latitude (WGS84)"));
@@ -687,6 +705,20 @@ void MainWindow::updateAnalysisActions()
     const bool ready = model_ && raster_;
     labelTilesAction_->setEnabled(ready);
     findObjectsAction_->setEnabled(ready);
+    groundingAction_->setEnabled(ready);
+    // The results list follows results_: bounds back in raster pixels for zooming.
+    std::vector<ResultRow> rows;
+    for (const AnalysisFeature &f : results_) {
+        QRectF bounds;
+        if (coords_) {
+            for (const MapPoint &p : f.polygon) {
+                const MapPoint px = coords_->mapToPixel(p.x, p.y);
+                bounds = bounds.isNull() ? QRectF(px.x, px.y, 1e-9, 1e-9) : bounds.united(QRectF(px.x, px.y, 1e-9, 1e-9));
+            }
+        }
+        rows.push_back({QString::fromStdString(f.task), QString::fromStdString(f.label), f.score, f.tileId, bounds});
+    }
+    resultsPanel_->setResults(std::move(rows));
     exportResultsAction_->setEnabled(!results_.empty());
     chat_->setReady(ready);
     clearResultsAction_->setEnabled(!results_.empty());
@@ -836,17 +868,29 @@ void MainWindow::chooseFindObjects()
 
 void MainWindow::startFindObjects(const QString &query)
 {
+    startBoxTask(BoxAnalysisOptions::Task::Refer, query);
+}
+
+void MainWindow::startGrounding()
+{
+    startBoxTask(BoxAnalysisOptions::Task::Grounding, QString());
+}
+
+void MainWindow::startBoxTask(BoxAnalysisOptions::Task task, const QString &query)
+{
     if (!model_ || !raster_ || jobRunning_)
         return;
     BoxAnalysisOptions options;
-    options.task = BoxAnalysisOptions::Task::Refer;
+    options.task = task;
+    const bool grounding = options.task == BoxAnalysisOptions::Task::Grounding;
     options.query = query.toStdString();
     options.overlap = display_->overlapPercent() / 100.0;
     options.tileIds = tilesToAnalyse();
     auto found = std::make_shared<BoxAnalysisResult>();
-    auto *job = new BackgroundJob(tr("Find Objects"), tr("Looking for %1...").arg(query), this);
+    auto *job = grounding ? new BackgroundJob(tr("Describe with Boxes"), tr("Describing the tiles..."), this)
+                          : new BackgroundJob(tr("Find Objects"), tr("Looking for %1...").arg(query), this);
     jobRunning_ = true;
-    connect(job, &BackgroundJob::finished, this, [this, found](BackgroundJob::Outcome outcome, const QString &error) {
+    connect(job, &BackgroundJob::finished, this, [this, found, grounding](BackgroundJob::Outcome outcome, const QString &error) {
         jobRunning_ = false;
         if (outcome != BackgroundJob::Outcome::Succeeded) {
             if (outcome == BackgroundJob::Outcome::Failed)
@@ -857,7 +901,8 @@ void MainWindow::startFindObjects(const QString &query)
         std::vector<MapBox> boxes = analysis_->boxes();
         for (const BoxResult &b : found->boxes) {
             boxes.push_back({b.pixelBox, QString::fromStdString(b.label)});
-            results_.push_back(boxFeature(b, *coords_, "refer", QFileInfo(modelFolder_).fileName().toStdString()));
+            results_.push_back(boxFeature(b, *coords_, grounding ? "grounding" : "refer",
+                                          QFileInfo(modelFolder_).fileName().toStdString()));
         }
         analysis_->setBoxes(std::move(boxes));
         updateAnalysisActions();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/BoxAnalysisJob.h"
 #include "analysis/ResultWriter.h"
 #include "analysis/SceneLabelJob.h"
 #include "model/GeoChatModel.h"
@@ -22,6 +23,7 @@ namespace geolens {
 
 class AnalysisLayer;
 class ChatPanel;
+class ResultsPanel;
 class CoordinateTransformer;
 class DisplayPanel;
 class LanguageSwitcher;
@@ -49,6 +51,7 @@ public:
     std::shared_ptr<GeoChatModel> model() const { return model_; }
     AnalysisLayer *analysisLayer() const { return analysis_; }
     ChatPanel *chatPanel() const { return chat_; }
+    ResultsPanel *resultsPanel() const { return resultsPanel_; }
     std::size_t chatTurns() const { return chatHistory_.size(); }
     const std::vector<AnalysisFeature> &results() const { return results_; }
 
@@ -66,6 +69,8 @@ public slots:
     void startSceneLabels(const geolens::SceneLabelOptions &options);
     // [refer] for the selected tiles (all when none), boxes drawn on the map.
     void startFindObjects(const QString &query);
+    // [grounding] for the selected tiles (all when none): boxes around what the model describes.
+    void startGrounding();
     void exportResults(const QString &path);
     // Asks the model about the selected tile (exactly one) or the view; the answer streams into
     // the chat panel and its boxes are drawn. Emits chatAnswered.
@@ -110,6 +115,7 @@ private:
     void chooseFindObjects();
     void chooseExportResults();
     void updateAnalysisActions();
+    void startBoxTask(BoxAnalysisOptions::Task task, const QString &query);
     std::vector<int> tilesToAnalyse() const;
     void showError(const QString &title, const QString &summary, const QString &details);
     void setBusy(const QString &message);
@@ -123,6 +129,8 @@ private:
     QDockWidget *infoDock_;
     QDockWidget *displayDock_;
     QDockWidget *chatDock_;
+    QDockWidget *resultsDock_;
+    ResultsPanel *resultsPanel_;
     ChatPanel *chat_;
 
     QMenu *fileMenu_, *recentMenu_, *viewMenu_, *languageMenu_, *helpMenu_;
@@ -131,7 +139,8 @@ private:
         *clearSelectionAction_;
     QAction *aboutAction_;
     QMenu *analysisMenu_;
-    QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *exportResultsAction_, *clearResultsAction_;
+    QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *exportResultsAction_,
+        *clearResultsAction_;
     QActionGroup *languageGroup_;
     QAction *systemLanguageAction_;
 

@@ -1,0 +1,61 @@
+#include "ResultsPanel.h"
+
+#include <QEvent>
+#include <QHeaderView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace geolens {
+
+ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent), tree_(new QTreeWidget(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(tree_);
+    tree_->setColumnCount(4);
+    tree_->setRootIsDecorated(false);
+    tree_->setAlternatingRowColors(true);
+    tree_->setSortingEnabled(true);
+    tree_->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    connect(tree_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        const int row = item->data(0, Qt::UserRole).toInt();
+        if (row >= 0 && row < static_cast<int>(rows_.size()))
+            emit zoomRequested(rows_[row].bounds);
+    });
+    retranslate();
+}
+
+void ResultsPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void ResultsPanel::retranslate()
+{
+    tree_->setHeaderLabels({tr("Task"), tr("Label"), tr("Score"), tr("Tile")});
+    tree_->setToolTip(tr("Double-click a result to zoom to it"));
+}
+
+void ResultsPanel::setResults(std::vector<ResultRow> rows)
+{
+    rows_ = std::move(rows);
+    tree_->setSortingEnabled(false);
+    tree_->clear();
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        const ResultRow &r = rows_[i];
+        auto *item = new QTreeWidgetItem(tree_, {r.task, r.label, QString::number(r.score, 'f', 3),
+                                                 r.tileId >= 0 ? QString::number(r.tileId) : QStringLiteral("-")});
+        item->setData(0, Qt::UserRole, static_cast<int>(i));
+        item->setToolTip(1, r.label);
+    }
+    tree_->setSortingEnabled(true);
+}
+
+int ResultsPanel::count() const
+{
+    return tree_->topLevelItemCount();
+}
+
+} // namespace geolens
