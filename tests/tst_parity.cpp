@@ -1,4 +1,5 @@
 #include "TinyModel.h"
+#include "model/CheckpointFolder.h"
 #include "model/GeoChatModel.h"
 
 #include <QFile>
@@ -47,6 +48,7 @@ class ParityTest : public QObject {
 private:
     QTemporaryDir dir_;
     std::unique_ptr<GeoChatModel> model_;
+    std::string folder_;
     QJsonObject golden_;
 
 private slots:
@@ -58,13 +60,29 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         golden_ = QJsonDocument::fromJson(f.readAll()).object();
         QVERIFY(golden_["cases"].toArray().size() >= 3);
-        const std::string folder = dir_.filePath("tiny").toStdString();
+        folder_ = dir_.filePath("tiny").toStdString();
+        const std::string &folder = folder_;
         test::writeTinyModel(folder, test::TinyModelSpec{}, test::TinyLayout::GeoChat, TokenizerModel.toStdString());
         ModelLoadOptions options;
         options.device = ComputeDevice::Cpu;
         options.dtype = WeightType::F32;
         options.imageSize = golden_["input_size"].toInt();
         model_ = GeoChatModel::load(folder, options);
+    }
+
+    void countsItsParameters()
+    {
+        // Every tensor of the checkpoint but the unused post_layernorm is a parameter of the model.
+        std::uint64_t expected = 0;
+        for (const auto &[name, tensor] : readCheckpointFolder(folder_))
+            if (name.find("post_layernorm") == std::string::npos)
+                expected += static_cast<std::uint64_t>(tensor.numel());
+        // The position table grows from the native 4 x 4 grid to the input's 6 x 6.
+        const ModelConfig &c = model_->config();
+        const int native = c.vision.imageSize / c.vision.patchSize;
+        expected += static_cast<std::uint64_t>(c.gridSize() * c.gridSize() - native * native) * c.vision.hiddenSize;
+        QCOMPARE(model_->parameterCount(), expected);
+        QCOMPARE(model_->weightBytes(), expected * 4);
     }
 
     void matchesTheReference_data()

@@ -500,10 +500,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: %2 layers, hidden size %3, %4 px input, %5 image tokens</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Model loaded: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -654,6 +650,12 @@
     </message>
     <message>
         <source>Describing the tiles...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2 layout, %3 billion parameters, %4 MiB of weights
+%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

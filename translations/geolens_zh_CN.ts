@@ -496,10 +496,6 @@
         <translation>GeoLens 无法加载 %1 中的模型。</translation>
     </message>
     <message>
-        <source>%1: %2 layers, hidden size %3, %4 px input, %5 image tokens</source>
-        <translation>%1：%2 层，隐藏维度 %3，输入 %4 像素，%5 个图像词元</translation>
-    </message>
-    <message>
         <source>Model loaded: %1</source>
         <translation>模型已加载：%1</translation>
     </message>
@@ -648,6 +644,14 @@
     <message>
         <source>Describing the tiles...</source>
         <translation>正在描述瓦片……</translation>
+    </message>
+    <message>
+        <source>%1
+%2 layout, %3 billion parameters, %4 MiB of weights
+%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
+        <translation>%1
+%2 布局，%3 十亿参数，权重 %4 MiB
+%5 层，隐藏维度 %6，输入 %7 像素，%8 个图像词元</translation>
     </message>
 </context>
 <context>

@@ -83,12 +83,18 @@ void AnalysisLayer::paint(QPainter &painter, const MapCanvas &canvas)
         painter.setBrush(Qt::NoBrush);
         painter.drawPolygon(outline);
         if (!b.label.isEmpty()) {
-            const QPointF anchor = outline.boundingRect().topLeft() + QPointF(0, -2);
-            const QRectF box(anchor - QPointF(0, metrics.height()),
-                             QSizeF(metrics.horizontalAdvance(b.label) + 6, metrics.height()));
-            painter.fillRect(box, QColor(0, 0, 0, 160));
+            // A callout above the box: short labels on one line, captions wrapped to a few lines.
+            const int maxWidth = 320;
+            const QRect textRect = metrics.boundingRect(QRect(0, 0, maxWidth, 10 * metrics.height()),
+                                                        Qt::TextWordWrap, b.label);
+            const QSizeF size(textRect.width() + 8, std::min(textRect.height(), 4 * metrics.height()) + 4);
+            const QPointF corner = outline.boundingRect().topLeft();
+            const QRectF box(corner - QPointF(0, size.height() + 4), size);
+            painter.setPen(QPen(colour, 1));
+            painter.drawLine(corner, box.bottomLeft());
+            painter.fillRect(box, QColor(0, 0, 0, 170));
             painter.setPen(colour.lighter(130));
-            painter.drawText(box, Qt::AlignCenter, b.label);
+            painter.drawText(box.adjusted(4, 2, -4, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, b.label);
         }
     }
 

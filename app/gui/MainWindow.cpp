@@ -761,8 +761,13 @@ void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &option
         modelFolder_ = folder;
         QSettings().setValue(ModelDirKey, folder);
         const ModelConfig &c = model_->config();
-        modelLabel_->setToolTip(tr("%1: %2 layers, hidden size %3, %4 px input, %5 image tokens")
+        const char *layouts[] = {"GeoChat", "llava-hf", "llava-hf (nested)"};
+        modelLabel_->setToolTip(tr("%1\n%2 layout, %3 billion parameters, %4 MiB of weights\n%5 layers, hidden size %6, "
+                                   "%7 px input, %8 image tokens")
                                     .arg(folder)
+                                    .arg(QString::fromLatin1(layouts[static_cast<int>(c.layout)]))
+                                    .arg(model_->parameterCount() / 1e9, 0, 'f', 2)
+                                    .arg(model_->weightBytes() >> 20)
                                     .arg(c.text.layers)
                                     .arg(c.text.hiddenSize)
                                     .arg(c.inputSize)

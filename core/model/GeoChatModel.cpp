@@ -219,7 +219,7 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
 }
 
 // Parameters the network will hold, from the configuration alone, for the memory check.
-std::uint64_t parameterCount(const ModelConfig &c)
+std::uint64_t countParameters(const ModelConfig &c)
 {
     const TextModelConfig &t = c.text;
     const VisionModelConfig &v = c.vision;
@@ -237,7 +237,7 @@ std::uint64_t parameterCount(const ModelConfig &c)
 // Refuses up front a model that will not fit, with the numbers, instead of failing half-way.
 void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType type)
 {
-    const std::uint64_t bytes = parameterCount(c) * (type == torch::kFloat32 ? 4 : 2);
+    const std::uint64_t bytes = countParameters(c) * (type == torch::kFloat32 ? 4 : 2);
     std::uint64_t available = 0;
     std::string where = "memory";
 #if GEOLENS_HAVE_CUDA_ALLOCATOR
@@ -259,6 +259,16 @@ void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType t
 } // namespace
 
 static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where);
+
+std::uint64_t GeoChatModel::parameterCount() const
+{
+    return countParameters(impl_->config);
+}
+
+std::uint64_t GeoChatModel::weightBytes() const
+{
+    return parameterCount() * (impl_->type == torch::kFloat32 ? 4 : 2);
+}
 
 std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, const ModelLoadOptions &options)
 {

@@ -94,6 +94,8 @@ public:
     const ModelConfig &config() const;
     std::string deviceName() const; // "cpu", "cuda:0"
     std::string dtypeName() const;  // "f32", "bf16", "f16"
+    std::uint64_t parameterCount() const;
+    std::uint64_t weightBytes() const; // parameters times the element size in use
 
     // The llava_v1 conversation text for a question (with the <image> marker in the first turn).
     static std::string conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history);
