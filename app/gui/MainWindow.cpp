@@ -6,7 +6,7 @@
 #include "ResultsPanel.h"
 #include "geometry/BoxParser.h"
 #include "geometry/TileFrame.h"
-#include "raster/RasterRenderer.h"
+#include "analysis/TileImage.h"
 #include "DisplayPanel.h"
 #include "SceneLabelDialog.h"
 #include "analysis/AnalysisFeatures.h"
@@ -976,10 +976,7 @@ void MainWindow::askChat(const QString &question)
         const double shrink = std::min(1.0, 1008.0 / std::max(window.width, window.height));
         const int w = std::max(1, int(std::lround(window.width * shrink)));
         const int h = std::max(1, int(std::lround(window.height * shrink)));
-        const RgbaImage rgba = RasterRenderer::render(*raster_, canvas_->displaySettings(), window, w, h);
-        image = RgbImage{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h * 3)};
-        for (std::size_t i = 0; i < static_cast<std::size_t>(w) * h; ++i)
-            std::copy_n(rgba.pixels.begin() + i * 4, 3, image.pixels.begin() + i * 3);
+        image = renderModelImage(*raster_, canvas_->displaySettings(), window, w, h);
     } catch (const std::exception &e) {
         showError(tr("Cannot ask the model"), tr("The image for the question could not be read."), QString::fromStdString(e.what()));
         return;

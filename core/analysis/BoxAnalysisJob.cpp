@@ -1,12 +1,12 @@
 #include "analysis/BoxAnalysisJob.h"
 
+#include "analysis/TileImage.h"
 #include "common/Error.h"
 #include "geometry/BoxParser.h"
 #include "geometry/RotatedIou.h"
 #include "geometry/TileFrame.h"
 #include "model/GeoChatModel.h"
 #include "raster/RasterDataset.h"
-#include "raster/RasterRenderer.h"
 #include "raster/StretchEstimator.h"
 
 #include <algorithm>
@@ -19,11 +19,7 @@ namespace {
 
 RgbImage renderRgb(const RasterDataset &raster, const DisplaySettings &display, const PixelRect &window)
 {
-    const RgbaImage rgba = RasterRenderer::render(raster, display, window, window.width, window.height);
-    RgbImage rgb{rgba.width, rgba.height, std::vector<std::uint8_t>(static_cast<std::size_t>(rgba.width) * rgba.height * 3)};
-    for (std::size_t i = 0; i < static_cast<std::size_t>(rgba.width) * rgba.height; ++i)
-        std::copy_n(rgba.pixels.begin() + i * 4, 3, rgb.pixels.begin() + i * 3);
-    return rgb;
+    return renderModelImage(raster, display, window, window.width, window.height);
 }
 
 // 1 at the centre of the frame, falling towards 0 at its edge: of two copies of one object seen

@@ -1,10 +1,10 @@
 #include "analysis/SceneLabelJob.h"
 
 #include "analysis/ClassMatcher.h"
+#include "analysis/TileImage.h"
 #include "common/Error.h"
 #include "model/GeoChatModel.h"
 #include "raster/RasterDataset.h"
-#include "raster/RasterRenderer.h"
 #include "raster/StretchEstimator.h"
 
 #include <algorithm>
@@ -17,13 +17,8 @@ namespace {
 // The tile's pixels inside the raster as RGB; nothing when every pixel is nodata.
 std::optional<RgbImage> tileImage(const RasterDataset &raster, const DisplaySettings &display, const Tile &tile)
 {
-    const RgbaImage rgba = RasterRenderer::render(raster, display, tile.validRect(), tile.validWidth, tile.validHeight);
-    RgbImage rgb{rgba.width, rgba.height, std::vector<std::uint8_t>(static_cast<std::size_t>(rgba.width) * rgba.height * 3)};
     bool anyValid = false;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(rgba.width) * rgba.height; ++i) {
-        std::copy_n(rgba.pixels.begin() + i * 4, 3, rgb.pixels.begin() + i * 3);
-        anyValid = anyValid || rgba.pixels[i * 4 + 3] != 0;
-    }
+    RgbImage rgb = renderModelImage(raster, display, tile.validRect(), tile.validWidth, tile.validHeight, &anyValid);
     if (!anyValid)
         return std::nullopt;
     return rgb;
