@@ -93,6 +93,24 @@ private slots:
         QCOMPARE(GeoChatModel::load(geochat_.toStdString(), native)->config().inputSize, 504);
     }
 
+    void loadingReportsProgressAndCancels()
+    {
+        std::vector<std::int64_t> seen;
+        JobProgress progress([&](std::int64_t done, std::int64_t total, const std::string &) {
+            seen.push_back(done);
+            QVERIFY(done <= total);
+        });
+        ModelLoadOptions options = cpuOptions();
+        options.progress = &progress;
+        QVERIFY(GeoChatModel::load(geochat_.toStdString(), options));
+        QVERIFY(seen.size() >= 3);
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        JobProgress canceled;
+        canceled.requestCancel();
+        options.progress = &canceled;
+        QVERIFY_THROWS_EXCEPTION(Canceled, GeoChatModel::load(geochat_.toStdString(), options));
+    }
+
     void promptFollowsLlavaV1()
     {
         const std::string text = GeoChatModel::conversationPrompt("What is this?", {{"Describe", "A port.</s>"}});

@@ -658,6 +658,10 @@
 %5 layers, hidden size %6, %7 px input, %8 image tokens</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Loading the model was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>

@@ -653,6 +653,10 @@
 %2 布局，%3 十亿参数，权重 %4 MiB
 %5 层，隐藏维度 %6，输入 %7 像素，%8 个图像词元</translation>
     </message>
+    <message>
+        <source>Loading the model was canceled.</source>
+        <translation>已取消加载模型。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>

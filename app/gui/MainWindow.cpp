@@ -745,19 +745,19 @@ void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &option
     if (jobRunning_)
         return;
     jobRunning_ = true;
-    setBusy(tr("Loading the model from %1...").arg(QFileInfo(folder).fileName()));
-    auto *watcher = new QFutureWatcher<std::pair<std::shared_ptr<GeoChatModel>, QString>>(this);
-    connect(watcher, &QFutureWatcher<std::pair<std::shared_ptr<GeoChatModel>, QString>>::finished, this, [this, watcher, folder] {
-        watcher->deleteLater();
+    auto loaded = std::make_shared<std::shared_ptr<GeoChatModel>>();
+    auto *job = new BackgroundJob(tr("Load Model"), tr("Loading the model from %1...").arg(QFileInfo(folder).fileName()), this);
+    connect(job, &BackgroundJob::finished, this, [this, loaded, folder](BackgroundJob::Outcome outcome, const QString &error) {
         jobRunning_ = false;
-        clearBusy();
-        const auto [model, error] = watcher->result();
-        if (!model) {
-            showError(tr("Cannot load the model"), tr("GeoLens cannot load the model in %1.").arg(folder), error);
+        if (outcome != BackgroundJob::Outcome::Succeeded || !*loaded) {
+            if (outcome == BackgroundJob::Outcome::Failed)
+                showError(tr("Cannot load the model"), tr("GeoLens cannot load the model in %1.").arg(folder), error);
+            else
+                statusBar()->showMessage(tr("Loading the model was canceled."), 8000);
             emit modelLoadFailed(error);
             return;
         }
-        model_ = model;
+        model_ = *loaded;
         modelFolder_ = folder;
         QSettings().setValue(ModelDirKey, folder);
         const ModelConfig &c = model_->config();
@@ -777,13 +777,11 @@ void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &option
         statusBar()->showMessage(tr("Model loaded: %1").arg(QFileInfo(folder).fileName()), 8000);
         emit modelLoaded(folder);
     });
-    watcher->setFuture(QtConcurrent::run([folder, options]() -> std::pair<std::shared_ptr<GeoChatModel>, QString> {
-        try {
-            return {std::shared_ptr<GeoChatModel>(GeoChatModel::load(folder.toStdString(), options)), QString()};
-        } catch (const std::exception &e) {
-            return {nullptr, QString::fromStdString(e.what())};
-        }
-    }));
+    job->start([folder, options, loaded](const JobProgress &progress) {
+        ModelLoadOptions withProgress = options;
+        withProgress.progress = &progress;
+        *loaded = GeoChatModel::load(folder.toStdString(), withProgress);
+    });
 }
 
 void MainWindow::chooseSceneLabels()

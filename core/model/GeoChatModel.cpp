@@ -258,7 +258,8 @@ void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType t
 
 } // namespace
 
-static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where);
+static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
+                         const JobProgress *progress);
 
 std::uint64_t GeoChatModel::parameterCount() const
 {
@@ -284,7 +285,7 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
 
     const WeightSource weights(canonicalTensorNames(readCheckpointFolder(folder), impl->config.layout), folder,
                                impl->device, impl->type);
-    buildNetwork(*impl, weights, folder);
+    buildNetwork(*impl, weights, folder, options.progress);
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
 }
 
@@ -329,12 +330,22 @@ std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &pres
         impl->config.inputSize = *options.imageSize;
     chooseDevice(impl->device, impl->type, options);
     checkMemory(impl->config, impl->device, impl->type);
-    buildNetwork(*impl, RandomSource(impl->device, impl->type), "random " + preset);
+    buildNetwork(*impl, RandomSource(impl->device, impl->type), "random " + preset, options.progress);
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
 }
 
-static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where)
+static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
+                         const JobProgress *progress)
 {
+    // Progress in layers (language, then vision), checked for a cancel between them.
+    const int steps = impl.config.text.layers + impl.config.vision.layers + 1;
+    int done = 0;
+    const auto step = [&] {
+        if (!progress)
+            return;
+        progress->throwIfCanceled();
+        progress->report(++done, steps, "load");
+    };
     c10::InferenceMode inference;
     const ModelConfig &c = impl.config;
     const TextModelConfig &t = c.text;
@@ -354,6 +365,7 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     d.finalNorm = w.take("model.norm.weight", {t.hiddenSize});
     d.lmHead = w.take("lm_head.weight", {vocab, t.hiddenSize});
     for (int i = 0; i < t.layers; ++i) {
+        step();
         const std::string p = "model.layers." + std::to_string(i) + ".";
         detail::LlamaLayer l;
         l.inputNorm = w.take(p + "input_layernorm.weight", {t.hiddenSize});
@@ -396,6 +408,7 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     tower.preNormBias = w.take(vp + "pre_layrnorm.bias", {v.hiddenSize});
     const int statesNeeded = c.selectLayer < 0 ? v.layers + 1 + c.selectLayer : c.selectLayer;
     for (int i = 0; i < statesNeeded; ++i) {
+        step();
         const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
         detail::ClipEncoderLayer l;
         const std::vector<std::int64_t> square{v.hiddenSize, v.hiddenSize}, vec{v.hiddenSize};
@@ -426,6 +439,8 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     }
     impl.preprocess = ImagePreprocessor(c.inputSize);
     impl.preprocess = ImagePreprocessor(c.inputSize);
+    if (progress)
+        progress->report(steps, steps, "load");
 }
 
 std::string GeoChatModel::conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/JobProgress.h"
 #include "model/ImagePreprocessor.h"
 #include "model/ModelConfig.h"
 
@@ -20,6 +21,8 @@ struct ModelLoadOptions {
     WeightType dtype = WeightType::Auto;        // Auto: bf16 on CUDA, f32 on CPU
     std::optional<int> imageSize;               // overrides the model's input resolution
     int threads = 0;                            // CPU threads; 0: every core
+    // Reports loading layer by layer and stops it (Canceled) when asked; may be null.
+    const JobProgress *progress = nullptr;
 };
 
 // One earlier exchange of a conversation.
