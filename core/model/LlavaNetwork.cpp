@@ -141,16 +141,12 @@ torch::Tensor LlamaDecoder::embed(const torch::Tensor &ids) const
     return torch::embedding(embedTokens, ids);
 }
 
-torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,
-                                   const torch::Tensor &leftPadding) const
+torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, int64_t start, const torch::Tensor &leftPadding,
+                                     const KeyValueSource &keysValues) const
 {
     const int64_t batch = embeds.size(0);
     const int64_t tokens = embeds.size(1);
-    const int64_t start = cache.length;
     const int64_t end = start + tokens;
-    if (end > cache.capacity)
-        throw std::length_error("the key/value cache holds " + std::to_string(cache.capacity) + " positions, " +
-                                std::to_string(end) + " are needed");
     const auto type = embeds.scalar_type();
     const auto device = embeds.device();
     const bool padded = leftPadding.defined() && leftPadding.max().item<int64_t>() > 0;
@@ -165,19 +161,18 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
     const auto cos = angles.cos().to(type);
     const auto sin = angles.sin().to(type);
 
-    // Additive mask over the whole cached sequence: causal (query i sits at start + i) and, with
+    // Additive mask over the whole sequence: causal (query i sits at start + i) and, with
     // padding, no key before a row's first real token. The most negative finite value keeps
     // padding rows finite where every key is masked.
     torch::Tensor mask;
     if (tokens > 1 || padded) {
-        const double blocked = lowestValue(type);
         const auto options = torch::dtype(torch::kLong).device(device);
         const auto query = torch::arange(start, end, options).view({1, 1, tokens, 1});
         const auto key = torch::arange(0, end, options).view({1, 1, 1, end});
         auto blockedKeys = key > query; // [1, 1, T, S]
         if (padded)
             blockedKeys = blockedKeys | (key < leftPadding.to(device).view({batch, 1, 1, 1}));
-        mask = torch::zeros(blockedKeys.sizes(), torch::dtype(type).device(device)).masked_fill(blockedKeys, blocked);
+        mask = torch::zeros(blockedKeys.sizes(), torch::dtype(type).device(device)).masked_fill(blockedKeys, lowestValue(type));
     }
 
     const int repeats = heads / kvHeads;
@@ -191,10 +186,7 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
         auto v = torch::linear(x, l.v).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
         q = q * cos + rotateHalf(q) * sin;
         k = k * cos + rotateHalf(k) * sin;
-        cache.keys[li].slice(2, start, end).copy_(k);
-        cache.values[li].slice(2, start, end).copy_(v);
-        auto keys = cache.keys[li].slice(2, 0, end);
-        auto values = cache.values[li].slice(2, 0, end);
+        auto [keys, values] = keysValues(li, k, v);
         if (repeats > 1) {
             keys = keys.repeat_interleave(repeats, 1);
             values = values.repeat_interleave(repeats, 1);
@@ -210,63 +202,43 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
         x = rmsNorm(h, l.postNorm, rmsEps);
         h = h + torch::linear(torch::silu(torch::linear(x, l.gate)) * torch::linear(x, l.up), l.down);
     }
+    return h;
+}
+
+torch::Tensor LlamaDecoder::logits(const torch::Tensor &hidden) const
+{
+    return torch::linear(rmsNorm(hidden, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
+}
+
+torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,
+                                   const torch::Tensor &leftPadding) const
+{
+    const int64_t tokens = embeds.size(1);
+    const int64_t start = cache.length;
+    const int64_t end = start + tokens;
+    if (end > cache.capacity)
+        throw std::length_error("the key/value cache holds " + std::to_string(cache.capacity) + " positions, " +
+                                std::to_string(end) + " are needed");
+    auto h = runLayers(embeds, start, leftPadding, [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
+        cache.keys[li].slice(2, start, end).copy_(k);
+        cache.values[li].slice(2, start, end).copy_(v);
+        return std::make_pair(cache.keys[li].slice(2, 0, end), cache.values[li].slice(2, 0, end));
+    });
     cache.length = end;
     if (lastOnly)
         h = h.slice(1, tokens - 1);
-    return torch::linear(rmsNorm(h, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
+    return logits(h);
 }
 
 torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const
 {
     const int64_t rows = embeds.size(0);
-    const int64_t tokens = embeds.size(1);
     const int64_t start = prefix.length;
-    const int64_t end = start + tokens;
-    const auto type = embeds.scalar_type();
-    const auto device = embeds.device();
-
-    const auto invFreq = 1.0 / torch::pow(ropeTheta, torch::arange(0, headDim, 2, torch::dtype(torch::kFloat32)) / headDim);
-    const auto freqs = torch::outer(torch::arange(start, end, torch::dtype(torch::kFloat32)), invFreq);
-    const auto angles = torch::cat({freqs, freqs}, -1).to(device).view({1, 1, tokens, headDim});
-    const auto cos = angles.cos().to(type);
-    const auto sin = angles.sin().to(type);
-    torch::Tensor mask;
-    if (tokens > 1) {
-        const auto options = torch::dtype(torch::kLong).device(device);
-        const auto query = torch::arange(start, end, options).view({1, 1, tokens, 1});
-        const auto key = torch::arange(0, end, options).view({1, 1, 1, end});
-        mask = torch::zeros({1, 1, tokens, end}, torch::dtype(type).device(device)).masked_fill(key > query, lowestValue(type));
-    }
-
-    const int repeats = heads / kvHeads;
-    [[maybe_unused]] const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
-    auto h = embeds;
-    for (std::size_t li = 0; li < layers.size(); ++li) {
-        const LlamaLayer &l = layers[li];
-        auto x = rmsNorm(h, l.inputNorm, rmsEps);
-        auto q = torch::linear(x, l.q).view({rows, tokens, heads, headDim}).transpose(1, 2);
-        auto k = torch::linear(x, l.k).view({rows, tokens, kvHeads, headDim}).transpose(1, 2);
-        auto v = torch::linear(x, l.v).view({rows, tokens, kvHeads, headDim}).transpose(1, 2);
-        q = q * cos + rotateHalf(q) * sin;
-        k = k * cos + rotateHalf(k) * sin;
+    return logits(runLayers(embeds, start, {}, [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
         // The shared prefix is broadcast, not copied into a cache per row.
-        auto keys = torch::cat({prefix.keys[li].slice(2, 0, start).expand({rows, -1, -1, -1}), k}, 2);
-        auto values = torch::cat({prefix.values[li].slice(2, 0, start).expand({rows, -1, -1, -1}), v}, 2);
-        if (repeats > 1) {
-            keys = keys.repeat_interleave(repeats, 1);
-            values = values.repeat_interleave(repeats, 1);
-        }
-#if TORCH_VERSION_MAJOR >= 2
-        auto a = at::scaled_dot_product_attention(q, keys, values, mask);
-#else
-        auto a = attention(q, keys, values, mask, true, scale);
-#endif
-        a = a.transpose(1, 2).reshape({rows, tokens, heads * headDim});
-        h = h + torch::linear(a, l.o);
-        x = rmsNorm(h, l.postNorm, rmsEps);
-        h = h + torch::linear(torch::silu(torch::linear(x, l.gate)) * torch::linear(x, l.up), l.down);
-    }
-    return torch::linear(rmsNorm(h, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
+        return std::make_pair(torch::cat({prefix.keys[li].slice(2, 0, start).expand({rows, -1, -1, -1}), k}, 2),
+                              torch::cat({prefix.values[li].slice(2, 0, start).expand({rows, -1, -1, -1}), v}, 2));
+    }));
 }
 
 } // namespace geolens::detail

@@ -7,6 +7,8 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <vector>
 
 namespace geolens::detail {
@@ -83,6 +85,16 @@ struct LlamaDecoder {
     // causally to itself. Rows shorter than T may be padded at the end: earlier positions do not
     // see the padding. Returns float32 logits [N, T, vocab].
     torch::Tensor forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const;
+
+private:
+    // Gives the keys and values a layer attends to, from that layer's new ones [B, kvHeads, T, D].
+    using KeyValueSource =
+        std::function<std::pair<torch::Tensor, torch::Tensor>(std::size_t layer, const torch::Tensor &k, const torch::Tensor &v)>;
+    // The decoder layers over embeds at positions start..start+T-1 (per row, less its left
+    // padding), attending to what keysValues gives; the hidden states before the final norm.
+    torch::Tensor runLayers(const torch::Tensor &embeds, int64_t start, const torch::Tensor &leftPadding,
+                            const KeyValueSource &keysValues) const;
+    torch::Tensor logits(const torch::Tensor &hidden) const;
 };
 
 } // namespace geolens::detail
