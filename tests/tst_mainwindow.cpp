@@ -54,6 +54,21 @@ private:
         return QTest::qWaitFor([&] { return opened.count() + failed.count() > 0; }, 20000) && opened.count() == 1;
     }
 
+    // Writes a tiny model (the tokenizer must exist) and loads it into the window on the CPU.
+    bool loadTinyModel(const char *name, const test::TinyModelSpec &spec)
+    {
+        const QString folder = dir_.filePath(name);
+        test::writeTinyModel(folder.toStdString(), spec, test::TinyLayout::GeoChat,
+                             GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = WeightType::F32;
+        options.imageSize = 24;
+        QSignalSpy loaded(window_.get(), &MainWindow::modelLoaded);
+        window_->loadModel(folder, options);
+        return loaded.wait(30000) && window_->model();
+    }
+
     bool waitForCanvas()
     {
         return QTest::qWaitFor([&] {
@@ -295,16 +310,7 @@ private slots:
         const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
         if (!QFile::exists(tokenizer))
             QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
-        const QString folder = dir_.filePath("tiny-model");
-        test::writeTinyModel(folder.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat, tokenizer.toStdString());
-        ModelLoadOptions options;
-        options.device = ComputeDevice::Cpu;
-        options.dtype = WeightType::F32;
-        options.imageSize = 24;
-        QSignalSpy loaded(window_.get(), &MainWindow::modelLoaded);
-        window_->loadModel(folder, options);
-        QVERIFY(loaded.wait(30000));
-        QVERIFY(window_->model());
+        QVERIFY(loadTinyModel("tiny-model", test::TinyModelSpec{}));
 
         RasterSpec spec;
         spec.width = 1100;
@@ -369,17 +375,9 @@ private slots:
         const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
         if (!QFile::exists(tokenizer))
             QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
-        const QString folder = dir_.filePath("chat-model");
         test::TinyModelSpec longContext;
         longContext.maxPositions = 4096; // room for a multi-turn conversation of rambling answers
-        test::writeTinyModel(folder.toStdString(), longContext, test::TinyLayout::GeoChat, tokenizer.toStdString());
-        ModelLoadOptions options;
-        options.device = ComputeDevice::Cpu;
-        options.dtype = WeightType::F32;
-        options.imageSize = 24;
-        QSignalSpy loaded(window_.get(), &MainWindow::modelLoaded);
-        window_->loadModel(folder, options);
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(loadTinyModel("chat-model", longContext));
         RasterSpec spec;
         spec.width = 1100;
         spec.height = 600;
