@@ -370,6 +370,62 @@ private slots:
         QCOMPARE(window_->resultsPanel()->count(), static_cast<int>(window_->results().size()));
     }
 
+    void scriptedModelPutsItsBoxesOnTheMap()
+    {
+        const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizer))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        // A model that answers every question with one box (stray brackets included, which the
+        // parser skips): the path from generated tokens to boxes in map coordinates, end to end.
+        test::TinyModelSpec scripted;
+        scripted.scriptedAnswer = "a plane {<<12><34>> <56 ><78>|<9>}";
+        QVERIFY(loadTinyModel("scripted-model", scripted));
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        QVERIFY(open(write("scripted.tif", spec)));
+        QVERIFY(waitForCanvas());
+        window_->tileGrid()->setVisible(false);
+        const QImage before = window_->canvas()->grab().toImage();
+
+        window_->tileGrid()->setSelectedTiles({0, 1});
+        QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
+        window_->startFindObjects("planes");
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        const std::vector<MapBox> boxes = window_->analysisLayer()->boxes();
+        QCOMPARE(boxes.size(), std::size_t(2));
+        // Tile 0 is the whole 504 px square: the 0-100 grid scales by 5.04.
+        const RotatedBox &first = boxes[0].box.cx < boxes[1].box.cx ? boxes[0].box : boxes[1].box;
+        QVERIFY(std::abs(first.cx - 34 * 5.04) < 1e-6 && std::abs(first.cy - 56 * 5.04) < 1e-6);
+        QVERIFY(std::abs(first.width - 44 * 5.04) < 1e-6 && std::abs(first.height - 44 * 5.04) < 1e-6);
+        QCOMPARE(first.angleDegrees, 9.0);
+        QCOMPARE(boxes[0].label, QString("planes"));
+        QCOMPARE(window_->results().size(), std::size_t(2));
+        QCOMPARE(window_->results().front().task, std::string("refer"));
+        QCOMPARE(window_->results().front().angle, 9.0);
+
+        // The outline is drawn where the box's top-left corner lies.
+        QVERIFY(waitForCanvas());
+        const QImage after = window_->canvas()->grab().toImage();
+        const Point2 corner = first.corners()[0];
+        const QPoint onEdge = window_->canvas()->rasterToWidget(QPointF(corner.x, corner.y)).toPoint();
+        bool changed = false;
+        for (int dy = -2; dy <= 2 && !changed; ++dy)
+            for (int dx = -2; dx <= 2 && !changed; ++dx)
+                changed = after.pixel(onEdge + QPoint(dx, dy)) != before.pixel(onEdge + QPoint(dx, dy));
+        QVERIFY(changed);
+
+        // A chat answer with a box draws it too.
+        QSignalSpy answered(window_.get(), &MainWindow::chatAnswered);
+        window_->tileGrid()->setSelectedTiles({1});
+        window_->askChat("Where is the plane?");
+        QVERIFY(answered.wait(60000));
+        QCOMPARE(answered.first().first().toString(), QString::fromStdString(scripted.scriptedAnswer));
+        QCOMPARE(window_->analysisLayer()->boxes().size(), std::size_t(3));
+    }
+
     void chatsAboutTilesAndDescribesRegions()
     {
         const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
@@ -408,15 +464,22 @@ private slots:
         QTest::mousePress(window_->canvas(), Qt::LeftButton, Qt::ShiftModifier, from);
         QTest::mouseMove(window_->canvas(), (from + to) / 2);
         QTest::mouseMove(window_->canvas(), to);
+        // Turned by one wheel notch while dragging: the caption's box keeps the angle.
+        QWheelEvent turn(to, window_->canvas()->mapToGlobal(to), QPoint(), QPoint(0, 120), Qt::LeftButton,
+                         Qt::ShiftModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(window_->canvas(), &turn);
+        const std::size_t boxesBefore = window_->analysisLayer()->boxes().size();
         QTest::mouseRelease(window_->canvas(), Qt::LeftButton, Qt::ShiftModifier, to);
         QCOMPARE(outlined.count(), 1);
         const QRectF region = outlined.first().first().toRectF();
         QVERIFY(std::abs(region.left() - 100) < 3 && std::abs(region.bottom() - 250) < 3);
+        QCOMPARE(outlined.first().at(1).toDouble(), 15.0);
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.first().first().toBool(), true);
-        QCOMPARE(window_->analysisLayer()->boxes().size(), window_->analysisLayer()->boxes().size());
-        QVERIFY(!window_->analysisLayer()->boxes().empty());
+        QCOMPARE(window_->analysisLayer()->boxes().size(), boxesBefore + 1);
+        QCOMPARE(window_->analysisLayer()->boxes().back().box.angleDegrees, 15.0);
         QCOMPARE(window_->results().back().task, std::string("caption"));
+        QCOMPARE(window_->results().back().angle, 15.0);
     }
 
     void switchesLanguageAtRunTime()

@@ -153,6 +153,79 @@ private slots:
         QVERIFY(grid.selectedTiles().isEmpty()); // new grid, new ids
     }
 
+    void outlinesAndTurnsRegions()
+    {
+        RasterSpec spec;
+        spec.width = 1200;
+        spec.height = 1200;
+        DisplaySettings settings;
+        auto raster = openRaster("region.tif", spec, settings);
+        MapCanvas canvas;
+        QVERIFY(show(canvas, 600, 600));
+        canvas.setRaster(raster, settings);
+        canvas.setView(QPointF(600, 600), 1.0);
+        QSignalSpy regions(&canvas, &MapCanvas::regionSelected);
+        QSignalSpy clicks(&canvas, &MapCanvas::clicked);
+        auto wheel = [&](QPoint at, int delta, Qt::KeyboardModifiers modifiers) {
+            QWheelEvent event(at, canvas.mapToGlobal(at), QPoint(), QPoint(0, delta), Qt::LeftButton, modifiers,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(&canvas, &event);
+        };
+
+        // Shift+drag, turned by two wheel notches (30 degrees) and one Ctrl notch back (-1 degree).
+        const QPoint from = canvas.rasterToWidget(QPointF(500, 520)).toPoint();
+        const QPoint to = canvas.rasterToWidget(QPointF(700, 620)).toPoint();
+        QTest::mousePress(&canvas, Qt::LeftButton, Qt::ShiftModifier, from);
+        QTest::mouseMove(&canvas, to);
+        const double scaleBefore = canvas.scale();
+        wheel(to, 240, Qt::ShiftModifier);
+        wheel(to, -120, Qt::ShiftModifier | Qt::ControlModifier);
+        QCOMPARE(canvas.scale(), scaleBefore); // the wheel turned the region, it did not zoom
+        // The turned outline is drawn: the yellow dashes reach outside the unturned rectangle.
+        const QImage picture = canvas.grab().toImage();
+        const QPoint outside = canvas.rasterToWidget(QPointF(600 + 30, 520 - 40)).toPoint(); // above the top edge
+        bool yellowOutside = false;
+        for (int dy = -6; dy <= 6 && !yellowOutside; ++dy)
+            for (int dx = -60; dx <= 60 && !yellowOutside; ++dx) {
+                const QColor c = picture.pixelColor(outside + QPoint(dx, dy));
+                yellowOutside = c.red() > 200 && c.green() > 200 && c.blue() < 80;
+            }
+        QVERIFY(yellowOutside);
+        QTest::mouseRelease(&canvas, Qt::LeftButton, Qt::ShiftModifier, to);
+        QCOMPARE(regions.count(), 1);
+        const QRectF rect = regions.first().at(0).toRectF();
+        QVERIFY(std::abs(rect.left() - 500) < 1.5 && std::abs(rect.top() - 520) < 1.5);
+        QVERIFY(std::abs(rect.width() - 200) < 1.5 && std::abs(rect.height() - 100) < 1.5);
+        QCOMPARE(regions.first().at(1).toDouble(), 29.0);
+        QCOMPARE(clicks.count(), 0);
+
+        // The region tool outlines without Shift, and starts each region unturned.
+        canvas.setRegionToolActive(true);
+        QTest::mousePress(&canvas, Qt::LeftButton, Qt::NoModifier, from);
+        QTest::mouseMove(&canvas, to);
+        QTest::mouseRelease(&canvas, Qt::LeftButton, Qt::NoModifier, to);
+        QCOMPARE(regions.count(), 2);
+        QCOMPARE(regions.at(1).at(1).toDouble(), 0.0);
+        QCOMPARE(canvas.center(), QPointF(600, 600)); // no panning
+
+        // Escape drops a region being dragged; its release is not a click either.
+        QTest::mousePress(&canvas, Qt::LeftButton, Qt::NoModifier, from);
+        QTest::mouseMove(&canvas, to);
+        QTest::keyClick(&canvas, Qt::Key_Escape);
+        QTest::mouseRelease(&canvas, Qt::LeftButton, Qt::NoModifier, to);
+        QCOMPARE(regions.count(), 2);
+        QCOMPARE(clicks.count(), 0);
+
+        // With the tool off, a plain drag pans again.
+        canvas.setRegionToolActive(false);
+        QTest::mousePress(&canvas, Qt::LeftButton, Qt::NoModifier, QPoint(300, 300));
+        QTest::mouseMove(&canvas, QPoint(320, 310));
+        QTest::mouseMove(&canvas, QPoint(400, 350));
+        QTest::mouseRelease(&canvas, Qt::LeftButton, Qt::NoModifier, QPoint(400, 350));
+        QCOMPARE(canvas.center(), QPointF(500, 550));
+        QCOMPARE(regions.count(), 2);
+    }
+
     void memoryStaysBoundedOnAHugeRaster()
     {
         RasterSpec spec;

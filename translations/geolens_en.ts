@@ -662,6 +662,18 @@
         <source>Loading the model was canceled.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Region turned by %1 degrees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe &amp;Region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -878,6 +890,22 @@
     </message>
     <message>
         <source>Ask the chat a question about the view once the raster and model are loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the objects a query names in the selected tiles (or all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe the selected tiles (or all) with boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe a region given in raster pixels as x1,y1,x2,y2[,angle]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the results to a .gpkg, .geojson or .csv file once every task is done</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

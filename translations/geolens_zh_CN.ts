@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -284,7 +284,7 @@
         <translation>光标下的像素（列，行）</translation>
     </message>
     <message>
-        <source>Map coordinates in the raster's CRS</source>
+        <source>Map coordinates in the raster&apos;s CRS</source>
         <translation>栅格坐标参考系中的地图坐标</translation>
     </message>
     <message>
@@ -384,7 +384,7 @@
         <translation>关于 GeoLens</translation>
     </message>
     <message>
-        <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model's answers on the map.&lt;/p&gt;</source>
+        <source>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;A desktop workbench for remote-sensing vision-language models: open rasters of any size, cut them into model tiles, and place the model&apos;s answers on the map.&lt;/p&gt;</source>
         <translation>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;面向遥感视觉语言模型的桌面工作台：打开任意大小的栅格，切分为模型瓦片，并将模型的回答放置到地图上。&lt;/p&gt;</translation>
     </message>
     <message>
@@ -464,7 +464,7 @@
         <translation>导出结果(&amp;E)……</translation>
     </message>
     <message>
-        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS</source>
+        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster&apos;s CRS</source>
         <translation>将结果以栅格的坐标参考系写入 GeoPackage、GeoJSON 或 CSV 文件</translation>
     </message>
     <message>
@@ -656,6 +656,18 @@
     <message>
         <source>Loading the model was canceled.</source>
         <translation>已取消加载模型。</translation>
+    </message>
+    <message>
+        <source>Region turned by %1 degrees</source>
+        <translation>区域已旋转 %1 度</translation>
+    </message>
+    <message>
+        <source>Describe &amp;Region</source>
+        <translation>描述区域(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
+        <translation>在地图上拖出矩形，由模型描述其内容；拖动时用鼠标滚轮旋转（按住 Ctrl 每次 1 度）。任何时候都可以用 Shift+拖动。</translation>
     </message>
 </context>
 <context>
@@ -863,7 +875,7 @@
         <translation>要加载的模型文件夹</translation>
     </message>
     <message>
-        <source>Model input size in pixels (default: the model's)</source>
+        <source>Model input size in pixels (default: the model&apos;s)</source>
         <translation>模型输入尺寸（像素，默认为模型自身的）</translation>
     </message>
     <message>
@@ -873,6 +885,22 @@
     <message>
         <source>Ask the chat a question about the view once the raster and model are loaded</source>
         <translation>栅格和模型加载后，就当前视图向对话提问</translation>
+    </message>
+    <message>
+        <source>Find the objects a query names in the selected tiles (or all)</source>
+        <translation>在选中的瓦片（或全部瓦片）中查找查询所指的目标</translation>
+    </message>
+    <message>
+        <source>Describe the selected tiles (or all) with boxes</source>
+        <translation>用框描述选中的瓦片（或全部瓦片）</translation>
+    </message>
+    <message>
+        <source>Describe a region given in raster pixels as x1,y1,x2,y2[,angle]</source>
+        <translation>描述以栅格像素给出的区域：x1,y1,x2,y2[,角度]</translation>
+    </message>
+    <message>
+        <source>Write the results to a .gpkg, .geojson or .csv file once every task is done</source>
+        <translation>所有任务完成后将结果写入 .gpkg、.geojson 或 .csv 文件</translation>
     </message>
 </context>
 </TS>

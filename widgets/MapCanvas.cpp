@@ -3,6 +3,7 @@
 #include "MapOverlay.h"
 #include "common/Error.h"
 #include "common/LruCache.h"
+#include "geometry/RotatedBox.h"
 #include "raster/RasterDataset.h"
 #include "raster/RasterRenderer.h"
 
@@ -348,7 +349,7 @@ void MapCanvas::paintEvent(QPaintEvent *)
     if (outlining_) {
         painter.setPen(QPen(Qt::yellow, 2, Qt::DashLine));
         painter.setBrush(QColor(255, 255, 0, 40));
-        painter.drawRect(rasterToWidget(QRectF(regionStart_, regionEnd_).normalized()));
+        painter.drawPolygon(regionOutline());
     }
     scheduleVisibleTiles(missing);
 }
@@ -416,8 +417,37 @@ void MapCanvas::resizeEvent(QResizeEvent *event)
         zoomToFit();
 }
 
+void MapCanvas::setRegionToolActive(bool active)
+{
+    regionTool_ = active;
+    if (active)
+        setCursor(Qt::CrossCursor);
+    else if (!outlining_)
+        unsetCursor();
+}
+
+QPolygonF MapCanvas::regionOutline() const
+{
+    const RotatedBox box = RotatedBox::fromCorners(regionStart_.x(), regionStart_.y(), regionEnd_.x(), regionEnd_.y(),
+                                                   regionAngle_);
+    QPolygonF outline;
+    for (const Point2 &corner : box.corners())
+        outline << rasterToWidget(QPointF(corner.x, corner.y));
+    return outline;
+}
+
 void MapCanvas::wheelEvent(QWheelEvent *event)
 {
+    if (outlining_) {
+        // While a region is dragged the wheel turns it: 15 degrees a notch, 1 degree with Ctrl.
+        const double notches = event->angleDelta().y() / 120.0;
+        const double step = (event->modifiers() & Qt::ControlModifier) ? 1.0 : 15.0;
+        regionAngle_ = normaliseAngleDegrees(regionAngle_ + notches * step);
+        emit regionAngleChanged(regionAngle_);
+        update();
+        event->accept();
+        return;
+    }
     const double steps = event->angleDelta().y() / 120.0;
     if (steps != 0.0)
         zoomBy(std::pow(WheelStep, steps), event->position());
@@ -426,9 +456,10 @@ void MapCanvas::wheelEvent(QWheelEvent *event)
 
 void MapCanvas::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier) && raster_) {
+    if (event->button() == Qt::LeftButton && (regionTool_ || (event->modifiers() & Qt::ShiftModifier)) && raster_) {
         outlining_ = true;
         regionStart_ = regionEnd_ = widgetToRaster(event->position());
+        regionAngle_ = 0.0;
         setCursor(Qt::CrossCursor);
         return;
     }
@@ -467,13 +498,14 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent *event)
 {
     if (outlining_ && event->button() == Qt::LeftButton) {
         outlining_ = false;
-        unsetCursor();
+        if (!regionTool_)
+            unsetCursor();
         regionEnd_ = widgetToRaster(event->position());
         const QRectF region = QRectF(regionStart_, regionEnd_).normalized();
         update();
         // A click with Shift is not a region: it needs some extent on screen.
         if (region.width() * scale_ >= 4 && region.height() * scale_ >= 4)
-            emit regionSelected(region);
+            emit regionSelected(region, regionAngle_);
         return;
     }
     if (event->button() == Qt::LeftButton && !dragging_ && raster_)
@@ -495,6 +527,15 @@ void MapCanvas::keyPressEvent(QKeyEvent *event)
     case Qt::Key_Plus:
     case Qt::Key_Equal: zoomIn(); break;
     case Qt::Key_Minus: zoomOut(); break;
+    case Qt::Key_Escape:
+        if (!outlining_)
+            return QWidget::keyPressEvent(event);
+        outlining_ = false; // Escape drops the region being dragged
+        dragging_ = true;   // and the release that follows is not a click
+        if (!regionTool_)
+            unsetCursor();
+        update();
+        break;
     default: QWidget::keyPressEvent(event); return;
     }
     event->accept();

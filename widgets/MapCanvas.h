@@ -4,6 +4,7 @@
 
 #include <QImage>
 #include <QPointF>
+#include <QPolygonF>
 #include <QRectF>
 #include <QThreadPool>
 #include <QWidget>
@@ -66,6 +67,9 @@ public slots:
     void zoomBy(double factor, const QPointF &widgetAnchor);
     void setView(const QPointF &center, double scale);
     void panByPixels(const QPointF &widgetDelta);
+    // With the region tool on, a plain left drag outlines a region (as Shift+drag always does).
+    void setRegionToolActive(bool active);
+    bool isRegionToolActive() const { return regionTool_; }
 
 signals:
     void cursorMoved(const QPointF &rasterPos);
@@ -75,8 +79,11 @@ signals:
     void renderFailed(const QString &message);
     void renderingFinished();
     void fileDropped(const QString &path);
-    // Shift+drag outlined this rectangle, in raster pixels.
-    void regionSelected(const QRectF &rasterRect);
+    // Shift+drag outlined this rectangle, in raster pixels, turned about its centre by angleDegrees
+    // (counter-clockwise on screen, the RotatedBox convention); the wheel turns it while dragging.
+    void regionSelected(const QRectF &rasterRect, double angleDegrees);
+    // The outline being dragged was turned; the angle is in degrees, as regionSelected gives it.
+    void regionAngleChanged(double angleDegrees);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -132,7 +139,10 @@ private:
     bool fitted_ = false;
     bool dragging_ = false;
     bool outlining_ = false; // Shift+drag draws a region instead of panning
+    bool regionTool_ = false;
     QPointF regionStart_, regionEnd_; // raster pixels
+    double regionAngle_ = 0.0;
+    QPolygonF regionOutline() const; // widget pixels
     QPoint pressPos_;
     QPoint lastDragPos_;
 };

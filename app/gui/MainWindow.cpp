@@ -113,6 +113,9 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
         chatSubject_.reset();
     });
     connect(canvas_, &MapCanvas::regionSelected, this, &MainWindow::startRegionCaption);
+    connect(canvas_, &MapCanvas::regionAngleChanged, this, [this](double angle) {
+        statusBar()->showMessage(tr("Region turned by %1 degrees").arg(angle, 0, 'f', 0), 3000);
+    });
     connect(resultsPanel_, &ResultsPanel::zoomRequested, canvas_, &MapCanvas::zoomToRect);
     connect(canvas_, &MapCanvas::cursorLeft, this, [this] {
         pixelLabel_->clear();
@@ -212,6 +215,10 @@ void MainWindow::createActions()
     groundingAction_ = new QAction(this);
     groundingAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
     connect(groundingAction_, &QAction::triggered, this, &MainWindow::startGrounding);
+    regionToolAction_ = new QAction(this);
+    regionToolAction_->setCheckable(true);
+    regionToolAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    connect(regionToolAction_, &QAction::toggled, canvas_, &MapCanvas::setRegionToolActive);
     exportResultsAction_ = new QAction(this);
     connect(exportResultsAction_, &QAction::triggered, this, &MainWindow::chooseExportResults);
     clearResultsAction_ = new QAction(this);
@@ -265,6 +272,7 @@ void MainWindow::createMenus()
     analysisMenu_->addAction(labelTilesAction_);
     analysisMenu_->addAction(findObjectsAction_);
     analysisMenu_->addAction(groundingAction_);
+    analysisMenu_->addAction(regionToolAction_);
     analysisMenu_->addSeparator();
     analysisMenu_->addAction(exportResultsAction_);
     analysisMenu_->addAction(clearResultsAction_);
@@ -369,6 +377,9 @@ void MainWindow::retranslate()
     findObjectsAction_->setToolTip(tr("Draw boxes around the objects a query names, in the selected tiles (or all)"));
     groundingAction_->setText(tr("&Describe with Boxes"));
     groundingAction_->setToolTip(tr("Describe the selected tiles (or all) with boxes around what is mentioned"));
+    regionToolAction_->setText(tr("Describe &Region"));
+    regionToolAction_->setToolTip(tr("Drag a rectangle on the map to have the model describe it; turn it with the "
+                                     "mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time."));
     exportResultsAction_->setText(tr("&Export Results..."));
     exportResultsAction_->setToolTip(tr("Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS"));
     clearResultsAction_->setText(tr("&Clear Results"));
@@ -706,6 +717,9 @@ void MainWindow::updateAnalysisActions()
     labelTilesAction_->setEnabled(ready);
     findObjectsAction_->setEnabled(ready);
     groundingAction_->setEnabled(ready);
+    regionToolAction_->setEnabled(ready);
+    if (!ready)
+        regionToolAction_->setChecked(false);
     // The results list follows results_: bounds back in raster pixels for zooming.
     std::vector<ResultRow> rows;
     for (const AnalysisFeature &f : results_) {
@@ -929,18 +943,20 @@ void MainWindow::chooseExportResults()
         exportResults(path);
 }
 
-void MainWindow::exportResults(const QString &path)
+bool MainWindow::exportResults(const QString &path)
 {
     if (!raster_ || results_.empty())
-        return;
+        return false;
     try {
         if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
             writeAnalysisTable(path.toStdString(), results_);
         else
             writeAnalysisFeatures(path.toStdString(), results_, raster_->metadata());
         statusBar()->showMessage(tr("Results written to %1").arg(path), 8000);
+        return true;
     } catch (const std::exception &e) {
         showError(tr("Export failed"), tr("The results could not be written to %1.").arg(path), QString::fromStdString(e.what()));
+        return false;
     }
 }
 
@@ -1056,7 +1072,7 @@ void MainWindow::stopChat()
         chatCancel_->store(true);
 }
 
-void MainWindow::startRegionCaption(const QRectF &rect)
+void MainWindow::startRegionCaption(const QRectF &rect, double angleDegrees)
 {
     if (!model_ || !raster_ || jobRunning_) {
         if (!model_)
@@ -1065,7 +1081,7 @@ void MainWindow::startRegionCaption(const QRectF &rect)
     }
     BoxAnalysisOptions options;
     options.task = BoxAnalysisOptions::Task::Caption;
-    options.region = RotatedBox::fromCorners(rect.left(), rect.top(), rect.right(), rect.bottom());
+    options.region = RotatedBox::fromCorners(rect.left(), rect.top(), rect.right(), rect.bottom(), angleDegrees);
     options.overlap = display_->overlapPercent() / 100.0;
     auto found = std::make_shared<BoxAnalysisResult>();
     auto *job = new BackgroundJob(tr("Describe Region"), tr("Describing the region..."), this);

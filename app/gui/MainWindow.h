@@ -71,13 +71,13 @@ public slots:
     void startFindObjects(const QString &query);
     // [grounding] for the selected tiles (all when none): boxes around what the model describes.
     void startGrounding();
-    void exportResults(const QString &path);
+    bool exportResults(const QString &path); // false when nothing was written
     // Asks the model about the selected tile (exactly one) or the view; the answer streams into
     // the chat panel and its boxes are drawn. Emits chatAnswered.
     void askChat(const QString &question);
     void stopChat();
     // A caption for a region of the raster (pixels), drawn on the map.
-    void startRegionCaption(const QRectF &rasterRect);
+    void startRegionCaption(const QRectF &rasterRect, double angleDegrees);
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -139,7 +139,8 @@ private:
         *clearSelectionAction_;
     QAction *aboutAction_;
     QMenu *analysisMenu_;
-    QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *exportResultsAction_,
+    QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *regionToolAction_,
+        *exportResultsAction_,
         *clearResultsAction_;
     QActionGroup *languageGroup_;
     QAction *systemLanguageAction_;

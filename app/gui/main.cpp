@@ -5,6 +5,7 @@
 #include "MapCanvas.h"
 #include "TileGridOverlay.h"
 #include "analysis/ScenePresets.h"
+#include "common/Error.h"
 #include "raster/GdalEnvironment.h"
 
 #include <QApplication>
@@ -14,6 +15,8 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <deque>
+#include <functional>
 
 int main(int argc, char **argv)
 {
@@ -52,6 +55,21 @@ int main(int argc, char **argv)
     const QCommandLineOption askOption(QStringLiteral("ask"),
                                        QApplication::translate("main", "Ask the chat a question about the view once the raster and model are loaded"),
                                        QStringLiteral("question"));
+    const QCommandLineOption findOption(QStringLiteral("find"),
+                                        QApplication::translate("main", "Find the objects a query names in the selected tiles (or all)"),
+                                        QStringLiteral("query"));
+    const QCommandLineOption groundOption(QStringLiteral("describe-with-boxes"),
+                                          QApplication::translate("main", "Describe the selected tiles (or all) with boxes"));
+    const QCommandLineOption regionOption(QStringLiteral("describe-region"),
+                                          QApplication::translate("main", "Describe a region given in raster pixels as x1,y1,x2,y2[,angle]"),
+                                          QStringLiteral("box"));
+    const QCommandLineOption exportOption(QStringLiteral("export-results"),
+                                          QApplication::translate("main", "Write the results to a .gpkg, .geojson or .csv file once every task is done"),
+                                          QStringLiteral("file"));
+    parser.addOption(findOption);
+    parser.addOption(groundOption);
+    parser.addOption(regionOption);
+    parser.addOption(exportOption);
     parser.addOption(askOption);
     parser.addOption(modelOption);
     parser.addOption(imageSizeOption);
@@ -68,27 +86,76 @@ int main(int argc, char **argv)
     window.show();
 
     const QStringList files = parser.positionalArguments();
-    // With --label-tiles, labelling starts once both the raster and the model are ready.
-    int ready = 0;
-    const int needed = (files.isEmpty() ? 0 : 1) + (parser.isSet(modelOption) ? 1 : 0);
-    auto startLabels = [&] {
-        if (++ready < needed)
-            return;
-        if (parser.isSet(askOption))
-            window.askChat(parser.value(askOption));
-        if (!parser.isSet(labelOption))
-            return;
-        try {
+    // The tasks asked for on the command line run one after the other, in the order of the options
+    // below, once both the raster and the model are ready; each starts when the one before ended.
+    std::deque<std::function<void()>> steps;
+    if (parser.isSet(askOption))
+        steps.push_back([&] { window.askChat(parser.value(askOption)); });
+    if (parser.isSet(labelOption))
+        steps.push_back([&] {
             geolens::SceneLabelOptions options;
             options.classes = geolens::scenePreset(parser.value(labelOption).toStdString()).classes;
             options.mode = geolens::SceneLabelOptions::Mode::Score;
             window.startSceneLabels(options);
-        } catch (const std::exception &e) {
-            std::fprintf(stderr, "geolens: %s\n", e.what());
+        });
+    if (parser.isSet(findOption))
+        steps.push_back([&] { window.startFindObjects(parser.value(findOption)); });
+    if (parser.isSet(groundOption))
+        steps.push_back([&] { window.startGrounding(); });
+    if (parser.isSet(regionOption))
+        steps.push_back([&] {
+            const QStringList parts = parser.value(regionOption).split(QLatin1Char(','));
+            std::vector<double> v;
+            for (const QString &part : parts) {
+                bool ok = false;
+                v.push_back(part.trimmed().toDouble(&ok));
+                if (!ok)
+                    throw geolens::InvalidArgument("--describe-region wants x1,y1,x2,y2[,angle] in raster pixels, not \""
+                                                   + parser.value(regionOption).toStdString() + "\".");
+            }
+            if (v.size() != 4 && v.size() != 5)
+                throw geolens::InvalidArgument("--describe-region wants four or five numbers: x1,y1,x2,y2[,angle].");
+            window.startRegionCaption(QRectF(QPointF(v[0], v[1]), QPointF(v[2], v[3])).normalized(),
+                                      v.size() == 5 ? v[4] : 0.0);
+        });
+    const bool scripted = !steps.empty();
+    if (parser.isSet(exportOption))
+        steps.push_back([&] {
+            const bool written = window.exportResults(parser.value(exportOption));
+            // Writing is synchronous: report it as a finished task so that what follows goes on.
+            emit window.analysisFinished(written, written ? QString() : QStringLiteral("no results were written"));
+        });
+    bool failed = false;
+    auto nextStep = [&] {
+        while (!steps.empty()) {
+            const std::function<void()> step = std::move(steps.front());
+            steps.pop_front();
+            try {
+                step();
+                return;
+            } catch (const std::exception &e) {
+                std::fprintf(stderr, "geolens: %s\n", e.what());
+                failed = true;
+            }
         }
     };
-    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, startLabels);
-    QObject::connect(&window, &geolens::MainWindow::modelLoaded, &window, startLabels);
+    int ready = 0;
+    const int needed = (files.isEmpty() ? 0 : 1) + (parser.isSet(modelOption) ? 1 : 0);
+    auto startSteps = [&] {
+        if (++ready == needed)
+            nextStep();
+    };
+    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, startSteps);
+    QObject::connect(&window, &geolens::MainWindow::modelLoaded, &window, startSteps);
+    QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window, [&](bool ok, const QString &message) {
+        if (!ok) {
+            failed = true;
+            if (!message.isEmpty())
+                std::fprintf(stderr, "geolens: %s\n", qPrintable(message));
+        }
+        QTimer::singleShot(0, &window, nextStep);
+    });
+    QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window, [&] { QTimer::singleShot(0, &window, nextStep); });
     if (!files.isEmpty())
         window.openRaster(files.first());
     if (parser.isSet(modelOption)) {
@@ -100,7 +167,7 @@ int main(int argc, char **argv)
 
     if (parser.isSet(screenshot)) {
         const QString out = parser.value(screenshot);
-        auto save = [&window, out] {
+        auto save = [&window, &failed, out] {
             // On X11 the whole screen is grabbed, so dialogs in front of the window show too.
             QScreen *screen = window.screen();
             const QPixmap picture = QGuiApplication::platformName() == QLatin1String("xcb") && screen
@@ -108,7 +175,7 @@ int main(int argc, char **argv)
                                         : window.grab();
             const bool ok = picture.save(out);
             std::fprintf(stderr, ok ? "geolens: saved %s\n" : "geolens: cannot save %s\n", qPrintable(out));
-            QApplication::exit(ok ? 0 : 1);
+            QApplication::exit(ok && !failed ? 0 : 1);
         };
         auto waitForTiles = [&window, save] {
             auto *poll = new QTimer(&window);
@@ -125,13 +192,18 @@ int main(int argc, char **argv)
             for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
                 ids << id.toInt();
             window.tileGrid()->setSelectedTiles(ids);
-            if (!parser.isSet(labelOption) && !parser.isSet(askOption))
+            if (!scripted)
                 QTimer::singleShot(300, &window, waitForTiles);
         });
-        QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window,
-                         [&, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
-        QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window,
-                         [&, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
+        // The picture is taken when the last task has ended.
+        auto afterTask = [&, waitForTiles] {
+            QTimer::singleShot(300, &window, [&, waitForTiles] {
+                if (steps.empty())
+                    waitForTiles();
+            });
+        };
+        QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window, afterTask);
+        QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window, afterTask);
         QObject::connect(&window, &geolens::MainWindow::modelLoadFailed, &window, [&window, save] {
             QTimer::singleShot(500, &window, save);
         });

@@ -1,13 +1,17 @@
 #include "TinyModel.h"
 
 #include "TorchSaveWriter.h"
+#include "common/Error.h"
 #include "common/Json.h"
+#include "model/Tokenizer.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <stdexcept>
 #include <utility>
 
@@ -38,6 +42,8 @@ struct Tensor {
     std::vector<std::int64_t> shape;
     float scale;
     float offset = 0.0f;
+    // Replaces the formula's value at a flat index when set (scripted models).
+    std::function<float(std::int64_t index, float formula)> value;
 };
 
 std::vector<Tensor> geochatTensors(const TinyModelSpec &s)
@@ -221,7 +227,8 @@ std::string tensorBytes(const Tensor &t, bool half)
     std::string bytes;
     bytes.reserve(static_cast<std::size_t>(n) * (half ? 2 : 4));
     for (std::int64_t i = 0; i < n; ++i) {
-        const float value = tinyWeight(t.name, static_cast<std::uint64_t>(i), t.scale) + t.offset;
+        const float formula = tinyWeight(t.name, static_cast<std::uint64_t>(i), t.scale) + t.offset;
+        const float value = t.value ? t.value(i, formula) : formula;
         if (half) {
             const std::uint16_t bits = halfBits(value);
             bytes.append(reinterpret_cast<const char *>(&bits), sizeof bits);
@@ -330,6 +337,100 @@ std::vector<std::string> writeGeoChatBin(const std::string &folder, const std::v
     return names;
 }
 
+bool endsWith(const std::string &s, const std::string &suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Turns the decoder into a lookup table that answers spec.scriptedAnswer: attention and MLP add
+// nothing to the residual stream, so the logits depend on the current token alone; the embedding of
+// the k-th token of the chain is the k-th unit vector and lm_head maps it to the (k+1)-th.
+void scriptAnswer(std::vector<Tensor> &tensors, const TinyModelSpec &spec, const std::string &tokenizerModel)
+{
+    const std::unique_ptr<geolens::Tokenizer> tokenizer = geolens::Tokenizer::load(tokenizerModel);
+    // The chain starts at the template's last token, the ':' of "ASSISTANT:", and ends with EOS.
+    std::vector<int> chain{tokenizer->encode("ASSISTANT:").back()};
+    std::map<int, int> slot{{chain.front(), 0}}; // token -> the unit vector it is embedded as
+    // The text is spelled with tokens that each occur once: any vocabulary piece that matches the
+    // text at that point, or the byte token of its character, so that box grammar like "><" can
+    // recur. A depth-first search with a budget (answers are a few dozen characters).
+    const std::string meta = "\xE2\x96\x81"; // the word-start mark, a space in decoded text
+    std::map<std::string, std::vector<int>> piecesByText;
+    for (int id = 0; id < tokenizer->vocabSize(); ++id) {
+        if (tokenizer->isBytePiece(id) || id == tokenizer->unk() || id == tokenizer->bos() || id == tokenizer->eos())
+            continue;
+        std::string text = tokenizer->idToPiece(id);
+        for (std::size_t at = text.find(meta); at != std::string::npos; at = text.find(meta, at + 1))
+            text.replace(at, meta.size(), " ");
+        if (!text.empty() && text.size() <= 8)
+            piecesByText[text].push_back(id);
+    }
+    const std::string &answer = spec.scriptedAnswer;
+    long budget = 1000000;
+    std::function<bool(std::size_t)> spell = [&](std::size_t at) {
+        if (at == answer.size())
+            return true;
+        if (--budget < 0)
+            return false;
+        std::vector<std::pair<int, std::size_t>> options; // token, characters it covers
+        for (std::size_t length = std::min<std::size_t>(8, answer.size() - at); length > 0; --length) {
+            const auto found = piecesByText.find(answer.substr(at, length));
+            if (found != piecesByText.end())
+                for (int id : found->second)
+                    options.push_back({id, length});
+        }
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "<0x%02X>", static_cast<unsigned char>(answer[at]));
+        options.push_back({tokenizer->pieceToId(byte), 1});
+        for (const auto &[id, length] : options) {
+            if (id <= 0 || slot.count(id))
+                continue;
+            slot.emplace(id, static_cast<int>(chain.size()));
+            chain.push_back(id);
+            if (spell(at + length))
+                return true;
+            slot.erase(id);
+            chain.pop_back();
+        }
+        return false;
+    };
+    if (!spell(0))
+        throw geolens::InvalidArgument("\"" + answer + "\" cannot be spelled with each token once, as a scripted "
+                                       "answer must be; repeat fewer characters.");
+    chain.push_back(tokenizer->eos());
+    if (static_cast<int>(slot.size()) > spec.hidden)
+        throw geolens::InvalidArgument("A scripted answer may have at most " + std::to_string(spec.hidden - 1)
+                                       + " tokens; \"" + spec.scriptedAnswer + "\" has "
+                                       + std::to_string(chain.size() - 2) + ".");
+    std::map<int, int> predecessorSlot; // token -> the slot of the token it follows
+    for (std::size_t k = 0; k + 1 < chain.size(); ++k)
+        predecessorSlot[chain[k + 1]] = static_cast<int>(k);
+    const std::int64_t hidden = spec.hidden;
+    for (Tensor &t : tensors) {
+        if (endsWith(t.name, "self_attn.o_proj.weight") || endsWith(t.name, "mlp.down_proj.weight")) {
+            t.value = [](std::int64_t, float) { return 0.0f; };
+        } else if (t.name == "model.norm.weight") {
+            t.value = [](std::int64_t, float) { return 1.0f; };
+        } else if (t.name == "model.embed_tokens.weight") {
+            t.value = [slot, hidden](std::int64_t i, float formula) {
+                const auto found = slot.find(static_cast<int>(i / hidden));
+                if (found == slot.end())
+                    return formula;
+                return i % hidden == found->second ? 1.0f : 0.0f;
+            };
+        } else if (t.name == "lm_head.weight") {
+            // After the final RMSNorm a unit vector has sqrt(hidden) in its slot: logits near 110
+            // against a few units for every other token.
+            t.value = [predecessorSlot, hidden](std::int64_t i, float formula) {
+                const auto found = predecessorSlot.find(static_cast<int>(i / hidden));
+                if (found == predecessorSlot.end())
+                    return formula;
+                return i % hidden == found->second ? 20.0f : 0.0f;
+            };
+        }
+    }
+}
+
 } // namespace
 
 float tinyWeight(const std::string &name, std::uint64_t index, float scale)
@@ -344,7 +445,9 @@ std::vector<std::string> writeTinyModel(const std::string &folder, const TinyMod
 {
     namespace fs = std::filesystem;
     fs::create_directories(folder);
-    const std::vector<Tensor> tensors = geochatTensors(spec);
+    std::vector<Tensor> tensors = geochatTensors(spec);
+    if (!spec.scriptedAnswer.empty())
+        scriptAnswer(tensors, spec, tokenizerModel);
     const std::vector<std::string> names = layout == TinyLayout::GeoChatBin
                                                ? writeGeoChatBin(folder, tensors, spec)
                                                : writeSafetensors(folder, tensors, layout, spec.halfPrecision);

@@ -33,6 +33,10 @@ struct TinyModelSpec {
     bool geochat = true;        // model_type "geochat": input 504 unless imageSize overrides
     int imageSize = 0;          // written as the config's input size for non-GeoChat models when > 0
     bool halfPrecision = false; // the weights stored as F16, as GeoChat's release stores them
+    // When set, the model answers every prompt with this text by greedy decoding, whatever the image:
+    // a scripted model for demonstrations and end-to-end tests of what is done with answers (boxes
+    // on the map). Each token of the text may occur once, and at most hidden - 1 tokens.
+    std::string scriptedAnswer;
 };
 
 enum class TinyLayout {

@@ -1,8 +1,10 @@
 // geolens-tiny-model OUT_DIR --tokenizer FILE [--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half]
+//                   [--answer TEXT]
 // Writes a tiny model with the real LLaVA/GeoChat structure and formula weights (TinyModel.h), so
 // the engine and the CLI can be tried, and compared with other implementations, without real
 // weights. geochat-bin stores it as GeoChat's release does (torch.save shards and their index);
-// --half stores the weights as F16.
+// --half stores the weights as F16. --answer makes a scripted model that answers every prompt with
+// TEXT (see TinyModelSpec::scriptedAnswer).
 
 #include "TinyModel.h"
 
@@ -11,7 +13,7 @@
 
 int main(int argc, char **argv)
 {
-    std::string out, tokenizer, layout = "geochat";
+    std::string out, tokenizer, layout = "geochat", answer;
     bool half = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -19,6 +21,8 @@ int main(int argc, char **argv)
             tokenizer = argv[++i];
         else if (a == "--layout" && i + 1 < argc)
             layout = argv[++i];
+        else if (a == "--answer" && i + 1 < argc)
+            answer = argv[++i];
         else if (a == "--half")
             half = true;
         else if (!a.empty() && a[0] != '-' && out.empty())
@@ -30,7 +34,7 @@ int main(int argc, char **argv)
     }
     if (out.empty() || tokenizer.empty()) {
         std::cerr << "usage: geolens-tiny-model OUT_DIR --tokenizer tokenizer.model "
-                     "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half]\n";
+                     "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half] [--answer TEXT]\n";
         return 2;
     }
     geolens::test::TinyLayout kind;
@@ -50,6 +54,7 @@ int main(int argc, char **argv)
         geolens::test::TinyModelSpec spec;
         spec.geochat = kind == geolens::test::TinyLayout::GeoChat || kind == geolens::test::TinyLayout::GeoChatBin;
         spec.halfPrecision = half;
+        spec.scriptedAnswer = answer;
         geolens::test::writeTinyModel(out, spec, kind, tokenizer);
     } catch (const std::exception &e) {
         std::cerr << "geolens-tiny-model: " << e.what() << "\n";
