@@ -246,6 +246,15 @@ private slots:
             BoxAnalysisJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress());
         QCOMPARE(straddling.boxes[0].tileId, -1);
 
+        // A region wholly outside the raster is refused with its extent and the raster's size.
+        options.region = RotatedBox::fromCorners(5000, 5000, 5100, 5100, 0);
+        try {
+            BoxAnalysisJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress());
+            QFAIL("a region outside the raster was described");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("lies outside the raster"), e.what());
+        }
+
         options.task = BoxAnalysisOptions::Task::Refer;
         options.query = "  ";
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,

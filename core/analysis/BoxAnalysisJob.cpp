@@ -153,6 +153,23 @@ BoxAnalysisResult BoxAnalysisJob::runCaption()
     const RotatedBox region = *options_.region;
     if (!(region.width > 0 && region.height > 0))
         throw InvalidArgument("The region to describe has no area.");
+    {
+        // A region wholly outside the raster would be described from nodata padding.
+        double minX = region.cx, maxX = region.cx, minY = region.cy, maxY = region.cy;
+        for (const Point2 &p : region.corners()) {
+            minX = std::min(minX, p.x);
+            maxX = std::max(maxX, p.x);
+            minY = std::min(minY, p.y);
+            maxY = std::max(maxY, p.y);
+        }
+        if (maxX <= 0 || maxY <= 0 || minX >= raster_->width() || minY >= raster_->height())
+            throw InvalidArgument("The region to describe (" + std::to_string(static_cast<long>(minX)) + ", "
+                                  + std::to_string(static_cast<long>(minY)) + ") - ("
+                                  + std::to_string(static_cast<long>(maxX)) + ", "
+                                  + std::to_string(static_cast<long>(maxY)) + ") lies outside the raster, which is "
+                                  + std::to_string(raster_->width()) + " x " + std::to_string(raster_->height())
+                                  + " pixels.");
+    }
     const TileGrid grid(raster_->width(), raster_->height(), options_.tileSize, options_.overlap);
     // The tile that holds the region with the widest margin, else a square cut centred on it.
     std::optional<TileFrame> frame;
