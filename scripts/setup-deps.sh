@@ -9,6 +9,7 @@ packages=(
   libgdal-dev gdal-bin
   libopencv-dev
   libtorch-dev
+  libopenblas0-pthread   # LibTorch's matrix products; the reference BLAS is ten times slower
   libsentencepiece-dev sentencepiece
   libqcustomplot-dev
   nlohmann-json3-dev

@@ -1,9 +1,12 @@
 #include "common/Error.h"
 #include "common/Json.h"
+#include "model/CheckpointFolder.h"
 #include "model/SafetensorsReader.h"
+#include "model/SafetensorsWriter.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -124,6 +127,68 @@ QByteArray entry(const char *name, const char *dtype, const char *shape, const c
 QByteArray fileWith(const QByteArray &entries, int dataBytes)
 {
     return safetensorsBytes("{" + entries + "}", QByteArray(dataBytes, '\x11'));
+}
+
+template <typename T>
+TensorBytes tensorOf(const std::string &name, DType dtype, std::vector<std::int64_t> shape,
+                     const std::vector<T> &values)
+{
+    return TensorBytes::owning(name, dtype, std::move(shape),
+                               std::string(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T)));
+}
+
+QByteArray bytesOf(const TensorBytes &tensor)
+{
+    return QByteArray(static_cast<const char *>(tensor.data), int(tensor.size));
+}
+
+QByteArray bytesOf(const TensorInfo &tensor)
+{
+    return QByteArray(reinterpret_cast<const char *>(tensor.data()), int(tensor.extentBytes()));
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+// The header length and the header JSON text (with its padding) of a written file.
+std::pair<std::uint64_t, QByteArray> rawHeaderOf(const QByteArray &file)
+{
+    std::uint64_t length = 0;
+    for (int i = 7; i >= 0; --i)
+        length = (length << 8) | std::uint8_t(file.at(i));
+    return {length, file.mid(8, int(length))};
+}
+
+JsonValue headerJsonOf(const QString &path)
+{
+    const QByteArray header = rawHeaderOf(readFile(path)).second;
+    return JsonValue::parse(header.constData(), std::size_t(header.size()));
+}
+
+QStringList entriesOf(const QString &folder)
+{
+    return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+// Tensors of every kind the exporter writes, named out of alphabetical order so that a writer
+// sorting them would lay them out differently from the order given.
+std::vector<TensorBytes> sampleTensors()
+{
+    return {
+        tensorOf("z.weight", DType::F32, {2, 3}, std::vector<float>{0.0f, 1.5f, -2.0f, 3.25f, 1e-3f, 65504.0f}),
+        tensorOf("half", DType::F16, {5}, std::vector<std::uint16_t>{0x3C00, 0xC000, 0x3800, 0x7BFF, 0x0001}),
+        tensorOf("bf16", DType::BF16, {2, 1, 2}, std::vector<std::uint16_t>{0x3F80, 0xBFC0, 0x4049, 0x0000}),
+        tensorOf("ids", DType::I64, {3},
+                 std::vector<std::int64_t>{-1, (std::int64_t(1) << 40) + 3, std::numeric_limits<std::int64_t>::min()}),
+        tensorOf("scalar", DType::F32, {}, std::vector<float>{42.0f}),
+        tensorOf("empty", DType::F32, {0, 4}, std::vector<float>{}),
+        tensorOf("mask", DType::Bool, {3}, std::vector<std::uint8_t>{1, 0, 1}),
+    };
 }
 
 } // namespace
@@ -467,6 +532,300 @@ private slots:
             QCOMPARE(QString::fromStdString(e.path()), dir.filePath(faultyFile));
             QVERIFY2(message.startsWith(dir.filePath(faultyFile) + ": "), qPrintable(message));
             QVERIFY2(message.contains(problem), qPrintable(message));
+        }
+    }
+
+    void writtenFileReadsBack()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath("student.safetensors");
+        const std::vector<TensorBytes> tensors = sampleTensors();
+        writeFile(path, "an earlier, broken export"); // replaced whole, not appended to
+        geolens::writeSafetensors(path.toStdString(), tensors);
+
+        const TensorMap map = readSafetensors(path.toStdString());
+        QCOMPARE(map.size(), tensors.size());
+        const std::uint64_t headerLength = rawHeaderOf(readFile(path)).first;
+        std::uint64_t offset = 8 + headerLength;
+        for (const TensorBytes &spec : tensors) {
+            const TensorInfo &t = map.at(spec.name);
+            QCOMPARE(t.dtype, spec.dtype);
+            QCOMPARE(t.shape, spec.shape);
+            QCOMPARE(t.offset, offset); // back to back, in the order given
+            QCOMPARE(bytesOf(t), bytesOf(spec));
+            offset += spec.size;
+        }
+        QCOMPARE(std::uint64_t(QFileInfo(path).size()), offset);
+        QCOMPARE(map.at("scalar").numel(), std::int64_t(1));
+        QCOMPARE(valuesOf<float>(map.at("scalar")).front(), 42.0f);
+        QCOMPARE(map.at("empty").numel(), std::int64_t(0));
+        QCOMPARE(valuesOf<std::int64_t>(map.at("ids"))[2], std::numeric_limits<std::int64_t>::min());
+        QCOMPARE(bfloat16ToFloat(valuesOf<std::uint16_t>(map.at("bf16"))[1]), -1.5f);
+        QCOMPARE(entriesOf(dir.path()), QStringList{"student.safetensors"}); // no temporary file left
+    }
+
+    void writesViewedBytesWithoutCopying()
+    {
+        // The descriptor holds the caller's buffer alive through owner, as the exporter's
+        // LibTorch tensors will be, and the bytes written are the buffer's at write time.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("view.safetensors").toStdString();
+        auto buffer = std::make_shared<std::vector<float>>(1 << 20);
+        for (std::size_t i = 0; i < buffer->size(); ++i)
+            (*buffer)[i] = float(i) * 0.5f;
+        std::vector<TensorBytes> tensors = {
+            TensorBytes::view("big", DType::F32, {1024, 1024}, buffer->data(), buffer->size() * sizeof(float), buffer),
+            TensorBytes::view("tail", DType::F32, {2}, buffer->data() + 10, 2 * sizeof(float), buffer)};
+        const std::vector<float> expected = *buffer;
+        buffer.reset();
+        geolens::writeSafetensors(path, tensors);
+        const TensorMap map = readSafetensors(path);
+        QCOMPARE(valuesOf<float>(map.at("big")), expected);
+        QCOMPARE(valuesOf<float>(map.at("tail")), (std::vector<float>{5.0f, 5.5f}));
+    }
+
+    void writtenHeaderIsPaddedToEightBytes()
+    {
+        // Names of every length modulo 8 reach every amount of padding.
+        QTemporaryDir dir;
+        for (int length = 1; length <= 16; ++length) {
+            const QString path = dir.filePath(QString("padded-%1.safetensors").arg(length));
+            const std::string name(std::size_t(length), 'n');
+            const std::vector<float> values = {1.0f, -1.0f, 0.25f};
+            geolens::writeSafetensors(path.toStdString(), {tensorOf(name, DType::F32, {3}, values)});
+
+            const QByteArray file = readFile(path);
+            const auto header = rawHeaderOf(file);
+            QCOMPARE(header.first % 8, std::uint64_t(0));
+            QCOMPARE(std::uint64_t(file.size()), 8 + header.first + 12);
+            const QByteArray json = header.second.trimmed();
+            QVERIFY2(header.second.startsWith(json), "padding must follow the JSON, as spaces");
+            for (int i = json.size(); i < header.second.size(); ++i)
+                QCOMPARE(header.second.at(i), ' ');
+            QVERIFY(header.second.size() - json.size() < 8);
+
+            const JsonValue parsed = JsonValue::parse(json.toStdString());
+            QCOMPARE(parsed.size(), std::size_t(1)); // no "__metadata__" when none is given
+            const JsonValue &entry = parsed.at(name);
+            QCOMPARE(entry.at("dtype").asString(), std::string("F32"));
+            QCOMPARE(entry.at("shape"), JsonValue(JsonValue::Array{3}));
+            QCOMPARE(entry.at("data_offsets"), JsonValue(JsonValue::Array{0, 12}));
+            QCOMPARE(valuesOf<float>(readSafetensors(path.toStdString()).at(name)), values);
+        }
+    }
+
+    void writesMetadata()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("meta.safetensors");
+        const std::map<std::string, std::string> metadata = {
+            {"format", "pt"}, {"teacher", "GeoChat-7B"}, {"note", "a \"quoted\", multi-line\nnote: \u00e9\u00e8"}};
+        geolens::writeSafetensors(path.toStdString(), sampleTensors(), metadata);
+
+        const JsonValue header = headerJsonOf(path);
+        const JsonValue &written = header.at("__metadata__");
+        QCOMPARE(written.size(), metadata.size());
+        for (const auto &item : metadata)
+            QCOMPARE(written.at(item.first).asString(), item.second);
+        QCOMPARE(header.size(), sampleTensors().size() + 1);
+        const TensorMap map = readSafetensors(path.toStdString());
+        QCOMPARE(map.size(), sampleTensors().size());
+        QVERIFY(map.count("__metadata__") == 0);
+    }
+
+    void rejectsInvalidTensors_data()
+    {
+        QTest::addColumn<int>("fault");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("duplicate name") << 0 << "Tensor \"half\" is given twice";
+        QTest::newRow("too few bytes")
+            << 1 << "Tensor \"bf16\" has 6 bytes, but its shape [2, 1, 2] of BF16 needs 8 bytes";
+        QTest::newRow("too many bytes") << 2 << "Tensor \"scalar\" has 8 bytes, but its shape [] of F32 needs 4 bytes";
+        QTest::newRow("negative dimension") << 3 << "Tensor \"ids\" has the shape [-3], which has a negative dimension";
+        QTest::newRow("empty name") << 4 << "Tensor 3 of 7 to write has an empty name";
+        QTest::newRow("reserved name") << 5 << "cannot be named \"__metadata__\"";
+        QTest::newRow("no data") << 6 << "Tensor \"z.weight\" has 24 bytes but no data";
+        QTest::newRow("shape overflows") << 7 << "Tensor \"mask\" has the shape [4611686018427387904, 4, 0]";
+    }
+
+    void rejectsInvalidTensors()
+    {
+        QFETCH(int, fault);
+        QFETCH(QString, problem);
+        std::vector<TensorBytes> tensors = sampleTensors();
+        switch (fault) {
+        case 0:
+            tensors.push_back(tensorOf("half", DType::F16, {1}, std::vector<std::uint16_t>{0}));
+            break;
+        case 1:
+            tensors[2].size = 6;
+            break;
+        case 2:
+            tensors[4] = tensorOf("scalar", DType::F32, {}, std::vector<float>{1.0f, 2.0f});
+            break;
+        case 3:
+            tensors[3].shape = {-3};
+            break;
+        case 4:
+            tensors[2].name.clear();
+            break;
+        case 5:
+            tensors[5].name = "__metadata__";
+            break;
+        case 6:
+            tensors[0].data = nullptr;
+            break;
+        case 7:
+            tensors[6].shape = {std::int64_t(1) << 62, 4, 0};
+            tensors[6].size = 0;
+            break;
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.safetensors");
+        for (int sharded = 0; sharded < 2; ++sharded) {
+            try {
+                if (sharded)
+                    writeShardedSafetensors(dir.filePath("folder").toStdString(), tensors, 16);
+                else
+                    geolens::writeSafetensors(path.toStdString(), tensors);
+                QFAIL("expected InvalidArgument");
+            } catch (const InvalidArgument &e) {
+                QVERIFY2(QString::fromStdString(e.what()).contains(problem), e.what());
+            }
+            QVERIFY(entriesOf(dir.path()).isEmpty()); // checked before anything is written
+        }
+    }
+
+    void reportsUnwritablePath()
+    {
+        QTemporaryDir dir;
+        // A folder that does not exist: the temporary file cannot even be created.
+        const std::string missing = dir.filePath("no-such-folder/model.safetensors").toStdString();
+        try {
+            geolens::writeSafetensors(missing, sampleTensors());
+            QFAIL("expected FileError");
+        } catch (const FileError &e) {
+            QCOMPARE(e.path(), missing);
+            QVERIFY2(QString::fromStdString(e.what()).startsWith(QString::fromStdString(missing) + ": "), e.what());
+        }
+        QVERIFY(entriesOf(dir.path()).isEmpty());
+
+        // A folder in the way of the file: everything is written, then the rename fails, and
+        // the complete temporary file must go.
+        QVERIFY(QDir(dir.path()).mkdir("model.safetensors"));
+        const std::string blocked = dir.filePath("model.safetensors").toStdString();
+        try {
+            geolens::writeSafetensors(blocked, sampleTensors());
+            QFAIL("expected FileError");
+        } catch (const FileError &e) {
+            QCOMPARE(e.path(), blocked);
+        }
+        QCOMPARE(entriesOf(dir.path()), QStringList{"model.safetensors"});
+        QVERIFY(QFileInfo(QString::fromStdString(blocked)).isDir());
+
+        // A model folder whose place a file takes.
+        writeFile(dir.filePath("taken"), "a file");
+        const std::string taken = dir.filePath("taken").toStdString();
+        try {
+            writeShardedSafetensors(taken, sampleTensors(), 1 << 20);
+            QFAIL("expected FileError");
+        } catch (const FileError &e) {
+            QCOMPARE(e.path(), taken);
+        }
+        QCOMPARE(readFile(dir.filePath("taken")), QByteArray("a file"));
+    }
+
+    void writesShardedCheckpoint()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("student/export"); // created on the way
+        // 16 + 8 bytes fill the first shard exactly; the 40-byte tensor exceeds the limit alone;
+        // the empty tensor never opens a shard of its own.
+        const std::vector<TensorBytes> tensors = {
+            tensorOf("layers.0.a", DType::F32, {4}, std::vector<float>{1, 2, 3, 4}),
+            tensorOf("layers.0.b", DType::I64, {1}, std::vector<std::int64_t>{std::int64_t(1) << 33}),
+            tensorOf("layers.1.big", DType::F16, {20}, std::vector<std::uint16_t>(20, 0x3C00)),
+            tensorOf("layers.2.c", DType::BF16, {2}, std::vector<std::uint16_t>{0x3F80, 0xC000}),
+            tensorOf("layers.2.empty", DType::F32, {0}, std::vector<float>{}),
+            tensorOf("head", DType::F32, {3}, std::vector<float>{7, 8, 9}),
+        };
+        const std::vector<std::string> written = writeShardedSafetensors(folder.toStdString(), tensors, 24);
+
+        const QStringList shards = {"model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
+                                    "model-00003-of-00003.safetensors"};
+        QCOMPARE(written.size(), std::size_t(4));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(QString::fromStdString(written[std::size_t(i)]), folder + "/" + shards[i]);
+        QCOMPARE(QString::fromStdString(written[3]), folder + "/model.safetensors.index.json");
+        QCOMPARE(entriesOf(folder), QStringList(shards) << "model.safetensors.index.json");
+
+        const JsonValue index = JsonValue::parseFile(written[3]);
+        QCOMPARE(index.at("metadata").at("total_size").asInt64(), std::int64_t(16 + 8 + 40 + 4 + 0 + 12));
+        const std::map<std::string, int> expectedShard = {{"layers.0.a", 0}, {"layers.0.b", 0}, {"layers.1.big", 1},
+                                                          {"layers.2.c", 2}, {"layers.2.empty", 2}, {"head", 2}};
+        const JsonValue &weightMap = index.at("weight_map");
+        QCOMPARE(weightMap.size(), expectedShard.size());
+        std::string previous;
+        for (const JsonValue::Member &member : weightMap.members()) {
+            QCOMPARE(QString::fromStdString(member.second.asString()), shards[expectedShard.at(member.first)]);
+            QVERIFY(previous < member.first); // sorted, as transformers writes it
+            previous = member.first;
+        }
+        for (int i = 0; i < 3; ++i) {
+            const TensorMap shard = readSafetensors((folder + "/" + shards[i]).toStdString());
+            for (const auto &item : expectedShard)
+                QCOMPARE(shard.count(item.first), std::size_t(item.second == i));
+            QCOMPARE(headerJsonOf(folder + "/" + shards[i]).at("__metadata__").at("format").asString(),
+                     std::string("pt"));
+        }
+
+        const TensorMap viaIndex = readSafetensorsIndex(written[3]);
+        const TensorMap viaFolder = readCheckpointFolder(folder.toStdString());
+        QCOMPARE(viaIndex.size(), tensors.size());
+        QCOMPARE(viaFolder.size(), tensors.size());
+        for (const TensorBytes &spec : tensors) {
+            for (const TensorMap *map : {&viaIndex, &viaFolder}) {
+                const TensorInfo &t = map->at(spec.name);
+                QCOMPARE(t.dtype, spec.dtype);
+                QCOMPARE(t.shape, spec.shape);
+                QCOMPARE(bytesOf(t), bytesOf(spec));
+            }
+        }
+    }
+
+    void writesSingleFileWhenItFits()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.path();
+        // An index left by an earlier, sharded export would be loaded instead of the new file.
+        writeFile(folder + "/model.safetensors.index.json",
+                  R"({"weight_map": {"old": "model-00001-of-00002.safetensors"}})");
+        const std::vector<TensorBytes> tensors = sampleTensors();
+        std::uint64_t total = 0;
+        for (const TensorBytes &t : tensors)
+            total += t.size;
+
+        const std::vector<std::string> written = writeShardedSafetensors(folder.toStdString(), tensors, total);
+        QCOMPARE(written, std::vector<std::string>{(folder + "/model.safetensors").toStdString()});
+        QCOMPARE(entriesOf(folder), QStringList{"model.safetensors"});
+        const TensorMap map = readCheckpointFolder(folder.toStdString());
+        QCOMPARE(map.size(), tensors.size());
+        for (const TensorBytes &spec : tensors)
+            QCOMPARE(bytesOf(map.at(spec.name)), bytesOf(spec));
+
+        // One byte less, and the same tensors need two shards under another base name.
+        const std::vector<std::string> sharded =
+            writeShardedSafetensors(folder.toStdString(), tensors, total - 1, "student");
+        QCOMPARE(sharded.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(sharded[0]), folder + "/student-00001-of-00002.safetensors");
+        QCOMPARE(QString::fromStdString(sharded[2]), folder + "/student.safetensors.index.json");
+        QCOMPARE(readSafetensorsIndex(sharded[2]).size(), tensors.size());
+
+        try {
+            writeShardedSafetensors(folder.toStdString(), tensors, 0);
+            QFAIL("expected InvalidArgument");
+        } catch (const InvalidArgument &) {
         }
     }
 };

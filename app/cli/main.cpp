@@ -4,6 +4,7 @@
 #include "cli/CliArguments.h"
 #include "common/Error.h"
 
+#include "cli/DistillCommand.h"
 #include "cli/ModelCommands.h"
 #ifdef GEOLENS_WITH_RASTER
 #include "cli/AnalyzeCommand.h"
@@ -35,6 +36,13 @@ std::map<std::string, Verb> verbs()
                      "         [--max-new-tokens N] [--device auto|cpu|cuda] [--dtype auto|f32|bf16|f16]\n"
                      "         [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R] [--seed S]\n"
                      "                                 answer a question about an image"};
+    v["distill"] = {geolens::cli::runDistill,
+                    "distill --teacher DIR --student DIR --data FILE.json --images DIR --out RUN_DIR\n"
+                    "         [--method paper|align|kd|sft|rkl|seqkd] [--steps N] [--config run.json] [--resume]\n"
+                    "         [--corpus FILE] [--validation-data FILE] [--lr X] [--batch-size N] [--seed N]\n"
+                    "         [--teacher-device D] [--student-device D] [--dtype T] [--image-size N]\n"
+                    "         [--set \"key=value;...\"] [--json]\n"
+                    "                                 distil a teacher into a student (metrics in RUN_DIR)"};
 #ifdef GEOLENS_WITH_RASTER
     v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};
     v["tiles"] = {geolens::cli::runTiles,

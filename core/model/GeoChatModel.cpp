@@ -2,7 +2,7 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
-#include "model/LlavaNetwork.h"
+#include "model/GeoChatModelImpl.h"
 #include "model/StreamingDecoder.h"
 #include "model/TokenSampler.h"
 #include "model/Tokenizer.h"
@@ -29,23 +29,6 @@ namespace fs = std::filesystem;
 
 const char *const SystemPrompt = "A chat between a curious human and an artificial intelligence assistant. The assistant "
                                  "gives helpful, detailed, and polite answers to the human's questions.";
-
-torch::ScalarType torchType(DType t)
-{
-    switch (t) {
-    case DType::F16: return torch::kHalf;
-    case DType::BF16: return torch::kBFloat16;
-    case DType::F32: return torch::kFloat32;
-    case DType::F64: return torch::kFloat64;
-    case DType::I64: return torch::kLong;
-    case DType::I32: return torch::kInt;
-    case DType::I16: return torch::kShort;
-    case DType::I8: return torch::kChar;
-    case DType::U8: return torch::kByte;
-    case DType::Bool: return torch::kBool;
-    }
-    return torch::kFloat32;
-}
 
 std::string shapeText(const std::vector<std::int64_t> &shape)
 {
@@ -151,22 +134,36 @@ const char *const VisionPrefix = "model.vision_tower.vision_tower.vision_model."
 
 } // namespace
 
-struct GeoChatModel::Impl {
-    ModelConfig config;
-    std::unique_ptr<Tokenizer> tokenizer;
-    detail::ClipVisionTower tower;
-    detail::Projector projector;
-    detail::LlamaDecoder decoder;
-    torch::Device device{torch::kCPU};
-    torch::ScalarType type = torch::kFloat32;
-    ImagePreprocessor preprocess;
 
-    torch::Tensor encodeImages(const std::vector<RgbImage> &images) const;
-    // Prompt embeddings [B, T, hidden] with the image features in the slot, plus extra tokens.
-    torch::Tensor promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
-                                   const std::vector<int> &extra) const;
-    std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const std::vector<GenerationRequest> &requests);
-};
+torch::ScalarType torchType(DType t)
+{
+    switch (t) {
+    case DType::F16: return torch::kHalf;
+    case DType::BF16: return torch::kBFloat16;
+    case DType::F32: return torch::kFloat32;
+    case DType::F64: return torch::kFloat64;
+    case DType::I64: return torch::kLong;
+    case DType::I32: return torch::kInt;
+    case DType::I16: return torch::kShort;
+    case DType::I8: return torch::kChar;
+    case DType::U8: return torch::kByte;
+    case DType::Bool: return torch::kBool;
+    }
+    return torch::kFloat32;
+}
+
+double devicePeakMemoryMiB(const torch::Device &device)
+{
+#if GEOLENS_HAVE_CUDA_ALLOCATOR
+    if (device.is_cuda()) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index());
+        return static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
+    }
+#else
+    (void)device;
+#endif
+    return 0.0;
+}
 
 GeoChatModel::GeoChatModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 GeoChatModel::~GeoChatModel() = default;
@@ -200,7 +197,10 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
                       (options.device == ComputeDevice::Auto && torch::cuda::is_available());
     if (cuda && !torch::cuda::is_available())
         throw InvalidArgument("CUDA was asked for, but this build of GeoLens or this machine has no CUDA device.");
-    device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    if (cuda && options.cudaIndex >= static_cast<int>(torch::cuda::device_count()))
+        throw InvalidArgument("CUDA device " + std::to_string(options.cudaIndex) + " was asked for; this machine has " +
+                              std::to_string(torch::cuda::device_count()) + ".");
+    device = cuda ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.cudaIndex)) : torch::Device(torch::kCPU);
     switch (options.dtype) {
     case WeightType::Auto: type = cuda ? torch::kBFloat16 : torch::kFloat32; break;
     case WeightType::F32: type = torch::kFloat32; break;
@@ -211,10 +211,9 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
         type = torch::kHalf;
         break;
     }
-    if (!cuda) {
-        const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-        at::set_num_threads(std::max(1, threads));
-    }
+    // 0 leaves LibTorch's own choice: every physical core, or OMP_NUM_THREADS when it is set.
+    if (!cuda && options.threads > 0)
+        at::set_num_threads(options.threads);
 
 }
 
@@ -243,6 +242,7 @@ void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType t
 #if GEOLENS_HAVE_CUDA_ALLOCATOR
     if (device.is_cuda()) {
         size_t freeBytes = 0, totalBytes = 0;
+        cudaSetDevice(device.index()); // the free memory of the GPU asked for
         if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess)
             available = freeBytes;
         where = "GPU memory";
@@ -277,6 +277,7 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     impl->config = ModelConfig::load(folder, options.imageSize);
     chooseDevice(impl->device, impl->type, options);
     checkMemory(impl->config, impl->device, impl->type);
+    impl->trainable = options.trainable;
 
     const fs::path tokenizerPath = fs::path(folder) / "tokenizer.model";
     if (!fs::exists(tokenizerPath))
@@ -330,6 +331,7 @@ std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &pres
         impl->config.inputSize = *options.imageSize;
     chooseDevice(impl->device, impl->type, options);
     checkMemory(impl->config, impl->device, impl->type);
+    impl->trainable = options.trainable;
     buildNetwork(*impl, RandomSource(impl->device, impl->type), "random " + preset, options.progress);
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
 }
@@ -346,7 +348,14 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
         progress->throwIfCanceled();
         progress->report(++done, steps, "load");
     };
-    c10::InferenceMode inference;
+    // Inference tensors are cheaper, but autograd cannot save them for a backward pass: a model
+    // that will be trained (even only through adapters) is built as ordinary tensors.
+    std::optional<c10::InferenceMode> inference;
+    std::optional<torch::NoGradGuard> noGrad;
+    if (impl.trainable)
+        noGrad.emplace();
+    else
+        inference.emplace();
     const ModelConfig &c = impl.config;
     const TextModelConfig &t = c.text;
     const int headDim = t.hiddenSize / t.heads;
@@ -437,7 +446,6 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
         impl.projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
         impl.projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
     }
-    impl.preprocess = ImagePreprocessor(c.inputSize);
     impl.preprocess = ImagePreprocessor(c.inputSize);
     if (progress)
         progress->report(steps, steps, "load");
@@ -842,13 +850,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
     r.batch = settings.batch;
     r.sceneTilesPerSecondBatched = 1000.0 * settings.batch / timeMs([&] { scene(settings.batch, settings.sceneTokens); });
-#if GEOLENS_HAVE_CUDA_ALLOCATOR
-    if (m.device.is_cuda()) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(m.device.index());
-        r.peakMemoryMiB = static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
-    } else
-#endif
-        r.peakMemoryMiB = residentPeakMiB();
+    r.peakMemoryMiB = m.device.is_cuda() ? devicePeakMemoryMiB(m.device) : residentPeakMiB();
     return r;
 }
 

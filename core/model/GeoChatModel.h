@@ -18,11 +18,15 @@ enum class WeightType { Auto, F32, BF16, F16 };
 
 struct ModelLoadOptions {
     ComputeDevice device = ComputeDevice::Auto; // Auto: CUDA when available
+    int cudaIndex = 0;                          // which GPU, with CUDA
     WeightType dtype = WeightType::Auto;        // Auto: bf16 on CUDA, f32 on CPU
     std::optional<int> imageSize;               // overrides the model's input resolution
-    int threads = 0;                            // CPU threads; 0: every core
+    int threads = 0;                            // CPU threads; 0: LibTorch's default (OMP_NUM_THREADS)
     // Reports loading layer by layer and stops it (Canceled) when asked; may be null.
     const JobProgress *progress = nullptr;
+    // Builds ordinary tensors instead of inference tensors, so that the distillation engine can
+    // train the model or adapters on it. Slightly slower to run; no effect on the numbers.
+    bool trainable = false;
 };
 
 // One earlier exchange of a conversation.
@@ -130,7 +134,10 @@ public:
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);
 
-    struct Impl; // the engine's state, defined where LibTorch is included
+    struct Impl; // the engine's state, defined in model/GeoChatModelImpl.h (LibTorch)
+    // For the distillation engine, which trains the network in place.
+    Impl &impl() { return *impl_; }
+    const Impl &impl() const { return *impl_; }
 
 private:
     explicit GeoChatModel(std::unique_ptr<Impl> impl);

@@ -124,6 +124,33 @@ torch::Tensor Projector::forward(const torch::Tensor &features) const
     return x;
 }
 
+const torch::Tensor &LlamaLayer::weight(Projection p) const
+{
+    switch (p) {
+    case Projection::Q: return q;
+    case Projection::K: return k;
+    case Projection::V: return v;
+    case Projection::O: return o;
+    case Projection::Gate: return gate;
+    case Projection::Up: return up;
+    case Projection::Down: return down;
+    }
+    return q;
+}
+
+torch::Tensor LlamaLayer::project(const torch::Tensor &x, Projection p) const
+{
+    const LowRankAdapter &adapter = adapters[static_cast<std::size_t>(p)];
+    auto y = torch::linear(x, weight(p));
+    if (adapter.active()) {
+        auto input = x.to(adapter.a.scalar_type());
+        if (adapter.training && adapter.dropout > 0.0)
+            input = torch::dropout(input, adapter.dropout, true);
+        y = y + torch::linear(torch::linear(input, adapter.a), adapter.b).to(y.scalar_type()) * adapter.scale;
+    }
+    return y;
+}
+
 KvCache LlamaDecoder::makeCache(int64_t batch, int64_t capacity) const
 {
     KvCache cache;
@@ -181,9 +208,9 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, int64_t start
     for (std::size_t li = 0; li < layers.size(); ++li) {
         const LlamaLayer &l = layers[li];
         auto x = rmsNorm(h, l.inputNorm, rmsEps);
-        auto q = torch::linear(x, l.q).view({batch, tokens, heads, headDim}).transpose(1, 2);
-        auto k = torch::linear(x, l.k).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
-        auto v = torch::linear(x, l.v).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
+        auto q = l.project(x, Projection::Q).view({batch, tokens, heads, headDim}).transpose(1, 2);
+        auto k = l.project(x, Projection::K).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
+        auto v = l.project(x, Projection::V).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
         q = q * cos + rotateHalf(q) * sin;
         k = k * cos + rotateHalf(k) * sin;
         auto [keys, values] = keysValues(li, k, v);
@@ -198,9 +225,9 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, int64_t start
         auto a = attention(q, keys, values, mask, true, scale);
 #endif
         a = a.transpose(1, 2).reshape({batch, tokens, heads * headDim});
-        h = h + torch::linear(a, l.o);
+        h = h + l.project(a, Projection::O);
         x = rmsNorm(h, l.postNorm, rmsEps);
-        h = h + torch::linear(torch::silu(torch::linear(x, l.gate)) * torch::linear(x, l.up), l.down);
+        h = h + l.project(torch::silu(l.project(x, Projection::Gate)) * l.project(x, Projection::Up), Projection::Down);
     }
     return h;
 }
@@ -239,6 +266,14 @@ torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, cons
         return std::make_pair(torch::cat({prefix.keys[li].slice(2, 0, start).expand({rows, -1, -1, -1}), k}, 2),
                               torch::cat({prefix.values[li].slice(2, 0, start).expand({rows, -1, -1, -1}), v}, 2));
     }));
+}
+
+torch::Tensor LlamaDecoder::forwardSequence(const torch::Tensor &embeds, std::int64_t firstLogit) const
+{
+    const auto h = runLayers(embeds, 0, {}, [](std::size_t, const torch::Tensor &k, const torch::Tensor &v) {
+        return std::make_pair(k, v);
+    });
+    return logits(h.slice(1, firstLogit));
 }
 
 } // namespace geolens::detail

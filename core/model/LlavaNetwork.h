@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -49,8 +50,29 @@ struct Projector {
     torch::Tensor forward(const torch::Tensor &features) const;
 };
 
+// The decoder's seven projections, in the order LlamaLayer::adapters holds their adapters.
+enum class Projection { Q, K, V, O, Gate, Up, Down };
+constexpr std::size_t ProjectionCount = 7;
+
+// A low-rank update of one projection (LoRA): y = x W^T + scale * (x A^T) B^T. Undefined tensors
+// mean no adapter. The distillation engine trains a and b and folds them into W at export.
+struct LowRankAdapter {
+    torch::Tensor a; // [rank, in]
+    torch::Tensor b; // [out, rank]
+    double scale = 1.0;
+    double dropout = 0.0;  // on the adapter's input, while training
+    bool training = false;
+    bool active() const { return a.defined(); }
+};
+
 struct LlamaLayer {
     torch::Tensor inputNorm, q, k, v, o, postNorm, gate, up, down;
+    std::array<LowRankAdapter, ProjectionCount> adapters;
+
+    const torch::Tensor &weight(Projection p) const;
+    torch::Tensor &weight(Projection p) { return const_cast<torch::Tensor &>(std::as_const(*this).weight(p)); }
+    // x W^T, plus the adapter's update when there is one.
+    torch::Tensor project(const torch::Tensor &x, Projection p) const;
 };
 
 // Keys and values of every layer for up to capacity positions, allocated once per generation.
@@ -85,6 +107,11 @@ struct LlamaDecoder {
     // causally to itself. Rows shorter than T may be padded at the end: earlier positions do not
     // see the padding. Returns float32 logits [N, T, vocab].
     torch::Tensor forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const;
+    // The whole sequence at once without a cache, as training needs it: embeds [B, T, hidden]
+    // from position 0 (rows padded at the end, which earlier positions never see). Returns
+    // float32 logits [B, T - firstLogit, vocab] for positions firstLogit.. only, so that a long
+    // image prefix does not cost a vocabulary-wide row per position. Differentiable.
+    torch::Tensor forwardSequence(const torch::Tensor &embeds, std::int64_t firstLogit) const;
 
 private:
     // Gives the keys and values a layer attends to, from that layer's new ones [B, kvHeads, T, D].

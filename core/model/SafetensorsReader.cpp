@@ -1,5 +1,6 @@
 #include "model/SafetensorsReader.h"
 
+#include "model/SafetensorsFormat.h"
 #include "common/Error.h"
 #include "common/Json.h"
 #include "common/MappedFile.h"
@@ -15,22 +16,9 @@ namespace geolens {
 
 namespace {
 
-// A real header is a few hundred kilobytes even for the largest models; anything this large
-// means the first 8 bytes are not a header length at all.
-constexpr std::uint64_t MaxHeaderBytes = 100ull * 1024 * 1024;
-
-std::string quoted(const std::string &name)
-{
-    return "\"" + name + "\"";
-}
-
-std::string describeShape(const std::vector<std::int64_t> &shape)
-{
-    std::string text = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        text += (i > 0 ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
-}
+using safetensors::MaxHeaderBytes;
+using safetensors::describeShape;
+using safetensors::quoted;
 
 std::uint64_t readLittleEndian64(const std::uint8_t *bytes)
 {

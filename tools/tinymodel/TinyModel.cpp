@@ -72,7 +72,7 @@ std::vector<Tensor> geochatTensors(const TinyModelSpec &s)
     vector("model.norm.weight", s.hidden, 0.1f, 1.0f);
     // A sharper output layer than 1/sqrt(fan_in), so greedy choices are clear-cut and a parity test
     // can compare many tokens, not only the first.
-    t.push_back({"lm_head.weight", {s.vocab, s.hidden}, static_cast<float>(8.0 / std::sqrt(double(s.hidden)))});
+    t.push_back({"lm_head.weight", {s.vocab, s.hidden}, static_cast<float>(s.outputScale / std::sqrt(double(s.hidden)))});
     matrix("model.mm_projector.0.weight", s.hidden, s.visionHidden);
     vector("model.mm_projector.0.bias", s.hidden, 0.02f);
     matrix("model.mm_projector.2.weight", s.hidden, s.hidden);

@@ -14,8 +14,8 @@ namespace geolens::test {
 //                    (top 53 bits / 2^53 * 2 - 1), computed and stored as float32 (or that
 //                    float32 rounded to the nearest half, ties to even, with halfPrecision);
 //   norms and layer-norm weights add 1.0; scale is 0.02 for biases, 0.5 for embeddings and the
-//   class embedding, 0.1 for position tables and norms, 8/sqrt(fan_in) for lm_head (clear-cut
-//   greedy choices) and 1/sqrt(fan_in) for the other matrices.
+//   class embedding, 0.1 for position tables and norms, outputScale/sqrt(fan_in) for lm_head
+//   (8 by default: clear-cut greedy choices) and 1/sqrt(fan_in) for the other matrices.
 struct TinyModelSpec {
     int vocab = 32000;
     int hidden = 32;
@@ -33,6 +33,9 @@ struct TinyModelSpec {
     bool geochat = true;        // model_type "geochat": input 504 unless imageSize overrides
     int imageSize = 0;          // written as the config's input size for non-GeoChat models when > 0
     bool halfPrecision = false; // the weights stored as F16, as GeoChat's release stores them
+    // lm_head's scale is outputScale/sqrt(fan_in): larger values give peakier next-token
+    // distributions, as a trained model has (distillation tests use a sharper teacher).
+    double outputScale = 8.0;
     // When set, the model answers every prompt with this text by greedy decoding, whatever the image:
     // a scripted model for demonstrations and end-to-end tests of what is done with answers (boxes
     // on the map). Each token of the text may occur once, and at most hidden - 1 tokens.

@@ -1,5 +1,5 @@
 // geolens-tiny-model OUT_DIR --tokenizer FILE [--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half]
-//                   [--answer TEXT]
+//                   [--answer TEXT] [--layers N] [--hidden N] [--intermediate N] [--output-scale S]
 // Writes a tiny model with the real LLaVA/GeoChat structure and formula weights (TinyModel.h), so
 // the engine and the CLI can be tried, and compared with other implementations, without real
 // weights. geochat-bin stores it as GeoChat's release does (torch.save shards and their index);
@@ -14,6 +14,7 @@
 int main(int argc, char **argv)
 {
     std::string out, tokenizer, layout = "geochat", answer;
+    geolens::test::TinyModelSpec spec;
     bool half = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -21,6 +22,14 @@ int main(int argc, char **argv)
             tokenizer = argv[++i];
         else if (a == "--layout" && i + 1 < argc)
             layout = argv[++i];
+        else if (a == "--layers" && i + 1 < argc)
+            spec.layers = std::stoi(argv[++i]);
+        else if (a == "--hidden" && i + 1 < argc)
+            spec.hidden = std::stoi(argv[++i]);
+        else if (a == "--output-scale" && i + 1 < argc)
+            spec.outputScale = std::stod(argv[++i]);
+        else if (a == "--intermediate" && i + 1 < argc)
+            spec.intermediate = std::stoi(argv[++i]);
         else if (a == "--answer" && i + 1 < argc)
             answer = argv[++i];
         else if (a == "--half")
@@ -34,7 +43,8 @@ int main(int argc, char **argv)
     }
     if (out.empty() || tokenizer.empty()) {
         std::cerr << "usage: geolens-tiny-model OUT_DIR --tokenizer tokenizer.model "
-                     "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half] [--answer TEXT]\n";
+                     "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half] [--answer TEXT]\n"
+                     "       [--layers N] [--hidden N] [--intermediate N] [--output-scale 8]\n";
         return 2;
     }
     geolens::test::TinyLayout kind;
@@ -51,7 +61,6 @@ int main(int argc, char **argv)
         return 2;
     }
     try {
-        geolens::test::TinyModelSpec spec;
         spec.geochat = kind == geolens::test::TinyLayout::GeoChat || kind == geolens::test::TinyLayout::GeoChatBin;
         spec.halfPrecision = half;
         spec.scriptedAnswer = answer;

@@ -1,0 +1,144 @@
+#include "cli/DistillCommand.h"
+
+#include "cli/CliArguments.h"
+#include "cli/ImageFile.h"
+#include "common/Error.h"
+#include "common/Json.h"
+#include "distill/DistillRun.h"
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace geolens::cli {
+
+namespace {
+
+// SIGINT and SIGTERM ask the run to stop after its current step, with a checkpoint; a second
+// signal is left to the default handler, so a stuck run can still be killed.
+std::atomic<bool> stopRequested{false};
+
+extern "C" void onStopSignal(int signal)
+{
+    stopRequested.store(true);
+    std::signal(signal, SIG_DFL);
+}
+
+// The command-line options that set a configuration key directly.
+const std::pair<const char *, const char *> DirectOptions[] = {
+    {"teacher", "teacher"},        {"student", "student"},     {"data", "data"},
+    {"images", "images"},          {"corpus", "corpus"},       {"validation-data", "validation_data"},
+    {"steps", "run.steps"},        {"epochs", "run.epochs"},   {"seed", "run.seed"},
+    {"lr", "optimiser.lr"},        {"batch-size", "optimiser.batch_size"},
+    {"teacher-device", "run.teacher_device"}, {"student-device", "run.student_device"},
+    {"dtype", "run.dtype"},        {"image-size", "run.image_size"},
+};
+
+std::string formatNumber(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", value);
+    return text;
+}
+
+} // namespace
+
+int runDistill(const std::vector<std::string> &args)
+{
+    std::set<std::string> valueOptions{"out", "method", "config", "set"};
+    for (const auto &[option, key] : DirectOptions)
+        valueOptions.insert(option);
+    const CliArguments a(args, valueOptions, {"resume", "json"});
+    if (!a.positional().empty())
+        throw UsageError{"distill takes no positional arguments"};
+    const std::optional<std::string> out = a.value("out");
+    if (!out)
+        throw UsageError{"distill needs --out RUN_DIR"};
+    const bool resume = a.has("resume");
+
+    // Settings in order of precedence: the method's preset, the --config file (or, to resume,
+    // the run's own run.json), then the options given here.
+    DistillConfig config;
+    const std::string runFile = DistillConfig::runFilePath(*out);
+    if (resume) {
+        if (!std::filesystem::exists(runFile))
+            throw FileError(runFile, "does not exist: there is no run to resume in " + *out + ".");
+        config = DistillConfig::load(runFile);
+    } else if (const auto file = a.value("config")) {
+        config = DistillConfig::load(*file);
+        if (const auto method = a.value("method"))
+            throw UsageError{"--method and --config both choose the method; set \"method\" in " + *file};
+    } else {
+        config = DistillConfig::preset(a.value("method", "paper"));
+    }
+    if (resume && a.has("method") && a.value("method", "") != config.method)
+        throw UsageError{"a resumed run keeps its method (" + config.method + ")"};
+    config.out = *out;
+    for (const auto &[option, key] : DirectOptions)
+        if (const auto value = a.value(option))
+            config.applyOverride(key, *value);
+    // --set "key=value;key=value" reaches every other setting (see run.json for the names).
+    if (const auto sets = a.value("set")) {
+        std::istringstream items(*sets);
+        std::string item;
+        while (std::getline(items, item, ';')) {
+            if (item.empty())
+                continue;
+            const auto equals = item.find('=');
+            if (equals == std::string::npos)
+                throw UsageError{"--set wants key=value items separated by ';', not \"" + item + "\""};
+            config.applyOverride(item.substr(0, equals), item.substr(equals + 1));
+        }
+    }
+    const std::vector<std::string> problems = config.validate();
+    if (!problems.empty()) {
+        std::string text = "the run configuration cannot be used:";
+        for (const std::string &p : problems)
+            text += "\n  " + p;
+        throw UsageError{text};
+    }
+
+    DistillHooks hooks;
+    hooks.readImage = readImageFile;
+    hooks.stop = &stopRequested;
+    const bool json = a.has("json");
+    hooks.log = [json](const std::string &message) {
+        if (!json)
+            std::cerr << message << "\n";
+    };
+    hooks.onMetrics = [json](const JsonValue &record) {
+        if (json) {
+            std::cout << record.dump() << std::endl;
+            return;
+        }
+        if (const JsonValue *loss = record.find("loss")) {
+            std::cerr << "step " << record.at("step").asInt64() << "  loss " << formatNumber(loss->asDouble());
+            for (const char *name : {"ce", "kd", "align", "policy", "single", "pt", "rev_kl"})
+                if (const JsonValue *v = record.find(name))
+                    std::cerr << "  " << name << " " << formatNumber(v->asDouble());
+            std::cerr << "  lr " << formatNumber(record.at("lr").asDouble()) << "\n";
+        }
+    };
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    const DistillSummary summary = runDistillation(config, resume, hooks);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    JsonValue result = JsonValue::object();
+    result.set("steps_done", summary.stepsDone);
+    result.set("total_steps", summary.totalSteps);
+    result.set("stopped", summary.stopped);
+    result.set("checkpoint", summary.checkpoint);
+    result.set("student", summary.exported.empty() ? JsonValue() : JsonValue(summary.exported));
+    result.set("val_loss", std::isfinite(summary.valLoss) ? JsonValue(summary.valLoss) : JsonValue());
+    result.set("val_rev_kl", std::isfinite(summary.valReverseKl) ? JsonValue(summary.valReverseKl) : JsonValue());
+    std::cout << result.dump() << std::endl;
+    return summary.stopped ? 130 : 0;
+}
+
+} // namespace geolens::cli

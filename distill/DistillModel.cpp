@@ -1,0 +1,345 @@
+#include "distill/DistillModel.h"
+
+#include "common/Error.h"
+#include "model/CheckpointFolder.h"
+#include "model/SafetensorsWriter.h"
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+namespace geolens::distill {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using detail::Projection;
+
+const std::pair<const char *, Projection> ProjectionNames[] = {
+    {"q", Projection::Q},       {"k", Projection::K},   {"v", Projection::V},      {"o", Projection::O},
+    {"gate", Projection::Gate}, {"up", Projection::Up}, {"down", Projection::Down},
+};
+
+const char *projectionTensorName(Projection p)
+{
+    switch (p) {
+    case Projection::Q: return "self_attn.q_proj.weight";
+    case Projection::K: return "self_attn.k_proj.weight";
+    case Projection::V: return "self_attn.v_proj.weight";
+    case Projection::O: return "self_attn.o_proj.weight";
+    case Projection::Gate: return "mlp.gate_proj.weight";
+    case Projection::Up: return "mlp.up_proj.weight";
+    case Projection::Down: return "mlp.down_proj.weight";
+    }
+    return "";
+}
+
+void setRequiresGrad(torch::Tensor &t, bool on)
+{
+    if (t.defined())
+        t.set_requires_grad(on);
+}
+
+// A contiguous CPU copy of t in the given element type, kept alive by the descriptor.
+TensorBytes tensorBytes(const std::string &name, const torch::Tensor &t, DType type, std::vector<std::int64_t> shape)
+{
+    auto cpu = std::make_shared<torch::Tensor>(t.detach().to(torch::kCPU, torchType(type)).contiguous());
+    const void *data = cpu->data_ptr();
+    const std::uint64_t size = cpu->numel() * cpu->element_size();
+    return TensorBytes::view(name, type, std::move(shape), data, size, std::shared_ptr<const void>(cpu, data));
+}
+
+} // namespace
+
+std::unique_ptr<DistillModel> DistillModel::load(const std::string &folder, ModelLoadOptions options)
+{
+    options.trainable = true;
+    return std::make_unique<DistillModel>(GeoChatModel::load(folder, options), folder);
+}
+
+DistillModel::DistillModel(std::unique_ptr<GeoChatModel> model, std::string folder)
+    : model_(std::move(model)), folder_(std::move(folder))
+{
+    if (!model_->impl().trainable)
+        throw InvalidArgument("A model to distil must be loaded with trainable tensors.");
+    if (!model_->impl().tokenizer)
+        throw InvalidArgument("A model to distil needs its tokenizer.");
+}
+
+int DistillModel::eos() const
+{
+    return impl().tokenizer->eos();
+}
+
+torch::Tensor DistillModel::pixels(const RgbImage &image) const
+{
+    const int s = impl().preprocess.size();
+    const std::vector<float> input = impl().preprocess(image);
+    auto out = torch::empty({3, s, s}, torch::kFloat32);
+    std::memcpy(out.data_ptr<float>(), input.data(), input.size() * sizeof(float));
+    return out;
+}
+
+torch::Tensor DistillModel::imageFeatures(const torch::Tensor &pixels) const
+{
+    const GeoChatModel::Impl &m = impl();
+    torch::Tensor vision;
+    {
+        torch::NoGradGuard frozen;
+        const int selected = m.config.selectLayer < 0 ? m.config.vision.layers + 1 + m.config.selectLayer : m.config.selectLayer;
+        vision = m.tower.forward(pixels.to(m.device, m.type), selected, m.config.dropClassToken).to(m.type);
+    }
+    return m.projector.forward(vision);
+}
+
+std::vector<int> DistillModel::promptTokens(const std::string &question, const std::vector<ChatTurn> &history) const
+{
+    return impl().tokenizer->encodePrompt(GeoChatModel::conversationPrompt(question, history));
+}
+
+std::vector<int> DistillModel::tokenize(const std::string &text) const
+{
+    return impl().tokenizer->encode(text);
+}
+
+torch::Tensor DistillModel::sequenceLogits(const torch::Tensor &features, const std::vector<int> &prompt,
+                                           const std::vector<int> &tokens) const
+{
+    if (tokens.empty())
+        throw InvalidArgument("Teacher forcing needs at least one token to predict.");
+    const std::vector<int> fed(tokens.begin(), tokens.end() - 1);
+    const auto embeds = impl().promptEmbeddings(prompt, features, fed);
+    const std::int64_t length = embeds.size(1);
+    if (length > impl().config.text.maxPositions)
+        throw InvalidArgument("A training sequence takes " + std::to_string(length) + " tokens, more than the context of " +
+                              std::to_string(impl().config.text.maxPositions) + "; lower max_length or shorten the data.");
+    return impl().decoder.forwardSequence(embeds, length - static_cast<std::int64_t>(tokens.size()));
+}
+
+std::vector<int> DistillModel::greedyAnswer(const torch::Tensor &features, const std::vector<int> &prompt,
+                                           int maxNewTokens) const
+{
+    torch::NoGradGuard noGrad;
+    DecodingSession session = startDecoding(features, prompt, maxNewTokens);
+    std::vector<int> answer;
+    for (int i = 0; i < maxNewTokens; ++i) {
+        const int token = static_cast<int>(session.lastLogits.argmax().item<std::int64_t>());
+        if (token == eos())
+            break;
+        answer.push_back(token);
+        if (i + 1 < maxNewTokens)
+            appendToken(session, token);
+    }
+    return answer;
+}
+
+torch::Tensor DistillModel::textLogits(const std::vector<int> &tokens) const
+{
+    if (tokens.size() < 2)
+        throw InvalidArgument("A text to learn from needs at least two tokens.");
+    std::vector<std::int64_t> fed(tokens.begin(), tokens.end() - 1);
+    const auto embeds = impl().decoder.embed(torch::tensor(fed, torch::kLong).to(impl().device)).unsqueeze(0);
+    return impl().decoder.forwardSequence(embeds, 0);
+}
+
+DecodingSession DistillModel::startDecoding(const torch::Tensor &features, const std::vector<int> &prompt,
+                                            int maxNewTokens) const
+{
+    torch::NoGradGuard noGrad;
+    const auto embeds = impl().promptEmbeddings(prompt, features, {});
+    const std::int64_t capacity = embeds.size(1) + maxNewTokens;
+    if (capacity > impl().config.text.maxPositions)
+        throw InvalidArgument("A rollout needs " + std::to_string(capacity) + " positions, more than the context of " +
+                              std::to_string(impl().config.text.maxPositions) + "; lower max_new_tokens.");
+    DecodingSession session;
+    session.cache = impl().decoder.makeCache(1, capacity);
+    session.lastLogits = impl().decoder.forward(embeds, session.cache, true)[0][0];
+    return session;
+}
+
+void DistillModel::appendToken(DecodingSession &session, int token) const
+{
+    torch::NoGradGuard noGrad;
+    const auto ids = torch::tensor({static_cast<std::int64_t>(token)}, torch::kLong).to(impl().device);
+    const auto embeds = impl().decoder.embed(ids).unsqueeze(0);
+    session.lastLogits = impl().decoder.forward(embeds, session.cache, true)[0][0];
+}
+
+void DistillModel::addLora(const LoraSettings &settings, std::uint64_t seed)
+{
+    if (settings.rank < 1)
+        throw InvalidArgument("The LoRA rank must be at least 1.");
+    std::vector<Projection> targets;
+    for (const std::string &name : settings.targets) {
+        bool known = false;
+        for (const auto &[key, p] : ProjectionNames)
+            if (name == key) {
+                targets.push_back(p);
+                known = true;
+            }
+        if (!known)
+            throw InvalidArgument("Unknown LoRA target \"" + name + "\"; use q, k, v, o, gate, up or down.");
+    }
+    // As the reference initialises adapters: A uniform in +-1/sqrt(in) (Kaiming with a = sqrt(5)),
+    // B zero, so the adapted model starts exactly as the base model. Adapters stay in float32
+    // whatever the base dtype, so small updates are not lost to bf16 rounding.
+    torch::NoGradGuard noGrad;
+    auto generator = at::detail::createCPUGenerator(seed);
+    const double scale = settings.alpha / settings.rank;
+    for (detail::LlamaLayer &layer : impl().decoder.layers) {
+        for (Projection p : targets) {
+            const torch::Tensor &w = layer.weight(p);
+            const std::int64_t out = w.size(0), in = w.size(1);
+            const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+            detail::LowRankAdapter &adapter = layer.adapters[static_cast<std::size_t>(p)];
+            adapter.a = (torch::rand({settings.rank, in}, generator, torch::kFloat32) * 2.0 - 1.0) * bound;
+            adapter.a = adapter.a.to(w.device()).set_requires_grad(true);
+            adapter.b = torch::zeros({out, settings.rank}, torch::dtype(torch::kFloat32).device(w.device())).set_requires_grad(true);
+            adapter.scale = scale;
+            adapter.dropout = settings.dropout;
+        }
+    }
+    lora_ = true;
+}
+
+void DistillModel::setTraining(bool training)
+{
+    for (detail::LlamaLayer &layer : impl().decoder.layers)
+        for (detail::LowRankAdapter &adapter : layer.adapters)
+            adapter.training = training;
+}
+
+void DistillModel::setDecoderTrainable(bool trainable)
+{
+    detail::LlamaDecoder &d = impl().decoder;
+    setRequiresGrad(d.embedTokens, trainable);
+    setRequiresGrad(d.finalNorm, trainable);
+    setRequiresGrad(d.lmHead, trainable);
+    for (detail::LlamaLayer &l : d.layers) {
+        for (torch::Tensor *t : {&l.inputNorm, &l.postNorm, &l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down})
+            setRequiresGrad(*t, trainable);
+    }
+}
+
+void DistillModel::setProjectorTrainable(bool trainable)
+{
+    for (torch::Tensor &t : impl().projector.weights)
+        setRequiresGrad(t, trainable);
+    for (torch::Tensor &t : impl().projector.biases)
+        setRequiresGrad(t, trainable);
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> DistillModel::trainableTensors()
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    const auto add = [&](const std::string &name, const torch::Tensor &t) {
+        if (t.defined() && t.requires_grad())
+            out.emplace_back(name, t);
+    };
+    detail::LlamaDecoder &d = impl().decoder;
+    add("model.embed_tokens.weight", d.embedTokens);
+    for (std::size_t i = 0; i < d.layers.size(); ++i) {
+        detail::LlamaLayer &l = d.layers[i];
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        add(p + "input_layernorm.weight", l.inputNorm);
+        add(p + "post_attention_layernorm.weight", l.postNorm);
+        for (const auto &[key, projection] : ProjectionNames) {
+            add(p + projectionTensorName(projection), l.weight(projection));
+            const detail::LowRankAdapter &adapter = l.adapters[static_cast<std::size_t>(projection)];
+            add(p + key + ".lora_A", adapter.a);
+            add(p + key + ".lora_B", adapter.b);
+        }
+    }
+    add("model.norm.weight", d.finalNorm);
+    add("lm_head.weight", d.lmHead);
+    for (std::size_t i = 0; i < impl().projector.weights.size(); ++i) {
+        add("model.mm_projector." + std::to_string(2 * i) + ".weight", impl().projector.weights[i]);
+        add("model.mm_projector." + std::to_string(2 * i) + ".bias", impl().projector.biases[i]);
+    }
+    return out;
+}
+
+void DistillModel::exportTo(const std::string &outFolder) const
+{
+    torch::NoGradGuard noGrad;
+    // The tensors the run may have changed, by canonical name, LoRA folded into its projection.
+    std::map<std::string, torch::Tensor> trained;
+    const detail::LlamaDecoder &d = impl().decoder;
+    trained["model.embed_tokens.weight"] = d.embedTokens;
+    trained["model.norm.weight"] = d.finalNorm;
+    trained["lm_head.weight"] = d.lmHead;
+    for (std::size_t i = 0; i < d.layers.size(); ++i) {
+        const detail::LlamaLayer &l = d.layers[i];
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        trained[p + "input_layernorm.weight"] = l.inputNorm;
+        trained[p + "post_attention_layernorm.weight"] = l.postNorm;
+        for (const auto &[key, projection] : ProjectionNames) {
+            (void)key;
+            torch::Tensor w = l.weight(projection);
+            const detail::LowRankAdapter &adapter = l.adapters[static_cast<std::size_t>(projection)];
+            if (adapter.active())
+                w = (w.to(torch::kFloat32) + torch::matmul(adapter.b, adapter.a).to(w.device()) * adapter.scale);
+            trained[p + projectionTensorName(projection)] = w;
+        }
+    }
+    for (std::size_t i = 0; i < impl().projector.weights.size(); ++i) {
+        trained["model.mm_projector." + std::to_string(2 * i) + ".weight"] = impl().projector.weights[i];
+        trained["model.mm_projector." + std::to_string(2 * i) + ".bias"] = impl().projector.biases[i];
+    }
+
+    // The source's own names: canonical names are matched back through where each tensor lies.
+    const TensorMap source = readCheckpointFolder(folder_);
+    CheckpointLayout layout = impl().config.layout;
+    const TensorMap canonical = canonicalTensorNames(source, layout);
+    std::map<std::pair<const void *, std::uint64_t>, std::string> originalName;
+    for (const auto &[name, info] : source)
+        originalName[{info.file.get(), info.offset}] = name;
+
+    fs::create_directories(outFolder);
+    std::vector<TensorBytes> entries;
+    std::size_t found = 0;
+    for (const auto &[name, info] : canonical) {
+        const auto original = originalName.find({info.file.get(), info.offset});
+        const std::string outName = original != originalName.end() ? original->second : name;
+        // Rotary frequency buffers are recomputed by every loader; they are not weights.
+        if (outName.find("rotary_emb.inv_freq") != std::string::npos)
+            continue;
+        const auto t = trained.find(name);
+        if (t != trained.end()) {
+            if (std::vector<std::int64_t>(t->second.sizes().begin(), t->second.sizes().end()) != info.shape)
+                throw InvalidArgument("The trained tensor " + name + " no longer has the shape of the source model.");
+            entries.push_back(tensorBytes(outName, t->second, info.dtype, info.shape));
+            ++found;
+        } else if (info.strides == contiguousStrides(info.shape)) {
+            // Untouched (the vision tower, buffers): the source's bytes, straight from the mapping.
+            entries.push_back(TensorBytes::view(outName, info.dtype, info.shape, info.data(),
+                                                info.numel() * dtypeSize(info.dtype), info.file));
+        } else {
+            // Stored strided by a pickle: made contiguous.
+            const auto strided = torch::from_blob(const_cast<std::uint8_t *>(info.data()), info.shape, info.strides,
+                                                  torch::dtype(torchType(info.dtype)));
+            entries.push_back(tensorBytes(outName, strided, info.dtype, info.shape));
+        }
+    }
+    if (found != trained.size())
+        throw InvalidArgument("The source model " + folder_ + " lacks some of the tensors that were trained.");
+    writeShardedSafetensors(outFolder, entries, std::uint64_t(4) << 30);
+
+    // What describes the model besides its weights.
+    const fs::path from(folder_);
+    for (const char *file : {"config.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
+                             "generation_config.json", "preprocessor_config.json"}) {
+        if (fs::exists(from / file))
+            fs::copy_file(from / file, fs::path(outFolder) / file, fs::copy_options::overwrite_existing);
+    }
+    // A vision tower named relative to the model folder travels with it.
+    for (const auto &entry : fs::directory_iterator(from)) {
+        if (entry.is_directory() && fs::exists(entry.path() / "preprocessor_config.json"))
+            fs::copy(entry.path(), fs::path(outFolder) / entry.path().filename(),
+                     fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    }
+}
+
+} // namespace geolens::distill

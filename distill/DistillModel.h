@@ -1,0 +1,87 @@
+#pragma once
+
+// A GeoChat model as the distillation engine uses it: teacher-forced logits with gradients,
+// incremental decoding for rollouts, LoRA adapters, and export of the trained student as a model
+// folder. Internal to the distillation engine: it includes LibTorch.
+
+#include "distill/DistillConfig.h"
+#include "model/GeoChatModelImpl.h"
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace geolens::distill {
+
+// One decoding session over a prompt (batch 1), for rollouts.
+struct DecodingSession {
+    detail::KvCache cache;
+    torch::Tensor lastLogits; // float32 [vocab]: the distribution of the next token
+};
+
+class DistillModel {
+public:
+    // Loads folder with ordinary (trainable) tensors. Nothing requires gradients yet.
+    static std::unique_ptr<DistillModel> load(const std::string &folder, ModelLoadOptions options);
+    // Wraps a model built elsewhere (tests); it must have been loaded with options.trainable.
+    DistillModel(std::unique_ptr<GeoChatModel> model, std::string folder);
+
+    GeoChatModel &model() { return *model_; }
+    GeoChatModel::Impl &impl() { return model_->impl(); }
+    const GeoChatModel::Impl &impl() const { return model_->impl(); }
+    const std::string &folder() const { return folder_; }
+    torch::Device device() const { return impl().device; }
+    int hiddenSize() const { return impl().config.text.hiddenSize; }
+    int eos() const;
+
+    // The projector's output for preprocessed pixels [B, 3, S, S] (float32, any device): the
+    // vision tower runs without gradients (it is never trained); the projector keeps them when
+    // its weights require them. [B, tokens, hidden] in the model's dtype.
+    torch::Tensor imageFeatures(const torch::Tensor &pixels) const;
+    // Preprocessed pixels [3, S, S] float32 on the CPU, for the input size of this model.
+    torch::Tensor pixels(const RgbImage &image) const;
+    int inputSize() const { return impl().config.inputSize; }
+
+    // The llava_v1 prompt ids (with -200 for the image) for a question after earlier turns.
+    std::vector<int> promptTokens(const std::string &question, const std::vector<ChatTurn> &history) const;
+    std::vector<int> tokenize(const std::string &text) const;
+
+    // Teacher forcing: float32 logits [1, n, vocab] predicting tokens[0..n-1] after the prompt
+    // (tokens[n-1] is predicted but never fed). features [1, imageTokens, hidden].
+    torch::Tensor sequenceLogits(const torch::Tensor &features, const std::vector<int> &prompt,
+                                 const std::vector<int> &tokens) const;
+
+    // Incremental decoding for rollouts (no gradients): the prompt, then one token at a time.
+    DecodingSession startDecoding(const torch::Tensor &features, const std::vector<int> &prompt, int maxNewTokens) const;
+    void appendToken(DecodingSession &session, int token) const;
+    // The greedy answer (EOS excluded) to a prompt, as SeqKD trains on the teacher's answers.
+    std::vector<int> greedyAnswer(const torch::Tensor &features, const std::vector<int> &prompt, int maxNewTokens) const;
+
+    // Plain text without an image (the pretraining corpus): float32 logits [1, n - 1, vocab]
+    // predicting tokens[1..n-1] from the tokens before them (tokens[0] is BOS).
+    torch::Tensor textLogits(const std::vector<int> &tokens) const;
+
+    // Trainability. The projector always trains; the decoder either fully or through adapters.
+    // Adapter dropout draws from LibTorch's default generator while training is on.
+    void addLora(const LoraSettings &settings, std::uint64_t seed);
+    void setTraining(bool training);
+    bool hasLora() const { return lora_; }
+    void setDecoderTrainable(bool trainable);
+    void setProjectorTrainable(bool trainable);
+    // Every tensor that requires gradients, with a stable name (for checkpoints).
+    std::vector<std::pair<std::string, torch::Tensor>> trainableTensors();
+
+    // Writes a model folder with the same layout and tensor names as the source folder: trained
+    // tensors (LoRA folded in, adapters dropped) in the source's element types, everything else
+    // copied byte for byte; config, tokenizer and a relative vision tower folder copied along.
+    void exportTo(const std::string &outFolder) const;
+
+private:
+    std::unique_ptr<GeoChatModel> model_;
+    std::string folder_;
+    bool lora_ = false;
+};
+
+} // namespace geolens::distill

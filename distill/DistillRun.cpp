@@ -1,0 +1,1056 @@
+#include "distill/DistillRun.h"
+
+#include "common/AtomicFile.h"
+#include "common/Error.h"
+#include "common/Json.h"
+#include "distill/DistillModel.h"
+#include "distill/DistillationLosses.h"
+#include "distill/InstructionDataset.h"
+#include "distill/PretrainCorpus.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace geolens {
+
+namespace {
+
+namespace fs = std::filesystem;
+using distill::DistillModel;
+
+constexpr int MaxNonFiniteInARow = 5;
+// Validation passes look at this many held-out samples at most, so that an evaluation of a
+// GeoChat-sized validation split takes seconds, not an hour.
+constexpr std::size_t MaxValidationSamples = 256;
+// Corpus documents are cut to this many tokens for L_PT.
+constexpr std::size_t MaxCorpusTokens = 256;
+constexpr int CheckpointsKept = 2;
+
+std::uint64_t mixSeed(std::uint64_t a, std::uint64_t b)
+{
+    std::uint64_t x = a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+ModelLoadOptions loadOptions(const std::string &device, const std::string &dtype, int imageSize)
+{
+    ModelLoadOptions o;
+    if (device == "cpu") {
+        o.device = ComputeDevice::Cpu;
+    } else if (device.rfind("cuda", 0) == 0) {
+        o.device = ComputeDevice::Cuda;
+        if (device.size() > 5)
+            o.cudaIndex = std::stoi(device.substr(5));
+    }
+    if (dtype == "f32")
+        o.dtype = WeightType::F32;
+    else if (dtype == "bf16")
+        o.dtype = WeightType::BF16;
+    else if (dtype == "f16")
+        o.dtype = WeightType::F16;
+    if (imageSize > 0)
+        o.imageSize = imageSize;
+    o.trainable = true;
+    return o;
+}
+
+double residentGb()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stod(line.substr(6)) / 1e6; // kB
+    return 0.0;
+}
+
+bool isOutOfMemory(const std::exception &e)
+{
+    const std::string what = e.what();
+    return what.find("out of memory") != std::string::npos || what.find("CUDA out of memory") != std::string::npos ||
+           what.find("DefaultCPUAllocator: can't allocate") != std::string::npos;
+}
+
+torch::Tensor idsTensor(const std::vector<int> &ids, torch::Device device)
+{
+    std::vector<std::int64_t> wide(ids.begin(), ids.end());
+    return torch::tensor(wide, torch::kLong).to(device).unsqueeze(0);
+}
+
+// The step's contributions, averaged over its micro-batches, for metrics.jsonl.
+struct StepTerms {
+    std::map<std::string, double> sums;
+    std::map<std::string, double> weights;
+    void add(const std::string &name, double value, double weight)
+    {
+        sums[name] += value * weight;
+        weights[name] += weight;
+    }
+    double mean(const std::string &name) const
+    {
+        const auto w = weights.find(name);
+        return w == weights.end() || w->second == 0 ? 0.0 : sums.at(name) / w->second;
+    }
+};
+
+// One sampled answer of the student (mixed with the teacher) and what the policy terms need.
+struct Rollout {
+    std::size_t sample = 0;
+    std::vector<int> tokens; // EOS included when it was drawn
+    torch::Tensor oldLogProbs, teacherLogProbs, mixLogProbs; // [n] float32, CPU
+    torch::Tensor weights, advantages;                        // [n] float32, CPU
+    torch::Tensor teacherLogits;                              // [1, n, V], recomputed when missing
+    double reverseKl = 0.0;                                   // mean per-token KL(q||p) when drawn
+};
+
+class Run {
+public:
+    Run(const DistillConfig &config, bool resume, const DistillHooks &hooks)
+        : config_(config), resume_(resume), hooks_(hooks), runDir_(config.out)
+    {
+    }
+
+    DistillSummary execute()
+    {
+        try {
+            prepare();
+            return loop();
+        } catch (const Error &) {
+            throw;
+        } catch (const std::exception &e) {
+            if (isOutOfMemory(e))
+                throw Error("Out of memory during distillation (" + firstLine(e.what()) +
+                            "). Try LoRA instead of full fine-tuning (lora.enabled), a smaller batch_size or "
+                            "rollout_batch_size, a shorter max_new_tokens or max_length, or the teacher on another "
+                            "device (run.teacher_device).");
+            throw Error(std::string("Distillation failed: ") + firstLine(e.what()));
+        }
+    }
+
+private:
+    static std::string firstLine(const std::string &text)
+    {
+        return text.substr(0, text.find('\n'));
+    }
+
+    void log(const std::string &message) const
+    {
+        if (hooks_.log)
+            hooks_.log(message);
+    }
+
+    // ---- set-up --------------------------------------------------------------------------
+
+    void prepare()
+    {
+        if (!hooks_.readImage)
+            throw InvalidArgument("A distillation run needs an image reader.");
+        const std::vector<std::string> problems = config_.validate();
+        if (!problems.empty()) {
+            std::string text = "The run configuration cannot be used:";
+            for (const std::string &p : problems)
+                text += "\n  " + p;
+            throw InvalidArgument(text);
+        }
+        method_ = config_.methodKind();
+        if (method_ == DistillMethod::Paper && (config_.minillm.topK != 0 || config_.minillm.topP < 1.0))
+            throw InvalidArgument("Rollouts sample from the whole mixed distribution: top-k and top-p would make "
+                                  "teacher-chosen tokens impossible for the student. Set minillm.top_k 0 and top_p 1.");
+        fs::create_directories(runDir_);
+        fs::create_directories(runDir_ / "checkpoints");
+        if (resume_) {
+            std::error_code ignored;
+            fs::remove(runDir_ / "STOP", ignored);
+        }
+        config_.save(DistillConfig::runFilePath(runDir_.string()));
+
+        InstructionLoadOptions dataOptions;
+        dataOptions.imageChecker = hooks_.checkImage;
+        InstructionSplit split = InstructionDataset::loadForTraining(config_.data, config_.images, config_.validationData,
+                                                                     config_.validationFraction, config_.run.seed,
+                                                                     dataOptions);
+        train_ = std::move(split.training);
+        validation_ = std::move(split.validation);
+        log(train_.report().summary());
+        if (train_.sampleCount() == 0)
+            throw InvalidArgument("The training data holds no usable sample.");
+        if (!config_.corpus.empty()) {
+            PretrainCorpus corpus = PretrainCorpus::load(config_.corpus);
+            log(corpus.report().summary());
+            corpus_ = corpus.takeDocuments();
+        }
+
+        log("Loading the teacher " + config_.teacher);
+        teacher_ = DistillModel::load(config_.teacher, loadOptions(config_.run.teacherDevice, config_.run.dtype,
+                                                                  config_.run.imageSize));
+        log("Loading the student " + config_.student);
+        student_ = DistillModel::load(config_.student, loadOptions(config_.run.studentDevice, config_.run.dtype,
+                                                                  config_.run.imageSize));
+        checkCompatible();
+
+        // The teacher is frozen; the student trains its projector and its decoder (through
+        // adapters or fully); the vision towers never train.
+        if (config_.lora.enabled)
+            student_->addLora(config_.lora, mixSeed(config_.run.seed, 0x10a));
+        else
+            student_->setDecoderTrainable(true);
+        student_->setProjectorTrainable(true);
+        student_->setTraining(true);
+
+        if (config_.terms.align > 0 && usesAlignment()) {
+            const int dt = teacher_->hiddenSize(), ds = student_->hiddenSize();
+            if (dt != ds) {
+                // A linear map from the student's width to the teacher's, trained with the
+                // student and dropped at export.
+                auto generator = at::detail::createCPUGenerator(mixSeed(config_.run.seed, 0xa119));
+                alignMap_ = (torch::randn({dt, ds}, generator, torch::kFloat32) / std::sqrt(static_cast<double>(ds)))
+                                .to(student_->device())
+                                .set_requires_grad(true);
+            }
+        }
+        if (config_.terms.pt > 0 && method_ == DistillMethod::Paper && corpus_.empty())
+            log("No pretraining corpus was given: the pt term is off.");
+
+        totalSteps_ = config_.run.steps;
+        if (config_.run.epochs > 0) {
+            const std::size_t perStep = samplesPerStep();
+            totalSteps_ = static_cast<int>((train_.sampleCount() * config_.run.epochs + perStep - 1) / perStep);
+        }
+        warmupSteps_ = method_ == DistillMethod::Paper ? std::min(config_.run.sftWarmupSteps, totalSteps_) : 0;
+        makeOptimizer();
+        metricsPath_ = (runDir_ / "metrics.jsonl").string();
+        if (resume_)
+            restore();
+        else
+            writeText(metricsPath_, ""); // a new run starts a new curve
+        started_ = std::chrono::steady_clock::now();
+    }
+
+    bool usesAlignment() const
+    {
+        return method_ == DistillMethod::Paper || method_ == DistillMethod::Align;
+    }
+
+    void checkCompatible()
+    {
+        const Tokenizer &t = *teacher_->impl().tokenizer;
+        const Tokenizer &s = *student_->impl().tokenizer;
+        const std::string probe = "Classify the image: airport, dense residential, river. <p>ship</p>{<1><2><3><4>|<5>}";
+        if (t.vocabSize() != s.vocabSize() || t.eos() != s.eos() || t.bos() != s.bos() || t.encode(probe) != s.encode(probe))
+            throw InvalidArgument("The teacher and the student do not share a tokenizer (" + std::to_string(t.vocabSize()) +
+                                  " and " + std::to_string(s.vocabSize()) +
+                                  " pieces): their distributions cannot be compared token by token.");
+        const std::int64_t tv = teacher_->impl().decoder.lmHead.size(0), sv = student_->impl().decoder.lmHead.size(0);
+        if (tv != sv)
+            throw InvalidArgument("The teacher predicts " + std::to_string(tv) + " tokens and the student " +
+                                  std::to_string(sv) + ": their output layers must cover the same vocabulary.");
+        const int ti = teacher_->impl().config.imageTokens(), si = student_->impl().config.imageTokens();
+        if (config_.terms.align > 0 && usesAlignment() && ti != si)
+            throw InvalidArgument("Feature alignment compares the image tokens one by one, but the teacher makes " +
+                                  std::to_string(ti) + " and the student " + std::to_string(si) +
+                                  "; give both the same image_size or set terms.align to 0.");
+    }
+
+    std::size_t samplesPerStep() const
+    {
+        return static_cast<std::size_t>(std::max(1, config_.optimiser.batchSize)) *
+               static_cast<std::size_t>(std::max(1, config_.optimiser.gradAccumulation));
+    }
+
+    std::vector<torch::Tensor> parameters()
+    {
+        std::vector<torch::Tensor> out;
+        for (auto &[name, t] : student_->trainableTensors())
+            out.push_back(t);
+        if (alignMap_.defined())
+            out.push_back(alignMap_);
+        return out;
+    }
+
+    void makeOptimizer()
+    {
+        const OptimiserSettings &o = config_.optimiser;
+        torch::optim::AdamWOptions options(o.lr);
+        options.betas(std::make_tuple(o.betas[0], o.betas[1])).eps(o.eps).weight_decay(o.weightDecay);
+        optimizer_ = std::make_unique<torch::optim::AdamW>(parameters(), options);
+    }
+
+    // The learning rate of a step: linear warm-up, then the schedule over the rest of the phase
+    // (the SFT warm start and the distillation each have their own, as separate runs would).
+    double learningRate(int step) const
+    {
+        const OptimiserSettings &o = config_.optimiser;
+        const bool warm = step < warmupSteps_;
+        const int phaseStart = warm ? 0 : warmupSteps_;
+        const int phaseLength = std::max(1, (warm ? warmupSteps_ : totalSteps_) - phaseStart);
+        const int local = step - phaseStart;
+        const int rampSteps = std::min(o.warmupSteps, phaseLength);
+        if (local < rampSteps)
+            return o.lr * (local + 1) / static_cast<double>(rampSteps);
+        const double progress = phaseLength > rampSteps ? static_cast<double>(local - rampSteps) / (phaseLength - rampSteps) : 1.0;
+        double factor = 1.0;
+        if (o.schedule == "cosine")
+            factor = 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
+        else if (o.schedule == "linear")
+            factor = 1.0 - std::min(1.0, progress);
+        return o.lr * (o.minLrRatio + (1.0 - o.minLrRatio) * factor);
+    }
+
+    // ---- data ----------------------------------------------------------------------------
+
+    // The training sample at a position of the endless stream of epochs, each shuffled with
+    // the run's seed and its number, so the order is a function of the position alone.
+    InstructionSample sampleAt(std::uint64_t position)
+    {
+        return train_.sample(sampleIndexAt(position));
+    }
+
+    std::size_t sampleIndexAt(std::uint64_t position)
+    {
+        const std::size_t n = train_.sampleCount();
+        const std::uint64_t epoch = position / n;
+        if (epoch != orderEpoch_ || order_.empty()) {
+            order_.resize(n);
+            for (std::size_t i = 0; i < n; ++i)
+                order_[i] = i;
+            std::mt19937_64 random(mixSeed(config_.run.seed, epoch));
+            for (std::size_t i = n - 1; i > 0; --i) {
+                const std::size_t j = static_cast<std::size_t>(random() % (i + 1));
+                std::swap(order_[i], order_[j]);
+            }
+            orderEpoch_ = epoch;
+        }
+        return order_[position % n];
+    }
+
+    torch::Tensor pixelsFor(DistillModel &model, const std::string &path)
+    {
+        const std::string key = std::to_string(model.inputSize()) + ":" + path;
+        if (config_.run.cacheImages) {
+            const auto found = imageCache_.find(key);
+            if (found != imageCache_.end())
+                return found->second;
+        }
+        const torch::Tensor pixels = model.pixels(hooks_.readImage(path)).unsqueeze(0);
+        if (config_.run.cacheImages)
+            imageCache_[key] = pixels;
+        return pixels;
+    }
+
+    static std::vector<ChatTurn> history(const InstructionSample &s)
+    {
+        std::vector<ChatTurn> turns;
+        for (const InstructionTurn &t : s.history)
+            turns.push_back({t.user, t.assistant});
+        return turns;
+    }
+
+    // The answer tokens a supervised term learns, EOS last, cut to fit max_length; empty when
+    // the prompt alone does not fit.
+    std::vector<int> targetTokens(const InstructionSample &s, const std::vector<int> &prompt, std::size_t sampleKey)
+    {
+        std::vector<int> tokens;
+        if (method_ == DistillMethod::SeqKd) {
+            auto found = teacherAnswers_.find(sampleKey);
+            if (found == teacherAnswers_.end()) {
+                torch::NoGradGuard noGrad;
+                const auto features = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                found = teacherAnswers_.emplace(sampleKey, teacher_->greedyAnswer(features, prompt, config_.minillm.maxNewTokens)).first;
+            }
+            tokens = found->second;
+        } else {
+            tokens = student_->tokenize(s.answer);
+        }
+        tokens.push_back(student_->eos());
+        const std::int64_t room = static_cast<std::int64_t>(config_.run.maxLength) -
+                                  (static_cast<std::int64_t>(prompt.size()) - 1 + student_->impl().config.imageTokens());
+        if (room < 1)
+            return {};
+        if (static_cast<std::int64_t>(tokens.size()) > room)
+            tokens.resize(static_cast<std::size_t>(room));
+        return tokens;
+    }
+
+    // ---- steps ---------------------------------------------------------------------------
+
+    // Supervised terms on answers (the baselines, and the paper's SFT warm start).
+    bool supervisedStep(StepTerms &terms, double &tokens, double &answerLength)
+    {
+        const bool warm = method_ == DistillMethod::Paper;
+        const LossTerms &w = config_.terms;
+        const double ce = warm ? 1.0 : w.ce;
+        const double kd = warm ? 0.0 : w.kd;
+        const double single = warm ? 0.0 : w.single;
+        const double align = warm ? 0.0 : (usesAlignment() ? w.align : 0.0);
+        const std::size_t micro = samplesPerStep();
+        bool finite = true;
+        for (std::size_t m = 0; m < micro; ++m) {
+            const std::uint64_t position = consumed_++;
+            const InstructionSample s = sampleAt(position);
+            const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
+            const std::vector<int> target = targetTokens(s, prompt, sampleIndexAt(position));
+            if (target.empty()) {
+                ++skippedTooLong_;
+                continue;
+            }
+            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
+            const auto logits = student_->sequenceLogits(studentFeatures, prompt, target);
+            const auto targets = idsTensor(target, logits.device());
+            const auto mask = torch::ones_like(targets, torch::kBool);
+            torch::Tensor teacherLogits, teacherFeatures;
+            {
+                torch::NoGradGuard noGrad;
+                teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                teacherLogits = teacher_->sequenceLogits(teacherFeatures, prompt, target).to(logits.device());
+            }
+            auto loss = torch::zeros({}, torch::dtype(torch::kFloat32).device(logits.device()));
+            if (ce > 0) {
+                const auto v = distill::crossEntropyLoss(logits, targets, mask);
+                loss = loss + ce * v;
+                terms.add("ce", v.item<double>(), 1.0);
+            }
+            if (kd > 0) {
+                const auto v = distill::hintonKdLoss(logits, teacherLogits, targets, mask, w.kdTemperature, w.kdLambda);
+                loss = loss + kd * v;
+                terms.add("kd", v.item<double>(), 1.0);
+            }
+            if (single > 0) {
+                const auto v = distill::tokenReverseKlLoss(logits, teacherLogits, mask);
+                loss = loss + single * v;
+                terms.add("single", v.item<double>(), 1.0);
+            }
+            if (align > 0) {
+                const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
+                                                             alignMap_);
+                loss = loss + align * v;
+                terms.add("align", v.item<double>(), 1.0);
+            }
+            {
+                torch::NoGradGuard noGrad;
+                terms.add("rev_kl", distill::maskedMean(distill::reverseKlPerToken(logits, teacherLogits), mask).item<double>(),
+                          static_cast<double>(target.size()));
+            }
+            tokens += static_cast<double>(prompt.size() + target.size() + student_->impl().config.imageTokens());
+            answerLength += static_cast<double>(target.size()) / micro;
+            const double value = loss.item<double>();
+            terms.add("loss", value, 1.0);
+            if (!std::isfinite(value)) {
+                finite = false;
+                continue;
+            }
+            (loss / static_cast<double>(micro)).backward();
+        }
+        return finite;
+    }
+
+    void collectRollouts()
+    {
+        torch::NoGradGuard noGrad;
+        const MiniLlmSettings &mm = config_.minillm;
+        rollouts_.clear();
+        for (int r = 0; r < mm.rolloutBatchSize; ++r) {
+            const std::uint64_t position = consumed_++;
+            const InstructionSample s = sampleAt(position);
+            const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
+            Rollout rollout;
+            rollout.sample = static_cast<std::size_t>(position);
+            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
+            const auto teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+            const int room = config_.run.maxLength -
+                             (static_cast<int>(prompt.size()) - 1 + student_->impl().config.imageTokens());
+            const int maxNew = std::min(mm.maxNewTokens, room);
+            if (maxNew < 1) {
+                ++skippedTooLong_;
+                continue;
+            }
+            distill::DecodingSession studentSession = student_->startDecoding(studentFeatures, prompt, maxNew);
+            distill::DecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompt, maxNew);
+            // The draws depend on the run's seed and the sample's position only: a resumed run
+            // draws what the uninterrupted one would have.
+            auto generator = at::detail::createCPUGenerator(mixSeed(config_.run.seed, 0x5a3d0000ULL + position));
+            std::vector<float> lq, lp, lmix;
+            double klSum = 0.0;
+            for (int t = 0; t < maxNew; ++t) {
+                const auto q = studentSession.lastLogits.to(torch::kCPU).unsqueeze(0);
+                const auto p = teacherSession.lastLogits.to(torch::kCPU).unsqueeze(0);
+                const auto mixed = distill::mixedLogProbs(q, p, mm.alpha, mm.temperature); // [1, V]
+                const int token = static_cast<int>(distill::sampleTokens(mixed, generator)[0].item<std::int64_t>());
+                const auto logQ = torch::log_softmax(q, -1);
+                const auto logP = torch::log_softmax(p, -1);
+                lq.push_back(logQ[0][token].item<float>());
+                lp.push_back(logP[0][token].item<float>());
+                lmix.push_back(mixed[0][token].item<float>());
+                klSum += (logQ.exp() * (logQ - logP)).sum().item<double>();
+                rollout.tokens.push_back(token);
+                if (token == student_->eos())
+                    break;
+                if (t + 1 < maxNew) {
+                    student_->appendToken(studentSession, token);
+                    teacher_->appendToken(teacherSession, token);
+                }
+            }
+            rollout.oldLogProbs = torch::tensor(lq);
+            rollout.teacherLogProbs = torch::tensor(lp);
+            rollout.mixLogProbs = torch::tensor(lmix);
+            rollout.reverseKl = klSum / static_cast<double>(rollout.tokens.size());
+            rollouts_.push_back(std::move(rollout));
+        }
+        computeAdvantages();
+    }
+
+    // Weights, rewards and whitened returns over the whole batch of rollouts at once, padded.
+    void computeAdvantages()
+    {
+        if (rollouts_.empty())
+            return;
+        std::int64_t longest = 0;
+        for (const Rollout &r : rollouts_)
+            longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(r.tokens.size()));
+        const std::int64_t rows = static_cast<std::int64_t>(rollouts_.size());
+        auto pad = [&](torch::Tensor Rollout::*field) {
+            auto out = torch::zeros({rows, longest}, torch::kFloat32);
+            for (std::int64_t i = 0; i < rows; ++i) {
+                const auto &v = rollouts_[static_cast<std::size_t>(i)].*field;
+                out[i].slice(0, 0, v.size(0)).copy_(v);
+            }
+            return out;
+        };
+        auto mask = torch::zeros({rows, longest}, torch::kBool);
+        for (std::int64_t i = 0; i < rows; ++i)
+            mask[i].slice(0, 0, static_cast<std::int64_t>(rollouts_[static_cast<std::size_t>(i)].tokens.size())).fill_(true);
+        const MiniLlmSettings &mm = config_.minillm;
+        const auto lq = pad(&Rollout::oldLogProbs);
+        const auto weights = distill::importanceWeights(lq, pad(&Rollout::mixLogProbs), mask);
+        const auto rewards = distill::tokenRewards(pad(&Rollout::teacherLogProbs), lq, mask, mm.rewardScale, mm.rewardClamp);
+        distill::ReturnOptions options;
+        options.gamma = mm.gamma;
+        options.lengthNormalise = mm.lengthNormalise;
+        auto advantages = distill::lengthNormalisedReturns(rewards, mask, options);
+        if (mm.whitenAdvantages)
+            advantages = distill::whiten(advantages, mask);
+        for (std::int64_t i = 0; i < rows; ++i) {
+            Rollout &r = rollouts_[static_cast<std::size_t>(i)];
+            const std::int64_t n = static_cast<std::int64_t>(r.tokens.size());
+            r.weights = weights[i].slice(0, 0, n).clone();
+            r.advantages = advantages[i].slice(0, 0, n).clone();
+        }
+    }
+
+    // The paper's objective on the current rollouts: policy + single-step + alignment, and L_PT.
+    bool paperStep(StepTerms &terms, double &tokens, double &answerLength)
+    {
+        const LossTerms &w = config_.terms;
+        const MiniLlmSettings &mm = config_.minillm;
+        double totalTokens = 0;
+        for (const Rollout &r : rollouts_)
+            totalTokens += static_cast<double>(r.tokens.size());
+        bool finite = true;
+        for (Rollout &r : rollouts_) {
+            const InstructionSample s = sampleAt(r.sample);
+            const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
+            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
+            torch::Tensor teacherFeatures;
+            {
+                torch::NoGradGuard noGrad;
+                teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                if (!r.teacherLogits.defined())
+                    r.teacherLogits = teacher_->sequenceLogits(teacherFeatures, prompt, r.tokens).to(torch::kCPU);
+            }
+            const auto logits = student_->sequenceLogits(studentFeatures, prompt, r.tokens);
+            const auto device = logits.device();
+            const auto ids = idsTensor(r.tokens, device);
+            const auto mask = torch::ones_like(ids, torch::kBool);
+            // Token means over the whole batch of rollouts: each rollout weighs by its length.
+            const double share = static_cast<double>(r.tokens.size()) / totalTokens;
+            auto loss = torch::zeros({}, torch::dtype(torch::kFloat32).device(device));
+            if (w.policy > 0) {
+                const auto newLogProbs = distill::tokenLogProbs(logits, ids, mask);
+                const auto v = distill::clippedPolicyLoss(newLogProbs, r.oldLogProbs.to(device).unsqueeze(0),
+                                                          r.weights.to(device).unsqueeze(0),
+                                                          r.advantages.to(device).unsqueeze(0), mask, mm.clipRatio);
+                loss = loss + w.policy * share * v;
+                terms.add("policy", v.item<double>(), share);
+            }
+            if (w.single > 0) {
+                const auto v = distill::singleStepLoss(logits, r.teacherLogits.to(device), mask);
+                loss = loss + w.single * share * v;
+                terms.add("single", v.item<double>(), share);
+            }
+            if (w.align > 0) {
+                const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
+                                                             alignMap_);
+                loss = loss + w.align * v / static_cast<double>(rollouts_.size());
+                terms.add("align", v.item<double>(), 1.0);
+            }
+            terms.add("rev_kl", r.reverseKl, share);
+            tokens += static_cast<double>(prompt.size() + r.tokens.size() + student_->impl().config.imageTokens());
+            answerLength += static_cast<double>(r.tokens.size()) / static_cast<double>(rollouts_.size());
+            const double value = loss.item<double>();
+            terms.add("loss", value, 1.0);
+            if (!std::isfinite(value)) {
+                finite = false;
+                continue;
+            }
+            loss.backward();
+        }
+        if (w.pt > 0 && !corpus_.empty()) {
+            const std::size_t docs = static_cast<std::size_t>(std::max(1, config_.optimiser.batchSize));
+            for (std::size_t d = 0; d < docs; ++d) {
+                const std::string &text = corpus_[(corpusPosition_++) % corpus_.size()];
+                std::vector<int> ids{student_->impl().tokenizer->bos()};
+                for (int id : student_->tokenize(text)) {
+                    if (ids.size() >= MaxCorpusTokens)
+                        break;
+                    ids.push_back(id);
+                }
+                if (ids.size() < 2)
+                    continue;
+                const auto logits = student_->textLogits(ids);
+                torch::Tensor teacherLogits;
+                {
+                    torch::NoGradGuard noGrad;
+                    teacherLogits = teacher_->textLogits(ids).to(logits.device());
+                }
+                const std::vector<int> next(ids.begin() + 1, ids.end());
+                const auto targets = idsTensor(next, logits.device());
+                const auto v = distill::pretrainLoss(logits, teacherLogits, targets, torch::ones_like(targets, torch::kBool),
+                                                     mm.kdRatio);
+                terms.add("pt", v.item<double>(), 1.0);
+                tokens += static_cast<double>(ids.size());
+                if (!std::isfinite(v.item<double>())) {
+                    finite = false;
+                    continue;
+                }
+                (w.pt * v / static_cast<double>(docs)).backward();
+                terms.add("loss", w.pt * v.item<double>() / static_cast<double>(docs), 1.0);
+            }
+        }
+        return finite;
+    }
+
+    // ---- evaluation ------------------------------------------------------------------------
+
+    void evaluate(int step)
+    {
+        if (validation_.sampleCount() == 0)
+            return;
+        torch::NoGradGuard noGrad;
+        student_->setTraining(false);
+        double ceSum = 0, klSum = 0, count = 0;
+        const std::size_t n = std::min(validation_.sampleCount(), MaxValidationSamples);
+        for (std::size_t i = 0; i < n; ++i) {
+            const InstructionSample s = validation_.sample(i);
+            const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
+            std::vector<int> target = student_->tokenize(s.answer);
+            target.push_back(student_->eos());
+            const std::int64_t room = static_cast<std::int64_t>(config_.run.maxLength) -
+                                      (static_cast<std::int64_t>(prompt.size()) - 1 + student_->impl().config.imageTokens());
+            if (room < 1)
+                continue;
+            if (static_cast<std::int64_t>(target.size()) > room)
+                target.resize(static_cast<std::size_t>(room));
+            const auto logits = student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, s.imagePath)), prompt, target);
+            const auto teacherLogits =
+                teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath)), prompt, target)
+                    .to(logits.device());
+            const auto targets = idsTensor(target, logits.device());
+            const auto mask = torch::ones_like(targets, torch::kBool);
+            const double tokens = static_cast<double>(target.size());
+            ceSum += distill::crossEntropyLoss(logits, targets, mask).item<double>() * tokens;
+            klSum += distill::maskedMean(distill::reverseKlPerToken(logits, teacherLogits), mask).item<double>() * tokens;
+            count += tokens;
+        }
+        student_->setTraining(true);
+        if (count == 0)
+            return;
+        valLoss_ = ceSum / count;
+        valReverseKl_ = klSum / count;
+        JsonValue record = JsonValue::object();
+        record.set("step", step);
+        record.set("seconds", elapsedSeconds());
+        record.set("val_loss", valLoss_);
+        record.set("val_rev_kl", valReverseKl_);
+        writeMetrics(record);
+        log("step " + std::to_string(step) + ": validation loss " + std::to_string(valLoss_) + ", reverse KL " +
+            std::to_string(valReverseKl_));
+        if (step <= warmupSteps_ && method_ == DistillMethod::Paper && valLoss_ < bestWarmupLoss_) {
+            // The SFT warm start keeps its best weights for the distillation to start from.
+            bestWarmupLoss_ = valLoss_;
+            bestWarmup_.clear();
+            for (auto &[name, t] : student_->trainableTensors())
+                bestWarmup_[name] = t.detach().to(torch::kCPU).clone();
+        }
+    }
+
+    // ---- metrics and checkpoints ---------------------------------------------------------
+
+    double elapsedSeconds() const
+    {
+        return secondsBefore_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    }
+
+    void writeMetrics(const JsonValue &record)
+    {
+        std::ofstream out(metricsPath_, std::ios::app | std::ios::binary);
+        out << record.dump() << '\n';
+        out.flush();
+        if (!out)
+            throw FileError(metricsPath_, "the metrics could not be written.");
+        if (hooks_.onMetrics)
+            hooks_.onMetrics(record);
+    }
+
+    static std::string stepFolderName(int step)
+    {
+        char name[32];
+        std::snprintf(name, sizeof name, "step-%08d", step);
+        return name;
+    }
+
+    std::string saveCheckpoint(int step)
+    {
+        const fs::path final = runDir_ / "checkpoints" / stepFolderName(step);
+        const fs::path temporary = final.string() + ".tmp";
+        std::error_code ignored;
+        fs::remove_all(temporary, ignored);
+        fs::create_directories(temporary);
+
+        torch::serialize::OutputArchive tensors;
+        for (auto &[name, t] : student_->trainableTensors())
+            tensors.write("param/" + name, t.detach().to(torch::kCPU));
+        if (alignMap_.defined())
+            tensors.write("align_map", alignMap_.detach().to(torch::kCPU));
+        for (auto &[name, t] : bestWarmup_)
+            tensors.write("best/" + name, t);
+        for (std::size_t i = 0; i < rollouts_.size(); ++i) {
+            const Rollout &r = rollouts_[i];
+            const std::string p = "rollout/" + std::to_string(i) + "/";
+            std::vector<std::int64_t> ids(r.tokens.begin(), r.tokens.end());
+            tensors.write(p + "tokens", torch::tensor(ids, torch::kLong));
+            tensors.write(p + "old", r.oldLogProbs);
+            tensors.write(p + "teacher", r.teacherLogProbs);
+            tensors.write(p + "mix", r.mixLogProbs);
+            tensors.write(p + "weights", r.weights);
+            tensors.write(p + "advantages", r.advantages);
+            tensors.write(p + "meta", torch::tensor({static_cast<double>(r.sample), r.reverseKl}, torch::kDouble));
+        }
+        tensors.save_to((temporary / "tensors.pt").string());
+        torch::serialize::OutputArchive optimizerArchive;
+        optimizer_->save(optimizerArchive);
+        optimizerArchive.save_to((temporary / "optimizer.pt").string());
+
+        JsonValue state = JsonValue::object();
+        state.set("step", step);
+        state.set("consumed", static_cast<std::int64_t>(consumed_));
+        state.set("corpus_position", static_cast<std::int64_t>(corpusPosition_));
+        state.set("rollouts", static_cast<std::int64_t>(rollouts_.size()));
+        state.set("best_warmup_loss", std::isfinite(bestWarmupLoss_) ? JsonValue(bestWarmupLoss_) : JsonValue());
+        state.set("seconds", elapsedSeconds());
+        state.set("skipped_too_long", static_cast<std::int64_t>(skippedTooLong_));
+        // Written last: a folder without state.json is not a checkpoint.
+        writeFileAtomically((temporary / "state.json").string(), state.dump(2));
+        fs::remove_all(final, ignored);
+        fs::rename(temporary, final);
+
+        // Older checkpoints go, the last few stay.
+        std::vector<fs::path> all;
+        for (const auto &entry : fs::directory_iterator(runDir_ / "checkpoints"))
+            if (entry.is_directory() && entry.path().filename().string().rfind("step-", 0) == 0 &&
+                entry.path().extension() != ".tmp")
+                all.push_back(entry.path());
+        std::sort(all.begin(), all.end());
+        for (std::size_t i = 0; i + CheckpointsKept < all.size(); ++i)
+            fs::remove_all(all[i], ignored);
+        log("checkpoint " + final.string());
+        return final.string();
+    }
+
+    void restore()
+    {
+        const std::string folder = lastCheckpoint(runDir_.string());
+        if (folder.empty())
+            throw InvalidArgument("There is no checkpoint to resume from in " + runDir_.string() + ".");
+        const fs::path dir(folder);
+        const JsonValue state = JsonValue::parse(readText((dir / "state.json").string()));
+        startStep_ = static_cast<int>(state.at("step").asInt64());
+        consumed_ = static_cast<std::uint64_t>(state.at("consumed").asInt64());
+        corpusPosition_ = static_cast<std::uint64_t>(state.at("corpus_position").asInt64());
+        secondsBefore_ = state.at("seconds").asDouble();
+        skippedTooLong_ = static_cast<std::size_t>(state.at("skipped_too_long").asInt64());
+        if (!state.at("best_warmup_loss").isNull())
+            bestWarmupLoss_ = state.at("best_warmup_loss").asDouble();
+        const auto rolloutCount = static_cast<std::size_t>(state.at("rollouts").asInt64());
+
+        torch::serialize::InputArchive tensors;
+        tensors.load_from((dir / "tensors.pt").string());
+        {
+            torch::NoGradGuard noGrad;
+            for (auto &[name, t] : student_->trainableTensors()) {
+                torch::Tensor saved;
+                if (!tensors.try_read("param/" + name, saved))
+                    throw FileError(folder, "the checkpoint lacks " + name + "; was the run's configuration changed?");
+                t.copy_(saved.to(t.device(), t.scalar_type()));
+            }
+            if (alignMap_.defined()) {
+                torch::Tensor saved;
+                if (!tensors.try_read("align_map", saved))
+                    throw FileError(folder, "the checkpoint lacks the alignment map.");
+                alignMap_.copy_(saved.to(alignMap_.device()));
+            }
+            if (std::isfinite(bestWarmupLoss_))
+                for (auto &[name, t] : student_->trainableTensors()) {
+                    torch::Tensor saved;
+                    if (tensors.try_read("best/" + name, saved))
+                        bestWarmup_[name] = saved;
+                }
+        }
+        rollouts_.clear();
+        for (std::size_t i = 0; i < rolloutCount; ++i) {
+            const std::string p = "rollout/" + std::to_string(i) + "/";
+            Rollout r;
+            torch::Tensor ids, meta;
+            tensors.read(p + "tokens", ids);
+            for (std::int64_t k = 0; k < ids.size(0); ++k)
+                r.tokens.push_back(static_cast<int>(ids[k].item<std::int64_t>()));
+            tensors.read(p + "old", r.oldLogProbs);
+            tensors.read(p + "teacher", r.teacherLogProbs);
+            tensors.read(p + "mix", r.mixLogProbs);
+            tensors.read(p + "weights", r.weights);
+            tensors.read(p + "advantages", r.advantages);
+            tensors.read(p + "meta", meta);
+            r.sample = static_cast<std::size_t>(meta[0].item<double>());
+            r.reverseKl = meta[1].item<double>();
+            rollouts_.push_back(std::move(r));
+        }
+        // The optimizer of the phase the checkpoint is in (a new one starts with distillation).
+        torch::serialize::InputArchive optimizerArchive;
+        optimizerArchive.load_from((dir / "optimizer.pt").string());
+        optimizer_->load(optimizerArchive);
+
+        // The curve continues from the checkpoint: later records are dropped.
+        std::ifstream in(metricsPath_, std::ios::binary);
+        std::string line, kept;
+        while (std::getline(in, line)) {
+            if (line.empty())
+                continue;
+            try {
+                const JsonValue record = JsonValue::parse(line);
+                if (record.at("step").asInt64() <= startStep_)
+                    kept += line + "\n";
+            } catch (const std::exception &) {
+                // A line cut short by the interruption.
+            }
+        }
+        writeText(metricsPath_, kept);
+        log("resuming at step " + std::to_string(startStep_) + " from " + folder);
+    }
+
+    static std::string readText(const std::string &path)
+    {
+        std::ifstream in(path, std::ios::binary);
+        if (!in)
+            throw FileError(path, "cannot be read.");
+        std::ostringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+
+    static void writeText(const std::string &path, const std::string &text)
+    {
+        writeFileAtomically(path, text);
+    }
+
+    bool stopRequested() const
+    {
+        return (hooks_.stop && hooks_.stop->load()) || fs::exists(runDir_ / "STOP");
+    }
+
+    // ---- the loop ------------------------------------------------------------------------
+
+    DistillSummary loop()
+    {
+        DistillSummary summary;
+        summary.totalSteps = totalSteps_;
+        int nonFinite = 0;
+        int step = startStep_;
+        if (step == 0 && validation_.sampleCount() > 0 && !resume_)
+            evaluate(0);
+        while (step < totalSteps_) {
+            if (stopRequested()) {
+                summary.stopped = true;
+                break;
+            }
+            if (method_ == DistillMethod::Paper && step == warmupSteps_ && step > 0 && !distilling_) {
+                startDistillationPhase();
+            }
+            distilling_ = method_ == DistillMethod::Paper && step >= warmupSteps_;
+            const auto stepStart = std::chrono::steady_clock::now();
+            torch::manual_seed(mixSeed(config_.run.seed, 0xd40f0000ULL + static_cast<std::uint64_t>(step)));
+            const double lr = learningRate(step);
+            for (auto &group : optimizer_->param_groups())
+                static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+            optimizer_->zero_grad();
+
+            StepTerms terms;
+            double tokens = 0, answerLength = 0;
+            bool finite;
+            if (distilling_) {
+                if ((step - warmupSteps_) % std::max(1, config_.minillm.ppoEpochs) == 0 || rollouts_.empty())
+                    collectRollouts();
+                finite = paperStep(terms, tokens, answerLength);
+            } else {
+                finite = supervisedStep(terms, tokens, answerLength);
+            }
+            double gradNorm = 0.0;
+            if (finite) {
+                std::vector<torch::Tensor> params = parameters();
+                gradNorm = config_.optimiser.gradClip > 0
+                               ? torch::nn::utils::clip_grad_norm_(params, config_.optimiser.gradClip)
+                               : 0.0;
+                finite = std::isfinite(gradNorm);
+            }
+            ++step;
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
+            JsonValue record = JsonValue::object();
+            record.set("step", step);
+            record.set("seconds", elapsedSeconds());
+            record.set("lr", lr);
+            record.set("loss", terms.sums.count("loss") ? terms.sums.at("loss") / samplesOrRollouts() : 0.0);
+            for (const char *name : {"align", "policy", "single", "pt", "kd", "ce"})
+                if (terms.weights.count(name))
+                    record.set(name, terms.mean(name));
+            record.set("rev_kl", terms.mean("rev_kl"));
+            record.set("student_len", answerLength);
+            record.set("tokens_per_s", seconds > 0 ? tokens / seconds : 0.0);
+            record.set("gpu_mem_gb", devicePeakMemoryMiB(student_->device()) / 1024.0);
+            record.set("rss_gb", residentGb());
+            record.set("grad_norm", gradNorm);
+            record.set("phase", distilling_ ? "distill" : (method_ == DistillMethod::Paper ? "sft" : methodName(method_)));
+            if (finite) {
+                optimizer_->step();
+                nonFinite = 0;
+            } else {
+                optimizer_->zero_grad();
+                ++nonFinite;
+                record.set("skipped", "non-finite loss or gradient");
+                log("step " + std::to_string(step) + ": the loss or its gradient was not finite; the step was skipped");
+            }
+            writeMetrics(record);
+            summary.stepsDone = step;
+            if (nonFinite >= MaxNonFiniteInARow) {
+                summary.checkpoint = saveCheckpoint(step);
+                throw Error("The loss was not finite in " + std::to_string(MaxNonFiniteInARow) +
+                            " steps in a row (up to step " + std::to_string(step) +
+                            "), so the run stopped. The checkpoint " + summary.checkpoint +
+                            " holds the last good weights; lower the learning rate or check the data, then resume.");
+            }
+            const bool last = step == totalSteps_;
+            // The warm start's last weights are always judged, so that the best of them is known.
+            const bool warmStartEnds = method_ == DistillMethod::Paper && step == warmupSteps_;
+            if (((config_.run.evalInterval > 0 && step % config_.run.evalInterval == 0) || warmStartEnds) && !last)
+                evaluate(step);
+            if (config_.run.checkpointInterval > 0 && step % config_.run.checkpointInterval == 0 && !last)
+                summary.checkpoint = saveCheckpoint(step);
+        }
+        if (summary.stopped) {
+            summary.checkpoint = saveCheckpoint(step);
+            log("stopped at step " + std::to_string(step) + "; resume with --resume");
+        } else {
+            evaluate(step);
+            summary.checkpoint = saveCheckpoint(step);
+            student_->setTraining(false);
+            const std::string exported = (runDir_ / "student").string();
+            log("exporting the student to " + exported);
+            student_->exportTo(exported);
+            summary.exported = exported;
+        }
+        summary.stepsDone = step;
+        summary.valLoss = valLoss_;
+        summary.valReverseKl = valReverseKl_;
+        if (skippedTooLong_ > 0)
+            log(std::to_string(skippedTooLong_) + " samples did not fit in max_length and were skipped.");
+        return summary;
+    }
+
+    double samplesOrRollouts() const
+    {
+        return distilling_ ? 1.0 : static_cast<double>(samplesPerStep());
+    }
+
+    void startDistillationPhase()
+    {
+        if (!bestWarmup_.empty()) {
+            torch::NoGradGuard noGrad;
+            for (auto &[name, t] : student_->trainableTensors()) {
+                const auto found = bestWarmup_.find(name);
+                if (found != bestWarmup_.end())
+                    t.copy_(found->second.to(t.device(), t.scalar_type()));
+            }
+            log("the SFT warm start ends; distillation starts from its best weights (validation loss " +
+                std::to_string(bestWarmupLoss_) + ")");
+        }
+        makeOptimizer(); // the distillation is a new optimisation problem: fresh moments
+    }
+
+    DistillConfig config_;
+    bool resume_;
+    DistillHooks hooks_;
+    fs::path runDir_;
+    DistillMethod method_ = DistillMethod::Paper;
+    InstructionDataset train_, validation_;
+    std::vector<std::string> corpus_;
+    std::unique_ptr<DistillModel> teacher_, student_;
+    torch::Tensor alignMap_;
+    std::unique_ptr<torch::optim::AdamW> optimizer_;
+    std::map<std::string, torch::Tensor> imageCache_;
+    std::map<std::size_t, std::vector<int>> teacherAnswers_;
+    std::vector<Rollout> rollouts_;
+    std::map<std::string, torch::Tensor> bestWarmup_;
+    double bestWarmupLoss_ = std::numeric_limits<double>::infinity();
+    std::vector<std::size_t> order_;
+    std::uint64_t orderEpoch_ = 0;
+    std::uint64_t consumed_ = 0;
+    std::uint64_t corpusPosition_ = 0;
+    std::size_t skippedTooLong_ = 0;
+    int totalSteps_ = 0;
+    int warmupSteps_ = 0;
+    int startStep_ = 0;
+    bool distilling_ = false;
+    std::string metricsPath_;
+    double secondsBefore_ = 0.0;
+    std::chrono::steady_clock::time_point started_;
+    double valLoss_ = std::numeric_limits<double>::quiet_NaN();
+    double valReverseKl_ = std::numeric_limits<double>::quiet_NaN();
+};
+
+} // namespace
+
+std::string lastCheckpoint(const std::string &runDir)
+{
+    const fs::path dir = fs::path(runDir) / "checkpoints";
+    std::error_code error;
+    if (!fs::is_directory(dir, error))
+        return {};
+    std::vector<fs::path> complete;
+    for (const auto &entry : fs::directory_iterator(dir, error))
+        if (entry.is_directory() && entry.path().extension() != ".tmp" && fs::exists(entry.path() / "state.json"))
+            complete.push_back(entry.path());
+    if (complete.empty())
+        return {};
+    return std::max_element(complete.begin(), complete.end())->string();
+}
+
+DistillSummary runDistillation(const DistillConfig &config, bool resume, const DistillHooks &hooks)
+{
+    return Run(config, resume, hooks).execute();
+}
+
+} // namespace geolens

@@ -1,0 +1,205 @@
+// The model side of distillation: teacher forcing with gradients, decoding sessions, LoRA and the
+// export of a trained student, on tiny models through the real loaders.
+
+#include "TinyModel.h"
+#include "distill/DistillModel.h"
+#include "common/Error.h"
+#include "model/CheckpointFolder.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+using namespace geolens;
+using namespace geolens::distill;
+
+namespace {
+
+const char *const TokenizerPath = GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model";
+
+RgbImage testImage(int width, int height, int seed)
+{
+    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
+    for (std::size_t i = 0; i < image.pixels.size(); ++i)
+        image.pixels[i] = static_cast<std::uint8_t>((i * 37 + seed * 91 + (i / 3) % 11 * 13) % 256);
+    return image;
+}
+
+ModelLoadOptions cpuOptions()
+{
+    ModelLoadOptions options;
+    options.device = ComputeDevice::Cpu;
+    options.dtype = WeightType::F32;
+    options.imageSize = 24;
+    return options;
+}
+
+} // namespace
+
+class DistillModelTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+
+    std::string writeModel(const char *name, test::TinyLayout layout, test::TinyModelSpec spec = {})
+    {
+        const std::string folder = dir_.filePath(name).toStdString();
+        spec.geochat = layout == test::TinyLayout::GeoChat || layout == test::TinyLayout::GeoChatBin;
+        if (!spec.geochat)
+            spec.imageSize = 24;
+        test::writeTinyModel(folder, spec, layout, TokenizerPath);
+        return folder;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(TokenizerPath))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        QVERIFY(dir_.isValid());
+    }
+
+    void teacherForcingMatchesDecodingAndTheEngine()
+    {
+        const std::string folder = writeModel("forcing", test::TinyLayout::GeoChat);
+        auto model = DistillModel::load(folder, cpuOptions());
+        const RgbImage image = testImage(40, 30, 1);
+        const auto features = model->imageFeatures(model->pixels(image).unsqueeze(0));
+        const std::vector<int> prompt = model->promptTokens("What is in the image?", {});
+        const std::vector<int> answer = model->tokenize("a ship in a harbour");
+        std::vector<int> tokens = answer;
+        tokens.push_back(model->eos());
+
+        const auto logits = model->sequenceLogits(features, prompt, tokens);
+        QCOMPARE(logits.size(0), 1);
+        QCOMPARE(logits.size(1), static_cast<std::int64_t>(tokens.size()));
+
+        // The engine's own scoring of the same continuation.
+        GenerationRequest request;
+        request.question = "What is in the image?";
+        const std::vector<float> reference = model->model().scoreContinuation(image, request, tokens);
+        const auto logprobs = torch::log_softmax(logits[0], -1);
+        for (std::size_t i = 0; i < tokens.size(); ++i)
+            QVERIFY(std::abs(logprobs[static_cast<std::int64_t>(i)][tokens[i]].item<float>() - reference[i]) < 1e-4);
+
+        // A decoding session sees the same distributions, one token at a time.
+        DecodingSession session = model->startDecoding(features, prompt, 16);
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const float gap = (session.lastLogits - logits[0][static_cast<std::int64_t>(i)]).abs().max().item<float>();
+            QVERIFY2(gap < 1e-3, qPrintable(QString("step %1: %2").arg(i).arg(gap)));
+            if (i + 1 < tokens.size())
+                model->appendToken(session, tokens[i]);
+        }
+    }
+
+    void loraStartsAsTheBaseModelAndTrains()
+    {
+        const std::string folder = writeModel("lora", test::TinyLayout::GeoChat);
+        auto model = DistillModel::load(folder, cpuOptions());
+        const auto pixels = model->pixels(testImage(24, 24, 2)).unsqueeze(0);
+        const std::vector<int> prompt = model->promptTokens("Describe the image.", {});
+        std::vector<int> tokens = model->tokenize("fields and a road");
+        tokens.push_back(model->eos());
+        const auto before = model->sequenceLogits(model->imageFeatures(pixels), prompt, tokens).detach();
+
+        LoraSettings lora;
+        lora.rank = 4;
+        lora.alpha = 8;
+        model->addLora(lora, 7);
+        model->setProjectorTrainable(true);
+        const auto trainable = model->trainableTensors();
+        // 2 layers x 7 projections x (A, B), plus the projector's two weights and two biases.
+        QCOMPARE(trainable.size(), std::size_t(2 * 7 * 2 + 4));
+        auto logits = model->sequenceLogits(model->imageFeatures(pixels), prompt, tokens);
+        QVERIFY((logits - before).abs().max().item<float>() < 1e-5); // B = 0: nothing changed yet
+
+        // Gradients reach B (A's are zero while B is) and the projector, not the frozen base.
+        const auto targets = torch::tensor(std::vector<std::int64_t>(tokens.begin(), tokens.end()));
+        const auto loss = torch::nn::functional::cross_entropy(logits[0], targets);
+        loss.backward();
+        double bGrad = 0, projectorGrad = 0;
+        for (const auto &[name, t] : trainable) {
+            QVERIFY2(t.grad().defined(), name.c_str());
+            if (name.find("lora_B") != std::string::npos)
+                bGrad += t.grad().abs().sum().item<double>();
+            if (name.find("mm_projector") != std::string::npos)
+                projectorGrad += t.grad().abs().sum().item<double>();
+        }
+        QVERIFY(bGrad > 0 && projectorGrad > 0);
+        QVERIFY(!model->impl().decoder.layers[0].q.requires_grad());
+        QVERIFY(!model->impl().decoder.layers[0].q.grad().defined());
+    }
+
+    void exportFoldsAdaptersAndKeepsTheLayout_data()
+    {
+        QTest::addColumn<int>("layout");
+        QTest::newRow("geochat") << static_cast<int>(test::TinyLayout::GeoChat);
+        QTest::newRow("geochat-bin") << static_cast<int>(test::TinyLayout::GeoChatBin);
+        QTest::newRow("llava-hf") << static_cast<int>(test::TinyLayout::LlavaHf);
+    }
+
+    void exportFoldsAdaptersAndKeepsTheLayout()
+    {
+        QFETCH(int, layout);
+        const auto kind = static_cast<test::TinyLayout>(layout);
+        const std::string folder = writeModel(QTest::currentDataTag(), kind);
+        auto model = DistillModel::load(folder, cpuOptions());
+        LoraSettings lora;
+        lora.rank = 2;
+        lora.alpha = 4;
+        lora.targets = {"q", "v", "down"};
+        model->addLora(lora, 3);
+        model->setProjectorTrainable(true);
+        {
+            // Some training happened: adapters and projector moved away from the base.
+            torch::NoGradGuard noGrad;
+            for (auto &[name, t] : model->trainableTensors())
+                t.add_(torch::randn(t.sizes(), torch::dtype(t.scalar_type())) * 0.05);
+        }
+        const RgbImage image = testImage(30, 20, 5);
+        const std::vector<int> prompt = model->promptTokens("Where is the river?", {});
+        std::vector<int> tokens = model->tokenize("along the left edge");
+        tokens.push_back(model->eos());
+        const auto trained =
+            model->sequenceLogits(model->imageFeatures(model->pixels(image).unsqueeze(0)), prompt, tokens).detach();
+
+        const std::string out = dir_.filePath(QString("exported-%1").arg(QTest::currentDataTag())).toStdString();
+        model->exportTo(out);
+        QVERIFY(std::filesystem::exists(out + "/model.safetensors"));
+        QVERIFY(std::filesystem::exists(out + "/tokenizer.model"));
+
+        // Same tensor names as the source (buffers aside), no adapters.
+        TensorMap source = readCheckpointFolder(folder);
+        TensorMap exported = readCheckpointFolder(out);
+        for (const auto &[name, info] : exported)
+            QVERIFY2(source.count(name) && name.find("lora") == std::string::npos, name.c_str());
+        for (const auto &[name, info] : source)
+            QVERIFY2(exported.count(name) || name.find("inv_freq") != std::string::npos, name.c_str());
+
+        // The exported folder loads in the engine and answers exactly like the adapted model.
+        auto reloaded = GeoChatModel::load(out, cpuOptions());
+        GenerationRequest request;
+        request.question = "Where is the river?";
+        const std::vector<float> scores = reloaded->scoreContinuation(image, request, tokens);
+        const auto logprobs = torch::log_softmax(trained[0], -1);
+        for (std::size_t i = 0; i < tokens.size(); ++i)
+            QVERIFY(std::abs(logprobs[static_cast<std::int64_t>(i)][tokens[i]].item<float>() - scores[i]) < 1e-4);
+    }
+
+    void refusesUnknownLoraTargets()
+    {
+        const std::string folder = writeModel("targets", test::TinyLayout::GeoChat);
+        auto model = DistillModel::load(folder, cpuOptions());
+        LoraSettings lora;
+        lora.targets = {"q", "qkv"};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model->addLora(lora, 1));
+        lora.targets = {"q"};
+        lora.rank = 0;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model->addLora(lora, 1));
+    }
+};
+
+QTEST_GUILESS_MAIN(DistillModelTest)
+#include "tst_distill_model.moc"

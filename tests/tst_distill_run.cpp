@@ -1,0 +1,308 @@
+// Whole distillation runs on tiny models through the real loaders: the student gets closer to a
+// teacher with clearly different outputs (held-out reverse KL, greedy answers), a stopped run
+// resumes onto the same curve, and bad pairs are refused with the reason.
+
+#include "TinyModel.h"
+#include "common/Error.h"
+#include "common/Json.h"
+#include "distill/DistillRun.h"
+#include "distill/InstructionDataset.h"
+#include "model/GeoChatModel.h"
+#include "model/PortablePixmap.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace geolens;
+
+namespace {
+
+const char *const TokenizerPath = GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model";
+const char *const Questions[] = {"What is in this image?", "Describe the scene.", "Classify the image.",
+                                 "Is there water?", "What land cover dominates?", "Count the buildings."};
+constexpr int Entries = 64;
+constexpr int AnswerTokens = 8;
+
+ModelLoadOptions cpu()
+{
+    ModelLoadOptions o;
+    o.device = ComputeDevice::Cpu;
+    o.dtype = WeightType::F32;
+    return o;
+}
+
+std::vector<JsonValue> readMetrics(const std::string &runDir)
+{
+    std::ifstream in(runDir + "/metrics.jsonl");
+    std::vector<JsonValue> records;
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty())
+            records.push_back(JsonValue::parse(line));
+    return records;
+}
+
+double firstValidationReverseKl(const std::string &runDir)
+{
+    for (const JsonValue &r : readMetrics(runDir))
+        if (r.find("val_rev_kl"))
+            return r.at("val_rev_kl").asDouble();
+    return -1;
+}
+
+} // namespace
+
+class DistillRunTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::string teacher_, student_, data_, images_;
+
+    std::string path(const char *name) const { return dir_.filePath(name).toStdString(); }
+
+    DistillConfig baseConfig(const char *method, const char *out) const
+    {
+        DistillConfig c = DistillConfig::preset(method);
+        c.teacher = teacher_;
+        c.student = student_;
+        c.data = data_;
+        c.images = images_;
+        c.out = path(out);
+        c.validationFraction = 0.25;
+        c.lora.enabled = false;
+        c.optimiser.lr = 1e-3;
+        c.optimiser.batchSize = 4;
+        c.optimiser.warmupSteps = 5;
+        c.minillm.maxNewTokens = AnswerTokens;
+        c.run.checkpointInterval = 0;
+        c.run.evalInterval = 0;
+        c.run.teacherDevice = c.run.studentDevice = "cpu";
+        c.run.dtype = "f32";
+        return c;
+    }
+
+    static DistillHooks hooks()
+    {
+        DistillHooks h;
+        h.readImage = readPortablePixmap;
+        return h;
+    }
+
+    // The share of held-out prompts the exported student answers exactly as the teacher did.
+    double heldOutGreedyAgreement(const DistillConfig &c, const std::string &exported) const
+    {
+        const InstructionSplit split = InstructionDataset::loadForTraining(c.data, c.images, "", c.validationFraction,
+                                                                           c.run.seed);
+        auto student = GeoChatModel::load(exported, cpu());
+        int same = 0;
+        const std::size_t n = split.validation.sampleCount();
+        for (std::size_t i = 0; i < n; ++i) {
+            const InstructionSample s = split.validation.sample(i);
+            GenerationRequest request;
+            request.question = s.question;
+            request.maxNewTokens = AnswerTokens;
+            same += student->generate(readPortablePixmap(s.imagePath), request).text == s.answer;
+        }
+        return n ? static_cast<double>(same) / n : 0.0;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!QFile::exists(TokenizerPath))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        QVERIFY(dir_.isValid());
+        // A teacher with peaked distributions, as a trained model has, and a student of another
+        // shape (one layer, a narrower MLP) whose answers start out entirely different.
+        test::TinyModelSpec teacher;
+        teacher.geochat = false;
+        teacher.outputScale = 24.0;
+        teacher_ = path("teacher");
+        test::writeTinyModel(teacher_, teacher, test::TinyLayout::LlavaHf, TokenizerPath);
+        test::TinyModelSpec student;
+        student.geochat = false;
+        student.layers = 1;
+        student.intermediate = 40;
+        student_ = path("student");
+        test::writeTinyModel(student_, student, test::TinyLayout::LlavaHf, TokenizerPath);
+
+        // Instruction data whose answers are the teacher's own greedy answers.
+        images_ = path("images");
+        std::filesystem::create_directories(images_);
+        auto model = GeoChatModel::load(teacher_, cpu());
+        JsonValue entries = JsonValue::array();
+        for (int i = 0; i < Entries; ++i) {
+            const int width = 24 + (i % 3) * 8, height = 24;
+            RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
+            for (int y = 0; y < height; ++y)
+                for (int x = 0; x < width; ++x)
+                    for (int c = 0; c < 3; ++c)
+                        image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
+                            static_cast<std::uint8_t>(100 + (x * 7 + y * 13 + c * 50 + i * 29) % 24);
+            const std::string name = "img" + std::to_string(i) + ".ppm";
+            writePortablePixmap(images_ + "/" + name, image);
+            GenerationRequest request;
+            request.question = Questions[i % 6];
+            request.maxNewTokens = AnswerTokens;
+            const std::string answer = model->generate(image, request).text;
+            JsonValue human = JsonValue::object();
+            human.set("from", "human");
+            human.set("value", std::string("<image>\n") + Questions[i % 6]);
+            JsonValue gpt = JsonValue::object();
+            gpt.set("from", "gpt");
+            gpt.set("value", answer);
+            JsonValue conversations = JsonValue::array();
+            conversations.push(human);
+            conversations.push(gpt);
+            JsonValue entry = JsonValue::object();
+            entry.set("id", "e" + std::to_string(i));
+            entry.set("image", name);
+            entry.set("conversations", conversations);
+            entries.push(entry);
+        }
+        data_ = path("data.json");
+        std::ofstream(data_) << entries.dump(1);
+    }
+
+    void kdHalvesReverseKlAndLearnsTheAnswers()
+    {
+        DistillConfig c = baseConfig("kd", "run-kd");
+        c.run.steps = 200;
+        const DistillSummary summary = runDistillation(c, false, hooks());
+        QCOMPARE(summary.stepsDone, 200);
+        QVERIFY(!summary.stopped);
+        const double before = firstValidationReverseKl(c.out);
+        qInfo("kd: held-out reverse KL %.3f -> %.3f", before, summary.valReverseKl);
+        QVERIFY(before > 1.0);
+        QVERIFY(summary.valReverseKl < 0.5 * before);
+        const double agreement = heldOutGreedyAgreement(c, summary.exported);
+        qInfo("kd: %.0f %% of held-out greedy answers equal the teacher's", agreement * 100);
+        QVERIFY(agreement > 0.5);
+
+        // One record per step with the documented fields.
+        const std::vector<JsonValue> metrics = readMetrics(c.out);
+        int steps = 0;
+        for (const JsonValue &r : metrics) {
+            if (!r.find("loss"))
+                continue;
+            ++steps;
+            for (const char *key : {"step", "seconds", "lr", "kd", "rev_kl", "student_len", "tokens_per_s", "gpu_mem_gb"})
+                QVERIFY2(r.find(key), key);
+        }
+        QCOMPARE(steps, 200);
+        QVERIFY(std::filesystem::exists(c.out + "/run.json"));
+        QCOMPARE(DistillConfig::load(c.out + "/run.json"), c);
+    }
+
+    void paperMethodHalvesReverseKlAndLearnsTheAnswers()
+    {
+        DistillConfig c = baseConfig("paper", "run-paper");
+        c.run.steps = 160;
+        c.run.sftWarmupSteps = 100;
+        c.run.evalInterval = 50;
+        c.minillm.ppoEpochs = 2;
+        c.minillm.rolloutBatchSize = 8;
+        const DistillSummary summary = runDistillation(c, false, hooks());
+        QCOMPARE(summary.stepsDone, 160);
+        const double before = firstValidationReverseKl(c.out);
+        qInfo("paper: held-out reverse KL %.3f -> %.3f", before, summary.valReverseKl);
+        QVERIFY(summary.valReverseKl < 0.5 * before);
+        const double agreement = heldOutGreedyAgreement(c, summary.exported);
+        qInfo("paper: %.0f %% of held-out greedy answers equal the teacher's", agreement * 100);
+        QVERIFY(agreement > 0.5);
+
+        // The distillation steps carry the paper's terms and the rollouts' statistics.
+        bool sawDistillation = false;
+        for (const JsonValue &r : readMetrics(c.out)) {
+            if (!r.find("phase") || r.at("phase").asString() != "distill")
+                continue;
+            sawDistillation = true;
+            for (const char *key : {"policy", "single", "align", "rev_kl", "student_len"})
+                QVERIFY2(r.find(key), key);
+            QVERIFY(r.at("student_len").asDouble() >= 1.0);
+        }
+        QVERIFY(sawDistillation);
+    }
+
+    void resumedRunContinuesTheSameCurve()
+    {
+        // LoRA this time, and a stop in the middle of a batch of rollouts.
+        DistillConfig c = baseConfig("paper", "run-whole");
+        c.lora.enabled = true;
+        c.lora.rank = 4;
+        c.lora.alpha = 8;
+        c.optimiser.lr = 5e-3;
+        c.run.steps = 12;
+        c.run.sftWarmupSteps = 4;
+        c.run.evalInterval = 4;
+        c.minillm.ppoEpochs = 4;
+        c.minillm.rolloutBatchSize = 4;
+        runDistillation(c, false, hooks());
+        const std::vector<JsonValue> whole = readMetrics(c.out);
+
+        c.out = path("run-stopped");
+        std::atomic<bool> stop{false};
+        DistillHooks h = hooks();
+        h.stop = &stop;
+        h.onMetrics = [&](const JsonValue &record) {
+            if (record.find("loss") && record.at("step").asInt64() == 6)
+                stop = true;
+        };
+        const DistillSummary stopped = runDistillation(c, false, h);
+        QVERIFY(stopped.stopped);
+        QCOMPARE(stopped.stepsDone, 6);
+        QVERIFY(stopped.exported.empty());
+        QCOMPARE(QString::fromStdString(lastCheckpoint(c.out)).endsWith("step-00000006"), true);
+        const DistillSummary resumed = runDistillation(c, true, hooks());
+        QCOMPARE(resumed.stepsDone, 12);
+        QVERIFY(!resumed.exported.empty());
+
+        const std::vector<JsonValue> again = readMetrics(c.out);
+        QCOMPARE(again.size(), whole.size());
+        for (std::size_t i = 0; i < whole.size(); ++i) {
+            QCOMPARE(again[i].at("step").asInt64(), whole[i].at("step").asInt64());
+            for (const char *key : {"loss", "val_loss", "policy", "single", "rev_kl"}) {
+                if (!whole[i].find(key))
+                    continue;
+                const double a = whole[i].at(key).asDouble(), b = again[i].at(key).asDouble();
+                QVERIFY2(std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(a)),
+                         qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].at("step").asInt64()).arg(key).arg(a).arg(b)));
+            }
+        }
+    }
+
+    void refusesIncompatiblePairs()
+    {
+        // A student whose output layer covers another vocabulary.
+        test::TinyModelSpec wider;
+        wider.geochat = false;
+        wider.vocab = 32064;
+        const std::string other = path("wider-student");
+        test::writeTinyModel(other, wider, test::TinyLayout::LlavaHf, TokenizerPath);
+        DistillConfig c = baseConfig("kd", "run-refused");
+        c.student = other;
+        c.run.steps = 2;
+        try {
+            runDistillation(c, false, hooks());
+            QFAIL("an incompatible pair was accepted");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("same vocabulary"), e.what());
+        }
+
+        // Resuming a run that never wrote a checkpoint says so.
+        DistillConfig fresh = baseConfig("kd", "run-nothing");
+        try {
+            runDistillation(fresh, true, hooks());
+            QFAIL("resumed without a checkpoint");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("no checkpoint"), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(DistillRunTest)
+#include "tst_distill_run.moc"
