@@ -79,6 +79,12 @@ bool isOutOfMemory(const std::exception &e)
            what.find("DefaultCPUAllocator: can't allocate") != std::string::npos;
 }
 
+// JSON has no NaN or infinity: a non-finite value is written as null.
+JsonValue number(double value)
+{
+    return std::isfinite(value) ? JsonValue(value) : JsonValue();
+}
+
 torch::Tensor idsTensor(const std::vector<int> &ids, torch::Device device)
 {
     std::vector<std::int64_t> wide(ids.begin(), ids.end());
@@ -676,8 +682,8 @@ private:
         JsonValue record = JsonValue::object();
         record.set("step", step);
         record.set("seconds", elapsedSeconds());
-        record.set("val_loss", valLoss_);
-        record.set("val_rev_kl", valReverseKl_);
+        record.set("val_loss", number(valLoss_));
+        record.set("val_rev_kl", number(valReverseKl_));
         writeMetrics(record);
         log("step " + std::to_string(step) + ": validation loss " + std::to_string(valLoss_) + ", reverse KL " +
             std::to_string(valReverseKl_));
@@ -923,16 +929,16 @@ private:
             record.set("step", step);
             record.set("seconds", elapsedSeconds());
             record.set("lr", lr);
-            record.set("loss", terms.sums.count("loss") ? terms.sums.at("loss") / samplesOrRollouts() : 0.0);
+            record.set("loss", number(terms.sums.count("loss") ? terms.sums.at("loss") / samplesOrRollouts() : 0.0));
             for (const char *name : {"align", "policy", "single", "pt", "kd", "ce"})
                 if (terms.weights.count(name))
-                    record.set(name, terms.mean(name));
-            record.set("rev_kl", terms.mean("rev_kl"));
+                    record.set(name, number(terms.mean(name)));
+            record.set("rev_kl", number(terms.mean("rev_kl")));
             record.set("student_len", answerLength);
             record.set("tokens_per_s", seconds > 0 ? tokens / seconds : 0.0);
             record.set("gpu_mem_gb", devicePeakMemoryMiB(student_->device()) / 1024.0);
             record.set("rss_gb", residentGb());
-            record.set("grad_norm", gradNorm);
+            record.set("grad_norm", number(gradNorm));
             record.set("phase", distilling_ ? "distill" : (method_ == DistillMethod::Paper ? "sft" : methodName(method_)));
             if (finite) {
                 optimizer_->step();
@@ -950,7 +956,8 @@ private:
                 throw Error("The loss was not finite in " + std::to_string(MaxNonFiniteInARow) +
                             " steps in a row (up to step " + std::to_string(step) +
                             "), so the run stopped. The checkpoint " + summary.checkpoint +
-                            " holds the last good weights; lower the learning rate or check the data, then resume.");
+                            " holds the weights those steps started from (no update was applied since); lower the learning rate "
+                            "or check the data, then resume.");
             }
             const bool last = step == totalSteps_;
             // The warm start's last weights are always judged, so that the best of them is known.

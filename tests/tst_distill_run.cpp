@@ -13,8 +13,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 using namespace geolens;
 
@@ -273,6 +275,75 @@ private slots:
                          qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].at("step").asInt64()).arg(key).arg(a).arg(b)));
             }
         }
+    }
+
+    void everyMethodRunsAndExports_data()
+    {
+        QTest::addColumn<QString>("method");
+        for (const char *m : {"sft", "rkl", "seqkd", "align"})
+            QTest::newRow(m) << QString(m);
+    }
+
+    void everyMethodRunsAndExports()
+    {
+        QFETCH(QString, method);
+        const std::string out = "run-" + method.toStdString();
+        DistillConfig c = baseConfig(method.toUtf8().constData(), out.c_str());
+        c.run.steps = 3;
+        c.optimiser.batchSize = 2;
+        if (method == "align") {
+            // A student of another width: the alignment learns a map to the teacher's width.
+            test::TinyModelSpec wide;
+            wide.geochat = false;
+            wide.hidden = 48;
+            wide.intermediate = 64;
+            c.student = path("wide-student");
+            if (!std::filesystem::exists(c.student))
+                test::writeTinyModel(c.student, wide, test::TinyLayout::LlavaHf, TokenizerPath);
+        }
+        const DistillSummary summary = runDistillation(c, false, hooks());
+        QCOMPARE(summary.stepsDone, 3);
+        const std::map<QString, const char *> term{{"sft", "ce"}, {"rkl", "single"}, {"seqkd", "ce"}, {"align", "align"}};
+        int steps = 0;
+        for (const JsonValue &r : readMetrics(c.out)) {
+            if (!r.find("loss"))
+                continue;
+            ++steps;
+            QVERIFY2(r.find(term.at(method)), term.at(method));
+            QVERIFY(std::isfinite(r.at("loss").asDouble()));
+        }
+        QCOMPARE(steps, 3);
+        // The exported student loads and answers; the alignment map is not part of it.
+        auto exported = GeoChatModel::load(summary.exported, cpu());
+        GenerationRequest request;
+        request.question = "Describe the scene.";
+        request.maxNewTokens = 3;
+        QVERIFY(!exported->generate(readPortablePixmap(images_ + "/img0.ppm"), request).tokens.empty());
+    }
+
+    void nonFiniteLossesStopTheRunWithACheckpoint()
+    {
+        DistillConfig c = baseConfig("sft", "run-diverges");
+        c.run.steps = 20;
+        c.optimiser.batchSize = 2;
+        c.optimiser.lr = 1e30; // the first update throws the weights far out of range
+        c.optimiser.warmupSteps = 0;
+        c.optimiser.gradClip = 0;
+        c.optimiser.schedule = "constant";
+        try {
+            runDistillation(c, false, hooks());
+            QFAIL("a diverging run went on");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("not finite in 5 steps in a row"), e.what());
+        }
+        QVERIFY(!lastCheckpoint(c.out).empty());
+        int skipped = 0;
+        for (const JsonValue &r : readMetrics(c.out))
+            if (r.find("skipped")) {
+                ++skipped;
+                QVERIFY(r.at("loss").isNull()); // written as null, never as invalid JSON
+            }
+        QCOMPARE(skipped, 5);
     }
 
     void refusesIncompatiblePairs()

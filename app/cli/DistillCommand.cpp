@@ -38,10 +38,12 @@ const std::pair<const char *, const char *> DirectOptions[] = {
     {"dtype", "run.dtype"},        {"image-size", "run.image_size"},
 };
 
-std::string formatNumber(double value)
+std::string formatNumber(const JsonValue &value)
 {
+    if (!value.isNumber())
+        return "nan"; // non-finite values are written as null
     char text[32];
-    std::snprintf(text, sizeof text, "%.4g", value);
+    std::snprintf(text, sizeof text, "%.4g", value.asDouble());
     return text;
 }
 
@@ -116,11 +118,11 @@ int runDistill(const std::vector<std::string> &args)
             return;
         }
         if (const JsonValue *loss = record.find("loss")) {
-            std::cerr << "step " << record.at("step").asInt64() << "  loss " << formatNumber(loss->asDouble());
+            std::cerr << "step " << record.at("step").asInt64() << "  loss " << formatNumber(*loss);
             for (const char *name : {"ce", "kd", "align", "policy", "single", "pt", "rev_kl"})
                 if (const JsonValue *v = record.find(name))
-                    std::cerr << "  " << name << " " << formatNumber(v->asDouble());
-            std::cerr << "  lr " << formatNumber(record.at("lr").asDouble()) << "\n";
+                    std::cerr << "  " << name << " " << formatNumber(*v);
+            std::cerr << "  lr " << formatNumber(record.at("lr")) << "\n";
         }
     };
     std::signal(SIGINT, onStopSignal);
