@@ -321,6 +321,28 @@ private slots:
         QVERIFY(!exported->generate(readPortablePixmap(images_ + "/img0.ppm"), request).tokens.empty());
     }
 
+    void imageCacheGivesTheSameLosses()
+    {
+        DistillConfig plain = baseConfig("kd", "run-uncached");
+        plain.run.steps = 4;
+        plain.optimiser.batchSize = 2;
+        DistillConfig cached = plain;
+        cached.out = path("run-cached");
+        cached.run.cacheImages = true;
+        runDistillation(plain, false, hooks());
+        runDistillation(cached, false, hooks());
+        const std::vector<JsonValue> a = readMetrics(plain.out), b = readMetrics(cached.out);
+        QCOMPARE(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i)
+            for (const char *key : {"loss", "val_loss"})
+                if (a[i].find(key))
+                    QCOMPARE(b[i].at(key).asDouble(), a[i].at(key).asDouble());
+        int files = 0;
+        for (const auto &entry : std::filesystem::directory_iterator(cached.out + "/image-cache"))
+            files += entry.path().extension() == ".ppm";
+        QVERIFY(files >= 8); // the training images seen and the validation ones
+    }
+
     void nonFiniteLossesStopTheRunWithACheckpoint()
     {
         DistillConfig c = baseConfig("sft", "run-diverges");
