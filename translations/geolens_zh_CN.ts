@@ -178,6 +178,151 @@
     </message>
 </context>
 <context>
+    <name>geolens::LossPlotWidget</name>
+    <message>
+        <source>Series</source>
+        <translation>序列</translation>
+    </message>
+    <message>
+        <source>Tick the curves to show; a double-click in the plot fits the view to them again</source>
+        <translation>勾选要显示的曲线；在图中双击可重新让视图适配这些曲线</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>Weight of the past in the moving average of the training curves (0: none); the raw points stay drawn faintly</source>
+        <translation>训练曲线滑动平均中历史值的权重（0：不平滑）；原始数据点仍以淡色绘出</translation>
+    </message>
+    <message>
+        <source>Logarithmic loss axis</source>
+        <translation>损失轴使用对数刻度</translation>
+    </message>
+    <message>
+        <source>Draw the losses on a logarithmic scale (values at or below zero are not shown)</source>
+        <translation>以对数刻度绘制损失（小于或等于零的值不显示）</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Save the plot as an image or PDF, or its data as CSV</source>
+        <translation>将图表保存为图片或 PDF，或将其数据保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Plot as PNG image...</source>
+        <translation>图表导出为 PNG 图片……</translation>
+    </message>
+    <message>
+        <source>Plot as PDF...</source>
+        <translation>图表导出为 PDF……</translation>
+    </message>
+    <message>
+        <source>Data as CSV...</source>
+        <translation>数据导出为 CSV……</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>每秒词元数</translation>
+    </message>
+    <message>
+        <source>Memory (GB)</source>
+        <translation>内存（GB）</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Show or hide “%1” (key %2 in metrics.jsonl)</source>
+        <translation>显示或隐藏“%1”（metrics.jsonl 中的键 %2）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Total loss</source>
+        <translation>总损失</translation>
+    </message>
+    <message>
+        <source>Reverse KL</source>
+        <translation>反向 KL</translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>Validation reverse KL</source>
+        <translation>验证反向 KL</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>Student answer length</source>
+        <translation>学生模型回答长度</translation>
+    </message>
+    <message>
+        <source>GPU memory (GB)</source>
+        <translation>GPU 显存（GB）</translation>
+    </message>
+    <message>
+        <source>Process memory (GB)</source>
+        <translation>进程内存（GB）</translation>
+    </message>
+    <message>
+        <source>Loss term %1</source>
+        <translation>损失项 %1</translation>
+    </message>
+    <message>
+        <source>%1 (smoothed %2)</source>
+        <translation>%1（平滑后 %2）</translation>
+    </message>
+    <message>
+        <source>%1
+Step %2: %3</source>
+        <translation>%1
+第 %2 步：%3</translation>
+    </message>
+    <message>
+        <source>The plot could not be drawn as an image.</source>
+        <translation>无法将图表绘制为图片。</translation>
+    </message>
+    <message>
+        <source>The plot could not be drawn as a PDF.</source>
+        <translation>无法将图表绘制为 PDF。</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
+<context>
     <name>geolens::MainWindow</name>
     <message>
         <source>Zoom %1 %</source>
