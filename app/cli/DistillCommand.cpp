@@ -2,6 +2,7 @@
 
 #include "cli/CliArguments.h"
 #include "cli/ImageFile.h"
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/Json.h"
 #include "distill/DistillRun.h"
@@ -13,6 +14,8 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace geolens::cli {
 
@@ -127,6 +130,19 @@ int runDistill(const std::vector<std::string> &args)
     };
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
+    // RUN_DIR/distill.pid says a run is going, so that a monitor opening the folder later can
+    // attach to it; it goes when the run ends, however it ends.
+    std::filesystem::create_directories(*out);
+    const std::string pidFile = (std::filesystem::path(*out) / "distill.pid").string();
+    writeFileAtomically(pidFile, std::to_string(::getpid()) + "\n");
+    struct PidFileRemover {
+        std::string path;
+        ~PidFileRemover()
+        {
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);
+        }
+    } remover{pidFile};
     const DistillSummary summary = runDistillation(config, resume, hooks);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
