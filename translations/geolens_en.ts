@@ -180,6 +180,193 @@
     </message>
 </context>
 <context>
+    <name>geolens::DistillRunMonitor</name>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show or hide what the run writes (Ctrl+L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the current step with a checkpoint, so that the run can be resumed (Ctrl+.); pressing again offers to terminate it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue the stopped run from its last checkpoint (Ctrl+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Run Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the run&apos;s files in the file manager (Ctrl+Shift+O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Distilled Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the student this run exported (Ctrl+Shift+M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw the curves of other run folders as dashed lines (Ctrl+Shift+C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimiser steps done of the run&apos;s total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped (resumable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not running: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run is already going in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the run folder %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No run folder is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run is still going.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not exist: there is no run to resume.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminate...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exit code %1; %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the process ended without a word in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2 steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>elapsed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, about %1 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 names no running process.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run (process %1) could not be terminated: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminate the Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run has been asked to stop after its current step. Terminate it now? It still saves a checkpoint if it can.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not exist: the folder holds no distillation run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare with Run Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::LossPlotWidget</name>
     <message>
         <source>Series</source>

@@ -178,6 +178,193 @@
     </message>
 </context>
 <context>
+    <name>geolens::DistillRunMonitor</name>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Show or hide what the run writes (Ctrl+L)</source>
+        <translation>显示或隐藏运行输出的内容 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after the current step with a checkpoint, so that the run can be resumed (Ctrl+.); pressing again offers to terminate it</source>
+        <translation>在当前步骤结束后停止并保存检查点，以便之后继续运行 (Ctrl+.)；再次按下可选择终止运行</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the stopped run from its last checkpoint (Ctrl+R)</source>
+        <translation>从最后一个检查点继续已停止的运行 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Open Run Folder</source>
+        <translation>打开运行文件夹</translation>
+    </message>
+    <message>
+        <source>Show the run&apos;s files in the file manager (Ctrl+Shift+O)</source>
+        <translation>在文件管理器中显示本次运行的文件 (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>Open Distilled Model</source>
+        <translation>打开蒸馏模型</translation>
+    </message>
+    <message>
+        <source>Load the student this run exported (Ctrl+Shift+M)</source>
+        <translation>加载本次运行导出的学生模型 (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <source>Compare...</source>
+        <translation>比较……</translation>
+    </message>
+    <message>
+        <source>Draw the curves of other run folders as dashed lines (Ctrl+Shift+C)</source>
+        <translation>以虚线绘制其他运行文件夹的曲线 (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <source>Optimiser steps done of the run&apos;s total</source>
+        <translation>已完成的优化步数与本次运行的总步数</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Stopping...</source>
+        <translation>正在停止……</translation>
+    </message>
+    <message>
+        <source>Stopped (resumable)</source>
+        <translation>已停止（可继续）</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>Not running: %1</source>
+        <translation>未运行：%1</translation>
+    </message>
+    <message>
+        <source>A run is already going in %1.</source>
+        <translation>%1 中已有一个运行正在进行。</translation>
+    </message>
+    <message>
+        <source>Cannot create the run folder %1.</source>
+        <translation>无法创建运行文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>No run folder is open.</source>
+        <translation>未打开任何运行文件夹。</translation>
+    </message>
+    <message>
+        <source>The run is still going.</source>
+        <translation>运行仍在进行。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist: there is no run to resume.</source>
+        <translation>%1 不存在：没有可继续的运行。</translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program.</source>
+        <translation>%1 不是可执行程序。</translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation>%1 不是文件夹。</translation>
+    </message>
+    <message>
+        <source>Terminate...</source>
+        <translation>终止……</translation>
+    </message>
+    <message>
+        <source>exit code %1; %2</source>
+        <translation>退出码 %1；%2</translation>
+    </message>
+    <message>
+        <source>the process ended without a word in %1</source>
+        <translation>进程已结束，%1 中没有任何输出</translation>
+    </message>
+    <message>
+        <source>%1 / %2 steps</source>
+        <translation>%1 / %2 步</translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation>%1 步</translation>
+    </message>
+    <message>
+        <source>elapsed %1</source>
+        <translation>已用时 %1</translation>
+    </message>
+    <message>
+        <source>, about %1 left</source>
+        <translation>，约剩 %1</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 names no running process.</source>
+        <translation>%1 中记录的进程未在运行。</translation>
+    </message>
+    <message>
+        <source>The run (process %1) could not be terminated: %2</source>
+        <translation>无法终止运行（进程 %1）：%2</translation>
+    </message>
+    <message>
+        <source>Terminate the Run</source>
+        <translation>终止运行</translation>
+    </message>
+    <message>
+        <source>The run has been asked to stop after its current step. Terminate it now? It still saves a checkpoint if it can.</source>
+        <translation>已请求运行在当前步骤结束后停止。要立即终止吗？如有可能，它仍会保存检查点。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist: the folder holds no distillation run.</source>
+        <translation>%1 不存在：该文件夹中没有蒸馏运行。</translation>
+    </message>
+    <message>
+        <source>Compare with Run Folder</source>
+        <translation>与运行文件夹比较</translation>
+    </message>
+</context>
+<context>
     <name>geolens::LossPlotWidget</name>
     <message>
         <source>Series</source>

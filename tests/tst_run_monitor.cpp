@@ -1,0 +1,320 @@
+// The run monitor on real distillation runs of tiny models, started through geolens-cli: it follows
+// the files while they grow, tells how a run ended, stops and resumes it, and attaches to a run
+// folder later without starting anything.
+
+#include "DistillRunMonitor.h"
+#include "LossPlotWidget.h"
+#include "MetricsLog.h"
+#include "TinyModel.h"
+
+#include <QColor>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <memory>
+#include <set>
+
+using namespace geolens;
+using Status = DistillRunMonitor::Status;
+
+namespace {
+
+const char *const TokenizerPath = GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model";
+constexpr int Entries = 12;
+constexpr int RunTimeoutMs = 120000;
+
+int distinctColours(const QImage &image)
+{
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            colours.insert(image.pixel(x, y) & 0xffffff);
+    return static_cast<int>(colours.size());
+}
+
+bool hasCheckpoint(const QString &runDir)
+{
+    return !QDir(runDir + "/checkpoints").entryList({"step-*"}, QDir::Dirs | QDir::NoDotAndDotDot).isEmpty();
+}
+
+} // namespace
+
+class RunMonitorTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+
+    QString path(const QString &name) const { return dir_.filePath(name); }
+
+    QStringList distillArguments(int steps) const
+    {
+        return {"--method", "kd", "--steps", QString::number(steps), "--batch-size", "2", "--lr", "1e-3",
+                "--teacher", path("teacher"), "--student", path("student"), "--data", path("data.json"),
+                "--images", path("images"), "--teacher-device", "cpu", "--student-device", "cpu", "--dtype", "f32",
+                "--set",
+                "lora.enabled=false;run.eval_interval=4;run.checkpoint_interval=4;validation_fraction=0.25;"
+                "optimiser.warmup_steps=2"};
+    }
+
+    static std::unique_ptr<DistillRunMonitor> newMonitor()
+    {
+        auto monitor = std::make_unique<DistillRunMonitor>();
+        monitor->setCliPath(GEOLENS_CLI_PATH);
+        monitor->setPollInterval(200);
+        monitor->resize(1100, 760);
+        return monitor;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("GeoLensTest");
+        QCoreApplication::setApplicationName("tst_run_monitor");
+        if (!QFile::exists(TokenizerPath))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        QVERIFY(dir_.isValid());
+        test::TinyModelSpec teacher;
+        teacher.geochat = false;
+        teacher.outputScale = 24.0;
+        test::writeTinyModel(path("teacher").toStdString(), teacher, test::TinyLayout::LlavaHf, TokenizerPath);
+        test::TinyModelSpec student;
+        student.geochat = false;
+        student.layers = 1;
+        student.intermediate = 40;
+        test::writeTinyModel(path("student").toStdString(), student, test::TinyLayout::LlavaHf, TokenizerPath);
+
+        QVERIFY(QDir().mkpath(path("images")));
+        const char *const questions[] = {"What is in this image?", "Describe the scene.", "Is there water?"};
+        const char *const answers[] = {"A river and fields.", "Dense buildings.", "Yes, a lake."};
+        QJsonArray entries;
+        for (int i = 0; i < Entries; ++i) {
+            QImage image(24 + (i % 3) * 8, 24, QImage::Format_RGB888);
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    image.setPixelColor(x, y, QColor((x * 7 + i * 29) % 256, (y * 13) % 256, (x + y + i * 50) % 256));
+            const QString name = QStringLiteral("img%1.ppm").arg(i);
+            QVERIFY(image.save(path("images/" + name), "PPM"));
+            entries.append(QJsonObject{
+                {"id", QStringLiteral("e%1").arg(i)},
+                {"image", name},
+                {"conversations",
+                 QJsonArray{QJsonObject{{"from", "human"}, {"value", QStringLiteral("<image>\n") + questions[i % 3]}},
+                            QJsonObject{{"from", "gpt"}, {"value", answers[i % 3]}}}}});
+        }
+        QFile data(path("data.json"));
+        QVERIFY(data.open(QIODevice::WriteOnly));
+        data.write(QJsonDocument(entries).toJson());
+    }
+
+    void followsARunToTheEnd()
+    {
+        const QString runDir = path("run-full");
+        auto monitor = newMonitor();
+        monitor->setLogVisible(true);
+        monitor->show();
+        QVERIFY(QTest::qWaitForWindowExposed(monitor.get()));
+        QSignalSpy started(monitor.get(), &DistillRunMonitor::runStarted);
+        QSignalSpy ended(monitor.get(), &DistillRunMonitor::runEnded);
+
+        // The progress bar sampled while the run goes: it must have moved up at least twice.
+        int increases = 0, last = -1;
+        QTimer sampler;
+        connect(&sampler, &QTimer::timeout, this, [&] {
+            const int value = monitor->progressBar()->maximum() > 1 ? monitor->progressBar()->value() : 0;
+            if (last >= 0 && value > last)
+                ++increases;
+            last = value;
+        });
+        sampler.start(10);
+
+        QVERIFY2(monitor->start(distillArguments(12), runDir), qPrintable(monitor->errorString()));
+        QCOMPARE(started.count(), 1);
+        QVERIFY(monitor->isRunning());
+        QCOMPARE(monitor->status(), Status::Running);
+        QCOMPARE(monitor->runDir(), QDir::cleanPath(runDir));
+        QVERIFY(monitor->processId() > 0);
+        QVERIFY(!monitor->openModelButton()->isEnabled());
+        QVERIFY(monitor->stopButton()->isEnabled());
+
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor->isRunning(), RunTimeoutMs);
+        sampler.stop();
+        QVERIFY2(monitor->status() == Status::Finished, qPrintable(monitor->statusText() + "\n" +
+                                                                     monitor->logView()->toPlainText()));
+        QCOMPARE(ended.count(), 1);
+        QCOMPARE(ended.at(0).at(0).toInt(), 0);
+        QCOMPARE(monitor->lossPlot()->metricsLog()->stepRecordCount(), 12);
+        QVERIFY(monitor->lossPlot()->metricsLog()->evaluationRecordCount() > 0);
+        QCOMPARE(monitor->totalSteps(), 12);
+        QCOMPARE(monitor->stepsDone(), 12);
+        QCOMPARE(monitor->progressBar()->maximum(), 12);
+        QCOMPARE(monitor->progressBar()->value(), 12);
+        qInfo("progress seen increasing %d times", increases);
+        QVERIFY2(increases >= 2, qPrintable(QString::number(increases)));
+        QVERIFY(monitor->openModelButton()->isEnabled());
+        QVERIFY(!monitor->stopButton()->isEnabled());
+        QVERIFY(!monitor->resumeButton()->isEnabled());
+        QVERIFY(!QFile::exists(runDir + "/distill.pid"));
+        // The log pane holds what the process wrote, the step lines among it.
+        QVERIFY(monitor->logView()->toPlainText().contains("step 12"));
+
+        QSignalSpy openModel(monitor.get(), &DistillRunMonitor::openModelRequested);
+        monitor->openModelButton()->click();
+        QCOMPARE(openModel.count(), 1);
+        QCOMPARE(openModel.at(0).at(0).toString(), QDir::cleanPath(runDir) + "/student");
+
+        // Every button explains itself.
+        for (QPushButton *b : {monitor->stopButton(), monitor->resumeButton(), monitor->openFolderButton(),
+                               monitor->openModelButton(), monitor->compareButton()})
+            QVERIFY2(!b->toolTip().isEmpty(), qPrintable(b->text()));
+
+        // The picture of the finished run with its real curves.
+        monitor->lossPlot()->refresh();
+        QTest::qWait(100);
+        const QImage image = monitor->grab().toImage();
+        const QString picture = path("run-monitor.png");
+        QVERIFY(image.save(picture));
+        QFile::remove("/tmp/run-monitor.png");
+        QVERIFY(QFile::copy(picture, "/tmp/run-monitor.png"));
+        const int colours = distinctColours(image);
+        qInfo("the grab has %d distinct colours", colours);
+        QVERIFY2(colours > 40, qPrintable(QString::number(colours)));
+    }
+
+    void logPaneRemembersItsState()
+    {
+        {
+            auto monitor = newMonitor();
+            monitor->setLogVisible(true);
+        }
+        QVERIFY(newMonitor()->isLogVisible());
+        {
+            auto monitor = newMonitor();
+            monitor->setLogVisible(false);
+        }
+        QVERIFY(!newMonitor()->isLogVisible());
+    }
+
+    void stopsAndResumes()
+    {
+        const QString runDir = path("run-stop");
+        auto monitor = newMonitor();
+        QSignalSpy ended(monitor.get(), &DistillRunMonitor::runEnded);
+        // Enough steps that the run cannot end before the stop is seen.
+        QVERIFY2(monitor->start(distillArguments(40), runDir), qPrintable(monitor->errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->stepsDone() >= 3 || !monitor->isRunning(), RunTimeoutMs);
+        QVERIFY(monitor->isRunning());
+        monitor->stopButton()->click();
+        QCOMPARE(monitor->status(), Status::Stopping);
+        QVERIFY(QFile::exists(runDir + "/STOP"));
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor->isRunning(), RunTimeoutMs);
+        QVERIFY2(monitor->status() == Status::Stopped, qPrintable(monitor->statusText()));
+        QCOMPARE(ended.count(), 1);
+        QCOMPARE(ended.at(0).at(0).toInt(), 130);
+        QVERIFY(hasCheckpoint(runDir));
+        QVERIFY(!QFile::exists(runDir + "/student/config.json"));
+        const int stoppedAt = monitor->stepsDone();
+        QVERIFY(stoppedAt >= 3 && stoppedAt < 40);
+        QCOMPARE(monitor->totalSteps(), 40);
+        QCOMPARE(monitor->progressBar()->value(), stoppedAt);
+        QVERIFY(monitor->resumeButton()->isEnabled());
+        QVERIFY(!monitor->openModelButton()->isEnabled());
+
+        monitor->resumeButton()->click();
+        QCOMPARE(monitor->status(), Status::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor->isRunning(), 2 * RunTimeoutMs);
+        QVERIFY2(monitor->status() == Status::Finished, qPrintable(monitor->statusText()));
+        QCOMPARE(ended.count(), 2);
+        QCOMPARE(ended.at(1).at(0).toInt(), 0);
+        QCOMPARE(monitor->stepsDone(), 40);
+        QCOMPARE(monitor->lossPlot()->metricsLog()->stepRecordCount(), 40);
+        QVERIFY(monitor->openModelButton()->isEnabled());
+        QVERIFY(monitor->logView()->toPlainText().contains("resuming at step"));
+
+        // Another run's curves as a comparison.
+        QVERIFY(monitor->addComparisonRun(path("run-full")));
+        QCOMPARE(monitor->lossPlot()->comparisonRuns(), QStringList{"run-full"});
+        QVERIFY(!monitor->addComparisonRun(path("images")));
+    }
+
+    void opensAFinishedRunWithoutStartingIt()
+    {
+        const QString runDir = path("run-full");
+        QVERIFY(QFile::exists(runDir + "/student/config.json"));
+        auto monitor = newMonitor();
+        QSignalSpy started(monitor.get(), &DistillRunMonitor::runStarted);
+        monitor->openRunFolder(runDir);
+        QCOMPARE(monitor->status(), Status::Finished);
+        QVERIFY(!monitor->isRunning());
+        QCOMPARE(monitor->processId(), qint64(0));
+        QCOMPARE(monitor->stepsDone(), 12);
+        QCOMPARE(monitor->totalSteps(), 12);
+        QCOMPARE(monitor->progressBar()->value(), 12);
+        QCOMPARE(monitor->progressBar()->maximum(), 12);
+        QCOMPARE(monitor->lossPlot()->metricsLog()->stepRecordCount(), 12);
+        QVERIFY(monitor->openModelButton()->isEnabled());
+        QVERIFY(!monitor->resumeButton()->isEnabled());
+        QTest::qWait(500);
+        QCOMPARE(started.count(), 0);
+        QVERIFY(!QFile::exists(runDir + "/distill.pid"));
+        QCOMPARE(monitor->status(), Status::Finished);
+    }
+
+    void attachesToALiveRun()
+    {
+        const QString runDir = path("run-live");
+        QVERIFY(QDir().mkpath(runDir));
+        QFile pid(runDir + "/distill.pid");
+        QVERIFY(pid.open(QIODevice::WriteOnly));
+        pid.write(QByteArray::number(QCoreApplication::applicationPid()) + "\n");
+        pid.close();
+        auto monitor = newMonitor();
+        monitor->openRunFolder(runDir);
+        QCOMPARE(monitor->status(), Status::Running);
+        QVERIFY(monitor->isRunning());
+        QCOMPARE(monitor->processId(), QCoreApplication::applicationPid());
+        QVERIFY(monitor->stopButton()->isEnabled());
+        QTest::qWait(500);
+        QCOMPARE(monitor->status(), Status::Running);
+
+        // A folder with neither a live process, a checkpoint nor a student.
+        QVERIFY(QFile::remove(runDir + "/distill.pid"));
+        auto other = newMonitor();
+        other->openRunFolder(runDir);
+        QCOMPARE(other->status(), Status::NotRunning);
+    }
+
+    void aFailedRunSaysWhy()
+    {
+        const QString runDir = path("run-bad");
+        auto monitor = newMonitor();
+        QSignalSpy ended(monitor.get(), &DistillRunMonitor::runEnded);
+        QStringList arguments = distillArguments(12);
+        arguments[arguments.indexOf("--teacher") + 1] = path("no-such-teacher");
+        QVERIFY(monitor->start(arguments, runDir));
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor->isRunning(), RunTimeoutMs);
+        QCOMPARE(monitor->status(), Status::Failed);
+        QCOMPARE(ended.count(), 1);
+        QVERIFY(ended.at(0).at(0).toInt() > 0);
+        QVERIFY2(monitor->statusText().contains("no-such-teacher"), qPrintable(monitor->statusText()));
+        QVERIFY(!monitor->resumeButton()->isEnabled());
+        QVERIFY(!monitor->openModelButton()->isEnabled());
+    }
+};
+
+QTEST_MAIN(RunMonitorTest)
+#include "tst_run_monitor.moc"
