@@ -180,6 +180,375 @@
     </message>
 </context>
 <context>
+    <name>geolens::DistillDataPage</name>
+    <message>
+        <source>Share of the entries held out for validation when no validation file is given (0 to 0.5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The instruction conversations the student learns from, checked before going on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GeoChat/LLaVA instruction JSON: a list of conversations about one image each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instructions:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder the instruction file&apos;s image paths are relative to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional plain text or .jsonl for the pretraining loss L_PT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Corpus (optional):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.jsonl);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional instruction JSON used for validation instead of a share of the training file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation file (optional):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The validation fraction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation fraction:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loads the data as a run would and reports what it found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Check to load the data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first samples of the data, as the student will see them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Check: the data must load with at least one sample before going on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The corpus file %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 entries, %2 samples.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillMethodPage</name>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the student learns from the teacher. Choosing a method resets the advanced settings to its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SFT warm start, then MiniLLM (policy gradient and per-token reverse KL), feature alignment and the pretraining loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hinton&apos;s token-level knowledge distillation on the dataset&apos;s answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cross-entropy on the dataset&apos;s answers alone: the baseline without a teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per-token reverse KL to the teacher on the dataset&apos;s answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cross-entropy on the answers the teacher generates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alignment of the projector features, with cross-entropy on the answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every weight and hyperparameter of the method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a method.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loss terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of the MSE between the teacher&apos;s and the student&apos;s projector outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of MiniLLM&apos;s long-term policy-gradient term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of the exact per-token reverse KL over the vocabulary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of the pretraining loss L_PT on the corpus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of Hinton&apos;s knowledge distillation loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of the cross-entropy on the answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Softmax temperature of both models in the KD loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of the KD loss that is the KL to the teacher; the rest is cross-entropy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MiniLLM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher share of the mixture the rollouts are sampled from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discount of the long-term reward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PPO clip: the probability ratio is kept within 1 ± this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimisation passes over each batch of rollouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompts per batch of rollouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longest answer a rollout generates, in tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of L_PT computed against the teacher&apos;s distribution instead of the corpus tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rewards are divided by this before clamping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scaled rewards are clamped to ± this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampling temperature of the rollouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rollouts sample among this many most likely tokens; 0 turns it off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nucleus sampling of the rollouts; 1 turns it off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Length-normalised reward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Divides the long-term reward by the answer length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whiten advantages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scales the advantages of a batch to zero mean and unit variance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Train LoRA adapters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trains small low-rank adapters instead of every weight of the language model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rank of each adapter: larger learns more and needs more memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adapter scale: the update is multiplied by alpha / rank</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropout on the adapters&apos; input; 0 for the paper&apos;s method, whose PPO ratio it would disturb</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wraps the %1 projection of every layer with an adapter</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillModelsPage</name>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The large teacher and the small student it teaches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model folder (config.json and weights) whose answers the student learns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model folder that is trained; it must share the teacher&apos;s vocabulary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher (%1) has a vocabulary of %2 tokens and the student (%3) one of %4: distillation compares their next-token distributions token by token, so both must use the same tokenizer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; type cuda:N for another GPU (the list cannot know how many this computer has)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no config.json: it is not a model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layout: %1 · about %2 parameters · vocabulary: %3 tokens · text: %4 layers of %5 · vision: %6 layers of %7 at %8 px
+Weights: about %9 in bf16, %10 in f32</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the %1 model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 model cannot be used: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run configuration that will be saved as run.json in the output folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exactly what run.json will hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No problems found: Launch saves run.json and starts the run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Launch is disabled until these are fixed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::DistillRunMonitor</name>
     <message>
         <source>Log</source>
@@ -363,6 +732,254 @@
     </message>
     <message>
         <source>Compare with Run Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillTrainingPage</name>
+    <message>
+        <source>Peak learning rate; about 2e-5 with LoRA, 5e-6 when every weight is trained</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps over which the learning rate rises from 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Samples per forward pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward passes whose gradients are summed before each optimiser step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimiser steps of the run; used when epochs is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passes over the training data; off: the run lasts the given steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps between validation passes; 0: only at the end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints; 0: only at the end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supervised steps on the answers before the paper&apos;s objective starts; 0 when the student is already fine-tuned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input resolution of the vision tower; the model&apos;s own when off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positions per sample: the prompt with the image features plus the answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cache resized images in the run folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decodes and resizes each image once per run so that later epochs skip it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimiser, length of the run, precision and where the run is written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the learning rate falls after the warm-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warm-up steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient accumulation:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation interval:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checkpoint interval:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SFT warm-up steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seeds the data split, the shuffling and the rollouts, so a run can be repeated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision of the weights; auto: bf16 on a GPU, f32 on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Maximum length:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run folder: run.json, checkpoints, metrics and the exported student go there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An estimate, not a measurement: weights in the chosen precision, plus 12 bytes per trainable student parameter (its gradient and AdamW&apos;s two moments); activations, the image cache and the framework&apos;s own memory come on top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the output folder the run is written to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The output folder %1 is a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The output folder %1 is not empty and holds no run (run.json): choose an empty or new folder so that no other files are mixed with the run&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds a run (run.json): launching overwrites it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory estimate: choose both models first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated memory on %1: about %2 (teacher %3, student %4 with %5 trainable parameters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated memory: teacher about %1 on %2; student about %3 on %4 (%5 trainable parameters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights plus 12 bytes per trainable parameter; activations come on top.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillWizard</name>
+    <message>
+        <source>Choose with a file dialog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the instruction JSON file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the folder the instruction file&apos;s image paths are relative to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no usable entry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The validation file %1 holds no usable entry:
+%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation file: %1 entries, %2 samples.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Q: %1
+A: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a number: “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New Distillation Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Launch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

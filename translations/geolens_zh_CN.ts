@@ -178,6 +178,376 @@
     </message>
 </context>
 <context>
+    <name>geolens::DistillDataPage</name>
+    <message>
+        <source>Share of the entries held out for validation when no validation file is given (0 to 0.5)</source>
+        <translation>未指定验证文件时留作验证的条目比例（0 至 0.5）</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>The instruction conversations the student learns from, checked before going on.</source>
+        <translation>学生模型学习的指令对话，继续之前先进行检查。</translation>
+    </message>
+    <message>
+        <source>GeoChat/LLaVA instruction JSON: a list of conversations about one image each</source>
+        <translation>GeoChat/LLaVA 指令 JSON：由对话组成的列表，每段对话针对一幅图像</translation>
+    </message>
+    <message>
+        <source>Instructions:</source>
+        <translation>指令：</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The folder the instruction file&apos;s image paths are relative to</source>
+        <translation>指令文件中图像路径所相对的文件夹</translation>
+    </message>
+    <message>
+        <source>Images:</source>
+        <translation>图像：</translation>
+    </message>
+    <message>
+        <source>Optional plain text or .jsonl for the pretraining loss L_PT</source>
+        <translation>可选：用于预训练损失 L_PT 的纯文本或 .jsonl 文件</translation>
+    </message>
+    <message>
+        <source>Corpus (optional):</source>
+        <translation>语料（可选）：</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.jsonl);;All files (*)</source>
+        <translation>文本文件 (*.txt *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Optional instruction JSON used for validation instead of a share of the training file</source>
+        <translation>可选：用于验证的指令 JSON，代替从训练文件中划出的部分</translation>
+    </message>
+    <message>
+        <source>Validation file (optional):</source>
+        <translation>验证文件（可选）：</translation>
+    </message>
+    <message>
+        <source>The validation fraction</source>
+        <translation>验证比例</translation>
+    </message>
+    <message>
+        <source>Validation fraction:</source>
+        <translation>验证比例：</translation>
+    </message>
+    <message>
+        <source>Loads the data as a run would and reports what it found</source>
+        <translation>按运行时的方式加载数据，并报告发现的情况</translation>
+    </message>
+    <message>
+        <source>Press Check to load the data.</source>
+        <translation>按“检查”加载数据。</translation>
+    </message>
+    <message>
+        <source>The first samples of the data, as the student will see them</source>
+        <translation>数据的前几个样本，即学生模型将看到的内容</translation>
+    </message>
+    <message>
+        <source>Press Check: the data must load with at least one sample before going on.</source>
+        <translation>请按“检查”：数据须成功加载且至少有一个样本才能继续。</translation>
+    </message>
+    <message>
+        <source>The corpus file %1 does not exist.</source>
+        <translation>语料文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Loading %1...</source>
+        <translation>正在加载 %1……</translation>
+    </message>
+    <message>
+        <source>%1 entries, %2 samples.</source>
+        <translation>%1 个条目，%2 个样本。</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillMethodPage</name>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>How the student learns from the teacher. Choosing a method resets the advanced settings to its own.</source>
+        <translation>学生模型如何向教师模型学习。选择一种方法会将高级设置重置为该方法的值。</translation>
+    </message>
+    <message>
+        <source>SFT warm start, then MiniLLM (policy gradient and per-token reverse KL), feature alignment and the pretraining loss</source>
+        <translation>先以 SFT 预热，再进行 MiniLLM（策略梯度与逐词元反向 KL）、特征对齐和预训练损失</translation>
+    </message>
+    <message>
+        <source>Hinton&apos;s token-level knowledge distillation on the dataset&apos;s answers</source>
+        <translation>在数据集答案上进行 Hinton 的词元级知识蒸馏</translation>
+    </message>
+    <message>
+        <source>Cross-entropy on the dataset&apos;s answers alone: the baseline without a teacher</source>
+        <translation>仅在数据集答案上计算交叉熵：不使用教师模型的基线</translation>
+    </message>
+    <message>
+        <source>Per-token reverse KL to the teacher on the dataset&apos;s answers</source>
+        <translation>在数据集答案上计算与教师模型的逐词元反向 KL</translation>
+    </message>
+    <message>
+        <source>Cross-entropy on the answers the teacher generates</source>
+        <translation>在教师模型生成的答案上计算交叉熵</translation>
+    </message>
+    <message>
+        <source>Alignment of the projector features, with cross-entropy on the answers</source>
+        <translation>对齐投影层特征，并在答案上计算交叉熵</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Every weight and hyperparameter of the method</source>
+        <translation>该方法的全部权重与超参数</translation>
+    </message>
+    <message>
+        <source>Choose a method.</source>
+        <translation>请选择一种方法。</translation>
+    </message>
+    <message>
+        <source>Loss terms</source>
+        <translation>损失项</translation>
+    </message>
+    <message>
+        <source>Weight of the MSE between the teacher&apos;s and the student&apos;s projector outputs</source>
+        <translation>教师与学生投影层输出之间 MSE 的权重</translation>
+    </message>
+    <message>
+        <source>Weight of MiniLLM&apos;s long-term policy-gradient term</source>
+        <translation>MiniLLM 长期策略梯度项的权重</translation>
+    </message>
+    <message>
+        <source>Weight of the exact per-token reverse KL over the vocabulary</source>
+        <translation>在整个词表上精确计算的逐词元反向 KL 的权重</translation>
+    </message>
+    <message>
+        <source>Weight of the pretraining loss L_PT on the corpus</source>
+        <translation>语料上预训练损失 L_PT 的权重</translation>
+    </message>
+    <message>
+        <source>Weight of Hinton&apos;s knowledge distillation loss</source>
+        <translation>Hinton 知识蒸馏损失的权重</translation>
+    </message>
+    <message>
+        <source>Weight of the cross-entropy on the answers</source>
+        <translation>答案上交叉熵的权重</translation>
+    </message>
+    <message>
+        <source>Softmax temperature of both models in the KD loss</source>
+        <translation>KD 损失中两个模型的 softmax 温度</translation>
+    </message>
+    <message>
+        <source>Share of the KD loss that is the KL to the teacher; the rest is cross-entropy</source>
+        <translation>KD 损失中与教师模型 KL 所占的比例；其余为交叉熵</translation>
+    </message>
+    <message>
+        <source>MiniLLM</source>
+        <translation>MiniLLM</translation>
+    </message>
+    <message>
+        <source>Teacher share of the mixture the rollouts are sampled from</source>
+        <translation>采样回合所用混合分布中教师模型所占的比例</translation>
+    </message>
+    <message>
+        <source>Discount of the long-term reward</source>
+        <translation>长期奖励的折扣因子</translation>
+    </message>
+    <message>
+        <source>PPO clip: the probability ratio is kept within 1 ± this</source>
+        <translation>PPO 裁剪：概率比保持在 1 ± 此值之内</translation>
+    </message>
+    <message>
+        <source>Optimisation passes over each batch of rollouts</source>
+        <translation>每批回合的优化遍数</translation>
+    </message>
+    <message>
+        <source>Prompts per batch of rollouts</source>
+        <translation>每批回合的提示数</translation>
+    </message>
+    <message>
+        <source>Longest answer a rollout generates, in tokens</source>
+        <translation>一个回合生成答案的最大长度（词元数）</translation>
+    </message>
+    <message>
+        <source>Share of L_PT computed against the teacher&apos;s distribution instead of the corpus tokens</source>
+        <translation>L_PT 中以教师分布而非语料词元计算的比例</translation>
+    </message>
+    <message>
+        <source>Rewards are divided by this before clamping</source>
+        <translation>奖励在截断前除以此值</translation>
+    </message>
+    <message>
+        <source>Scaled rewards are clamped to ± this</source>
+        <translation>缩放后的奖励截断到 ± 此值</translation>
+    </message>
+    <message>
+        <source>Sampling temperature of the rollouts</source>
+        <translation>回合的采样温度</translation>
+    </message>
+    <message>
+        <source>Rollouts sample among this many most likely tokens; 0 turns it off</source>
+        <translation>回合在最可能的这么多个词元中采样；0 表示关闭</translation>
+    </message>
+    <message>
+        <source>Nucleus sampling of the rollouts; 1 turns it off</source>
+        <translation>回合的核采样；1 表示关闭</translation>
+    </message>
+    <message>
+        <source>Length-normalised reward</source>
+        <translation>按长度归一化奖励</translation>
+    </message>
+    <message>
+        <source>Divides the long-term reward by the answer length</source>
+        <translation>将长期奖励除以答案长度</translation>
+    </message>
+    <message>
+        <source>Whiten advantages</source>
+        <translation>白化优势值</translation>
+    </message>
+    <message>
+        <source>Scales the advantages of a batch to zero mean and unit variance</source>
+        <translation>将一批的优势值缩放为零均值、单位方差</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Train LoRA adapters</source>
+        <translation>训练 LoRA 适配器</translation>
+    </message>
+    <message>
+        <source>Trains small low-rank adapters instead of every weight of the language model</source>
+        <translation>训练小型低秩适配器，而不是语言模型的全部权重</translation>
+    </message>
+    <message>
+        <source>Rank of each adapter: larger learns more and needs more memory</source>
+        <translation>每个适配器的秩：越大学到的越多，所需内存也越多</translation>
+    </message>
+    <message>
+        <source>Adapter scale: the update is multiplied by alpha / rank</source>
+        <translation>适配器缩放：更新量乘以 alpha / rank</translation>
+    </message>
+    <message>
+        <source>Dropout on the adapters&apos; input; 0 for the paper&apos;s method, whose PPO ratio it would disturb</source>
+        <translation>适配器输入上的 dropout；论文方法应为 0，否则会干扰其 PPO 比率</translation>
+    </message>
+    <message>
+        <source>Wraps the %1 projection of every layer with an adapter</source>
+        <translation>为每一层的 %1 投影加上适配器</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillModelsPage</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>The large teacher and the small student it teaches.</source>
+        <translation>大型教师模型及其指导的小型学生模型。</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>The model folder (config.json and weights) whose answers the student learns</source>
+        <translation>模型文件夹（config.json 和权重），学生模型学习其答案</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>The model folder that is trained; it must share the teacher&apos;s vocabulary</source>
+        <translation>被训练的模型文件夹；其词表须与教师模型相同</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>The teacher (%1) has a vocabulary of %2 tokens and the student (%3) one of %4: distillation compares their next-token distributions token by token, so both must use the same tokenizer.</source>
+        <translation>教师模型（%1）的词表有 %2 个词元，学生模型（%3）的词表有 %4 个：蒸馏逐词元比较二者的下一词元分布，因此两者须使用相同的分词器。</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; type cuda:N for another GPU (the list cannot know how many this computer has)</source>
+        <translation>模型运行的位置：auto 在有 GPU 时使用第一块 GPU，否则使用 CPU；其他 GPU 请输入 cuda:N（列表无法得知本机有几块 GPU）</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation>文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 has no config.json: it is not a model folder.</source>
+        <translation>%1 中没有 config.json：它不是模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Layout: %1 · about %2 parameters · vocabulary: %3 tokens · text: %4 layers of %5 · vision: %6 layers of %7 at %8 px
+Weights: about %9 in bf16, %10 in f32</source>
+        <translation>布局：%1 · 约 %2 个参数 · 词表：%3 个词元 · 文本：%4 层，宽 %5 · 视觉：%6 层，宽 %7，输入 %8 像素
+权重：bf16 约 %9，f32 约 %10</translation>
+    </message>
+    <message>
+        <source>Choose the %1 model folder.</source>
+        <translation>请选择%1模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The %1 model cannot be used: %2</source>
+        <translation>%1模型无法使用：%2</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation>审阅</translation>
+    </message>
+    <message>
+        <source>The run configuration that will be saved as run.json in the output folder.</source>
+        <translation>将保存为输出文件夹中 run.json 的运行配置。</translation>
+    </message>
+    <message>
+        <source>Exactly what run.json will hold</source>
+        <translation>run.json 将包含的确切内容</translation>
+    </message>
+    <message>
+        <source>No problems found: Launch saves run.json and starts the run.</source>
+        <translation>未发现问题：“启动”会保存 run.json 并开始运行。</translation>
+    </message>
+    <message>
+        <source>Launch is disabled until these are fixed:</source>
+        <translation>修正以下问题之前无法启动：</translation>
+    </message>
+</context>
+<context>
     <name>geolens::DistillRunMonitor</name>
     <message>
         <source>Log</source>
@@ -362,6 +732,256 @@
     <message>
         <source>Compare with Run Folder</source>
         <translation>与运行文件夹比较</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillTrainingPage</name>
+    <message>
+        <source>Peak learning rate; about 2e-5 with LoRA, 5e-6 when every weight is trained</source>
+        <translation>峰值学习率；使用 LoRA 时约 2e-5，训练全部权重时约 5e-6</translation>
+    </message>
+    <message>
+        <source>Steps over which the learning rate rises from 0</source>
+        <translation>学习率从 0 升起所用的步数</translation>
+    </message>
+    <message>
+        <source>Samples per forward pass</source>
+        <translation>每次前向传播的样本数</translation>
+    </message>
+    <message>
+        <source>Forward passes whose gradients are summed before each optimiser step</source>
+        <translation>每个优化步之前累加梯度的前向传播次数</translation>
+    </message>
+    <message>
+        <source>Optimiser steps of the run; used when epochs is off</source>
+        <translation>本次运行的优化步数；轮数关闭时使用</translation>
+    </message>
+    <message>
+        <source>Passes over the training data; off: the run lasts the given steps</source>
+        <translation>遍历训练数据的轮数；关闭：运行持续给定的步数</translation>
+    </message>
+    <message>
+        <source>Steps between validation passes; 0: only at the end</source>
+        <translation>两次验证之间的步数；0：仅在结束时验证</translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints; 0: only at the end</source>
+        <translation>两个检查点之间的步数；0：仅在结束时保存</translation>
+    </message>
+    <message>
+        <source>Supervised steps on the answers before the paper&apos;s objective starts; 0 when the student is already fine-tuned</source>
+        <translation>论文目标开始前在答案上进行的监督训练步数；学生模型已微调时为 0</translation>
+    </message>
+    <message>
+        <source>Input resolution of the vision tower; the model&apos;s own when off</source>
+        <translation>视觉塔的输入分辨率；关闭时使用模型自身的分辨率</translation>
+    </message>
+    <message>
+        <source>Positions per sample: the prompt with the image features plus the answer</source>
+        <translation>每个样本的位置数：含图像特征的提示加上答案</translation>
+    </message>
+    <message>
+        <source>Cache resized images in the run folder</source>
+        <translation>在运行文件夹中缓存缩放后的图像</translation>
+    </message>
+    <message>
+        <source>Decodes and resizes each image once per run so that later epochs skip it</source>
+        <translation>每次运行中每幅图像只解码和缩放一次，之后的轮次跳过此步骤</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Optimiser, length of the run, precision and where the run is written.</source>
+        <translation>优化器、运行时长、精度以及运行的写入位置。</translation>
+    </message>
+    <message>
+        <source>The learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>How the learning rate falls after the warm-up</source>
+        <translation>预热之后学习率下降的方式</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>调度：</translation>
+    </message>
+    <message>
+        <source>Warm-up steps:</source>
+        <translation>预热步数：</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation:</source>
+        <translation>梯度累积：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <source>Evaluation interval:</source>
+        <translation>验证间隔：</translation>
+    </message>
+    <message>
+        <source>Checkpoint interval:</source>
+        <translation>检查点间隔：</translation>
+    </message>
+    <message>
+        <source>SFT warm-up steps:</source>
+        <translation>SFT 预热步数：</translation>
+    </message>
+    <message>
+        <source>Seeds the data split, the shuffling and the rollouts, so a run can be repeated</source>
+        <translation>数据划分、打乱和回合采样的随机种子，使运行可以重复</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Precision of the weights; auto: bf16 on a GPU, f32 on the CPU</source>
+        <translation>权重的精度；auto：GPU 上为 bf16，CPU 上为 f32</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <source>model&apos;s own</source>
+        <translation>模型自身</translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation>图像尺寸：</translation>
+    </message>
+    <message>
+        <source>Maximum length:</source>
+        <translation>最大长度：</translation>
+    </message>
+    <message>
+        <source>The run folder: run.json, checkpoints, metrics and the exported student go there</source>
+        <translation>运行文件夹：run.json、检查点、指标和导出的学生模型都保存在这里</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <source>An estimate, not a measurement: weights in the chosen precision, plus 12 bytes per trainable student parameter (its gradient and AdamW&apos;s two moments); activations, the image cache and the framework&apos;s own memory come on top</source>
+        <translation>这是估算而非实测：所选精度下的权重，加上学生模型每个可训练参数 12 字节（梯度及 AdamW 的两个矩）；激活值、图像缓存和框架自身的内存另计</translation>
+    </message>
+    <message>
+        <source>The seed must be a whole number.</source>
+        <translation>种子必须是整数。</translation>
+    </message>
+    <message>
+        <source>Choose the output folder the run is written to.</source>
+        <translation>请选择写入运行结果的输出文件夹。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 is a file.</source>
+        <translation>输出文件夹 %1 是一个文件。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 is not empty and holds no run (run.json): choose an empty or new folder so that no other files are mixed with the run&apos;s.</source>
+        <translation>输出文件夹 %1 不为空且不含运行（run.json）：请选择空的或新的文件夹，以免其他文件与运行文件混在一起。</translation>
+    </message>
+    <message>
+        <source>%1 holds a run (run.json): launching overwrites it.</source>
+        <translation>%1 中已有一个运行（run.json）：启动将覆盖它。</translation>
+    </message>
+    <message>
+        <source>Memory estimate: choose both models first.</source>
+        <translation>内存估算：请先选择两个模型。</translation>
+    </message>
+    <message>
+        <source>Estimated memory on %1: about %2 (teacher %3, student %4 with %5 trainable parameters).</source>
+        <translation>%1 上的估算内存：约 %2（教师 %3，学生 %4，含 %5 个可训练参数）。</translation>
+    </message>
+    <message>
+        <source>Estimated memory: teacher about %1 on %2; student about %3 on %4 (%5 trainable parameters).</source>
+        <translation>估算内存：教师约 %1，位于 %2；学生约 %3，位于 %4（%5 个可训练参数）。</translation>
+    </message>
+    <message>
+        <source>Weights plus 12 bytes per trainable parameter; activations come on top.</source>
+        <translation>权重加上每个可训练参数 12 字节；激活值另计。</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::DistillWizard</name>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Choose with a file dialog</source>
+        <translation>通过文件对话框选择</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Choose the instruction JSON file.</source>
+        <translation>请选择指令 JSON 文件。</translation>
+    </message>
+    <message>
+        <source>Choose the folder the instruction file&apos;s image paths are relative to.</source>
+        <translation>请选择指令文件中图像路径所相对的文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 holds no usable entry.</source>
+        <translation>%1 中没有可用的条目。</translation>
+    </message>
+    <message>
+        <source>The validation file %1 holds no usable entry:
+%2</source>
+        <translation>验证文件 %1 中没有可用的条目：
+%2</translation>
+    </message>
+    <message>
+        <source>Validation file: %1 entries, %2 samples.</source>
+        <translation>验证文件：%1 个条目，%2 个样本。</translation>
+    </message>
+    <message>
+        <source>Q: %1
+A: %2</source>
+        <translation>问：%1
+答：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a number: “%2”.</source>
+        <translation>%1 不是数字：“%2”。</translation>
+    </message>
+    <message>
+        <source>New Distillation Run</source>
+        <translation>新建蒸馏运行</translation>
+    </message>
+    <message>
+        <source>Launch</source>
+        <translation>启动</translation>
     </message>
 </context>
 <context>

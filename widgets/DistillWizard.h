@@ -1,0 +1,76 @@
+#pragma once
+
+#include "distill/DistillConfig.h"
+
+#include <QWizard>
+
+#include <cstdint>
+
+namespace geolens {
+
+struct ModelConfig;
+class DistillModelsPage;
+class DistillDataPage;
+class DistillMethodPage;
+class DistillTrainingPage;
+class DistillReviewPage;
+
+// Builds the configuration of a distillation run step by step: the teacher and student folders,
+// the instruction data (checked before going on), the method with its weights, the training
+// settings, and a review of the run.json that will be written. Every page refuses to go on with
+// the file and the problem named in a message on the page, so no dialog interrupts the user.
+//
+// Settings the pages do not show (optimiser betas, eps, ...) are kept from the configuration given
+// to setConfig(), so that setConfig() followed by config() gives back the same configuration.
+class DistillWizard : public QWizard {
+    Q_OBJECT
+
+public:
+    enum PageId { ModelsPageId, DataPageId, MethodPageId, TrainingPageId, ReviewPageId };
+    Q_ENUM(PageId)
+
+    explicit DistillWizard(QWidget *parent = nullptr);
+    ~DistillWizard() override;
+
+    // Fills every page from config; the data check is then to be done again.
+    void setConfig(const DistillConfig &config);
+    // What the pages hold now.
+    DistillConfig config() const;
+
+    // The message the page shows about why it cannot go on; empty when there is none.
+    QString problem(int pageId) const;
+
+    // Loads the instruction data as the data page's Check button does, off the GUI thread;
+    // dataCheckFinished() tells when it is done.
+    void checkData();
+    bool isCheckingData() const;
+
+    // Rough sizes from a model's config.json: the weights of the language model, the vision tower
+    // and the projector, counted from their shapes (norms and biases included, buffers not).
+    static std::int64_t estimateParameters(const ModelConfig &model);
+    // Parameters LoRA adapters add: rank * (in + out) for every targeted projection in every layer.
+    static std::int64_t estimateLoraParameters(const ModelConfig &model, int rank,
+                                               const std::vector<std::string> &targets);
+    // "1.3 GiB", "512 MiB", ...
+    static QString formatBytes(double bytes);
+
+signals:
+    void dataCheckFinished(bool ok);
+
+private:
+    friend class DistillModelsPage;
+    friend class DistillDataPage;
+    friend class DistillMethodPage;
+    friend class DistillTrainingPage;
+    friend class DistillReviewPage;
+
+    // Settings no page shows, and the starting point of config().
+    DistillConfig base_;
+    DistillModelsPage *models_;
+    DistillDataPage *data_;
+    DistillMethodPage *method_;
+    DistillTrainingPage *training_;
+    DistillReviewPage *review_;
+};
+
+} // namespace geolens
