@@ -7,6 +7,7 @@
 #include "TinyModel.h"
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
+#include "DistillRunMonitor.h"
 #include "ResultsPanel.h"
 #include "TileGridOverlay.h"
 #include "raster/RasterDataset.h"
@@ -480,6 +481,27 @@ private slots:
         QCOMPARE(window_->analysisLayer()->boxes().back().box.angleDegrees, 15.0);
         QCOMPARE(window_->results().back().task, std::string("caption"));
         QCOMPARE(window_->results().back().angle, 15.0);
+    }
+
+    void distillationMenuOpensRunsInTheMonitor()
+    {
+        QMenu *menu = nullptr;
+        for (QAction *a : window_->menuBar()->actions())
+            if (a->text() == "&Distillation")
+                menu = a->menu();
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().size(), 2);
+        QCOMPARE(menu->actions().first()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+
+        // A folder without a run: the monitor says so and starts nothing.
+        const QString empty = dir_.filePath("no-run");
+        QDir().mkpath(empty);
+        window_->openDistillationRun(empty);
+        QVERIFY(window_->distillRunMonitor());
+        QVERIFY(window_->distillRunMonitor()->isVisible());
+        QCOMPARE(window_->distillRunMonitor()->status(), DistillRunMonitor::Status::NotRunning);
+        QVERIFY(!window_->distillRunMonitor()->isRunning());
+        window_->distillRunMonitor()->close();
     }
 
     void switchesLanguageAtRunTime()

@@ -1622,6 +1622,46 @@ Step %2: %3</source>
         <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Open Distillation Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Distillation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New Distillation Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distil a teacher model into a smaller student, step by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open Distillation Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow a running distillation or look at a finished one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distillation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run configuration could not be written to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli distill did not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -1854,6 +1894,10 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Write the results to a .gpkg, .geojson or .csv file once every task is done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a distillation run folder in the run monitor</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1621,6 +1621,46 @@ Step %2: %3</source>
         <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
         <translation>在地图上拖出矩形，由模型描述其内容；拖动时用鼠标滚轮旋转（按住 Ctrl 每次 1 度）。任何时候都可以用 Shift+拖动。</translation>
     </message>
+    <message>
+        <source>Open Distillation Run</source>
+        <translation>打开蒸馏运行</translation>
+    </message>
+    <message>
+        <source>&amp;Distillation</source>
+        <translation>蒸馏(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;New Distillation Run...</source>
+        <translation>新建蒸馏运行(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Distil a teacher model into a smaller student, step by step</source>
+        <translation>逐步将教师模型蒸馏为更小的学生模型</translation>
+    </message>
+    <message>
+        <source>&amp;Open Distillation Run...</source>
+        <translation>打开蒸馏运行(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Follow a running distillation or look at a finished one</source>
+        <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
+    </message>
+    <message>
+        <source>Distillation: %1</source>
+        <translation>蒸馏：%1</translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation>无法启动运行</translation>
+    </message>
+    <message>
+        <source>The run configuration could not be written to %1.</source>
+        <translation>无法将运行配置写入 %1。</translation>
+    </message>
+    <message>
+        <source>geolens-cli distill did not start.</source>
+        <translation>geolens-cli distill 未能启动。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
@@ -1853,6 +1893,10 @@ Step %2: %3</source>
     <message>
         <source>Write the results to a .gpkg, .geojson or .csv file once every task is done</source>
         <translation>所有任务完成后将结果写入 .gpkg、.geojson 或 .csv 文件</translation>
+    </message>
+    <message>
+        <source>Show a distillation run folder in the run monitor</source>
+        <translation>在运行监视器中显示蒸馏运行文件夹</translation>
     </message>
 </context>
 </TS>

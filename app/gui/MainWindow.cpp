@@ -1,5 +1,8 @@
 #include "MainWindow.h"
 
+#include "DistillRunMonitor.h"
+#include "DistillWizard.h"
+
 #include "BackgroundJob.h"
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
@@ -29,6 +32,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -228,6 +232,17 @@ void MainWindow::createActions()
         updateAnalysisActions();
     });
 
+    newDistillAction_ = new QAction(this);
+    newDistillAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    connect(newDistillAction_, &QAction::triggered, this, &MainWindow::startDistillationWizard);
+    openDistillAction_ = new QAction(this);
+    connect(openDistillAction_, &QAction::triggered, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Distillation Run"),
+                                                              QSettings().value(QStringLiteral("distill/lastRun")).toString());
+        if (!dir.isEmpty())
+            openDistillationRun(dir);
+    });
+
     languageGroup_ = new QActionGroup(this);
     languageGroup_->setExclusive(true);
     systemLanguageAction_ = new QAction(languageGroup_);
@@ -276,6 +291,10 @@ void MainWindow::createMenus()
     analysisMenu_->addSeparator();
     analysisMenu_->addAction(exportResultsAction_);
     analysisMenu_->addAction(clearResultsAction_);
+
+    distillMenu_ = menuBar()->addMenu(QString());
+    distillMenu_->addAction(newDistillAction_);
+    distillMenu_->addAction(openDistillAction_);
 
     languageMenu_ = menuBar()->addMenu(QString());
     languageMenu_->addActions(languageGroup_->actions());
@@ -369,6 +388,11 @@ void MainWindow::retranslate()
     clearSelectionAction_->setText(tr("Clear Tile &Selection"));
     aboutAction_->setText(tr("&About GeoLens"));
     analysisMenu_->setTitle(tr("&Analysis"));
+    distillMenu_->setTitle(tr("&Distillation"));
+    newDistillAction_->setText(tr("&New Distillation Run..."));
+    newDistillAction_->setToolTip(tr("Distil a teacher model into a smaller student, step by step"));
+    openDistillAction_->setText(tr("&Open Distillation Run..."));
+    openDistillAction_->setToolTip(tr("Follow a running distillation or look at a finished one"));
     loadModelAction_->setText(tr("Load &Model..."));
     loadModelAction_->setToolTip(tr("Load a GeoChat or LLaVA-1.5 model folder"));
     labelTilesAction_->setText(tr("&Label Tiles..."));
@@ -1070,6 +1094,59 @@ void MainWindow::stopChat()
 {
     if (chatCancel_)
         chatCancel_->store(true);
+}
+
+DistillRunMonitor *MainWindow::distillMonitor()
+{
+    if (!monitor_) {
+        // A window of its own: the run goes on when it is closed, and reopening the folder
+        // reattaches to it.
+        monitor_ = new DistillRunMonitor(this);
+        monitor_->setWindowFlag(Qt::Window);
+        monitor_->resize(1100, 760);
+        connect(monitor_, &DistillRunMonitor::openModelRequested, this, [this](const QString &folder) {
+            loadModel(folder);
+            raise();
+            activateWindow();
+        });
+    }
+    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
+    return monitor_;
+}
+
+void MainWindow::startDistillationWizard()
+{
+    DistillWizard wizard(this);
+    if (wizard.exec() != QDialog::Accepted)
+        return;
+    const DistillConfig config = wizard.config();
+    const QString runDir = QString::fromStdString(config.out);
+    const QString runFile = QString::fromStdString(DistillConfig::runFilePath(config.out));
+    try {
+        QDir().mkpath(runDir);
+        config.save(runFile.toStdString());
+    } catch (const std::exception &e) {
+        showError(tr("The run could not be started"), tr("The run configuration could not be written to %1.").arg(runFile),
+                  QString::fromStdString(e.what()));
+        return;
+    }
+    QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
+    DistillRunMonitor *monitor = distillMonitor();
+    if (!monitor->start({QStringLiteral("--config"), runFile}, runDir)) {
+        showError(tr("The run could not be started"), tr("geolens-cli distill did not start."), monitor->errorString());
+        return;
+    }
+    distillMonitor()->show();
+    monitor->raise();
+}
+
+void MainWindow::openDistillationRun(const QString &runDir)
+{
+    QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
+    DistillRunMonitor *monitor = distillMonitor();
+    monitor->openRunFolder(runDir);
+    distillMonitor()->show();
+    monitor->raise();
 }
 
 void MainWindow::startRegionCaption(const QRectF &rect, double angleDegrees)

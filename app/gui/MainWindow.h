@@ -21,6 +21,8 @@ class QProgressBar;
 
 namespace geolens {
 
+class DistillRunMonitor;
+
 class AnalysisLayer;
 class ChatPanel;
 class ResultsPanel;
@@ -78,6 +80,11 @@ public slots:
     void stopChat();
     // A caption for a region of the raster (pixels), drawn on the map.
     void startRegionCaption(const QRectF &rasterRect, double angleDegrees);
+    // The distillation wizard, then its run in the monitor window.
+    void startDistillationWizard();
+    // Shows a run folder (running, stopped or finished) in the monitor window.
+    void openDistillationRun(const QString &runDir);
+    DistillRunMonitor *distillRunMonitor() const { return monitor_; }
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -98,6 +105,7 @@ private:
     struct OpenResult;
 
     void createActions();
+    DistillRunMonitor *distillMonitor();
     void createMenus();
     void createDocks();
     void createStatusBar();
@@ -139,6 +147,9 @@ private:
         *clearSelectionAction_;
     QAction *aboutAction_;
     QMenu *analysisMenu_;
+    QMenu *distillMenu_;
+    QAction *newDistillAction_, *openDistillAction_;
+    DistillRunMonitor *monitor_ = nullptr; // a window of its own, made when first needed
     QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *regionToolAction_,
         *exportResultsAction_,
         *clearResultsAction_;

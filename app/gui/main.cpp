@@ -66,6 +66,10 @@ int main(int argc, char **argv)
     const QCommandLineOption exportOption(QStringLiteral("export-results"),
                                           QApplication::translate("main", "Write the results to a .gpkg, .geojson or .csv file once every task is done"),
                                           QStringLiteral("file"));
+    const QCommandLineOption runOption(QStringLiteral("open-run"),
+                                       QApplication::translate("main", "Show a distillation run folder in the run monitor"),
+                                       QStringLiteral("folder"));
+    parser.addOption(runOption);
     parser.addOption(findOption);
     parser.addOption(groundOption);
     parser.addOption(regionOption);
@@ -156,6 +160,8 @@ int main(int argc, char **argv)
         QTimer::singleShot(0, &window, nextStep);
     });
     QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window, [&] { QTimer::singleShot(0, &window, nextStep); });
+    if (parser.isSet(runOption))
+        window.openDistillationRun(parser.value(runOption));
     if (!files.isEmpty())
         window.openRaster(files.first());
     if (parser.isSet(modelOption)) {
