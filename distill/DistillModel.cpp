@@ -231,33 +231,46 @@ void DistillModel::setProjectorTrainable(bool trainable)
         setRequiresGrad(t, trainable);
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> DistillModel::namedTensors(bool foldAdapters) const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    const detail::LlamaDecoder &d = impl().decoder;
+    out.emplace_back("model.embed_tokens.weight", d.embedTokens);
+    for (std::size_t i = 0; i < d.layers.size(); ++i) {
+        const detail::LlamaLayer &l = d.layers[i];
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        out.emplace_back(p + "input_layernorm.weight", l.inputNorm);
+        out.emplace_back(p + "post_attention_layernorm.weight", l.postNorm);
+        for (const auto &[key, projection] : ProjectionNames) {
+            const torch::Tensor &w = l.weight(projection);
+            const detail::LowRankAdapter &adapter = l.adapters[static_cast<std::size_t>(projection)];
+            if (foldAdapters && adapter.active()) {
+                out.emplace_back(p + projectionTensorName(projection),
+                                 w.to(torch::kFloat32) + torch::matmul(adapter.b, adapter.a).to(w.device()) * adapter.scale);
+                continue;
+            }
+            out.emplace_back(p + projectionTensorName(projection), w);
+            if (!foldAdapters) {
+                out.emplace_back(p + key + ".lora_A", adapter.a);
+                out.emplace_back(p + key + ".lora_B", adapter.b);
+            }
+        }
+    }
+    out.emplace_back("model.norm.weight", d.finalNorm);
+    out.emplace_back("lm_head.weight", d.lmHead);
+    for (std::size_t i = 0; i < impl().projector.weights.size(); ++i) {
+        out.emplace_back("model.mm_projector." + std::to_string(2 * i) + ".weight", impl().projector.weights[i]);
+        out.emplace_back("model.mm_projector." + std::to_string(2 * i) + ".bias", impl().projector.biases[i]);
+    }
+    return out;
+}
+
 std::vector<std::pair<std::string, torch::Tensor>> DistillModel::trainableTensors()
 {
     std::vector<std::pair<std::string, torch::Tensor>> out;
-    const auto add = [&](const std::string &name, const torch::Tensor &t) {
+    for (auto &[name, t] : namedTensors(false))
         if (t.defined() && t.requires_grad())
             out.emplace_back(name, t);
-    };
-    detail::LlamaDecoder &d = impl().decoder;
-    add("model.embed_tokens.weight", d.embedTokens);
-    for (std::size_t i = 0; i < d.layers.size(); ++i) {
-        detail::LlamaLayer &l = d.layers[i];
-        const std::string p = "model.layers." + std::to_string(i) + ".";
-        add(p + "input_layernorm.weight", l.inputNorm);
-        add(p + "post_attention_layernorm.weight", l.postNorm);
-        for (const auto &[key, projection] : ProjectionNames) {
-            add(p + projectionTensorName(projection), l.weight(projection));
-            const detail::LowRankAdapter &adapter = l.adapters[static_cast<std::size_t>(projection)];
-            add(p + key + ".lora_A", adapter.a);
-            add(p + key + ".lora_B", adapter.b);
-        }
-    }
-    add("model.norm.weight", d.finalNorm);
-    add("lm_head.weight", d.lmHead);
-    for (std::size_t i = 0; i < impl().projector.weights.size(); ++i) {
-        add("model.mm_projector." + std::to_string(2 * i) + ".weight", impl().projector.weights[i]);
-        add("model.mm_projector." + std::to_string(2 * i) + ".bias", impl().projector.biases[i]);
-    }
     return out;
 }
 
@@ -266,28 +279,8 @@ void DistillModel::exportTo(const std::string &outFolder) const
     torch::NoGradGuard noGrad;
     // The tensors the run may have changed, by canonical name, LoRA folded into its projection.
     std::map<std::string, torch::Tensor> trained;
-    const detail::LlamaDecoder &d = impl().decoder;
-    trained["model.embed_tokens.weight"] = d.embedTokens;
-    trained["model.norm.weight"] = d.finalNorm;
-    trained["lm_head.weight"] = d.lmHead;
-    for (std::size_t i = 0; i < d.layers.size(); ++i) {
-        const detail::LlamaLayer &l = d.layers[i];
-        const std::string p = "model.layers." + std::to_string(i) + ".";
-        trained[p + "input_layernorm.weight"] = l.inputNorm;
-        trained[p + "post_attention_layernorm.weight"] = l.postNorm;
-        for (const auto &[key, projection] : ProjectionNames) {
-            (void)key;
-            torch::Tensor w = l.weight(projection);
-            const detail::LowRankAdapter &adapter = l.adapters[static_cast<std::size_t>(projection)];
-            if (adapter.active())
-                w = (w.to(torch::kFloat32) + torch::matmul(adapter.b, adapter.a).to(w.device()) * adapter.scale);
-            trained[p + projectionTensorName(projection)] = w;
-        }
-    }
-    for (std::size_t i = 0; i < impl().projector.weights.size(); ++i) {
-        trained["model.mm_projector." + std::to_string(2 * i) + ".weight"] = impl().projector.weights[i];
-        trained["model.mm_projector." + std::to_string(2 * i) + ".bias"] = impl().projector.biases[i];
-    }
+    for (auto &[name, t] : namedTensors(true))
+        trained[name] = t;
 
     // The source's own names: canonical names are matched back through where each tensor lies.
     const TensorMap source = readCheckpointFolder(folder_);

@@ -79,6 +79,11 @@ public:
     void exportTo(const std::string &outFolder) const;
 
 private:
+    // Every tensor a run may change, by canonical name (tensor handles, sharing storage). With
+    // foldAdapters an adapted projection comes with its adapter folded in, as export writes it;
+    // without, the adapters follow their projection as NAME.lora_A and NAME.lora_B.
+    std::vector<std::pair<std::string, torch::Tensor>> namedTensors(bool foldAdapters) const;
+
     std::unique_ptr<GeoChatModel> model_;
     std::string folder_;
     bool lora_ = false;

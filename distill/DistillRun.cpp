@@ -16,7 +16,6 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 
 namespace geolens {
 
@@ -115,6 +114,7 @@ struct Rollout {
     torch::Tensor oldLogProbs, teacherLogProbs, mixLogProbs; // [n] float32, CPU
     torch::Tensor weights, advantages;                        // [n] float32, CPU
     torch::Tensor teacherLogits;                              // [1, n, V], recomputed when missing
+    torch::Tensor teacherFeatures;                            // the teacher's image features, likewise
     double reverseKl = 0.0;                                   // mean per-token KL(q||p) when drawn
 };
 
@@ -237,7 +237,7 @@ private:
         if (resume_)
             restore();
         else
-            writeText(metricsPath_, ""); // a new run starts a new curve
+            writeFileAtomically(metricsPath_, ""); // a new run starts a new curve
         started_ = std::chrono::steady_clock::now();
     }
 
@@ -386,8 +386,20 @@ private:
             tokens = student_->tokenize(s.answer);
         }
         tokens.push_back(student_->eos());
-        const std::int64_t room = static_cast<std::int64_t>(config_.run.maxLength) -
-                                  (static_cast<std::int64_t>(prompt.size()) - 1 + student_->impl().config.imageTokens());
+        return fitAfterPrompt(std::move(tokens), prompt);
+    }
+
+    // Positions left for an answer after the prompt and its image tokens, within max_length.
+    std::int64_t answerRoom(const std::vector<int> &prompt) const
+    {
+        return static_cast<std::int64_t>(config_.run.maxLength) -
+               (static_cast<std::int64_t>(prompt.size()) - 1 + student_->impl().config.imageTokens());
+    }
+
+    // tokens cut to the room after prompt; empty when the prompt alone fills max_length.
+    std::vector<int> fitAfterPrompt(std::vector<int> tokens, const std::vector<int> &prompt) const
+    {
+        const std::int64_t room = answerRoom(prompt);
         if (room < 1)
             return {};
         if (static_cast<std::int64_t>(tokens.size()) > room)
@@ -478,15 +490,15 @@ private:
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             Rollout rollout;
             rollout.sample = static_cast<std::size_t>(position);
-            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
-            const auto teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
-            const int room = config_.run.maxLength -
-                             (static_cast<int>(prompt.size()) - 1 + student_->impl().config.imageTokens());
-            const int maxNew = std::min(mm.maxNewTokens, room);
+            const int maxNew = static_cast<int>(std::min<std::int64_t>(mm.maxNewTokens, answerRoom(prompt)));
             if (maxNew < 1) {
                 ++skippedTooLong_;
                 continue;
             }
+            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
+            const auto teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+            // Kept for the alignment term of every optimisation pass over this batch.
+            rollout.teacherFeatures = teacherFeatures;
             distill::DecodingSession studentSession = student_->startDecoding(studentFeatures, prompt, maxNew);
             distill::DecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompt, maxNew);
             // The draws depend on the run's seed and the sample's position only: a resumed run
@@ -573,13 +585,15 @@ private:
             const InstructionSample s = sampleAt(r.sample);
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
-            torch::Tensor teacherFeatures;
             {
+                // Both depend on the frozen teacher only: computed once per batch of rollouts.
                 torch::NoGradGuard noGrad;
-                teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                if (!r.teacherFeatures.defined())
+                    r.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
                 if (!r.teacherLogits.defined())
-                    r.teacherLogits = teacher_->sequenceLogits(teacherFeatures, prompt, r.tokens).to(torch::kCPU);
+                    r.teacherLogits = teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU);
             }
+            const torch::Tensor &teacherFeatures = r.teacherFeatures;
             const auto logits = student_->sequenceLogits(studentFeatures, prompt, r.tokens);
             const auto device = logits.device();
             const auto ids = idsTensor(r.tokens, device);
@@ -667,12 +681,9 @@ private:
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             std::vector<int> target = student_->tokenize(s.answer);
             target.push_back(student_->eos());
-            const std::int64_t room = static_cast<std::int64_t>(config_.run.maxLength) -
-                                      (static_cast<std::int64_t>(prompt.size()) - 1 + student_->impl().config.imageTokens());
-            if (room < 1)
+            target = fitAfterPrompt(std::move(target), prompt);
+            if (target.empty())
                 continue;
-            if (static_cast<std::int64_t>(target.size()) > room)
-                target.resize(static_cast<std::size_t>(room));
             const auto logits = student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, s.imagePath)), prompt, target);
             const auto teacherLogits =
                 teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath)), prompt, target)
@@ -795,7 +806,7 @@ private:
         if (folder.empty())
             throw InvalidArgument("There is no checkpoint to resume from in " + runDir_.string() + ".");
         const fs::path dir(folder);
-        const JsonValue state = JsonValue::parse(readText((dir / "state.json").string()));
+        const JsonValue state = JsonValue::parseFile((dir / "state.json").string());
         startStep_ = static_cast<int>(state.at("step").asInt64());
         consumed_ = static_cast<std::uint64_t>(state.at("consumed").asInt64());
         corpusPosition_ = static_cast<std::uint64_t>(state.at("corpus_position").asInt64());
@@ -865,23 +876,8 @@ private:
                 // A line cut short by the interruption.
             }
         }
-        writeText(metricsPath_, kept);
+        writeFileAtomically(metricsPath_, kept);
         log("resuming at step " + std::to_string(startStep_) + " from " + folder);
-    }
-
-    static std::string readText(const std::string &path)
-    {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            throw FileError(path, "cannot be read.");
-        std::ostringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-
-    static void writeText(const std::string &path, const std::string &text)
-    {
-        writeFileAtomically(path, text);
     }
 
     bool stopRequested() const

@@ -1110,8 +1110,15 @@ DistillRunMonitor *MainWindow::distillMonitor()
             activateWindow();
         });
     }
-    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
     return monitor_;
+}
+
+void MainWindow::showDistillMonitor()
+{
+    // Titled after the run it now shows.
+    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
+    monitor_->show();
+    monitor_->raise();
 }
 
 void MainWindow::startDistillationWizard()
@@ -1136,8 +1143,7 @@ void MainWindow::startDistillationWizard()
         showError(tr("The run could not be started"), tr("geolens-cli distill did not start."), monitor->errorString());
         return;
     }
-    distillMonitor()->show();
-    monitor->raise();
+    showDistillMonitor();
 }
 
 void MainWindow::openDistillationRun(const QString &runDir)
@@ -1145,8 +1151,7 @@ void MainWindow::openDistillationRun(const QString &runDir)
     QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
     DistillRunMonitor *monitor = distillMonitor();
     monitor->openRunFolder(runDir);
-    distillMonitor()->show();
-    monitor->raise();
+    showDistillMonitor();
 }
 
 void MainWindow::startRegionCaption(const QRectF &rect, double angleDegrees)

@@ -106,6 +106,7 @@ private:
 
     void createActions();
     DistillRunMonitor *distillMonitor();
+    void showDistillMonitor();
     void createMenus();
     void createDocks();
     void createStatusBar();
