@@ -7,6 +7,7 @@
 #include "distill/DistillationLosses.h"
 #include "distill/InstructionDataset.h"
 #include "distill/PretrainCorpus.h"
+#include "model/DeviceName.h"
 #include "model/PortablePixmap.h"
 
 #include <algorithm>
@@ -43,13 +44,7 @@ std::uint64_t mixSeed(std::uint64_t a, std::uint64_t b)
 ModelLoadOptions loadOptions(const std::string &device, const std::string &dtype, int imageSize)
 {
     ModelLoadOptions o;
-    if (device == "cpu") {
-        o.device = ComputeDevice::Cpu;
-    } else if (device.rfind("cuda", 0) == 0) {
-        o.device = ComputeDevice::Cuda;
-        if (device.size() > 5)
-            o.cudaIndex = std::stoi(device.substr(5));
-    }
+    applyDeviceName(device, o);
     if (dtype == "f32")
         o.dtype = WeightType::F32;
     else if (dtype == "bf16")

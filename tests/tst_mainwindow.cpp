@@ -8,6 +8,7 @@
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
 #include "DistillRunMonitor.h"
+#include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
 #include "TileGridOverlay.h"
 #include "raster/RasterDataset.h"
@@ -483,6 +484,61 @@ private slots:
         QCOMPARE(window_->results().back().angle, 15.0);
     }
 
+    void comparesTeacherAndStudentOnTheSelectedTiles()
+    {
+        const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizer))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        // The loaded model is the student; the teacher puts its box one grid unit further left.
+        test::TinyModelSpec student;
+        student.scriptedAnswer = "a plane {<<13><34>> <57 ><78>|<9>}";
+        QVERIFY(loadTinyModel("compare-student", student));
+        test::TinyModelSpec teacher;
+        teacher.scriptedAnswer = "a plane {<<12><34>> <56 ><78>|<9>}";
+        teacher.layers = 3;
+        const QString teacherFolder = dir_.filePath("compare-teacher");
+        test::writeTinyModel(teacherFolder.toStdString(), teacher, test::TinyLayout::GeoChat, tokenizer.toStdString());
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        QVERIFY(open(write("compare.tif", spec)));
+        window_->tileGrid()->setSelectedTiles({0, 2});
+
+        QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
+        QVERIFY(window_->startModelComparison(teacherFolder, QString(), ComparisonTask::Kind::Refer, "planes"));
+        ModelComparisonDialog *dialog = window_->modelComparison();
+        QVERIFY(dialog && dialog->isVisible());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(dialog->report()->tiles.size(), std::size_t(2));
+        QCOMPARE(QDir::cleanPath(QString::fromStdString(dialog->report()->student.folder)),
+                 QDir::cleanPath(dir_.filePath("compare-student")));
+        QCOMPARE(dialog->report()->boxF1(), 1.0);
+        // The student's boxes are on the map (13 grid units from the left, not 12), the teacher's
+        // at a click, and the results list is left alone.
+        QCOMPARE(window_->analysisLayer()->boxes().size(), std::size_t(2));
+        const auto leftmost = [&] {
+            double x = 1e9;
+            for (const MapBox &b : window_->analysisLayer()->boxes())
+                x = std::min(x, b.box.cx - b.box.width / 2);
+            return x;
+        };
+        QVERIFY(std::abs(leftmost() - 13 * 5.04) < 1e-6);
+        dialog->setMapShows(ModelComparisonDialog::MapShows::Teacher);
+        QVERIFY(std::abs(leftmost() - 12 * 5.04) < 1e-6);
+        QVERIFY(window_->results().empty());
+
+        // The window follows the selection while it is open.
+        window_->tileGrid()->setSelectedTiles({1});
+        QVERIFY(dialog->findChild<QLabel *>() != nullptr);
+        QVERIFY(dialog->start());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(dialog->report()->tiles.size(), std::size_t(1));
+        QCOMPARE(dialog->report()->tiles.front().tileId, 1);
+        dialog->close();
+    }
+
     void distillationMenuOpensRunsInTheMonitor()
     {
         QMenu *menu = nullptr;
@@ -490,8 +546,9 @@ private slots:
             if (a->text() == "&Distillation")
                 menu = a->menu();
         QVERIFY(menu);
-        QCOMPARE(menu->actions().size(), 2);
+        QCOMPARE(menu->actions().size(), 4); // new, open, a separator, compare
         QCOMPARE(menu->actions().first()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+        QCOMPARE(menu->actions().last()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
 
         // A folder without a run: the monitor says so and starts nothing.
         const QString empty = dir_.filePath("no-run");

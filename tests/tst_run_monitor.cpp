@@ -177,9 +177,17 @@ private slots:
         QCOMPARE(openModel.count(), 1);
         QCOMPARE(openModel.at(0).at(0).toString(), QDir::cleanPath(runDir) + "/student");
 
+        // The side-by-side check gets the teacher run.json names and the exported student.
+        QVERIFY(monitor->checkModelsButton()->isEnabled());
+        QSignalSpy check(monitor.get(), &DistillRunMonitor::compareModelsRequested);
+        monitor->checkModelsButton()->click();
+        QCOMPARE(check.count(), 1);
+        QCOMPARE(QDir::cleanPath(check.at(0).at(0).toString()), QDir::cleanPath(path("teacher")));
+        QCOMPARE(check.at(0).at(1).toString(), QDir::cleanPath(runDir) + "/student");
+
         // Every button explains itself.
         for (QPushButton *b : {monitor->stopButton(), monitor->resumeButton(), monitor->openFolderButton(),
-                               monitor->openModelButton(), monitor->compareButton()})
+                               monitor->openModelButton(), monitor->checkModelsButton(), monitor->compareButton()})
             QVERIFY2(!b->toolTip().isEmpty(), qPrintable(b->text()));
 
         // The picture of the finished run with its real curves.

@@ -59,7 +59,8 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     : QWidget(parent), metrics_(new MetricsLog(this)), plot_(new LossPlotWidget(this)), statusLabel_(new QLabel(this)),
       progress_(new QProgressBar(this)), timeLabel_(new QLabel(this)), logToggle_(new QToolButton(this)),
       log_(new QPlainTextEdit(this)), stop_(new QPushButton(this)), resume_(new QPushButton(this)),
-      openFolder_(new QPushButton(this)), openModel_(new QPushButton(this)), compare_(new QPushButton(this)),
+      openFolder_(new QPushButton(this)), openModel_(new QPushButton(this)), checkModels_(new QPushButton(this)),
+      compare_(new QPushButton(this)),
       poll_(new QTimer(this))
 {
     const QString sibling = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("geolens-cli"));
@@ -95,7 +96,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     layout->addWidget(log_, 1);
 
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {stop_, resume_, openFolder_, openModel_, compare_})
+    for (QPushButton *b : {stop_, resume_, openFolder_, openModel_, checkModels_, compare_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     layout->addLayout(buttons);
@@ -113,6 +114,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), resume_);
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), openFolder_);
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), openModel_);
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), checkModels_);
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), compare_);
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_L), logToggle_);
 
@@ -130,6 +132,10 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     connect(openModel_, &QPushButton::clicked, this, [this] {
         if (hasStudent())
             emit openModelRequested(filePath(QStringLiteral("student")));
+    });
+    connect(checkModels_, &QPushButton::clicked, this, [this] {
+        if (hasStudent())
+            emit compareModelsRequested(teacherFolder(), filePath(QStringLiteral("student")));
     });
     connect(compare_, &QPushButton::clicked, this, &DistillRunMonitor::compareWithDialog);
 
@@ -178,7 +184,10 @@ void DistillRunMonitor::retranslate()
     openFolder_->setToolTip(tr("Show the run's files in the file manager (Ctrl+Shift+O)"));
     openModel_->setText(tr("Open Distilled Model"));
     openModel_->setToolTip(tr("Load the student this run exported (Ctrl+Shift+M)"));
-    compare_->setText(tr("Compare..."));
+    checkModels_->setText(tr("Compare with Teacher..."));
+    checkModels_->setToolTip(tr("Run the teacher and the distilled student on the tiles selected on the map, side by "
+                                "side: answers, boxes and time per tile (Ctrl+Shift+T)"));
+    compare_->setText(tr("Compare Runs..."));
     compare_->setToolTip(tr("Draw the curves of other run folders as dashed lines (Ctrl+Shift+C)"));
     progress_->setToolTip(tr("Optimiser steps done of the run's total"));
     statusLabel_->setText(statusText());
@@ -193,6 +202,19 @@ QString DistillRunMonitor::filePath(const QString &name) const
 bool DistillRunMonitor::hasStudent() const
 {
     return !runDir_.isEmpty() && QFileInfo::exists(filePath(QStringLiteral("student/config.json")));
+}
+
+QString DistillRunMonitor::teacherFolder() const
+{
+    QFile file(filePath(QStringLiteral("run.json")));
+    if (runDir_.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return QString();
+    const QString teacher = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("teacher")).toString();
+    if (teacher.isEmpty() || QDir::isAbsolutePath(teacher))
+        return teacher;
+    // The CLI resolves a relative path against where it was started, which the wizard's runs
+    // share with the run folder's parent; that is the best guess left.
+    return QDir::cleanPath(QDir(QFileInfo(runDir_).absolutePath()).filePath(teacher));
 }
 
 bool DistillRunMonitor::hasCheckpoint() const
@@ -272,6 +294,7 @@ void DistillRunMonitor::updateButtons()
                         QFileInfo::exists(filePath(QStringLiteral("run.json"))));
     openFolder_->setEnabled(!runDir_.isEmpty() && QFileInfo(runDir_).isDir());
     openModel_->setEnabled(hasStudent());
+    checkModels_->setEnabled(hasStudent());
     compare_->setEnabled(true);
 }
 

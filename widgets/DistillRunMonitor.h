@@ -83,6 +83,10 @@ public:
     QPushButton *openFolderButton() const { return openFolder_; }
     QPushButton *openModelButton() const { return openModel_; }
     QPushButton *compareButton() const { return compare_; }
+    QPushButton *checkModelsButton() const { return checkModels_; }
+    // The teacher folder run.json names, resolved against the run folder's parent when relative;
+    // empty when there is none.
+    QString teacherFolder() const;
 
 signals:
     void runStarted();
@@ -90,6 +94,8 @@ signals:
     void runEnded(int exitCodeOrMinusOne);
     void statusChanged(const QString &text);
     void openModelRequested(const QString &folder);
+    // The user asked to run the teacher and the exported student side by side.
+    void compareModelsRequested(const QString &teacherFolder, const QString &studentFolder);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -138,7 +144,7 @@ private:
     QLabel *timeLabel_;
     QToolButton *logToggle_;
     QPlainTextEdit *log_;
-    QPushButton *stop_, *resume_, *openFolder_, *openModel_, *compare_;
+    QPushButton *stop_, *resume_, *openFolder_, *openModel_, *checkModels_, *compare_;
     QTimer *poll_;
 };
 

@@ -20,38 +20,6 @@ namespace geolens::cli {
 
 namespace {
 
-std::vector<std::string> splitList(const std::string &text, char separator)
-{
-    std::vector<std::string> items;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, separator)) {
-        const auto first = item.find_first_not_of(" \t");
-        const auto last = item.find_last_not_of(" \t");
-        if (first != std::string::npos)
-            items.push_back(item.substr(first, last - first + 1));
-    }
-    return items;
-}
-
-std::vector<int> tileList(const std::string &spec)
-{
-    if (spec == "all")
-        return {};
-    std::vector<int> ids;
-    for (const std::string &item : splitList(spec, ',')) {
-        try {
-            std::size_t used = 0;
-            ids.push_back(std::stoi(item, &used));
-            if (used != item.size() || ids.back() < 0)
-                throw std::invalid_argument(item);
-        } catch (const std::exception &) {
-            throw UsageError{"--tiles needs \"all\" or tile ids like 0,5,7, not '" + spec + "'"};
-        }
-    }
-    return ids;
-}
-
 std::string modelName(const std::string &folder)
 {
     const std::filesystem::path p = std::filesystem::path(folder).lexically_normal();

@@ -1,6 +1,7 @@
 #include "cli/CliArguments.h"
 
 #include <cstdlib>
+#include <sstream>
 
 namespace geolens::cli {
 
@@ -77,6 +78,38 @@ double CliArguments::doubleValue(const std::string &name, double fallback) const
     if (v->empty() || *end != '\0')
         throw UsageError{"option --" + name + " needs a number, not '" + *v + "'"};
     return parsed;
+}
+
+std::vector<std::string> splitList(const std::string &text, char separator)
+{
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, separator)) {
+        const auto first = item.find_first_not_of(" \t");
+        const auto last = item.find_last_not_of(" \t");
+        if (first != std::string::npos)
+            items.push_back(item.substr(first, last - first + 1));
+    }
+    return items;
+}
+
+std::vector<int> tileList(const std::string &spec)
+{
+    if (spec == "all")
+        return {};
+    std::vector<int> ids;
+    for (const std::string &item : splitList(spec, ',')) {
+        try {
+            std::size_t used = 0;
+            ids.push_back(std::stoi(item, &used));
+            if (used != item.size() || ids.back() < 0)
+                throw std::invalid_argument(item);
+        } catch (const std::exception &) {
+            throw UsageError{"--tiles needs \"all\" or tile ids like 0,5,7, not '" + spec + "'"};
+        }
+    }
+    return ids;
 }
 
 } // namespace geolens::cli

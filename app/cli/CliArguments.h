@@ -34,4 +34,9 @@ struct UsageError {
     std::string message;
 };
 
+// The trimmed, non-empty items of "a, b,c".
+std::vector<std::string> splitList(const std::string &text, char separator);
+// Tile ids from "0,5,7"; "all" gives an empty list. Throws UsageError.
+std::vector<int> tileList(const std::string &spec);
+
 } // namespace geolens::cli

@@ -1,21 +1,12 @@
 #include "cli/ModelOptions.h"
 
 #include "cli/CliArguments.h"
+#include "common/Error.h"
+#include "model/DeviceName.h"
 
 namespace geolens::cli {
 
 namespace {
-
-ComputeDevice parseDevice(const std::string &v)
-{
-    if (v == "auto")
-        return ComputeDevice::Auto;
-    if (v == "cpu")
-        return ComputeDevice::Cpu;
-    if (v == "cuda")
-        return ComputeDevice::Cuda;
-    throw UsageError{"--device must be auto, cpu or cuda"};
-}
 
 WeightType parseDtype(const std::string &v)
 {
@@ -32,10 +23,19 @@ WeightType parseDtype(const std::string &v)
 
 } // namespace
 
+void applyDevice(const std::string &value, const std::string &option, ModelLoadOptions &options)
+{
+    try {
+        applyDeviceName(value, options);
+    } catch (const InvalidArgument &) {
+        throw UsageError{"--" + option + " must be auto, cpu, cuda or cuda:N, not '" + value + "'"};
+    }
+}
+
 ModelLoadOptions loadOptions(const CliArguments &a)
 {
     ModelLoadOptions options;
-    options.device = parseDevice(a.value("device", "auto"));
+    applyDevice(a.value("device", "auto"), "device", options);
     options.dtype = parseDtype(a.value("dtype", "auto"));
     if (a.value("image-size"))
         options.imageSize = a.intValue("image-size", 0);

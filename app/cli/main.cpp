@@ -8,6 +8,7 @@
 #include "cli/ModelCommands.h"
 #ifdef GEOLENS_WITH_RASTER
 #include "cli/AnalyzeCommand.h"
+#include "cli/CompareCommand.h"
 #include "cli/RasterCommands.h"
 #endif
 
@@ -54,6 +55,12 @@ std::map<std::string, Verb> verbs()
                     "         [--query TEXT] [--box x1,y1,x2,y2[,angle]] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
                     "         [--image-size N] [--device ...] [--dtype ...] --out FILE.gpkg|.geojson|.csv\n"
                     "                                 label every tile and write the results on the map"};
+    v["compare"] = {geolens::cli::runCompare,
+                    "compare FILE --teacher DIR --student DIR --tiles i,j,k|all\n"
+                    "         --task scene|refer|grounding|question [--classes \"a,b,c\" | --preset ucm|aid|nwpu]\n"
+                    "         [--query TEXT] [--question TEXT] [--teacher-device D] [--student-device D]\n"
+                    "         [--image-size N] [--dtype ...] [--max-new-tokens N] [--json] [--out REPORT.json]\n"
+                    "                                 teacher and student side by side: answers, boxes, time per tile"};
     v["overviews"] = {geolens::cli::runOverviews,
                       "overviews FILE [--resampling average]\n"
                       "                                 build FILE.ovr so zoomed-out reads are fast"};

@@ -2,6 +2,7 @@
 
 #include "DistillRunMonitor.h"
 #include "DistillWizard.h"
+#include "ModelComparisonDialog.h"
 
 #include "BackgroundJob.h"
 #include "AnalysisLayer.h"
@@ -243,6 +244,10 @@ void MainWindow::createActions()
             openDistillationRun(dir);
     });
 
+    compareModelsAction_ = new QAction(this);
+    compareModelsAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    connect(compareModelsAction_, &QAction::triggered, this, [this] { showModelComparison(); });
+
     languageGroup_ = new QActionGroup(this);
     languageGroup_->setExclusive(true);
     systemLanguageAction_ = new QAction(languageGroup_);
@@ -295,6 +300,8 @@ void MainWindow::createMenus()
     distillMenu_ = menuBar()->addMenu(QString());
     distillMenu_->addAction(newDistillAction_);
     distillMenu_->addAction(openDistillAction_);
+    distillMenu_->addSeparator();
+    distillMenu_->addAction(compareModelsAction_);
 
     languageMenu_ = menuBar()->addMenu(QString());
     languageMenu_->addActions(languageGroup_->actions());
@@ -393,6 +400,9 @@ void MainWindow::retranslate()
     newDistillAction_->setToolTip(tr("Distil a teacher model into a smaller student, step by step"));
     openDistillAction_->setText(tr("&Open Distillation Run..."));
     openDistillAction_->setToolTip(tr("Follow a running distillation or look at a finished one"));
+    compareModelsAction_->setText(tr("&Compare Teacher and Student..."));
+    compareModelsAction_->setToolTip(tr("Run a teacher and its distilled student on the selected tiles side by side: "
+                                        "answers, boxes and time per tile"));
     loadModelAction_->setText(tr("Load &Model..."));
     loadModelAction_->setToolTip(tr("Load a GeoChat or LLaVA-1.5 model folder"));
     labelTilesAction_->setText(tr("&Label Tiles..."));
@@ -785,7 +795,7 @@ void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &option
     jobRunning_ = true;
     auto loaded = std::make_shared<std::shared_ptr<GeoChatModel>>();
     auto *job = new BackgroundJob(tr("Load Model"), tr("Loading the model from %1...").arg(QFileInfo(folder).fileName()), this);
-    connect(job, &BackgroundJob::finished, this, [this, loaded, folder](BackgroundJob::Outcome outcome, const QString &error) {
+    connect(job, &BackgroundJob::finished, this, [this, loaded, folder, options](BackgroundJob::Outcome outcome, const QString &error) {
         jobRunning_ = false;
         if (outcome != BackgroundJob::Outcome::Succeeded || !*loaded) {
             if (outcome == BackgroundJob::Outcome::Failed)
@@ -797,6 +807,8 @@ void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &option
         }
         model_ = *loaded;
         modelFolder_ = folder;
+        modelOptions_ = options;
+        modelOptions_.progress = nullptr;
         QSettings().setValue(ModelDirKey, folder);
         const ModelConfig &c = model_->config();
         const char *layouts[] = {"GeoChat", "llava-hf", "llava-hf (nested)"};
@@ -1104,6 +1116,8 @@ DistillRunMonitor *MainWindow::distillMonitor()
         monitor_ = new DistillRunMonitor(this);
         monitor_->setWindowFlag(Qt::Window);
         monitor_->resize(1100, 760);
+        connect(monitor_, &DistillRunMonitor::compareModelsRequested, this,
+                [this](const QString &teacher, const QString &student) { showModelComparison(teacher, student); });
         connect(monitor_, &DistillRunMonitor::openModelRequested, this, [this](const QString &folder) {
             loadModel(folder);
             raise();
@@ -1111,6 +1125,55 @@ DistillRunMonitor *MainWindow::distillMonitor()
         });
     }
     return monitor_;
+}
+
+ModelComparisonDialog *MainWindow::comparisonDialog()
+{
+    if (!comparison_) {
+        comparison_ = new ModelComparisonDialog(this);
+        connect(comparison_, &ModelComparisonDialog::mapResultsChanged, this,
+                [this](const std::vector<TileLabel> &labels, const std::vector<MapBox> &boxes) {
+                    // The comparison takes the map's analysis layer over; the results list and
+                    // its export keep what the analysis tasks found.
+                    analysis_->setTileLabels(labels);
+                    analysis_->setBoxes(boxes);
+                });
+        connect(comparison_, &ModelComparisonDialog::comparisonFinished, this, [this](bool ok) {
+            emit analysisFinished(ok, ok ? QString() : comparison_->problem());
+        });
+        connect(grid_, &TileGridOverlay::selectionChanged, comparison_, [this](const QList<int> &ids) {
+            if (comparison_->isVisible() && !comparison_->isRunning())
+                comparison_->setTiles(ids);
+        });
+    }
+    return comparison_;
+}
+
+void MainWindow::showModelComparison(const QString &teacherFolder, const QString &studentFolder)
+{
+    ModelComparisonDialog *dialog = comparisonDialog();
+    if (!dialog->isRunning()) {
+        if (raster_)
+            dialog->setRaster(raster_, canvas_->displaySettings(), display_->overlapPercent() / 100.0);
+        dialog->setTiles(grid_->selectedTiles());
+        // The loaded model is the likely student when none is named.
+        dialog->setModels(teacherFolder, studentFolder.isEmpty() ? modelFolder_ : studentFolder);
+        ModelLoadOptions options;
+        options.imageSize = modelOptions_.imageSize;
+        options.threads = modelOptions_.threads;
+        dialog->setLoadOptions(options);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+}
+
+bool MainWindow::startModelComparison(const QString &teacherFolder, const QString &studentFolder,
+                                      ComparisonTask::Kind task, const QString &text)
+{
+    showModelComparison(teacherFolder, studentFolder);
+    comparison_->setTask(task, text);
+    return comparison_->start();
 }
 
 void MainWindow::showDistillMonitor()

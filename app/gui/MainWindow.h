@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/BoxAnalysisJob.h"
+#include "analysis/ModelComparisonJob.h"
 #include "analysis/ResultWriter.h"
 #include "analysis/SceneLabelJob.h"
 #include "model/GeoChatModel.h"
@@ -21,9 +22,9 @@ class QProgressBar;
 
 namespace geolens {
 
-class DistillRunMonitor;
-
 class AnalysisLayer;
+class DistillRunMonitor;
+class ModelComparisonDialog;
 class ChatPanel;
 class ResultsPanel;
 class CoordinateTransformer;
@@ -85,6 +86,14 @@ public slots:
     // Shows a run folder (running, stopped or finished) in the monitor window.
     void openDistillationRun(const QString &runDir);
     DistillRunMonitor *distillRunMonitor() const { return monitor_; }
+    // The window that runs a teacher and a student side by side on the selected tiles; folders
+    // left empty keep what the window had. It follows the tile selection while it is open.
+    void showModelComparison(const QString &teacherFolder = QString(), const QString &studentFolder = QString());
+    // Shows the window and starts the comparison at once (the command line's --compare-with);
+    // emits analysisFinished when it ends. False when it could not start.
+    bool startModelComparison(const QString &teacherFolder, const QString &studentFolder, ComparisonTask::Kind task,
+                              const QString &text);
+    ModelComparisonDialog *modelComparison() const { return comparison_; }
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -106,6 +115,7 @@ private:
 
     void createActions();
     DistillRunMonitor *distillMonitor();
+    ModelComparisonDialog *comparisonDialog();
     void showDistillMonitor();
     void createMenus();
     void createDocks();
@@ -149,7 +159,8 @@ private:
     QAction *aboutAction_;
     QMenu *analysisMenu_;
     QMenu *distillMenu_;
-    QAction *newDistillAction_, *openDistillAction_;
+    QAction *newDistillAction_, *openDistillAction_, *compareModelsAction_;
+    ModelComparisonDialog *comparison_ = nullptr; // made when first needed
     DistillRunMonitor *monitor_ = nullptr; // a window of its own, made when first needed
     QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *regionToolAction_,
         *exportResultsAction_,
@@ -168,6 +179,7 @@ private:
     AnalysisLayer *analysis_;
     std::shared_ptr<GeoChatModel> model_;
     QString modelFolder_;
+    ModelLoadOptions modelOptions_;
     std::vector<AnalysisFeature> results_;
     // The conversation: the tile it is about (-1: the view), its image and frame, and the turns.
     std::vector<ChatTurn> chatHistory_;

@@ -2,6 +2,7 @@
 
 #include "LanguageSwitcher.h"
 #include "MainWindow.h"
+#include "ModelComparisonDialog.h"
 #include "MapCanvas.h"
 #include "TileGridOverlay.h"
 #include "analysis/ScenePresets.h"
@@ -69,7 +70,15 @@ int main(int argc, char **argv)
     const QCommandLineOption runOption(QStringLiteral("open-run"),
                                        QApplication::translate("main", "Show a distillation run folder in the run monitor"),
                                        QStringLiteral("folder"));
+    const QCommandLineOption compareOption(QStringLiteral("compare-with"),
+                                           QApplication::translate("main", "Compare the --model (the student) with this teacher folder on the selected tiles"),
+                                           QStringLiteral("teacher"));
+    const QCommandLineOption compareTaskOption(QStringLiteral("compare-task"),
+                                               QApplication::translate("main", "What --compare-with asks: scene:CLASSES, refer:QUERY, grounding or question:TEXT"),
+                                               QStringLiteral("task"), QStringLiteral("refer:airplanes"));
     parser.addOption(runOption);
+    parser.addOption(compareOption);
+    parser.addOption(compareTaskOption);
     parser.addOption(findOption);
     parser.addOption(groundOption);
     parser.addOption(regionOption);
@@ -122,6 +131,15 @@ int main(int argc, char **argv)
             window.startRegionCaption(QRectF(QPointF(v[0], v[1]), QPointF(v[2], v[3])).normalized(),
                                       v.size() == 5 ? v[4] : 0.0);
         });
+    if (parser.isSet(compareOption))
+        steps.push_back([&] {
+            const QString spec = parser.value(compareTaskOption);
+            const QString kind = spec.section(QLatin1Char(':'), 0, 0);
+            const QString text = spec.section(QLatin1Char(':'), 1);
+            if (!window.startModelComparison(parser.value(compareOption), parser.value(modelOption),
+                                             geolens::ComparisonTask::kindFromName(kind.toStdString()), text))
+                throw geolens::InvalidArgument(window.modelComparison()->problem().toStdString());
+        });
     const bool scripted = !steps.empty();
     if (parser.isSet(exportOption))
         steps.push_back([&] {
@@ -149,6 +167,13 @@ int main(int argc, char **argv)
         if (++ready == needed)
             nextStep();
     };
+    // The selection comes first: the tasks work on it.
+    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, [&] {
+        QList<int> ids;
+        for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            ids << id.toInt();
+        window.tileGrid()->setSelectedTiles(ids);
+    });
     QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, startSteps);
     QObject::connect(&window, &geolens::MainWindow::modelLoaded, &window, startSteps);
     QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window, [&](bool ok, const QString &message) {
@@ -194,10 +219,6 @@ int main(int argc, char **argv)
             poll->start(100);
         };
         QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, [&, waitForTiles] {
-            QList<int> ids;
-            for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
-                ids << id.toInt();
-            window.tileGrid()->setSelectedTiles(ids);
             if (!scripted)
                 QTimer::singleShot(300, &window, waitForTiles);
         });
