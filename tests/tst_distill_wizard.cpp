@@ -3,7 +3,9 @@
 // exactly the run.json that will be saved.
 
 #include "DistillWizard.h"
+#include "GpuInventory.h"
 #include "TinyModel.h"
+#include "TrialRun.h"
 #include "common/Json.h"
 
 #include <QAbstractButton>
@@ -14,8 +16,11 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSet>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -45,6 +50,25 @@ void writePpm(const QString &path, int size, int shade)
             bytes.push_back(static_cast<char>(shade));
         }
     writeText(path, bytes);
+}
+
+// A stand-in for nvidia-smi: two H200s, the second with 1 MiB free.
+QString writeFakeNvidiaSmi(const QString &path)
+{
+    writeText(path, "#!/bin/sh\n"
+                    "echo '0, NVIDIA H200, 143771, 123392'\n"
+                    "echo '1, NVIDIA H200, 143771, 1'\n");
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return path;
+}
+
+// Sets the GPU query program and waits for its answer.
+void listGpus(DistillWizard &w, const QString &program)
+{
+    QSignalSpy listed(w.gpuInventory(), &GpuInventory::finished);
+    w.setGpuQueryProgram(program);
+    if (!listed.wait(10000))
+        qFatal("the GPU query did not answer");
 }
 
 int distinctColours(const QImage &image)
@@ -87,6 +111,36 @@ private:
         c.run.teacherDevice = c.run.studentDevice = "cpu";
         c.run.dtype = "f32";
         return c;
+    }
+
+    // Shows the wizard at a page, going there through the pages before it as the user would.
+    static void showAt(DistillWizard &w, int pageId)
+    {
+        w.resize(900, 760);
+        w.show();
+        if (!QTest::qWaitForWindowExposed(&w))
+            qFatal("the wizard was not shown");
+        w.restart();
+        while (w.currentId() < pageId) {
+            const int id = w.currentId();
+            if (id == DistillWizard::DataPageId && !check(w))
+                qFatal("the data check failed: %s", qPrintable(w.problem(id)));
+            w.next();
+            if (w.currentId() == id)
+                qFatal("page %d refused to go on: %s", id, qPrintable(w.problem(id)));
+        }
+        QCoreApplication::processEvents();
+    }
+
+    // A picture of the wizard for a person to look at.
+    static void saveShot(DistillWizard &w, const char *name)
+    {
+        QDir().mkpath(QStringLiteral("/tmp/wizard-shots"));
+        const QString file = QStringLiteral("/tmp/wizard-shots/") + QLatin1String(name);
+        // Labels whose text just changed are laid out again first.
+        QCoreApplication::processEvents();
+        if (!w.grab().save(file))
+            qWarning("cannot save %s", qPrintable(file));
     }
 
     // Runs the data page's check and waits for it.
@@ -289,6 +343,260 @@ private slots:
         again.setConfig(w.config());
         QVERIFY(again.config() == c);
         QCOMPARE(child<QLineEdit>(again, "optimiser.lr")->text(), QStringLiteral("0.00037"));
+    }
+
+    void devicesListTheGpusNvidiaSmiReports()
+    {
+        DistillWizard w;
+        QCOMPARE(w.gpuInventory()->program(), QStringLiteral("nvidia-smi"));
+        listGpus(w, writeFakeNvidiaSmi(path("nvidia-smi")));
+        auto *teacher = child<QComboBox>(w, "teacherDevice");
+        auto *student = child<QComboBox>(w, "studentDevice");
+        for (QComboBox *combo : {teacher, student}) {
+            QCOMPARE(combo->count(), 4);
+            QVERIFY(combo->isEditable());
+            QCOMPARE(combo->itemText(0), QStringLiteral("auto"));
+            QCOMPARE(combo->itemText(1), QStringLiteral("cpu"));
+            QCOMPARE(combo->itemText(2), QStringLiteral("cuda:0 — NVIDIA H200, 120.5 GiB free of 140.4 GiB"));
+            QCOMPARE(combo->itemData(2).toString(), QStringLiteral("cuda:0"));
+            QCOMPARE(combo->itemData(3).toString(), QStringLiteral("cuda:1"));
+        }
+        QVERIFY2(child<QLabel>(w, "gpuNote")->text().contains(QLatin1String("nvidia-smi")),
+                 qPrintable(child<QLabel>(w, "gpuNote")->text()));
+
+        // A listed GPU is selected as its item and read back as the plain device; one the list
+        // lacks stays typed text.
+        DistillConfig c = goodConfig();
+        c.run.teacherDevice = "cuda:1";
+        c.run.studentDevice = "cuda:3";
+        w.setConfig(c);
+        QCOMPARE(teacher->currentIndex(), 3);
+        QVERIFY2(teacher->currentText().startsWith(QStringLiteral("cuda:1 — NVIDIA H200")), qPrintable(teacher->currentText()));
+        QCOMPARE(student->currentText(), QStringLiteral("cuda:3"));
+        QVERIFY(w.config() == c);
+        DistillWizard again;
+        listGpus(again, path("nvidia-smi"));
+        again.setConfig(w.config());
+        QVERIFY(again.config() == c);
+        student->setCurrentIndex(1);
+        QCOMPARE(w.config().run.studentDevice, std::string("cpu"));
+        student->setEditText(QStringLiteral("cuda:0"));
+        QCOMPARE(w.config().run.studentDevice, std::string("cuda:0"));
+
+        // The memory estimate compares with the GPUs' free memory: 1 MiB is too little for the student.
+        c.run.teacherDevice = "cuda:0";
+        c.run.studentDevice = "cuda:1";
+        w.setConfig(c);
+        QVERIFY(w.page(DistillWizard::ModelsPageId)->validatePage()); // loads the model folders
+        w.page(DistillWizard::TrainingPageId)->initializePage();
+        const QString memory = child<QLabel>(w, "memory")->text();
+        QVERIFY2(memory.contains(QLatin1String("cuda:0 (NVIDIA H200) has 120.5 GiB free")), qPrintable(memory));
+        QVERIFY2(memory.contains(QLatin1String("Warning")) && memory.contains(QLatin1String("1.0 MiB free on cuda:1")),
+                 qPrintable(memory));
+        showAt(w, DistillWizard::ModelsPageId);
+        saveShot(w, "models-gpus.png");
+        showAt(w, DistillWizard::TrainingPageId);
+        QVERIFY(child<QLabel>(w, "memory")->text().contains(QLatin1String("Warning")));
+        saveShot(w, "training-gpu-memory.png");
+        c.run.studentDevice = "cuda:0";
+        w.setConfig(c);
+        w.page(DistillWizard::TrainingPageId)->initializePage();
+        QVERIFY2(!child<QLabel>(w, "memory")->text().contains(QLatin1String("Warning")),
+                 qPrintable(child<QLabel>(w, "memory")->text()));
+    }
+
+    void devicesWithoutNvidiaSmiSayWhy()
+    {
+        DistillWizard w;
+        listGpus(w, QStringLiteral("geolens-no-such-nvidia-smi"));
+        auto *teacher = child<QComboBox>(w, "teacherDevice");
+        QCOMPARE(teacher->count(), 2);
+        const QString note = child<QLabel>(w, "gpuNote")->text();
+        QVERIFY2(note.contains(QLatin1String("geolens-no-such-nvidia-smi not found")) &&
+                     note.contains(QLatin1String("type cuda:N")),
+                 qPrintable(note));
+        QVERIFY(teacher->toolTip().contains(note));
+        DistillConfig c = goodConfig();
+        c.run.teacherDevice = "cuda:1";
+        w.setConfig(c);
+        QCOMPARE(teacher->currentText(), QStringLiteral("cuda:1"));
+        QVERIFY(w.config() == c);
+    }
+
+    void trialMetricsGiveTheTimePerStepOfEachPhase()
+    {
+        const QByteArray metrics =
+            R"({"step":0,"seconds":0.5,"val_loss":3.5,"val_rev_kl":1})" "\n"
+            R"({"step":1,"seconds":2.0,"lr":1e-5,"loss":4,"ce":4,"tokens_per_s":100,"gpu_mem_gb":10.0,"rss_gb":3.0,"phase":"sft"})" "\n"
+            R"({"step":2,"seconds":2.5,"lr":2e-5,"loss":3,"ce":3,"tokens_per_s":120,"gpu_mem_gb":10.5,"rss_gb":3.1,"phase":"sft"})" "\n"
+            R"({"step":3,"seconds":2.9,"lr":3e-5,"loss":2,"ce":2,"tokens_per_s":140,"gpu_mem_gb":10.5,"rss_gb":3.1,"phase":"sft"})" "\n"
+            R"({"step":3,"seconds":4.0,"val_loss":2.5,"val_rev_kl":0.8})" "\n"
+            R"({"step":4,"seconds":9.0,"lr":1e-5,"loss":1,"policy":1,"tokens_per_s":10,"gpu_mem_gb":38.2,"rss_gb":6.1,"phase":"distill"})" "\n"
+            R"({"step":5,"seconds":10.0,"lr":1e-5,"loss":1,"policy":1,"tokens_per_s":20,"gpu_mem_gb":30.0,"rss_gb":6.0,"phase":"distill"})" "\n"
+            "a line that is not JSON\n"
+            R"({"step":6,"seconds":10.5,"lr":1e-5,"loss":null,"policy":null,"tokens_per_s":30,"gpu_mem_gb":30.0,"rss_gb":6.0,"phase":"distill","skipped":"non-finite loss or gradient"})" "\n"
+            R"({"step":7,"seconds":12.0,"lr":1e-5,"loss":0.9,"policy":0.9,"tokens_per_s":40,"gpu_mem_gb":31.0,"rss_gb":5.9,"phase":"distill"})";
+        const TrialResult r = TrialRun::parseMetrics(metrics);
+        QVERIFY(r.isValid());
+        QCOMPARE(r.stepRecords, 7);
+        QCOMPARE(r.phases.size(), 2);
+        QCOMPARE(r.phases[0].name, QStringLiteral("sft"));
+        QCOMPARE(r.phases[1].name, QStringLiteral("distill"));
+        const TrialPhase *sft = r.phase(QStringLiteral("sft"));
+        const TrialPhase *distill = r.phase(QStringLiteral("distill"));
+        QVERIFY(sft && distill);
+        // The first step of each phase (and the evaluation before it) is warm-up, not timed.
+        QCOMPARE(sft->timedSteps, 2);
+        QCOMPARE(sft->secondsPerStep, 0.45);      // (0.5 + 0.4) / 2
+        QCOMPARE(sft->tokensPerSecond, 130.0);
+        QCOMPARE(distill->timedSteps, 3);
+        QCOMPARE(distill->secondsPerStep, 1.0);   // (1.0 + 0.5 + 1.5) / 3
+        QCOMPARE(distill->tokensPerSecond, 30.0);
+        QCOMPARE(r.tokensPerSecond, 70.0);        // (120 + 140 + 20 + 30 + 40) / 5
+        QCOMPARE(r.peakGpuMemoryGb, 38.2);
+        QCOMPARE(r.peakRssGb, 6.1);
+        QVERIFY(!r.phase(QStringLiteral("kd")));
+
+        QVERIFY(!TrialRun::parseMetrics(QByteArray()).isValid());
+        // One step per phase times nothing.
+        QVERIFY(!TrialRun::parseMetrics(R"({"step":1,"seconds":2,"loss":1,"phase":"kd"})").isValid());
+
+        // The trial's plan: the paper's method times SFT and one full cycle of rollouts.
+        DistillConfig paper = goodConfig();
+        paper.minillm.ppoEpochs = 4;
+        QCOMPARE(TrialRun::trialSteps(paper), std::make_pair(2, 7));
+        paper.method = "kd";
+        QCOMPARE(TrialRun::trialSteps(paper).first, 0);
+    }
+
+    void measuresARealTrialRun()
+    {
+        DistillConfig c = goodConfig();
+        // Short rollouts, so that the trial's few steps take seconds on the tiny models.
+        c.minillm.ppoEpochs = 2;
+        c.minillm.rolloutBatchSize = 2;
+        c.minillm.maxNewTokens = 8;
+        c.run.steps = 10000;
+        c.run.sftWarmupSteps = 500;
+        DistillWizard w;
+        w.setCliPath(QStringLiteral(GEOLENS_CLI_PATH));
+        w.setConfig(c);
+        showAt(w, DistillWizard::TrainingPageId);
+        auto *label = child<QLabel>(w, "measurement");
+        QVERIFY2(label->text().contains(QLatin1String("Not measured")), qPrintable(label->text()));
+        auto *measure = child<QPushButton>(w, "measure");
+        QVERIFY(!measure->toolTip().isEmpty());
+
+        QSignalSpy finished(&w, &DistillWizard::measurementFinished);
+        measure->click();
+        QVERIFY(w.isMeasuring());
+        QVERIFY(!measure->isEnabled());
+        QVERIFY(child<QPushButton>(w, "cancelMeasure")->isVisible());
+        QVERIFY(child<QProgressBar>(w, "measureProgress")->isVisible());
+        saveShot(w, "training-measuring.png");
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(label->text()));
+        QVERIFY(!w.isMeasuring());
+        QVERIFY(measure->isEnabled());
+        QVERIFY(!child<QPushButton>(w, "cancelMeasure")->isVisible());
+        const TrialResult *r = w.measurement();
+        QVERIFY(r);
+        const TrialPhase *distill = r->phase(QStringLiteral("distill"));
+        const TrialPhase *sft = r->phase(QStringLiteral("sft"));
+        QVERIFY(distill && sft);
+        QCOMPARE(distill->timedSteps, 2);
+        QCOMPARE(sft->timedSteps, 1);
+        QVERIFY(distill->secondsPerStep > 0);
+        QVERIFY(sft->secondsPerStep > 0);
+        QVERIFY(r->peakRssGb > 0);
+        QCOMPARE(r->peakGpuMemoryGb, 0.0); // on the CPU
+        qInfo("measured %.3f s per distillation step, %.3f s per SFT step", distill->secondsPerStep,
+              sft->secondsPerStep);
+        const QString text = label->text();
+        QVERIFY2(text.startsWith(QLatin1String("Measured: ")) && text.contains(QLatin1String("per distillation step")) &&
+                     text.contains(QLatin1String("per SFT step")) &&
+                     text.contains(QStringLiteral("for %1 steps").arg(QLocale().toString(10000))) &&
+                     text.contains(QLatin1String("peak RAM")),
+                 qPrintable(text));
+
+        QCoreApplication::processEvents();
+        saveShot(w, "training-measured.png");
+        QVERIFY(distinctColours(w.grab().toImage()) > 8);
+
+        // The batch changes the time of a step: the measurement is stale until the batch is back.
+        auto *batch = child<QSpinBox>(w, "optimiser.batch_size");
+        batch->setValue(batch->value() + 1);
+        QVERIFY2(label->text().contains(QLatin1String("measure again")), qPrintable(label->text()));
+        saveShot(w, "training-stale.png");
+        batch->setValue(batch->value() - 1);
+        QVERIFY2(label->text().startsWith(QLatin1String("Measured: ")), qPrintable(label->text()));
+        // The length of the run only changes the forecast.
+        child<QSpinBox>(w, "run.steps")->setValue(20000);
+        QVERIFY2(label->text().contains(QStringLiteral("for %1 steps").arg(QLocale().toString(20000))),
+                 qPrintable(label->text()));
+    }
+
+    void aFailedTrialSaysWhyOnThePage()
+    {
+        DistillConfig c = DistillConfig::preset(DistillMethod::Kd);
+        const DistillConfig good = goodConfig();
+        c.teacher = path("no-such-teacher").toStdString();
+        c.student = good.student;
+        c.data = good.data;
+        c.images = good.images;
+        c.out = good.out;
+        c.run.teacherDevice = c.run.studentDevice = "cpu";
+        DistillWizard w;
+        w.setCliPath(QStringLiteral(GEOLENS_CLI_PATH));
+        w.setConfig(c);
+        QSignalSpy finished(&w, &DistillWizard::measurementFinished);
+        w.measure();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(!w.measurement());
+        const QString text = child<QLabel>(w, "measurement")->text();
+        QVERIFY2(text.contains(QLatin1String("failed")) && text.contains(QLatin1String("no-such-teacher")),
+                 qPrintable(text));
+
+        // A program that is not there.
+        w.setCliPath(path("no-such-geolens-cli"));
+        finished.clear();
+        w.measure();
+        QCOMPARE(finished.count(), 1);
+        QVERIFY2(child<QLabel>(w, "measurement")->text().contains(QLatin1String("no-such-geolens-cli")),
+                 qPrintable(child<QLabel>(w, "measurement")->text()));
+
+        // Cancelled at once.
+        w.setCliPath(QStringLiteral(GEOLENS_CLI_PATH));
+        w.setConfig(goodConfig());
+        finished.clear();
+        w.measure();
+        QVERIFY(w.isMeasuring());
+        w.cancelMeasurement();
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!w.isMeasuring());
+        QVERIFY(child<QLabel>(w, "measurement")->text().contains(QLatin1String("cancelled")));
+
+        // The last lines the program wrote are on the page, not in a dialog.
+        const QString failing = path("failing-cli");
+        writeText(failing, "#!/bin/sh\n"
+                           "echo 'loading the teacher' >&2\n"
+                           "echo 'loading the student' >&2\n"
+                           "echo 'geolens-cli: CUDA out of memory on cuda:0 while loading the teacher "
+                           "(tried to allocate 2.0 GiB); put the teacher on another device' >&2\n"
+                           "exit 1\n");
+        QFile::setPermissions(failing, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        w.setCliPath(failing);
+        showAt(w, DistillWizard::TrainingPageId);
+        finished.clear();
+        child<QPushButton>(w, "measure")->click();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        const QString failure = child<QLabel>(w, "measurement")->text();
+        QVERIFY2(failure.contains(QLatin1String("exit code 1")) && failure.contains(QLatin1String("loading the student")) &&
+                     failure.contains(QLatin1String("CUDA out of memory")),
+                 qPrintable(failure));
+        saveShot(w, "training-failed.png");
     }
 
     void presetResetsAdvancedValues()

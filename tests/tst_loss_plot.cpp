@@ -312,6 +312,75 @@ private slots:
         QCOMPARE(plot.graph("loss")->data()->size(), 61);
     }
 
+    void allZeroSeriesAreHiddenByDefault()
+    {
+        // A run on the CPU: its GPU memory is 0 at every step.
+        const QString file = path("cpu-run.jsonl");
+        QByteArray text;
+        for (int step = 1; step <= 6; ++step)
+            text += QStringLiteral(R"({"step":%1,"seconds":%2,"lr":0.001,"loss":%3,"kd":%3,"tokens_per_s":900,)"
+                                   R"("gpu_mem_gb":0.0,"rss_gb":%4,"phase":"kd"})")
+                        .arg(step)
+                        .arg(step * 0.5)
+                        .arg(3.0 / step)
+                        .arg(0.3 + 0.01 * step)
+                        .toUtf8() +
+                    '\n';
+        rewrite(file, text);
+        MetricsLog log;
+        log.setPath(file);
+        LossPlotWidget plot;
+        plot.setMetricsLog(&log);
+        QVERIFY(plot.isSeriesAllZero("gpu_mem_gb"));
+        QVERIFY(!plot.isSeriesAllZero("rss_gb"));
+        QVERIFY(!plot.isSeriesVisible("gpu_mem_gb"));
+        QVERIFY(!plot.graph("gpu_mem_gb")->visible());
+        // The memory there is, instead: process memory, which a GPU run leaves off.
+        QVERIFY(plot.isSeriesVisible("rss_gb"));
+        QVERIFY(plot.graph("rss_gb")->visible());
+        auto *list = plot.findChild<QListWidget *>();
+        QVERIFY(list);
+        QListWidgetItem *gpuItem = nullptr;
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->data(Qt::UserRole).toString() == "gpu_mem_gb")
+                gpuItem = list->item(i);
+        QVERIFY(gpuItem);
+        QCOMPARE(gpuItem->checkState(), Qt::Unchecked);
+        QVERIFY2(gpuItem->toolTip().contains("zero"), qPrintable(gpuItem->toolTip()));
+        // The memory axis fits the RAM curve rather than +-1e-9 around the flat zero.
+        const QCPRange memory = plot.axis(LossPlotWidget::Axis::Memory)->range();
+        QVERIFY2(memory.contains(0.31) && memory.contains(0.36) && memory.size() < 0.1,
+                 qPrintable(QStringLiteral("%1 .. %2").arg(memory.lower).arg(memory.upper)));
+
+        // Ticked by the user, it is drawn and stays so as more zeros come; alone on its axis, the
+        // flat line gets a range of +-1.
+        gpuItem->setCheckState(Qt::Checked);
+        QVERIFY(plot.isSeriesVisible("gpu_mem_gb"));
+        plot.setSeriesVisible("rss_gb", false);
+        append(file, R"({"step":7,"seconds":3.5,"lr":0.001,"loss":0.4,"kd":0.4,"gpu_mem_gb":0.0,"rss_gb":0.4,"phase":"kd"})"
+                     "\n");
+        log.refresh();
+        QVERIFY(plot.isSeriesVisible("gpu_mem_gb"));
+        QVERIFY(!plot.isSeriesVisible("rss_gb"));
+        QCOMPARE(plot.axis(LossPlotWidget::Axis::Memory)->range().upper, 1.0);
+        QCOMPARE(plot.axis(LossPlotWidget::Axis::Memory)->range().lower, -1.0);
+
+        // A series that only starts at zero is shown once it is not all zero, unless the user chose.
+        const QString late = path("late-gpu.jsonl");
+        rewrite(late, R"({"step":1,"seconds":1,"lr":0.001,"loss":2,"gpu_mem_gb":0,"rss_gb":1.5,"phase":"kd"})" "\n");
+        MetricsLog lateLog;
+        lateLog.setPath(late);
+        LossPlotWidget latePlot;
+        latePlot.setMetricsLog(&lateLog);
+        QVERIFY(!latePlot.isSeriesVisible("gpu_mem_gb"));
+        QVERIFY(latePlot.isSeriesVisible("rss_gb"));
+        append(late, R"({"step":2,"seconds":2,"lr":0.001,"loss":1,"gpu_mem_gb":12.5,"rss_gb":1.5,"phase":"kd"})" "\n");
+        lateLog.refresh();
+        QVERIFY(!latePlot.isSeriesAllZero("gpu_mem_gb"));
+        QVERIFY(latePlot.isSeriesVisible("gpu_mem_gb"));
+        QVERIFY(!latePlot.isSeriesVisible("rss_gb")); // back to its default beside a GPU curve
+    }
+
     void logScaleSwitchesTheAxisAndIsRemembered()
     {
         QSettings().remove("lossPlot");

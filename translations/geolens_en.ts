@@ -496,10 +496,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; type cuda:N for another GPU (the list cannot know how many this computer has)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Device:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -522,6 +518,22 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>The %1 model cannot be used: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for GPUs with %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: only the CPU is listed; type cuda:N to use a GPU anyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPUs from %1, with the memory that was free when this wizard opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; another device can be typed as cuda:N</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -588,10 +600,6 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>Load the student this run exported (Ctrl+Shift+M)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Compare...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -732,6 +740,18 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>Compare with Run Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare with Teacher...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the teacher and the distilled student on the tiles selected on the map, side by side: answers, boxes and time per tile (Ctrl+Shift+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare Runs...</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -925,6 +945,102 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Weights plus 12 bytes per trainable parameter; activations come on top.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs a few real steps of this configuration to measure the time per step and the memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ends the trial run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting a trial run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the models and the data for a trial of %1 steps...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trial step %1 of %2...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 per distillation step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(%1 per SFT step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 per step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 for about %2 steps (%3 epochs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 for %2 steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 per 1000 steps (check the data to count the steps of an epoch)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>peak GPU memory %1, RAM %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>peak RAM %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1; %2; %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not measured: Measure times a few real steps of this configuration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The trial run failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The measurement was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measured for other settings; measure again. (Then: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measured: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: that is more than the %1 free on %2 (%3); the run is likely to run out of memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2) has %3 free.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillWizard</name>
@@ -980,6 +1096,61 @@ A: %2</source>
     </message>
     <message>
         <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 days %2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::GpuInventory</name>
+    <message>
+        <source>, %1 free of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 crashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed with exit code %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed (exit code %2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 lists no GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 did not answer within %2 s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1124,6 +1295,10 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1662,11 +1837,309 @@ Step %2: %3</source>
         <source>geolens-cli distill did not start.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Compare Teacher and Student...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
     <message>
         <source>Open a raster (File &gt; Open or drag a file here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::ModelComparisonDialog</name>
+    <message>
+        <source>Teacher Model Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student Model Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Comparison Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON report (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tiles are selected: select the tiles to compare on the map first (click, Ctrl+click).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>On %n selected tile(s): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a raster first: the models are compared on its tiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the tiles to compare on the map first (click a tile, Ctrl+click for more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tiles are selected; a comparison takes at most %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the teacher&apos;s model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher folder %1 holds no config.json, so it is not a model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the student&apos;s model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The student folder %1 holds no config.json, so it is not a model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the scene classes, separated by commas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say what to find, such as &quot;airplanes&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the question both models should answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s device must be auto, cpu or cuda:N, not &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The student&apos;s device must be auto, cpu or cuda:N, not &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare Teacher and Student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Running %1 and then %2 on %n tile(s)...</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The comparison failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The comparison was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>same</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>different</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 % similar; %2 of %3 boxes matched, %4 found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 % similar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3): %4 s per tile, %5 tokens/s, loaded in %6 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same label on %1 of %2 tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same answer on %1 of %2 tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; answers %1 % similar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; box F1 %1 against the teacher&apos;s boxes (IoU at least %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The student runs at %1× the teacher&apos;s speed.&lt;/b&gt; %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher: %1
+Student: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The report could not be written to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The scene classes both models choose from, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What both models should put boxes around, such as &quot;airplanes&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Both models describe each tile with boxes around what they mention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The question both models answer about each tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The larger model the student learned from (a model folder with config.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The distilled model, such as the student folder of a distillation run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; another device can be typed as cuda:N</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scene labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find objects (boxes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe with boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What both models are asked about every selected tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the teacher, then the student, one after the other, and run both on the selected tiles, one tile at a time (Alt+C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Report...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write both models&apos; answers, boxes, times and the agreement as JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The map shows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agreement</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1843,6 +2316,41 @@ Step %2: %3</source>
     </message>
 </context>
 <context>
+    <name>geolens::TrialRun</name>
+    <message>
+        <source>This configuration cannot run:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create a temporary folder in %1 for the trial: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ended with exit code %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 crashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The trial wrote %1 steps to %2, too few to time one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Remote-sensing vision-language workbench</source>
@@ -1898,6 +2406,14 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Show a distillation run folder in the run monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare the --model (the student) with this teacher folder on the selected tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What --compare-with asks: scene:CLASSES, refer:QUERY, grounding or question:TEXT</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

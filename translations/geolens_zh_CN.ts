@@ -494,10 +494,6 @@
         <translation>文件夹：</translation>
     </message>
     <message>
-        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; type cuda:N for another GPU (the list cannot know how many this computer has)</source>
-        <translation>模型运行的位置：auto 在有 GPU 时使用第一块 GPU，否则使用 CPU；其他 GPU 请输入 cuda:N（列表无法得知本机有几块 GPU）</translation>
-    </message>
-    <message>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
@@ -522,6 +518,22 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>The %1 model cannot be used: %2</source>
         <translation>%1模型无法使用：%2</translation>
+    </message>
+    <message>
+        <source>Looking for GPUs with %1...</source>
+        <translation>正在用 %1 查找 GPU……</translation>
+    </message>
+    <message>
+        <source>%1: only the CPU is listed; type cuda:N to use a GPU anyway.</source>
+        <translation>%1：只列出了 CPU；如仍要使用 GPU，请输入 cuda:N。</translation>
+    </message>
+    <message>
+        <source>GPUs from %1, with the memory that was free when this wizard opened.</source>
+        <translation>GPU 列表来自 %1，显示的是向导打开时的空闲显存。</translation>
+    </message>
+    <message>
+        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; another device can be typed as cuda:N</source>
+        <translation>模型运行的设备：auto 有 GPU 时用第一块 GPU，否则用 CPU；其他设备可输入 cuda:N</translation>
     </message>
 </context>
 <context>
@@ -588,10 +600,6 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>Load the student this run exported (Ctrl+Shift+M)</source>
         <translation>加载本次运行导出的学生模型 (Ctrl+Shift+M)</translation>
-    </message>
-    <message>
-        <source>Compare...</source>
-        <translation>比较……</translation>
     </message>
     <message>
         <source>Draw the curves of other run folders as dashed lines (Ctrl+Shift+C)</source>
@@ -732,6 +740,18 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>Compare with Run Folder</source>
         <translation>与运行文件夹比较</translation>
+    </message>
+    <message>
+        <source>Compare with Teacher...</source>
+        <translation>与教师模型对比……</translation>
+    </message>
+    <message>
+        <source>Run the teacher and the distilled student on the tiles selected on the map, side by side: answers, boxes and time per tile (Ctrl+Shift+T)</source>
+        <translation>在地图上选中的瓦片上并排运行教师模型和蒸馏后的学生模型：回答、框和每块瓦片的用时（Ctrl+Shift+T）</translation>
+    </message>
+    <message>
+        <source>Compare Runs...</source>
+        <translation>对比运行……</translation>
     </message>
 </context>
 <context>
@@ -924,6 +944,102 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Weights plus 12 bytes per trainable parameter; activations come on top.</source>
         <translation>权重加上每个可训练参数 12 字节；激活值另计。</translation>
     </message>
+    <message>
+        <source>Measure</source>
+        <translation>实测</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Runs a few real steps of this configuration to measure the time per step and the memory</source>
+        <translation>用此配置真实运行几步，测量每步用时和内存</translation>
+    </message>
+    <message>
+        <source>Ends the trial run</source>
+        <translation>结束试运行</translation>
+    </message>
+    <message>
+        <source>Starting a trial run...</source>
+        <translation>正在启动试运行……</translation>
+    </message>
+    <message>
+        <source>Loading the models and the data for a trial of %1 steps...</source>
+        <translation>正在为 %1 步试运行加载模型和数据……</translation>
+    </message>
+    <message>
+        <source>Trial step %1 of %2...</source>
+        <translation>试运行第 %1 步，共 %2 步……</translation>
+    </message>
+    <message>
+        <source>%1 per distillation step</source>
+        <translation>每个蒸馏步 %1</translation>
+    </message>
+    <message>
+        <source>(%1 per SFT step)</source>
+        <translation>（每个 SFT 步 %1）</translation>
+    </message>
+    <message>
+        <source>%1 per step</source>
+        <translation>每步 %1</translation>
+    </message>
+    <message>
+        <source>about %1 for about %2 steps (%3 epochs)</source>
+        <translation>约 %2 步（%3 轮）约需 %1</translation>
+    </message>
+    <message>
+        <source>about %1 for %2 steps</source>
+        <translation>%2 步约需 %1</translation>
+    </message>
+    <message>
+        <source>about %1 per 1000 steps (check the data to count the steps of an epoch)</source>
+        <translation>每 1000 步约 %1（检查数据后才能算出一轮的步数）</translation>
+    </message>
+    <message>
+        <source>peak GPU memory %1, RAM %2</source>
+        <translation>显存峰值 %1，内存 %2</translation>
+    </message>
+    <message>
+        <source>peak RAM %1</source>
+        <translation>内存峰值 %1</translation>
+    </message>
+    <message>
+        <source>%1; %2; %3.</source>
+        <translation>%1；%2；%3。</translation>
+    </message>
+    <message>
+        <source>Not measured: Measure times a few real steps of this configuration.</source>
+        <translation>尚未实测：“实测”会用此配置真实运行几步并计时。</translation>
+    </message>
+    <message>
+        <source>The trial run failed: %1</source>
+        <translation>试运行失败：%1</translation>
+    </message>
+    <message>
+        <source>The measurement was cancelled.</source>
+        <translation>实测已取消。</translation>
+    </message>
+    <message>
+        <source>Measured for other settings; measure again. (Then: %1)</source>
+        <translation>实测结果对应的是其他设置，请重新实测。（当时：%1）</translation>
+    </message>
+    <message>
+        <source>Measured: %1</source>
+        <translation>实测：%1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Warning: that is more than the %1 free on %2 (%3); the run is likely to run out of memory.</source>
+        <translation>警告：这超过了 %2（%3）上空闲的 %1；运行很可能会显存不足。</translation>
+    </message>
+    <message>
+        <source>%1 (%2) has %3 free.</source>
+        <translation>%1（%2）空闲 %3。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillWizard</name>
@@ -982,6 +1098,61 @@ A: %2</source>
     <message>
         <source>Launch</source>
         <translation>启动</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 days %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::GpuInventory</name>
+    <message>
+        <source>, %1 free of %2</source>
+        <translation>，空闲 %1，共 %2</translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 not found</source>
+        <translation>未找到 %1</translation>
+    </message>
+    <message>
+        <source>%1 crashed</source>
+        <translation>%1 崩溃了</translation>
+    </message>
+    <message>
+        <source>%1 failed with exit code %2</source>
+        <translation>%1 失败，退出码 %2</translation>
+    </message>
+    <message>
+        <source>%1 failed (exit code %2): %3</source>
+        <translation>%1 失败（退出码 %2）：%3</translation>
+    </message>
+    <message>
+        <source>%1 lists no GPU</source>
+        <translation>%1 没有列出任何 GPU</translation>
+    </message>
+    <message>
+        <source>%1 did not answer within %2 s</source>
+        <translation>%1 在 %2 秒内没有响应</translation>
     </message>
 </context>
 <context>
@@ -1127,6 +1298,10 @@ Step %2: %3</source>
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway</source>
+        <translation>“%1”（metrics.jsonl 中的键 %2）每一步都为零，因此已隐藏；勾选可仍然显示</translation>
     </message>
 </context>
 <context>
@@ -1661,12 +1836,309 @@ Step %2: %3</source>
         <source>geolens-cli distill did not start.</source>
         <translation>geolens-cli distill 未能启动。</translation>
     </message>
+    <message>
+        <source>&amp;Compare Teacher and Student...</source>
+        <translation>对比教师与学生模型(&amp;C)……</translation>
+    </message>
+    <message>
+        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
+        <translation>在选中的瓦片上并排运行教师模型及其蒸馏出的学生模型：回答、框和每块瓦片的用时</translation>
+    </message>
 </context>
 <context>
     <name>geolens::MapCanvas</name>
     <message>
         <source>Open a raster (File &gt; Open or drag a file here)</source>
         <translation>打开栅格（文件 &gt; 打开，或将文件拖到此处）</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::ModelComparisonDialog</name>
+    <message>
+        <source>Teacher Model Folder</source>
+        <translation>教师模型文件夹</translation>
+    </message>
+    <message>
+        <source>Student Model Folder</source>
+        <translation>学生模型文件夹</translation>
+    </message>
+    <message>
+        <source>Save Comparison Report</source>
+        <translation>保存对比报告</translation>
+    </message>
+    <message>
+        <source>JSON report (*.json)</source>
+        <translation>JSON 报告 (*.json)</translation>
+    </message>
+    <message>
+        <source>No tiles are selected: select the tiles to compare on the map first (click, Ctrl+click).</source>
+        <translation>未选中瓦片：请先在地图上选择要对比的瓦片（单击，Ctrl+单击）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>On %n selected tile(s): %1</source>
+        <translation>
+            <numerusform>在 %n 块选中的瓦片上：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a raster first: the models are compared on its tiles.</source>
+        <translation>请先打开栅格：模型将在其瓦片上进行对比。</translation>
+    </message>
+    <message>
+        <source>Select the tiles to compare on the map first (click a tile, Ctrl+click for more).</source>
+        <translation>请先在地图上选择要对比的瓦片（单击一块瓦片，Ctrl+单击添加更多）。</translation>
+    </message>
+    <message>
+        <source>%1 tiles are selected; a comparison takes at most %2.</source>
+        <translation>已选中 %1 块瓦片；一次对比最多 %2 块。</translation>
+    </message>
+    <message>
+        <source>Choose the teacher&apos;s model folder.</source>
+        <translation>请选择教师模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The teacher folder %1 holds no config.json, so it is not a model folder.</source>
+        <translation>教师文件夹 %1 中没有 config.json，因此不是模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose the student&apos;s model folder.</source>
+        <translation>请选择学生模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The student folder %1 holds no config.json, so it is not a model folder.</source>
+        <translation>学生文件夹 %1 中没有 config.json，因此不是模型文件夹。</translation>
+    </message>
+    <message>
+        <source>List the scene classes, separated by commas.</source>
+        <translation>请列出场景类别，用逗号分隔。</translation>
+    </message>
+    <message>
+        <source>Say what to find, such as &quot;airplanes&quot;.</source>
+        <translation>请说明要查找什么，例如“airplanes”。</translation>
+    </message>
+    <message>
+        <source>Type the question both models should answer.</source>
+        <translation>请输入两个模型都要回答的问题。</translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s device must be auto, cpu or cuda:N, not &quot;%1&quot;.</source>
+        <translation>教师模型的设备必须是 auto、cpu 或 cuda:N，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>The student&apos;s device must be auto, cpu or cuda:N, not &quot;%1&quot;.</source>
+        <translation>学生模型的设备必须是 auto、cpu 或 cuda:N，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>Compare Teacher and Student</source>
+        <translation>对比教师与学生模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>Running %1 and then %2 on %n tile(s)...</source>
+        <translation>
+            <numerusform>正在先后用 %1 和 %2 处理 %n 块瓦片……</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The comparison failed: %1</source>
+        <translation>对比失败：%1</translation>
+    </message>
+    <message>
+        <source>The comparison was canceled.</source>
+        <translation>对比已取消。</translation>
+    </message>
+    <message>
+        <source>same</source>
+        <translation>相同</translation>
+    </message>
+    <message>
+        <source>different</source>
+        <translation>不同</translation>
+    </message>
+    <message>
+        <source>%1 % similar; %2 of %3 boxes matched, %4 found</source>
+        <translation>相似度 %1 %；%3 个框中匹配 %2 个，找到 %4 个</translation>
+    </message>
+    <message>
+        <source>%1 % similar</source>
+        <translation>相似度 %1 %</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3): %4 s per tile, %5 tokens/s, loaded in %6 s</source>
+        <translation>%1，运行于 %2（%3）：每块瓦片 %4 秒，%5 词元/秒，加载用时 %6 秒</translation>
+    </message>
+    <message>
+        <source>Teacher: %1</source>
+        <translation>教师：%1</translation>
+    </message>
+    <message>
+        <source>Student: %1</source>
+        <translation>学生：%1</translation>
+    </message>
+    <message>
+        <source>Same label on %1 of %2 tiles</source>
+        <translation>%2 块瓦片中有 %1 块标签相同</translation>
+    </message>
+    <message>
+        <source>Same answer on %1 of %2 tiles</source>
+        <translation>%2 块瓦片中有 %1 块回答相同</translation>
+    </message>
+    <message>
+        <source>; answers %1 % similar</source>
+        <translation>；回答相似度 %1 %</translation>
+    </message>
+    <message>
+        <source>; box F1 %1 against the teacher&apos;s boxes (IoU at least %2)</source>
+        <translation>；相对教师框的 F1 为 %1（IoU 至少 %2）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The student runs at %1× the teacher&apos;s speed.&lt;/b&gt; %2.</source>
+        <translation>&lt;b&gt;学生模型的速度是教师模型的 %1 倍。&lt;/b&gt;%2。</translation>
+    </message>
+    <message>
+        <source>Teacher: %1
+Student: %2</source>
+        <translation>教师：%1
+学生：%2</translation>
+    </message>
+    <message>
+        <source>The report could not be written to %1: %2</source>
+        <translation>无法将报告写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>The scene classes both models choose from, separated by commas</source>
+        <translation>两个模型从中选择的场景类别，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Find:</source>
+        <translation>查找：</translation>
+    </message>
+    <message>
+        <source>What both models should put boxes around, such as &quot;airplanes&quot;</source>
+        <translation>两个模型都要框出的目标，例如“airplanes”</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示：</translation>
+    </message>
+    <message>
+        <source>Both models describe each tile with boxes around what they mention</source>
+        <translation>两个模型都描述每块瓦片，并框出所提到的目标</translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <source>The question both models answer about each tile</source>
+        <translation>两个模型针对每块瓦片回答的问题</translation>
+    </message>
+    <message>
+        <source>Teacher:</source>
+        <translation>教师：</translation>
+    </message>
+    <message>
+        <source>Student:</source>
+        <translation>学生：</translation>
+    </message>
+    <message>
+        <source>The larger model the student learned from (a model folder with config.json)</source>
+        <translation>学生模型向其学习的较大模型（包含 config.json 的模型文件夹）</translation>
+    </message>
+    <message>
+        <source>The distilled model, such as the student folder of a distillation run</source>
+        <translation>蒸馏出的模型，例如某次蒸馏运行的 student 文件夹</translation>
+    </message>
+    <message>
+        <source>Teacher device:</source>
+        <translation>教师设备：</translation>
+    </message>
+    <message>
+        <source>Student device:</source>
+        <translation>学生设备：</translation>
+    </message>
+    <message>
+        <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; another device can be typed as cuda:N</source>
+        <translation>模型运行的设备：auto 有 GPU 时用第一块 GPU，否则用 CPU；其他设备可输入 cuda:N</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>任务：</translation>
+    </message>
+    <message>
+        <source>Scene labels</source>
+        <translation>场景标签</translation>
+    </message>
+    <message>
+        <source>Find objects (boxes)</source>
+        <translation>查找目标（框）</translation>
+    </message>
+    <message>
+        <source>Describe with boxes</source>
+        <translation>带框描述</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>What both models are asked about every selected tile</source>
+        <translation>对每块选中瓦片向两个模型提出的任务</translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>对比(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Load the teacher, then the student, one after the other, and run both on the selected tiles, one tile at a time (Alt+C)</source>
+        <translation>先后加载教师模型和学生模型，在选中的瓦片上逐块运行两者（Alt+C）</translation>
+    </message>
+    <message>
+        <source>Save Report...</source>
+        <translation>保存报告……</translation>
+    </message>
+    <message>
+        <source>Write both models&apos; answers, boxes, times and the agreement as JSON</source>
+        <translation>将两个模型的回答、框、用时和一致性写为 JSON</translation>
+    </message>
+    <message>
+        <source>The map shows:</source>
+        <translation>地图显示：</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>Nothing</source>
+        <translation>不显示</translation>
+    </message>
+    <message>
+        <source>Tile</source>
+        <translation>瓦片</translation>
+    </message>
+    <message>
+        <source>Teacher (s)</source>
+        <translation>教师（秒）</translation>
+    </message>
+    <message>
+        <source>Student (s)</source>
+        <translation>学生（秒）</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致性</translation>
     </message>
 </context>
 <context>
@@ -1841,6 +2313,41 @@ Step %2: %3</source>
     </message>
 </context>
 <context>
+    <name>geolens::TrialRun</name>
+    <message>
+        <source>This configuration cannot run:</source>
+        <translation>此配置无法运行：</translation>
+    </message>
+    <message>
+        <source>Cannot create a temporary folder in %1 for the trial: %2</source>
+        <translation>无法在 %1 中为试运行创建临时文件夹：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program.</source>
+        <translation>%1 不是可执行程序。</translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 ended with exit code %2</source>
+        <translation>%1 结束，退出码 %2</translation>
+    </message>
+    <message>
+        <source>%1 crashed</source>
+        <translation>%1 崩溃了</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>The trial wrote %1 steps to %2, too few to time one.</source>
+        <translation>试运行只向 %2 写入了 %1 步，太少，无法计时。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Remote-sensing vision-language workbench</source>
@@ -1897,6 +2404,14 @@ Step %2: %3</source>
     <message>
         <source>Show a distillation run folder in the run monitor</source>
         <translation>在运行监视器中显示蒸馏运行文件夹</translation>
+    </message>
+    <message>
+        <source>Compare the --model (the student) with this teacher folder on the selected tiles</source>
+        <translation>在选中的瓦片上将 --model（学生模型）与此教师模型文件夹对比</translation>
+    </message>
+    <message>
+        <source>What --compare-with asks: scene:CLASSES, refer:QUERY, grounding or question:TEXT</source>
+        <translation>--compare-with 的任务：scene:类别、refer:查询、grounding 或 question:文本</translation>
     </message>
 </context>
 </TS>

@@ -1,9 +1,9 @@
 #include "DistillRunMonitor.h"
 
+#include "CliProgram.h"
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
 
-#include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDir>
 #include <QEvent>
@@ -63,8 +63,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
       compare_(new QPushButton(this)),
       poll_(new QTimer(this))
 {
-    const QString sibling = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("geolens-cli"));
-    cliPath_ = QFileInfo(sibling).isExecutable() ? sibling : QStringLiteral("geolens-cli");
+    cliPath_ = geolensCliPath();
 
     metrics_->setPollInterval(500);
     plot_->setMetricsLog(metrics_);

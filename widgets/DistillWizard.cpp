@@ -1,5 +1,9 @@
 #include "DistillWizard.h"
 
+#include "CliProgram.h"
+#include "DeviceComboBox.h"
+#include "GpuInventory.h"
+#include "TrialRun.h"
 #include "common/Json.h"
 #include "distill/InstructionDataset.h"
 #include "model/ModelConfig.h"
@@ -33,6 +37,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
+#include <map>
 #include <exception>
 #include <optional>
 #include <set>
@@ -140,6 +146,57 @@ int bytesPerWeight(const std::string &dtype, const std::string &device)
     if (dtype == "bf16" || dtype == "f16")
         return 2;
     return device == "cpu" ? 4 : 2;
+}
+
+// "45 s", "12 min", "2 h 20 min", "3 days 4 h": a forecast needs no more precision than that.
+QString durationText(double seconds)
+{
+    const qint64 s = std::llround(std::max(0.0, seconds));
+    if (s < 90)
+        return DistillWizard::tr("%1 s").arg(s);
+    const qint64 minutes = (s + 30) / 60;
+    if (minutes < 90)
+        return DistillWizard::tr("%1 min").arg(minutes);
+    if (minutes < 48 * 60)
+        return DistillWizard::tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+    const qint64 hours = (minutes + 30) / 60;
+    return DistillWizard::tr("%1 days %2 h").arg(hours / 24).arg(hours % 24);
+}
+
+QString secondsText(double seconds)
+{
+    if (seconds < 0.095)
+        return DistillWizard::tr("%1 ms").arg(QString::number(seconds * 1000.0, 'f', seconds < 0.0095 ? 1 : 0));
+    if (seconds < 9.95)
+        return DistillWizard::tr("%1 s").arg(QString::number(seconds, 'f', 2));
+    return DistillWizard::tr("%1 s").arg(QString::number(seconds, 'f', 1));
+}
+
+// What a trial's time per step depends on: the models and their devices, the method with its
+// settings, the batch, the precision and the sizes. A measurement made with other values of these
+// says little about this configuration; the other settings (learning rate, length of the run,
+// intervals, ...) do not change the time of a step.
+std::string timingSignature(const DistillConfig &c)
+{
+    DistillConfig s;
+    s.teacher = c.teacher;
+    s.student = c.student;
+    s.data = c.data;
+    s.images = c.images;
+    s.corpus = c.corpus;
+    s.method = c.method;
+    s.terms = c.terms;
+    s.minillm = c.minillm;
+    s.lora = c.lora;
+    s.optimiser.batchSize = c.optimiser.batchSize;
+    s.optimiser.gradAccumulation = c.optimiser.gradAccumulation;
+    s.run.teacherDevice = c.run.teacherDevice;
+    s.run.studentDevice = c.run.studentDevice;
+    s.run.dtype = c.run.dtype;
+    s.run.imageSize = c.run.imageSize;
+    s.run.maxLength = c.run.maxLength;
+    s.run.cacheImages = c.run.cacheImages;
+    return s.toJson().dump();
 }
 
 struct SampleView {
@@ -279,7 +336,7 @@ class DistillModelsPage : public DistillWizardPage {
 public:
     struct Side {
         QLineEdit *folder = nullptr;
-        QComboBox *device = nullptr;
+        DeviceComboBox *device = nullptr;
         QLabel *info = nullptr;
         std::optional<ModelConfig> config;
         QString error;
@@ -294,23 +351,50 @@ public:
                                    tr("The model folder (config.json and weights) whose answers the student learns")));
         layout->addWidget(makeSide(student_, tr("Student"),
                                    tr("The model folder that is trained; it must share the teacher's vocabulary")));
+        gpuNote_->setObjectName(QStringLiteral("gpuNote"));
+        gpuNote_->setWordWrap(true);
+        gpuNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        gpuNote_->setForegroundRole(QPalette::PlaceholderText);
+        layout->addWidget(gpuNote_);
         layout->addStretch(1);
         layout->addWidget(problemLabel_);
+        devicesListed();
+    }
+
+    // Fills the device lists from the wizard's GPU inventory, keeping the devices chosen.
+    void devicesListed()
+    {
+        const GpuInventory *gpus = wizard_->gpus_;
+        QString note;
+        if (!gpus->isReady())
+            note = tr("Looking for GPUs with %1...").arg(gpus->program());
+        else if (gpus->gpus().isEmpty())
+            note = tr("%1: only the CPU is listed; type cuda:N to use a GPU anyway.").arg(gpus->errorString());
+        else
+            note = tr("GPUs from %1, with the memory that was free when this wizard opened.").arg(gpus->program());
+        gpuNote_->setText(note);
+        for (DeviceComboBox *combo : {teacher_.device, student_.device}) {
+            if (gpus->isReady())
+                combo->setGpus(gpus->gpus());
+            combo->setToolTip(tr("Where the model runs: auto takes the first GPU when there is one, else the CPU; "
+                                 "another device can be typed as cuda:N")
+                              + QLatin1Char('\n') + note);
+        }
     }
 
     void load(const DistillConfig &c)
     {
         teacher_.folder->setText(qs(c.teacher));
         student_.folder->setText(qs(c.student));
-        teacher_.device->setCurrentText(qs(c.run.teacherDevice));
-        student_.device->setCurrentText(qs(c.run.studentDevice));
+        teacher_.device->setDevice(qs(c.run.teacherDevice));
+        student_.device->setDevice(qs(c.run.studentDevice));
     }
     void apply(DistillConfig &c) const
     {
         c.teacher = teacher_.folder->text().trimmed().toStdString();
         c.student = student_.folder->text().trimmed().toStdString();
-        c.run.teacherDevice = teacher_.device->currentText().trimmed().toStdString();
-        c.run.studentDevice = student_.device->currentText().trimmed().toStdString();
+        c.run.teacherDevice = teacher_.device->device().toStdString();
+        c.run.studentDevice = student_.device->device().toStdString();
     }
 
     const std::optional<ModelConfig> &teacherConfig() const { return teacher_.config; }
@@ -346,12 +430,9 @@ private:
         side.folder->setToolTip(toolTip);
         side.folder->setObjectName(title == tr("Teacher") ? QStringLiteral("teacher") : QStringLiteral("student"));
         form->addRow(tr("Folder:"), pathRow(side.folder, true, ModelFolderKey, QString(), box));
-        side.device = new QComboBox(box);
-        side.device->setEditable(true);
-        side.device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda:0"),
-                               QStringLiteral("cuda:1")});
-        side.device->setToolTip(tr("Where the model runs: auto takes the first GPU when there is one, else the CPU; "
-                                   "type cuda:N for another GPU (the list cannot know how many this computer has)"));
+        side.device = new DeviceComboBox(box);
+        side.device->setObjectName(title == tr("Teacher") ? QStringLiteral("teacherDevice")
+                                                           : QStringLiteral("studentDevice"));
         form->addRow(tr("Device:"), side.device);
         side.info = new QLabel(box);
         side.info->setWordWrap(true);
@@ -412,6 +493,7 @@ private:
 
     Side teacher_;
     Side student_;
+    QLabel *gpuNote_ = new QLabel(this);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +582,8 @@ public:
 
     bool isChecking() const { return watcher_.isRunning(); }
     bool isComplete() const override { return checkOk_ && !watcher_.isRunning(); }
+    // Samples the last successful check found (validation included); 0 when not checked.
+    std::size_t sampleCount() const { return checkOk_ ? sampleCount_ : 0; }
 
     bool validatePage() override
     {
@@ -576,6 +660,7 @@ private:
                 item->setIcon(QIcon(QPixmap::fromImage(s.thumbnail)));
         }
         checkOk_ = r.ok && r.samples > 0;
+        sampleCount_ = r.samples;
         emit completeChanged();
         emit wizard_->dataCheckFinished(checkOk_);
     }
@@ -587,6 +672,7 @@ private:
     QListWidget *samples_;
     QFutureWatcher<DataCheckResult> watcher_;
     bool checkOk_ = false;
+    std::size_t sampleCount_ = 0;
     QString checkError_;
     unsigned generation_ = 0; // the state of the fields; a check started at another one is stale
     unsigned started_ = 0;
@@ -876,7 +962,9 @@ public:
           maxLength_(countBox(0, tr("Positions per sample: the prompt with the image features plus the answer"))),
           cacheImages_(checkBox(tr("Cache resized images in the run folder"),
                                 tr("Decodes and resizes each image once per run so that later epochs skip it"))),
-          out_(new QLineEdit), outNote_(new QLabel), memory_(new QLabel)
+          out_(new QLineEdit), outNote_(new QLabel), memory_(new QLabel), measure_(new QPushButton(tr("Measure"))),
+          measureProgress_(new QProgressBar), cancelMeasure_(new QPushButton(tr("Cancel"))), measurement_(new QLabel),
+          trial_(new TrialRun(this))
     {
         setTitle(tr("Training"));
         setSubTitle(tr("Optimiser, length of the run, precision and where the run is written."));
@@ -892,8 +980,10 @@ public:
         schedule_->setObjectName(QStringLiteral("optimiser.schedule"));
         left->addRow(tr("Schedule:"), schedule_);
         left->addRow(tr("Warm-up steps:"), warmup_);
+        batch_->setObjectName(QStringLiteral("optimiser.batch_size"));
         left->addRow(tr("Batch size:"), batch_);
         left->addRow(tr("Gradient accumulation:"), accumulation_);
+        steps_->setObjectName(QStringLiteral("run.steps"));
         left->addRow(tr("Steps:"), steps_);
         epochs_->setSpecialValueText(tr("off"));
         left->addRow(tr("Epochs:"), epochs_);
@@ -927,11 +1017,44 @@ public:
                                "trainable student parameter (its gradient and AdamW's two moments); activations, "
                                "the image cache and the framework's own memory come on top"));
         layout->addWidget(memory_);
+
+        auto *measureRow = new QHBoxLayout;
+        measure_->setObjectName(QStringLiteral("measure"));
+        measure_->setToolTip(tr("Runs a few real steps of this configuration to measure the time per step and the "
+                                "memory"));
+        measureRow->addWidget(measure_);
+        measureProgress_->setObjectName(QStringLiteral("measureProgress"));
+        measureProgress_->setMaximumWidth(220);
+        measureProgress_->hide();
+        measureRow->addWidget(measureProgress_);
+        cancelMeasure_->setObjectName(QStringLiteral("cancelMeasure"));
+        cancelMeasure_->setToolTip(tr("Ends the trial run"));
+        cancelMeasure_->hide();
+        measureRow->addWidget(cancelMeasure_);
+        measureRow->addStretch(1);
+        layout->addLayout(measureRow);
+        measurement_->setObjectName(QStringLiteral("measurement"));
+        measurement_->setWordWrap(true);
+        measurement_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        layout->addWidget(measurement_);
         layout->addStretch(1);
         layout->addWidget(problemLabel_);
 
         connect(out_, &QLineEdit::textChanged, this, &DistillTrainingPage::updateOutNote);
         connect(dtype_, &QComboBox::currentTextChanged, this, &DistillTrainingPage::updateMemory);
+        connect(measure_, &QPushButton::clicked, this, &DistillTrainingPage::measure);
+        connect(cancelMeasure_, &QPushButton::clicked, trial_, &TrialRun::cancel);
+        connect(trial_, &TrialRun::progress, this, &DistillTrainingPage::trialProgress);
+        connect(trial_, &TrialRun::finished, this, &DistillTrainingPage::trialFinished);
+        connect(trial_, &TrialRun::failed, this, &DistillTrainingPage::trialFailed);
+        connect(trial_, &TrialRun::canceled, this, &DistillTrainingPage::trialCanceled);
+        // The length of the run changes the forecast; the batch, precision and sizes make the
+        // measurement stale.
+        for (QSpinBox *box : {batch_, accumulation_, steps_, epochs_, sftWarmup_, imageSize_, maxLength_})
+            connect(box, &QSpinBox::valueChanged, this, &DistillTrainingPage::updateMeasurement);
+        connect(dtype_, &QComboBox::currentTextChanged, this, &DistillTrainingPage::updateMeasurement);
+        connect(cacheImages_, &QCheckBox::toggled, this, &DistillTrainingPage::updateMeasurement);
+        updateMeasurement();
     }
 
     void load(const DistillConfig &c)
@@ -989,6 +1112,7 @@ public:
         sftWarmup_->setEnabled(wizard_->method_->methodText() == QLatin1String("paper"));
         updateOutNote();
         updateMemory();
+        updateMeasurement();
     }
 
     bool validatePage() override
@@ -1015,6 +1139,31 @@ public:
 
     QString memoryText() const { return memory_->text(); }
     QString outNote() const { return outNote_->text(); }
+    QString measurementText() const { return measurement_->text(); }
+    bool isMeasuring() const { return trial_->isRunning(); }
+    const TrialResult *measurement() const { return result_ ? &*result_ : nullptr; }
+    void cancelMeasurement() { trial_->cancel(); }
+
+    void measure()
+    {
+        if (trial_->isRunning())
+            return;
+        const DistillConfig c = wizard_->config();
+        state_ = Measure::Running;
+        pendingSignature_ = timingSignature(c);
+        measure_->setEnabled(false);
+        cancelMeasure_->show();
+        measureProgress_->setRange(0, 0);
+        measureProgress_->show();
+        setMeasurementText(tr("Starting a trial run..."), Tone::Normal);
+        const QString cli = wizard_->cliPath_.isEmpty() ? geolensCliPath() : wizard_->cliPath_;
+        // A trial that cannot start says why through failed() before start() returns.
+        if (trial_->start(c, cli))
+            measurement_->setToolTip(trial_->commandLine().join(QLatin1Char(' ')));
+    }
+
+    // The GPU list came (later than the page, perhaps): the estimate can name free memory now.
+    void devicesListed() { updateMemory(); }
 
 private:
     static void setComboText(QComboBox *combo, const QString &text)
@@ -1039,6 +1188,156 @@ private:
             outNote_->clear();
     }
 
+    enum class Measure { None, Running, Done, Failed, Canceled };
+
+    enum class Tone { Normal, Quiet, Error };
+
+    void setMeasurementText(const QString &text, Tone tone)
+    {
+        measurement_->setText(text);
+        measurement_->setForegroundRole(tone == Tone::Quiet ? QPalette::PlaceholderText : QPalette::WindowText);
+        // The colour of the page's problem line, for a failed trial.
+        measurement_->setStyleSheet(tone == Tone::Error ? QStringLiteral("color: #b00020;") : QString());
+    }
+
+    void resetMeasureControls()
+    {
+        measure_->setEnabled(true);
+        cancelMeasure_->hide();
+        measureProgress_->hide();
+    }
+
+    void trialProgress(int done, int total)
+    {
+        if (done == 0) {
+            measureProgress_->setRange(0, 0);
+            setMeasurementText(tr("Loading the models and the data for a trial of %1 steps...").arg(total),
+                               Tone::Normal);
+        } else {
+            measureProgress_->setRange(0, total);
+            measureProgress_->setValue(done);
+            setMeasurementText(tr("Trial step %1 of %2...").arg(done).arg(total), Tone::Normal);
+        }
+    }
+
+    void trialFinished(const TrialResult &result)
+    {
+        result_ = result;
+        measuredSignature_ = pendingSignature_;
+        state_ = Measure::Done;
+        resetMeasureControls();
+        updateMeasurement();
+        emit wizard_->measurementFinished(true);
+    }
+
+    void trialFailed(const QString &message)
+    {
+        result_.reset();
+        failure_ = message;
+        state_ = Measure::Failed;
+        resetMeasureControls();
+        updateMeasurement();
+        emit wizard_->measurementFinished(false);
+    }
+
+    void trialCanceled()
+    {
+        result_.reset();
+        state_ = Measure::Canceled;
+        resetMeasureControls();
+        updateMeasurement();
+        emit wizard_->measurementFinished(false);
+    }
+
+    // The steps the run will make: run.steps, or for a run in epochs the steps its data make, as
+    // far as the data page's check tells (0 when it does not).
+    int forecastSteps(const DistillConfig &c) const
+    {
+        if (c.run.epochs <= 0)
+            return c.run.steps;
+        const std::size_t samples = wizard_->data_->sampleCount();
+        if (samples == 0)
+            return 0;
+        // The validation share is held out of the training data; a separate file holds none.
+        const double training = c.validationData.empty() ? samples * (1.0 - c.validationFraction) : samples;
+        const double perStep = std::max(1, c.optimiser.batchSize) * std::max(1, c.optimiser.gradAccumulation);
+        return static_cast<int>(std::ceil(training * c.run.epochs / perStep));
+    }
+
+    QString measuredSummary(const DistillConfig &c) const
+    {
+        const TrialResult &r = *result_;
+        const TrialPhase *distill = r.phase(QStringLiteral("distill"));
+        const TrialPhase *sft = r.phase(QStringLiteral("sft"));
+        const bool paper = c.method == "paper" && distill;
+        const TrialPhase *main = paper ? distill : nullptr;
+        if (!main)
+            for (const TrialPhase &p : r.phases)
+                if (p.timedSteps > 0 && (!main || p.timedSteps > main->timedSteps))
+                    main = &p;
+        QString perStep;
+        if (paper) {
+            perStep = tr("%1 per distillation step").arg(secondsText(distill->secondsPerStep));
+            if (sft)
+                perStep += QLatin1Char(' ') + tr("(%1 per SFT step)").arg(secondsText(sft->secondsPerStep));
+        } else {
+            perStep = tr("%1 per step").arg(secondsText(main->secondsPerStep));
+        }
+
+        const int steps = forecastSteps(c);
+        QString total;
+        if (steps > 0) {
+            double seconds = steps * main->secondsPerStep;
+            if (paper) {
+                const int warm = std::min(std::max(0, c.run.sftWarmupSteps), steps);
+                seconds = warm * (sft ? sft->secondsPerStep : distill->secondsPerStep)
+                          + (steps - warm) * distill->secondsPerStep;
+            }
+            total = c.run.epochs > 0 ? tr("about %1 for about %2 steps (%3 epochs)")
+                                           .arg(durationText(seconds), QLocale().toString(steps))
+                                           .arg(c.run.epochs)
+                                     : tr("about %1 for %2 steps").arg(durationText(seconds), QLocale().toString(steps));
+        } else {
+            total = tr("about %1 per 1000 steps (check the data to count the steps of an epoch)")
+                        .arg(durationText(1000 * main->secondsPerStep));
+        }
+
+        // gpu_mem_gb is MiB / 1024; rss_gb is the kB of VmRSS / 1e6.
+        const QString ram = DistillWizard::formatBytes(r.peakRssGb * 1e6 * 1024.0);
+        const QString memory = r.peakGpuMemoryGb > 0
+                                   ? tr("peak GPU memory %1, RAM %2")
+                                         .arg(DistillWizard::formatBytes(r.peakGpuMemoryGb * 1024.0 * 1024.0 * 1024.0), ram)
+                                   : tr("peak RAM %1").arg(ram);
+        return tr("%1; %2; %3.").arg(perStep, total, memory);
+    }
+
+    void updateMeasurement()
+    {
+        switch (state_) {
+        case Measure::Running:
+            return;
+        case Measure::None:
+            setMeasurementText(tr("Not measured: Measure times a few real steps of this configuration."),
+                               Tone::Quiet);
+            return;
+        case Measure::Failed:
+            setMeasurementText(tr("The trial run failed: %1").arg(failure_), Tone::Error);
+            return;
+        case Measure::Canceled:
+            setMeasurementText(tr("The measurement was cancelled."), Tone::Quiet);
+            return;
+        case Measure::Done:
+            break;
+        }
+        const DistillConfig c = wizard_->config();
+        const QString summary = measuredSummary(c);
+        if (timingSignature(c) != measuredSignature_)
+            setMeasurementText(tr("Measured for other settings; measure again. (Then: %1)").arg(summary),
+                               Tone::Quiet);
+        else
+            setMeasurementText(tr("Measured: %1").arg(summary), Tone::Normal);
+    }
+
     void updateMemory()
     {
         const DistillConfig c = wizard_->config();
@@ -1052,20 +1351,60 @@ private:
         const std::int64_t sp = DistillWizard::estimateParameters(*student);
         const std::int64_t trainable =
             c.lora.enabled ? DistillWizard::estimateLoraParameters(*student, c.lora.rank, c.lora.targets) : sp;
-        const double teacherBytes = double(tp) * bytesPerWeight(c.run.dtype, c.run.teacherDevice);
-        const double studentBytes = double(sp) * bytesPerWeight(c.run.dtype, c.run.studentDevice) + 12.0 * trainable;
+        // The devices as the engine resolves them where the GPU list tells: auto and cuda take the
+        // first GPU, and auto is the CPU on a computer with none.
+        const GpuInventory *gpus = wizard_->gpus_;
+        const auto resolve = [gpus](const std::string &device) {
+            const QString d = qs(device);
+            if (const auto gpu = gpus->find(d))
+                return gpu->device();
+            if (d == QLatin1String("auto") && gpus->isReady() && gpus->gpus().isEmpty())
+                return QStringLiteral("cpu");
+            return d;
+        };
+        const auto named = [](const std::string &device, const QString &resolved) {
+            return qs(device) == resolved ? resolved : tr("%1 (%2)").arg(qs(device), resolved);
+        };
+        const QString td = resolve(c.run.teacherDevice);
+        const QString sd = resolve(c.run.studentDevice);
+        const double teacherBytes = double(tp) * bytesPerWeight(c.run.dtype, td.toStdString());
+        const double studentBytes = double(sp) * bytesPerWeight(c.run.dtype, sd.toStdString()) + 12.0 * trainable;
         QString text;
-        if (c.run.teacherDevice == c.run.studentDevice)
+        if (td == sd)
             text = tr("Estimated memory on %1: about %2 (teacher %3, student %4 with %5 trainable parameters).")
-                       .arg(qs(c.run.teacherDevice), DistillWizard::formatBytes(teacherBytes + studentBytes),
+                       .arg(c.run.teacherDevice == c.run.studentDevice ? named(c.run.teacherDevice, td) : td,
+                            DistillWizard::formatBytes(teacherBytes + studentBytes),
                             DistillWizard::formatBytes(teacherBytes), DistillWizard::formatBytes(studentBytes),
                             parameterCount(trainable));
         else
             text = tr("Estimated memory: teacher about %1 on %2; student about %3 on %4 (%5 trainable parameters).")
-                       .arg(DistillWizard::formatBytes(teacherBytes), qs(c.run.teacherDevice),
-                            DistillWizard::formatBytes(studentBytes), qs(c.run.studentDevice), parameterCount(trainable));
-        memory_->setText(text + QLatin1Char(' ')
-                         + tr("Weights plus 12 bytes per trainable parameter; activations come on top."));
+                       .arg(DistillWizard::formatBytes(teacherBytes), named(c.run.teacherDevice, td),
+                            DistillWizard::formatBytes(studentBytes), named(c.run.studentDevice, sd),
+                            parameterCount(trainable));
+        text += QLatin1Char(' ') + tr("Weights plus 12 bytes per trainable parameter; activations come on top.");
+
+        std::map<QString, double> needed;
+        needed[td] += teacherBytes;
+        needed[sd] += studentBytes;
+        QStringList notes;
+        bool tooMuch = false;
+        for (const auto &[device, bytes] : needed) {
+            const auto gpu = gpus->find(device);
+            if (!gpu || gpu->freeMiB < 0)
+                continue;
+            const double free = gpu->freeMiB * 1024.0 * 1024.0;
+            if (bytes > free) {
+                tooMuch = true;
+                notes << tr("Warning: that is more than the %1 free on %2 (%3); the run is likely to run out of memory.")
+                             .arg(DistillWizard::formatBytes(free), device, gpu->name);
+            } else {
+                notes << tr("%1 (%2) has %3 free.").arg(device, gpu->name, DistillWizard::formatBytes(free));
+            }
+        }
+        if (!notes.isEmpty())
+            text += QLatin1Char('\n') + notes.join(QLatin1Char(' '));
+        memory_->setText(text);
+        memory_->setStyleSheet(tooMuch ? QStringLiteral("color: #b00020;") : QString());
     }
 
     QLineEdit *lr_;
@@ -1078,6 +1417,15 @@ private:
     QLineEdit *out_;
     QLabel *outNote_;
     QLabel *memory_;
+    QPushButton *measure_;
+    QProgressBar *measureProgress_;
+    QPushButton *cancelMeasure_;
+    QLabel *measurement_;
+    TrialRun *trial_;
+    Measure state_ = Measure::None;
+    std::optional<TrialResult> result_;
+    QString failure_;
+    std::string measuredSignature_, pendingSignature_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1131,8 +1479,9 @@ private:
 // ---------------------------------------------------------------------------------------------
 
 DistillWizard::DistillWizard(QWidget *parent)
-    : QWizard(parent), models_(new DistillModelsPage(this)), data_(new DistillDataPage(this)),
-      method_(new DistillMethodPage(this)), training_(new DistillTrainingPage(this)), review_(new DistillReviewPage(this))
+    : QWizard(parent), gpus_(new GpuInventory(this)), models_(new DistillModelsPage(this)),
+      data_(new DistillDataPage(this)), method_(new DistillMethodPage(this)), training_(new DistillTrainingPage(this)),
+      review_(new DistillReviewPage(this))
 {
     setWindowTitle(tr("New Distillation Run"));
     setPage(ModelsPageId, models_);
@@ -1142,10 +1491,46 @@ DistillWizard::DistillWizard(QWidget *parent)
     setPage(ReviewPageId, review_);
     setButtonText(QWizard::FinishButton, tr("Launch"));
     connect(method_, &DistillMethodPage::presetChosen, training_, &DistillTrainingPage::presetChosen);
+    connect(gpus_, &GpuInventory::finished, models_, &DistillModelsPage::devicesListed);
+    connect(gpus_, &GpuInventory::finished, training_, &DistillTrainingPage::devicesListed);
     setConfig(DistillConfig{});
+    gpus_->refresh();
 }
 
 DistillWizard::~DistillWizard() = default;
+
+void DistillWizard::setGpuQueryProgram(const QString &program)
+{
+    gpus_->setProgram(program);
+    gpus_->refresh();
+    models_->devicesListed();
+}
+
+void DistillWizard::measure()
+{
+    training_->measure();
+}
+
+void DistillWizard::cancelMeasurement()
+{
+    training_->cancelMeasurement();
+}
+
+bool DistillWizard::isMeasuring() const
+{
+    return training_->isMeasuring();
+}
+
+const TrialResult *DistillWizard::measurement() const
+{
+    return training_->measurement();
+}
+
+void DistillWizard::done(int result)
+{
+    training_->cancelMeasurement();
+    QWizard::done(result);
+}
 
 void DistillWizard::setConfig(const DistillConfig &config)
 {

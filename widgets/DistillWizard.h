@@ -9,6 +9,8 @@
 namespace geolens {
 
 struct ModelConfig;
+struct TrialResult;
+class GpuInventory;
 class DistillModelsPage;
 class DistillDataPage;
 class DistillMethodPage;
@@ -45,6 +47,25 @@ public:
     void checkData();
     bool isCheckingData() const;
 
+    // The program that lists the GPUs, "nvidia-smi" by default; setting it asks again.
+    void setGpuQueryProgram(const QString &program);
+    GpuInventory *gpuInventory() const { return gpus_; }
+
+    // The geolens-cli that the training page's Measure runs; by default the one next to this
+    // application, else the one on PATH.
+    void setCliPath(const QString &path) { cliPath_ = path; }
+    QString cliPath() const { return cliPath_; }
+    // Starts the training page's trial run, as its Measure button does; measurementFinished()
+    // tells when it has ended. cancelMeasurement() ends it early.
+    void measure();
+    void cancelMeasurement();
+    bool isMeasuring() const;
+    // What the last trial measured; null before one succeeded, or after one failed.
+    const TrialResult *measurement() const;
+
+    // Ends a trial still going too: it would hold the GPU the run is about to use.
+    void done(int result) override;
+
     // Rough sizes from a model's config.json: the weights of the language model, the vision tower
     // and the projector, counted from their shapes (norms and biases included, buffers not).
     static std::int64_t estimateParameters(const ModelConfig &model);
@@ -56,6 +77,9 @@ public:
 
 signals:
     void dataCheckFinished(bool ok);
+    // A trial run ended: ok when it measured the time per step, false when it failed or was
+    // cancelled (the training page says which).
+    void measurementFinished(bool ok);
 
 private:
     friend class DistillModelsPage;
@@ -66,6 +90,9 @@ private:
 
     // Settings no page shows, and the starting point of config().
     DistillConfig base_;
+    // Before the pages, which use them as they are made.
+    GpuInventory *gpus_;
+    QString cliPath_;
     DistillModelsPage *models_;
     DistillDataPage *data_;
     DistillMethodPage *method_;

@@ -307,7 +307,7 @@ void LossPlotWidget::retranslate()
     for (Series &s : series_) {
         const QString title = seriesTitle(s.name);
         s.item->setText(title);
-        s.item->setToolTip(tr("Show or hide “%1” (key %2 in metrics.jsonl)").arg(title, s.name));
+        s.item->setToolTip(itemToolTip(s));
         s.line->setName(title);
         s.raw->setName(title);
     }
@@ -445,10 +445,19 @@ bool LossPlotWidget::isSeriesVisible(const QString &name) const
     return s && s->visible;
 }
 
+bool LossPlotWidget::isSeriesAllZero(const QString &name) const
+{
+    const Series *s = find(name);
+    return s && s->allZero;
+}
+
 void LossPlotWidget::setSeriesVisible(const QString &name, bool visible)
 {
     Series *s = find(name);
-    if (!s || s->visible == visible)
+    if (!s)
+        return;
+    s->userChosen = true;
+    if (s->visible == visible)
         return;
     s->visible = visible;
     {
@@ -552,7 +561,7 @@ LossPlotWidget::Series &LossPlotWidget::addSeries(const QString &name, MetricsLo
     s.item->setData(Qt::UserRole, name);
     s.item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
     s.item->setCheckState(s.visible ? Qt::Checked : Qt::Unchecked);
-    s.item->setToolTip(tr("Show or hide “%1” (key %2 in metrics.jsonl)").arg(title, name));
+    s.item->setToolTip(itemToolTip(s));
     QPixmap swatch(12, 12);
     swatch.fill(s.colour);
     s.item->setIcon(QIcon(swatch));
@@ -590,9 +599,65 @@ void LossPlotWidget::syncSeries()
             c.graphs.emplace_back(name, graph);
         }
     }
+    updateDefaultVisibility();
     for (Series &s : series_)
         applyVisibility(s);
     rebuildLegend();
+}
+
+void LossPlotWidget::updateDefaultVisibility()
+{
+    for (Series &s : series_) {
+        bool any = false, zero = true;
+        const auto scan = [&](const MetricsLog *log) {
+            if (!log)
+                return;
+            for (const auto kind : {MetricsLog::RecordKind::Step, MetricsLog::RecordKind::Evaluation})
+                for (const QPointF &p : log->points(s.name, kind)) {
+                    any = true;
+                    if (p.y() != 0.0) {
+                        zero = false;
+                        return;
+                    }
+                }
+        };
+        scan(log_);
+        for (const Comparison &c : comparisons_)
+            if (zero)
+                scan(c.log);
+        s.allZero = any && zero;
+    }
+    QSignalBlocker blocker(list_);
+    for (Series &s : series_) {
+        s.item->setToolTip(itemToolTip(s));
+        if (s.userChosen)
+            continue;
+        s.visible = defaultVisibility(s);
+        s.item->setCheckState(s.visible ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+bool LossPlotWidget::defaultVisibility(const Series &s) const
+{
+    if (s.allZero)
+        return false;
+    // Process memory is drawn when it is the only memory there is, as on a run on the CPU.
+    if (s.name == QLatin1String("rss_gb")) {
+        const Series *gpu = find(QStringLiteral("gpu_mem_gb"));
+        if (gpu && gpu->allZero)
+            return true;
+    }
+    const int known = knownIndex(s.name);
+    return known >= 0 && Known[known].shown;
+}
+
+QString LossPlotWidget::itemToolTip(const Series &s) const
+{
+    const QString title = seriesTitle(s.name);
+    if (s.allZero)
+        return tr("“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway")
+            .arg(title, s.name);
+    return tr("Show or hide “%1” (key %2 in metrics.jsonl)").arg(title, s.name);
 }
 
 void LossPlotWidget::applyVisibility(Series &s)
@@ -698,7 +763,10 @@ void LossPlotWidget::rescaleIfFollowing()
             if (value->scaleType() == QCPAxis::stLogarithmic) {
                 value->setRange(range.lower / 1.3, range.upper * 1.3);
             } else {
-                const double pad = range.size() > 0 ? range.size() * 0.05 : std::max(std::fabs(range.upper) * 0.1, 1e-9);
+                // A flat line sits in the middle of a range of its own size, or of +-1 at zero.
+                const double pad = range.size() > 0 ? range.size() * 0.05
+                                   : range.upper != 0.0 ? std::fabs(range.upper) * 0.1
+                                                        : 1.0;
                 value->setRange(range.lower - pad, range.upper + pad);
             }
         }

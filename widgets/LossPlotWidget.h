@@ -61,7 +61,12 @@ public:
     // the compared runs.
     QStringList seriesNames() const;
     bool isSeriesVisible(const QString &name) const;
+    // Shows or hides a series as the user chose: the defaults no longer change it.
     void setSeriesVisible(const QString &name, bool visible);
+    // Whether every point of a series (in this run and the compared ones) is zero, as the GPU
+    // memory of a run on the CPU is. Such a series is hidden until the user shows it: drawn, it
+    // would only make its axis a meaningless +-1e-9 around a flat line.
+    bool isSeriesAllZero(const QString &name) const;
     // The axis a series is drawn against.
     static Axis axisFor(const QString &name);
     // The name a series has in the list and legend.
@@ -114,6 +119,9 @@ private:
         MetricsLog::RecordKind kind = MetricsLog::RecordKind::Step;
         QColor colour;
         bool visible = true;
+        // Set once the user shows or hides the series; until then it follows its default.
+        bool userChosen = false;
+        bool allZero = false;
         QCPGraph *raw = nullptr;
         QCPGraph *line = nullptr;
         QListWidgetItem *item = nullptr;
@@ -142,6 +150,9 @@ private:
     QCPGraph *newGraph(Axis axis);
     void updateData();
     void applyVisibility(Series &series);
+    void updateDefaultVisibility();
+    bool defaultVisibility(const Series &series) const;
+    QString itemToolTip(const Series &series) const;
     void rebuildLegend();
     void applyLogScale();
     void rescaleIfFollowing();

@@ -1,6 +1,8 @@
 #include "ModelComparisonDialog.h"
 
 #include "BackgroundJob.h"
+#include "DeviceComboBox.h"
+#include "GpuInventory.h"
 #include "analysis/ScenePresets.h"
 #include "common/AtomicFile.h"
 #include "model/DeviceName.h"
@@ -99,9 +101,9 @@ ModelComparisonDialog::ModelComparisonDialog(QWidget *parent)
       textLabel_(new QLabel(this)), tilesLabel_(new QLabel(this)), mapLabel_(new QLabel(this)),
       teacher_(new QLineEdit(this)), student_(new QLineEdit(this)), text_(new QLineEdit(this)),
       teacherBrowse_(new QPushButton(this)), studentBrowse_(new QPushButton(this)), compare_(new QPushButton(this)),
-      save_(new QPushButton(this)), teacherDevice_(new QComboBox(this)), studentDevice_(new QComboBox(this)),
+      save_(new QPushButton(this)), teacherDevice_(new DeviceComboBox(this)), studentDevice_(new DeviceComboBox(this)),
       task_(new QComboBox(this)), problem_(new QLabel(this)), summary_(new QLabel(this)), table_(new QTableWidget(this)),
-      mapGroup_(new QButtonGroup(this))
+      gpus_(new GpuInventory(this)), mapGroup_(new QButtonGroup(this))
 {
     const QSettings settings;
     for (ComparisonTask::Kind kind : Kinds)
@@ -125,14 +127,15 @@ ModelComparisonDialog::ModelComparisonDialog(QWidget *parent)
     form->addRow(taskLabel_, task_);
     form->addRow(textLabel_, text_);
     form->addRow(QString(), tilesLabel_);
-    for (QComboBox *device : {teacherDevice_, studentDevice_}) {
-        device->setEditable(true);
-        device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda:0"), QStringLiteral("cuda:1")});
-    }
+    connect(gpus_, &GpuInventory::finished, this, [this] {
+        for (DeviceComboBox *device : {teacherDevice_, studentDevice_})
+            device->setGpus(gpus_->gpus());
+    });
+    gpus_->refresh();
     teacher_->setText(settings.value(TeacherKey).toString());
     student_->setText(settings.value(StudentKey).toString());
-    teacherDevice_->setCurrentText(settings.value(TeacherDeviceKey, QStringLiteral("auto")).toString());
-    studentDevice_->setCurrentText(settings.value(StudentDeviceKey, QStringLiteral("auto")).toString());
+    teacherDevice_->setDevice(settings.value(TeacherDeviceKey, QStringLiteral("auto")).toString());
+    studentDevice_->setDevice(settings.value(StudentDeviceKey, QStringLiteral("auto")).toString());
     for (int i = 0; i < 4; ++i)
         task_->addItem(QString());
     shownTask_ = std::clamp(settings.value(TaskKey, 0).toInt(), 0, 3);
@@ -314,16 +317,16 @@ bool ModelComparisonDialog::start()
     ModelLoadOptions teacherOptions = loadOptions_, studentOptions = loadOptions_;
     if (why.isEmpty()) {
         try {
-            applyDeviceName(teacherDevice_->currentText().trimmed().toStdString(), teacherOptions);
+            applyDeviceName(teacherDevice_->device().toStdString(), teacherOptions);
         } catch (const std::exception &) {
-            why = tr("The teacher's device must be auto, cpu or cuda:N, not \"%1\".").arg(teacherDevice_->currentText());
+            why = tr("The teacher's device must be auto, cpu or cuda:N, not \"%1\".").arg(teacherDevice_->device());
         }
     }
     if (why.isEmpty()) {
         try {
-            applyDeviceName(studentDevice_->currentText().trimmed().toStdString(), studentOptions);
+            applyDeviceName(studentDevice_->device().toStdString(), studentOptions);
         } catch (const std::exception &) {
-            why = tr("The student's device must be auto, cpu or cuda:N, not \"%1\".").arg(studentDevice_->currentText());
+            why = tr("The student's device must be auto, cpu or cuda:N, not \"%1\".").arg(studentDevice_->device());
         }
     }
     setProblem(why);
@@ -513,8 +516,8 @@ void ModelComparisonDialog::saveSettings() const
     QSettings settings;
     settings.setValue(TeacherKey, teacher_->text().trimmed());
     settings.setValue(StudentKey, student_->text().trimmed());
-    settings.setValue(TeacherDeviceKey, teacherDevice_->currentText().trimmed());
-    settings.setValue(StudentDeviceKey, studentDevice_->currentText().trimmed());
+    settings.setValue(TeacherDeviceKey, teacherDevice_->device());
+    settings.setValue(StudentDeviceKey, studentDevice_->device());
     settings.setValue(TaskKey, task_->currentIndex());
     QStringList texts = texts_;
     texts[shownTask_] = text_->text();
@@ -537,9 +540,9 @@ void ModelComparisonDialog::retranslate()
     student_->setToolTip(tr("The distilled model, such as the student folder of a distillation run"));
     teacherDeviceLabel_->setText(tr("Teacher device:"));
     studentDeviceLabel_->setText(tr("Student device:"));
-    for (QComboBox *device : {teacherDevice_, studentDevice_})
+    for (DeviceComboBox *device : {teacherDevice_, studentDevice_})
         device->setToolTip(tr("Where the model runs: auto takes the first GPU when there is one, else the CPU; "
-                              "cuda:N for another GPU"));
+                              "another device can be typed as cuda:N"));
     teacherBrowse_->setText(tr("Browse..."));
     studentBrowse_->setText(tr("Browse..."));
     taskLabel_->setText(tr("Task:"));

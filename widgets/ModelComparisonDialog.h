@@ -23,6 +23,8 @@ class QTableWidget;
 
 namespace geolens {
 
+class DeviceComboBox;
+class GpuInventory;
 class RasterDataset;
 
 // Teacher and student side by side on the tiles selected on the map: each model answers the same
@@ -97,7 +99,9 @@ private:
         *tilesLabel_, *mapLabel_;
     QLineEdit *teacher_, *student_, *text_;
     QPushButton *teacherBrowse_, *studentBrowse_, *compare_, *save_;
-    QComboBox *teacherDevice_, *studentDevice_, *task_;
+    DeviceComboBox *teacherDevice_, *studentDevice_;
+    QComboBox *task_;
+    GpuInventory *gpus_;
     QLabel *problem_, *summary_;
     QTableWidget *table_;
     QButtonGroup *mapGroup_;
