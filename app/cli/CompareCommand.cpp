@@ -18,15 +18,27 @@ namespace geolens::cli {
 
 namespace {
 
-// One line of an answer, cut to width so the table stays a table.
+// One line of an answer in a column of width characters: cut (at a character, not inside a
+// UTF-8 sequence) or padded, so the table stays a table.
 std::string cell(std::string text, std::size_t width)
 {
     for (char &c : text)
         if (c == '\n' || c == '\t')
             c = ' ';
-    if (text.size() > width)
-        text = text.substr(0, width - 3) + "...";
-    return text + std::string(width - text.size(), ' ');
+    const auto isContinuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+    std::size_t characters = 0, cut = std::string::npos;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (isContinuation(text[i]))
+            continue;
+        if (characters == width - 3 && cut == std::string::npos)
+            cut = i;
+        ++characters;
+    }
+    if (characters > width) {
+        text = text.substr(0, cut) + "...";
+        characters = width;
+    }
+    return text + std::string(width - characters, ' ');
 }
 
 std::string fixed(double value, int decimals)
@@ -36,9 +48,14 @@ std::string fixed(double value, int decimals)
     return buffer;
 }
 
+std::string parameterCount(std::uint64_t n)
+{
+    return n >= 1000000000ULL ? fixed(n / 1e9, 2) + "B" : n >= 1000000ULL ? fixed(n / 1e6, 1) + "M" : std::to_string(n);
+}
+
 std::string describeRun(const char *role, const ModelRun &run)
 {
-    return std::string(role) + ": " + run.folder + " (" + fixed(run.parameters / 1e9, 2) + "B parameters, " +
+    return std::string(role) + ": " + run.folder + " (" + parameterCount(run.parameters) + " parameters, " +
            run.device + ", " + run.dtype + "), loaded in " + fixed(run.loadSeconds, 1) + " s; " +
            fixed(run.meanSecondsPerTile(), 3) + " s per tile, " + fixed(run.tokensPerSecond(), 1) + " tokens/s";
 }
@@ -61,8 +78,11 @@ void printReport(std::ostream &out, const ComparisonReport &report)
         if (scene)
             out << (a.sameLabel ? "yes" : "no");
         else
-            out << cell(fixed(a.answerSimilarity, 2), 7) << "  " << a.matchedBoxes << "/" << a.teacherBoxes << " matched, "
-                << a.studentBoxes << " found";
+            out << cell(fixed(a.answerSimilarity, 2), 7) << "  "
+                << (a.teacherBoxes + a.studentBoxes == 0
+                        ? std::string("-")
+                        : std::to_string(a.matchedBoxes) + "/" + std::to_string(a.teacherBoxes) + " matched, " +
+                              std::to_string(a.studentBoxes) + " found");
         out << "\n";
     }
     out << "\n" << describeRun("teacher", report.teacher) << "\n" << describeRun("student", report.student) << "\n";
