@@ -336,6 +336,7 @@ std::vector<Field> fields()
         field("", "data", GEOLENS_SETTING(data)),
         field("", "images", GEOLENS_SETTING(images)),
         optionalPath("", "corpus", GEOLENS_SETTING(corpus)),
+        optionalPath("", "tokenizer", GEOLENS_SETTING(tokenizer)),
         optionalPath("", "validation_data", GEOLENS_SETTING(validationData)),
         field("", "validation_fraction", GEOLENS_SETTING(validationFraction)),
         field("", "out", GEOLENS_SETTING(out)),
@@ -700,6 +701,10 @@ std::vector<std::string> DistillConfig::validate() const
     require(data, "instruction data file", "data");
     require(images, "images folder", "images");
     require(out, "output folder", "out");
+    for (const std::string *model : {&teacher, &student})
+        if (model->rfind("random:", 0) == 0 && trimmed(tokenizer).empty())
+            problem("The model " + inQuotes(*model) + " has random weights: set tokenizer to a SentencePiece model "
+                    "(LLaMA's tokenizer.model) for its text.");
 
     const auto kind = parseDistillMethod(method);
     if (!kind)

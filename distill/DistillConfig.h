@@ -124,6 +124,7 @@ struct DistillConfig {
     std::string data;           // instruction JSON
     std::string images;         // the folder the instruction data's image paths are relative to
     std::string corpus;         // optional: plain text or .jsonl for L_PT
+    std::string tokenizer;      // optional: the SentencePiece model of random:PRESET teachers and students
     std::string validationData; // optional: takes the place of validation_fraction
     double validationFraction = 0.05;
     std::string out;            // the run folder

@@ -53,9 +53,22 @@ TensorBytes tensorBytes(const std::string &name, const torch::Tensor &t, DType t
 
 } // namespace
 
-std::unique_ptr<DistillModel> DistillModel::load(const std::string &folder, ModelLoadOptions options)
+bool DistillModel::isRandom(const std::string &source)
+{
+    return source.rfind("random:", 0) == 0;
+}
+
+std::unique_ptr<DistillModel> DistillModel::load(const std::string &folder, ModelLoadOptions options,
+                                                 const std::string &tokenizerModel)
 {
     options.trainable = true;
+    if (isRandom(folder)) {
+        if (tokenizerModel.empty())
+            throw InvalidArgument("The model " + folder + " has random weights and no tokenizer: set tokenizer to a "
+                                  "SentencePiece model (LLaMA's tokenizer.model).");
+        return std::make_unique<DistillModel>(GeoChatModel::createRandom(folder.substr(7), options, tokenizerModel),
+                                              folder);
+    }
     return std::make_unique<DistillModel>(GeoChatModel::load(folder, options), folder);
 }
 
@@ -276,6 +289,8 @@ std::vector<std::pair<std::string, torch::Tensor>> DistillModel::trainableTensor
 
 void DistillModel::exportTo(const std::string &outFolder) const
 {
+    if (isRandom(folder_))
+        throw InvalidArgument("The student " + folder_ + " has random weights and no checkpoint to export from.");
     torch::NoGradGuard noGrad;
     // The tensors the run may have changed, by canonical name, LoRA folded into its projection.
     std::map<std::string, torch::Tensor> trained;

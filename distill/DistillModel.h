@@ -24,7 +24,12 @@ struct DecodingSession {
 class DistillModel {
 public:
     // Loads folder with ordinary (trainable) tensors. Nothing requires gradients yet.
-    static std::unique_ptr<DistillModel> load(const std::string &folder, ModelLoadOptions options);
+    // folder may also be random:PRESET (GeoChatModel::createRandom's shapes with random weights,
+    // for timing runs), which needs tokenizerModel and cannot be exported.
+    static std::unique_ptr<DistillModel> load(const std::string &folder, ModelLoadOptions options,
+                                              const std::string &tokenizerModel = {});
+    // "random:geochat-7b" and the like.
+    static bool isRandom(const std::string &source);
     // Wraps a model built elsewhere (tests); it must have been loaded with options.trainable.
     DistillModel(std::unique_ptr<GeoChatModel> model, std::string folder);
 

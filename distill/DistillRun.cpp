@@ -192,10 +192,12 @@ private:
 
         log("Loading the teacher " + config_.teacher);
         teacher_ = DistillModel::load(config_.teacher, loadOptions(config_.run.teacherDevice, config_.run.dtype,
-                                                                  config_.run.imageSize));
+                                                                  config_.run.imageSize),
+                                      config_.tokenizer);
         log("Loading the student " + config_.student);
         student_ = DistillModel::load(config_.student, loadOptions(config_.run.studentDevice, config_.run.dtype,
-                                                                  config_.run.imageSize));
+                                                                  config_.run.imageSize),
+                                      config_.tokenizer);
         checkCompatible();
 
         // The teacher is frozen; the student trains its projector and its decoder (through
@@ -975,10 +977,14 @@ private:
             evaluate(step);
             summary.checkpoint = saveCheckpoint(step);
             student_->setTraining(false);
-            const std::string exported = (runDir_ / "student").string();
-            log("exporting the student to " + exported);
-            student_->exportTo(exported);
-            summary.exported = exported;
+            if (DistillModel::isRandom(config_.student)) {
+                log("the student " + config_.student + " has random weights; nothing is exported");
+            } else {
+                const std::string exported = (runDir_ / "student").string();
+                log("exporting the student to " + exported);
+                student_->exportTo(exported);
+                summary.exported = exported;
+            }
         }
         summary.stepsDone = step;
         summary.valLoss = valLoss_;

@@ -321,6 +321,38 @@ private slots:
         QVERIFY(!exported->generate(readPortablePixmap(images_ + "/img0.ppm"), request).tokens.empty());
     }
 
+    void randomShapedModelsTimeARun()
+    {
+        // How a GPU's step time and memory are measured without weights: random:PRESET models with
+        // a tokenizer, LoRA on the student, nothing exported at the end.
+        DistillConfig c = baseConfig("kd", "run-random");
+        c.teacher = c.student = "random:tiny";
+        c.lora.enabled = true;
+        c.lora.rank = 4;
+        c.run.steps = 2;
+        c.optimiser.batchSize = 2;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, runDistillation(c, false, hooks())); // no tokenizer
+        c.tokenizer = TokenizerPath;
+        const DistillSummary summary = runDistillation(c, false, hooks());
+        QCOMPARE(summary.stepsDone, 2);
+        QVERIFY(summary.exported.empty());
+        QVERIFY(!std::filesystem::exists(c.out + "/student"));
+        int steps = 0;
+        for (const JsonValue &r : readMetrics(c.out))
+            if (r.find("loss")) {
+                ++steps;
+                QVERIFY(r.at("tokens_per_s").asDouble() > 0.0);
+            }
+        QCOMPARE(steps, 2);
+        const std::vector<std::string> problems = [&] {
+            DistillConfig bad = c;
+            bad.tokenizer.clear();
+            return bad.validate();
+        }();
+        QCOMPARE(problems.size(), std::size_t(2)); // teacher and student
+        QVERIFY(problems.front().find("random:tiny") != std::string::npos);
+    }
+
     void imageCacheGivesTheSameLosses()
     {
         DistillConfig plain = baseConfig("kd", "run-uncached");

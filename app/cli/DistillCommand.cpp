@@ -35,6 +35,7 @@ extern "C" void onStopSignal(int signal)
 const std::pair<const char *, const char *> DirectOptions[] = {
     {"teacher", "teacher"},        {"student", "student"},     {"data", "data"},
     {"images", "images"},          {"corpus", "corpus"},       {"validation-data", "validation_data"},
+    {"tokenizer", "tokenizer"},
     {"steps", "run.steps"},        {"epochs", "run.epochs"},   {"seed", "run.seed"},
     {"lr", "optimiser.lr"},        {"batch-size", "optimiser.batch_size"},
     {"teacher-device", "run.teacher_device"}, {"student-device", "run.student_device"},

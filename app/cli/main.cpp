@@ -43,6 +43,7 @@ std::map<std::string, Verb> verbs()
                     "         [--corpus FILE] [--validation-data FILE] [--lr X] [--batch-size N] [--seed N]\n"
                     "         [--teacher-device D] [--student-device D] [--dtype T] [--image-size N]\n"
                     "         [--set \"key=value;...\"] [--json]\n"
+                    "         (DIR may be random:geochat-7b|geochat-13b|tiny with --tokenizer FILE, to time a run)\n"
                     "                                 distil a teacher into a student (metrics in RUN_DIR)"};
 #ifdef GEOLENS_WITH_RASTER
     v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};

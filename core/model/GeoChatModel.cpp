@@ -323,10 +323,16 @@ ModelConfig GeoChatModel::presetConfig(const std::string &preset)
     return c;
 }
 
-std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &preset, const ModelLoadOptions &options)
+std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &preset, const ModelLoadOptions &options,
+                                                        const std::string &tokenizerModel)
 {
     auto impl = std::make_unique<Impl>();
     impl->config = presetConfig(preset);
+    if (!tokenizerModel.empty()) {
+        if (!fs::exists(tokenizerModel))
+            throw FileError(tokenizerModel, "there is no SentencePiece tokenizer model here.");
+        impl->tokenizer = Tokenizer::load(tokenizerModel);
+    }
     if (options.imageSize)
         impl->config.inputSize = *options.imageSize;
     chooseDevice(impl->device, impl->type, options);

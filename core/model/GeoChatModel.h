@@ -92,9 +92,11 @@ public:
     static std::unique_ptr<GeoChatModel> load(const std::string &folder, const ModelLoadOptions &options = {});
 
     // The real shapes of a named model ("geochat-7b", "geochat-13b", "tiny") filled with random
-    // weights, to measure speed without downloading anything. It has no tokenizer: generate()
-    // refuses, benchmark() works.
-    static std::unique_ptr<GeoChatModel> createRandom(const std::string &preset, const ModelLoadOptions &options = {});
+    // weights, to measure speed without downloading anything. Without a tokenizer model
+    // generate() refuses and benchmark() works; with one (LLaMA's SentencePiece file) it answers
+    // gibberish, which is enough to time distillation.
+    static std::unique_ptr<GeoChatModel> createRandom(const std::string &preset, const ModelLoadOptions &options = {},
+                                                      const std::string &tokenizerModel = {});
     static ModelConfig presetConfig(const std::string &preset);
     ~GeoChatModel();
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The checks that need a GPU, in one go, for a machine with CUDA, PyTorch and transformers but no
+# Qt, GDAL or OpenCV: the engine-only build against PyTorch's LibTorch, numerical parity with the
+# reference on the tiny models in bf16, speed next to the Python baseline measured in the same run,
+# and distillation step time and memory on random GeoChat-shaped models (a 13B-shaped teacher, a
+# 7B-shaped LoRA student). Each part has its own time limit and writes its own file, so a part
+# that fails or runs out of time leaves the others' results.
+#
+#   scripts/device-check.sh [OUT_DIR]       results in OUT_DIR (default: $OUT, else device-check/)
+#   scripts/device-check.sh --smoke [OUT]   the same plumbing on the CPU with tiny shapes and the
+#                                           existing build/ (no PyTorch needed), to try the script
+#
+# Needs data/llama-tokenizer.model (scripts/fetch-llama-tokenizer.sh). The baseline script is
+# looked for in shared/bench and ../shared/bench.
+set -u
+cd "$(dirname "$0")/.."
+
+smoke=0
+if [ "${1:-}" = "--smoke" ]; then
+    smoke=1
+    shift
+fi
+out="${1:-${OUT:-device-check}}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+summary="$out/summary.txt"
+: > "$summary"
+note() { echo "$*" | tee -a "$summary"; }
+
+tokenizer=data/llama-tokenizer.model
+if [ ! -f "$tokenizer" ]; then
+    note "FAIL: $tokenizer is missing (scripts/fetch-llama-tokenizer.sh)"
+    exit 1
+fi
+
+if [ "$smoke" = 1 ]; then
+    build=build device=cpu dtype=f32 teacher=random:tiny student=random:tiny bench_preset=tiny size=24
+else
+    build=build-gpu device=cuda dtype=bf16 teacher=random:geochat-13b student=random:geochat-7b
+    bench_preset=geochat-7b size=504
+fi
+cli="$build/bin/geolens-cli"
+tiny="$build/bin/geolens-tiny-model"
+
+# 1. The engine-only build against PyTorch's LibTorch.
+if [ "$smoke" = 0 ]; then
+    start=$(date +%s)
+    prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+    if timeout 600 cmake -S . -B "$build" -G Ninja -DGEOLENS_ENGINE_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
+            -DCMAKE_PREFIX_PATH="$prefix" > "$out/build.log" 2>&1 &&
+        timeout 600 cmake --build "$build" -j "$(nproc)" --target geolens-cli geolens-tiny-model >> "$out/build.log" 2>&1; then
+        note "build: ok in $(( $(date +%s) - start )) s"
+    else
+        note "FAIL build: see build.log"
+        tail -30 "$out/build.log"
+        exit 1
+    fi
+fi
+nvidia-smi --query-gpu=index,name,memory.total,memory.free --format=csv,noheader > "$out/gpus.txt" 2>&1 || true
+
+# 2. Parity with the reference (transformers) on the tiny models, in every checkpoint layout.
+if [ "$smoke" = 0 ]; then
+    if timeout 300 python3 tools/engine_parity.py --cli "$cli" --tiny "$tiny" --tokenizer "$tokenizer" \
+            --device cuda --dtype bf16 --tolerance 0.15 --margin 0.5 > "$out/parity.txt" 2>&1; then
+        note "parity bf16 on cuda: ok ($(tail -1 "$out/parity.txt"))"
+    else
+        note "FAIL parity: $(tail -3 "$out/parity.txt" | tr '\n' ' ')"
+    fi
+fi
+
+# 3. Speed: ours and the Python baseline, same run, same GPU.
+timeout 300 "$cli" bench --random "$bench_preset" --device "$device" --dtype "$dtype" --batch 8 --decode-tokens 64 \
+    > "$out/bench.json" 2> "$out/bench.log" && note "bench: $(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$out/bench.json")" ||
+    note "FAIL bench: $(tail -2 "$out/bench.log" | tr '\n' ' ')"
+baseline=""
+for candidate in shared/bench/hf_baseline.py ../shared/bench/hf_baseline.py; do
+    [ -f "$candidate" ] && baseline="$candidate" && break
+done
+if [ "$smoke" = 0 ] && [ -n "$baseline" ]; then
+    timeout 400 python3 "$baseline" > "$out/baseline.json" 2> "$out/baseline.log" &&
+        note "baseline: $(tail -1 "$out/baseline.json")" || note "FAIL baseline: $(tail -2 "$out/baseline.log" | tr '\n' ' ')"
+    python3 - "$out/bench.json" "$out/baseline.json" <<'EOF' | tee -a "$summary"
+import json, sys
+try:
+    ours = json.load(open(sys.argv[1]))
+    ref = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+except Exception as e:  # a part that failed has said so above
+    print("ratios: not available (%s)" % e)
+    sys.exit(0)
+pairs = [("decode tokens/s, batch 1", ours.get("decode_tokens_per_s"), ref.get("hf_generate_decode_tok_s_b1")),
+         ("scene tiles/s, batch 1", ours.get("scene_tiles_per_s_batch1"), ref.get("hf_scene_tiles_per_s_b1")),
+         ("scene tiles/s, batch 8", ours.get("scene_tiles_per_s_batched"), ref.get("hf_scene_tiles_per_s_b8"))]
+for name, a, b in pairs:
+    if a and b:
+        print("ratio %s: %.2f (ours %.1f, baseline %.1f)" % (name, a / b, a, b))
+EOF
+elif [ "$smoke" = 0 ]; then
+    note "baseline: hf_baseline.py not found in shared/bench or ../shared/bench"
+fi
+
+# 4. Distillation on random GeoChat-shaped models: the paper's method, one SFT step, then
+#    distillation steps with rollouts; LoRA on the student as GeoChat trained; bf16.
+work="$out/distill-work"
+rm -rf "$work"
+mkdir -p "$work/images"
+python3 - "$work" "$size" <<'EOF'
+import json, os, random, sys
+work, size = sys.argv[1], int(sys.argv[2])
+random.seed(0)
+entries = []
+for i in range(16):
+    name = "img%02d.ppm" % i
+    with open(os.path.join(work, "images", name), "wb") as f:
+        f.write(b"P6\n%d %d\n255\n" % (size, size))
+        f.write(bytes(random.randrange(256) for _ in range(size * size * 3)))
+    entries.append({"id": str(i), "image": name, "conversations": [
+        {"from": "human", "value": "<image>\nDescribe the image in detail."},
+        {"from": "gpt", "value": "An aerial view with buildings, roads and a few trees near a river."}]})
+json.dump(entries, open(os.path.join(work, "data.json"), "w"))
+EOF
+start=$(date +%s)
+timeout 900 "$cli" distill --teacher "$teacher" --student "$student" --tokenizer "$tokenizer" \
+    --data "$work/data.json" --images "$work/images" --out "$work/run" --method paper --steps 5 \
+    --batch-size 2 --teacher-device "$device" --student-device "$device" --dtype "$dtype" --json \
+    --set "run.sft_warmup_steps=1;run.eval_interval=0;run.checkpoint_interval=0;validation_fraction=0.1;minillm.max_new_tokens=64;minillm.ppo_epochs=2" \
+    > "$out/distill.json" 2> "$out/distill.log"
+status=$?
+cp "$work/run/metrics.jsonl" "$out/distill-metrics.jsonl" 2>/dev/null
+if [ "$status" = 0 ]; then
+    note "distill $teacher -> $student ($dtype, $device): ok in $(( $(date +%s) - start )) s"
+else
+    note "FAIL distill (exit $status): $(tail -3 "$out/distill.log" | tr '\n' ' ')"
+fi
+python3 - "$out/distill-metrics.jsonl" <<'EOF' | tee -a "$summary"
+import json, sys
+try:
+    rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+except OSError:
+    print("distill metrics: none written")
+    sys.exit(0)
+steps = [r for r in rows if "loss" in r]
+previous = 0.0
+for r in steps:
+    print("distill step %d (%s): %.2f s, loss %s, rev_kl %s, %.0f tokens/s, GPU peak %.1f GiB, RAM %.1f GiB" % (
+        r["step"], r.get("phase"), r["seconds"] - previous, r.get("loss"), r.get("rev_kl"),
+        r.get("tokens_per_s", 0), r.get("gpu_mem_gb", 0), r.get("rss_gb", 0)))
+    previous = r["seconds"]
+EOF
+rm -rf "$work"
+echo "results in $out"
