@@ -7,6 +7,7 @@
 #include "distill/DistillationLosses.h"
 #include "distill/InstructionDataset.h"
 #include "distill/PretrainCorpus.h"
+#include "distill/SeededPermutation.h"
 #include "model/DeviceName.h"
 #include "model/PortablePixmap.h"
 
@@ -16,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 
 namespace geolens {
 
@@ -322,14 +322,7 @@ private:
         const std::size_t n = train_.sampleCount();
         const std::uint64_t epoch = position / n;
         if (epoch != orderEpoch_ || order_.empty()) {
-            order_.resize(n);
-            for (std::size_t i = 0; i < n; ++i)
-                order_[i] = i;
-            std::mt19937_64 random(mixSeed(config_.run.seed, epoch));
-            for (std::size_t i = n - 1; i > 0; --i) {
-                const std::size_t j = static_cast<std::size_t>(random() % (i + 1));
-                std::swap(order_[i], order_[j]);
-            }
+            order_ = seededPermutation(n, mixSeed(config_.run.seed, epoch));
             orderEpoch_ = epoch;
         }
         return order_[position % n];

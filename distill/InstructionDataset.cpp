@@ -3,12 +3,12 @@
 #include "common/Error.h"
 #include "common/Json.h"
 #include "common/MappedFile.h"
+#include "distill/SeededPermutation.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <optional>
-#include <random>
 #include <sstream>
 #include <unordered_map>
 
@@ -471,12 +471,7 @@ InstructionSplit InstructionDataset::splitByFraction(InstructionDataset dataset,
                               + dataset.report_.path
                               + " leaves nothing to train on. Lower the fraction or give a separate validation file.");
 
-    std::vector<std::size_t> order(n);
-    for (std::size_t i = 0; i < n; ++i)
-        order[i] = i;
-    std::mt19937_64 engine(seed);
-    for (std::size_t i = n - 1; i > 0; --i)
-        std::swap(order[i], order[engine() % (i + 1)]); // modulo bias is below 2^-40 for any real n
+    const std::vector<std::size_t> order = seededPermutation(n, seed);
     std::vector<bool> validation(n, false);
     for (std::size_t i = 0; i < held; ++i)
         validation[order[i]] = true;

@@ -124,9 +124,8 @@ public:
     std::size_t firstSampleOf(std::size_t entry) const;
 
     // Holds out round(fraction * entryCount()) entries (at least one when fraction > 0), the first
-    // ones of the entry order shuffled by Fisher-Yates with std::mt19937_64(seed) (written out
-    // rather than std::shuffle, whose order differs between standard libraries, so a seed names
-    // the same split everywhere). Whole entries go to one side, so no conversation is half in
+    // ones of seededPermutation(entryCount(), seed), so a seed names the same split everywhere.
+    // Whole entries go to one side, so no conversation is half in
     // training and half in validation. Both parts keep the dataset's report (it describes the file
     // they came from) and their entries in file order. Throws InvalidArgument when fraction is
     // outside [0, 0.5] or no training entry would remain.

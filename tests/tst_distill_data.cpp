@@ -460,6 +460,7 @@ private slots:
     {
         DistillConfig changed = usableConfig();
         changed.validationData = "/data/val.json";
+        changed.tokenizer = "/models/tokenizer.model";
         changed.validationFraction = 0.125;
         changed.method = "kd";
         changed.terms = {0.5, 0.25, 0.75, 2.0, 3.0, 0.125, 1.5, 0.3};
@@ -477,7 +478,7 @@ private slots:
         };
         for (const std::string &key : DistillConfig::keys())
             QVERIFY2(lookup(defaults, key) != lookup(written, key), key.c_str());
-        QCOMPARE(DistillConfig::keys().size(), std::size_t(58));
+        QCOMPARE(DistillConfig::keys().size(), std::size_t(59));
 
         const std::string path = DistillConfig::runFilePath(str(dir_.path()));
         QVERIFY(QString::fromStdString(path).endsWith("/run.json"));
