@@ -29,12 +29,12 @@ std::map<std::string, Verb> verbs()
 {
     std::map<std::string, Verb> v;
     v["bench"] = {geolens::cli::runBench,
-                  "bench [--model DIR | --random geochat-7b|geochat-13b|tiny] [--device auto|cpu|cuda]\n"
+                  "bench [--model DIR | --random geochat-7b|geochat-13b|tiny] [--device auto|cpu|cuda[:N]]\n"
                   "         [--dtype auto|f32|bf16|f16] [--batch 8] [--decode-tokens 64] [--repeats 3]\n"
                   "                                 vision, prefill, decode and scene-label speeds as JSON"};
     v["generate"] = {geolens::cli::runGenerate,
                      "generate --model DIR --image FILE --prompt TEXT [--json] [--image-size N]\n"
-                     "         [--max-new-tokens N] [--device auto|cpu|cuda] [--dtype auto|f32|bf16|f16]\n"
+                     "         [--max-new-tokens N] [--device auto|cpu|cuda[:N]] [--dtype auto|f32|bf16|f16]\n"
                      "         [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R] [--seed S]\n"
                      "                                 answer a question about an image"};
     v["distill"] = {geolens::cli::runDistill,
