@@ -103,6 +103,38 @@ private slots:
             QVERIFY_THROWS_EXCEPTION(InvalidArgument, applyDeviceName(bad, o));
     }
 
+    void pairsRunsTileByTile()
+    {
+        // Hand-made runs in different orders, one tile answered by the teacher only.
+        const auto answer = [](int id, const char *text, double seconds) {
+            TileAnswer a;
+            a.tile.id = id;
+            a.answer = a.label = text;
+            a.seconds = seconds;
+            a.tokens = 4;
+            return a;
+        };
+        ModelRun teacher, student;
+        teacher.tiles = {answer(3, "airport", 2.0), answer(7, "beach", 2.0), answer(9, "forest", 2.0)};
+        student.tiles = {answer(9, "forest", 0.5), answer(3, "harbor", 0.5)};
+        ComparisonTask task;
+        task.kind = ComparisonTask::Kind::Scene;
+        const ComparisonReport r = ModelComparisonJob::compare(task, teacher, student);
+        QCOMPARE(r.tiles.size(), std::size_t(2));
+        QCOMPARE(r.teacher.tiles.size(), std::size_t(2));
+        QCOMPARE(r.student.tiles.size(), std::size_t(2));
+        for (std::size_t i = 0; i < 2; ++i) {
+            QCOMPARE(r.teacher.tiles[i].tile.id, r.tiles[i].tileId);
+            QCOMPARE(r.student.tiles[i].tile.id, r.tiles[i].tileId);
+        }
+        QCOMPARE(r.tiles[0].tileId, 3); // the teacher's order
+        QVERIFY(!r.tiles[0].sameLabel);
+        QVERIFY(r.tiles[1].sameLabel);
+        QCOMPARE(r.labelAgreement(), 0.5);
+        QCOMPARE(r.speedup(), 4.0);
+        QCOMPARE(r.student.tokensPerSecond(), 8.0);
+    }
+
     void boxesCloseAndFar()
     {
         const QString teacher = model("teacher", TeacherAnswer, 3);

@@ -258,7 +258,9 @@ ComparisonReport ModelComparisonJob::compare(const ComparisonTask &task, ModelRu
 {
     ComparisonReport report;
     report.task = task;
-    for (const TileAnswer &t : teacher.tiles) {
+    // Row i of every list is one tile: tiles only one model answered are left out.
+    std::vector<TileAnswer> teacherTiles, studentTiles;
+    for (TileAnswer &t : teacher.tiles) {
         const auto s = std::find_if(student.tiles.begin(), student.tiles.end(),
                                     [&](const TileAnswer &a) { return a.tile.id == t.tile.id; });
         if (s == student.tiles.end())
@@ -271,7 +273,11 @@ ComparisonReport ModelComparisonJob::compare(const ComparisonTask &task, ModelRu
                                   : ClassMatcher::normalise(t.answer) == ClassMatcher::normalise(s->answer);
         matchBoxes(t.boxes, s->boxes, agreement);
         report.tiles.push_back(agreement);
+        teacherTiles.push_back(std::move(t));
+        studentTiles.push_back(*s);
     }
+    teacher.tiles = std::move(teacherTiles);
+    student.tiles = std::move(studentTiles);
     report.teacher = std::move(teacher);
     report.student = std::move(student);
     return report;

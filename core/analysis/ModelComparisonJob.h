@@ -77,7 +77,7 @@ struct ComparisonReport {
     std::string prompt;
     ModelRun teacher;
     ModelRun student;
-    std::vector<TileAgreement> tiles;
+    std::vector<TileAgreement> tiles; // tiles[i], teacher.tiles[i] and student.tiles[i] are one tile
 
     double speedup() const;         // teacher seconds per tile / student seconds per tile
     double labelAgreement() const;  // share of tiles with the same label (or answer)
@@ -113,7 +113,7 @@ public:
     ModelRun runModel(GeoChatModel &model, const JobProgress &progress, std::int64_t done0 = 0,
                       std::int64_t total = 0);
 
-    // Pairs the two runs tile by tile.
+    // Pairs the two runs tile by tile, in the teacher's order; a tile only one run holds is left out.
     static ComparisonReport compare(const ComparisonTask &task, ModelRun teacher, ModelRun student);
 
     // The whole report (summary, both runs tile by tile, boxes in raster pixels) for files and
