@@ -4,6 +4,7 @@
 #include "model/CheckpointFolder.h"
 #include "model/SafetensorsWriter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -170,6 +171,50 @@ DecodingSession DistillModel::startDecoding(const torch::Tensor &features, const
     session.cache = impl().decoder.makeCache(1, capacity);
     session.lastLogits = impl().decoder.forward(embeds, session.cache, true)[0][0];
     return session;
+}
+
+BatchDecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &features,
+                                                 const std::vector<std::vector<int>> &prompts, int maxNewTokens) const
+{
+    torch::NoGradGuard noGrad;
+    if (features.empty() || features.size() != prompts.size())
+        throw InvalidArgument("A batch of rollouts needs one set of image features per prompt.");
+    std::vector<torch::Tensor> rows;
+    std::int64_t longest = 0;
+    for (std::size_t b = 0; b < prompts.size(); ++b) {
+        rows.push_back(impl().promptEmbeddings(prompts[b], features[b], {}));
+        longest = std::max(longest, rows.back().size(1));
+    }
+    const std::int64_t capacity = longest + maxNewTokens;
+    if (capacity > impl().config.text.maxPositions)
+        throw InvalidArgument("A rollout needs " + std::to_string(capacity) + " positions, more than the context of " +
+                              std::to_string(impl().config.text.maxPositions) + "; lower max_new_tokens.");
+    // Left padding keeps every row's last prompt token in the same column, so one forward pass
+    // continues them all; the padded positions are masked in attention.
+    std::vector<std::int64_t> padding;
+    for (torch::Tensor &row : rows) {
+        const std::int64_t pad = longest - row.size(1);
+        padding.push_back(pad);
+        if (pad > 0)
+            row = torch::cat({torch::zeros({1, pad, row.size(2)}, row.options()), row}, 1);
+    }
+    BatchDecodingSession session;
+    if (std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; }))
+        session.leftPadding = torch::tensor(padding, torch::kLong).to(impl().device);
+    session.cache = impl().decoder.makeCache(static_cast<std::int64_t>(rows.size()), capacity);
+    session.lastLogits =
+        impl().decoder.forward(torch::cat(rows, 0), session.cache, true, session.leftPadding).select(1, 0);
+    return session;
+}
+
+void DistillModel::appendTokens(BatchDecodingSession &session, const std::vector<int> &tokens) const
+{
+    torch::NoGradGuard noGrad;
+    if (static_cast<std::int64_t>(tokens.size()) != session.lastLogits.size(0))
+        throw InvalidArgument("appendTokens needs one token per row of the batch.");
+    const std::vector<std::int64_t> ids(tokens.begin(), tokens.end());
+    const auto embeds = impl().decoder.embed(torch::tensor(ids, torch::kLong).to(impl().device).unsqueeze(1));
+    session.lastLogits = impl().decoder.forward(embeds, session.cache, true, session.leftPadding).select(1, 0);
 }
 
 void DistillModel::appendToken(DecodingSession &session, int token) const

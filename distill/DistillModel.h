@@ -21,6 +21,14 @@ struct DecodingSession {
     torch::Tensor lastLogits; // float32 [vocab]: the distribution of the next token
 };
 
+// Several prompts decoded together (rows left-padded to the longest), for a batch of rollouts:
+// one forward pass per token for the whole batch instead of one per rollout.
+struct BatchDecodingSession {
+    detail::KvCache cache;
+    torch::Tensor leftPadding; // long [B], or undefined when no row is padded
+    torch::Tensor lastLogits;  // float32 [B, vocab]: each row's distribution of its next token
+};
+
 class DistillModel {
 public:
     // Loads folder with ordinary (trainable) tensors. Nothing requires gradients yet.
@@ -61,6 +69,12 @@ public:
     // Incremental decoding for rollouts (no gradients): the prompt, then one token at a time.
     DecodingSession startDecoding(const torch::Tensor &features, const std::vector<int> &prompt, int maxNewTokens) const;
     void appendToken(DecodingSession &session, int token) const;
+    // The same for several prompts, each with its image features [1, N, hidden]; room is made for
+    // maxNewTokens after the longest. appendTokens feeds one token per row (rows that have ended
+    // may be fed anything: their logits are ignored).
+    BatchDecodingSession startDecoding(const std::vector<torch::Tensor> &features,
+                                       const std::vector<std::vector<int>> &prompts, int maxNewTokens) const;
+    void appendTokens(BatchDecodingSession &session, const std::vector<int> &tokens) const;
     // The greedy answer (EOS excluded) to a prompt, as SeqKD trains on the teacher's answers.
     std::vector<int> greedyAnswer(const torch::Tensor &features, const std::vector<int> &prompt, int maxNewTokens) const;
 

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 
 namespace geolens {
@@ -474,52 +475,86 @@ private:
         torch::NoGradGuard noGrad;
         const MiniLlmSettings &mm = config_.minillm;
         rollouts_.clear();
+        // The batch's prompts, decoded together: one forward pass of each model per token.
+        std::vector<std::vector<int>> prompts;
+        std::vector<int> limits;
+        std::vector<torch::Tensor> studentFeatures, teacherFeatures;
         for (int r = 0; r < mm.rolloutBatchSize; ++r) {
             const std::uint64_t position = consumed_++;
             const InstructionSample s = sampleAt(position);
-            const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
-            Rollout rollout;
-            rollout.sample = static_cast<std::size_t>(position);
+            std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             const int maxNew = static_cast<int>(std::min<std::int64_t>(mm.maxNewTokens, answerRoom(prompt)));
             if (maxNew < 1) {
                 ++skippedTooLong_;
                 continue;
             }
-            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
-            const auto teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+            Rollout rollout;
+            rollout.sample = static_cast<std::size_t>(position);
+            studentFeatures.push_back(student_->imageFeatures(pixelsFor(*student_, s.imagePath)));
+            teacherFeatures.push_back(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath)));
             // Kept for the alignment term of every optimisation pass over this batch.
-            rollout.teacherFeatures = teacherFeatures;
-            distill::DecodingSession studentSession = student_->startDecoding(studentFeatures, prompt, maxNew);
-            distill::DecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompt, maxNew);
-            // The draws depend on the run's seed and the sample's position only: a resumed run
-            // draws what the uninterrupted one would have.
-            auto generator = at::detail::createCPUGenerator(mixSeed(config_.run.seed, 0x5a3d0000ULL + position));
-            std::vector<float> lq, lp, lmix;
-            double klSum = 0.0;
-            for (int t = 0; t < maxNew; ++t) {
-                const auto q = studentSession.lastLogits.to(torch::kCPU).unsqueeze(0);
-                const auto p = teacherSession.lastLogits.to(torch::kCPU).unsqueeze(0);
+            rollout.teacherFeatures = teacherFeatures.back();
+            rollouts_.push_back(std::move(rollout));
+            prompts.push_back(std::move(prompt));
+            limits.push_back(maxNew);
+        }
+        if (rollouts_.empty()) {
+            computeAdvantages();
+            return;
+        }
+        // Every row's answer goes after the longest prompt's columns: no answer may outgrow the room
+        // the longest prompt leaves (only a batch holding a prompt near max_length notices).
+        std::int64_t shortestRoom = std::numeric_limits<std::int64_t>::max();
+        for (const std::vector<int> &prompt : prompts)
+            shortestRoom = std::min(shortestRoom, answerRoom(prompt));
+        for (int &limit : limits)
+            limit = static_cast<int>(std::min<std::int64_t>(limit, shortestRoom));
+        const int longest = *std::max_element(limits.begin(), limits.end());
+        distill::BatchDecodingSession studentSession = student_->startDecoding(studentFeatures, prompts, longest);
+        distill::BatchDecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompts, longest);
+
+        const std::size_t batch = rollouts_.size();
+        // The draws of each rollout depend on the run's seed and its sample's position only: a
+        // resumed run draws what the uninterrupted one would have.
+        std::vector<at::Generator> generators;
+        for (const Rollout &r : rollouts_)
+            generators.push_back(at::detail::createCPUGenerator(mixSeed(config_.run.seed, 0x5a3d0000ULL + r.sample)));
+        std::vector<std::vector<float>> lq(batch), lp(batch), lmix(batch);
+        std::vector<double> klSum(batch, 0.0);
+        std::vector<bool> done(batch, false);
+        std::vector<int> fed(batch, student_->eos());
+        for (int t = 0; t < longest; ++t) {
+            const auto qAll = studentSession.lastLogits.to(torch::kCPU);
+            const auto pAll = teacherSession.lastLogits.to(torch::kCPU);
+            for (std::size_t i = 0; i < batch; ++i) {
+                if (done[i])
+                    continue;
+                const auto row = static_cast<std::int64_t>(i);
+                const auto q = qAll[row].unsqueeze(0);
+                const auto p = pAll[row].unsqueeze(0);
                 const auto mixed = distill::mixedLogProbs(q, p, mm.alpha, mm.temperature); // [1, V]
-                const int token = static_cast<int>(distill::sampleTokens(mixed, generator)[0].item<std::int64_t>());
+                const int token = static_cast<int>(distill::sampleTokens(mixed, generators[i])[0].item<std::int64_t>());
                 const auto logQ = torch::log_softmax(q, -1);
                 const auto logP = torch::log_softmax(p, -1);
-                lq.push_back(logQ[0][token].item<float>());
-                lp.push_back(logP[0][token].item<float>());
-                lmix.push_back(mixed[0][token].item<float>());
-                klSum += (logQ.exp() * (logQ - logP)).sum().item<double>();
-                rollout.tokens.push_back(token);
-                if (token == student_->eos())
-                    break;
-                if (t + 1 < maxNew) {
-                    student_->appendToken(studentSession, token);
-                    teacher_->appendToken(teacherSession, token);
-                }
+                lq[i].push_back(logQ[0][token].item<float>());
+                lp[i].push_back(logP[0][token].item<float>());
+                lmix[i].push_back(mixed[0][token].item<float>());
+                klSum[i] += (logQ.exp() * (logQ - logP)).sum().item<double>();
+                rollouts_[i].tokens.push_back(token);
+                fed[i] = token;
+                done[i] = token == student_->eos() || t + 1 >= limits[i];
             }
-            rollout.oldLogProbs = torch::tensor(lq);
-            rollout.teacherLogProbs = torch::tensor(lp);
-            rollout.mixLogProbs = torch::tensor(lmix);
-            rollout.reverseKl = klSum / static_cast<double>(rollout.tokens.size());
-            rollouts_.push_back(std::move(rollout));
+            if (std::all_of(done.begin(), done.end(), [](bool d) { return d; }))
+                break;
+            student_->appendTokens(studentSession, fed);
+            teacher_->appendTokens(teacherSession, fed);
+        }
+        for (std::size_t i = 0; i < batch; ++i) {
+            Rollout &rollout = rollouts_[i];
+            rollout.oldLogProbs = torch::tensor(lq[i]);
+            rollout.teacherLogProbs = torch::tensor(lp[i]);
+            rollout.mixLogProbs = torch::tensor(lmix[i]);
+            rollout.reverseKl = klSum[i] / static_cast<double>(rollout.tokens.size());
         }
         computeAdvantages();
     }

@@ -94,6 +94,42 @@ private slots:
         }
     }
 
+    void batchDecodingMatchesOnePromptAtATime()
+    {
+        // Rollouts decode their batch together, prompts left-padded to the longest: each row must
+        // see what its prompt alone would, token after token.
+        const std::string folder = writeModel("batch", test::TinyLayout::GeoChat);
+        auto model = DistillModel::load(folder, cpuOptions());
+        const std::vector<std::vector<int>> prompts = {
+            model->promptTokens("What is in the image?", {}),
+            model->promptTokens("Describe the fields, the roads and the buildings of this image in detail.", {}),
+            model->promptTokens("Count the ships.", {{"Is there a harbour?", "Yes, in the north."}}),
+        };
+        QVERIFY(prompts[0].size() != prompts[1].size());
+        std::vector<torch::Tensor> features;
+        for (int i = 0; i < 3; ++i)
+            features.push_back(model->imageFeatures(model->pixels(testImage(30 + 5 * i, 30, i)).unsqueeze(0)));
+        const std::vector<std::vector<int>> answers = {model->tokenize("a ship in a harbour"),
+                                                       model->tokenize("green fields"),
+                                                       model->tokenize("three small boats near the pier")};
+        BatchDecodingSession batch = model->startDecoding(features, prompts, 8);
+        std::vector<DecodingSession> single;
+        for (int i = 0; i < 3; ++i)
+            single.push_back(model->startDecoding(features[i], prompts[i], 8));
+        for (int t = 0; t < 5; ++t) {
+            std::vector<int> next;
+            for (int i = 0; i < 3; ++i) {
+                const float gap = (batch.lastLogits[i] - single[i].lastLogits).abs().max().item<float>();
+                QVERIFY2(gap < 1e-3, qPrintable(QString("row %1, step %2: %3").arg(i).arg(t).arg(gap)));
+                next.push_back(answers[i][static_cast<std::size_t>(t) % answers[i].size()]);
+                model->appendToken(single[i], next.back());
+            }
+            model->appendTokens(batch, next);
+        }
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model->appendTokens(batch, {1, 2}));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model->startDecoding(features, {prompts[0]}, 8));
+    }
+
     void loraStartsAsTheBaseModelAndTrains()
     {
         const std::string folder = writeModel("lora", test::TinyLayout::GeoChat);
