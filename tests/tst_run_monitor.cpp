@@ -142,7 +142,15 @@ private slots:
         });
         sampler.start(10);
 
+        // The log of an earlier run in the same folder is neither shown nor taken as the new one's start.
+        QVERIFY(QDir().mkpath(runDir));
+        {
+            QFile old(runDir + "/distill.log");
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("a line of an earlier run\n");
+        }
         QVERIFY2(monitor->start(distillArguments(12), runDir), qPrintable(monitor->errorString()));
+        QVERIFY(!monitor->logView()->toPlainText().contains("earlier run"));
         QCOMPARE(started.count(), 1);
         QVERIFY(monitor->isRunning());
         QCOMPARE(monitor->status(), Status::Running);
@@ -171,6 +179,8 @@ private slots:
         QVERIFY(!QFile::exists(runDir + "/distill.pid"));
         // The log pane holds what the process wrote, the step lines among it.
         QVERIFY(monitor->logView()->toPlainText().contains("step 12"));
+        QVERIFY(monitor->logView()->toPlainText().contains("Loading the teacher"));
+        QVERIFY(!monitor->logView()->toPlainText().contains("earlier run"));
 
         QSignalSpy openModel(monitor.get(), &DistillRunMonitor::openModelRequested);
         monitor->openModelButton()->click();

@@ -8,4 +8,8 @@ namespace geolens {
 // trials): the one next to this application, else the one on PATH.
 QString geolensCliPath();
 
+// program as an executable file: itself when it is an absolute path, else looked up on PATH;
+// empty when there is no such executable.
+QString executableProgram(const QString &program);
+
 } // namespace geolens

@@ -3,6 +3,7 @@
 #include "CliProgram.h"
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
+#include "distill/DistillConfig.h"
 
 #include <QDesktopServices>
 #include <QDir>
@@ -12,8 +13,6 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -22,7 +21,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QToolButton>
 #include <QUrl>
@@ -205,10 +203,7 @@ bool DistillRunMonitor::hasStudent() const
 
 QString DistillRunMonitor::teacherFolder() const
 {
-    QFile file(filePath(QStringLiteral("run.json")));
-    if (runDir_.isEmpty() || !file.open(QIODevice::ReadOnly))
-        return QString();
-    const QString teacher = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("teacher")).toString();
+    const QString &teacher = runTeacher_;
     if (teacher.isEmpty() || QDir::isAbsolutePath(teacher))
         return teacher;
     // The CLI resolves a relative path against where it was started, which the wizard's runs
@@ -303,7 +298,8 @@ void DistillRunMonitor::follow(const QString &runDir)
     pid_ = 0;
     startedHere_ = false;
     stepsDone_ = totalSteps_ = 0;
-    elapsedSeconds_ = 0.0;
+    runConfigRead_ = false;
+    runTeacher_.clear();
     logOffset_ = 0;
     logPartial_.clear();
     lastLogLine_.clear();
@@ -326,10 +322,11 @@ bool DistillRunMonitor::start(const QStringList &distillArguments, const QString
         setStatus(Status::NotRunning, error_);
         return false;
     }
+    // A fresh run starts a fresh log, which must be gone before it is followed; a STOP left from
+    // before would end the run at once.
+    QFile::remove(QDir(runDir).filePath(QString::fromLatin1(LogFile)));
+    QFile::remove(QDir(runDir).filePath(QStringLiteral("STOP")));
     follow(runDir);
-    // A fresh run starts a fresh log; a STOP left from before would end it at once.
-    QFile::remove(filePath(QString::fromLatin1(LogFile)));
-    QFile::remove(filePath(QStringLiteral("STOP")));
     QStringList arguments = distillArguments;
     if (!arguments.contains(QStringLiteral("--out")))
         arguments << QStringLiteral("--out") << runDir_;
@@ -355,8 +352,8 @@ bool DistillRunMonitor::resume()
 
 bool DistillRunMonitor::launch(const QStringList &arguments, bool appendLog)
 {
-    const QString program = QFileInfo(cliPath_).isAbsolute() ? cliPath_ : QStandardPaths::findExecutable(cliPath_);
-    if (program.isEmpty() || !QFileInfo(program).isExecutable()) {
+    const QString program = executableProgram(cliPath_);
+    if (program.isEmpty()) {
         error_ = tr("%1 is not an executable program.").arg(QDir::toNativeSeparators(cliPath_));
         setStatus(Status::Failed, error_);
         return false;
@@ -422,10 +419,9 @@ void DistillRunMonitor::openRunFolder(const QString &runDir)
 
 void DistillRunMonitor::poll()
 {
-    if (totalSteps_ == 0)
+    if (!runConfigRead_)
         readRunConfig();
     readLog();
-    metrics_->refresh();
     if (status_ == Status::Stopping && stopRequestedAt_.isValid() &&
         stopRequestedAt_.msecsTo(QDateTime::currentDateTimeUtc()) > StopPatienceMs)
         stop_->setText(tr("Terminate..."));
@@ -499,15 +495,20 @@ void DistillRunMonitor::readLog()
 
 void DistillRunMonitor::readRunConfig()
 {
-    QFile file(filePath(QStringLiteral("run.json")));
-    if (runDir_.isEmpty() || !file.open(QIODevice::ReadOnly))
+    const QString path = filePath(QStringLiteral("run.json"));
+    if (runDir_.isEmpty() || !QFileInfo::exists(path))
         return;
-    const QJsonObject run = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("run")).toObject();
+    DistillConfig config;
+    try {
+        config = DistillConfig::load(QFile::encodeName(path).toStdString());
+    } catch (const std::exception &) {
+        return; // being written, or not a run's: looked at again at the next poll
+    }
+    // run.json is written once, when the run starts.
+    runConfigRead_ = true;
+    runTeacher_ = QString::fromStdString(config.teacher);
     // A run measured in epochs only knows its step count once its data are loaded.
-    if (run.value(QStringLiteral("epochs")).toDouble() > 0)
-        totalSteps_ = 0;
-    else
-        totalSteps_ = std::max(0, run.value(QStringLiteral("steps")).toInt());
+    totalSteps_ = config.run.epochs > 0 ? 0 : std::max(0, config.run.steps);
     updateProgress();
 }
 
@@ -515,7 +516,7 @@ void DistillRunMonitor::updateProgress()
 {
     stepsDone_ = std::max(0, metrics_->lastStep());
     const QVector<QPointF> &seconds = metrics_->points(QStringLiteral("seconds"), MetricsLog::RecordKind::Step);
-    elapsedSeconds_ = seconds.isEmpty() ? 0.0 : seconds.constLast().y();
+    const double elapsedSeconds = seconds.isEmpty() ? 0.0 : seconds.constLast().y();
     const int total = totalSteps_ > 0 ? totalSteps_ : (status_ == Status::Finished ? stepsDone_ : 0);
     if (total > 0) {
         progress_->setRange(0, total);
@@ -526,13 +527,12 @@ void DistillRunMonitor::updateProgress()
         progress_->setValue(0);
         progress_->setFormat(tr("%1 steps").arg(stepsDone_));
     }
-    QString time = tr("elapsed %1").arg(formatDuration(elapsedSeconds_));
+    QString time = tr("elapsed %1").arg(formatDuration(elapsedSeconds));
     if (isRunning() && total > 0 && stepsDone_ > 0 && stepsDone_ < total) {
-        const double perStep = elapsedSeconds_ / stepsDone_;
+        const double perStep = elapsedSeconds / stepsDone_;
         time += tr(", about %1 left").arg(formatDuration(perStep * (total - stepsDone_)));
     }
     timeLabel_->setText(time);
-    updateButtons();
 }
 
 QString DistillRunMonitor::formatDuration(double seconds)
@@ -607,7 +607,6 @@ bool DistillRunMonitor::addComparisonRun(const QString &otherRunDir)
     const QStringList taken = plot_->comparisonRuns();
     for (int n = 2; taken.contains(label); ++n)
         label = QStringLiteral("%1 (%2)").arg(QFileInfo(QDir::cleanPath(otherRunDir)).fileName()).arg(n);
-    comparisons_.append(log);
     plot_->addComparisonRun(label, log);
     return true;
 }

@@ -130,12 +130,13 @@ private:
     bool startedHere_ = false;
     int stepsDone_ = 0;
     int totalSteps_ = 0;
-    double elapsedSeconds_ = 0.0;
+    // Whether run.json has been read; it is written once, as the run starts.
+    bool runConfigRead_ = false;
+    QString runTeacher_; // the teacher folder run.json names
     qint64 logOffset_ = 0;
     QByteArray logPartial_;
     QString lastLogLine_;
     QDateTime stopRequestedAt_;
-    QList<MetricsLog *> comparisons_;
 
     MetricsLog *metrics_;
     LossPlotWidget *plot_;
