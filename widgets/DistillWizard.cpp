@@ -251,9 +251,6 @@ DataCheckResult checkInstructionData(std::string data, std::string images, std::
                               + DistillWizard::tr("Validation file: %1 entries, %2 samples.")
                                     .arg(held.entryCount())
                                     .arg(held.sampleCount());
-        } else if (fraction > 0) {
-            // Only the sizes matter here, and they do not depend on the seed.
-            InstructionDataset::splitByFraction(dataset, fraction, 1);
         }
         const std::size_t n = std::min<std::size_t>(SamplesShown, dataset.sampleCount());
         for (std::size_t i = 0; i < n; ++i) {
@@ -266,9 +263,15 @@ DataCheckResult checkInstructionData(std::string data, std::string images, std::
             view.text = DistillWizard::tr("Q: %1\nA: %2").arg(qs(s.question), qs(s.answer));
             result.shown.push_back(view);
         }
+        if (validation.empty() && fraction > 0) {
+            // Whether the split leaves data to train on; its sizes do not depend on the seed. The
+            // dataset is not needed afterwards, so it is handed over rather than copied.
+            InstructionDataset::splitByFraction(std::move(dataset), fraction, 1);
+        }
         result.ok = true;
     } catch (const std::exception &e) {
         result.error = QString::fromUtf8(e.what());
+        result.shown.clear();
     }
     return result;
 }
@@ -559,8 +562,6 @@ public:
             connect(edit, &QLineEdit::textChanged, this, &DistillDataPage::invalidate);
         connect(&watcher_, &QFutureWatcher<DataCheckResult>::finished, this, &DistillDataPage::checkFinished);
     }
-
-    ~DistillDataPage() override { watcher_.waitForFinished(); }
 
     void load(const DistillConfig &c)
     {

@@ -1,12 +1,13 @@
 #include "TrialRun.h"
 
+#include "CliProgram.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -89,14 +90,10 @@ bool TrialRun::start(const DistillConfig &config, const QString &cliPath)
     commandLine_.clear();
     totalSteps_ = trialSteps(config).second;
 
-    const auto overrides = trialOverrides(config);
-    std::string set;
     DistillConfig trial = config;
     try {
-        for (const auto &[key, value] : overrides) {
+        for (const auto &[key, value] : trialOverrides(config))
             trial.applyOverride(key, value);
-            set += (set.empty() ? "" : ";") + key + "=" + value;
-        }
     } catch (const std::exception &e) {
         fail(QString::fromUtf8(e.what()));
         return false;
@@ -120,15 +117,16 @@ bool TrialRun::start(const DistillConfig &config, const QString &cliPath)
     }
     const QString runFile = dir_->filePath(QStringLiteral("run.json"));
     try {
-        config.save(runFile.toStdString());
+        // The trial's own settings, which the CLI then takes as they are.
+        trial.save(runFile.toStdString());
     } catch (const std::exception &e) {
         dir_.reset();
         fail(QString::fromUtf8(e.what()));
         return false;
     }
 
-    program_ = QFileInfo(cliPath).isAbsolute() ? cliPath : QStandardPaths::findExecutable(cliPath);
-    if (program_.isEmpty() || !QFileInfo(program_).isExecutable()) {
+    program_ = executableProgram(cliPath);
+    if (program_.isEmpty()) {
         dir_.reset();
         fail(tr("%1 is not an executable program.").arg(QDir::toNativeSeparators(cliPath)));
         return false;
@@ -140,9 +138,7 @@ bool TrialRun::start(const DistillConfig &config, const QString &cliPath)
                                 dir_->filePath(QStringLiteral("trial")),
                                 QStringLiteral("--steps"),
                                 QString::number(totalSteps_),
-                                QStringLiteral("--json"),
-                                QStringLiteral("--set"),
-                                qs(set)};
+                                QStringLiteral("--json")};
     commandLine_ = QStringList{program_} + arguments;
 
     process_ = new QProcess(this);
