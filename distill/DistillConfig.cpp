@@ -742,6 +742,9 @@ std::vector<std::string> DistillConfig::validate() const
     nonNegative(minillm.topK, "minillm.top_k");
     if (!(minillm.topP > 0.0 && minillm.topP <= 1.0))
         problem("minillm.top_p must be greater than 0 and at most 1; it is " + formatNumber(minillm.topP) + ".");
+    if (kind == DistillMethod::Paper && (minillm.topK != 0 || minillm.topP < 1.0))
+        problem("Rollouts sample from the whole mixed distribution: top-k and top-p would make teacher-chosen tokens "
+                "impossible for the student. Set minillm.top_k 0 and top_p 1.");
     atLeastOne(minillm.maxNewTokens, "minillm.max_new_tokens");
 
     atLeastOne(lora.rank, "lora.rank");

@@ -136,15 +136,15 @@ std::vector<int> DistillModel::greedyAnswer(const torch::Tensor &features, const
                                            int maxNewTokens) const
 {
     torch::NoGradGuard noGrad;
-    DecodingSession session = startDecoding(features, prompt, maxNewTokens);
+    DecodingSession session = startDecoding({features}, {prompt}, maxNewTokens);
     std::vector<int> answer;
     for (int i = 0; i < maxNewTokens; ++i) {
-        const int token = static_cast<int>(session.lastLogits.argmax().item<std::int64_t>());
+        const int token = static_cast<int>(session.lastLogits[0].argmax().item<std::int64_t>());
         if (token == eos())
             break;
         answer.push_back(token);
         if (i + 1 < maxNewTokens)
-            appendToken(session, token);
+            appendTokens(session, {token});
     }
     return answer;
 }
@@ -158,22 +158,7 @@ torch::Tensor DistillModel::textLogits(const std::vector<int> &tokens) const
     return impl().decoder.forwardSequence(embeds, 0);
 }
 
-DecodingSession DistillModel::startDecoding(const torch::Tensor &features, const std::vector<int> &prompt,
-                                            int maxNewTokens) const
-{
-    torch::NoGradGuard noGrad;
-    const auto embeds = impl().promptEmbeddings(prompt, features, {});
-    const std::int64_t capacity = embeds.size(1) + maxNewTokens;
-    if (capacity > impl().config.text.maxPositions)
-        throw InvalidArgument("A rollout needs " + std::to_string(capacity) + " positions, more than the context of " +
-                              std::to_string(impl().config.text.maxPositions) + "; lower max_new_tokens.");
-    DecodingSession session;
-    session.cache = impl().decoder.makeCache(1, capacity);
-    session.lastLogits = impl().decoder.forward(embeds, session.cache, true)[0][0];
-    return session;
-}
-
-BatchDecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &features,
+DecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &features,
                                                  const std::vector<std::vector<int>> &prompts, int maxNewTokens) const
 {
     torch::NoGradGuard noGrad;
@@ -198,7 +183,7 @@ BatchDecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor
         if (pad > 0)
             row = torch::cat({torch::zeros({1, pad, row.size(2)}, row.options()), row}, 1);
     }
-    BatchDecodingSession session;
+    DecodingSession session;
     if (std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; }))
         session.leftPadding = torch::tensor(padding, torch::kLong).to(impl().device);
     session.cache = impl().decoder.makeCache(static_cast<std::int64_t>(rows.size()), capacity);
@@ -207,7 +192,7 @@ BatchDecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor
     return session;
 }
 
-void DistillModel::appendTokens(BatchDecodingSession &session, const std::vector<int> &tokens) const
+void DistillModel::appendTokens(DecodingSession &session, const std::vector<int> &tokens) const
 {
     torch::NoGradGuard noGrad;
     if (static_cast<std::int64_t>(tokens.size()) != session.lastLogits.size(0))
@@ -215,14 +200,6 @@ void DistillModel::appendTokens(BatchDecodingSession &session, const std::vector
     const std::vector<std::int64_t> ids(tokens.begin(), tokens.end());
     const auto embeds = impl().decoder.embed(torch::tensor(ids, torch::kLong).to(impl().device).unsqueeze(1));
     session.lastLogits = impl().decoder.forward(embeds, session.cache, true, session.leftPadding).select(1, 0);
-}
-
-void DistillModel::appendToken(DecodingSession &session, int token) const
-{
-    torch::NoGradGuard noGrad;
-    const auto ids = torch::tensor({static_cast<std::int64_t>(token)}, torch::kLong).to(impl().device);
-    const auto embeds = impl().decoder.embed(ids).unsqueeze(0);
-    session.lastLogits = impl().decoder.forward(embeds, session.cache, true)[0][0];
 }
 
 void DistillModel::addLora(const LoraSettings &settings, std::uint64_t seed)

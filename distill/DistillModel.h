@@ -15,15 +15,9 @@
 
 namespace geolens::distill {
 
-// One decoding session over a prompt (batch 1), for rollouts.
+// One or more prompts decoded together (rows left-padded to the longest), for a batch of
+// rollouts: one forward pass per token for the whole batch instead of one per rollout.
 struct DecodingSession {
-    detail::KvCache cache;
-    torch::Tensor lastLogits; // float32 [vocab]: the distribution of the next token
-};
-
-// Several prompts decoded together (rows left-padded to the longest), for a batch of rollouts:
-// one forward pass per token for the whole batch instead of one per rollout.
-struct BatchDecodingSession {
     detail::KvCache cache;
     torch::Tensor leftPadding; // long [B], or undefined when no row is padded
     torch::Tensor lastLogits;  // float32 [B, vocab]: each row's distribution of its next token
@@ -66,15 +60,12 @@ public:
     torch::Tensor sequenceLogits(const torch::Tensor &features, const std::vector<int> &prompt,
                                  const std::vector<int> &tokens) const;
 
-    // Incremental decoding for rollouts (no gradients): the prompt, then one token at a time.
-    DecodingSession startDecoding(const torch::Tensor &features, const std::vector<int> &prompt, int maxNewTokens) const;
-    void appendToken(DecodingSession &session, int token) const;
-    // The same for several prompts, each with its image features [1, N, hidden]; room is made for
-    // maxNewTokens after the longest. appendTokens feeds one token per row (rows that have ended
-    // may be fed anything: their logits are ignored).
-    BatchDecodingSession startDecoding(const std::vector<torch::Tensor> &features,
-                                       const std::vector<std::vector<int>> &prompts, int maxNewTokens) const;
-    void appendTokens(BatchDecodingSession &session, const std::vector<int> &tokens) const;
+    // Incremental decoding for rollouts (no gradients): the prompts, each with its image features
+    // [1, N, hidden], then one token per row at a time; room is made for maxNewTokens after the
+    // longest prompt. Rows that have ended may be fed anything: their logits are ignored.
+    DecodingSession startDecoding(const std::vector<torch::Tensor> &features,
+                                  const std::vector<std::vector<int>> &prompts, int maxNewTokens) const;
+    void appendTokens(DecodingSession &session, const std::vector<int> &tokens) const;
     // The greedy answer (EOS excluded) to a prompt, as SeqKD trains on the teacher's answers.
     std::vector<int> greedyAnswer(const torch::Tensor &features, const std::vector<int> &prompt, int maxNewTokens) const;
 

@@ -54,7 +54,6 @@ ModelLoadOptions loadOptions(const std::string &device, const std::string &dtype
         o.dtype = WeightType::F16;
     if (imageSize > 0)
         o.imageSize = imageSize;
-    o.trainable = true;
     return o;
 }
 
@@ -111,6 +110,7 @@ struct Rollout {
     torch::Tensor weights, advantages;                        // [n] float32, CPU
     torch::Tensor teacherLogits;                              // [1, n, V], recomputed when missing
     torch::Tensor teacherFeatures;                            // the teacher's image features, likewise
+    torch::Tensor studentPixels;                              // the student's input, likewise
     double reverseKl = 0.0;                                   // mean per-token KL(q||p) when drawn
 };
 
@@ -164,9 +164,6 @@ private:
             throw InvalidArgument(text);
         }
         method_ = config_.methodKind();
-        if (method_ == DistillMethod::Paper && (config_.minillm.topK != 0 || config_.minillm.topP < 1.0))
-            throw InvalidArgument("Rollouts sample from the whole mixed distribution: top-k and top-p would make "
-                                  "teacher-chosen tokens impossible for the student. Set minillm.top_k 0 and top_p 1.");
         fs::create_directories(runDir_);
         fs::create_directories(runDir_ / "checkpoints");
         if (resume_) {
@@ -333,10 +330,17 @@ private:
     // RUN_DIR/image-cache as the model's input square (762 KB at 504 px): later epochs read that
     // instead of decoding a JPEG and resampling it. Preprocessing the cached square gives exactly
     // the same tensor, since resizing to the same size is the identity.
-    torch::Tensor pixelsFor(DistillModel &model, const std::string &path)
+    // A model's input for an image. decoded holds the image once read, so that the teacher and
+    // the student of one sample decode it once between them.
+    torch::Tensor pixelsFor(DistillModel &model, const std::string &path, std::optional<RgbImage> &decoded)
     {
+        const auto source = [&]() -> const RgbImage & {
+            if (!decoded)
+                decoded = hooks_.readImage(path);
+            return *decoded;
+        };
         if (!config_.run.cacheImages)
-            return model.pixels(hooks_.readImage(path)).unsqueeze(0);
+            return model.pixels(source()).unsqueeze(0);
         std::uint64_t hash = 1469598103934665603ULL;
         for (unsigned char c : path)
             hash = (hash ^ c) * 1099511628211ULL;
@@ -345,7 +349,7 @@ private:
         const fs::path cached = runDir_ / "image-cache" / name;
         if (fs::exists(cached))
             return model.pixels(readPortablePixmap(cached.string())).unsqueeze(0);
-        const RgbImage square = ImagePreprocessor::resizeAndCrop(ImagePreprocessor::expandToSquare(hooks_.readImage(path)),
+        const RgbImage square = ImagePreprocessor::resizeAndCrop(ImagePreprocessor::expandToSquare(source()),
                                                                  model.inputSize());
         fs::create_directories(cached.parent_path());
         writePortablePixmap(cached.string(), square);
@@ -369,7 +373,8 @@ private:
             auto found = teacherAnswers_.find(sampleKey);
             if (found == teacherAnswers_.end()) {
                 torch::NoGradGuard noGrad;
-                const auto features = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                std::optional<RgbImage> image;
+                const auto features = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
                 found = teacherAnswers_.emplace(sampleKey, teacher_->greedyAnswer(features, prompt, config_.minillm.maxNewTokens)).first;
             }
             tokens = found->second;
@@ -420,14 +425,15 @@ private:
                 ++skippedTooLong_;
                 continue;
             }
-            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
+            std::optional<RgbImage> image;
+            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath, image));
             const auto logits = student_->sequenceLogits(studentFeatures, prompt, target);
             const auto targets = idsTensor(target, logits.device());
             const auto mask = torch::ones_like(targets, torch::kBool);
             torch::Tensor teacherLogits, teacherFeatures;
             {
                 torch::NoGradGuard noGrad;
-                teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
                 teacherLogits = teacher_->sequenceLogits(teacherFeatures, prompt, target).to(logits.device());
             }
             auto loss = torch::zeros({}, torch::dtype(torch::kFloat32).device(logits.device()));
@@ -490,8 +496,11 @@ private:
             }
             Rollout rollout;
             rollout.sample = static_cast<std::size_t>(position);
-            studentFeatures.push_back(student_->imageFeatures(pixelsFor(*student_, s.imagePath)));
-            teacherFeatures.push_back(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath)));
+            std::optional<RgbImage> image;
+            // Kept for every optimisation pass over this batch, as the teacher's features are.
+            rollout.studentPixels = pixelsFor(*student_, s.imagePath, image);
+            studentFeatures.push_back(student_->imageFeatures(rollout.studentPixels));
+            teacherFeatures.push_back(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image)));
             // Kept for the alignment term of every optimisation pass over this batch.
             rollout.teacherFeatures = teacherFeatures.back();
             rollouts_.push_back(std::move(rollout));
@@ -510,8 +519,8 @@ private:
         for (int &limit : limits)
             limit = static_cast<int>(std::min<std::int64_t>(limit, shortestRoom));
         const int longest = *std::max_element(limits.begin(), limits.end());
-        distill::BatchDecodingSession studentSession = student_->startDecoding(studentFeatures, prompts, longest);
-        distill::BatchDecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompts, longest);
+        distill::DecodingSession studentSession = student_->startDecoding(studentFeatures, prompts, longest);
+        distill::DecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompts, longest);
 
         const std::size_t batch = rollouts_.size();
         // The draws of each rollout depend on the run's seed and its sample's position only: a
@@ -524,22 +533,28 @@ private:
         std::vector<bool> done(batch, false);
         std::vector<int> fed(batch, student_->eos());
         for (int t = 0; t < longest; ++t) {
-            const auto qAll = studentSession.lastLogits.to(torch::kCPU);
-            const auto pAll = teacherSession.lastLogits.to(torch::kCPU);
+            // The distributions of the whole batch at once; only the draws go row by row, each
+            // with its rollout's own generator.
+            const auto q = studentSession.lastLogits.to(torch::kCPU);
+            const auto p = teacherSession.lastLogits.to(torch::kCPU);
+            const auto mixed = distill::mixedLogProbs(q, p, mm.alpha, mm.temperature); // [B, V]
+            const auto logQ = torch::log_softmax(q, -1);
+            const auto logP = torch::log_softmax(p, -1);
+            const auto kl = (logQ.exp() * (logQ - logP)).sum(-1); // [B]
+            const auto logQAt = logQ.accessor<float, 2>();
+            const auto logPAt = logP.accessor<float, 2>();
+            const auto mixedAt = mixed.accessor<float, 2>();
+            const auto klAt = kl.accessor<float, 1>();
             for (std::size_t i = 0; i < batch; ++i) {
                 if (done[i])
                     continue;
                 const auto row = static_cast<std::int64_t>(i);
-                const auto q = qAll[row].unsqueeze(0);
-                const auto p = pAll[row].unsqueeze(0);
-                const auto mixed = distill::mixedLogProbs(q, p, mm.alpha, mm.temperature); // [1, V]
-                const int token = static_cast<int>(distill::sampleTokens(mixed, generators[i])[0].item<std::int64_t>());
-                const auto logQ = torch::log_softmax(q, -1);
-                const auto logP = torch::log_softmax(p, -1);
-                lq[i].push_back(logQ[0][token].item<float>());
-                lp[i].push_back(logP[0][token].item<float>());
-                lmix[i].push_back(mixed[0][token].item<float>());
-                klSum[i] += (logQ.exp() * (logQ - logP)).sum().item<double>();
+                const int token = static_cast<int>(
+                    distill::sampleTokens(mixed.slice(0, row, row + 1), generators[i])[0].item<std::int64_t>());
+                lq[i].push_back(logQAt[row][token]);
+                lp[i].push_back(logPAt[row][token]);
+                lmix[i].push_back(mixedAt[row][token]);
+                klSum[i] += klAt[row];
                 rollouts_[i].tokens.push_back(token);
                 fed[i] = token;
                 done[i] = token == student_->eos() || t + 1 >= limits[i];
@@ -609,12 +624,15 @@ private:
         for (Rollout &r : rollouts_) {
             const InstructionSample s = sampleAt(r.sample);
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
-            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath));
+            std::optional<RgbImage> image;
+            if (!r.studentPixels.defined())
+                r.studentPixels = pixelsFor(*student_, s.imagePath, image);
+            const auto studentFeatures = student_->imageFeatures(r.studentPixels);
             {
                 // Both depend on the frozen teacher only: computed once per batch of rollouts.
                 torch::NoGradGuard noGrad;
                 if (!r.teacherFeatures.defined())
-                    r.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath));
+                    r.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
                 if (!r.teacherLogits.defined())
                     r.teacherLogits = teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU);
             }
@@ -709,9 +727,11 @@ private:
             target = fitAfterPrompt(std::move(target), prompt);
             if (target.empty())
                 continue;
-            const auto logits = student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, s.imagePath)), prompt, target);
+            std::optional<RgbImage> image;
+            const auto logits =
+                student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, s.imagePath, image)), prompt, target);
             const auto teacherLogits =
-                teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath)), prompt, target)
+                teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image)), prompt, target)
                     .to(logits.device());
             const auto targets = idsTensor(target, logits.device());
             const auto mask = torch::ones_like(targets, torch::kBool);

@@ -85,12 +85,12 @@ private slots:
             QVERIFY(std::abs(logprobs[static_cast<std::int64_t>(i)][tokens[i]].item<float>() - reference[i]) < 1e-4);
 
         // A decoding session sees the same distributions, one token at a time.
-        DecodingSession session = model->startDecoding(features, prompt, 16);
+        DecodingSession session = model->startDecoding({features}, {prompt}, 16);
         for (std::size_t i = 0; i < tokens.size(); ++i) {
-            const float gap = (session.lastLogits - logits[0][static_cast<std::int64_t>(i)]).abs().max().item<float>();
+            const float gap = (session.lastLogits[0] - logits[0][static_cast<std::int64_t>(i)]).abs().max().item<float>();
             QVERIFY2(gap < 1e-3, qPrintable(QString("step %1: %2").arg(i).arg(gap)));
             if (i + 1 < tokens.size())
-                model->appendToken(session, tokens[i]);
+                model->appendTokens(session, {tokens[i]});
         }
     }
 
@@ -112,17 +112,17 @@ private slots:
         const std::vector<std::vector<int>> answers = {model->tokenize("a ship in a harbour"),
                                                        model->tokenize("green fields"),
                                                        model->tokenize("three small boats near the pier")};
-        BatchDecodingSession batch = model->startDecoding(features, prompts, 8);
+        DecodingSession batch = model->startDecoding(features, prompts, 8);
         std::vector<DecodingSession> single;
         for (int i = 0; i < 3; ++i)
-            single.push_back(model->startDecoding(features[i], prompts[i], 8));
+            single.push_back(model->startDecoding({features[i]}, {prompts[i]}, 8));
         for (int t = 0; t < 5; ++t) {
             std::vector<int> next;
             for (int i = 0; i < 3; ++i) {
-                const float gap = (batch.lastLogits[i] - single[i].lastLogits).abs().max().item<float>();
+                const float gap = (batch.lastLogits[i] - single[i].lastLogits[0]).abs().max().item<float>();
                 QVERIFY2(gap < 1e-3, qPrintable(QString("row %1, step %2: %3").arg(i).arg(t).arg(gap)));
                 next.push_back(answers[i][static_cast<std::size_t>(t) % answers[i].size()]);
-                model->appendToken(single[i], next.back());
+                model->appendTokens(single[i], {next.back()});
             }
             model->appendTokens(batch, next);
         }

@@ -110,6 +110,21 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
 
 } // namespace
 
+std::vector<std::string> sceneClasses(const CliArguments &a, const std::string &subject)
+{
+    std::vector<std::string> classes;
+    if (const auto list = a.value("classes"))
+        classes = splitList(*list, ',');
+    if (const auto preset = a.value("preset")) {
+        if (!classes.empty())
+            throw UsageError{"give either --classes or --preset, not both"};
+        classes = scenePreset(*preset).classes;
+    }
+    if (classes.empty())
+        throw UsageError{subject + " needs --classes \"a,b,c\" or --preset ucm|aid|nwpu"};
+    return classes;
+}
+
 int runAnalyze(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
@@ -130,15 +145,7 @@ int runAnalyze(const std::vector<std::string> &args)
         throw UsageError{"--task must be scene, refer, grounding or caption"};
 
     SceneLabelOptions options;
-    if (const auto classes = a.value("classes"))
-        options.classes = splitList(*classes, ',');
-    if (const auto preset = a.value("preset")) {
-        if (!options.classes.empty())
-            throw UsageError{"give either --classes or --preset, not both"};
-        options.classes = scenePreset(*preset).classes;
-    }
-    if (options.classes.empty())
-        throw UsageError{"scene labelling needs --classes \"a,b,c\" or --preset ucm|aid|nwpu"};
+    options.classes = sceneClasses(a, "scene labelling");
     const std::string mode = a.value("mode", "generate");
     if (mode != "generate" && mode != "score")
         throw UsageError{"--mode must be generate or score"};

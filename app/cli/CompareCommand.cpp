@@ -1,7 +1,7 @@
 #include "cli/CompareCommand.h"
 
 #include "analysis/ModelComparisonJob.h"
-#include "analysis/ScenePresets.h"
+#include "cli/AnalyzeCommand.h"
 #include "cli/CliArguments.h"
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
@@ -119,15 +119,7 @@ int runCompare(const std::vector<std::string> &args)
         throw UsageError{"--task must be scene, refer, grounding or question"};
     }
     if (task.kind == ComparisonTask::Kind::Scene) {
-        if (const auto classes = a.value("classes"))
-            task.classes = splitList(*classes, ',');
-        if (const auto preset = a.value("preset")) {
-            if (!task.classes.empty())
-                throw UsageError{"give either --classes or --preset, not both"};
-            task.classes = scenePreset(*preset).classes;
-        }
-        if (task.classes.empty())
-            throw UsageError{"--task scene needs --classes \"a,b,c\" or --preset ucm|aid|nwpu"};
+        task.classes = sceneClasses(a, "--task scene");
     } else if (task.kind == ComparisonTask::Kind::Refer) {
         task.text = a.value("query", "");
         if (task.text.empty())

@@ -192,11 +192,8 @@ const std::vector<ModelComparisonJob::PreparedTile> &ModelComparisonJob::prepare
     auto tiles = std::make_shared<std::vector<PreparedTile>>();
     for (int id : tileIds_) {
         const Tile tile = grid.tile(id);
-        bool anyValid = false;
-        RgbImage image = renderModelImage(*raster_, display_, tile.validRect(), tile.validWidth, tile.validHeight,
-                                          &anyValid);
-        if (anyValid)
-            tiles->push_back({tile, std::move(image)});
+        if (std::optional<RgbImage> image = renderTileImage(*raster_, display_, tile))
+            tiles->push_back({tile, std::move(*image)});
     }
     if (tiles->empty())
         throw InvalidArgument("Every chosen tile of " + raster_->path() + " is nodata; choose tiles with pixels.");

@@ -12,20 +12,6 @@
 
 namespace geolens {
 
-namespace {
-
-// The tile's pixels inside the raster as RGB; nothing when every pixel is nodata.
-std::optional<RgbImage> tileImage(const RasterDataset &raster, const DisplaySettings &display, const Tile &tile)
-{
-    bool anyValid = false;
-    RgbImage rgb = renderModelImage(raster, display, tile.validRect(), tile.validWidth, tile.validHeight, &anyValid);
-    if (!anyValid)
-        return std::nullopt;
-    return rgb;
-}
-
-} // namespace
-
 SceneLabelJob::SceneLabelJob(std::shared_ptr<const RasterDataset> raster, GeoChatModel &model, DisplaySettings display,
                              SceneLabelOptions options)
     : raster_(std::move(raster)), model_(model), display_(std::move(display)), options_(std::move(options))
@@ -70,7 +56,7 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)
         std::vector<RgbImage> images;
         std::vector<SceneLabel *> pending;
         for (std::size_t i = first; i < std::min(labels.size(), first + batch); ++i) {
-            std::optional<RgbImage> image = tileImage(*raster_, display_, labels[i].tile);
+            std::optional<RgbImage> image = renderTileImage(*raster_, display_, labels[i].tile);
             if (!image) {
                 labels[i].skipped = true;
                 continue;

@@ -21,4 +21,13 @@ RgbImage renderModelImage(const RasterDataset &raster, const DisplaySettings &di
     return rgb;
 }
 
+std::optional<RgbImage> renderTileImage(const RasterDataset &raster, const DisplaySettings &display, const Tile &tile)
+{
+    bool anyValid = false;
+    RgbImage rgb = renderModelImage(raster, display, tile.validRect(), tile.validWidth, tile.validHeight, &anyValid);
+    if (!anyValid)
+        return std::nullopt;
+    return rgb;
+}
+
 } // namespace geolens

@@ -1,8 +1,11 @@
 #pragma once
 
 #include "geometry/PixelRect.h"
+#include "geometry/TileGrid.h"
 #include "model/ImagePreprocessor.h"
 #include "raster/DisplaySettings.h"
+
+#include <optional>
 
 namespace geolens {
 
@@ -13,5 +16,9 @@ class RasterDataset;
 // data. The display settings must carry their stretches.
 RgbImage renderModelImage(const RasterDataset &raster, const DisplaySettings &display, const PixelRect &window,
                           int outWidth, int outHeight, bool *anyValid = nullptr);
+
+// A tile's valid part at full resolution, as a job gives it to the model (padding to a square is
+// the model's own preprocessing); nothing when every pixel of it is nodata.
+std::optional<RgbImage> renderTileImage(const RasterDataset &raster, const DisplaySettings &display, const Tile &tile);
 
 } // namespace geolens

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <vector>
 
@@ -17,6 +16,7 @@ namespace geolens {
 namespace {
 
 using safetensors::MaxHeaderBytes;
+using safetensors::byteCount;
 using safetensors::describeShape;
 using safetensors::quoted;
 
@@ -92,18 +92,13 @@ public:
     void checkByteCount(const std::string &name, DType dtype, const std::vector<std::int64_t> &shape,
                         const ByteRange &range) const
     {
-        // Overflow-checked, so a shape claiming 2^70 elements cannot wrap around to a match.
-        std::uint64_t bytes = dtypeSize(dtype);
-        for (std::int64_t dim : shape) {
-            const auto d = static_cast<std::uint64_t>(dim);
-            if (d != 0 && bytes > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / d)
-                failTensor(name, "has the shape " + describeShape(shape) + ", more elements than any file holds.");
-            bytes *= d;
-        }
-        if (range.end - range.begin != bytes)
+        const std::optional<std::uint64_t> bytes = byteCount(dtypeSize(dtype), shape);
+        if (!bytes)
+            failTensor(name, "has the shape " + describeShape(shape) + ", more elements than any file holds.");
+        if (range.end - range.begin != *bytes)
             failTensor(name, "has " + std::to_string(range.end - range.begin) + " bytes of data, but its shape "
                                  + describeShape(shape) + " of " + dtypeName(dtype) + " needs "
-                                 + std::to_string(bytes) + " bytes.");
+                                 + std::to_string(*bytes) + " bytes.");
     }
 
     void checkNoOverlap(std::vector<ByteRange> ranges) const

@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <set>
 #include <system_error>
 
@@ -23,6 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using safetensors::MaxHeaderBytes;
+using safetensors::byteCount;
 using safetensors::describeShape;
 using safetensors::quoted;
 
@@ -50,18 +50,16 @@ void checkTensors(const std::vector<TensorBytes> &tensors)
         if (!names.insert(t.name).second)
             throw InvalidArgument("Tensor " + quoted(t.name)
                                   + " is given twice; the names in a safetensors file must be unique.");
-        // The reader's overflow check, in the reader's order, so that what is written reads back.
-        std::uint64_t needed = dtypeSize(t.dtype);
-        for (std::int64_t dim : t.shape) {
+        for (std::int64_t dim : t.shape)
             if (dim < 0)
                 throw InvalidArgument("Tensor " + quoted(t.name) + " has the shape " + describeShape(t.shape)
                                       + ", which has a negative dimension.");
-            const auto d = static_cast<std::uint64_t>(dim);
-            if (d != 0 && needed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / d)
-                throw InvalidArgument("Tensor " + quoted(t.name) + " has the shape " + describeShape(t.shape)
-                                      + ", more elements than any file holds.");
-            needed *= d;
-        }
+        // The reader's own count, so that what is written reads back.
+        const std::optional<std::uint64_t> bytes = byteCount(dtypeSize(t.dtype), t.shape);
+        if (!bytes)
+            throw InvalidArgument("Tensor " + quoted(t.name) + " has the shape " + describeShape(t.shape)
+                                  + ", more elements than any file holds.");
+        const std::uint64_t needed = *bytes;
         if (t.size != needed)
             throw InvalidArgument("Tensor " + quoted(t.name) + " has " + std::to_string(t.size)
                                   + " bytes, but its shape " + describeShape(t.shape) + " of " + dtypeName(t.dtype)
