@@ -475,14 +475,6 @@ void appendNewline(std::string &out, int indent, int level)
 
 } // namespace
 
-JsonError::JsonError(const std::string &message) : Error(message), problem_(message) {}
-
-JsonError::JsonError(const std::string &problem, int line, int column)
-    : Error("Invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + problem),
-      problem_(problem), line_(line), column_(column)
-{
-}
-
 JsonValue JsonValue::parse(const std::string &text)
 {
     return parse(text.data(), text.size());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Error.h"
+#include "common/JsonIo.h" // JsonError
 
 #include <cstddef>
 #include <cstdint>
@@ -12,28 +13,10 @@
 
 namespace geolens {
 
-// Malformed JSON text, or a JSON value used as a type it is not. Syntax errors carry the 1-based
-// line and column (in characters) where the text went wrong; the other errors carry 0 for both.
-class JsonError : public Error {
-public:
-    explicit JsonError(const std::string &message);
-    JsonError(const std::string &problem, int line, int column);
-
-    int line() const { return line_; }
-    int column() const { return column_; }
-    // The message without the position, for callers that add their own context.
-    const std::string &problem() const { return problem_; }
-
-private:
-    std::string problem_;
-    int line_ = 0;
-    int column_ = 0;
-};
-
 enum class JsonType { Null, Bool, Number, String, Array, Object };
 
-// One JSON value. The engine reads checkpoint headers and model configs with it and the CLI
-// writes its reports with it, on builds that have no JSON library but the standard one.
+// One JSON value, from before nlohmann-json served the engine too. Superseded by Json and the
+// functions of common/JsonIo.h; kept only while the distillation loop still uses it.
 //
 // Numbers written without a fraction or exponent that fit in int64 are kept as exact integers
 // (tensor offsets in large checkpoints exceed what a double holds exactly); every other number
