@@ -3,7 +3,6 @@
 #include "common/AtomicFile.h"
 #include "common/EditDistance.h"
 #include "common/Error.h"
-#include "common/Json.h"
 
 #include <algorithm>
 #include <cctype>
@@ -55,17 +54,17 @@ std::string joined(const std::vector<std::string> &items, const std::string &sep
 }
 
 // The value's type, and the value itself when short, for "found ..." in messages.
-std::string describeFound(const JsonValue &value)
+std::string describeFound(const Json &value)
 {
-    std::string text = value.typeName();
-    if (value.isNumber() || value.isBool())
+    std::string text = jsonTypeName(value);
+    if (value.is_number() || value.is_boolean())
         text += " (" + value.dump() + ")";
-    else if (value.isString() && value.asString().size() <= 40)
-        text += " (" + value.dump() + ")";
+    else if (value.is_string() && value.get_ref<const std::string &>().size() <= 40)
+        text += " (" + dumpJson(value) + ")";
     return text;
 }
 
-[[noreturn]] void wrongType(const std::string &key, const char *expected, const JsonValue &found)
+[[noreturn]] void wrongType(const std::string &key, const char *expected, const Json &found)
 {
     throw SettingProblem("the setting " + inQuotes(key) + " must be " + expected + "; found " + describeFound(found) + ".");
 }
@@ -106,48 +105,37 @@ std::int64_t parseInteger(const std::string &key, const std::string &text, const
 
 // Codecs, one overload set per C++ type: JSON in and out, and text in.
 
-JsonValue encode(const std::string &value) { return JsonValue(value); }
-JsonValue encode(double value) { return JsonValue(value); }
-JsonValue encode(int value) { return JsonValue(value); }
-JsonValue encode(std::uint64_t value) { return JsonValue(value); }
-JsonValue encode(bool value) { return JsonValue(value); }
+Json encode(const std::string &value) { return Json(value); }
+Json encode(double value) { return Json(value); }
+Json encode(int value) { return Json(value); }
+Json encode(std::uint64_t value) { return Json(value); }
+Json encode(bool value) { return Json(value); }
+Json encode(const std::vector<std::string> &value) { return Json(value); }
+Json encode(const std::array<double, 2> &value) { return Json::array({value[0], value[1]}); }
 
-JsonValue encode(const std::vector<std::string> &value)
+void decode(const std::string &key, const Json &json, std::string &out)
 {
-    JsonValue list = JsonValue::array();
-    for (const std::string &item : value)
-        list.push(item);
-    return list;
-}
-
-JsonValue encode(const std::array<double, 2> &value)
-{
-    return JsonValue(JsonValue::Array{JsonValue(value[0]), JsonValue(value[1])});
-}
-
-void decode(const std::string &key, const JsonValue &json, std::string &out)
-{
-    if (!json.isString())
+    if (!json.is_string())
         wrongType(key, "a string", json);
-    out = json.asString();
+    out = json.get<std::string>();
 }
 
-void decode(const std::string &key, const JsonValue &json, double &out)
+void decode(const std::string &key, const Json &json, double &out)
 {
-    if (!json.isNumber())
+    if (!json.is_number())
         wrongType(key, "a number", json);
-    out = json.asDouble();
+    out = json.get<double>();
 }
 
-std::int64_t decodeInteger(const std::string &key, const JsonValue &json, const char *expected)
+std::int64_t decodeInteger(const std::string &key, const Json &json, const char *expected)
 {
-    if (!json.isNumber())
+    if (!json.is_number())
         wrongType(key, expected, json);
-    const double asDouble = json.asDouble();
-    if (!json.isInteger() && asDouble != std::floor(asDouble))
+    const auto asDouble = json.get<double>();
+    if (json.is_number_float() && asDouble != std::floor(asDouble))
         wrongType(key, expected, json);
     try {
-        return json.asInt64();
+        return jsonToInt64(json);
     } catch (const JsonError &) {
         throw SettingProblem("the setting " + inQuotes(key) + " is out of range: " + json.dump() + ".");
     }
@@ -160,7 +148,7 @@ int checkedInt(const std::string &key, std::int64_t value)
     return static_cast<int>(value);
 }
 
-void decode(const std::string &key, const JsonValue &json, int &out)
+void decode(const std::string &key, const Json &json, int &out)
 {
     out = checkedInt(key, decodeInteger(key, json, "an integer"));
 }
@@ -172,36 +160,36 @@ std::uint64_t checkedUnsigned(const std::string &key, std::int64_t value)
     return static_cast<std::uint64_t>(value);
 }
 
-void decode(const std::string &key, const JsonValue &json, std::uint64_t &out)
+void decode(const std::string &key, const Json &json, std::uint64_t &out)
 {
     out = checkedUnsigned(key, decodeInteger(key, json, "a non-negative integer"));
 }
 
-void decode(const std::string &key, const JsonValue &json, bool &out)
+void decode(const std::string &key, const Json &json, bool &out)
 {
-    if (!json.isBool())
+    if (!json.is_boolean())
         wrongType(key, "true or false", json);
-    out = json.asBool();
+    out = json.get<bool>();
 }
 
-void decode(const std::string &key, const JsonValue &json, std::vector<std::string> &out)
+void decode(const std::string &key, const Json &json, std::vector<std::string> &out)
 {
-    if (!json.isArray())
+    if (!json.is_array())
         wrongType(key, "a list of strings", json);
     std::vector<std::string> items;
-    for (const JsonValue &item : json.items()) {
-        if (!item.isString())
+    for (const Json &item : json) {
+        if (!item.is_string())
             wrongType(key, "a list of strings", item);
-        items.push_back(item.asString());
+        items.push_back(item.get<std::string>());
     }
     out = std::move(items);
 }
 
-void decode(const std::string &key, const JsonValue &json, std::array<double, 2> &out)
+void decode(const std::string &key, const Json &json, std::array<double, 2> &out)
 {
-    if (!json.isArray() || json.size() != 2 || !json.at(std::size_t(0)).isNumber() || !json.at(std::size_t(1)).isNumber())
+    if (!json.is_array() || json.size() != 2 || !json[0].is_number() || !json[1].is_number())
         wrongType(key, "a list of two numbers", json);
-    out = {json.at(std::size_t(0)).asDouble(), json.at(std::size_t(1)).asDouble()};
+    out = {json[0].get<double>(), json[1].get<double>()};
 }
 
 void parseText(const std::string &, const std::string &text, std::string &out)
@@ -276,8 +264,8 @@ void parseText(const std::string &key, const std::string &text, std::array<doubl
 struct Field {
     std::string section; // empty at the top level
     std::string name;
-    std::function<JsonValue(const DistillConfig &)> get;
-    std::function<void(DistillConfig &, const JsonValue &, const std::string &key)> set;
+    std::function<Json(const DistillConfig &)> get;
+    std::function<void(DistillConfig &, const Json &, const std::string &key)> set;
     std::function<void(DistillConfig &, const std::string &text, const std::string &key)> setText;
 
     std::string key() const { return section.empty() ? name : section + "." + name; }
@@ -292,7 +280,7 @@ Field field(const char *section, const char *name, Access access)
     f.section = section;
     f.name = name;
     f.get = [access](const DistillConfig &config) { return encode(access(config)); };
-    f.set = [access](DistillConfig &config, const JsonValue &json, const std::string &key) {
+    f.set = [access](DistillConfig &config, const Json &json, const std::string &key) {
         decode(key, json, access(config));
     };
     f.setText = [access](DistillConfig &config, const std::string &text, const std::string &key) {
@@ -308,16 +296,16 @@ Field optionalPath(const char *section, const char *name, Access access)
     Field f = field(section, name, access);
     f.get = [access](const DistillConfig &config) {
         const std::string &value = access(config);
-        return value.empty() ? JsonValue(nullptr) : JsonValue(value);
+        return value.empty() ? Json(nullptr) : Json(value);
     };
-    f.set = [access](DistillConfig &config, const JsonValue &json, const std::string &key) {
-        if (json.isNull()) {
+    f.set = [access](DistillConfig &config, const Json &json, const std::string &key) {
+        if (json.is_null()) {
             access(config).clear();
             return;
         }
-        if (!json.isString())
+        if (!json.is_string())
             wrongType(key, "a string or null", json);
-        access(config) = json.asString();
+        access(config) = json.get<std::string>();
     };
     f.setText = [access](DistillConfig &config, const std::string &text, const std::string &) {
         access(config) = trimmed(text);
@@ -431,14 +419,14 @@ const Field *findField(const std::string &section, const std::string &name, cons
     return nullptr;
 }
 
-void readInto(DistillConfig &config, const JsonValue &json)
+void readInto(DistillConfig &config, const Json &json)
 {
     const std::vector<Field> all = fields();
-    for (const auto &[name, value] : json.members()) {
+    for (const auto &[name, value] : json.items()) {
         if (isSection(name, all)) {
-            if (!value.isObject())
+            if (!value.is_object())
                 wrongType(name, "an object of settings", value);
-            for (const auto &[inner, innerValue] : value.members()) {
+            for (const auto &[inner, innerValue] : value.items()) {
                 const Field *f = findField(name, inner, all);
                 if (!f)
                     unknownSetting(name + "." + inner, all);
@@ -453,15 +441,15 @@ void readInto(DistillConfig &config, const JsonValue &json)
     }
 }
 
-DistillConfig readConfig(const JsonValue &json)
+DistillConfig readConfig(const Json &json)
 {
-    if (!json.isObject())
-        throw SettingProblem(std::string("the run configuration must be a JSON object; found ") + json.typeName() + ".");
+    if (!json.is_object())
+        throw SettingProblem(std::string("the run configuration must be a JSON object; found ") + jsonTypeName(json) + ".");
     // Missing keys take the defaults of the file's method, so {"method": "kd", ...} gets kd's
     // terms rather than the paper's. An unknown method is kept for validate() to report.
     DistillConfig config;
-    if (const JsonValue *method = json.find("method"); method && method->isString()) {
-        if (const auto kind = parseDistillMethod(method->asString()))
+    if (const Json *method = jsonMember(json, "method"); method && method->is_string()) {
+        if (const auto kind = parseDistillMethod(method->get<std::string>()))
             config = DistillConfig::preset(*kind);
     }
     readInto(config, json);
@@ -494,9 +482,15 @@ bool contains(const std::vector<std::string> &list, const std::string &item)
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// As JSON writes it, the way the setting reads in run.json; a NaN shows as NaN rather than
+// stopping the message.
 std::string formatNumber(double value)
 {
-    return JsonValue(value).dump();
+    if (std::isnan(value))
+        return "NaN";
+    if (std::isinf(value))
+        return value > 0 ? "infinity" : "-infinity";
+    return Json(value).dump();
 }
 
 std::string methodNames()
@@ -579,25 +573,25 @@ DistillMethod DistillConfig::methodKind() const
     return *kind;
 }
 
-JsonValue DistillConfig::toJson() const
+Json DistillConfig::toJson() const
 {
-    JsonValue root = JsonValue::object();
-    std::vector<std::pair<std::string, JsonValue>> sections;
+    Json root = Json::object();
+    std::vector<std::pair<std::string, Json>> sections;
     for (const Field &f : fields()) {
         if (f.section.empty()) {
-            root.set(f.name, f.get(*this));
+            root[f.name] = f.get(*this);
             continue;
         }
         if (sections.empty() || sections.back().first != f.section)
-            sections.emplace_back(f.section, JsonValue::object());
-        sections.back().second.set(f.name, f.get(*this));
+            sections.emplace_back(f.section, Json::object());
+        sections.back().second[f.name] = f.get(*this);
     }
     for (auto &[name, section] : sections)
-        root.set(name, std::move(section));
+        root[name] = std::move(section);
     return root;
 }
 
-DistillConfig DistillConfig::fromJson(const JsonValue &json, const std::string &source)
+DistillConfig DistillConfig::fromJson(const Json &json, const std::string &source)
 {
     try {
         return readConfig(json);
@@ -608,7 +602,7 @@ DistillConfig DistillConfig::fromJson(const JsonValue &json, const std::string &
 
 DistillConfig DistillConfig::load(const std::string &path)
 {
-    const JsonValue json = JsonValue::parseFile(path);
+    const Json json = readJsonFile(path);
     try {
         return readConfig(json);
     } catch (const SettingProblem &e) {
@@ -618,7 +612,7 @@ DistillConfig DistillConfig::load(const std::string &path)
 
 void DistillConfig::save(const std::string &path) const
 {
-    writeFileAtomically(path, toJson().dump(2) + "\n");
+    writeFileAtomically(path, dumpJson(toJson(), 2) + "\n");
 }
 
 std::string DistillConfig::runFilePath(const std::string &runDir)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/JsonIo.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -8,7 +10,6 @@
 
 namespace geolens {
 
-class JsonValue;
 
 enum class DistillMethod {
     Paper, // the paper: SFT warm start, then MiniLLM (policy + single-step) + feature alignment + L_PT
@@ -150,10 +151,10 @@ struct DistillConfig {
     // The method as an enum; throws InvalidArgument naming the known methods for any other text.
     DistillMethod methodKind() const;
 
-    JsonValue toJson() const;
+    Json toJson() const;
     // Throws InvalidArgument whose message starts with source (a file name, "the command line")
     // and names the key: unknown keys, wrong types, integers out of range.
-    static DistillConfig fromJson(const JsonValue &json, const std::string &source);
+    static DistillConfig fromJson(const Json &json, const std::string &source);
     // Throws FileError naming the file for I/O errors, invalid JSON and the errors of fromJson.
     static DistillConfig load(const std::string &path);
     // Writes atomically, so a crash never leaves a half-written run.json.

@@ -1,7 +1,7 @@
 #include "distill/InstructionDataset.h"
 
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "common/MappedFile.h"
 #include "distill/SeededPermutation.h"
 
@@ -73,47 +73,45 @@ std::string inQuotes(const std::string &text)
     return "\"" + text + "\"";
 }
 
-std::string idOf(const JsonValue &item)
+std::string idOf(const Json &item)
 {
-    if (!item.isObject())
-        return {};
-    const JsonValue *id = item.find("id");
+    const Json *id = jsonMember(item, "id");
     if (!id)
         return {};
-    if (id->isString())
-        return id->asString();
-    if (id->isNumber())
+    if (id->is_string())
+        return id->get<std::string>();
+    if (id->is_number())
         return id->dump();
     return {};
 }
 
 // Reads everything but the image check. Fills entry on success.
-std::optional<Rejection> readEntry(const JsonValue &item, InstructionEntry &entry, bool &unanswered)
+std::optional<Rejection> readEntry(const Json &item, InstructionEntry &entry, bool &unanswered)
 {
     using R = InstructionSkipReason;
-    if (!item.isObject())
-        return Rejection{R::BadEntry, std::string("the entry is ") + item.typeName() + ", not an object"};
+    if (!item.is_object())
+        return Rejection{R::BadEntry, std::string("the entry is ") + jsonTypeName(item) + ", not an object"};
 
-    if (const JsonValue *id = item.find("id")) {
-        if (!id->isString() && !id->isNumber())
-            return Rejection{R::BadEntry, std::string("\"id\" is ") + id->typeName() + ", expected a string or a number"};
+    if (const Json *id = jsonMember(item, "id")) {
+        if (!id->is_string() && !id->is_number())
+            return Rejection{R::BadEntry, std::string("\"id\" is ") + jsonTypeName(*id) + ", expected a string or a number"};
         entry.id = idOf(item);
     }
 
-    const JsonValue *image = item.find("image");
-    if (!image || image->isNull())
+    const Json *image = jsonMember(item, "image");
+    if (!image || image->is_null())
         return Rejection{R::NoImage, "the entry has no \"image\" field"};
-    if (!image->isString())
-        return Rejection{R::BadEntry, std::string("\"image\" is ") + image->typeName() + ", expected a string"};
-    if (image->asString().empty())
+    if (!image->is_string())
+        return Rejection{R::BadEntry, std::string("\"image\" is ") + jsonTypeName(*image) + ", expected a string"};
+    if (image->get_ref<const std::string &>().empty())
         return Rejection{R::NoImage, "the \"image\" field is empty"};
 
-    const JsonValue *conversations = item.find("conversations");
+    const Json *conversations = jsonMember(item, "conversations");
     if (!conversations)
         return Rejection{R::BadEntry, "the entry has no \"conversations\" field"};
-    if (!conversations->isArray())
-        return Rejection{R::BadEntry, std::string("\"conversations\" is ") + conversations->typeName() + ", expected a list"};
-    const JsonValue::Array &turns = conversations->items();
+    if (!conversations->is_array())
+        return Rejection{R::BadEntry, std::string("\"conversations\" is ") + jsonTypeName(*conversations) + ", expected a list"};
+    const Json &turns = *conversations;
     if (turns.empty())
         return Rejection{R::BadEntry, "\"conversations\" is empty"};
 
@@ -122,20 +120,20 @@ std::optional<Rejection> readEntry(const JsonValue &item, InstructionEntry &entr
     std::vector<bool> fromHuman(turns.size());
     for (std::size_t i = 0; i < turns.size(); ++i) {
         const std::string where = "turn " + std::to_string(i + 1);
-        const JsonValue &turn = turns[i];
-        if (!turn.isObject())
-            return Rejection{R::BadEntry, where + " is " + turn.typeName() + ", not an object"};
-        const JsonValue *from = turn.find("from");
+        const Json &turn = turns[i];
+        if (!turn.is_object())
+            return Rejection{R::BadEntry, where + " is " + jsonTypeName(turn) + ", not an object"};
+        const Json *from = jsonMember(turn, "from");
         if (!from)
             return Rejection{R::BadEntry, where + " has no \"from\" field"};
-        if (!from->isString())
-            return Rejection{R::BadEntry, where + ": \"from\" is " + from->typeName() + ", expected a string"};
-        const JsonValue *value = turn.find("value");
+        if (!from->is_string())
+            return Rejection{R::BadEntry, where + ": \"from\" is " + jsonTypeName(*from) + ", expected a string"};
+        const Json *value = jsonMember(turn, "value");
         if (!value)
             return Rejection{R::BadEntry, where + " has no \"value\" field"};
-        if (!value->isString())
-            return Rejection{R::BadEntry, where + ": \"value\" is " + value->typeName() + ", expected a string"};
-        const std::string &speaker = from->asString();
+        if (!value->is_string())
+            return Rejection{R::BadEntry, where + ": \"value\" is " + jsonTypeName(*value) + ", expected a string"};
+        const std::string &speaker = from->get_ref<const std::string &>();
         if (speaker != "human" && speaker != "gpt")
             return Rejection{R::BadEntry, where + ": unknown speaker " + inQuotes(speaker) + " (expected \"human\" or \"gpt\")"};
         fromHuman[i] = speaker == "human";
@@ -159,9 +157,9 @@ std::optional<Rejection> readEntry(const JsonValue &item, InstructionEntry &entr
     entry.turns.resize(answered);
     for (std::size_t k = 0; k < answered; ++k) {
         InstructionTurn &turn = entry.turns[k];
-        turn.user = turns[2 * k].at("value").asString();
+        turn.user = turns[2 * k].at("value").get<std::string>();
         removeImageMarker(turn.user);
-        turn.assistant = turns[2 * k + 1].at("value").asString();
+        turn.assistant = turns[2 * k + 1].at("value").get<std::string>();
     }
     return std::nullopt;
 }
@@ -215,14 +213,14 @@ private:
     std::unordered_map<std::string, std::optional<Rejection>> cache_;
 };
 
-// The JsonValue parser names the line and column of the first problem; used when the quick
-// item-by-item reading below finds the file malformed.
+// The parser names the line and column of the first problem; used when the quick item-by-item
+// reading below finds the file malformed.
 [[noreturn]] void throwParseError(const std::string &path, const char *data, std::size_t size)
 {
     try {
-        const JsonValue whole = JsonValue::parse(data, size);
+        const Json whole = parseJson(std::string_view(data, size));
         throw FileError(path, std::string("expected a list of conversations at the top level, found ")
-                                  + whole.typeName() + ".");
+                                  + jsonTypeName(whole) + ".");
     } catch (const JsonError &e) {
         throw FileError(path, "invalid JSON at line " + std::to_string(e.line()) + ", column "
                                   + std::to_string(e.column()) + ": " + e.problem());
@@ -283,9 +281,9 @@ void forEachListItem(const std::string &path, const char *data, std::size_t size
             }
             if (p == end)
                 throwParseError(path, begin, size);
-            JsonValue item;
+            Json item;
             try {
-                item = JsonValue::parse(itemBegin, static_cast<std::size_t>(p - itemBegin));
+                item = parseJson(std::string_view(itemBegin, static_cast<std::size_t>(p - itemBegin)));
             } catch (const JsonError &) {
                 throwParseError(path, begin, size);
             }
@@ -395,14 +393,14 @@ InstructionDataset InstructionDataset::load(const std::string &jsonPath, const s
     std::vector<InstructionEntry> entries;
     ImageChecks images(root, options);
 
-    auto skip = [&](std::size_t index, const JsonValue &item, Rejection rejection) {
+    auto skip = [&](std::size_t index, const Json &item, Rejection rejection) {
         ++report.skipped[static_cast<std::size_t>(rejection.reason)];
         if (report.examples.size() < options.maxExamples)
             report.examples.push_back({index, idOf(item), rejection.reason, std::move(rejection.detail)});
     };
 
     forEachListItem(jsonPath, reinterpret_cast<const char *>(file->data()), file->size(),
-                    [&](const JsonValue &item, std::size_t index) {
+                    [&](const Json &item, std::size_t index) {
                         ++report.totalEntries;
                         InstructionEntry entry;
                         entry.index = index;
@@ -411,7 +409,7 @@ InstructionDataset InstructionDataset::load(const std::string &jsonPath, const s
                             skip(index, item, std::move(*rejection));
                             return;
                         }
-                        entry.imagePath = images.absolutePath(item.at("image").asString());
+                        entry.imagePath = images.absolutePath(item.at("image").get<std::string>());
                         if (const auto &rejection = images.check(entry.imagePath)) {
                             skip(index, item, *rejection);
                             return;

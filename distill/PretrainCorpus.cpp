@@ -1,7 +1,7 @@
 #include "distill/PretrainCorpus.h"
 
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "common/MappedFile.h"
 
 #include <cctype>
@@ -111,25 +111,26 @@ PretrainCorpus PretrainCorpus::load(const std::string &path, CorpusFormat format
         forEachLine(text, [&](std::string_view line, std::size_t number) {
             if (isBlank(line))
                 return;
-            JsonValue value;
+            Json value;
             try {
-                value = JsonValue::parse(line.data(), line.size());
+                value = parseJson(line);
             } catch (const JsonError &e) {
                 bad(number, "invalid JSON at column " + std::to_string(e.column()) + ": " + e.problem());
                 return;
             }
-            if (!value.isObject())
-                return bad(number, std::string("expected an object, found ") + value.typeName() + ".");
-            const JsonValue *field = value.find("text");
+            if (!value.is_object())
+                return bad(number, std::string("expected an object, found ") + jsonTypeName(value) + ".");
+            const Json *field = jsonMember(value, "text");
             if (!field)
                 return bad(number, "the object has no \"text\" field.");
-            if (!field->isString())
-                return bad(number, std::string("\"text\" is ") + field->typeName() + ", expected a string.");
-            if (isBlank(field->asString())) {
+            if (!field->is_string())
+                return bad(number, std::string("\"text\" is ") + jsonTypeName(*field) + ", expected a string.");
+            const std::string &document = field->get_ref<const std::string &>();
+            if (isBlank(document)) {
                 ++report.emptyDocuments;
                 return;
             }
-            corpus.documents_.push_back(field->asString());
+            corpus.documents_.push_back(document);
         });
     }
     report.documents = corpus.documents_.size();

@@ -9,11 +9,29 @@
 #   scripts/device-check.sh [OUT_DIR]       results in OUT_DIR (default: $OUT, else device-check/)
 #   scripts/device-check.sh --smoke [OUT]   the same plumbing on the CPU with tiny shapes and the
 #                                           existing build/ (no PyTorch needed), to try the script
+#   scripts/device-check.sh --prepare       copies this machine's nlohmann-json headers
+#                                           (/usr/include/nlohmann) into build-deps/nlohmann-json,
+#                                           for a GPU machine without the package: carry build-deps
+#                                           there and the engine build takes the header from it
 #
 # Needs data/llama-tokenizer.model (scripts/fetch-llama-tokenizer.sh). The baseline script is
 # looked for in shared/bench and ../shared/bench.
 set -u
 cd "$(dirname "$0")/.."
+
+# nlohmann-json is header-only; the engine build falls back to this copy when no package is found.
+json_headers="$PWD/build-deps/nlohmann-json"
+if [ "${1:-}" = "--prepare" ]; then
+    if [ ! -f /usr/include/nlohmann/json.hpp ]; then
+        echo "FAIL: /usr/include/nlohmann/json.hpp is missing (install nlohmann-json3-dev)" >&2
+        exit 1
+    fi
+    rm -rf "$json_headers"
+    mkdir -p "$json_headers"
+    cp -r /usr/include/nlohmann "$json_headers/"
+    echo "nlohmann-json headers in $json_headers"
+    exit 0
+fi
 
 smoke=0
 if [ "${1:-}" = "--smoke" ]; then
@@ -46,8 +64,14 @@ tiny="$build/bin/geolens-tiny-model"
 if [ "$smoke" = 0 ]; then
     start=$(date +%s)
     prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+    json_option=()
+    if [ -f "$json_headers/nlohmann/json.hpp" ]; then
+        json_option=(-DGEOLENS_NLOHMANN_JSON_DIR="$json_headers")
+    elif [ ! -f /usr/include/nlohmann/json.hpp ]; then
+        note "build: no nlohmann-json here and no copy in build-deps/ (scripts/device-check.sh --prepare)"
+    fi
     if timeout 600 cmake -S . -B "$build" -G Ninja -DGEOLENS_ENGINE_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
-            -DCMAKE_PREFIX_PATH="$prefix" > "$out/build.log" 2>&1 &&
+            -DCMAKE_PREFIX_PATH="$prefix" ${json_option[@]+"${json_option[@]}"} > "$out/build.log" 2>&1 &&
         timeout 600 cmake --build "$build" -j "$(nproc)" --target geolens-cli geolens-tiny-model >> "$out/build.log" 2>&1; then
         note "build: ok in $(( $(date +%s) - start )) s"
     else

@@ -1,5 +1,5 @@
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "distill/DistillConfig.h"
 #include "distill/InstructionDataset.h"
 #include "distill/PretrainCorpus.h"
@@ -29,26 +29,25 @@ std::string str(const QString &text)
     return text.toStdString();
 }
 
-JsonValue turn(const char *from, const std::string &value)
+Json turn(const char *from, const std::string &value)
 {
-    return JsonValue(JsonValue::Object{{"from", JsonValue(from)}, {"value", JsonValue(value)}});
+    return Json{{"from", from}, {"value", value}};
 }
 
-JsonValue entry(JsonValue id, const std::string &image, JsonValue::Array turns)
+Json entry(Json id, const std::string &image, std::vector<Json> turns)
 {
-    return JsonValue(JsonValue::Object{{"id", std::move(id)}, {"image", JsonValue(image)},
-                                       {"conversations", JsonValue(std::move(turns))}});
+    return Json{{"id", std::move(id)}, {"image", image}, {"conversations", std::move(turns)}};
 }
 
 // A conversation of `answers` exchanges about image.
-JsonValue conversation(const std::string &id, const std::string &image, int answers)
+Json conversation(const std::string &id, const std::string &image, int answers)
 {
-    JsonValue::Array turns;
+    std::vector<Json> turns;
     for (int k = 0; k < answers; ++k) {
         turns.push_back(turn("human", (k == 0 ? "<image>\nQ" : "Q") + std::to_string(k) + " of " + id));
         turns.push_back(turn("gpt", "A" + std::to_string(k) + " of " + id));
     }
-    return entry(JsonValue(id), image, std::move(turns));
+    return entry(Json(id), image, std::move(turns));
 }
 
 // Which message a call throws as T; empty when it does not throw.
@@ -100,10 +99,10 @@ private:
     QString images_;
 
     // A dataset of the given entries written into the temporary folder.
-    QString writeDataset(const QString &name, const JsonValue &list)
+    QString writeDataset(const QString &name, const Json &list)
     {
         const QString path = dir_.filePath(name);
-        writeFile(path, QByteArray::fromStdString(list.dump(2)));
+        writeFile(path, QByteArray::fromStdString(dumpJson(list, 2)));
         return path;
     }
 
@@ -119,12 +118,12 @@ private slots:
 
     void loadsOneSamplePerAnswerWithHistory()
     {
-        JsonValue list = JsonValue::array();
-        list.push(entry(JsonValue("port"), "a.jpg",
+        Json list = Json::array();
+        list.push_back(entry(Json("port"), "a.jpg",
                         {turn("human", "<image>\nWhat is this?"), turn("gpt", "A port."),
                          turn("human", "How many ships?"), turn("gpt", "Three."),
                          turn("human", "Which is largest?")})); // unanswered: dropped
-        list.push(entry(JsonValue(7), "sub/c.jpg", {turn("human", "Describe it.\n<image>"), turn("gpt", "Fields.")}));
+        list.push_back(entry(Json(7), "sub/c.jpg", {turn("human", "Describe it.\n<image>"), turn("gpt", "Fields.")}));
         const QString path = writeDataset("multi.json", list);
 
         const InstructionDataset data = InstructionDataset::load(str(path), str(images_));
@@ -166,28 +165,25 @@ private slots:
     void countsEverySkipReasonWithTheEntryIndex()
     {
         using R = InstructionSkipReason;
-        const JsonValue::Array good{turn("human", "<image>\nQ"), turn("gpt", "A")};
-        JsonValue list = JsonValue::array();
-        list.push(entry(JsonValue("ok"), "a.jpg", good));                                          // 0 used
-        list.push(JsonValue(42));                                                                  // 1 bad entry
-        list.push(JsonValue(JsonValue::Object{{"id", JsonValue("noimg")},
-                                              {"conversations", JsonValue(good)}}));               // 2 no image
-        list.push(entry(JsonValue("gone"), "missing.jpg", good));                                  // 3 missing image
-        list.push(entry(JsonValue("empty"), "empty.jpg", good));                                   // 4 unreadable
-        list.push(entry(JsonValue("q"), "a.jpg", {turn("human", "<image>\nQ only")}));             // 5 no answer
-        list.push(entry(JsonValue("g1"), "a.jpg", {turn("gpt", "A"), turn("human", "Q")}));        // 6 turn order
-        list.push(entry(JsonValue("hh"), "a.jpg", {turn("human", "Q"), turn("human", "Q"), turn("gpt", "A")})); // 7
-        list.push(entry(JsonValue("sys"), "a.jpg", {turn("system", "S"), turn("gpt", "A")}));     // 8 bad entry
-        list.push(entry(JsonValue("nil"), "a.jpg", {}));                                           // 9 bad entry
-        list.push(JsonValue(JsonValue::Object{
-            {"id", JsonValue("num")}, {"image", JsonValue("a.jpg")},
-            {"conversations", JsonValue(JsonValue::Array{
-                                  JsonValue(JsonValue::Object{{"from", JsonValue("human")}, {"value", JsonValue(3)}}),
-                                  turn("gpt", "A")})}}));                                          // 10 bad entry
-        list.push(JsonValue(JsonValue::Object{{"id", JsonValue("imgnum")}, {"image", JsonValue(5)},
-                                              {"conversations", JsonValue(good)}}));               // 11 bad entry
-        list.push(entry(JsonValue("blank"), "", good));                                            // 12 no image
-        list.push(entry(JsonValue("ok2"), "b.jpg", good));                                         // 13 used
+        const std::vector<Json> good{turn("human", "<image>\nQ"), turn("gpt", "A")};
+        Json list = Json::array();
+        list.push_back(entry(Json("ok"), "a.jpg", good));                                          // 0 used
+        list.push_back(Json(42));                                                                  // 1 bad entry
+        list.push_back(Json{{"id", "noimg"}, {"conversations", good}});                             // 2 no image
+        list.push_back(entry(Json("gone"), "missing.jpg", good));                                  // 3 missing image
+        list.push_back(entry(Json("empty"), "empty.jpg", good));                                   // 4 unreadable
+        list.push_back(entry(Json("q"), "a.jpg", {turn("human", "<image>\nQ only")}));             // 5 no answer
+        list.push_back(entry(Json("g1"), "a.jpg", {turn("gpt", "A"), turn("human", "Q")}));        // 6 turn order
+        list.push_back(entry(Json("hh"), "a.jpg", {turn("human", "Q"), turn("human", "Q"), turn("gpt", "A")})); // 7
+        list.push_back(entry(Json("sys"), "a.jpg", {turn("system", "S"), turn("gpt", "A")}));     // 8 bad entry
+        list.push_back(entry(Json("nil"), "a.jpg", {}));                                           // 9 bad entry
+        list.push_back(Json{{"id", "num"},
+                            {"image", "a.jpg"},
+                            {"conversations", Json::array({Json{{"from", "human"}, {"value", 3}},
+                                                           turn("gpt", "A")})}});                  // 10 bad entry
+        list.push_back(Json{{"id", "imgnum"}, {"image", 5}, {"conversations", good}});              // 11 bad entry
+        list.push_back(entry(Json("blank"), "", good));                                            // 12 no image
+        list.push_back(entry(Json("ok2"), "b.jpg", good));                                         // 13 used
         const QString path = writeDataset("broken.json", list);
 
         InstructionLoadOptions options;
@@ -229,12 +225,12 @@ private slots:
 
     void asksTheImageCheckerOncePerImage()
     {
-        JsonValue list = JsonValue::array();
-        list.push(conversation("one", "a.jpg", 1));
-        list.push(conversation("two", "bad.jpg", 1));
-        list.push(conversation("three", "a.jpg", 2));
-        list.push(conversation("four", "empty.jpg", 1)); // empty, but the checker decides
-        list.push(conversation("five", "nowhere.jpg", 1)); // missing: the checker is not asked
+        Json list = Json::array();
+        list.push_back(conversation("one", "a.jpg", 1));
+        list.push_back(conversation("two", "bad.jpg", 1));
+        list.push_back(conversation("three", "a.jpg", 2));
+        list.push_back(conversation("four", "empty.jpg", 1)); // empty, but the checker decides
+        list.push_back(conversation("five", "nowhere.jpg", 1)); // missing: the checker is not asked
         const QString path = writeDataset("checked.json", list);
 
         std::vector<std::string> asked;
@@ -292,9 +288,9 @@ private slots:
 
     void splitsValidationByEntryAndSeed()
     {
-        JsonValue list = JsonValue::array();
+        Json list = Json::array();
         for (int i = 0; i < 20; ++i)
-            list.push(conversation("e" + std::to_string(i), i % 2 ? "a.jpg" : "b.jpg", 1 + i % 3));
+            list.push_back(conversation("e" + std::to_string(i), i % 2 ? "a.jpg" : "b.jpg", 1 + i % 3));
         const QString path = writeDataset("twenty.json", list);
         const InstructionDataset data = InstructionDataset::load(str(path), str(images_));
         QCOMPARE(data.entryCount(), std::size_t(20));
@@ -329,8 +325,8 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, InstructionDataset::splitByFraction(data, 0.6, 7));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, InstructionDataset::splitByFraction(data, -0.1, 7));
 
-        JsonValue single = JsonValue::array();
-        single.push(conversation("only", "a.jpg", 2));
+        Json single = Json::array();
+        single.push_back(conversation("only", "a.jpg", 2));
         const InstructionDataset one = InstructionDataset::load(str(writeDataset("one.json", single)), str(images_));
         const QString message = messageOf<InvalidArgument>([&] { InstructionDataset::splitByFraction(one, 0.05, 1); });
         QVERIFY2(message.contains("nothing to train"), qPrintable(message));
@@ -339,12 +335,12 @@ private slots:
 
     void takesValidationFromASeparateFile()
     {
-        JsonValue train = JsonValue::array();
+        Json train = Json::array();
         for (int i = 0; i < 4; ++i)
-            train.push(conversation("t" + std::to_string(i), "a.jpg", 1));
-        JsonValue validation = JsonValue::array();
-        validation.push(conversation("v0", "b.jpg", 2));
-        validation.push(conversation("v1", "missing.jpg", 1));
+            train.push_back(conversation("t" + std::to_string(i), "a.jpg", 1));
+        Json validation = Json::array();
+        validation.push_back(conversation("v0", "b.jpg", 2));
+        validation.push_back(conversation("v1", "missing.jpg", 1));
         const QString trainPath = writeDataset("train.json", train);
         const QString validationPath = writeDataset("validation.json", validation);
 
@@ -358,8 +354,8 @@ private slots:
         const InstructionSplit byFraction = InstructionDataset::loadForTraining(str(trainPath), str(images_), "", 0.25, 3);
         QCOMPARE(byFraction.validation.entryCount(), std::size_t(1));
 
-        JsonValue unusable = JsonValue::array();
-        unusable.push(conversation("x", "missing.jpg", 1));
+        Json unusable = Json::array();
+        unusable.push_back(conversation("x", "missing.jpg", 1));
         const QString unusablePath = writeDataset("unusable.json", unusable);
         const QString message = messageOf<InvalidArgument>([&] {
             InstructionDataset::loadForTraining(str(trainPath), str(images_), str(unusablePath), 0.0, 3);
@@ -470,9 +466,9 @@ private slots:
         changed.run = {5000, 3, 200, 50, 250, 1234567890123ULL, "cuda:1", "cuda:0", "bf16", 336, 1536, true};
 
         // Every setting differs from the default, so the loop below proves each one travels.
-        const JsonValue defaults = DistillConfig().toJson();
-        const JsonValue written = changed.toJson();
-        auto lookup = [](const JsonValue &json, const std::string &key) {
+        const Json defaults = DistillConfig().toJson();
+        const Json written = changed.toJson();
+        auto lookup = [](const Json &json, const std::string &key) {
             const std::size_t dot = key.find('.');
             return dot == std::string::npos ? json.at(key) : json.at(key.substr(0, dot)).at(key.substr(dot + 1));
         };
@@ -493,19 +489,19 @@ private slots:
         // Unset optional paths are null in the file and read back unset.
         DistillConfig plain = usableConfig();
         plain.corpus.clear();
-        QVERIFY(plain.toJson().at("corpus").isNull());
+        QVERIFY(plain.toJson().at("corpus").is_null());
         QVERIFY(DistillConfig::fromJson(plain.toJson(), "memory") == plain);
     }
 
     void missingKeysTakeTheMethodsDefaults()
     {
-        const DistillConfig kd = DistillConfig::fromJson(JsonValue::parse(R"({"method": "kd", "lora": {"rank": 16}})"), "x");
+        const DistillConfig kd = DistillConfig::fromJson(parseJson(R"({"method": "kd", "lora": {"rank": 16}})"), "x");
         QCOMPARE(kd.terms.kd, 1.0);
         QCOMPARE(kd.terms.policy, 0.0);
         QCOMPARE(kd.lora.rank, 16);
         QCOMPARE(kd.lora.alpha, 16.0);
         // An unknown method is kept for validate() to name.
-        const DistillConfig odd = DistillConfig::fromJson(JsonValue::parse(R"({"method": "ppo"})"), "x");
+        const DistillConfig odd = DistillConfig::fromJson(parseJson(R"({"method": "ppo"})"), "x");
         QCOMPARE(odd.method, std::string("ppo"));
         QVERIFY(mentions(odd.validate(), "ppo"));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, odd.methodKind());
@@ -514,7 +510,7 @@ private slots:
     void rejectsUnknownKeysAndWrongTypes()
     {
         auto fromText = [](const char *text) {
-            return messageOf<InvalidArgument>([&] { DistillConfig::fromJson(JsonValue::parse(text), "run.json"); });
+            return messageOf<InvalidArgument>([&] { DistillConfig::fromJson(parseJson(text), "run.json"); });
         };
         QString message = fromText(R"({"lora": {"rnak": 8}})");
         QVERIFY2(message.startsWith("run.json: ") && message.contains("\"lora.rnak\"") && message.contains("\"lora.rank\""),

@@ -6,7 +6,7 @@
 #include "GpuInventory.h"
 #include "TinyModel.h"
 #include "TrialRun.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -649,7 +649,7 @@ private slots:
         }
 
         const QString json = child<QPlainTextEdit>(w, "json")->toPlainText();
-        const DistillConfig shown = DistillConfig::fromJson(JsonValue::parse(json.toStdString()), "the review page");
+        const DistillConfig shown = DistillConfig::fromJson(parseJson(json.toStdString()), "the review page");
         QVERIFY(shown == w.config());
         QVERIFY(shown == goodConfig());
         QAbstractButton *launch = w.button(QWizard::FinishButton);

@@ -4,6 +4,7 @@
 #include "TinyModel.h"
 #include "analysis/ModelComparisonJob.h"
 #include "common/Error.h"
+#include "common/JsonIo.h"
 #include "model/DeviceName.h"
 #include "raster/RasterDataset.h"
 
@@ -185,14 +186,14 @@ private slots:
         QCOMPARE(same.tiles.front().answerSimilarity, 1.0);
         QCOMPARE(same.labelAgreement(), 1.0);
 
-        const JsonValue json = ModelComparisonJob::toJson(close);
-        QCOMPARE(json.at("task").asString(), std::string("refer"));
-        QCOMPARE(json.at("summary").at("box_f1").asDouble(), 1.0);
-        QCOMPARE(json.at("summary").at("tiles").asInt64(), std::int64_t(3));
+        const Json json = ModelComparisonJob::toJson(close);
+        QCOMPARE(json.at("task").get<std::string>(), std::string("refer"));
+        QCOMPARE(json.at("summary").at("box_f1").get<double>(), 1.0);
+        QCOMPARE(json.at("summary").at("tiles").get<std::int64_t>(), std::int64_t(3));
         QCOMPARE(json.at("teacher").at("tiles").size(), std::size_t(3));
-        QCOMPARE(json.at("student").at("tiles").at(std::size_t(0)).at("boxes").size(), std::size_t(1));
-        QCOMPARE(json.at("agreement").at(std::size_t(2)).at("matched_boxes").asInt64(), std::int64_t(1));
-        QCOMPARE(json.at("teacher").at("folder").asString(), teacher.toStdString());
+        QCOMPARE(json.at("student").at("tiles").at(0).at("boxes").size(), std::size_t(1));
+        QCOMPARE(json.at("agreement").at(2).at("matched_boxes").get<std::int64_t>(), std::int64_t(1));
+        QCOMPARE(json.at("teacher").at("folder").get<std::string>(), teacher.toStdString());
     }
 
     void sceneLabels()
@@ -350,7 +351,7 @@ private slots:
 
         const QString saved = dir_.filePath("saved.json");
         QVERIFY(dialog.saveReport(saved));
-        QCOMPARE(JsonValue::parseFile(saved.toStdString()).at("summary").at("tiles").asInt64(), std::int64_t(4));
+        QCOMPARE(readJsonFile(saved.toStdString()).at("summary").at("tiles").get<std::int64_t>(), std::int64_t(4));
         QVERIFY(!dialog.saveReport(dir_.filePath("no/such/folder/report.json")));
         QVERIFY(dialog.problem().contains("no/such/folder"));
 

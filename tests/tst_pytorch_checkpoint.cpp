@@ -1,6 +1,6 @@
 #include "TorchSaveWriter.h"
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "common/MappedFile.h"
 #include "model/PytorchCheckpointReader.h"
 #include "model/ZipArchive.h"
@@ -153,11 +153,11 @@ std::vector<double> logicalValues(const TensorInfo &tensor)
     return values;
 }
 
-std::vector<std::int64_t> intsOf(const JsonValue &array)
+std::vector<std::int64_t> intsOf(const Json &array)
 {
     std::vector<std::int64_t> ints;
-    for (const JsonValue &item : array.items())
-        ints.push_back(item.asInt64());
+    for (const Json &item : array)
+        ints.push_back(jsonToInt64(item));
     return ints;
 }
 
@@ -574,23 +574,23 @@ private slots:
         // torch.save of a state dict with views, a transposed view, a parameter, a buffer and a
         // 0-dim double; the JSON lists each tensor's dtype, shape, strides and values.
         const std::string data = GEOLENS_SOURCE_DIR "/tests/data/torch_save_small";
-        const JsonValue expected = JsonValue::parseFile(data + ".json").at("tensors");
+        const Json expected = readJsonFile(data + ".json").at("tensors");
         const TensorMap tensors = readPytorchCheckpoint(data + ".bin");
         QCOMPARE(tensors.size(), expected.size());
         const std::map<std::string, DType> dtypes{{"float16", DType::F16}, {"bfloat16", DType::BF16},
                                                   {"float32", DType::F32}, {"float64", DType::F64},
                                                   {"int64", DType::I64}};
-        for (const auto &[name, want] : expected.members()) {
+        for (const auto &[name, want] : expected.items()) {
             const auto found = tensors.find(name);
             QVERIFY2(found != tensors.end(), name.c_str());
             const TensorInfo &t = found->second;
-            QCOMPARE(t.dtype, dtypes.at(want.at("dtype").asString()));
+            QCOMPARE(t.dtype, dtypes.at(want.at("dtype").get<std::string>()));
             QCOMPARE(t.shape, intsOf(want.at("shape")));
             QCOMPARE(t.strides, intsOf(want.at("stride")));
             const std::vector<double> values = logicalValues(t);
             QCOMPARE(values.size(), want.at("values").size());
             for (std::size_t i = 0; i < values.size(); ++i) {
-                const double w = want.at("values").at(i).asDouble();
+                const auto w = want.at("values").at(i).get<double>();
                 QVERIFY2(std::abs(values[i] - w) <= 1e-6 * std::abs(w),
                          qPrintable(QString("%1[%2] is %3, expected %4")
                                         .arg(QString::fromStdString(name))

@@ -1,5 +1,5 @@
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "model/CheckpointFolder.h"
 #include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
@@ -75,23 +75,18 @@ QByteArray safetensorsBytes(const QByteArray &header, const QByteArray &data)
 // header rather than the offsets would fail.
 QByteArray headerFor(const std::vector<TensorSpec> &tensors, bool padToEight = true)
 {
-    std::vector<std::pair<std::string, JsonValue>> entries;
+    std::vector<std::pair<std::string, Json>> entries;
     std::int64_t offset = 0;
     for (const TensorSpec &t : tensors) {
-        JsonValue shape = JsonValue::array();
-        for (std::int64_t d : t.shape)
-            shape.push(d);
-        JsonValue entry = JsonValue::object();
-        entry.set("dtype", t.dtype).set("shape", shape).set(
-            "data_offsets", JsonValue::array().push(offset).push(offset + t.bytes.size()));
-        entries.emplace_back(t.name, entry);
-        offset += t.bytes.size();
+        const std::int64_t end = offset + static_cast<std::int64_t>(t.bytes.size());
+        entries.emplace_back(t.name, Json{{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, end}}});
+        offset = end;
     }
-    JsonValue header = JsonValue::object();
-    header.set("__metadata__", JsonValue::object().set("format", "pt"));
+    Json header = Json::object();
+    header["__metadata__"] = {{"format", "pt"}};
     for (auto it = entries.rbegin(); it != entries.rend(); ++it)
-        header.set(it->first, it->second);
-    QByteArray text = QByteArray::fromStdString(header.dump());
+        header[it->first] = it->second;
+    QByteArray text = QByteArray::fromStdString(dumpJson(header));
     while (padToEight && text.size() % 8 != 0)
         text += ' ';
     return text;
@@ -164,10 +159,10 @@ std::pair<std::uint64_t, QByteArray> rawHeaderOf(const QByteArray &file)
     return {length, file.mid(8, int(length))};
 }
 
-JsonValue headerJsonOf(const QString &path)
+Json headerJsonOf(const QString &path)
 {
     const QByteArray header = rawHeaderOf(readFile(path)).second;
-    return JsonValue::parse(header.constData(), std::size_t(header.size()));
+    return parseJson(std::string_view(header.constData(), std::size_t(header.size())));
 }
 
 QStringList entriesOf(const QString &folder)
@@ -605,12 +600,12 @@ private slots:
                 QCOMPARE(header.second.at(i), ' ');
             QVERIFY(header.second.size() - json.size() < 8);
 
-            const JsonValue parsed = JsonValue::parse(json.toStdString());
+            const Json parsed = parseJson(json.toStdString());
             QCOMPARE(parsed.size(), std::size_t(1)); // no "__metadata__" when none is given
-            const JsonValue &entry = parsed.at(name);
-            QCOMPARE(entry.at("dtype").asString(), std::string("F32"));
-            QCOMPARE(entry.at("shape"), JsonValue(JsonValue::Array{3}));
-            QCOMPARE(entry.at("data_offsets"), JsonValue(JsonValue::Array{0, 12}));
+            const Json &entry = parsed.at(name);
+            QCOMPARE(entry.at("dtype").get<std::string>(), std::string("F32"));
+            QCOMPARE(entry.at("shape"), Json::array({3}));
+            QCOMPARE(entry.at("data_offsets"), Json::array({0, 12}));
             QCOMPARE(valuesOf<float>(readSafetensors(path.toStdString()).at(name)), values);
         }
     }
@@ -623,11 +618,11 @@ private slots:
             {"format", "pt"}, {"teacher", "GeoChat-7B"}, {"note", "a \"quoted\", multi-line\nnote: \u00e9\u00e8"}};
         geolens::writeSafetensors(path.toStdString(), sampleTensors(), metadata);
 
-        const JsonValue header = headerJsonOf(path);
-        const JsonValue &written = header.at("__metadata__");
+        const Json header = headerJsonOf(path);
+        const Json &written = header.at("__metadata__");
         QCOMPARE(written.size(), metadata.size());
         for (const auto &item : metadata)
-            QCOMPARE(written.at(item.first).asString(), item.second);
+            QCOMPARE(written.at(item.first).get<std::string>(), item.second);
         QCOMPARE(header.size(), sampleTensors().size() + 1);
         const TensorMap map = readSafetensors(path.toStdString());
         QCOMPARE(map.size(), sampleTensors().size());
@@ -760,23 +755,23 @@ private slots:
         QCOMPARE(QString::fromStdString(written[3]), folder + "/model.safetensors.index.json");
         QCOMPARE(entriesOf(folder), QStringList(shards) << "model.safetensors.index.json");
 
-        const JsonValue index = JsonValue::parseFile(written[3]);
-        QCOMPARE(index.at("metadata").at("total_size").asInt64(), std::int64_t(16 + 8 + 40 + 4 + 0 + 12));
+        const Json index = readJsonFile(written[3]);
+        QCOMPARE(jsonToInt64(index.at("metadata").at("total_size")), std::int64_t(16 + 8 + 40 + 4 + 0 + 12));
         const std::map<std::string, int> expectedShard = {{"layers.0.a", 0}, {"layers.0.b", 0}, {"layers.1.big", 1},
                                                           {"layers.2.c", 2}, {"layers.2.empty", 2}, {"head", 2}};
-        const JsonValue &weightMap = index.at("weight_map");
+        const Json &weightMap = index.at("weight_map");
         QCOMPARE(weightMap.size(), expectedShard.size());
         std::string previous;
-        for (const JsonValue::Member &member : weightMap.members()) {
-            QCOMPARE(QString::fromStdString(member.second.asString()), shards[expectedShard.at(member.first)]);
-            QVERIFY(previous < member.first); // sorted, as transformers writes it
-            previous = member.first;
+        for (const auto &[tensor, shard] : weightMap.items()) {
+            QCOMPARE(QString::fromStdString(shard.get<std::string>()), shards[expectedShard.at(tensor)]);
+            QVERIFY(previous < tensor); // sorted, as transformers writes it
+            previous = tensor;
         }
         for (int i = 0; i < 3; ++i) {
             const TensorMap shard = readSafetensors((folder + "/" + shards[i]).toStdString());
             for (const auto &item : expectedShard)
                 QCOMPARE(shard.count(item.first), std::size_t(item.second == i));
-            QCOMPARE(headerJsonOf(folder + "/" + shards[i]).at("__metadata__").at("format").asString(),
+            QCOMPARE(headerJsonOf(folder + "/" + shards[i]).at("__metadata__").at("format").get<std::string>(),
                      std::string("pt"));
         }
 

@@ -3,12 +3,11 @@
 // whole raster in a 1280 px window. Prints one JSON object. A benchmark, not a test: it asserts
 // nothing and is not run by ctest.
 
+#include "common/JsonIo.h"
 #include "raster/DisplaySettings.h"
 #include "raster/RasterDataset.h"
 #include "raster/RasterRenderer.h"
 #include "raster/StretchEstimator.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -38,7 +37,7 @@ long peakRssKiB()
     return -1;
 }
 
-nlohmann::ordered_json summary(std::vector<double> ms)
+geolens::Json summary(std::vector<double> ms)
 {
     std::sort(ms.begin(), ms.end());
     auto at = [&](double q) { return ms[static_cast<std::size_t>(q * (ms.size() - 1))]; };
@@ -87,7 +86,7 @@ int main(int argc, char **argv)
         while ((std::max(raster->width(), raster->height()) >> fitLevel) > 1280)
             ++fitLevel;
 
-        nlohmann::ordered_json report = {
+        geolens::Json report = {
             {"file", argv[1]},
             {"width", raster->width()},
             {"height", raster->height()},
@@ -99,7 +98,7 @@ int main(int argc, char **argv)
             {"fit_view", summary(renderAt(fitLevel))},
             {"peak_rss_mib", peakRssKiB() / 1024.0},
         };
-        std::cout << report.dump(2) << std::endl;
+        std::cout << geolens::dumpJson(report, 2) << std::endl;
     } catch (const std::exception &e) {
         std::cerr << "geolens-raster-bench: " << e.what() << "\n";
         return 1;

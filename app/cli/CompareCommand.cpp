@@ -6,6 +6,7 @@
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
 #include "common/AtomicFile.h"
+#include "common/JsonIo.h"
 #include "geometry/TileGrid.h"
 #include "raster/RasterDataset.h"
 
@@ -164,13 +165,13 @@ int runCompare(const std::vector<std::string> &args)
     for (const std::string &issue : report.student.issues)
         std::cerr << "geolens-cli: student, " << issue << std::endl;
 
-    const JsonValue json = ModelComparisonJob::toJson(report);
+    const std::string json = dumpJson(ModelComparisonJob::toJson(report), 2);
     if (const auto out = a.value("out")) {
-        writeFileAtomically(*out, json.dump(2) + "\n");
+        writeFileAtomically(*out, json + "\n");
         std::cerr << "geolens-cli: wrote " << *out << std::endl;
     }
     if (a.has("json"))
-        std::cout << json.dump(2) << std::endl;
+        std::cout << json << std::endl;
     else
         printReport(std::cout, report);
     return 0;

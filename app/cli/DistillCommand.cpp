@@ -4,7 +4,8 @@
 #include "cli/ImageFile.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/Json.h" // JsonValue, the type DistillHooks::onMetrics still hands over
+#include "common/JsonIo.h"
 #include "distill/DistillRun.h"
 
 #include <atomic>
@@ -42,12 +43,12 @@ const std::pair<const char *, const char *> DirectOptions[] = {
     {"dtype", "run.dtype"},        {"image-size", "run.image_size"},
 };
 
-std::string formatNumber(const JsonValue &value)
+std::string formatNumber(const Json &value)
 {
-    if (!value.isNumber())
+    if (!value.is_number())
         return "nan"; // non-finite values are written as null
     char text[32];
-    std::snprintf(text, sizeof text, "%.4g", value.asDouble());
+    std::snprintf(text, sizeof text, "%.4g", value.get<double>());
     return text;
 }
 
@@ -116,15 +117,16 @@ int runDistill(const std::vector<std::string> &args)
         if (!json)
             std::cerr << message << "\n";
     };
-    hooks.onMetrics = [json](const JsonValue &record) {
+    hooks.onMetrics = [json](const JsonValue &written) {
         if (json) {
-            std::cout << record.dump() << std::endl;
+            std::cout << written.dump() << std::endl;
             return;
         }
-        if (const JsonValue *loss = record.find("loss")) {
-            std::cerr << "step " << record.at("step").asInt64() << "  loss " << formatNumber(*loss);
+        const Json record = parseJson(written.dump());
+        if (const Json *loss = jsonMember(record, "loss")) {
+            std::cerr << "step " << jsonToInt64(record.at("step")) << "  loss " << formatNumber(*loss);
             for (const char *name : {"ce", "kd", "align", "policy", "single", "pt", "rev_kl"})
-                if (const JsonValue *v = record.find(name))
+                if (const Json *v = jsonMember(record, name))
                     std::cerr << "  " << name << " " << formatNumber(*v);
             std::cerr << "  lr " << formatNumber(record.at("lr")) << "\n";
         }
@@ -148,15 +150,15 @@ int runDistill(const std::vector<std::string> &args)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 
-    JsonValue result = JsonValue::object();
-    result.set("steps_done", summary.stepsDone);
-    result.set("total_steps", summary.totalSteps);
-    result.set("stopped", summary.stopped);
-    result.set("checkpoint", summary.checkpoint);
-    result.set("student", summary.exported.empty() ? JsonValue() : JsonValue(summary.exported));
-    result.set("val_loss", std::isfinite(summary.valLoss) ? JsonValue(summary.valLoss) : JsonValue());
-    result.set("val_rev_kl", std::isfinite(summary.valReverseKl) ? JsonValue(summary.valReverseKl) : JsonValue());
-    std::cout << result.dump() << std::endl;
+    Json result = Json::object();
+    result["steps_done"] = summary.stepsDone;
+    result["total_steps"] = summary.totalSteps;
+    result["stopped"] = summary.stopped;
+    result["checkpoint"] = summary.checkpoint;
+    result["student"] = summary.exported.empty() ? Json() : Json(summary.exported);
+    result["val_loss"] = std::isfinite(summary.valLoss) ? Json(summary.valLoss) : Json();
+    result["val_rev_kl"] = std::isfinite(summary.valReverseKl) ? Json(summary.valReverseKl) : Json();
+    std::cout << dumpJson(result) << std::endl;
     return summary.stopped ? 130 : 0;
 }
 

@@ -3,7 +3,7 @@
 #include "cli/CliArguments.h"
 #include "cli/ModelOptions.h"
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "model/GeoChatModel.h"
 #include "cli/ImageFile.h"
 
@@ -81,26 +81,22 @@ int runGenerate(const std::vector<std::string> &args)
             std::cerr << "geolens-cli: the model's context filled up; the answer above is truncated" << std::endl;
         return r.cancelled ? 130 : 0;
     }
-    JsonValue out = JsonValue::object();
-    JsonValue promptTokens = JsonValue::array(), tokens = JsonValue::array(), logprobs = JsonValue::array();
-    for (int id : r.promptTokens)
-        promptTokens.push(id);
-    for (int id : r.tokens)
-        tokens.push(id);
+    Json out = Json::object();
+    Json promptTokens = r.promptTokens, tokens = r.tokens, logprobs = Json::array();
     for (float lp : r.logprobs)
-        logprobs.push(static_cast<double>(lp));
-    out.set("prompt_tokens", promptTokens);
-    out.set("tokens", tokens);
-    out.set("logprobs", logprobs);
-    out.set("text", r.text);
-    out.set("num_image_tokens", r.numImageTokens);
-    out.set("device", model->deviceName());
-    out.set("dtype", model->dtypeName());
-    out.set("seconds", r.seconds);
-    out.set("stop_reason", r.stopReason);
-    out.set("cancelled", r.cancelled);
-    out.set("truncated", r.truncated);
-    std::cout << out.dump(2) << std::endl;
+        logprobs.push_back(static_cast<double>(lp));
+    out["prompt_tokens"] = promptTokens;
+    out["tokens"] = tokens;
+    out["logprobs"] = logprobs;
+    out["text"] = r.text;
+    out["num_image_tokens"] = r.numImageTokens;
+    out["device"] = model->deviceName();
+    out["dtype"] = model->dtypeName();
+    out["seconds"] = r.seconds;
+    out["stop_reason"] = r.stopReason;
+    out["cancelled"] = r.cancelled;
+    out["truncated"] = r.truncated;
+    std::cout << dumpJson(out, 2) << std::endl;
     return r.cancelled ? 130 : 0;
 }
 
@@ -123,20 +119,20 @@ int runBench(const std::vector<std::string> &args)
 
     const auto model = folder ? GeoChatModel::load(*folder, options) : GeoChatModel::createRandom(*preset, options);
     const BenchmarkReport r = model->benchmark(settings);
-    JsonValue out = JsonValue::object();
-    out.set("model", folder ? *folder : "random " + *preset);
-    out.set("device", r.device);
-    out.set("dtype", r.dtype);
-    out.set("image_size", model->config().inputSize);
-    out.set("vision_ms_per_tile", r.visionMsPerTile);
-    out.set("prefill_tokens", r.prefillTokens);
-    out.set("prefill_ms", r.prefillMs);
-    out.set("decode_tokens_per_s", r.decodeTokensPerSecond);
-    out.set("scene_tiles_per_s_batch1", r.sceneTilesPerSecond);
-    out.set("batch", r.batch);
-    out.set("scene_tiles_per_s_batched", r.sceneTilesPerSecondBatched);
-    out.set("peak_memory_mib", r.peakMemoryMiB);
-    std::cout << out.dump(2) << std::endl;
+    Json out = Json::object();
+    out["model"] = folder ? *folder : "random " + *preset;
+    out["device"] = r.device;
+    out["dtype"] = r.dtype;
+    out["image_size"] = model->config().inputSize;
+    out["vision_ms_per_tile"] = r.visionMsPerTile;
+    out["prefill_tokens"] = r.prefillTokens;
+    out["prefill_ms"] = r.prefillMs;
+    out["decode_tokens_per_s"] = r.decodeTokensPerSecond;
+    out["scene_tiles_per_s_batch1"] = r.sceneTilesPerSecond;
+    out["batch"] = r.batch;
+    out["scene_tiles_per_s_batched"] = r.sceneTilesPerSecondBatched;
+    out["peak_memory_mib"] = r.peakMemoryMiB;
+    std::cout << dumpJson(out, 2) << std::endl;
     return 0;
 }
 

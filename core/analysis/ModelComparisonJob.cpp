@@ -282,81 +282,83 @@ ComparisonReport ModelComparisonJob::compare(const ComparisonTask &task, ModelRu
 
 namespace {
 
-JsonValue boxJson(const BoxResult &b)
+Json boxJson(const BoxResult &b)
 {
-    JsonValue o = JsonValue::object();
-    o.set("label", b.label);
-    o.set("cx", b.pixelBox.cx);
-    o.set("cy", b.pixelBox.cy);
-    o.set("width", b.pixelBox.width);
-    o.set("height", b.pixelBox.height);
-    o.set("angle", b.pixelBox.angleDegrees);
+    Json o = Json::object();
+    o["label"] = b.label;
+    o["cx"] = b.pixelBox.cx;
+    o["cy"] = b.pixelBox.cy;
+    o["width"] = b.pixelBox.width;
+    o["height"] = b.pixelBox.height;
+    o["angle"] = b.pixelBox.angleDegrees;
     return o;
 }
 
-JsonValue runJson(const ModelRun &run)
+Json runJson(const ModelRun &run)
 {
-    JsonValue o = JsonValue::object();
-    o.set("folder", run.folder);
-    o.set("device", run.device);
-    o.set("dtype", run.dtype);
-    o.set("parameters", run.parameters);
-    o.set("load_seconds", run.loadSeconds);
-    o.set("seconds_per_tile", run.meanSecondsPerTile());
-    o.set("tokens_per_second", run.tokensPerSecond());
-    JsonValue tiles = JsonValue::array();
+    Json o = Json::object();
+    o["folder"] = run.folder;
+    o["device"] = run.device;
+    o["dtype"] = run.dtype;
+    o["parameters"] = run.parameters;
+    o["load_seconds"] = run.loadSeconds;
+    o["seconds_per_tile"] = run.meanSecondsPerTile();
+    o["tokens_per_second"] = run.tokensPerSecond();
+    Json tiles = Json::array();
     for (const TileAnswer &t : run.tiles) {
-        JsonValue a = JsonValue::object();
-        a.set("tile", t.tile.id);
-        a.set("answer", t.answer);
-        if (!t.label.empty() || t.matched)
-            a.set("label", t.label).set("matched", t.matched);
-        JsonValue boxes = JsonValue::array();
+        Json a = Json::object();
+        a["tile"] = t.tile.id;
+        a["answer"] = t.answer;
+        if (!t.label.empty() || t.matched) {
+            a["label"] = t.label;
+            a["matched"] = t.matched;
+        }
+        Json boxes = Json::array();
         for (const BoxResult &b : t.boxes)
-            boxes.push(boxJson(b));
-        a.set("boxes", std::move(boxes));
-        a.set("tokens", t.tokens);
-        a.set("seconds", t.seconds);
-        tiles.push(std::move(a));
+            boxes.push_back(boxJson(b));
+        a["boxes"] = std::move(boxes);
+        a["tokens"] = t.tokens;
+        a["seconds"] = t.seconds;
+        tiles.push_back(std::move(a));
     }
-    o.set("tiles", std::move(tiles));
-    JsonValue issues = JsonValue::array();
+    o["tiles"] = std::move(tiles);
+    Json issues = Json::array();
     for (const std::string &i : run.issues)
-        issues.push(i);
-    o.set("issues", std::move(issues));
+        issues.push_back(i);
+    o["issues"] = std::move(issues);
     return o;
 }
 
 } // namespace
 
-JsonValue ModelComparisonJob::toJson(const ComparisonReport &report)
+Json ModelComparisonJob::toJson(const ComparisonReport &report)
 {
-    JsonValue o = JsonValue::object();
-    o.set("task", ComparisonTask::kindName(report.task.kind));
-    o.set("prompt", report.prompt);
-    JsonValue summary = JsonValue::object();
-    summary.set("tiles", static_cast<std::int64_t>(report.tiles.size()));
-    summary.set("speedup", report.speedup());
-    summary.set("label_agreement", report.labelAgreement());
-    summary.set("answer_similarity", report.meanAnswerSimilarity());
+    Json o = Json::object();
+    o["task"] = ComparisonTask::kindName(report.task.kind);
+    o["prompt"] = report.prompt;
+    Json summary = Json::object();
+    summary["tiles"] = static_cast<std::int64_t>(report.tiles.size());
+    summary["speedup"] = report.speedup();
+    summary["label_agreement"] = report.labelAgreement();
+    summary["answer_similarity"] = report.meanAnswerSimilarity();
     const double f1 = report.boxF1();
-    summary.set("box_f1", f1 < 0 ? JsonValue() : JsonValue(f1));
-    o.set("summary", std::move(summary));
-    o.set("teacher", runJson(report.teacher));
-    o.set("student", runJson(report.student));
-    JsonValue tiles = JsonValue::array();
+    summary["box_f1"] = f1 < 0 ? Json() : Json(f1);
+    o["summary"] = std::move(summary);
+    o["teacher"] = runJson(report.teacher);
+    o["student"] = runJson(report.student);
+    Json tiles = Json::array();
     for (const TileAgreement &t : report.tiles) {
-        JsonValue a = JsonValue::object();
-        a.set("tile", t.tileId);
-        a.set("same", t.sameLabel);
-        a.set("answer_similarity", t.answerSimilarity);
-        a.set("teacher_boxes", t.teacherBoxes);
-        a.set("student_boxes", t.studentBoxes);
-        a.set("matched_boxes", t.matchedBoxes);
-        a.set("mean_iou", t.meanIou);
-        tiles.push(std::move(a));
+        Json a = Json::object();
+        a["tile"] = t.tileId;
+        a["same"] = t.sameLabel;
+        a["answer_similarity"] = t.answerSimilarity;
+        a["teacher_boxes"] = t.teacherBoxes;
+        a["student_boxes"] = t.studentBoxes;
+        a["matched_boxes"] = t.matchedBoxes;
+        a["mean_iou"] = t.meanIou;
+        tiles.push_back(std::move(a));
     }
-    o.set("agreement", std::move(tiles));
+    o["agreement"] = std::move(tiles);
     return o;
 }
 

@@ -2,7 +2,7 @@
 
 #include "analysis/BoxAnalysisJob.h"
 #include "common/JobProgress.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "geometry/TileGrid.h"
 #include "model/GeoChatModel.h"
 #include "raster/DisplaySettings.h"
@@ -118,7 +118,7 @@ public:
 
     // The whole report (summary, both runs tile by tile, boxes in raster pixels) for files and
     // scripts; non-finite numbers never occur in it.
-    static JsonValue toJson(const ComparisonReport &report);
+    static Json toJson(const ComparisonReport &report);
 
 private:
     struct PreparedTile;

@@ -1,7 +1,7 @@
 #include "model/CheckpointFolder.h"
 
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "model/PytorchCheckpointReader.h"
 #include "model/SafetensorsReader.h"
 
@@ -27,15 +27,15 @@ TensorMap readShard(const fs::path &file)
 // pytorch_model.bin.index.json has safetensors' index format, with .bin shards.
 TensorMap readPytorchIndex(const fs::path &index)
 {
-    const JsonValue doc = JsonValue::parseFile(index.string());
-    const JsonValue *map = doc.isObject() ? doc.find("weight_map") : nullptr;
-    if (!map || !map->isObject())
+    const Json doc = readJsonFile(index.string());
+    const Json *map = jsonMember(doc, "weight_map");
+    if (!map || !map->is_object())
         throw FileError(index.string(), "has no \"weight_map\" object.");
     std::map<std::string, std::vector<std::string>> byShard;
-    for (const auto &[name, shard] : map->members()) {
-        if (!shard.isString())
+    for (const auto &[name, shard] : map->items()) {
+        if (!shard.is_string())
             throw FileError(index.string(), "the shard of \"" + name + "\" must be a file name.");
-        byShard[shard.asString()].push_back(name);
+        byShard[shard.get<std::string>()].push_back(name);
     }
     TensorMap all;
     for (const auto &[shard, names] : byShard) {

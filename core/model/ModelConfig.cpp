@@ -1,7 +1,7 @@
 #include "model/ModelConfig.h"
 
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 
 #include <filesystem>
 
@@ -15,76 +15,77 @@ namespace fs = std::filesystem;
 // instead of failing somewhere later.
 class Fields {
 public:
-    Fields(const JsonValue &object, std::string path) : object_(object), path_(std::move(path)) {}
+    Fields(const Json &object, std::string path) : object_(object), path_(std::move(path)) {}
 
     int integer(const char *key, int fallback) const
     {
-        const JsonValue *v = object_.find(key);
-        if (!v || v->isNull())
+        const Json *v = jsonMember(object_, key);
+        if (!v || v->is_null())
             return fallback;
-        if (!v->isInteger() || v->asInt64() < -1000000000LL || v->asInt64() > 1000000000LL)
+        const std::optional<std::int64_t> integer = exactInt64(*v);
+        if (!integer || *integer < -1000000000LL || *integer > 1000000000LL)
             throw FileError(path_, std::string("\"") + key + "\" must be an integer.");
-        return static_cast<int>(v->asInt64());
+        return static_cast<int>(*integer);
     }
 
     double number(const char *key, double fallback) const
     {
-        const JsonValue *v = object_.find(key);
-        if (!v || v->isNull())
+        const Json *v = jsonMember(object_, key);
+        if (!v || v->is_null())
             return fallback;
-        if (!v->isNumber())
+        if (!v->is_number())
             throw FileError(path_, std::string("\"") + key + "\" must be a number.");
-        return v->asDouble();
+        return v->get<double>();
     }
 
     std::string string(const char *key, const std::string &fallback) const
     {
-        const JsonValue *v = object_.find(key);
-        if (!v || v->isNull())
+        const Json *v = jsonMember(object_, key);
+        if (!v || v->is_null())
             return fallback;
-        if (!v->isString())
+        if (!v->is_string())
             throw FileError(path_, std::string("\"") + key + "\" must be a string.");
-        return v->asString();
+        return v->get<std::string>();
     }
 
     bool boolean(const char *key, bool fallback) const
     {
-        const JsonValue *v = object_.find(key);
-        if (!v || v->isNull())
+        const Json *v = jsonMember(object_, key);
+        if (!v || v->is_null())
             return fallback;
-        if (!v->isBool())
+        if (!v->is_boolean())
             throw FileError(path_, std::string("\"") + key + "\" must be true or false.");
-        return v->asBool();
+        return v->get<bool>();
     }
 
-    const JsonValue *object(const char *key) const
+    const Json *object(const char *key) const
     {
-        const JsonValue *v = object_.find(key);
-        if (v && !v->isNull() && !v->isObject())
+        const Json *v = jsonMember(object_, key);
+        if (v && !v->is_null() && !v->is_object())
             throw FileError(path_, std::string("\"") + key + "\" must be an object.");
-        return v && v->isObject() ? v : nullptr;
+        return v && v->is_object() ? v : nullptr;
     }
 
     const std::string &path() const { return path_; }
 
 private:
-    const JsonValue &object_;
+    const Json &object_;
     std::string path_;
 };
 
-JsonValue readJson(const std::string &path)
+Json readJson(const std::string &path)
 {
     if (!fs::exists(path))
         throw FileError(path, "the file does not exist.");
-    JsonValue doc;
+    Json doc;
     try {
-        doc = JsonValue::parseFile(path);
+        doc = readJsonFile(path);
     } catch (const FileError &) {
         throw;
     } catch (const std::exception &e) {
         throw FileError(path, std::string("is not valid JSON: ") + e.what());
     }
-    if (!doc.isObject())
+    if (!doc.is_object())
         throw FileError(path, "must hold a JSON object.");
     return doc;
 }
@@ -145,15 +146,15 @@ void readPreprocessor(const std::string &path, VisionModelConfig &v)
 {
     if (!fs::exists(path))
         return;
-    const JsonValue doc = readJson(path);
+    const Json doc = readJson(path);
     auto triple = [&](const char *key, std::array<float, 3> &out) {
-        const JsonValue *a = doc.find(key);
+        const Json *a = jsonMember(doc, key);
         if (!a)
             return;
-        if (!a->isArray() || a->size() != 3)
+        if (!a->is_array() || a->size() != 3 || !(*a)[0].is_number() || !(*a)[1].is_number() || !(*a)[2].is_number())
             throw FileError(path, std::string("\"") + key + "\" must list three numbers.");
         for (std::size_t i = 0; i < 3; ++i)
-            out[i] = static_cast<float>(a->at(i).asDouble());
+            out[i] = static_cast<float>((*a)[i].get<double>());
     };
     triple("image_mean", v.imageMean);
     triple("image_std", v.imageStd);
@@ -177,10 +178,10 @@ VisionModelConfig resolveVisionTower(const std::string &name, const fs::path &mo
         throw FileError(configPath, "mm_vision_tower \"" + name +
                                         "\" is neither a built-in vision tower nor a folder holding a CLIP config.json "
                                         "(looked in " + folder.string() + ").");
-    const JsonValue doc = readJson(config.string());
+    const Json doc = readJson(config.string());
     // Either a vision config or a full CLIP config with vision_config inside.
-    const JsonValue *vision = doc.find("vision_config");
-    const JsonValue &fields = vision && vision->isObject() ? *vision : doc;
+    const Json *vision = jsonMember(doc, "vision_config");
+    const Json &fields = vision && vision->is_object() ? *vision : doc;
     VisionModelConfig v = readVision(Fields(fields, config.string()), clipLarge336());
     readPreprocessor((folder / "preprocessor_config.json").string(), v);
     return v;
@@ -209,19 +210,19 @@ ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imag
     if (!fs::is_directory(folder))
         throw FileError(folder, "is not a model folder.");
     const std::string path = (fs::path(folder) / "config.json").string();
-    const JsonValue doc = readJson(path);
+    const Json doc = readJson(path);
     const Fields f(doc, path);
 
     ModelConfig c;
     c.folder = folder;
     c.modelType = f.string("model_type", "");
-    const JsonValue *textConfig = f.object("text_config");
-    const JsonValue *visionConfig = f.object("vision_config");
+    const Json *textConfig = f.object("text_config");
+    const Json *visionConfig = f.object("vision_config");
     std::string architecture;
-    if (const JsonValue *a = doc.find("architectures"); a && a->isArray() && a->size() > 0 && a->at(0).isString())
-        architecture = a->at(0).asString();
+    if (const Json *a = jsonMember(doc, "architectures"); a && a->is_array() && !a->empty() && a->front().is_string())
+        architecture = a->front().get<std::string>();
 
-    if (doc.find("mm_vision_tower")) {
+    if (jsonMember(doc, "mm_vision_tower")) {
         // GeoChat and the original LLaVA: LLaMA fields at the top, the multimodal ones mm_*.
         c.layout = CheckpointLayout::GeoChat;
         c.text = readText(f);
@@ -241,7 +242,7 @@ ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imag
     } else if (textConfig || visionConfig || architecture == "LlavaForConditionalGeneration" || c.modelType == "llava") {
         // llava-hf: nested configs; a missing one takes transformers' LlavaConfig defaults.
         c.layout = CheckpointLayout::LlavaHf; // refined to LlavaHfNested by the tensor names
-        const JsonValue empty = JsonValue::object();
+        const Json empty = Json::object();
         c.text = readText(Fields(textConfig ? *textConfig : empty, path));
         c.vision = readVision(Fields(visionConfig ? *visionConfig : empty, path), clipLarge336());
         c.selectLayer = f.integer("vision_feature_layer", -2);

@@ -2,7 +2,7 @@
 
 #include "model/SafetensorsFormat.h"
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "common/MappedFile.h"
 
 #include <algorithm>
@@ -46,43 +46,48 @@ public:
         fail("tensor " + quoted(name) + " " + problem);
     }
 
-    DType readDType(const std::string &name, const JsonValue &entry) const
+    DType readDType(const std::string &name, const Json &entry) const
     {
-        const JsonValue *dtype = entry.find("dtype");
-        if (!dtype || !dtype->isString())
+        const Json *dtype = jsonMember(entry, "dtype");
+        if (!dtype || !dtype->is_string())
             failTensor(name, "has no \"dtype\" string in the header.");
-        const std::optional<DType> type = dtypeFromName(dtype->asString());
+        const std::string &dtypeText = dtype->get_ref<const std::string &>();
+        const std::optional<DType> type = dtypeFromName(dtypeText);
         if (!type)
-            failTensor(name, "has the unknown dtype " + quoted(dtype->asString()) + ".");
+            failTensor(name, "has the unknown dtype " + quoted(dtypeText) + ".");
         return *type;
     }
 
-    std::vector<std::int64_t> readShape(const std::string &name, const JsonValue &entry) const
+    std::vector<std::int64_t> readShape(const std::string &name, const Json &entry) const
     {
-        const JsonValue *shape = entry.find("shape");
-        if (!shape || !shape->isArray())
+        const Json *shape = jsonMember(entry, "shape");
+        if (!shape || !shape->is_array())
             failTensor(name, "has no \"shape\" list of non-negative integers in the header.");
         std::vector<std::int64_t> dims;
-        for (const JsonValue &dim : shape->items()) {
-            if (!dim.isInteger() || dim.asInt64() < 0)
-                failTensor(name, "has a \"shape\" that is not a list of non-negative integers: " + shape->dump()
+        for (const Json &dim : *shape) {
+            const std::optional<std::int64_t> size = exactInt64(dim);
+            if (!size || *size < 0)
+                failTensor(name, "has a \"shape\" that is not a list of non-negative integers: " + dumpJson(*shape)
                                      + ".");
-            dims.push_back(dim.asInt64());
+            dims.push_back(*size);
         }
         return dims;
     }
 
-    ByteRange readOffsets(const std::string &name, const JsonValue &entry) const
+    ByteRange readOffsets(const std::string &name, const Json &entry) const
     {
-        const JsonValue *offsets = entry.find("data_offsets");
-        const bool wellFormed = offsets && offsets->isArray() && offsets->size() == 2 && offsets->at(0).isInteger()
-                                && offsets->at(1).isInteger() && offsets->at(0).asInt64() >= 0
-                                && offsets->at(0).asInt64() <= offsets->at(1).asInt64();
+        const Json *offsets = jsonMember(entry, "data_offsets");
+        std::optional<std::int64_t> first, last;
+        if (offsets && offsets->is_array() && offsets->size() == 2) {
+            first = exactInt64((*offsets)[0]);
+            last = exactInt64((*offsets)[1]);
+        }
+        const bool wellFormed = first && last && *first >= 0 && *first <= *last;
         if (!wellFormed)
             failTensor(name, "needs \"data_offsets\" of two integers [begin, end] with 0 <= begin <= end; found "
-                                 + (offsets ? offsets->dump() : std::string("none")) + ".");
-        const auto begin = static_cast<std::uint64_t>(offsets->at(0).asInt64());
-        const auto end = static_cast<std::uint64_t>(offsets->at(1).asInt64());
+                                 + (offsets ? dumpJson(*offsets) : std::string("none")) + ".");
+        const auto begin = static_cast<std::uint64_t>(*first);
+        const auto end = static_cast<std::uint64_t>(*last);
         if (end > dataSize_)
             failTensor(name, "ends at byte " + std::to_string(end) + " of the data region, which holds only "
                                  + std::to_string(dataSize_) + " bytes; the file is truncated.");
@@ -140,33 +145,32 @@ TensorMap readSafetensors(const std::string &path)
                                   + std::to_string(headerSize) + " bytes exceeds the "
                                   + std::to_string(file->size() - 8) + " bytes that follow it.");
 
-    JsonValue header;
+    Json header;
     try {
-        header = JsonValue::parse(reinterpret_cast<const char *>(file->data() + 8), headerSize);
+        header = parseJson(std::string_view(reinterpret_cast<const char *>(file->data() + 8), headerSize));
     } catch (const JsonError &e) {
         throw FileError(path, "the safetensors header is not valid JSON (line " + std::to_string(e.line())
                                   + ", column " + std::to_string(e.column()) + "): " + e.problem());
     }
-    if (!header.isObject())
-        throw FileError(path, std::string("the safetensors header is ") + header.typeName()
+    if (!header.is_object())
+        throw FileError(path, std::string("the safetensors header is ") + jsonTypeName(header)
                                   + ", not a JSON object.");
 
     const std::uint64_t dataStart = 8 + headerSize;
     const HeaderReader reader(path, file->size() - dataStart);
     TensorMap tensors;
     std::vector<ByteRange> ranges;
-    for (const JsonValue::Member &member : header.members()) {
-        const std::string &name = member.first;
+    for (const auto &[name, description] : header.items()) {
         if (name == "__metadata__")
             continue; // free-form strings about the checkpoint, nothing the tensors depend on
-        if (!member.second.isObject())
-            reader.failTensor(name, std::string("is described by ") + member.second.typeName()
+        if (!description.is_object())
+            reader.failTensor(name, std::string("is described by ") + jsonTypeName(description)
                                         + " in the header, not an object.");
         TensorInfo tensor;
         tensor.name = name;
-        tensor.dtype = reader.readDType(name, member.second);
-        tensor.shape = reader.readShape(name, member.second);
-        const ByteRange range = reader.readOffsets(name, member.second);
+        tensor.dtype = reader.readDType(name, description);
+        tensor.shape = reader.readShape(name, description);
+        const ByteRange range = reader.readOffsets(name, description);
         reader.checkByteCount(name, tensor.dtype, tensor.shape, range);
         tensor.strides = contiguousStrides(tensor.shape);
         tensor.file = file;
@@ -180,20 +184,19 @@ TensorMap readSafetensors(const std::string &path)
 
 TensorMap readSafetensorsIndex(const std::string &indexPath)
 {
-    const JsonValue index = JsonValue::parseFile(indexPath);
-    const JsonValue *weightMap = index.isObject() ? index.find("weight_map") : nullptr;
-    if (!weightMap || !weightMap->isObject())
+    const Json index = readJsonFile(indexPath);
+    const Json *weightMap = jsonMember(index, "weight_map");
+    if (!weightMap || !weightMap->is_object())
         throw FileError(indexPath, "has no \"weight_map\" object naming the shard of each tensor.");
 
     const std::filesystem::path folder = std::filesystem::path(indexPath).parent_path();
     std::map<std::string, TensorMap> shards; // by shard file name, each read once
     TensorMap tensors;
-    for (const JsonValue::Member &member : weightMap->members()) {
-        const std::string &name = member.first;
-        if (!member.second.isString())
+    for (const auto &[name, shard] : weightMap->items()) {
+        if (!shard.is_string())
             throw FileError(indexPath, "the weight_map entry of tensor " + quoted(name) + " is "
-                                           + member.second.typeName() + ", not a shard file name.");
-        const std::string &shardName = member.second.asString();
+                                           + jsonTypeName(shard) + ", not a shard file name.");
+        const std::string &shardName = shard.get_ref<const std::string &>();
         // A shard is a file beside the index; a name reaching elsewhere is not a checkpoint's.
         const std::filesystem::path relative(shardName);
         const bool outside = shardName.empty() || relative.is_absolute()

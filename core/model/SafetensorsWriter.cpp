@@ -3,7 +3,7 @@
 #include "model/SafetensorsFormat.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -73,29 +73,23 @@ void checkTensors(const std::vector<TensorBytes> &tensors)
 // The header text, padded so that the data region starts 8-byte aligned as the format asks.
 std::string headerFor(const std::vector<TensorBytes> &tensors, const std::map<std::string, std::string> &metadata)
 {
-    // Members are built directly rather than through set(), which searches for an existing key;
-    // the names are already known to be unique.
-    JsonValue::Object members;
-    members.reserve(tensors.size() + 1);
+    Json header = Json::object();
     if (!metadata.empty()) {
-        JsonValue::Object strings;
+        Json strings = Json::object();
         for (const auto &item : metadata)
-            strings.emplace_back(item.first, JsonValue(item.second));
-        members.emplace_back("__metadata__", JsonValue(std::move(strings)));
+            strings[item.first] = item.second;
+        header["__metadata__"] = std::move(strings);
     }
     std::uint64_t offset = 0;
     for (const TensorBytes &t : tensors) {
-        JsonValue::Array shape;
-        for (std::int64_t dim : t.shape)
-            shape.emplace_back(dim);
-        JsonValue::Object entry;
-        entry.emplace_back("dtype", JsonValue(dtypeName(t.dtype)));
-        entry.emplace_back("shape", JsonValue(std::move(shape)));
-        entry.emplace_back("data_offsets", JsonValue(JsonValue::Array{JsonValue(offset), JsonValue(offset + t.size)}));
-        members.emplace_back(t.name, JsonValue(std::move(entry)));
+        Json entry = Json::object();
+        entry["dtype"] = dtypeName(t.dtype);
+        entry["shape"] = t.shape;
+        entry["data_offsets"] = {offset, offset + t.size};
+        header[t.name] = std::move(entry);
         offset += t.size;
     }
-    std::string text = JsonValue(std::move(members)).dump();
+    std::string text = dumpJson(header);
     text.append((8 - text.size() % 8) % 8, ' ');
     if (text.size() > MaxHeaderBytes)
         throw InvalidArgument("The safetensors header for these " + std::to_string(tensors.size()) + " tensors takes "
@@ -219,23 +213,25 @@ std::vector<std::string> writeShardedSafetensors(const std::string &folder, cons
     }
 
     std::vector<std::string> written;
-    JsonValue::Object weightMap;
+    std::vector<std::pair<std::string, std::string>> shardOfTensor;
     for (std::size_t i = 0; i < shards.size(); ++i) {
         const std::string name = shardName(baseName, i + 1, shards.size());
         const std::string path = (dir / name).string();
         writeChecked(path, shards[i], metadata);
         written.push_back(path);
         for (const TensorBytes &t : shards[i])
-            weightMap.emplace_back(t.name, JsonValue(name));
+            shardOfTensor.emplace_back(t.name, name);
     }
     // Sorted like transformers' index, so exports of the same model compare equal.
-    std::sort(weightMap.begin(), weightMap.end(),
-              [](const JsonValue::Member &a, const JsonValue::Member &b) { return a.first < b.first; });
-    JsonValue index = JsonValue::object();
-    index.set("metadata", JsonValue::object().set("total_size", totalBytes));
-    index.set("weight_map", JsonValue(std::move(weightMap)));
+    std::sort(shardOfTensor.begin(), shardOfTensor.end());
+    Json weightMap = Json::object();
+    for (auto &[tensor, shard] : shardOfTensor)
+        weightMap[tensor] = std::move(shard);
+    Json index = Json::object();
+    index["metadata"] = {{"total_size", totalBytes}};
+    index["weight_map"] = std::move(weightMap);
     // Written last, so the index never names a shard that is not complete.
-    writeFileAtomically(indexPath, index.dump(2) + "\n");
+    writeFileAtomically(indexPath, dumpJson(index, 2) + "\n");
     written.push_back(indexPath);
     return written;
 }

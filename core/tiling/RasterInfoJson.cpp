@@ -1,6 +1,6 @@
 #include "tiling/RasterInfoJson.h"
 
-#include <nlohmann/json.hpp>
+#include "common/JsonIo.h"
 
 #include <cmath>
 
@@ -8,7 +8,7 @@ namespace geolens {
 
 std::string rasterInfoJson(const RasterMetadata &m, int indent)
 {
-    using json = nlohmann::ordered_json;
+    using json = Json;
     json nodata = json::array();
     json colorInterpretation = json::array();
     for (const BandInfo &b : m.bands) {
@@ -16,6 +16,8 @@ std::string rasterInfoJson(const RasterMetadata &m, int indent)
             nodata.push_back(nullptr);
         else if (std::isnan(*b.nodata))
             nodata.push_back("nan");
+        else if (std::isinf(*b.nodata)) // JSON has no infinity; spelled as GDAL spells it
+            nodata.push_back(*b.nodata > 0 ? "inf" : "-inf");
         else
             nodata.push_back(*b.nodata);
         colorInterpretation.push_back(b.colorInterpretation);
@@ -39,7 +41,7 @@ std::string rasterInfoJson(const RasterMetadata &m, int indent)
     doc["geotransform"] = m.hasGeoTransform ? json(m.geoTransform) : json(nullptr);
     doc["pixel_size"] = m.hasGeoTransform ? json::array({m.pixelSizeX(), m.pixelSizeY()}) : json(nullptr);
     doc["overviews"] = overviews;
-    return doc.dump(indent);
+    return dumpJson(doc, indent);
 }
 
 } // namespace geolens

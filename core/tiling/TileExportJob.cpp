@@ -2,13 +2,13 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonIo.h"
 #include "geometry/TileGrid.h"
 #include "raster/CoordinateTransformer.h"
 #include "raster/RasterDataset.h"
 #include "raster/RasterRenderer.h"
 #include "raster/StretchEstimator.h"
 
-#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -27,7 +27,7 @@ std::string tileFileName(const Tile &tile, int digits)
     return "tile_r" + pad(tile.row) + "_c" + pad(tile.col) + ".png";
 }
 
-nlohmann::ordered_json footprintRing(const CoordinateTransformer &coords, const Tile &tile)
+Json footprintRing(const CoordinateTransformer &coords, const Tile &tile)
 {
     const PixelRect r = tile.validRect();
     const double corners[4][2] = {
@@ -49,7 +49,7 @@ nlohmann::ordered_json footprintRing(const CoordinateTransformer &coords, const 
     }
     if (area2 < 0)
         std::reverse(points.begin(), points.end());
-    nlohmann::ordered_json ring = nlohmann::ordered_json::array();
+    Json ring = Json::array();
     for (const MapPoint &p : points)
         ring.push_back({p.x, p.y});
     ring.push_back(ring.front());
@@ -111,7 +111,7 @@ TileExportResult TileExportJob::run(const JobProgress &progress) const
     const CoordinateTransformer coords(m);
     const int digits = static_cast<int>(std::to_string(std::max(grid.rows(), grid.columns()) - 1).size());
 
-    nlohmann::ordered_json features = nlohmann::ordered_json::array();
+    Json features = Json::array();
     TileExportResult result;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         progress.throwIfCanceled();
@@ -131,13 +131,13 @@ TileExportResult TileExportJob::run(const JobProgress &progress) const
               {"valid_width", tile.validWidth},
               {"valid_height", tile.validHeight},
               {"file", name}}},
-            {"geometry", {{"type", "Polygon"}, {"coordinates", nlohmann::ordered_json::array({footprintRing(coords, tile)})}}},
+            {"geometry", {{"type", "Polygon"}, {"coordinates", Json::array({footprintRing(coords, tile)})}}},
         });
         ++result.tilesWritten;
         progress.report(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(ids.size()), "tiles");
     }
 
-    nlohmann::ordered_json collection = {
+    Json collection = {
         {"type", "FeatureCollection"},
         {"name", "tiles"},
         {"tile_size", grid.tileSize()},
@@ -151,7 +151,7 @@ TileExportResult TileExportJob::run(const JobProgress &progress) const
         collection["crs"] = {{"type", "name"},
                              {"properties", {{"name", "urn:ogc:def:crs:EPSG::" + std::to_string(*m.epsg)}}}};
     result.geojsonPath = (dir / "tiles.geojson").string();
-    writeFileAtomically(result.geojsonPath, collection.dump(1) + "\n");
+    writeFileAtomically(result.geojsonPath, dumpJson(collection, 1) + "\n");
     return result;
 }
 

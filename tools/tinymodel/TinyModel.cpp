@@ -2,7 +2,7 @@
 
 #include "TorchSaveWriter.h"
 #include "common/Error.h"
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "model/Tokenizer.h"
 
 #include <cmath>
@@ -38,10 +38,15 @@ std::uint64_t splitmix64(std::uint64_t x)
 }
 
 struct Tensor {
+    Tensor(std::string name, std::vector<std::int64_t> shape, float scale, float offset = 0.0f)
+        : name(std::move(name)), shape(std::move(shape)), scale(scale), offset(offset)
+    {
+    }
+
     std::string name;
     std::vector<std::int64_t> shape;
     float scale;
-    float offset = 0.0f;
+    float offset;
     // Replaces the formula's value at a flat index when set (scripted models).
     std::function<float(std::int64_t index, float formula)> value;
 };
@@ -134,52 +139,52 @@ std::string layoutName(const std::string &name, TinyLayout layout)
     return (nested ? "model.language_model." : "language_model.model.") + name.substr(std::string("model.").size());
 }
 
-geolens::JsonValue configJson(const TinyModelSpec &s, TinyLayout layout)
+geolens::Json configJson(const TinyModelSpec &s, TinyLayout layout)
 {
-    using geolens::JsonValue;
-    JsonValue text = JsonValue::object();
-    text.set("hidden_size", s.hidden);
-    text.set("intermediate_size", s.intermediate);
-    text.set("num_hidden_layers", s.layers);
-    text.set("num_attention_heads", s.heads);
-    text.set("num_key_value_heads", s.kvHeads);
-    text.set("vocab_size", s.vocab);
-    text.set("max_position_embeddings", s.maxPositions);
-    text.set("rms_norm_eps", 1e-5);
-    text.set("rope_theta", 10000.0);
-    text.set("hidden_act", "silu");
-    JsonValue vision = JsonValue::object();
-    vision.set("image_size", s.visionImageSize);
-    vision.set("patch_size", s.visionPatch);
-    vision.set("hidden_size", s.visionHidden);
-    vision.set("intermediate_size", s.visionIntermediate);
-    vision.set("num_hidden_layers", s.visionLayers);
-    vision.set("num_attention_heads", s.visionHeads);
-    vision.set("layer_norm_eps", 1e-5);
-    vision.set("hidden_act", "quick_gelu");
+    using geolens::Json;
+    Json text = Json::object();
+    text["hidden_size"] = s.hidden;
+    text["intermediate_size"] = s.intermediate;
+    text["num_hidden_layers"] = s.layers;
+    text["num_attention_heads"] = s.heads;
+    text["num_key_value_heads"] = s.kvHeads;
+    text["vocab_size"] = s.vocab;
+    text["max_position_embeddings"] = s.maxPositions;
+    text["rms_norm_eps"] = 1e-5;
+    text["rope_theta"] = 10000.0;
+    text["hidden_act"] = "silu";
+    Json vision = Json::object();
+    vision["image_size"] = s.visionImageSize;
+    vision["patch_size"] = s.visionPatch;
+    vision["hidden_size"] = s.visionHidden;
+    vision["intermediate_size"] = s.visionIntermediate;
+    vision["num_hidden_layers"] = s.visionLayers;
+    vision["num_attention_heads"] = s.visionHeads;
+    vision["layer_norm_eps"] = 1e-5;
+    vision["hidden_act"] = "quick_gelu";
     if (!usesGeoChatNames(layout)) {
-        JsonValue c = JsonValue::object();
-        c.set("architectures", JsonValue(JsonValue::Array{JsonValue("LlavaForConditionalGeneration")}));
-        c.set("model_type", "llava");
-        c.set("text_config", text);
-        c.set("vision_config", vision);
-        c.set("vision_feature_layer", -2);
-        c.set("vision_feature_select_strategy", "default");
-        c.set("image_token_index", 32000);
-        c.set("projector_hidden_act", "gelu");
+        Json c = Json::object();
+        c["architectures"] = Json::array({"LlavaForConditionalGeneration"});
+        c["model_type"] = "llava";
+        c["text_config"] = text;
+        c["vision_config"] = vision;
+        c["vision_feature_layer"] = -2;
+        c["vision_feature_select_strategy"] = "default";
+        c["image_token_index"] = 32000;
+        c["projector_hidden_act"] = "gelu";
         return c;
     }
-    JsonValue c = text;
-    c.set("model_type", s.geochat ? "geochat" : "llava");
-    c.set("architectures", JsonValue(JsonValue::Array{JsonValue("GeoChatLlamaForCausalLM")}));
-    c.set("mm_vision_tower", "./vision_tower");
-    c.set("mm_hidden_size", s.visionHidden);
-    c.set("mm_projector_type", "mlp2x_gelu");
-    c.set("mm_vision_select_layer", -2);
-    c.set("mm_vision_select_feature", "patch");
-    c.set("mm_use_im_start_end", false);
-    c.set("mm_use_im_patch_token", false);
-    c.set("image_aspect_ratio", "pad");
+    Json c = text;
+    c["model_type"] = s.geochat ? "geochat" : "llava";
+    c["architectures"] = Json::array({"GeoChatLlamaForCausalLM"});
+    c["mm_vision_tower"] = "./vision_tower";
+    c["mm_hidden_size"] = s.visionHidden;
+    c["mm_projector_type"] = "mlp2x_gelu";
+    c["mm_vision_select_layer"] = -2;
+    c["mm_vision_select_feature"] = "patch";
+    c["mm_use_im_start_end"] = false;
+    c["mm_use_im_patch_token"] = false;
+    c["image_aspect_ratio"] = "pad";
     return c;
 }
 
@@ -243,26 +248,21 @@ std::string tensorBytes(const Tensor &t, bool half)
 std::vector<std::string> writeSafetensors(const std::string &folder, const std::vector<Tensor> &tensors,
                                           TinyLayout layout, bool half)
 {
-    geolens::JsonValue header = geolens::JsonValue::object();
+    geolens::Json header = geolens::Json::object();
     std::string data;
     std::vector<std::string> names;
     for (const Tensor &t : tensors) {
         const std::size_t begin = data.size();
         data += tensorBytes(t, half);
-        geolens::JsonValue entry = geolens::JsonValue::object();
-        entry.set("dtype", half ? "F16" : "F32");
-        geolens::JsonValue shape = geolens::JsonValue::array();
-        for (std::int64_t d : t.shape)
-            shape.push(d);
-        entry.set("shape", shape);
-        entry.set("data_offsets", geolens::JsonValue(geolens::JsonValue::Array{
-                                      geolens::JsonValue(static_cast<std::int64_t>(begin)),
-                                      geolens::JsonValue(static_cast<std::int64_t>(data.size()))}));
+        geolens::Json entry = geolens::Json::object();
+        entry["dtype"] = half ? "F16" : "F32";
+        entry["shape"] = t.shape;
+        entry["data_offsets"] = {static_cast<std::int64_t>(begin), static_cast<std::int64_t>(data.size())};
         const std::string stored = layoutName(t.name, layout);
-        header.set(stored, entry);
+        header[stored] = entry;
         names.push_back(stored);
     }
-    std::string headerText = header.dump();
+    std::string headerText = geolens::dumpJson(header);
     headerText.append((8 - headerText.size() % 8) % 8, ' ');
     std::ofstream out(std::filesystem::path(folder) / "model.safetensors", std::ios::binary);
     const std::uint64_t size = headerText.size();
@@ -309,12 +309,12 @@ std::vector<std::string> writeGeoChatBin(const std::string &folder, const std::v
     // In order, each tensor in the shard where the middle of its bytes falls.
     std::vector<TorchSaveTensor> shards[2];
     std::uint64_t bytesBefore = 0;
-    geolens::JsonValue weightMap = geolens::JsonValue::object();
+    geolens::Json weightMap = geolens::Json::object();
     std::vector<std::string> names;
     for (TorchSaveTensor &t : all) {
         const int shard = bytesBefore * 2 + t.bytes.size() <= totalSize ? 0 : 1;
         bytesBefore += t.bytes.size();
-        weightMap.set(t.name, shardNames[shard]);
+        weightMap[t.name] = shardNames[shard];
         names.push_back(t.name);
         shards[shard].push_back(std::move(t));
     }
@@ -328,12 +328,12 @@ std::vector<std::string> writeGeoChatBin(const std::string &folder, const std::v
         writeTorchSave((fs::path(folder) / shardNames[shard]).string(), shards[shard], options);
     }
 
-    geolens::JsonValue metadata = geolens::JsonValue::object();
-    metadata.set("total_size", totalSize);
-    geolens::JsonValue index = geolens::JsonValue::object();
-    index.set("metadata", metadata);
-    index.set("weight_map", weightMap);
-    writeText(fs::path(folder) / "pytorch_model.bin.index.json", index.dump(2));
+    geolens::Json metadata = geolens::Json::object();
+    metadata["total_size"] = totalSize;
+    geolens::Json index = geolens::Json::object();
+    index["metadata"] = metadata;
+    index["weight_map"] = weightMap;
+    writeText(fs::path(folder) / "pytorch_model.bin.index.json", geolens::dumpJson(index, 2));
     return names;
 }
 
@@ -452,14 +452,14 @@ std::vector<std::string> writeTinyModel(const std::string &folder, const TinyMod
                                                ? writeGeoChatBin(folder, tensors, spec)
                                                : writeSafetensors(folder, tensors, layout, spec.halfPrecision);
 
-    writeText(fs::path(folder) / "config.json", configJson(spec, layout).dump(2));
+    writeText(fs::path(folder) / "config.json", geolens::dumpJson(configJson(spec, layout), 2));
     if (usesGeoChatNames(layout)) {
         // The vision tower named by mm_vision_tower: a folder with a CLIP vision config.
         const fs::path tower = fs::path(folder) / "vision_tower";
         fs::create_directories(tower);
-        geolens::JsonValue vision = configJson(spec, TinyLayout::LlavaHf).at("vision_config");
-        vision.set("model_type", "clip_vision_model");
-        writeText(tower / "config.json", vision.dump(2));
+        geolens::Json vision = configJson(spec, TinyLayout::LlavaHf).at("vision_config");
+        vision["model_type"] = "clip_vision_model";
+        writeText(tower / "config.json", geolens::dumpJson(vision, 2));
         writeText(tower / "preprocessor_config.json",
                   "{\"image_mean\": [0.48145466, 0.4578275, 0.40821073], \"image_std\": [0.26862954, 0.26130258, 0.27577711]}");
     }
