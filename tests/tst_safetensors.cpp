@@ -499,7 +499,7 @@ private slots:
         QTest::newRow("index not an object") << QByteArray("[]") << "index.json" << "\"weight_map\"";
         QTest::newRow("index not JSON")
             << QByteArray("{\"weight_map\": {\"a\": \"shard-1.safetensors\",}}") << "index.json"
-            << "line 1, column 44: expected a string key";
+            << "line 1, column 44: syntax error while parsing object key";
         QTest::newRow("shard name not a string")
             << QByteArray(R"({"weight_map": {"a": 1}})") << "index.json" << "tensor \"a\" is a number";
         QTest::newRow("shard outside the folder")

@@ -192,11 +192,11 @@ TensorMap readSafetensorsIndex(const std::string &indexPath)
     const std::filesystem::path folder = std::filesystem::path(indexPath).parent_path();
     std::map<std::string, TensorMap> shards; // by shard file name, each read once
     TensorMap tensors;
-    for (const auto &[name, shard] : weightMap->items()) {
-        if (!shard.is_string())
+    for (const auto &[name, entry] : weightMap->items()) {
+        if (!entry.is_string())
             throw FileError(indexPath, "the weight_map entry of tensor " + quoted(name) + " is "
-                                           + jsonTypeName(shard) + ", not a shard file name.");
-        const std::string &shardName = shard.get_ref<const std::string &>();
+                                           + jsonTypeName(entry) + ", not a shard file name.");
+        const std::string &shardName = entry.get_ref<const std::string &>();
         // A shard is a file beside the index; a name reaching elsewhere is not a checkpoint's.
         const std::filesystem::path relative(shardName);
         const bool outside = shardName.empty() || relative.is_absolute()
