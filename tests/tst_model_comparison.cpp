@@ -211,7 +211,7 @@ private slots:
         }
         QCOMPARE(r.labelAgreement(), 0.0);
         QCOMPARE(r.boxF1(), -1.0);
-        QVERIFY(ModelComparisonJob::toJson(r).at("summary").at("box_f1").isNull());
+        QVERIFY(ModelComparisonJob::toJson(r).at("summary").at("box_f1").is_null());
 
         const ComparisonReport agree = compare(task, model("airport", "airport"), model("airport2", "Airport"), {1});
         QCOMPARE(agree.labelAgreement(), 1.0);
