@@ -4,7 +4,6 @@
 
 #include "TinyModel.h"
 #include "common/Error.h"
-#include "common/Json.h"
 #include "distill/DistillRun.h"
 #include "distill/InstructionDataset.h"
 #include "model/GeoChatModel.h"
@@ -12,6 +11,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -36,22 +37,28 @@ ModelLoadOptions cpu()
     return o;
 }
 
-std::vector<JsonValue> readMetrics(const std::string &runDir)
+// Every line must be a record: a line that is not would fail the test.
+std::vector<MetricsRecord> readMetrics(const std::string &runDir)
 {
     std::ifstream in(runDir + "/metrics.jsonl");
-    std::vector<JsonValue> records;
+    std::vector<MetricsRecord> records;
     std::string line;
-    while (std::getline(in, line))
-        if (!line.empty())
-            records.push_back(JsonValue::parse(line));
+    while (std::getline(in, line)) {
+        if (line.empty())
+            continue;
+        std::optional<MetricsRecord> record = MetricsRecord::parse(line);
+        if (!record)
+            throw std::runtime_error("metrics.jsonl holds a line that is not a record: " + line);
+        records.push_back(std::move(*record));
+    }
     return records;
 }
 
 double firstValidationReverseKl(const std::string &runDir)
 {
-    for (const JsonValue &r : readMetrics(runDir))
-        if (r.find("val_rev_kl"))
-            return r.at("val_rev_kl").asDouble();
+    for (const MetricsRecord &r : readMetrics(runDir))
+        if (r.has("val_rev_kl"))
+            return r.number("val_rev_kl").value_or(-1);
     return -1;
 }
 
@@ -136,7 +143,7 @@ private slots:
         images_ = path("images");
         std::filesystem::create_directories(images_);
         auto model = GeoChatModel::load(teacher_, cpu());
-        JsonValue entries = JsonValue::array();
+        nlohmann::ordered_json entries = nlohmann::ordered_json::array();
         for (int i = 0; i < Entries; ++i) {
             const int width = 24 + (i % 3) * 8, height = 24;
             RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
@@ -151,23 +158,15 @@ private slots:
             request.question = Questions[i % 6];
             request.maxNewTokens = AnswerTokens;
             const std::string answer = model->generate(image, request).text;
-            JsonValue human = JsonValue::object();
-            human.set("from", "human");
-            human.set("value", std::string("<image>\n") + Questions[i % 6]);
-            JsonValue gpt = JsonValue::object();
-            gpt.set("from", "gpt");
-            gpt.set("value", answer);
-            JsonValue conversations = JsonValue::array();
-            conversations.push(human);
-            conversations.push(gpt);
-            JsonValue entry = JsonValue::object();
-            entry.set("id", "e" + std::to_string(i));
-            entry.set("image", name);
-            entry.set("conversations", conversations);
-            entries.push(entry);
+            nlohmann::ordered_json entry = nlohmann::ordered_json::object();
+            entry["id"] = "e" + std::to_string(i);
+            entry["image"] = name;
+            entry["conversations"] = nlohmann::ordered_json::array(
+                {{{"from", "human"}, {"value", std::string("<image>\n") + Questions[i % 6]}}, {{"from", "gpt"}, {"value", answer}}});
+            entries.push_back(entry);
         }
         data_ = path("data.json");
-        std::ofstream(data_) << entries.dump(1);
+        std::ofstream(data_) << entries.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
 
     void kdHalvesReverseKlAndLearnsTheAnswers()
@@ -186,14 +185,14 @@ private slots:
         QVERIFY(agreement > 0.5);
 
         // One record per step with the documented fields.
-        const std::vector<JsonValue> metrics = readMetrics(c.out);
+        const std::vector<MetricsRecord> metrics = readMetrics(c.out);
         int steps = 0;
-        for (const JsonValue &r : metrics) {
-            if (!r.find("loss"))
+        for (const MetricsRecord &r : metrics) {
+            if (!r.has("loss"))
                 continue;
             ++steps;
             for (const char *key : {"step", "seconds", "lr", "kd", "rev_kl", "student_len", "tokens_per_s", "gpu_mem_gb"})
-                QVERIFY2(r.find(key), key);
+                QVERIFY2(r.has(key), key);
         }
         QCOMPARE(steps, 200);
         QVERIFY(std::filesystem::exists(c.out + "/run.json"));
@@ -219,13 +218,13 @@ private slots:
 
         // The distillation steps carry the paper's terms and the rollouts' statistics.
         bool sawDistillation = false;
-        for (const JsonValue &r : readMetrics(c.out)) {
-            if (!r.find("phase") || r.at("phase").asString() != "distill")
+        for (const MetricsRecord &r : readMetrics(c.out)) {
+            if (r.text("phase") != "distill")
                 continue;
             sawDistillation = true;
             for (const char *key : {"policy", "single", "align", "rev_kl", "student_len"})
-                QVERIFY2(r.find(key), key);
-            QVERIFY(r.at("student_len").asDouble() >= 1.0);
+                QVERIFY2(r.has(key), key);
+            QVERIFY(r.number("student_len").value_or(0) >= 1.0);
         }
         QVERIFY(sawDistillation);
     }
@@ -244,14 +243,14 @@ private slots:
         c.minillm.ppoEpochs = 4;
         c.minillm.rolloutBatchSize = 4;
         runDistillation(c, false, hooks());
-        const std::vector<JsonValue> whole = readMetrics(c.out);
+        const std::vector<MetricsRecord> whole = readMetrics(c.out);
 
         c.out = path("run-stopped");
         std::atomic<bool> stop{false};
         DistillHooks h = hooks();
         h.stop = &stop;
-        h.onMetrics = [&](const JsonValue &record) {
-            if (record.find("loss") && record.at("step").asInt64() == 6)
+        h.onMetrics = [&](const MetricsRecord &record) {
+            if (record.has("loss") && record.step() == 6)
                 stop = true;
         };
         const DistillSummary stopped = runDistillation(c, false, h);
@@ -263,16 +262,17 @@ private slots:
         QCOMPARE(resumed.stepsDone, 12);
         QVERIFY(!resumed.exported.empty());
 
-        const std::vector<JsonValue> again = readMetrics(c.out);
+        const std::vector<MetricsRecord> again = readMetrics(c.out);
         QCOMPARE(again.size(), whole.size());
         for (std::size_t i = 0; i < whole.size(); ++i) {
-            QCOMPARE(again[i].at("step").asInt64(), whole[i].at("step").asInt64());
+            QCOMPARE(again[i].step(), whole[i].step());
             for (const char *key : {"loss", "val_loss", "policy", "single", "rev_kl"}) {
-                if (!whole[i].find(key))
+                if (!whole[i].has(key))
                     continue;
-                const double a = whole[i].at(key).asDouble(), b = again[i].at(key).asDouble();
+                QVERIFY(whole[i].number(key) && again[i].number(key));
+                const double a = *whole[i].number(key), b = *again[i].number(key);
                 QVERIFY2(std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(a)),
-                         qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].at("step").asInt64()).arg(key).arg(a).arg(b)));
+                         qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].step()).arg(key).arg(a).arg(b)));
             }
         }
     }
@@ -305,12 +305,12 @@ private slots:
         QCOMPARE(summary.stepsDone, 3);
         const std::map<QString, const char *> term{{"sft", "ce"}, {"rkl", "single"}, {"seqkd", "ce"}, {"align", "align"}};
         int steps = 0;
-        for (const JsonValue &r : readMetrics(c.out)) {
-            if (!r.find("loss"))
+        for (const MetricsRecord &r : readMetrics(c.out)) {
+            if (!r.has("loss"))
                 continue;
             ++steps;
-            QVERIFY2(r.find(term.at(method)), term.at(method));
-            QVERIFY(std::isfinite(r.at("loss").asDouble()));
+            QVERIFY2(r.has(term.at(method)), term.at(method));
+            QVERIFY(r.number("loss") && std::isfinite(*r.number("loss")));
         }
         QCOMPARE(steps, 3);
         // The exported student loads and answers; the alignment map is not part of it.
@@ -338,10 +338,10 @@ private slots:
         QVERIFY(summary.exported.empty());
         QVERIFY(!std::filesystem::exists(c.out + "/student"));
         int steps = 0;
-        for (const JsonValue &r : readMetrics(c.out))
-            if (r.find("loss")) {
+        for (const MetricsRecord &r : readMetrics(c.out))
+            if (r.has("loss")) {
                 ++steps;
-                QVERIFY(r.at("tokens_per_s").asDouble() > 0.0);
+                QVERIFY(r.number("tokens_per_s").value_or(0) > 0.0);
             }
         QCOMPARE(steps, 2);
         const std::vector<std::string> problems = [&] {
@@ -363,12 +363,12 @@ private slots:
         cached.run.cacheImages = true;
         runDistillation(plain, false, hooks());
         runDistillation(cached, false, hooks());
-        const std::vector<JsonValue> a = readMetrics(plain.out), b = readMetrics(cached.out);
+        const std::vector<MetricsRecord> a = readMetrics(plain.out), b = readMetrics(cached.out);
         QCOMPARE(a.size(), b.size());
         for (std::size_t i = 0; i < a.size(); ++i)
             for (const char *key : {"loss", "val_loss"})
-                if (a[i].find(key))
-                    QCOMPARE(b[i].at(key).asDouble(), a[i].at(key).asDouble());
+                if (a[i].has(key))
+                    QVERIFY2(b[i].number(key) == a[i].number(key), key);
         int files = 0;
         for (const auto &entry : std::filesystem::directory_iterator(cached.out + "/image-cache"))
             files += entry.path().extension() == ".ppm";
@@ -392,10 +392,10 @@ private slots:
         }
         QVERIFY(!lastCheckpoint(c.out).empty());
         int skipped = 0;
-        for (const JsonValue &r : readMetrics(c.out))
-            if (r.find("skipped")) {
+        for (const MetricsRecord &r : readMetrics(c.out))
+            if (r.has("skipped")) {
                 ++skipped;
-                QVERIFY(r.at("loss").isNull()); // written as null, never as invalid JSON
+                QVERIFY(r.has("loss") && !r.number("loss")); // written as null, never as invalid JSON
             }
         QCOMPARE(skipped, 5);
     }

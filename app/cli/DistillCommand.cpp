@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -42,12 +43,12 @@ const std::pair<const char *, const char *> DirectOptions[] = {
     {"dtype", "run.dtype"},        {"image-size", "run.image_size"},
 };
 
-std::string formatNumber(const JsonValue &value)
+std::string formatNumber(std::optional<double> value)
 {
-    if (!value.isNumber())
+    if (!value)
         return "nan"; // non-finite values are written as null
     char text[32];
-    std::snprintf(text, sizeof text, "%.4g", value.asDouble());
+    std::snprintf(text, sizeof text, "%.4g", *value);
     return text;
 }
 
@@ -116,17 +117,17 @@ int runDistill(const std::vector<std::string> &args)
         if (!json)
             std::cerr << message << "\n";
     };
-    hooks.onMetrics = [json](const JsonValue &record) {
+    hooks.onMetrics = [json](const MetricsRecord &record) {
         if (json) {
-            std::cout << record.dump() << std::endl;
+            std::cout << record.toJsonLine() << std::endl;
             return;
         }
-        if (const JsonValue *loss = record.find("loss")) {
-            std::cerr << "step " << record.at("step").asInt64() << "  loss " << formatNumber(*loss);
+        if (record.kind() == MetricsRecord::Kind::Step) {
+            std::cerr << "step " << record.step() << "  loss " << formatNumber(record.number(MetricsKey::Loss));
             for (const char *name : {"ce", "kd", "align", "policy", "single", "pt", "rev_kl"})
-                if (const JsonValue *v = record.find(name))
-                    std::cerr << "  " << name << " " << formatNumber(*v);
-            std::cerr << "  lr " << formatNumber(record.at("lr")) << "\n";
+                if (record.has(name))
+                    std::cerr << "  " << name << " " << formatNumber(record.number(name));
+            std::cerr << "  lr " << formatNumber(record.number(MetricsKey::Lr)) << "\n";
         }
     };
     std::signal(SIGINT, onStopSignal);
