@@ -3,6 +3,8 @@
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
 #include "model/SafetensorsWriter.h"
+#include "model/TorchTypes.h"
+#include "model/Tokenizer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,17 +25,12 @@ const std::pair<const char *, Projection> ProjectionNames[] = {
     {"gate", Projection::Gate}, {"up", Projection::Up}, {"down", Projection::Down},
 };
 
-const char *projectionTensorName(Projection p)
+// The adapter's short name, as lora.targets spells it.
+const char *adapterKey(Projection p)
 {
-    switch (p) {
-    case Projection::Q: return "self_attn.q_proj.weight";
-    case Projection::K: return "self_attn.k_proj.weight";
-    case Projection::V: return "self_attn.v_proj.weight";
-    case Projection::O: return "self_attn.o_proj.weight";
-    case Projection::Gate: return "mlp.gate_proj.weight";
-    case Projection::Up: return "mlp.up_proj.weight";
-    case Projection::Down: return "mlp.down_proj.weight";
-    }
+    for (const auto &[key, projection] : ProjectionNames)
+        if (projection == p)
+            return key;
     return "";
 }
 
@@ -76,21 +73,22 @@ std::unique_ptr<DistillModel> DistillModel::load(const std::string &folder, Mode
 DistillModel::DistillModel(std::unique_ptr<GeoChatModel> model, std::string folder)
     : model_(std::move(model)), folder_(std::move(folder))
 {
-    if (!model_->impl().trainable)
+    if (!model_->isTrainable())
         throw InvalidArgument("A model to distil must be loaded with trainable tensors.");
-    if (!model_->impl().tokenizer)
+    if (!model_->tokenizer())
         throw InvalidArgument("A model to distil needs its tokenizer.");
 }
 
 int DistillModel::eos() const
 {
-    return impl().tokenizer->eos();
+    return tokenizer().eos();
 }
 
 torch::Tensor DistillModel::pixels(const RgbImage &image) const
 {
-    const int s = impl().preprocess.size();
-    const std::vector<float> input = impl().preprocess(image);
+    const ImagePreprocessor &preprocess = model_->preprocessor();
+    const int s = preprocess.size();
+    const std::vector<float> input = preprocess(image);
     auto out = torch::empty({3, s, s}, torch::kFloat32);
     std::memcpy(out.data_ptr<float>(), input.data(), input.size() * sizeof(float));
     return out;
@@ -98,24 +96,22 @@ torch::Tensor DistillModel::pixels(const RgbImage &image) const
 
 torch::Tensor DistillModel::imageFeatures(const torch::Tensor &pixels) const
 {
-    const GeoChatModel::Impl &m = impl();
     torch::Tensor vision;
     {
         torch::NoGradGuard frozen;
-        const int selected = m.config.selectLayer < 0 ? m.config.vision.layers + 1 + m.config.selectLayer : m.config.selectLayer;
-        vision = m.tower.forward(pixels.to(m.device, m.type), selected, m.config.dropClassToken).to(m.type);
+        vision = network().visionFeatures(pixels);
     }
-    return m.projector.forward(vision);
+    return network().projector.forward(vision);
 }
 
 std::vector<int> DistillModel::promptTokens(const std::string &question, const std::vector<ChatTurn> &history) const
 {
-    return impl().tokenizer->encodePrompt(GeoChatModel::conversationPrompt(question, history));
+    return tokenizer().encodePrompt(GeoChatModel::conversationPrompt(question, history));
 }
 
 std::vector<int> DistillModel::tokenize(const std::string &text) const
 {
-    return impl().tokenizer->encode(text);
+    return tokenizer().encode(text);
 }
 
 torch::Tensor DistillModel::sequenceLogits(const torch::Tensor &features, const std::vector<int> &prompt,
@@ -124,12 +120,12 @@ torch::Tensor DistillModel::sequenceLogits(const torch::Tensor &features, const 
     if (tokens.empty())
         throw InvalidArgument("Teacher forcing needs at least one token to predict.");
     const std::vector<int> fed(tokens.begin(), tokens.end() - 1);
-    const auto embeds = impl().promptEmbeddings(prompt, features, fed);
+    const auto embeds = network().promptEmbeddings(prompt, features, fed);
     const std::int64_t length = embeds.size(1);
-    if (length > impl().config.text.maxPositions)
+    if (length > config().text.maxPositions)
         throw InvalidArgument("A training sequence takes " + std::to_string(length) + " tokens, more than the context of " +
-                              std::to_string(impl().config.text.maxPositions) + "; lower max_length or shorten the data.");
-    return impl().decoder.forwardSequence(embeds, length - static_cast<std::int64_t>(tokens.size()));
+                              std::to_string(config().text.maxPositions) + "; lower max_length or shorten the data.");
+    return network().decoder.forwardSequence(embeds, length - static_cast<std::int64_t>(tokens.size()));
 }
 
 std::vector<int> DistillModel::greedyAnswer(const torch::Tensor &features, const std::vector<int> &prompt,
@@ -154,8 +150,8 @@ torch::Tensor DistillModel::textLogits(const std::vector<int> &tokens) const
     if (tokens.size() < 2)
         throw InvalidArgument("A text to learn from needs at least two tokens.");
     std::vector<std::int64_t> fed(tokens.begin(), tokens.end() - 1);
-    const auto embeds = impl().decoder.embed(torch::tensor(fed, torch::kLong).to(impl().device)).unsqueeze(0);
-    return impl().decoder.forwardSequence(embeds, 0);
+    const auto embeds = network().decoder.embed(torch::tensor(fed, torch::kLong).to(device())).unsqueeze(0);
+    return network().decoder.forwardSequence(embeds, 0);
 }
 
 DecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &features,
@@ -167,13 +163,13 @@ DecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &fe
     std::vector<torch::Tensor> rows;
     std::int64_t longest = 0;
     for (std::size_t b = 0; b < prompts.size(); ++b) {
-        rows.push_back(impl().promptEmbeddings(prompts[b], features[b], {}));
+        rows.push_back(network().promptEmbeddings(prompts[b], features[b], {}));
         longest = std::max(longest, rows.back().size(1));
     }
     const std::int64_t capacity = longest + maxNewTokens;
-    if (capacity > impl().config.text.maxPositions)
+    if (capacity > config().text.maxPositions)
         throw InvalidArgument("A rollout needs " + std::to_string(capacity) + " positions, more than the context of " +
-                              std::to_string(impl().config.text.maxPositions) + "; lower max_new_tokens.");
+                              std::to_string(config().text.maxPositions) + "; lower max_new_tokens.");
     // Left padding keeps every row's last prompt token in the same column, so one forward pass
     // continues them all; the padded positions are masked in attention.
     std::vector<std::int64_t> padding;
@@ -185,10 +181,10 @@ DecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &fe
     }
     DecodingSession session;
     if (std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; }))
-        session.leftPadding = torch::tensor(padding, torch::kLong).to(impl().device);
-    session.cache = impl().decoder.makeCache(static_cast<std::int64_t>(rows.size()), capacity);
+        session.leftPadding = torch::tensor(padding, torch::kLong).to(device());
+    session.cache = network().decoder.makeCache(static_cast<std::int64_t>(rows.size()), capacity);
     session.lastLogits =
-        impl().decoder.forward(torch::cat(rows, 0), session.cache, true, session.leftPadding).select(1, 0);
+        network().decoder.forward(torch::cat(rows, 0), session.cache, true, session.leftPadding).select(1, 0);
     return session;
 }
 
@@ -198,8 +194,8 @@ void DistillModel::appendTokens(DecodingSession &session, const std::vector<int>
     if (static_cast<std::int64_t>(tokens.size()) != session.lastLogits.size(0))
         throw InvalidArgument("appendTokens needs one token per row of the batch.");
     const std::vector<std::int64_t> ids(tokens.begin(), tokens.end());
-    const auto embeds = impl().decoder.embed(torch::tensor(ids, torch::kLong).to(impl().device).unsqueeze(1));
-    session.lastLogits = impl().decoder.forward(embeds, session.cache, true, session.leftPadding).select(1, 0);
+    const auto embeds = network().decoder.embed(torch::tensor(ids, torch::kLong).to(device()).unsqueeze(1));
+    session.lastLogits = network().decoder.forward(embeds, session.cache, true, session.leftPadding).select(1, 0);
 }
 
 void DistillModel::addLora(const LoraSettings &settings, std::uint64_t seed)
@@ -223,7 +219,7 @@ void DistillModel::addLora(const LoraSettings &settings, std::uint64_t seed)
     torch::NoGradGuard noGrad;
     auto generator = at::detail::createCPUGenerator(seed);
     const double scale = settings.alpha / settings.rank;
-    for (detail::LlamaLayer &layer : impl().decoder.layers) {
+    for (detail::LlamaLayer &layer : network().decoder.layers) {
         for (Projection p : targets) {
             const torch::Tensor &w = layer.weight(p);
             const std::int64_t out = w.size(0), in = w.size(1);
@@ -241,61 +237,54 @@ void DistillModel::addLora(const LoraSettings &settings, std::uint64_t seed)
 
 void DistillModel::setTraining(bool training)
 {
-    for (detail::LlamaLayer &layer : impl().decoder.layers)
+    for (detail::LlamaLayer &layer : network().decoder.layers)
         for (detail::LowRankAdapter &adapter : layer.adapters)
             adapter.training = training;
 }
 
 void DistillModel::setDecoderTrainable(bool trainable)
 {
-    detail::LlamaDecoder &d = impl().decoder;
-    setRequiresGrad(d.embedTokens, trainable);
-    setRequiresGrad(d.finalNorm, trainable);
-    setRequiresGrad(d.lmHead, trainable);
-    for (detail::LlamaLayer &l : d.layers) {
-        for (torch::Tensor *t : {&l.inputNorm, &l.postNorm, &l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down})
-            setRequiresGrad(*t, trainable);
-    }
+    // The handles share the network's tensors: flags set on them are the network's.
+    for (auto &[name, t] : network().decoder.namedParameters())
+        setRequiresGrad(t, trainable);
 }
 
 void DistillModel::setProjectorTrainable(bool trainable)
 {
-    for (torch::Tensor &t : impl().projector.weights)
-        setRequiresGrad(t, trainable);
-    for (torch::Tensor &t : impl().projector.biases)
+    for (auto &[name, t] : network().projector.namedParameters())
         setRequiresGrad(t, trainable);
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> DistillModel::namedTensors(bool foldAdapters) const
 {
+    // The network's weights by checkpoint name; an adapted projection is followed by its adapter
+    // (or replaced by the sum when folding), so the order stays that of the network.
+    std::map<std::string, std::pair<const detail::LlamaLayer *, Projection>> adapted;
+    const detail::LlamaDecoder &d = network().decoder;
+    for (std::size_t i = 0; i < d.layers.size(); ++i)
+        for (const auto &[key, projection] : ProjectionNames)
+            adapted["model.layers." + std::to_string(i) + "." + detail::projectionTensorName(projection)] = {&d.layers[i],
+                                                                                                           projection};
     std::vector<std::pair<std::string, torch::Tensor>> out;
-    const detail::LlamaDecoder &d = impl().decoder;
-    out.emplace_back("model.embed_tokens.weight", d.embedTokens);
-    for (std::size_t i = 0; i < d.layers.size(); ++i) {
-        const detail::LlamaLayer &l = d.layers[i];
-        const std::string p = "model.layers." + std::to_string(i) + ".";
-        out.emplace_back(p + "input_layernorm.weight", l.inputNorm);
-        out.emplace_back(p + "post_attention_layernorm.weight", l.postNorm);
-        for (const auto &[key, projection] : ProjectionNames) {
-            const torch::Tensor &w = l.weight(projection);
-            const detail::LowRankAdapter &adapter = l.adapters[static_cast<std::size_t>(projection)];
-            if (foldAdapters && adapter.active()) {
-                out.emplace_back(p + projectionTensorName(projection),
-                                 w.to(torch::kFloat32) + torch::matmul(adapter.b, adapter.a).to(w.device()) * adapter.scale);
-                continue;
-            }
-            out.emplace_back(p + projectionTensorName(projection), w);
-            if (!foldAdapters) {
-                out.emplace_back(p + key + ".lora_A", adapter.a);
-                out.emplace_back(p + key + ".lora_B", adapter.b);
-            }
+    for (auto &[name, w] : network().namedParameters()) {
+        const auto found = adapted.find(name);
+        if (found == adapted.end()) {
+            out.emplace_back(name, w);
+            continue;
         }
-    }
-    out.emplace_back("model.norm.weight", d.finalNorm);
-    out.emplace_back("lm_head.weight", d.lmHead);
-    for (std::size_t i = 0; i < impl().projector.weights.size(); ++i) {
-        out.emplace_back("model.mm_projector." + std::to_string(2 * i) + ".weight", impl().projector.weights[i]);
-        out.emplace_back("model.mm_projector." + std::to_string(2 * i) + ".bias", impl().projector.biases[i]);
+        const auto [layer, projection] = found->second;
+        const detail::LowRankAdapter &adapter = layer->adapters[static_cast<std::size_t>(projection)];
+        if (foldAdapters && adapter.active()) {
+            out.emplace_back(name, w.to(torch::kFloat32) + torch::matmul(adapter.b, adapter.a).to(w.device()) * adapter.scale);
+            continue;
+        }
+        out.emplace_back(name, w);
+        if (!foldAdapters) {
+            const std::string layerPrefix = name.substr(0, name.size() - std::strlen(detail::projectionTensorName(projection)));
+            const char *key = adapterKey(projection);
+            out.emplace_back(layerPrefix + key + ".lora_A", adapter.a);
+            out.emplace_back(layerPrefix + key + ".lora_B", adapter.b);
+        }
     }
     return out;
 }
@@ -321,7 +310,7 @@ void DistillModel::exportTo(const std::string &outFolder) const
 
     // The source's own names: canonical names are matched back through where each tensor lies.
     const TensorMap source = readCheckpointFolder(folder_);
-    CheckpointLayout layout = impl().config.layout;
+    CheckpointLayout layout = config().layout;
     const TensorMap canonical = canonicalTensorNames(source, layout);
     std::map<std::pair<const void *, std::uint64_t>, std::string> originalName;
     for (const auto &[name, info] : source)

@@ -5,7 +5,8 @@
 // folder. Internal to the distillation engine: it includes LibTorch.
 
 #include "distill/DistillConfig.h"
-#include "model/GeoChatModelImpl.h"
+#include "model/GeoChatModel.h"
+#include "model/LlavaNetwork.h"
 
 #include <cstdint>
 #include <memory>
@@ -36,11 +37,14 @@ public:
     DistillModel(std::unique_ptr<GeoChatModel> model, std::string folder);
 
     GeoChatModel &model() { return *model_; }
-    GeoChatModel::Impl &impl() { return model_->impl(); }
-    const GeoChatModel::Impl &impl() const { return model_->impl(); }
+    const ModelConfig &config() const { return model_->config(); }
+    const Tokenizer &tokenizer() const { return *model_->tokenizer(); }
     const std::string &folder() const { return folder_; }
-    torch::Device device() const { return impl().device; }
-    int hiddenSize() const { return impl().config.text.hiddenSize; }
+    torch::Device device() const { return network().device(); }
+    int hiddenSize() const { return config().text.hiddenSize; }
+    // Rows of the output layer: the vocabulary its distributions cover.
+    std::int64_t outputVocabulary() const { return network().decoder.lmHead.size(0); }
+    int imageTokens() const { return config().imageTokens(); }
     int eos() const;
 
     // The projector's output for preprocessed pixels [B, 3, S, S] (float32, any device): the
@@ -49,7 +53,7 @@ public:
     torch::Tensor imageFeatures(const torch::Tensor &pixels) const;
     // Preprocessed pixels [3, S, S] float32 on the CPU, for the input size of this model.
     torch::Tensor pixels(const RgbImage &image) const;
-    int inputSize() const { return impl().config.inputSize; }
+    int inputSize() const { return config().inputSize; }
 
     // The llava_v1 prompt ids (with -200 for the image) for a question after earlier turns.
     std::vector<int> promptTokens(const std::string &question, const std::vector<ChatTurn> &history) const;
@@ -93,6 +97,8 @@ private:
     // foldAdapters an adapted projection comes with its adapter folded in, as export writes it;
     // without, the adapters follow their projection as NAME.lora_A and NAME.lora_B.
     std::vector<std::pair<std::string, torch::Tensor>> namedTensors(bool foldAdapters) const;
+    detail::LlavaNetwork &network() { return model_->network(); }
+    const detail::LlavaNetwork &network() const { return model_->network(); }
 
     std::unique_ptr<GeoChatModel> model_;
     std::string folder_;

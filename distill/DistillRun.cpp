@@ -1,23 +1,29 @@
 #include "distill/DistillRun.h"
 
-#include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "common/Json.h"
 #include "distill/DistillModel.h"
 #include "distill/DistillationLosses.h"
 #include "distill/InstructionDataset.h"
+#include "distill/LearningRateSchedule.h"
+#include "distill/MetricsWriter.h"
 #include "distill/PretrainCorpus.h"
+#include "distill/RolloutBatch.h"
+#include "distill/RunCheckpoint.h"
 #include "distill/SeededPermutation.h"
 #include "model/DeviceName.h"
 #include "model/PortablePixmap.h"
+#include "model/Tokenizer.h"
+#include "model/TorchTypes.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace geolens {
 
@@ -25,6 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using distill::DistillModel;
+using distill::RolloutBatch;
 
 constexpr int MaxNonFiniteInARow = 5;
 // Validation passes look at this many held-out samples at most, so that an evaluation of a
@@ -74,12 +81,6 @@ bool isOutOfMemory(const std::exception &e)
            what.find("DefaultCPUAllocator: can't allocate") != std::string::npos;
 }
 
-// JSON has no NaN or infinity: a non-finite value is written as null.
-JsonValue number(double value)
-{
-    return std::isfinite(value) ? JsonValue(value) : JsonValue();
-}
-
 torch::Tensor idsTensor(const std::vector<int> &ids, torch::Device device)
 {
     std::vector<std::int64_t> wide(ids.begin(), ids.end());
@@ -102,22 +103,11 @@ struct StepTerms {
     }
 };
 
-// One sampled answer of the student (mixed with the teacher) and what the policy terms need.
-struct Rollout {
-    std::size_t sample = 0;
-    std::vector<int> tokens; // EOS included when it was drawn
-    torch::Tensor oldLogProbs, teacherLogProbs, mixLogProbs; // [n] float32, CPU
-    torch::Tensor weights, advantages;                        // [n] float32, CPU
-    torch::Tensor teacherLogits;                              // [1, n, V], recomputed when missing
-    torch::Tensor teacherFeatures;                            // the teacher's image features, likewise
-    torch::Tensor studentPixels;                              // the student's input, likewise
-    double reverseKl = 0.0;                                   // mean per-token KL(q||p) when drawn
-};
-
 class Run {
 public:
     Run(const DistillConfig &config, bool resume, const DistillHooks &hooks)
-        : config_(config), resume_(resume), hooks_(hooks), runDir_(config.out)
+        : config_(config), resume_(resume), hooks_(hooks), runDir_(config.out),
+          metrics_((runDir_ / "metrics.jsonl").string(), hooks.onMetrics), checkpoints_(runDir_.string(), CheckpointsKept)
     {
     }
 
@@ -227,12 +217,12 @@ private:
             totalSteps_ = static_cast<int>((train_.sampleCount() * config_.run.epochs + perStep - 1) / perStep);
         }
         warmupSteps_ = method_ == DistillMethod::Paper ? std::min(config_.run.sftWarmupSteps, totalSteps_) : 0;
+        schedule_.emplace(config_.optimiser, totalSteps_, warmupSteps_);
         makeOptimizer();
-        metricsPath_ = (runDir_ / "metrics.jsonl").string();
         if (resume_)
             restore();
         else
-            writeFileAtomically(metricsPath_, ""); // a new run starts a new curve
+            metrics_.startNew();
         started_ = std::chrono::steady_clock::now();
     }
 
@@ -243,18 +233,18 @@ private:
 
     void checkCompatible()
     {
-        const Tokenizer &t = *teacher_->impl().tokenizer;
-        const Tokenizer &s = *student_->impl().tokenizer;
+        const Tokenizer &t = teacher_->tokenizer();
+        const Tokenizer &s = student_->tokenizer();
         const std::string probe = "Classify the image: airport, dense residential, river. <p>ship</p>{<1><2><3><4>|<5>}";
         if (t.vocabSize() != s.vocabSize() || t.eos() != s.eos() || t.bos() != s.bos() || t.encode(probe) != s.encode(probe))
             throw InvalidArgument("The teacher and the student do not share a tokenizer (" + std::to_string(t.vocabSize()) +
                                   " and " + std::to_string(s.vocabSize()) +
                                   " pieces): their distributions cannot be compared token by token.");
-        const std::int64_t tv = teacher_->impl().decoder.lmHead.size(0), sv = student_->impl().decoder.lmHead.size(0);
+        const std::int64_t tv = teacher_->outputVocabulary(), sv = student_->outputVocabulary();
         if (tv != sv)
             throw InvalidArgument("The teacher predicts " + std::to_string(tv) + " tokens and the student " +
                                   std::to_string(sv) + ": their output layers must cover the same vocabulary.");
-        const int ti = teacher_->impl().config.imageTokens(), si = student_->impl().config.imageTokens();
+        const int ti = teacher_->imageTokens(), si = student_->imageTokens();
         if (config_.terms.align > 0 && usesAlignment() && ti != si)
             throw InvalidArgument("Feature alignment compares the image tokens one by one, but the teacher makes " +
                                   std::to_string(ti) + " and the student " + std::to_string(si) +
@@ -283,27 +273,6 @@ private:
         torch::optim::AdamWOptions options(o.lr);
         options.betas(std::make_tuple(o.betas[0], o.betas[1])).eps(o.eps).weight_decay(o.weightDecay);
         optimizer_ = std::make_unique<torch::optim::AdamW>(parameters(), options);
-    }
-
-    // The learning rate of a step: linear warm-up, then the schedule over the rest of the phase
-    // (the SFT warm start and the distillation each have their own, as separate runs would).
-    double learningRate(int step) const
-    {
-        const OptimiserSettings &o = config_.optimiser;
-        const bool warm = step < warmupSteps_;
-        const int phaseStart = warm ? 0 : warmupSteps_;
-        const int phaseLength = std::max(1, (warm ? warmupSteps_ : totalSteps_) - phaseStart);
-        const int local = step - phaseStart;
-        const int rampSteps = std::min(o.warmupSteps, phaseLength);
-        if (local < rampSteps)
-            return o.lr * (local + 1) / static_cast<double>(rampSteps);
-        const double progress = phaseLength > rampSteps ? static_cast<double>(local - rampSteps) / (phaseLength - rampSteps) : 1.0;
-        double factor = 1.0;
-        if (o.schedule == "cosine")
-            factor = 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
-        else if (o.schedule == "linear")
-            factor = 1.0 - std::min(1.0, progress);
-        return o.lr * (o.minLrRatio + (1.0 - o.minLrRatio) * factor);
     }
 
     // ---- data ----------------------------------------------------------------------------
@@ -389,7 +358,7 @@ private:
     std::int64_t answerRoom(const std::vector<int> &prompt) const
     {
         return static_cast<std::int64_t>(config_.run.maxLength) -
-               (static_cast<std::int64_t>(prompt.size()) - 1 + student_->impl().config.imageTokens());
+               (static_cast<std::int64_t>(prompt.size()) - 1 + student_->imageTokens());
     }
 
     // tokens cut to the room after prompt; empty when the prompt alone fills max_length.
@@ -463,7 +432,7 @@ private:
                 terms.add("rev_kl", distill::maskedMean(distill::reverseKlPerToken(logits, teacherLogits), mask).item<double>(),
                           static_cast<double>(target.size()));
             }
-            tokens += static_cast<double>(prompt.size() + target.size() + student_->impl().config.imageTokens());
+            tokens += static_cast<double>(prompt.size() + target.size() + student_->imageTokens());
             answerLength += static_cast<double>(target.size()) / micro;
             const double value = loss.item<double>();
             terms.add("loss", value, 1.0);
@@ -481,135 +450,29 @@ private:
         torch::NoGradGuard noGrad;
         const MiniLlmSettings &mm = config_.minillm;
         rollouts_.clear();
-        // The batch's prompts, decoded together: one forward pass of each model per token.
-        std::vector<std::vector<int>> prompts;
-        std::vector<int> limits;
-        std::vector<torch::Tensor> studentFeatures, teacherFeatures;
+        std::vector<distill::RolloutPrompt> prompts;
         for (int r = 0; r < mm.rolloutBatchSize; ++r) {
             const std::uint64_t position = consumed_++;
             const InstructionSample s = sampleAt(position);
-            std::vector<int> prompt = student_->promptTokens(s.question, history(s));
-            const int maxNew = static_cast<int>(std::min<std::int64_t>(mm.maxNewTokens, answerRoom(prompt)));
-            if (maxNew < 1) {
+            distill::RolloutPrompt p;
+            p.prompt = student_->promptTokens(s.question, history(s));
+            p.room = answerRoom(p.prompt);
+            p.maxNewTokens = static_cast<int>(std::min<std::int64_t>(mm.maxNewTokens, p.room));
+            if (p.maxNewTokens < 1) {
                 ++skippedTooLong_;
                 continue;
             }
-            Rollout rollout;
-            rollout.sample = static_cast<std::size_t>(position);
+            p.sample = static_cast<std::size_t>(position);
+            // A rollout's draws depend on the run's seed and its sample's position only.
+            p.seed = mixSeed(config_.run.seed, 0x5a3d0000ULL + p.sample);
             std::optional<RgbImage> image;
             // Kept for every optimisation pass over this batch, as the teacher's features are.
-            rollout.studentPixels = pixelsFor(*student_, s.imagePath, image);
-            studentFeatures.push_back(student_->imageFeatures(rollout.studentPixels));
-            teacherFeatures.push_back(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image)));
-            // Kept for the alignment term of every optimisation pass over this batch.
-            rollout.teacherFeatures = teacherFeatures.back();
-            rollouts_.push_back(std::move(rollout));
-            prompts.push_back(std::move(prompt));
-            limits.push_back(maxNew);
+            p.studentPixels = pixelsFor(*student_, s.imagePath, image);
+            p.studentFeatures = student_->imageFeatures(p.studentPixels);
+            p.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
+            prompts.push_back(std::move(p));
         }
-        if (rollouts_.empty()) {
-            computeAdvantages();
-            return;
-        }
-        // Every row's answer goes after the longest prompt's columns: no answer may outgrow the room
-        // the longest prompt leaves (only a batch holding a prompt near max_length notices).
-        std::int64_t shortestRoom = std::numeric_limits<std::int64_t>::max();
-        for (const std::vector<int> &prompt : prompts)
-            shortestRoom = std::min(shortestRoom, answerRoom(prompt));
-        for (int &limit : limits)
-            limit = static_cast<int>(std::min<std::int64_t>(limit, shortestRoom));
-        const int longest = *std::max_element(limits.begin(), limits.end());
-        distill::DecodingSession studentSession = student_->startDecoding(studentFeatures, prompts, longest);
-        distill::DecodingSession teacherSession = teacher_->startDecoding(teacherFeatures, prompts, longest);
-
-        const std::size_t batch = rollouts_.size();
-        // The draws of each rollout depend on the run's seed and its sample's position only: a
-        // resumed run draws what the uninterrupted one would have.
-        std::vector<at::Generator> generators;
-        for (const Rollout &r : rollouts_)
-            generators.push_back(at::detail::createCPUGenerator(mixSeed(config_.run.seed, 0x5a3d0000ULL + r.sample)));
-        std::vector<std::vector<float>> lq(batch), lp(batch), lmix(batch);
-        std::vector<double> klSum(batch, 0.0);
-        std::vector<bool> done(batch, false);
-        std::vector<int> fed(batch, student_->eos());
-        for (int t = 0; t < longest; ++t) {
-            // The distributions of the whole batch at once; only the draws go row by row, each
-            // with its rollout's own generator.
-            const auto q = studentSession.lastLogits.to(torch::kCPU);
-            const auto p = teacherSession.lastLogits.to(torch::kCPU);
-            const auto mixed = distill::mixedLogProbs(q, p, mm.alpha, mm.temperature); // [B, V]
-            const auto logQ = torch::log_softmax(q, -1);
-            const auto logP = torch::log_softmax(p, -1);
-            const auto kl = (logQ.exp() * (logQ - logP)).sum(-1); // [B]
-            const auto logQAt = logQ.accessor<float, 2>();
-            const auto logPAt = logP.accessor<float, 2>();
-            const auto mixedAt = mixed.accessor<float, 2>();
-            const auto klAt = kl.accessor<float, 1>();
-            for (std::size_t i = 0; i < batch; ++i) {
-                if (done[i])
-                    continue;
-                const auto row = static_cast<std::int64_t>(i);
-                const int token = static_cast<int>(
-                    distill::sampleTokens(mixed.slice(0, row, row + 1), generators[i])[0].item<std::int64_t>());
-                lq[i].push_back(logQAt[row][token]);
-                lp[i].push_back(logPAt[row][token]);
-                lmix[i].push_back(mixedAt[row][token]);
-                klSum[i] += klAt[row];
-                rollouts_[i].tokens.push_back(token);
-                fed[i] = token;
-                done[i] = token == student_->eos() || t + 1 >= limits[i];
-            }
-            if (std::all_of(done.begin(), done.end(), [](bool d) { return d; }))
-                break;
-            student_->appendTokens(studentSession, fed);
-            teacher_->appendTokens(teacherSession, fed);
-        }
-        for (std::size_t i = 0; i < batch; ++i) {
-            Rollout &rollout = rollouts_[i];
-            rollout.oldLogProbs = torch::tensor(lq[i]);
-            rollout.teacherLogProbs = torch::tensor(lp[i]);
-            rollout.mixLogProbs = torch::tensor(lmix[i]);
-            rollout.reverseKl = klSum[i] / static_cast<double>(rollout.tokens.size());
-        }
-        computeAdvantages();
-    }
-
-    // Weights, rewards and whitened returns over the whole batch of rollouts at once, padded.
-    void computeAdvantages()
-    {
-        if (rollouts_.empty())
-            return;
-        std::int64_t longest = 0;
-        for (const Rollout &r : rollouts_)
-            longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(r.tokens.size()));
-        const std::int64_t rows = static_cast<std::int64_t>(rollouts_.size());
-        auto pad = [&](torch::Tensor Rollout::*field) {
-            auto out = torch::zeros({rows, longest}, torch::kFloat32);
-            for (std::int64_t i = 0; i < rows; ++i) {
-                const auto &v = rollouts_[static_cast<std::size_t>(i)].*field;
-                out[i].slice(0, 0, v.size(0)).copy_(v);
-            }
-            return out;
-        };
-        auto mask = torch::zeros({rows, longest}, torch::kBool);
-        for (std::int64_t i = 0; i < rows; ++i)
-            mask[i].slice(0, 0, static_cast<std::int64_t>(rollouts_[static_cast<std::size_t>(i)].tokens.size())).fill_(true);
-        const MiniLlmSettings &mm = config_.minillm;
-        const auto lq = pad(&Rollout::oldLogProbs);
-        const auto weights = distill::importanceWeights(lq, pad(&Rollout::mixLogProbs), mask);
-        const auto rewards = distill::tokenRewards(pad(&Rollout::teacherLogProbs), lq, mask, mm.rewardScale, mm.rewardClamp);
-        distill::ReturnOptions options;
-        options.gamma = mm.gamma;
-        options.lengthNormalise = mm.lengthNormalise;
-        auto advantages = distill::lengthNormalisedReturns(rewards, mask, options);
-        if (mm.whitenAdvantages)
-            advantages = distill::whiten(advantages, mask);
-        for (std::int64_t i = 0; i < rows; ++i) {
-            Rollout &r = rollouts_[static_cast<std::size_t>(i)];
-            const std::int64_t n = static_cast<std::int64_t>(r.tokens.size());
-            r.weights = weights[i].slice(0, 0, n).clone();
-            r.advantages = advantages[i].slice(0, 0, n).clone();
-        }
+        rollouts_ = RolloutBatch::draw(*student_, *teacher_, std::move(prompts), mm);
     }
 
     // The paper's objective on the current rollouts: policy + single-step + alignment, and L_PT.
@@ -617,11 +480,9 @@ private:
     {
         const LossTerms &w = config_.terms;
         const MiniLlmSettings &mm = config_.minillm;
-        double totalTokens = 0;
-        for (const Rollout &r : rollouts_)
-            totalTokens += static_cast<double>(r.tokens.size());
+        const double totalTokens = rollouts_.tokenCount();
         bool finite = true;
-        for (Rollout &r : rollouts_) {
+        for (distill::Rollout &r : rollouts_.rollouts()) {
             const InstructionSample s = sampleAt(r.sample);
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             std::optional<RgbImage> image;
@@ -664,7 +525,7 @@ private:
                 terms.add("align", v.item<double>(), 1.0);
             }
             terms.add("rev_kl", r.reverseKl, share);
-            tokens += static_cast<double>(prompt.size() + r.tokens.size() + student_->impl().config.imageTokens());
+            tokens += static_cast<double>(prompt.size() + r.tokens.size() + student_->imageTokens());
             answerLength += static_cast<double>(r.tokens.size()) / static_cast<double>(rollouts_.size());
             const double value = loss.item<double>();
             terms.add("loss", value, 1.0);
@@ -678,7 +539,7 @@ private:
             const std::size_t docs = static_cast<std::size_t>(std::max(1, config_.optimiser.batchSize));
             for (std::size_t d = 0; d < docs; ++d) {
                 const std::string &text = corpus_[(corpusPosition_++) % corpus_.size()];
-                std::vector<int> ids{student_->impl().tokenizer->bos()};
+                std::vector<int> ids{student_->tokenizer().bos()};
                 for (int id : student_->tokenize(text)) {
                     if (ids.size() >= MaxCorpusTokens)
                         break;
@@ -745,12 +606,11 @@ private:
             return;
         valLoss_ = ceSum / count;
         valReverseKl_ = klSum / count;
-        JsonValue record = JsonValue::object();
-        record.set("step", step);
-        record.set("seconds", elapsedSeconds());
-        record.set("val_loss", number(valLoss_));
-        record.set("val_rev_kl", number(valReverseKl_));
-        writeMetrics(record);
+        MetricsRecord record(step);
+        record.set(MetricsKey::Seconds, elapsedSeconds());
+        record.set(MetricsKey::ValidationLoss, valLoss_);
+        record.set(MetricsKey::ValidationReverseKl, valReverseKl_);
+        metrics_.write(record);
         log("step " + std::to_string(step) + ": validation loss " + std::to_string(valLoss_) + ", reverse KL " +
             std::to_string(valReverseKl_));
         if (step <= warmupSteps_ && method_ == DistillMethod::Paper && valLoss_ < bestWarmupLoss_) {
@@ -769,159 +629,44 @@ private:
         return secondsBefore_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     }
 
-    void writeMetrics(const JsonValue &record)
-    {
-        std::ofstream out(metricsPath_, std::ios::app | std::ios::binary);
-        out << record.dump() << '\n';
-        out.flush();
-        if (!out)
-            throw FileError(metricsPath_, "the metrics could not be written.");
-        if (hooks_.onMetrics)
-            hooks_.onMetrics(record);
-    }
-
-    static std::string stepFolderName(int step)
-    {
-        char name[32];
-        std::snprintf(name, sizeof name, "step-%08d", step);
-        return name;
-    }
-
     std::string saveCheckpoint(int step)
     {
-        const fs::path final = runDir_ / "checkpoints" / stepFolderName(step);
-        const fs::path temporary = final.string() + ".tmp";
-        std::error_code ignored;
-        fs::remove_all(temporary, ignored);
-        fs::create_directories(temporary);
+        RunState state;
+        state.step = step;
+        state.consumed = consumed_;
+        state.corpusPosition = corpusPosition_;
+        state.bestWarmupLoss = bestWarmupLoss_;
+        state.seconds = elapsedSeconds();
+        state.skippedTooLong = skippedTooLong_;
+        const std::string folder = checkpoints_.save(state, trainedTensors(), rollouts_, *optimizer_);
+        log("checkpoint " + folder);
+        return folder;
+    }
 
-        torch::serialize::OutputArchive tensors;
-        for (auto &[name, t] : student_->trainableTensors())
-            tensors.write("param/" + name, t.detach().to(torch::kCPU));
-        if (alignMap_.defined())
-            tensors.write("align_map", alignMap_.detach().to(torch::kCPU));
-        for (auto &[name, t] : bestWarmup_)
-            tensors.write("best/" + name, t);
-        for (std::size_t i = 0; i < rollouts_.size(); ++i) {
-            const Rollout &r = rollouts_[i];
-            const std::string p = "rollout/" + std::to_string(i) + "/";
-            std::vector<std::int64_t> ids(r.tokens.begin(), r.tokens.end());
-            tensors.write(p + "tokens", torch::tensor(ids, torch::kLong));
-            tensors.write(p + "old", r.oldLogProbs);
-            tensors.write(p + "teacher", r.teacherLogProbs);
-            tensors.write(p + "mix", r.mixLogProbs);
-            tensors.write(p + "weights", r.weights);
-            tensors.write(p + "advantages", r.advantages);
-            tensors.write(p + "meta", torch::tensor({static_cast<double>(r.sample), r.reverseKl}, torch::kDouble));
-        }
-        tensors.save_to((temporary / "tensors.pt").string());
-        torch::serialize::OutputArchive optimizerArchive;
-        optimizer_->save(optimizerArchive);
-        optimizerArchive.save_to((temporary / "optimizer.pt").string());
-
-        JsonValue state = JsonValue::object();
-        state.set("step", step);
-        state.set("consumed", static_cast<std::int64_t>(consumed_));
-        state.set("corpus_position", static_cast<std::int64_t>(corpusPosition_));
-        state.set("rollouts", static_cast<std::int64_t>(rollouts_.size()));
-        state.set("best_warmup_loss", std::isfinite(bestWarmupLoss_) ? JsonValue(bestWarmupLoss_) : JsonValue());
-        state.set("seconds", elapsedSeconds());
-        state.set("skipped_too_long", static_cast<std::int64_t>(skippedTooLong_));
-        // Written last: a folder without state.json is not a checkpoint.
-        writeFileAtomically((temporary / "state.json").string(), state.dump(2));
-        fs::remove_all(final, ignored);
-        fs::rename(temporary, final);
-
-        // Older checkpoints go, the last few stay.
-        std::vector<fs::path> all;
-        for (const auto &entry : fs::directory_iterator(runDir_ / "checkpoints"))
-            if (entry.is_directory() && entry.path().filename().string().rfind("step-", 0) == 0 &&
-                entry.path().extension() != ".tmp")
-                all.push_back(entry.path());
-        std::sort(all.begin(), all.end());
-        for (std::size_t i = 0; i + CheckpointsKept < all.size(); ++i)
-            fs::remove_all(all[i], ignored);
-        log("checkpoint " + final.string());
-        return final.string();
+    distill::TrainedTensors trainedTensors()
+    {
+        distill::TrainedTensors tensors;
+        tensors.parameters = student_->trainableTensors();
+        tensors.alignMap = alignMap_;
+        tensors.bestWarmup = bestWarmup_;
+        return tensors;
     }
 
     void restore()
     {
-        const std::string folder = lastCheckpoint(runDir_.string());
-        if (folder.empty())
-            throw InvalidArgument("There is no checkpoint to resume from in " + runDir_.string() + ".");
-        const fs::path dir(folder);
-        const JsonValue state = JsonValue::parseFile((dir / "state.json").string());
-        startStep_ = static_cast<int>(state.at("step").asInt64());
-        consumed_ = static_cast<std::uint64_t>(state.at("consumed").asInt64());
-        corpusPosition_ = static_cast<std::uint64_t>(state.at("corpus_position").asInt64());
-        secondsBefore_ = state.at("seconds").asDouble();
-        skippedTooLong_ = static_cast<std::size_t>(state.at("skipped_too_long").asInt64());
-        if (!state.at("best_warmup_loss").isNull())
-            bestWarmupLoss_ = state.at("best_warmup_loss").asDouble();
-        const auto rolloutCount = static_cast<std::size_t>(state.at("rollouts").asInt64());
-
-        torch::serialize::InputArchive tensors;
-        tensors.load_from((dir / "tensors.pt").string());
-        {
-            torch::NoGradGuard noGrad;
-            for (auto &[name, t] : student_->trainableTensors()) {
-                torch::Tensor saved;
-                if (!tensors.try_read("param/" + name, saved))
-                    throw FileError(folder, "the checkpoint lacks " + name + "; was the run's configuration changed?");
-                t.copy_(saved.to(t.device(), t.scalar_type()));
-            }
-            if (alignMap_.defined()) {
-                torch::Tensor saved;
-                if (!tensors.try_read("align_map", saved))
-                    throw FileError(folder, "the checkpoint lacks the alignment map.");
-                alignMap_.copy_(saved.to(alignMap_.device()));
-            }
-            if (std::isfinite(bestWarmupLoss_))
-                for (auto &[name, t] : student_->trainableTensors()) {
-                    torch::Tensor saved;
-                    if (tensors.try_read("best/" + name, saved))
-                        bestWarmup_[name] = saved;
-                }
-        }
-        rollouts_.clear();
-        for (std::size_t i = 0; i < rolloutCount; ++i) {
-            const std::string p = "rollout/" + std::to_string(i) + "/";
-            Rollout r;
-            torch::Tensor ids, meta;
-            tensors.read(p + "tokens", ids);
-            for (std::int64_t k = 0; k < ids.size(0); ++k)
-                r.tokens.push_back(static_cast<int>(ids[k].item<std::int64_t>()));
-            tensors.read(p + "old", r.oldLogProbs);
-            tensors.read(p + "teacher", r.teacherLogProbs);
-            tensors.read(p + "mix", r.mixLogProbs);
-            tensors.read(p + "weights", r.weights);
-            tensors.read(p + "advantages", r.advantages);
-            tensors.read(p + "meta", meta);
-            r.sample = static_cast<std::size_t>(meta[0].item<double>());
-            r.reverseKl = meta[1].item<double>();
-            rollouts_.push_back(std::move(r));
-        }
-        // The optimizer of the phase the checkpoint is in (a new one starts with distillation).
-        torch::serialize::InputArchive optimizerArchive;
-        optimizerArchive.load_from((dir / "optimizer.pt").string());
-        optimizer_->load(optimizerArchive);
-
+        distill::TrainedTensors tensors = trainedTensors();
+        tensors.bestWarmup.clear();
+        std::string folder;
+        const RunState state = checkpoints_.restore(tensors, rollouts_, *optimizer_, &folder);
+        startStep_ = state.step;
+        consumed_ = state.consumed;
+        corpusPosition_ = state.corpusPosition;
+        secondsBefore_ = state.seconds;
+        skippedTooLong_ = state.skippedTooLong;
+        bestWarmupLoss_ = state.bestWarmupLoss;
+        bestWarmup_ = std::move(tensors.bestWarmup);
         // The curve continues from the checkpoint: later records are dropped.
-        std::ifstream in(metricsPath_, std::ios::binary);
-        std::string line, kept;
-        while (std::getline(in, line)) {
-            if (line.empty())
-                continue;
-            try {
-                const JsonValue record = JsonValue::parse(line);
-                if (record.at("step").asInt64() <= startStep_)
-                    kept += line + "\n";
-            } catch (const std::exception &) {
-                // A line cut short by the interruption.
-            }
-        }
-        writeFileAtomically(metricsPath_, kept);
+        metrics_.keepUpTo(startStep_);
         log("resuming at step " + std::to_string(startStep_) + " from " + folder);
     }
 
@@ -951,7 +696,7 @@ private:
             distilling_ = method_ == DistillMethod::Paper && step >= warmupSteps_;
             const auto stepStart = std::chrono::steady_clock::now();
             torch::manual_seed(mixSeed(config_.run.seed, 0xd40f0000ULL + static_cast<std::uint64_t>(step)));
-            const double lr = learningRate(step);
+            const double lr = schedule_->at(step);
             for (auto &group : optimizer_->param_groups())
                 static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
             optimizer_->zero_grad();
@@ -976,31 +721,31 @@ private:
             }
             ++step;
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
-            JsonValue record = JsonValue::object();
-            record.set("step", step);
-            record.set("seconds", elapsedSeconds());
-            record.set("lr", lr);
-            record.set("loss", number(terms.sums.count("loss") ? terms.sums.at("loss") / samplesOrRollouts() : 0.0));
-            for (const char *name : {"align", "policy", "single", "pt", "kd", "ce"})
+            MetricsRecord record(step);
+            record.set(MetricsKey::Seconds, elapsedSeconds());
+            record.set(MetricsKey::Lr, lr);
+            record.set(MetricsKey::Loss, terms.sums.count("loss") ? terms.sums.at("loss") / samplesOrRollouts() : 0.0);
+            for (const char *name : MetricsKey::Terms)
                 if (terms.weights.count(name))
-                    record.set(name, number(terms.mean(name)));
-            record.set("rev_kl", number(terms.mean("rev_kl")));
-            record.set("student_len", answerLength);
-            record.set("tokens_per_s", seconds > 0 ? tokens / seconds : 0.0);
-            record.set("gpu_mem_gb", devicePeakMemoryMiB(student_->device()) / 1024.0);
-            record.set("rss_gb", residentGb());
-            record.set("grad_norm", number(gradNorm));
-            record.set("phase", distilling_ ? "distill" : (method_ == DistillMethod::Paper ? "sft" : methodName(method_)));
+                    record.set(name, terms.mean(name));
+            record.set(MetricsKey::ReverseKl, terms.mean("rev_kl"));
+            record.set(MetricsKey::StudentLength, answerLength);
+            record.set(MetricsKey::TokensPerSecond, seconds > 0 ? tokens / seconds : 0.0);
+            record.set(MetricsKey::GpuMemoryGb, devicePeakMemoryMiB(student_->device()) / 1024.0);
+            record.set(MetricsKey::ResidentGb, residentGb());
+            record.set(MetricsKey::GradNorm, gradNorm);
+            record.setText(MetricsKey::Phase,
+                           distilling_ ? "distill" : (method_ == DistillMethod::Paper ? "sft" : methodName(method_)));
             if (finite) {
                 optimizer_->step();
                 nonFinite = 0;
             } else {
                 optimizer_->zero_grad();
                 ++nonFinite;
-                record.set("skipped", "non-finite loss or gradient");
+                record.setText(MetricsKey::Skipped, "non-finite loss or gradient");
                 log("step " + std::to_string(step) + ": the loss or its gradient was not finite; the step was skipped");
             }
-            writeMetrics(record);
+            metrics_.write(record);
             summary.stepsDone = step;
             if (nonFinite >= MaxNonFiniteInARow) {
                 summary.checkpoint = saveCheckpoint(step);
@@ -1073,7 +818,7 @@ private:
     torch::Tensor alignMap_;
     std::unique_ptr<torch::optim::AdamW> optimizer_;
     std::map<std::size_t, std::vector<int>> teacherAnswers_;
-    std::vector<Rollout> rollouts_;
+    RolloutBatch rollouts_;
     std::map<std::string, torch::Tensor> bestWarmup_;
     double bestWarmupLoss_ = std::numeric_limits<double>::infinity();
     std::vector<std::size_t> order_;
@@ -1085,7 +830,9 @@ private:
     int warmupSteps_ = 0;
     int startStep_ = 0;
     bool distilling_ = false;
-    std::string metricsPath_;
+    std::optional<LearningRateSchedule> schedule_;
+    MetricsWriter metrics_;
+    distill::RunCheckpoint checkpoints_;
     double secondsBefore_ = 0.0;
     std::chrono::steady_clock::time_point started_;
     double valLoss_ = std::numeric_limits<double>::quiet_NaN();
@@ -1093,21 +840,6 @@ private:
 };
 
 } // namespace
-
-std::string lastCheckpoint(const std::string &runDir)
-{
-    const fs::path dir = fs::path(runDir) / "checkpoints";
-    std::error_code error;
-    if (!fs::is_directory(dir, error))
-        return {};
-    std::vector<fs::path> complete;
-    for (const auto &entry : fs::directory_iterator(dir, error))
-        if (entry.is_directory() && entry.path().extension() != ".tmp" && fs::exists(entry.path() / "state.json"))
-            complete.push_back(entry.path());
-    if (complete.empty())
-        return {};
-    return std::max_element(complete.begin(), complete.end())->string();
-}
 
 DistillSummary runDistillation(const DistillConfig &config, bool resume, const DistillHooks &hooks)
 {

@@ -5,6 +5,7 @@
 // drive it; LibTorch stays behind this header.
 
 #include "distill/DistillConfig.h"
+#include "distill/MetricsRecord.h"
 #include "model/ImagePreprocessor.h"
 
 #include <atomic>
@@ -14,8 +15,6 @@
 
 namespace geolens {
 
-class JsonValue;
-
 struct DistillHooks {
     // Decodes an image file (required). Throws FileError for what it cannot read.
     std::function<RgbImage(const std::string &path)> readImage;
@@ -24,7 +23,7 @@ struct DistillHooks {
     // Progress lines for a terminal or a log pane (optional).
     std::function<void(const std::string &message)> log;
     // Each record once it is in metrics.jsonl (optional).
-    std::function<void(const JsonValue &record)> onMetrics;
+    std::function<void(const MetricsRecord &record)> onMetrics;
     // Set from another thread or a signal handler: the run stops after the current step, with a
     // checkpoint. A file named STOP in the run folder does the same.
     const std::atomic<bool> *stop = nullptr;

@@ -164,8 +164,8 @@ private slots:
                 projectorGrad += t.grad().abs().sum().item<double>();
         }
         QVERIFY(bGrad > 0 && projectorGrad > 0);
-        QVERIFY(!model->impl().decoder.layers[0].q.requires_grad());
-        QVERIFY(!model->impl().decoder.layers[0].q.grad().defined());
+        QVERIFY(!model->model().network().decoder.layers[0].q.requires_grad());
+        QVERIFY(!model->model().network().decoder.layers[0].q.grad().defined());
     }
 
     void exportFoldsAdaptersAndKeepsTheLayout_data()

@@ -4,8 +4,6 @@
 
 #include "TinyModel.h"
 #include "common/Error.h"
-#include "common/Json.h" // JsonValue, the type DistillHooks::onMetrics still hands over
-#include "common/JsonIo.h"
 #include "distill/DistillRun.h"
 #include "distill/InstructionDataset.h"
 #include "model/GeoChatModel.h"
@@ -13,6 +11,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -37,22 +37,28 @@ ModelLoadOptions cpu()
     return o;
 }
 
-std::vector<Json> readMetrics(const std::string &runDir)
+// Every line must be a record: a line that is not would fail the test.
+std::vector<MetricsRecord> readMetrics(const std::string &runDir)
 {
     std::ifstream in(runDir + "/metrics.jsonl");
-    std::vector<Json> records;
+    std::vector<MetricsRecord> records;
     std::string line;
-    while (std::getline(in, line))
-        if (!line.empty())
-            records.push_back(parseJson(line));
+    while (std::getline(in, line)) {
+        if (line.empty())
+            continue;
+        std::optional<MetricsRecord> record = MetricsRecord::parse(line);
+        if (!record)
+            throw std::runtime_error("metrics.jsonl holds a line that is not a record: " + line);
+        records.push_back(std::move(*record));
+    }
     return records;
 }
 
 double firstValidationReverseKl(const std::string &runDir)
 {
-    for (const Json &r : readMetrics(runDir))
-        if (r.contains("val_rev_kl"))
-            return r.at("val_rev_kl").get<double>();
+    for (const MetricsRecord &r : readMetrics(runDir))
+        if (r.has("val_rev_kl"))
+            return r.number("val_rev_kl").value_or(-1);
     return -1;
 }
 
@@ -137,7 +143,7 @@ private slots:
         images_ = path("images");
         std::filesystem::create_directories(images_);
         auto model = GeoChatModel::load(teacher_, cpu());
-        Json entries = Json::array();
+        nlohmann::ordered_json entries = nlohmann::ordered_json::array();
         for (int i = 0; i < Entries; ++i) {
             const int width = 24 + (i % 3) * 8, height = 24;
             RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
@@ -152,23 +158,15 @@ private slots:
             request.question = Questions[i % 6];
             request.maxNewTokens = AnswerTokens;
             const std::string answer = model->generate(image, request).text;
-            Json human = Json::object();
-            human["from"] = "human";
-            human["value"] = std::string("<image>\n") + Questions[i % 6];
-            Json gpt = Json::object();
-            gpt["from"] = "gpt";
-            gpt["value"] = answer;
-            Json conversations = Json::array();
-            conversations.push_back(human);
-            conversations.push_back(gpt);
-            Json entry = Json::object();
+            nlohmann::ordered_json entry = nlohmann::ordered_json::object();
             entry["id"] = "e" + std::to_string(i);
             entry["image"] = name;
-            entry["conversations"] = conversations;
+            entry["conversations"] = nlohmann::ordered_json::array(
+                {{{"from", "human"}, {"value", std::string("<image>\n") + Questions[i % 6]}}, {{"from", "gpt"}, {"value", answer}}});
             entries.push_back(entry);
         }
         data_ = path("data.json");
-        std::ofstream(data_) << dumpJson(entries, 1);
+        std::ofstream(data_) << entries.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     }
 
     void kdHalvesReverseKlAndLearnsTheAnswers()
@@ -187,14 +185,14 @@ private slots:
         QVERIFY(agreement > 0.5);
 
         // One record per step with the documented fields.
-        const std::vector<Json> metrics = readMetrics(c.out);
+        const std::vector<MetricsRecord> metrics = readMetrics(c.out);
         int steps = 0;
-        for (const Json &r : metrics) {
-            if (!r.contains("loss"))
+        for (const MetricsRecord &r : metrics) {
+            if (!r.has("loss"))
                 continue;
             ++steps;
             for (const char *key : {"step", "seconds", "lr", "kd", "rev_kl", "student_len", "tokens_per_s", "gpu_mem_gb"})
-                QVERIFY2(r.contains(key), key);
+                QVERIFY2(r.has(key), key);
         }
         QCOMPARE(steps, 200);
         QVERIFY(std::filesystem::exists(c.out + "/run.json"));
@@ -220,13 +218,13 @@ private slots:
 
         // The distillation steps carry the paper's terms and the rollouts' statistics.
         bool sawDistillation = false;
-        for (const Json &r : readMetrics(c.out)) {
-            if (!r.contains("phase") || r.at("phase").get<std::string>() != "distill")
+        for (const MetricsRecord &r : readMetrics(c.out)) {
+            if (r.text("phase") != "distill")
                 continue;
             sawDistillation = true;
             for (const char *key : {"policy", "single", "align", "rev_kl", "student_len"})
-                QVERIFY2(r.contains(key), key);
-            QVERIFY(r.at("student_len").get<double>() >= 1.0);
+                QVERIFY2(r.has(key), key);
+            QVERIFY(r.number("student_len").value_or(0) >= 1.0);
         }
         QVERIFY(sawDistillation);
     }
@@ -245,14 +243,14 @@ private slots:
         c.minillm.ppoEpochs = 4;
         c.minillm.rolloutBatchSize = 4;
         runDistillation(c, false, hooks());
-        const std::vector<Json> whole = readMetrics(c.out);
+        const std::vector<MetricsRecord> whole = readMetrics(c.out);
 
         c.out = path("run-stopped");
         std::atomic<bool> stop{false};
         DistillHooks h = hooks();
         h.stop = &stop;
-        h.onMetrics = [&](const JsonValue &record) {
-            if (record.find("loss") && record.at("step").asInt64() == 6)
+        h.onMetrics = [&](const MetricsRecord &record) {
+            if (record.has("loss") && record.step() == 6)
                 stop = true;
         };
         const DistillSummary stopped = runDistillation(c, false, h);
@@ -264,16 +262,17 @@ private slots:
         QCOMPARE(resumed.stepsDone, 12);
         QVERIFY(!resumed.exported.empty());
 
-        const std::vector<Json> again = readMetrics(c.out);
+        const std::vector<MetricsRecord> again = readMetrics(c.out);
         QCOMPARE(again.size(), whole.size());
         for (std::size_t i = 0; i < whole.size(); ++i) {
-            QCOMPARE(again[i].at("step").get<std::int64_t>(), whole[i].at("step").get<std::int64_t>());
+            QCOMPARE(again[i].step(), whole[i].step());
             for (const char *key : {"loss", "val_loss", "policy", "single", "rev_kl"}) {
-                if (!whole[i].contains(key))
+                if (!whole[i].has(key))
                     continue;
-                const double a = whole[i].at(key).get<double>(), b = again[i].at(key).get<double>();
+                QVERIFY(whole[i].number(key) && again[i].number(key));
+                const double a = *whole[i].number(key), b = *again[i].number(key);
                 QVERIFY2(std::abs(a - b) <= 1e-5 * std::max(1.0, std::abs(a)),
-                         qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].at("step").get<std::int64_t>()).arg(key).arg(a).arg(b)));
+                         qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].step()).arg(key).arg(a).arg(b)));
             }
         }
     }
@@ -306,12 +305,12 @@ private slots:
         QCOMPARE(summary.stepsDone, 3);
         const std::map<QString, const char *> term{{"sft", "ce"}, {"rkl", "single"}, {"seqkd", "ce"}, {"align", "align"}};
         int steps = 0;
-        for (const Json &r : readMetrics(c.out)) {
-            if (!r.contains("loss"))
+        for (const MetricsRecord &r : readMetrics(c.out)) {
+            if (!r.has("loss"))
                 continue;
             ++steps;
-            QVERIFY2(r.contains(term.at(method)), term.at(method));
-            QVERIFY(std::isfinite(r.at("loss").get<double>()));
+            QVERIFY2(r.has(term.at(method)), term.at(method));
+            QVERIFY(r.number("loss") && std::isfinite(*r.number("loss")));
         }
         QCOMPARE(steps, 3);
         // The exported student loads and answers; the alignment map is not part of it.
@@ -339,10 +338,10 @@ private slots:
         QVERIFY(summary.exported.empty());
         QVERIFY(!std::filesystem::exists(c.out + "/student"));
         int steps = 0;
-        for (const Json &r : readMetrics(c.out))
-            if (r.contains("loss")) {
+        for (const MetricsRecord &r : readMetrics(c.out))
+            if (r.has("loss")) {
                 ++steps;
-                QVERIFY(r.at("tokens_per_s").get<double>() > 0.0);
+                QVERIFY(r.number("tokens_per_s").value_or(0) > 0.0);
             }
         QCOMPARE(steps, 2);
         const std::vector<std::string> problems = [&] {
@@ -364,12 +363,12 @@ private slots:
         cached.run.cacheImages = true;
         runDistillation(plain, false, hooks());
         runDistillation(cached, false, hooks());
-        const std::vector<Json> a = readMetrics(plain.out), b = readMetrics(cached.out);
+        const std::vector<MetricsRecord> a = readMetrics(plain.out), b = readMetrics(cached.out);
         QCOMPARE(a.size(), b.size());
         for (std::size_t i = 0; i < a.size(); ++i)
             for (const char *key : {"loss", "val_loss"})
-                if (a[i].contains(key))
-                    QCOMPARE(b[i].at(key).get<double>(), a[i].at(key).get<double>());
+                if (a[i].has(key))
+                    QVERIFY2(b[i].number(key) == a[i].number(key), key);
         int files = 0;
         for (const auto &entry : std::filesystem::directory_iterator(cached.out + "/image-cache"))
             files += entry.path().extension() == ".ppm";
@@ -393,10 +392,10 @@ private slots:
         }
         QVERIFY(!lastCheckpoint(c.out).empty());
         int skipped = 0;
-        for (const Json &r : readMetrics(c.out))
-            if (r.contains("skipped")) {
+        for (const MetricsRecord &r : readMetrics(c.out))
+            if (r.has("skipped")) {
                 ++skipped;
-                QVERIFY(r.at("loss").is_null()); // written as null, never as invalid JSON
+                QVERIFY(r.has("loss") && !r.number("loss")); // written as null, never as invalid JSON
             }
         QCOMPARE(skipped, 5);
     }

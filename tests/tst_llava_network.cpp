@@ -176,6 +176,70 @@ private slots:
         QVERIFY(torch::isfinite(logits).all().item<bool>());
     }
 
+    void cachedTablesGiveTheSameNumbers()
+    {
+        // A cache carries the rotary tables of all its positions and the padding mask, made once;
+        // a cache without them computes both at every step. The logits must be the same bits.
+        const LlamaDecoder d = tinyDecoder(4, 2);
+        const auto embeds = torch::cat({d.embed(torch::tensor({5, 6, 7, 8, 9}, torch::kLong).unsqueeze(0)),
+                                        torch::cat({torch::zeros({1, 2, d.embedTokens.size(1)}),
+                                                    d.embed(torch::tensor({11, 12, 13}, torch::kLong).unsqueeze(0))},
+                                                   1)},
+                                       0);
+        for (const torch::Tensor &padding : {torch::tensor({0, 2}, torch::kLong), torch::Tensor()}) {
+            KvCache cached = d.makeCache(2, 12), recomputed = d.makeCache(2, 12);
+            QCOMPARE(cached.rotaryCos.size(0), std::int64_t(12));
+            QCOMPARE(cached.rotaryCos.size(1), std::int64_t(d.headDim));
+            recomputed.rotaryCos = recomputed.rotarySin = torch::Tensor();
+            QVERIFY(torch::equal(d.forward(embeds, cached, true, padding), d.forward(embeds, recomputed, true, padding)));
+            for (int step = 0; step < 5; ++step) {
+                const auto next = d.embed(torch::tensor({{20 + step}, {30 + step}}, torch::kLong));
+                QVERIFY2(torch::equal(d.forward(next, cached, true, padding), d.forward(next, recomputed, true, padding)),
+                         qPrintable(QString("step %1").arg(step)));
+            }
+            QCOMPARE(cached.paddingMask.defined(), padding.defined());
+        }
+        // The tables are those of positions 0, 1, ...: row p holds the angles p * inverse frequency.
+        const KvCache cache = d.makeCache(1, 6);
+        const auto [cos, sin] = d.rotaryTables(torch::tensor({3.0f}), torch::kCPU, torch::kFloat32);
+        QVERIFY(torch::equal(cache.rotaryCos[3], cos[0]));
+        QVERIFY(torch::equal(cache.rotarySin[3], sin[0]));
+        QVERIFY(std::abs(cache.rotaryCos[3][0].item<double>() - std::cos(3.0)) < 1e-6);
+    }
+
+    void namedParametersUseTheCheckpointNames()
+    {
+        LlamaDecoder d = tinyDecoder(2, 2, 2);
+        const std::vector<NamedTensor> named = d.namedParameters();
+        QCOMPARE(named.size(), std::size_t(1 + 2 * 9 + 2));
+        QCOMPARE(named.front().first, std::string("model.embed_tokens.weight"));
+        QCOMPARE(named[1].first, std::string("model.layers.0.input_layernorm.weight"));
+        QCOMPARE(named[2].first, std::string("model.layers.0.post_attention_layernorm.weight"));
+        QCOMPARE(named[3].first, std::string("model.layers.0.self_attn.q_proj.weight"));
+        QCOMPARE(named[9].first, std::string("model.layers.0.mlp.down_proj.weight"));
+        QCOMPARE(named[12].first, std::string("model.layers.1.self_attn.q_proj.weight"));
+        QCOMPARE(named[named.size() - 2].first, std::string("model.norm.weight"));
+        QCOMPARE(named.back().first, std::string("lm_head.weight"));
+        std::set<std::string> unique;
+        for (const NamedTensor &t : named)
+            QVERIFY2(unique.insert(t.first).second, t.first.c_str());
+        // Handles onto the decoder's own tensors, so that a trainer changes the network.
+        QCOMPARE(named[12].second.data_ptr(), d.layers[1].q.data_ptr());
+        named[12].second.mul_(0);
+        QCOMPARE(d.layers[1].q.abs().sum().item<double>(), 0.0);
+
+        LlavaNetwork network;
+        network.decoder = d;
+        network.projector.weights = {randn({32, 16}), randn({32, 32})};
+        network.projector.biases = {randn({32}), randn({32})};
+        const std::vector<NamedTensor> all = network.namedParameters();
+        QCOMPARE(all.size(), named.size() + 4);
+        QCOMPARE(all[named.size()].first, std::string("model.mm_projector.0.weight"));
+        QCOMPARE(all.back().first, std::string("model.mm_projector.2.bias"));
+        QCOMPARE(network.type(), torch::kFloat32);
+        QVERIFY(network.device().is_cpu());
+    }
+
     void reducedPrecisionStaysFinite()
     {
         // The mask's most negative value must fit the element type (bf16's range ends below

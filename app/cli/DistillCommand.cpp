@@ -4,7 +4,6 @@
 #include "cli/ImageFile.h"
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "common/Json.h" // JsonValue, the type DistillHooks::onMetrics still hands over
 #include "common/JsonIo.h"
 #include "distill/DistillRun.h"
 
@@ -14,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -43,12 +43,12 @@ const std::pair<const char *, const char *> DirectOptions[] = {
     {"dtype", "run.dtype"},        {"image-size", "run.image_size"},
 };
 
-std::string formatNumber(const Json &value)
+std::string formatNumber(std::optional<double> value)
 {
-    if (!value.is_number())
+    if (!value)
         return "nan"; // non-finite values are written as null
     char text[32];
-    std::snprintf(text, sizeof text, "%.4g", value.get<double>());
+    std::snprintf(text, sizeof text, "%.4g", *value);
     return text;
 }
 
@@ -117,18 +117,17 @@ int runDistill(const std::vector<std::string> &args)
         if (!json)
             std::cerr << message << "\n";
     };
-    hooks.onMetrics = [json](const JsonValue &written) {
+    hooks.onMetrics = [json](const MetricsRecord &record) {
         if (json) {
-            std::cout << written.dump() << std::endl;
+            std::cout << record.toJsonLine() << std::endl;
             return;
         }
-        const Json record = parseJson(written.dump());
-        if (const Json *loss = jsonMember(record, "loss")) {
-            std::cerr << "step " << jsonToInt64(record.at("step")) << "  loss " << formatNumber(*loss);
+        if (record.kind() == MetricsRecord::Kind::Step) {
+            std::cerr << "step " << record.step() << "  loss " << formatNumber(record.number(MetricsKey::Loss));
             for (const char *name : {"ce", "kd", "align", "policy", "single", "pt", "rev_kl"})
-                if (const Json *v = jsonMember(record, name))
-                    std::cerr << "  " << name << " " << formatNumber(*v);
-            std::cerr << "  lr " << formatNumber(record.at("lr")) << "\n";
+                if (record.has(name))
+                    std::cerr << "  " << name << " " << formatNumber(record.number(name));
+            std::cerr << "  lr " << formatNumber(record.number(MetricsKey::Lr)) << "\n";
         }
     };
     std::signal(SIGINT, onStopSignal);

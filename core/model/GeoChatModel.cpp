@@ -173,6 +173,31 @@ const ModelConfig &GeoChatModel::config() const
     return impl_->config;
 }
 
+detail::LlavaNetwork &GeoChatModel::network()
+{
+    return impl_->network;
+}
+
+const detail::LlavaNetwork &GeoChatModel::network() const
+{
+    return impl_->network;
+}
+
+const Tokenizer *GeoChatModel::tokenizer() const
+{
+    return impl_->tokenizer.get();
+}
+
+const ImagePreprocessor &GeoChatModel::preprocessor() const
+{
+    return impl_->preprocess;
+}
+
+bool GeoChatModel::isTrainable() const
+{
+    return impl_->trainable;
+}
+
 std::string GeoChatModel::deviceName() const
 {
     return impl_->device.str();
@@ -366,7 +391,7 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     const TextModelConfig &t = c.text;
     const int headDim = t.hiddenSize / t.heads;
     const std::int64_t kvDim = static_cast<std::int64_t>(t.kvHeads) * headDim;
-    detail::LlamaDecoder &d = impl.decoder;
+    detail::LlamaDecoder &d = impl.network.decoder;
     d.heads = t.heads;
     d.kvHeads = t.kvHeads;
     d.headDim = headDim;
@@ -400,7 +425,7 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     if (!w.has(vp + "embeddings.patch_embedding.weight"))
         throw FileError(where, "the checkpoint holds no vision tower weights (" + vp +
                                     "*); GeoLens needs them in the model folder.");
-    detail::ClipVisionTower &tower = impl.tower;
+    detail::ClipVisionTower &tower = impl.network.tower;
     tower.patchSize = v.patchSize;
     tower.heads = v.heads;
     tower.layerNormEps = v.layerNormEps;
@@ -422,6 +447,9 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     tower.preNormWeight = w.take(vp + "pre_layrnorm.weight", {v.hiddenSize});
     tower.preNormBias = w.take(vp + "pre_layrnorm.bias", {v.hiddenSize});
     const int statesNeeded = c.selectLayer < 0 ? v.layers + 1 + c.selectLayer : c.selectLayer;
+    // Only the layers up to the selected hidden state are loaded: it is counted from the front.
+    impl.network.visionLayer = statesNeeded;
+    impl.network.dropClassToken = c.dropClassToken;
     for (int i = 0; i < statesNeeded; ++i) {
         step();
         const std::string p = vp + "encoder.layers." + std::to_string(i) + ".";
@@ -449,8 +477,8 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     for (int i = 0; i < c.projectorDepth; ++i) {
         const std::string p = "model.mm_projector." + std::to_string(2 * i) + ".";
         const std::int64_t in = i == 0 ? v.hiddenSize : t.hiddenSize;
-        impl.projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
-        impl.projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
+        impl.network.projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
+        impl.network.projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
     }
     impl.preprocess = ImagePreprocessor(c.inputSize);
     if (progress)
@@ -498,25 +526,7 @@ torch::Tensor GeoChatModel::Impl::encodeImages(const std::vector<RgbImage> &imag
         const std::vector<float> input = preprocess(images[i]);
         std::memcpy(pixels[static_cast<std::int64_t>(i)].data_ptr<float>(), input.data(), input.size() * sizeof(float));
     }
-    // Only the layers up to the selected hidden state were loaded: count from the front.
-    const int selected = config.selectLayer < 0 ? config.vision.layers + 1 + config.selectLayer : config.selectLayer;
-    const auto features = tower.forward(pixels.to(device, type), selected, config.dropClassToken);
-    return projector.forward(features.to(type));
-}
-
-torch::Tensor GeoChatModel::Impl::promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
-                                                   const std::vector<int> &extra) const
-{
-    const auto slot = std::find(prompt.begin(), prompt.end(), Tokenizer::ImageToken);
-    if (slot == prompt.end() || std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
-        throw InvalidArgument("The prompt must hold exactly one image slot.");
-    const std::int64_t batch = features.size(0);
-    std::vector<std::int64_t> head(prompt.begin(), slot), tail(slot + 1, prompt.end());
-    tail.insert(tail.end(), extra.begin(), extra.end());
-    const auto embed = [&](const std::vector<std::int64_t> &ids) {
-        return decoder.embed(torch::tensor(ids, torch::kLong).to(device)).unsqueeze(0).expand({batch, -1, -1});
-    };
-    return torch::cat({embed(head), features.to(type), embed(tail)}, 1);
+    return network.imageFeatures(pixels);
 }
 
 std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const GenerationRequest &request,
@@ -526,13 +536,13 @@ std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const 
     if (continuation.empty())
         return {};
     const std::vector<int> prompt = promptTokens(request);
-    const auto embeds = impl_->promptEmbeddings(prompt, impl_->encodeImages({image}), continuation);
+    const auto embeds = impl_->network.promptEmbeddings(prompt, impl_->encodeImages({image}), continuation);
     const std::int64_t length = embeds.size(1);
     if (length > impl_->config.text.maxPositions)
         throw InvalidArgument("The prompt and continuation take " + std::to_string(length) + " tokens, more than the context of " +
                               std::to_string(impl_->config.text.maxPositions) + ".");
-    detail::KvCache cache = impl_->decoder.makeCache(1, length);
-    const auto logprobs = torch::log_softmax(impl_->decoder.forward(embeds, cache, false)[0], -1).to(torch::kCPU);
+    detail::KvCache cache = impl_->network.decoder.makeCache(1, length);
+    const auto logprobs = torch::log_softmax(impl_->network.decoder.forward(embeds, cache, false)[0], -1).to(torch::kCPU);
     // Token k of the continuation is predicted at the position just before it.
     const std::int64_t first = length - static_cast<std::int64_t>(continuation.size()) - 1;
     std::vector<float> out;
@@ -563,12 +573,12 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
         longest = std::max(longest, ids.size());
         answers.push_back(std::move(ids));
     }
-    const auto embeds = m.promptEmbeddings(prompt, m.encodeImages({image}), {});
+    const auto embeds = m.network.promptEmbeddings(prompt, m.encodeImages({image}), {});
     const std::int64_t length = embeds.size(1);
     if (length + static_cast<std::int64_t>(longest) > m.config.text.maxPositions)
         throw InvalidArgument("The prompt and the longest answer do not fit the model's context.");
-    detail::KvCache cache = m.decoder.makeCache(1, length);
-    const auto first = torch::log_softmax(m.decoder.forward(embeds, cache, true)[0][0], -1).to(torch::kCPU); // [V]
+    detail::KvCache cache = m.network.decoder.makeCache(1, length);
+    const auto first = torch::log_softmax(m.network.decoder.forward(embeds, cache, true)[0][0], -1).to(torch::kCPU); // [V]
 
     // Answers right-padded with end-of-sequence; padding positions are never read.
     const std::int64_t rows = static_cast<std::int64_t>(answers.size());
@@ -576,7 +586,7 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
     for (std::int64_t r = 0; r < rows; ++r)
         for (std::size_t k = 0; k < answers[r].size(); ++k)
             ids[r][static_cast<std::int64_t>(k)] = answers[r][k];
-    const auto logits = m.decoder.forwardAfterPrefix(m.decoder.embed(ids.to(m.device)), cache);
+    const auto logits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(ids.to(m.device)), cache);
     const auto logprobs = torch::log_softmax(logits, -1).to(torch::kCPU); // [N, L, V]
 
     std::vector<double> scores;
@@ -650,7 +660,7 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
     std::vector<torch::Tensor> rows;
     std::vector<std::int64_t> padding;
     for (std::int64_t b = 0; b < batch; ++b) {
-        const auto row = promptEmbeddings(prompts[b], features.slice(0, b, b + 1), {});
+        const auto row = network.promptEmbeddings(prompts[b], features.slice(0, b, b + 1), {});
         const std::int64_t pad = longest - row.size(1);
         padding.push_back(pad);
         rows.push_back(pad == 0 ? row : torch::cat({torch::zeros({1, pad, row.size(2)}, row.options()), row}, 1));
@@ -659,8 +669,8 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
     const bool padded = std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; });
     const torch::Tensor leftPadding = padded ? torch::tensor(padding, torch::kLong).to(device) : torch::Tensor();
 
-    detail::KvCache cache = decoder.makeCache(batch, capacity);
-    auto logits = decoder.forward(embeds, cache, /*lastOnly=*/true, leftPadding).select(1, 0); // [B, vocab]
+    detail::KvCache cache = network.decoder.makeCache(batch, capacity);
+    auto logits = network.decoder.forward(embeds, cache, /*lastOnly=*/true, leftPadding).select(1, 0); // [B, vocab]
 
     std::vector<GenerationResult> results(images.size());
     std::vector<detail::TokenSampler> samplers;
@@ -753,7 +763,7 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
         if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; }))
             break;
         const auto next = torch::tensor(chosen, torch::kLong).to(device).unsqueeze(1);
-        logits = decoder.forward(decoder.embed(next), cache, true, leftPadding).select(1, 0);
+        logits = network.decoder.forward(network.decoder.embed(next), cache, true, leftPadding).select(1, 0);
     }
     if (onText) {
         const std::string rest = stream.finish();
@@ -812,10 +822,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
 
     const int size = m.preprocess.size();
     const auto pixels = [&](int batch) { return torch::randn({batch, 3, size, size}, torch::dtype(m.type).device(m.device)); };
-    const auto encode = [&](const torch::Tensor &p) {
-        const int selected = m.config.selectLayer < 0 ? m.config.vision.layers + 1 + m.config.selectLayer : m.config.selectLayer;
-        return m.projector.forward(m.tower.forward(p, selected, m.config.dropClassToken));
-    };
+    const auto encode = [&](const torch::Tensor &p) { return m.network.imageFeatures(p); };
     // A scene-label prompt: the llava_v1 system text and question around the image, 60 tokens.
     std::vector<int> prompt;
     for (int i = 0; i < 35; ++i)
@@ -828,13 +835,13 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     // as generation does.
     const auto scene = [&](int batch, int steps) {
         const auto features = encode(pixels(batch));
-        const auto embeds = m.promptEmbeddings(prompt, features, {});
-        detail::KvCache cache = m.decoder.makeCache(batch, embeds.size(1) + steps);
-        auto logits = m.decoder.forward(embeds, cache, true).select(1, 0);
+        const auto embeds = m.network.promptEmbeddings(prompt, features, {});
+        detail::KvCache cache = m.network.decoder.makeCache(batch, embeds.size(1) + steps);
+        auto logits = m.network.decoder.forward(embeds, cache, true).select(1, 0);
         for (int s = 0; s < steps; ++s) {
             const auto next = logits.argmax(-1);
             (void)next[0].item<std::int64_t>();
-            logits = m.decoder.forward(m.decoder.embed(next.unsqueeze(1)), cache, true).select(1, 0);
+            logits = m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), cache, true).select(1, 0);
         }
     };
 
@@ -844,11 +851,11 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const auto one = pixels(1);
     r.visionMsPerTile = timeMs([&] { encode(one); });
     const auto features = encode(one);
-    const auto embeds = m.promptEmbeddings(prompt, features, {});
+    const auto embeds = m.network.promptEmbeddings(prompt, features, {});
     r.prefillTokens = static_cast<int>(embeds.size(1));
     r.prefillMs = timeMs([&] {
-        detail::KvCache cache = m.decoder.makeCache(1, embeds.size(1));
-        m.decoder.forward(embeds, cache, true);
+        detail::KvCache cache = m.network.decoder.makeCache(1, embeds.size(1));
+        m.network.decoder.forward(embeds, cache, true);
     });
     const double withDecode = timeMs([&] { scene(1, settings.decodeTokens); });
     const double withoutDecode = timeMs([&] { scene(1, 0); });

@@ -13,6 +13,11 @@
 
 namespace geolens {
 
+class Tokenizer;
+namespace detail {
+struct LlavaNetwork;
+}
+
 enum class ComputeDevice { Auto, Cpu, Cuda };
 enum class WeightType { Auto, F32, BF16, F16 };
 
@@ -136,10 +141,17 @@ public:
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);
 
+    // For the distillation engine, which trains the network in place. The network's definition
+    // (model/LlavaNetwork.h) includes LibTorch.
+    detail::LlavaNetwork &network();
+    const detail::LlavaNetwork &network() const;
+    // Null for random weights made without a tokenizer model.
+    const Tokenizer *tokenizer() const;
+    const ImagePreprocessor &preprocessor() const;
+    // Built as ordinary tensors (ModelLoadOptions::trainable), so that gradients can flow.
+    bool isTrainable() const;
+
     struct Impl; // the engine's state, defined in model/GeoChatModelImpl.h (LibTorch)
-    // For the distillation engine, which trains the network in place.
-    Impl &impl() { return *impl_; }
-    const Impl &impl() const { return *impl_; }
 
 private:
     explicit GeoChatModel(std::unique_ptr<Impl> impl);

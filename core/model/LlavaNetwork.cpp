@@ -1,7 +1,11 @@
 #include "model/LlavaNetwork.h"
 
+#include "common/Error.h"
+#include "model/Tokenizer.h"
+
 #include <torch/version.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -124,6 +128,32 @@ torch::Tensor Projector::forward(const torch::Tensor &features) const
     return x;
 }
 
+std::vector<NamedTensor> Projector::namedParameters() const
+{
+    // The checkpoint numbers the modules of nn.Sequential, GELUs included: linear layers are 0, 2, ...
+    std::vector<NamedTensor> out;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        const std::string p = "model.mm_projector." + std::to_string(2 * i) + ".";
+        out.emplace_back(p + "weight", weights[i]);
+        out.emplace_back(p + "bias", biases[i]);
+    }
+    return out;
+}
+
+const char *projectionTensorName(Projection p)
+{
+    switch (p) {
+    case Projection::Q: return "self_attn.q_proj.weight";
+    case Projection::K: return "self_attn.k_proj.weight";
+    case Projection::V: return "self_attn.v_proj.weight";
+    case Projection::O: return "self_attn.o_proj.weight";
+    case Projection::Gate: return "mlp.gate_proj.weight";
+    case Projection::Up: return "mlp.up_proj.weight";
+    case Projection::Down: return "mlp.down_proj.weight";
+    }
+    return "";
+}
+
 const torch::Tensor &LlamaLayer::weight(Projection p) const
 {
     switch (p) {
@@ -160,6 +190,8 @@ KvCache LlamaDecoder::makeCache(int64_t batch, int64_t capacity) const
         cache.keys.push_back(torch::empty({batch, kvHeads, capacity, headDim}, options));
         cache.values.push_back(torch::empty({batch, kvHeads, capacity, headDim}, options));
     }
+    std::tie(cache.rotaryCos, cache.rotarySin) =
+        rotaryTables(torch::arange(0, capacity, torch::dtype(torch::kFloat32)), embedTokens.device(), embedTokens.scalar_type());
     return cache;
 }
 
@@ -168,8 +200,36 @@ torch::Tensor LlamaDecoder::embed(const torch::Tensor &ids) const
     return torch::embedding(embedTokens, ids);
 }
 
-torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, int64_t start, const torch::Tensor &leftPadding,
-                                     const KeyValueSource &keysValues) const
+std::vector<NamedTensor> LlamaDecoder::namedParameters() const
+{
+    constexpr Projection order[] = {Projection::Q,    Projection::K,  Projection::V,   Projection::O,
+                                    Projection::Gate, Projection::Up, Projection::Down};
+    std::vector<NamedTensor> out;
+    out.emplace_back("model.embed_tokens.weight", embedTokens);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const LlamaLayer &l = layers[i];
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        out.emplace_back(p + "input_layernorm.weight", l.inputNorm);
+        out.emplace_back(p + "post_attention_layernorm.weight", l.postNorm);
+        for (Projection projection : order)
+            out.emplace_back(p + projectionTensorName(projection), l.weight(projection));
+    }
+    out.emplace_back("model.norm.weight", finalNorm);
+    out.emplace_back("lm_head.weight", lmHead);
+    return out;
+}
+
+std::pair<torch::Tensor, torch::Tensor> LlamaDecoder::rotaryTables(const torch::Tensor &positions, torch::Device device,
+                                                                   torch::ScalarType type) const
+{
+    const auto invFreq = 1.0 / torch::pow(ropeTheta, torch::arange(0, headDim, 2, torch::dtype(torch::kFloat32)) / headDim);
+    const auto freqs = positions.unsqueeze(-1) * invFreq; // [..., T, D/2]
+    const auto angles = torch::cat({freqs, freqs}, -1).to(device); // [..., T, D]
+    return {angles.cos().to(type), angles.sin().to(type)};
+}
+
+LlamaDecoder::Positions LlamaDecoder::positionsFor(const torch::Tensor &embeds, int64_t start,
+                                                   const torch::Tensor &leftPadding) const
 {
     const int64_t batch = embeds.size(0);
     const int64_t tokens = embeds.size(1);
@@ -179,19 +239,17 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, int64_t start
     const bool padded = leftPadding.defined() && leftPadding.max().item<int64_t>() > 0;
 
     // Rotary tables for these positions, computed in float32 and cast like the reference does.
-    const auto invFreq = 1.0 / torch::pow(ropeTheta, torch::arange(0, headDim, 2, torch::dtype(torch::kFloat32)) / headDim);
     auto positions = torch::arange(start, end, torch::dtype(torch::kFloat32)).unsqueeze(0); // [1, T]
     if (padded)
         positions = (positions - leftPadding.to(torch::kCPU, torch::kFloat32).unsqueeze(1)).clamp_min(0); // [B, T]
-    const auto freqs = positions.unsqueeze(-1) * invFreq; // [1 or B, T, D/2]
-    const auto angles = torch::cat({freqs, freqs}, -1).to(device).unsqueeze(1); // [1 or B, 1, T, D]
-    const auto cos = angles.cos().to(type);
-    const auto sin = angles.sin().to(type);
+    Positions out;
+    std::tie(out.cos, out.sin) = rotaryTables(positions, device, type);
+    out.cos = out.cos.unsqueeze(1); // [1 or B, 1, T, D]
+    out.sin = out.sin.unsqueeze(1);
 
     // Additive mask over the whole sequence: causal (query i sits at start + i) and, with
     // padding, no key before a row's first real token. The most negative finite value keeps
     // padding rows finite where every key is masked.
-    torch::Tensor mask;
     if (tokens > 1 || padded) {
         const auto options = torch::dtype(torch::kLong).device(device);
         const auto query = torch::arange(start, end, options).view({1, 1, tokens, 1});
@@ -199,8 +257,56 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, int64_t start
         auto blockedKeys = key > query; // [1, 1, T, S]
         if (padded)
             blockedKeys = blockedKeys | (key < leftPadding.to(device).view({batch, 1, 1, 1}));
-        mask = torch::zeros(blockedKeys.sizes(), torch::dtype(type).device(device)).masked_fill(blockedKeys, lowestValue(type));
+        out.mask = torch::zeros(blockedKeys.sizes(), torch::dtype(type).device(device)).masked_fill(blockedKeys, lowestValue(type));
     }
+    return out;
+}
+
+LlamaDecoder::Positions LlamaDecoder::cachedPositions(const torch::Tensor &embeds, KvCache &cache,
+                                                      const torch::Tensor &leftPadding) const
+{
+    const int64_t tokens = embeds.size(1);
+    // A prompt is run once per generation: its mask and positions are made as without a cache.
+    if (tokens > 1 || !cache.rotaryCos.defined())
+        return positionsFor(embeds, cache.length, leftPadding);
+    const int64_t batch = embeds.size(0);
+    const int64_t start = cache.length;
+    const int64_t end = start + 1;
+    const auto device = embeds.device();
+    const auto type = embeds.scalar_type();
+    // Each row counts its positions from its first real token. The single new query sees every
+    // key up to itself, so only the padding is masked: the same columns at every step.
+    if (leftPadding.defined() && !cache.paddingChecked) {
+        cache.paddingChecked = true;
+        if (leftPadding.max().item<int64_t>() > 0) {
+            const auto key =
+                torch::arange(0, cache.capacity, torch::dtype(torch::kLong).device(device)).view({1, 1, 1, cache.capacity});
+            const auto blocked = key < leftPadding.to(device).view({batch, 1, 1, 1});
+            cache.paddingMask =
+                torch::zeros(blocked.sizes(), torch::dtype(type).device(device)).masked_fill(blocked, lowestValue(type));
+        }
+    }
+    Positions out;
+    if (!cache.paddingMask.defined()) {
+        out.cos = cache.rotaryCos.slice(0, start, end).view({1, 1, 1, headDim});
+        out.sin = cache.rotarySin.slice(0, start, end).view({1, 1, 1, headDim});
+        return out;
+    }
+    const auto rows = (leftPadding.to(device).neg() + start).clamp_min(0); // [B]
+    out.cos = cache.rotaryCos.index_select(0, rows).view({batch, 1, 1, headDim});
+    out.sin = cache.rotarySin.index_select(0, rows).view({batch, 1, 1, headDim});
+    out.mask = cache.paddingMask.slice(3, 0, end);
+    return out;
+}
+
+torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positions &positions,
+                                      const KeyValueSource &keysValues) const
+{
+    const int64_t batch = embeds.size(0);
+    const int64_t tokens = embeds.size(1);
+    const auto &cos = positions.cos;
+    const auto &sin = positions.sin;
+    const auto &mask = positions.mask;
 
     const int repeats = heads / kvHeads;
     [[maybe_unused]] const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
@@ -246,7 +352,7 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
     if (end > cache.capacity)
         throw std::length_error("the key/value cache holds " + std::to_string(cache.capacity) + " positions, " +
                                 std::to_string(end) + " are needed");
-    auto h = runLayers(embeds, start, leftPadding, [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
+    auto h = runLayers(embeds, cachedPositions(embeds, cache, leftPadding), [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
         cache.keys[li].slice(2, start, end).copy_(k);
         cache.values[li].slice(2, start, end).copy_(v);
         return std::make_pair(cache.keys[li].slice(2, 0, end), cache.values[li].slice(2, 0, end));
@@ -261,7 +367,7 @@ torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, cons
 {
     const int64_t rows = embeds.size(0);
     const int64_t start = prefix.length;
-    return logits(runLayers(embeds, start, {}, [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
+    return logits(runLayers(embeds, positionsFor(embeds, start, {}), [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
         // The shared prefix is broadcast, not copied into a cache per row.
         return std::make_pair(torch::cat({prefix.keys[li].slice(2, 0, start).expand({rows, -1, -1, -1}), k}, 2),
                               torch::cat({prefix.values[li].slice(2, 0, start).expand({rows, -1, -1, -1}), v}, 2));
@@ -270,10 +376,43 @@ torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, cons
 
 torch::Tensor LlamaDecoder::forwardSequence(const torch::Tensor &embeds, std::int64_t firstLogit) const
 {
-    const auto h = runLayers(embeds, 0, {}, [](std::size_t, const torch::Tensor &k, const torch::Tensor &v) {
+    const auto h = runLayers(embeds, positionsFor(embeds, 0, {}), [](std::size_t, const torch::Tensor &k, const torch::Tensor &v) {
         return std::make_pair(k, v);
     });
     return logits(h.slice(1, firstLogit));
+}
+
+torch::Tensor LlavaNetwork::visionFeatures(const torch::Tensor &pixels) const
+{
+    return tower.forward(pixels.to(device(), type()), visionLayer, dropClassToken).to(type());
+}
+
+torch::Tensor LlavaNetwork::imageFeatures(const torch::Tensor &pixels) const
+{
+    return projector.forward(visionFeatures(pixels));
+}
+
+torch::Tensor LlavaNetwork::promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
+                                             const std::vector<int> &extra) const
+{
+    const auto slot = std::find(prompt.begin(), prompt.end(), Tokenizer::ImageToken);
+    if (slot == prompt.end() || std::count(prompt.begin(), prompt.end(), Tokenizer::ImageToken) != 1)
+        throw InvalidArgument("The prompt must hold exactly one image slot.");
+    const std::int64_t batch = features.size(0);
+    std::vector<std::int64_t> head(prompt.begin(), slot), tail(slot + 1, prompt.end());
+    tail.insert(tail.end(), extra.begin(), extra.end());
+    const auto embed = [&](const std::vector<std::int64_t> &ids) {
+        return decoder.embed(torch::tensor(ids, torch::kLong).to(device())).unsqueeze(0).expand({batch, -1, -1});
+    };
+    return torch::cat({embed(head), features.to(type()), embed(tail)}, 1);
+}
+
+std::vector<NamedTensor> LlavaNetwork::namedParameters() const
+{
+    std::vector<NamedTensor> out = decoder.namedParameters();
+    for (NamedTensor &t : projector.namedParameters())
+        out.push_back(std::move(t));
+    return out;
 }
 
 } // namespace geolens::detail

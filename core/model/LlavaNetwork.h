@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -44,10 +45,16 @@ struct ClipVisionTower {
 // the grid resized with bicubic interpolation, align_corners true, in float32.
 torch::Tensor interpolatePositionTable(const torch::Tensor &table, int newGrid);
 
+// A tensor of the network under its checkpoint name (GeoChat's layout). The handle shares its
+// storage with the network's, so a trainer can change it in place.
+using NamedTensor = std::pair<std::string, torch::Tensor>;
+
 // Linear layers with exact GELU between them (mlp2x_gelu: two; "linear": one).
 struct Projector {
     std::vector<torch::Tensor> weights, biases;
     torch::Tensor forward(const torch::Tensor &features) const;
+    // model.mm_projector.{0,2,...}.weight and .bias, layer by layer.
+    std::vector<NamedTensor> namedParameters() const;
 };
 
 // The decoder's seven projections, in the order LlamaLayer::adapters holds their adapters.
@@ -75,11 +82,19 @@ struct LlamaLayer {
     torch::Tensor project(const torch::Tensor &x, Projection p) const;
 };
 
-// Keys and values of every layer for up to capacity positions, allocated once per generation.
+// The checkpoint name of a decoder projection's weight within its layer ("self_attn.q_proj.weight").
+const char *projectionTensorName(Projection p);
+
+// Keys and values of every layer for up to capacity positions, allocated once per generation,
+// with what every decoding step would otherwise rebuild: the rotary tables of all its positions
+// and, for a left-padded batch, the mask of each row's padding.
 struct KvCache {
     std::vector<torch::Tensor> keys, values; // [B, kvHeads, capacity, headDim] per layer
     std::int64_t length = 0;
     std::int64_t capacity = 0;
+    torch::Tensor rotaryCos, rotarySin; // [capacity, headDim] in the model's element type
+    torch::Tensor paddingMask;          // additive [B, 1, 1, capacity]; made at the first padded step
+    bool paddingChecked = false;        // whether the left padding was looked at yet
 };
 
 struct LlamaDecoder {
@@ -95,6 +110,10 @@ struct LlamaDecoder {
 
     KvCache makeCache(std::int64_t batch, std::int64_t capacity) const;
     torch::Tensor embed(const torch::Tensor &ids) const;
+    // Every weight by its checkpoint name, in a stable order: the embeddings, each layer's norms
+    // and projections (q, k, v, o, gate, up, down), the final norm, the output layer. Adapters
+    // are not weights of the checkpoint and are left out.
+    std::vector<NamedTensor> namedParameters() const;
     // embeds [B, T, hidden] at positions cache.length ... cache.length + T - 1, appended to the
     // cache. Returns float32 logits [B, T, vocab], or [B, 1, vocab] for the last position only.
     // leftPadding (int64 [B], optional) says how many leading positions of each row are padding:
@@ -113,15 +132,55 @@ struct LlamaDecoder {
     // image prefix does not cost a vocabulary-wide row per position. Differentiable.
     torch::Tensor forwardSequence(const torch::Tensor &embeds, std::int64_t firstLogit) const;
 
+    // cos and sin of the rotary angles of positions (float32, any shape [..., T]) as the
+    // reference computes them: angles in float32, then cast to type. [..., T, headDim].
+    std::pair<torch::Tensor, torch::Tensor> rotaryTables(const torch::Tensor &positions, torch::Device device,
+                                                         torch::ScalarType type) const;
+
 private:
+    // What attention needs besides the hidden states: the rotary tables [1 or B, 1, T, D] and
+    // the additive mask [1 or B, 1, T, S] (undefined when nothing is masked).
+    struct Positions {
+        torch::Tensor cos, sin, mask;
+    };
+    // Positions start..start+T-1, computed afresh (a pass without a cache).
+    Positions positionsFor(const torch::Tensor &embeds, std::int64_t start, const torch::Tensor &leftPadding) const;
+    // The same, read from the tables cache was made with: nothing is recomputed per decoding step.
+    Positions cachedPositions(const torch::Tensor &embeds, KvCache &cache, const torch::Tensor &leftPadding) const;
     // Gives the keys and values a layer attends to, from that layer's new ones [B, kvHeads, T, D].
     using KeyValueSource =
         std::function<std::pair<torch::Tensor, torch::Tensor>(std::size_t layer, const torch::Tensor &k, const torch::Tensor &v)>;
-    // The decoder layers over embeds at positions start..start+T-1 (per row, less its left
-    // padding), attending to what keysValues gives; the hidden states before the final norm.
-    torch::Tensor runLayers(const torch::Tensor &embeds, int64_t start, const torch::Tensor &leftPadding,
-                            const KeyValueSource &keysValues) const;
+    // The decoder layers over embeds at the given positions, attending to what keysValues gives;
+    // the hidden states before the final norm.
+    torch::Tensor runLayers(const torch::Tensor &embeds, const Positions &positions, const KeyValueSource &keysValues) const;
     torch::Tensor logits(const torch::Tensor &hidden) const;
+};
+
+// The whole network as one model holds it: what the distillation engine trains in place.
+struct LlavaNetwork {
+    ClipVisionTower tower;
+    Projector projector;
+    LlamaDecoder decoder;
+    int visionLayer = 0;       // the hidden state of the tower the projector reads, counted from the front
+    bool dropClassToken = true;
+
+    // Where the weights are, and their element type (the vision tower's position table and the
+    // adapters aside, every weight has it).
+    torch::Device device() const { return decoder.embedTokens.device(); }
+    torch::ScalarType type() const { return decoder.embedTokens.scalar_type(); }
+
+    // The tower's output the projector reads, for pixels [B, 3, S, S] (float32, any device), in
+    // the network's element type.
+    torch::Tensor visionFeatures(const torch::Tensor &pixels) const;
+    // The projector's output for those pixels: [B, imageTokens, hidden].
+    torch::Tensor imageFeatures(const torch::Tensor &pixels) const;
+    // Prompt embeddings [B, T, hidden] with features [B, N, hidden] in the prompt's image slot
+    // (the one -200), then the extra tokens.
+    torch::Tensor promptEmbeddings(const std::vector<int> &prompt, const torch::Tensor &features,
+                                   const std::vector<int> &extra) const;
+    // The weights a run may train, by checkpoint name in a stable order: the decoder's, then the
+    // projector's. The vision tower never trains and is left out.
+    std::vector<NamedTensor> namedParameters() const;
 };
 
 } // namespace geolens::detail

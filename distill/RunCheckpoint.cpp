@@ -1,0 +1,127 @@
+#include "distill/RunCheckpoint.h"
+
+#include "common/Error.h"
+#include "distill/DistillRun.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace geolens {
+
+namespace fs = std::filesystem;
+
+std::string lastCheckpoint(const std::string &runDir)
+{
+    const fs::path dir = fs::path(runDir) / "checkpoints";
+    std::error_code error;
+    if (!fs::is_directory(dir, error))
+        return {};
+    std::vector<fs::path> complete;
+    for (const auto &entry : fs::directory_iterator(dir, error))
+        if (entry.is_directory() && entry.path().extension() != ".tmp" && fs::exists(entry.path() / "state.json"))
+            complete.push_back(entry.path());
+    if (complete.empty())
+        return {};
+    return std::max_element(complete.begin(), complete.end())->string();
+}
+
+namespace distill {
+
+RunCheckpoint::RunCheckpoint(std::string runDir, int kept) : runDir_(std::move(runDir)), kept_(kept) {}
+
+std::string RunCheckpoint::folderName(int step)
+{
+    char name[32];
+    std::snprintf(name, sizeof name, "step-%08d", step);
+    return name;
+}
+
+std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &tensors, const RolloutBatch &rollouts,
+                                const torch::optim::Optimizer &optimizer) const
+{
+    const fs::path checkpoints = fs::path(runDir_) / "checkpoints";
+    const fs::path final = checkpoints / folderName(state.step);
+    const fs::path temporary = final.string() + ".tmp";
+    std::error_code ignored;
+    fs::remove_all(temporary, ignored);
+    fs::create_directories(temporary);
+
+    torch::serialize::OutputArchive archive;
+    for (const auto &[name, t] : tensors.parameters)
+        archive.write("param/" + name, t.detach().to(torch::kCPU));
+    if (tensors.alignMap.defined())
+        archive.write("align_map", tensors.alignMap.detach().to(torch::kCPU));
+    for (const auto &[name, t] : tensors.bestWarmup)
+        archive.write("best/" + name, t);
+    rollouts.save(archive);
+    archive.save_to((temporary / "tensors.pt").string());
+    torch::serialize::OutputArchive optimizerArchive;
+    optimizer.save(optimizerArchive);
+    optimizerArchive.save_to((temporary / "optimizer.pt").string());
+
+    // Written last: a folder without state.json is not a checkpoint.
+    RunState written = state;
+    written.rollouts = rollouts.size();
+    written.save((temporary / "state.json").string());
+    fs::remove_all(final, ignored);
+    fs::rename(temporary, final);
+
+    // Older checkpoints go, the last few stay.
+    std::vector<fs::path> all;
+    for (const auto &entry : fs::directory_iterator(checkpoints))
+        if (entry.is_directory() && entry.path().filename().string().rfind("step-", 0) == 0 &&
+            entry.path().extension() != ".tmp")
+            all.push_back(entry.path());
+    std::sort(all.begin(), all.end());
+    for (std::size_t i = 0; i + static_cast<std::size_t>(kept_) < all.size(); ++i)
+        fs::remove_all(all[i], ignored);
+    return final.string();
+}
+
+RunState RunCheckpoint::restore(TrainedTensors &tensors, RolloutBatch &rollouts, torch::optim::Optimizer &optimizer,
+                                std::string *folderOut) const
+{
+    const std::string folder = lastCheckpoint(runDir_);
+    if (folder.empty())
+        throw InvalidArgument("There is no checkpoint to resume from in " + runDir_ + ".");
+    const fs::path dir(folder);
+    const RunState state = RunState::load((dir / "state.json").string());
+
+    torch::serialize::InputArchive archive;
+    archive.load_from((dir / "tensors.pt").string());
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &[name, t] : tensors.parameters) {
+            torch::Tensor saved;
+            if (!archive.try_read("param/" + name, saved))
+                throw FileError(folder, "the checkpoint lacks " + name + "; was the run's configuration changed?");
+            t.copy_(saved.to(t.device(), t.scalar_type()));
+        }
+        if (tensors.alignMap.defined()) {
+            torch::Tensor saved;
+            if (!archive.try_read("align_map", saved))
+                throw FileError(folder, "the checkpoint lacks the alignment map.");
+            tensors.alignMap.copy_(saved.to(tensors.alignMap.device()));
+        }
+        if (std::isfinite(state.bestWarmupLoss))
+            for (const auto &[name, t] : tensors.parameters) {
+                torch::Tensor saved;
+                if (archive.try_read("best/" + name, saved))
+                    tensors.bestWarmup[name] = saved;
+            }
+    }
+    rollouts = RolloutBatch::load(archive, state.rollouts);
+    // The optimiser of the phase the checkpoint is in (a new one starts with distillation).
+    torch::serialize::InputArchive optimizerArchive;
+    optimizerArchive.load_from((dir / "optimizer.pt").string());
+    optimizer.load(optimizerArchive);
+    if (folderOut)
+        *folderOut = folder;
+    return state;
+}
+
+} // namespace distill
+
+} // namespace geolens
