@@ -15,39 +15,52 @@ namespace {
 
 const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
 
-std::uint64_t numel(const torch::Tensor &t)
+std::uint64_t elementsOf(const torch::Tensor &t)
 {
     return t.defined() ? static_cast<std::uint64_t>(t.numel()) : 0;
 }
 
-std::uint64_t numel(std::initializer_list<const torch::Tensor *> tensors)
+std::uint64_t elementsOf(std::initializer_list<const torch::Tensor *> tensors)
 {
     std::uint64_t n = 0;
     for (const torch::Tensor *t : tensors)
-        n += numel(*t);
+        n += elementsOf(*t);
     return n;
 }
 
-// Every tensor the built network holds, counted element by element: the truth countParameters
-// has to match.
-std::uint64_t tensorsHeld(const GeoChatModel &model)
+std::uint64_t elementsOf(const geolens::detail::ClipEncoderLayer &l)
+{
+    return elementsOf({&l.norm1Weight, &l.norm1Bias, &l.qWeight, &l.qBias, &l.kWeight, &l.kBias, &l.vWeight, &l.vBias,
+                       &l.outWeight, &l.outBias, &l.norm2Weight, &l.norm2Bias, &l.fc1Weight, &l.fc1Bias, &l.fc2Weight,
+                       &l.fc2Bias});
+}
+
+// Every tensor the built network holds, counted element by element, plus the CLIP encoder layers
+// past the hidden state the projector reads: the network never builds those (they would not
+// change an answer), but they are parameters of the model as published, and as large as the
+// layers before them. That sum is the truth countParameters has to match.
+std::uint64_t modelParameters(const GeoChatModel &model)
 {
     const GeoChatModel::Impl &m = model.impl();
-    const detail::ClipVisionTower &tower = m.tower;
-    std::uint64_t n = numel({&tower.classEmbedding, &tower.patchWeight, &tower.positionEmbedding, &tower.preNormWeight,
-                             &tower.preNormBias});
-    for (const detail::ClipEncoderLayer &l : tower.layers)
-        n += numel({&l.norm1Weight, &l.norm1Bias, &l.qWeight, &l.qBias, &l.kWeight, &l.kBias, &l.vWeight, &l.vBias,
-                    &l.outWeight, &l.outBias, &l.norm2Weight, &l.norm2Bias, &l.fc1Weight, &l.fc1Bias, &l.fc2Weight,
-                    &l.fc2Bias});
+    const geolens::detail::ClipVisionTower &tower = m.tower;
+    std::uint64_t n = elementsOf({&tower.classEmbedding, &tower.patchWeight, &tower.positionEmbedding,
+                                  &tower.preNormWeight, &tower.preNormBias});
+    for (const geolens::detail::ClipEncoderLayer &l : tower.layers)
+        n += elementsOf(l);
+    const std::size_t skipped = static_cast<std::size_t>(model.config().vision.layers) - tower.layers.size();
+    if (skipped > 0) {
+        if (tower.layers.empty())
+            qFatal("the tower holds no layer to measure the skipped ones by");
+        n += skipped * elementsOf(tower.layers.front());
+    }
     for (const torch::Tensor &t : m.projector.weights)
-        n += numel(t);
+        n += elementsOf(t);
     for (const torch::Tensor &t : m.projector.biases)
-        n += numel(t);
-    const detail::LlamaDecoder &d = m.decoder;
-    n += numel({&d.embedTokens, &d.finalNorm, &d.lmHead});
-    for (const detail::LlamaLayer &l : d.layers)
-        n += numel({&l.inputNorm, &l.q, &l.k, &l.v, &l.o, &l.postNorm, &l.gate, &l.up, &l.down});
+        n += elementsOf(t);
+    const geolens::detail::LlamaDecoder &d = m.decoder;
+    n += elementsOf({&d.embedTokens, &d.finalNorm, &d.lmHead});
+    for (const geolens::detail::LlamaLayer &l : d.layers)
+        n += elementsOf({&l.inputNorm, &l.q, &l.k, &l.v, &l.o, &l.postNorm, &l.gate, &l.up, &l.down});
     return n;
 }
 
@@ -82,10 +95,12 @@ private slots:
     {
         QFETCH(int, imageSize);
         const auto model = GeoChatModel::createRandom("tiny", cpuOptions(imageSize), {});
-        const std::uint64_t held = tensorsHeld(*model);
-        QVERIFY(held > 0);
-        QCOMPARE(countParameters(model->config()), held);
-        QCOMPARE(model->parameterCount(), held);
+        // The projector reads the second-to-last hidden state: the last CLIP layer is not built.
+        QCOMPARE(model->impl().tower.layers.size(), std::size_t(model->config().vision.layers - 1));
+        const std::uint64_t parameters = modelParameters(*model);
+        QVERIFY(parameters > 0);
+        QCOMPARE(countParameters(model->config()), parameters);
+        QCOMPARE(model->parameterCount(), parameters);
     }
 
     void matchesTheTensorsOfALoadedCheckpoint_data()
@@ -111,7 +126,7 @@ private slots:
         // No size given: the model's own (GeoChat's 504 px, a 126 x 126 grid of the tiny 4 px
         // patches), so the position table is resampled far beyond the checkpoint's 4 x 4.
         const auto model = GeoChatModel::load(folder, cpuOptions(std::nullopt));
-        QCOMPARE(countParameters(model->config()), tensorsHeld(*model));
+        QCOMPARE(countParameters(model->config()), modelParameters(*model));
     }
 
     void statesGeoChat7BAt504Pixels()
