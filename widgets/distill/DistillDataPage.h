@@ -26,6 +26,7 @@ class DistillDataPage : public DistillWizardPage {
 
 public:
     explicit DistillDataPage(DistillWizard *wizard);
+
     void load(const DistillConfig &c);
     void apply(DistillConfig &c) const;
 
@@ -53,6 +54,7 @@ private:
     // Runs off the GUI thread: everything it needs is passed by value.
     static DataCheckResult checkInstructionData(std::string data, std::string images, std::string validation,
                                                 double fraction);
+
     void invalidate();
     void checkFinished();
 

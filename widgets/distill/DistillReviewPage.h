@@ -16,6 +16,7 @@ class DistillReviewPage : public DistillWizardPage {
 
 public:
     explicit DistillReviewPage(DistillWizard *wizard);
+
     void initializePage() override;
 
     bool isComplete() const override { return problemList_.isEmpty(); }

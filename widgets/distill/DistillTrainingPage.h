@@ -25,6 +25,7 @@ class DistillTrainingPage : public DistillWizardPage {
 
 public:
     explicit DistillTrainingPage(DistillWizard *wizard);
+
     void load(const DistillConfig &c);
     void apply(DistillConfig &c) const;
 
@@ -47,6 +48,7 @@ public:
 private:
     static void setComboText(QComboBox *combo, const QString &text);
     static bool hasRun(const QString &folder);
+
     void updateOutNote();
 
     enum class Measure { None, Running, Done, Failed, Canceled };
