@@ -1221,47 +1221,7 @@ A: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Show or hide “%1” (key %2 in metrics.jsonl)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Total loss</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reverse KL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Validation loss</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Validation reverse KL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Gradient norm</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Student answer length</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GPU memory (GB)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Process memory (GB)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Loss term %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1295,10 +1255,6 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1850,6 +1806,61 @@ Step %2: %3</source>
     <name>geolens::MapCanvas</name>
     <message>
         <source>Open a raster (File &gt; Open or drag a file here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::MetricsSeriesModel</name>
+    <message>
+        <source>“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show or hide “%1” (key %2 in metrics.jsonl)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reverse KL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation reverse KL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student answer length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU memory (GB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Process memory (GB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loss term %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1222,48 +1222,8 @@ A: %2</source>
         <translation>步数</translation>
     </message>
     <message>
-        <source>Show or hide “%1” (key %2 in metrics.jsonl)</source>
-        <translation>显示或隐藏“%1”（metrics.jsonl 中的键 %2）</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>Total loss</source>
-        <translation>总损失</translation>
-    </message>
-    <message>
-        <source>Reverse KL</source>
-        <translation>反向 KL</translation>
-    </message>
-    <message>
-        <source>Validation loss</source>
-        <translation>验证损失</translation>
-    </message>
-    <message>
-        <source>Validation reverse KL</source>
-        <translation>验证反向 KL</translation>
-    </message>
-    <message>
-        <source>Gradient norm</source>
-        <translation>梯度范数</translation>
-    </message>
-    <message>
-        <source>Student answer length</source>
-        <translation>学生模型回答长度</translation>
-    </message>
-    <message>
-        <source>GPU memory (GB)</source>
-        <translation>GPU 显存（GB）</translation>
-    </message>
-    <message>
-        <source>Process memory (GB)</source>
-        <translation>进程内存（GB）</translation>
-    </message>
-    <message>
-        <source>Loss term %1</source>
-        <translation>损失项 %1</translation>
     </message>
     <message>
         <source>%1 (smoothed %2)</source>
@@ -1298,10 +1258,6 @@ Step %2: %3</source>
     <message>
         <source>Export failed</source>
         <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway</source>
-        <translation>“%1”（metrics.jsonl 中的键 %2）每一步都为零，因此已隐藏；勾选可仍然显示</translation>
     </message>
 </context>
 <context>
@@ -1850,6 +1806,61 @@ Step %2: %3</source>
     <message>
         <source>Open a raster (File &gt; Open or drag a file here)</source>
         <translation>打开栅格（文件 &gt; 打开，或将文件拖到此处）</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::MetricsSeriesModel</name>
+    <message>
+        <source>“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway</source>
+        <translation>“%1”（metrics.jsonl 中的键 %2）每一步都为零，因此已隐藏；勾选可仍然显示</translation>
+    </message>
+    <message>
+        <source>Show or hide “%1” (key %2 in metrics.jsonl)</source>
+        <translation>显示或隐藏“%1”（metrics.jsonl 中的键 %2）</translation>
+    </message>
+    <message>
+        <source>Total loss</source>
+        <translation>总损失</translation>
+    </message>
+    <message>
+        <source>Reverse KL</source>
+        <translation>反向 KL</translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>Validation reverse KL</source>
+        <translation>验证反向 KL</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>每秒词元数</translation>
+    </message>
+    <message>
+        <source>Student answer length</source>
+        <translation>学生模型回答长度</translation>
+    </message>
+    <message>
+        <source>GPU memory (GB)</source>
+        <translation>GPU 显存（GB）</translation>
+    </message>
+    <message>
+        <source>Process memory (GB)</source>
+        <translation>进程内存（GB）</translation>
+    </message>
+    <message>
+        <source>Loss term %1</source>
+        <translation>损失项 %1</translation>
     </message>
 </context>
 <context>

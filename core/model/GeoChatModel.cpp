@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
 #include "model/GeoChatModelImpl.h"
+#include "model/ParameterCount.h"
 #include "model/StreamingDecoder.h"
 #include "model/TokenSampler.h"
 #include "model/Tokenizer.h"
@@ -240,22 +241,6 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
     if (!cuda && options.threads > 0)
         at::set_num_threads(options.threads);
 
-}
-
-// Parameters the network will hold, from the configuration alone, for the memory check.
-std::uint64_t countParameters(const ModelConfig &c)
-{
-    const TextModelConfig &t = c.text;
-    const VisionModelConfig &v = c.vision;
-    const std::uint64_t h = t.hiddenSize, kv = static_cast<std::uint64_t>(t.kvHeads) * (t.hiddenSize / t.heads);
-    std::uint64_t n = 2ull * t.vocabSize * h + h;
-    n += static_cast<std::uint64_t>(t.layers) * (2 * h * h + 2 * h * kv + 3 * h * t.intermediateSize + 2 * h);
-    const std::uint64_t vh = v.hiddenSize;
-    n += static_cast<std::uint64_t>(v.layers) * (4 * vh * vh + 2 * vh * v.intermediateSize + 9 * vh + v.intermediateSize);
-    const std::uint64_t grid = c.gridSize();
-    n += vh * 3 * v.patchSize * v.patchSize + (1 + grid * grid) * vh + 3 * vh;
-    n += vh * h + h + static_cast<std::uint64_t>(c.projectorDepth - 1) * (h * h + h);
-    return n;
 }
 
 // Refuses up front a model that will not fit, with the numbers, instead of failing half-way.

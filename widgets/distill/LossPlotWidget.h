@@ -1,9 +1,8 @@
 #pragma once
 
 #include "MetricsLog.h"
+#include "MetricsSeriesModel.h"
 
-#include <QColor>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -39,54 +38,60 @@ namespace geolens {
 // Step series are drawn twice: the raw points as a faint line and their exponential moving
 // average on top. Evaluations are few and each already averages a whole validation set, so they
 // are drawn unsmoothed with a marker on every point. Other runs can be overlaid for comparison
-// as dashed lines of the same colour. The log is not owned.
+// as dashed lines of the same colour. The log is not owned. Which series there are, their titles,
+// axes, colours and visibility, and the compared runs are the MetricsSeriesModel's; this widget
+// draws them with QCustomPlot.
 class LossPlotWidget : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Axis { Loss, LearningRate, Throughput, Memory };
+    using Axis = MetricsSeriesModel::Axis;
 
     explicit LossPlotWidget(QWidget *parent = nullptr);
     ~LossPlotWidget() override;
 
     void setMetricsLog(MetricsLog *log);
-    MetricsLog *metricsLog() const { return log_; }
+    MetricsLog *metricsLog() const { return model_.metricsLog(); }
+    const MetricsSeriesModel &seriesModel() const { return model_; }
 
     // Overlays another run's curves, named label in the legend; a label already there is replaced.
     void addComparisonRun(const QString &label, MetricsLog *log);
     void removeComparisonRun(const QString &label);
-    QStringList comparisonRuns() const;
+    QStringList comparisonRuns() const { return model_.comparisonRuns(); }
 
     // Series keys (as in metrics.jsonl) in list order: every plottable series of this run and of
     // the compared runs.
-    QStringList seriesNames() const;
-    bool isSeriesVisible(const QString &name) const;
+    QStringList seriesNames() const { return model_.seriesNames(); }
+    bool isSeriesVisible(const QString &name) const { return model_.isSeriesVisible(name); }
     // Shows or hides a series as the user chose: the defaults no longer change it.
     void setSeriesVisible(const QString &name, bool visible);
     // Whether every point of a series (in this run and the compared ones) is zero, as the GPU
     // memory of a run on the CPU is. Such a series is hidden until the user shows it: drawn, it
     // would only make its axis a meaningless +-1e-9 around a flat line.
-    bool isSeriesAllZero(const QString &name) const;
+    bool isSeriesAllZero(const QString &name) const { return model_.isSeriesAllZero(name); }
     // The axis a series is drawn against.
-    static Axis axisFor(const QString &name);
+    static Axis axisFor(const QString &name) { return MetricsSeriesModel::axisFor(name); }
     // The name a series has in the list and legend.
-    static QString seriesTitle(const QString &name);
+    static QString seriesTitle(const QString &name) { return MetricsSeriesModel::seriesTitle(name); }
 
     // The weight of the past in the moving average, 0 (no smoothing) .. 0.99.
-    double smoothing() const { return smoothing_; }
+    double smoothing() const { return model_.smoothing(); }
     void setSmoothing(double factor);
     bool logScale() const { return logScale_; }
     void setLogScale(bool on);
 
     // s[0] = v[0], s[i] = factor * s[i-1] + (1 - factor) * v[i].
-    static QVector<double> exponentialMovingAverage(const QVector<double> &values, double factor);
+    static QVector<double> exponentialMovingAverage(const QVector<double> &values, double factor)
+    {
+        return MetricsSeriesModel::exponentialMovingAverage(values, factor);
+    }
 
     // A width or height of 0 means the widget's own size (or 1200 x 800 before it was laid out).
     bool savePng(const QString &path, int width = 0, int height = 0, QString *error = nullptr);
     bool savePdf(const QString &path, int width = 0, int height = 0, QString *error = nullptr);
     // The step and one column per listed series of this run, raw values, one row per step that
     // has any value; a series without a point at that step leaves its cell empty.
-    QString csv() const;
+    QString csv() const { return model_.csv(); }
     bool saveCsv(const QString &path, QString *error = nullptr) const;
 
     // What hovering at pos (in plot widget pixels) shows: the nearest visible point's series,
@@ -114,22 +119,15 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    struct Series {
-        QString name;
-        MetricsLog::RecordKind kind = MetricsLog::RecordKind::Step;
-        QColor colour;
-        bool visible = true;
-        // Set once the user shows or hides the series; until then it follows its default.
-        bool userChosen = false;
-        bool allZero = false;
+    // What draws row i of the model: its raw points, its (smoothed) line and its list item.
+    struct SeriesGraphs {
         QCPGraph *raw = nullptr;
         QCPGraph *line = nullptr;
         QListWidgetItem *item = nullptr;
     };
-    struct Comparison {
+    // The dashed lines of a compared run, by series name.
+    struct ComparisonGraphs {
         QString label;
-        QPointer<MetricsLog> log;
-        std::vector<QMetaObject::Connection> connections;
         std::vector<std::pair<QString, QCPGraph *>> graphs;
     };
     struct Nearest {
@@ -143,16 +141,14 @@ private:
     void buildControls();
     void buildPlot();
     void clearSeries();
+    void seriesInserted(int row);
+    void comparisonRemoved(const QString &label);
     void syncSeries();
-    Series &addSeries(const QString &name, MetricsLog::RecordKind kind);
-    Series *find(const QString &name);
-    const Series *find(const QString &name) const;
+    const SeriesGraphs *graphsOf(const QString &name) const;
     QCPGraph *newGraph(Axis axis);
     void updateData();
-    void applyVisibility(Series &series);
-    void updateDefaultVisibility();
-    bool defaultVisibility(const Series &series) const;
-    QString itemToolTip(const Series &series) const;
+    void applyVisibility(int row);
+    void updateItems();
     void rebuildLegend();
     void applyLogScale();
     void rescaleIfFollowing();
@@ -160,13 +156,10 @@ private:
     void hideHover();
     std::optional<Nearest> nearestPoint(const QPointF &pos) const;
     void exportWithDialog(int format);
-    static std::vector<std::pair<QString, MetricsLog::RecordKind>> plottableSeries(const MetricsLog *log);
 
-    QPointer<MetricsLog> log_;
-    std::vector<QMetaObject::Connection> logConnections_;
-    std::vector<Series> series_;
-    std::vector<Comparison> comparisons_;
-    double smoothing_ = 0.6;
+    MetricsSeriesModel model_;
+    std::vector<SeriesGraphs> series_; // parallel to the model's rows
+    std::vector<ComparisonGraphs> comparisons_;
     bool logScale_ = false;
     // The view follows new steps until the user drags or zooms; a double-click follows again.
     bool following_ = true;

@@ -4,11 +4,8 @@
 
 #include <QWizard>
 
-#include <cstdint>
-
 namespace geolens {
 
-struct ModelConfig;
 struct TrialResult;
 class GpuInventory;
 class DistillModelsPage;
@@ -66,12 +63,6 @@ public:
     // Ends a trial still going too: it would hold the GPU the run is about to use.
     void done(int result) override;
 
-    // Rough sizes from a model's config.json: the weights of the language model, the vision tower
-    // and the projector, counted from their shapes (norms and biases included, buffers not).
-    static std::int64_t estimateParameters(const ModelConfig &model);
-    // Parameters LoRA adapters add: rank * (in + out) for every targeted projection in every layer.
-    static std::int64_t estimateLoraParameters(const ModelConfig &model, int rank,
-                                               const std::vector<std::string> &targets);
     // "1.3 GiB", "512 MiB", ...
     static QString formatBytes(double bytes);
 

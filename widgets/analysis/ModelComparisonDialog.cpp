@@ -102,8 +102,8 @@ ModelComparisonDialog::ModelComparisonDialog(QWidget *parent)
       teacher_(new QLineEdit(this)), student_(new QLineEdit(this)), text_(new QLineEdit(this)),
       teacherBrowse_(new QPushButton(this)), studentBrowse_(new QPushButton(this)), compare_(new QPushButton(this)),
       save_(new QPushButton(this)), teacherDevice_(new DeviceComboBox(this)), studentDevice_(new DeviceComboBox(this)),
-      task_(new QComboBox(this)), problem_(new QLabel(this)), summary_(new QLabel(this)), table_(new QTableWidget(this)),
-      gpus_(new GpuInventory(this)), mapGroup_(new QButtonGroup(this))
+      task_(new QComboBox(this)), gpus_(new GpuInventory(this)), problem_(new QLabel(this)), summary_(new QLabel(this)),
+      table_(new QTableWidget(this)), mapGroup_(new QButtonGroup(this))
 {
     const QSettings settings;
     for (ComparisonTask::Kind kind : Kinds)

@@ -24,7 +24,6 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <map>
 
 namespace geolens {
 
@@ -33,65 +32,12 @@ namespace {
 const char *const SmoothingKey = "lossPlot/smoothing";
 const char *const LogScaleKey = "lossPlot/logScale";
 
-constexpr double MaxSmoothing = 0.99;
+constexpr double MaxSmoothing = MetricsSeriesModel::MaxSmoothing;
 constexpr double DefaultSmoothing = 0.6;
 // How far from the cursor, in pixels, a point still counts as hovered.
 constexpr double HoverReach = 24.0;
 
 enum ExportFormat { ExportPng, ExportPdf, ExportCsv };
-
-struct KnownSeries {
-    const char *name;
-    LossPlotWidget::Axis axis;
-    bool shown;
-    QRgb colour;
-};
-
-// The order of the list and the legend: the total first, then what it is made of, then what
-// explains it. Off by default: series that are only wanted when something looks wrong.
-const KnownSeries Known[] = {
-    {"loss", LossPlotWidget::Axis::Loss, true, 0x1f77b4},
-    {"align", LossPlotWidget::Axis::Loss, true, 0xff7f0e},
-    {"policy", LossPlotWidget::Axis::Loss, true, 0x2ca02c},
-    {"single", LossPlotWidget::Axis::Loss, true, 0xd62728},
-    {"pt", LossPlotWidget::Axis::Loss, true, 0x9467bd},
-    {"kd", LossPlotWidget::Axis::Loss, true, 0x8c564b},
-    {"ce", LossPlotWidget::Axis::Loss, true, 0xe377c2},
-    {"rev_kl", LossPlotWidget::Axis::Loss, true, 0x17becf},
-    {"val_loss", LossPlotWidget::Axis::Loss, true, 0x222222},
-    {"val_rev_kl", LossPlotWidget::Axis::Loss, true, 0xbcbd22},
-    {"grad_norm", LossPlotWidget::Axis::Loss, false, 0x7f7f7f},
-    {"lr", LossPlotWidget::Axis::LearningRate, true, 0x6a3d9a},
-    {"tokens_per_s", LossPlotWidget::Axis::Throughput, true, 0x1b9e77},
-    {"student_len", LossPlotWidget::Axis::Throughput, false, 0xe6ab02},
-    {"gpu_mem_gb", LossPlotWidget::Axis::Memory, true, 0xd95f02},
-    {"rss_gb", LossPlotWidget::Axis::Memory, false, 0x7570b3},
-};
-constexpr int KnownCount = static_cast<int>(sizeof Known / sizeof Known[0]);
-
-// Colours for keys a newer writer adds, distinct from the known ones.
-const QRgb Extra[] = {0xa6761d, 0x666666, 0x80b1d3, 0xfb8072, 0xb3de69, 0xfccde5};
-
-int knownIndex(const QString &name)
-{
-    for (int i = 0; i < KnownCount; ++i)
-        if (name == QLatin1String(Known[i].name))
-            return i;
-    return -1;
-}
-
-// Not curves: the step is the x axis, and the elapsed time only grows.
-bool isPlottable(const QString &name)
-{
-    return name != QLatin1String("step") && name != QLatin1String("seconds");
-}
-
-QString formatNumber(double value)
-{
-    if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
-        return QString::number(static_cast<qint64>(value));
-    return QString::number(value, 'g', QLocale::FloatingPointShortest);
-}
 
 bool writeAtomically(const QString &path, const QByteArray &data, QString *error)
 {
@@ -114,8 +60,12 @@ LossPlotWidget::LossPlotWidget(QWidget *parent)
       export_(new QToolButton(this))
 {
     QSettings settings;
-    smoothing_ = std::clamp(settings.value(SmoothingKey, DefaultSmoothing).toDouble(), 0.0, MaxSmoothing);
+    model_.setSmoothing(settings.value(SmoothingKey, DefaultSmoothing).toDouble());
     logScale_ = settings.value(LogScaleKey, false).toBool();
+    connect(&model_, &MetricsSeriesModel::seriesCleared, this, &LossPlotWidget::clearSeries);
+    connect(&model_, &MetricsSeriesModel::seriesInserted, this, &LossPlotWidget::seriesInserted);
+    connect(&model_, &MetricsSeriesModel::comparisonRemoved, this, &LossPlotWidget::comparisonRemoved);
+    connect(&model_, &MetricsSeriesModel::logsChanged, this, &LossPlotWidget::refresh);
 
     buildPlot();
     buildControls();
@@ -125,11 +75,8 @@ LossPlotWidget::LossPlotWidget(QWidget *parent)
 
 LossPlotWidget::~LossPlotWidget()
 {
-    for (const auto &c : logConnections_)
-        disconnect(c);
-    for (auto &comparison : comparisons_)
-        for (const auto &c : comparison.connections)
-            disconnect(c);
+    // The model outlives this destructor's body; nothing it says may reach a half-destroyed widget.
+    model_.disconnect(this);
 }
 
 void LossPlotWidget::buildPlot()
@@ -228,9 +175,9 @@ void LossPlotWidget::buildControls()
     });
 
     smoothingSlider_->setRange(0, qRound(MaxSmoothing * 100));
-    smoothingSlider_->setValue(qRound(smoothing_ * 100));
+    smoothingSlider_->setValue(qRound(model_.smoothing() * 100));
     connect(smoothingSlider_, &QSlider::valueChanged, this, [this](int value) { setSmoothing(value / 100.0); });
-    smoothingValue_->setText(QString::number(smoothing_, 'f', 2));
+    smoothingValue_->setText(QString::number(model_.smoothing(), 'f', 2));
     smoothingValue_->setMinimumWidth(smoothingValue_->fontMetrics().horizontalAdvance(QStringLiteral("0.00 ")));
 
     logScaleBox_->setChecked(logScale_);
@@ -304,51 +251,19 @@ void LossPlotWidget::retranslate()
     resourceRect_->axis(QCPAxis::atBottom)->setLabel(tr("Step"));
 
     QSignalBlocker blocker(list_);
-    for (Series &s : series_) {
+    for (int row = 0; row < model_.count(); ++row) {
+        const MetricsSeriesModel::Series &s = model_.at(row);
+        const SeriesGraphs &g = series_[static_cast<std::size_t>(row)];
         const QString title = seriesTitle(s.name);
-        s.item->setText(title);
-        s.item->setToolTip(itemToolTip(s));
-        s.line->setName(title);
-        s.raw->setName(title);
+        g.item->setText(title);
+        g.item->setToolTip(model_.toolTip(s));
+        g.line->setName(title);
+        g.raw->setName(title);
     }
-    for (Comparison &c : comparisons_)
+    for (ComparisonGraphs &c : comparisons_)
         for (auto &[name, graph] : c.graphs)
             graph->setName(tr("%1: %2").arg(c.label, seriesTitle(name)));
     plot_->replot(QCustomPlot::rpQueuedReplot);
-}
-
-QString LossPlotWidget::seriesTitle(const QString &name)
-{
-    if (name == QLatin1String("loss"))
-        return tr("Total loss");
-    if (name == QLatin1String("rev_kl"))
-        return tr("Reverse KL");
-    if (name == QLatin1String("val_loss"))
-        return tr("Validation loss");
-    if (name == QLatin1String("val_rev_kl"))
-        return tr("Validation reverse KL");
-    if (name == QLatin1String("grad_norm"))
-        return tr("Gradient norm");
-    if (name == QLatin1String("lr"))
-        return tr("Learning rate");
-    if (name == QLatin1String("tokens_per_s"))
-        return tr("Tokens per second");
-    if (name == QLatin1String("student_len"))
-        return tr("Student answer length");
-    if (name == QLatin1String("gpu_mem_gb"))
-        return tr("GPU memory (GB)");
-    if (name == QLatin1String("rss_gb"))
-        return tr("Process memory (GB)");
-    const int known = knownIndex(name);
-    if (known >= 0 && Known[known].axis == Axis::Loss)
-        return tr("Loss term %1").arg(name);
-    return name;
-}
-
-LossPlotWidget::Axis LossPlotWidget::axisFor(const QString &name)
-{
-    const int known = knownIndex(name);
-    return known >= 0 ? Known[known].axis : Axis::Loss;
 }
 
 QCPAxis *LossPlotWidget::axis(Axis which) const
@@ -366,149 +281,71 @@ QCPAxis *LossPlotWidget::axis(Axis which) const
     return nullptr;
 }
 
-QVector<double> LossPlotWidget::exponentialMovingAverage(const QVector<double> &values, double factor)
-{
-    QVector<double> smoothed;
-    smoothed.reserve(values.size());
-    for (int i = 0; i < values.size(); ++i)
-        smoothed.append(i == 0 ? values[i] : factor * smoothed[i - 1] + (1.0 - factor) * values[i]);
-    return smoothed;
-}
-
 // ---- logs and series -----------------------------------------------------------------------
 
 void LossPlotWidget::setMetricsLog(MetricsLog *log)
 {
-    for (const auto &c : logConnections_)
-        disconnect(c);
-    logConnections_.clear();
-    log_ = log;
-    clearSeries();
-    if (log) {
-        logConnections_.push_back(connect(log, &MetricsLog::appended, this, &LossPlotWidget::refresh));
-        logConnections_.push_back(connect(log, &MetricsLog::reset, this, &LossPlotWidget::refresh));
-    }
+    model_.setMetricsLog(log);
     following_ = true;
     refresh();
 }
 
 void LossPlotWidget::addComparisonRun(const QString &label, MetricsLog *log)
 {
-    removeComparisonRun(label);
-    if (!log)
-        return;
-    Comparison comparison;
-    comparison.label = label;
-    comparison.log = log;
-    comparison.connections.push_back(connect(log, &MetricsLog::appended, this, &LossPlotWidget::refresh));
-    comparison.connections.push_back(connect(log, &MetricsLog::reset, this, &LossPlotWidget::refresh));
-    comparison.connections.push_back(
-        connect(log, &QObject::destroyed, this, [this, label] { removeComparisonRun(label); }));
-    comparisons_.push_back(std::move(comparison));
-    refresh();
+    model_.addComparisonRun(label, log);
 }
 
 void LossPlotWidget::removeComparisonRun(const QString &label)
 {
+    model_.removeComparisonRun(label);
+}
+
+void LossPlotWidget::comparisonRemoved(const QString &label)
+{
     const auto it = std::find_if(comparisons_.begin(), comparisons_.end(),
-                                 [&](const Comparison &c) { return c.label == label; });
+                                 [&](const ComparisonGraphs &c) { return c.label == label; });
     if (it == comparisons_.end())
         return;
     hideHover();
-    for (const auto &c : it->connections)
-        disconnect(c);
     for (auto &[name, graph] : it->graphs)
         plot_->removeGraph(graph);
     comparisons_.erase(it);
-    refresh();
-}
-
-QStringList LossPlotWidget::comparisonRuns() const
-{
-    QStringList labels;
-    for (const Comparison &c : comparisons_)
-        labels << c.label;
-    return labels;
-}
-
-QStringList LossPlotWidget::seriesNames() const
-{
-    QStringList names;
-    for (const Series &s : series_)
-        names << s.name;
-    return names;
-}
-
-bool LossPlotWidget::isSeriesVisible(const QString &name) const
-{
-    const Series *s = find(name);
-    return s && s->visible;
-}
-
-bool LossPlotWidget::isSeriesAllZero(const QString &name) const
-{
-    const Series *s = find(name);
-    return s && s->allZero;
 }
 
 void LossPlotWidget::setSeriesVisible(const QString &name, bool visible)
 {
-    Series *s = find(name);
-    if (!s)
+    if (!model_.setSeriesVisible(name, visible))
         return;
-    s->userChosen = true;
-    if (s->visible == visible)
-        return;
-    s->visible = visible;
+    const int row = model_.indexOf(name);
     {
         QSignalBlocker blocker(list_);
-        s->item->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
+        series_[static_cast<std::size_t>(row)].item->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
     }
     hideHover();
-    applyVisibility(*s);
+    applyVisibility(row);
     rebuildLegend();
     rescaleIfFollowing();
     plot_->replot(QCustomPlot::rpQueuedReplot);
     emit seriesVisibilityChanged(name, visible);
 }
 
-LossPlotWidget::Series *LossPlotWidget::find(const QString &name)
+const LossPlotWidget::SeriesGraphs *LossPlotWidget::graphsOf(const QString &name) const
 {
-    const auto it = std::find_if(series_.begin(), series_.end(), [&](const Series &s) { return s.name == name; });
-    return it == series_.end() ? nullptr : &*it;
-}
-
-const LossPlotWidget::Series *LossPlotWidget::find(const QString &name) const
-{
-    const auto it = std::find_if(series_.begin(), series_.end(), [&](const Series &s) { return s.name == name; });
-    return it == series_.end() ? nullptr : &*it;
-}
-
-std::vector<std::pair<QString, MetricsLog::RecordKind>> LossPlotWidget::plottableSeries(const MetricsLog *log)
-{
-    std::vector<std::pair<QString, MetricsLog::RecordKind>> names;
-    if (!log)
-        return names;
-    for (const QString &name : log->seriesNames(MetricsLog::RecordKind::Step))
-        if (isPlottable(name))
-            names.emplace_back(name, MetricsLog::RecordKind::Step);
-    for (const QString &name : log->seriesNames(MetricsLog::RecordKind::Evaluation))
-        if (isPlottable(name) && !log->hasSeries(name, MetricsLog::RecordKind::Step))
-            names.emplace_back(name, MetricsLog::RecordKind::Evaluation);
-    return names;
+    const int row = model_.indexOf(name);
+    return row < 0 ? nullptr : &series_[static_cast<std::size_t>(row)];
 }
 
 void LossPlotWidget::clearSeries()
 {
     hideHover();
-    for (Comparison &c : comparisons_) {
+    for (ComparisonGraphs &c : comparisons_) {
         for (auto &[name, graph] : c.graphs)
             plot_->removeGraph(graph);
         c.graphs.clear();
     }
-    for (Series &s : series_) {
-        plot_->removeGraph(s.raw);
-        plot_->removeGraph(s.line);
+    for (SeriesGraphs &g : series_) {
+        plot_->removeGraph(g.raw);
+        plot_->removeGraph(g.line);
     }
     series_.clear();
     QSignalBlocker blocker(list_);
@@ -521,152 +358,94 @@ QCPGraph *LossPlotWidget::newGraph(Axis which)
     return plot_->addGraph(value->axisRect()->axis(QCPAxis::atBottom), value);
 }
 
-LossPlotWidget::Series &LossPlotWidget::addSeries(const QString &name, MetricsLog::RecordKind kind)
+void LossPlotWidget::seriesInserted(int row)
 {
-    const int known = knownIndex(name);
-    const int rank = known >= 0 ? known : KnownCount;
-    // Known series keep their fixed place; others follow in the order they appeared.
-    auto position = std::find_if(series_.begin(), series_.end(), [&](const Series &s) {
-        const int k = knownIndex(s.name);
-        return (k >= 0 ? k : KnownCount) > rank;
-    });
-    const int row = static_cast<int>(position - series_.begin());
-
-    Series s;
-    s.name = name;
-    s.kind = kind;
-    int extras = 0;
-    for (const Series &other : series_)
-        extras += knownIndex(other.name) < 0 ? 1 : 0;
-    s.colour = QColor(known >= 0 ? Known[known].colour : Extra[extras % (sizeof Extra / sizeof Extra[0])]);
-    s.visible = known >= 0 && Known[known].shown;
-
-    const Axis which = axisFor(name);
-    s.raw = newGraph(which);
-    QColor faint = s.colour;
+    const MetricsSeriesModel::Series &s = model_.at(row);
+    const QColor colour = QColor::fromRgb(static_cast<QRgb>(s.colour));
+    SeriesGraphs g;
+    const Axis which = axisFor(s.name);
+    g.raw = newGraph(which);
+    QColor faint = colour;
     faint.setAlpha(70);
-    s.raw->setPen(QPen(faint, 1.0));
-    s.line = newGraph(which);
-    if (kind == MetricsLog::RecordKind::Evaluation) {
-        s.line->setPen(QPen(s.colour, 1.5));
-        s.line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+    g.raw->setPen(QPen(faint, 1.0));
+    g.line = newGraph(which);
+    if (s.kind == MetricsLog::RecordKind::Evaluation) {
+        g.line->setPen(QPen(colour, 1.5));
+        g.line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
     } else {
-        s.line->setPen(QPen(s.colour, 2.0));
+        g.line->setPen(QPen(colour, 2.0));
     }
-    const QString title = seriesTitle(name);
-    s.raw->setName(title);
-    s.line->setName(title);
+    const QString title = seriesTitle(s.name);
+    g.raw->setName(title);
+    g.line->setName(title);
 
-    s.item = new QListWidgetItem(title);
-    s.item->setData(Qt::UserRole, name);
-    s.item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-    s.item->setCheckState(s.visible ? Qt::Checked : Qt::Unchecked);
-    s.item->setToolTip(itemToolTip(s));
+    g.item = new QListWidgetItem(title);
+    g.item->setData(Qt::UserRole, s.name);
+    g.item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+    g.item->setCheckState(s.visible ? Qt::Checked : Qt::Unchecked);
+    g.item->setToolTip(model_.toolTip(s));
     QPixmap swatch(12, 12);
-    swatch.fill(s.colour);
-    s.item->setIcon(QIcon(swatch));
+    swatch.fill(colour);
+    g.item->setIcon(QIcon(swatch));
     {
         QSignalBlocker blocker(list_);
-        list_->insertItem(row, s.item);
+        list_->insertItem(row, g.item);
     }
-    return *series_.insert(position, std::move(s));
+    series_.insert(series_.begin() + row, g);
 }
 
 void LossPlotWidget::syncSeries()
 {
-    for (const auto &[name, kind] : plottableSeries(log_))
-        if (!find(name))
-            addSeries(name, kind);
-    for (Comparison &c : comparisons_)
-        for (const auto &[name, kind] : plottableSeries(c.log))
-            if (!find(name))
-                addSeries(name, kind);
-
-    for (Comparison &c : comparisons_) {
-        for (const auto &entry : plottableSeries(c.log)) {
-            const QString &name = entry.first;
-            const bool present = std::any_of(c.graphs.begin(), c.graphs.end(),
+    model_.sync();
+    for (const QString &label : model_.comparisonRuns()) {
+        auto c = std::find_if(comparisons_.begin(), comparisons_.end(),
+                              [&](const ComparisonGraphs &g) { return g.label == label; });
+        if (c == comparisons_.end()) {
+            comparisons_.push_back(ComparisonGraphs{label, {}});
+            c = comparisons_.end() - 1;
+        }
+        for (const auto &[name, kind] : MetricsSeriesModel::plottableSeries(model_.comparisonLog(label))) {
+            const bool present = std::any_of(c->graphs.begin(), c->graphs.end(),
                                              [&](const auto &g) { return g.first == name; });
             if (present)
                 continue;
-            const Series *s = find(name);
+            const MetricsSeriesModel::Series &s = model_.at(model_.indexOf(name));
             QCPGraph *graph = newGraph(axisFor(name));
-            QPen pen(s->colour, 1.6, Qt::DashLine);
+            QPen pen(QColor::fromRgb(static_cast<QRgb>(s.colour)), 1.6, Qt::DashLine);
             graph->setPen(pen);
-            if (entry.second == MetricsLog::RecordKind::Evaluation)
+            if (kind == MetricsLog::RecordKind::Evaluation)
                 graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
-            graph->setName(tr("%1: %2").arg(c.label, seriesTitle(name)));
-            c.graphs.emplace_back(name, graph);
+            graph->setName(tr("%1: %2").arg(label, seriesTitle(name)));
+            c->graphs.emplace_back(name, graph);
         }
     }
-    updateDefaultVisibility();
-    for (Series &s : series_)
-        applyVisibility(s);
+    updateItems();
+    for (int row = 0; row < model_.count(); ++row)
+        applyVisibility(row);
     rebuildLegend();
 }
 
-void LossPlotWidget::updateDefaultVisibility()
+void LossPlotWidget::updateItems()
 {
-    for (Series &s : series_) {
-        bool any = false, zero = true;
-        const auto scan = [&](const MetricsLog *log) {
-            if (!log)
-                return;
-            for (const auto kind : {MetricsLog::RecordKind::Step, MetricsLog::RecordKind::Evaluation})
-                for (const QPointF &p : log->points(s.name, kind)) {
-                    any = true;
-                    if (p.y() != 0.0) {
-                        zero = false;
-                        return;
-                    }
-                }
-        };
-        scan(log_);
-        for (const Comparison &c : comparisons_)
-            if (zero)
-                scan(c.log);
-        s.allZero = any && zero;
-    }
     QSignalBlocker blocker(list_);
-    for (Series &s : series_) {
-        s.item->setToolTip(itemToolTip(s));
-        if (s.userChosen)
-            continue;
-        s.visible = defaultVisibility(s);
-        s.item->setCheckState(s.visible ? Qt::Checked : Qt::Unchecked);
+    for (int row = 0; row < model_.count(); ++row) {
+        const MetricsSeriesModel::Series &s = model_.at(row);
+        QListWidgetItem *item = series_[static_cast<std::size_t>(row)].item;
+        item->setToolTip(model_.toolTip(s));
+        if (!s.userChosen)
+            item->setCheckState(s.visible ? Qt::Checked : Qt::Unchecked);
     }
 }
 
-bool LossPlotWidget::defaultVisibility(const Series &s) const
+void LossPlotWidget::applyVisibility(int row)
 {
-    if (s.allZero)
-        return false;
-    // Process memory is drawn when it is the only memory there is, as on a run on the CPU.
-    if (s.name == QLatin1String("rss_gb")) {
-        const Series *gpu = find(QStringLiteral("gpu_mem_gb"));
-        if (gpu && gpu->allZero)
-            return true;
-    }
-    const int known = knownIndex(s.name);
-    return known >= 0 && Known[known].shown;
-}
-
-QString LossPlotWidget::itemToolTip(const Series &s) const
-{
-    const QString title = seriesTitle(s.name);
-    if (s.allZero)
-        return tr("“%1” (key %2 in metrics.jsonl) is zero at every step, so it is hidden; tick to show it anyway")
-            .arg(title, s.name);
-    return tr("Show or hide “%1” (key %2 in metrics.jsonl)").arg(title, s.name);
-}
-
-void LossPlotWidget::applyVisibility(Series &s)
-{
+    const MetricsSeriesModel::Series &s = model_.at(row);
+    const SeriesGraphs &g = series_[static_cast<std::size_t>(row)];
     // Without smoothing the line is the raw points, so they would only be drawn twice.
-    const bool rawShown = s.visible && s.kind == MetricsLog::RecordKind::Step && smoothing_ > 0.0;
-    s.raw->setVisible(rawShown);
-    s.line->setVisible(s.visible);
-    for (Comparison &c : comparisons_)
+    const bool rawShown = s.visible && s.kind == MetricsLog::RecordKind::Step && model_.smoothing() > 0.0;
+    g.raw->setVisible(rawShown);
+    g.line->setVisible(s.visible);
+    for (ComparisonGraphs &c : comparisons_)
         for (auto &[name, graph] : c.graphs)
             if (name == s.name)
                 graph->setVisible(s.visible);
@@ -676,13 +455,13 @@ void LossPlotWidget::rebuildLegend()
 {
     // In list order, this run first, whatever order the series were met or toggled in.
     plot_->legend->clearItems();
-    for (const Series &s : series_)
-        if (s.visible)
-            s.line->addToLegend();
-    for (const Comparison &c : comparisons_)
-        for (const Series &s : series_)
+    for (int row = 0; row < model_.count(); ++row)
+        if (model_.at(row).visible)
+            series_[static_cast<std::size_t>(row)].line->addToLegend();
+    for (const ComparisonGraphs &c : comparisons_)
+        for (int row = 0; row < model_.count(); ++row)
             for (const auto &[name, graph] : c.graphs)
-                if (s.visible && name == s.name)
+                if (model_.at(row).visible && name == model_.at(row).name)
                     graph->addToLegend();
 }
 
@@ -706,27 +485,30 @@ void LossPlotWidget::updateData()
         }
         // The average runs in the order of the file, which is the order of the steps.
         if (factor > 0.0)
-            values = exponentialMovingAverage(values, factor);
+            values = MetricsSeriesModel::exponentialMovingAverage(values, factor);
         graph->setData(keys, values);
     };
-    for (Series &s : series_) {
-        const QVector<QPointF> &points =
-            log_ ? log_->points(s.name, s.kind) : QVector<QPointF>();
+    const MetricsLog *log = model_.metricsLog();
+    const double smoothing = model_.smoothing();
+    for (int row = 0; row < model_.count(); ++row) {
+        const MetricsSeriesModel::Series &s = model_.at(row);
+        const SeriesGraphs &g = series_[static_cast<std::size_t>(row)];
+        const QVector<QPointF> &points = log ? log->points(s.name, s.kind) : QVector<QPointF>();
         if (s.kind == MetricsLog::RecordKind::Step) {
-            fill(s.raw, points, 0.0);
-            fill(s.line, points, smoothing_);
+            fill(g.raw, points, 0.0);
+            fill(g.line, points, smoothing);
         } else {
-            s.raw->data()->clear();
-            fill(s.line, points, 0.0);
+            g.raw->data()->clear();
+            fill(g.line, points, 0.0);
         }
     }
-    for (Comparison &c : comparisons_) {
-        if (!c.log)
+    for (ComparisonGraphs &c : comparisons_) {
+        const MetricsLog *compared = model_.comparisonLog(c.label);
+        if (!compared)
             continue;
         for (auto &[name, graph] : c.graphs) {
-            const bool step = c.log->hasSeries(name, MetricsLog::RecordKind::Step);
-            const auto kind = step ? MetricsLog::RecordKind::Step : MetricsLog::RecordKind::Evaluation;
-            fill(graph, c.log->points(name, kind), step ? smoothing_ : 0.0);
+            const auto kind = MetricsSeriesModel::kindIn(compared, name);
+            fill(graph, compared->points(name, kind), kind == MetricsLog::RecordKind::Step ? smoothing : 0.0);
         }
     }
 }
@@ -783,19 +565,18 @@ void LossPlotWidget::rescaleIfFollowing()
 
 void LossPlotWidget::setSmoothing(double factor)
 {
-    factor = std::clamp(factor, 0.0, MaxSmoothing);
-    if (factor == smoothing_)
+    if (!model_.setSmoothing(factor))
         return;
-    smoothing_ = factor;
-    QSettings().setValue(SmoothingKey, smoothing_);
+    const double smoothing = model_.smoothing();
+    QSettings().setValue(SmoothingKey, smoothing);
     {
         QSignalBlocker blocker(smoothingSlider_);
-        smoothingSlider_->setValue(qRound(smoothing_ * 100));
+        smoothingSlider_->setValue(qRound(smoothing * 100));
     }
-    smoothingValue_->setText(QString::number(smoothing_, 'f', 2));
+    smoothingValue_->setText(QString::number(smoothing, 'f', 2));
     hideHover();
-    for (Series &s : series_)
-        applyVisibility(s);
+    for (int row = 0; row < model_.count(); ++row)
+        applyVisibility(row);
     updateData();
     rescaleIfFollowing();
     plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -862,23 +643,23 @@ std::optional<LossPlotWidget::Nearest> LossPlotWidget::nearestPoint(const QPoint
             }
         }
     };
-    for (const Series &s : series_)
-        consider(s.raw->visible() ? s.raw : s.line);
-    for (const Comparison &c : comparisons_)
+    for (const SeriesGraphs &g : series_)
+        consider(g.raw->visible() ? g.raw : g.line);
+    for (const ComparisonGraphs &c : comparisons_)
         for (const auto &entry : c.graphs)
             consider(entry.second);
     if (!best)
         return best;
 
-    QString value = formatNumber(best->value);
-    for (const Series &s : series_) {
-        if (s.raw != best->graph)
+    QString value = MetricsSeriesModel::formatNumber(best->value);
+    for (const SeriesGraphs &g : series_) {
+        if (g.raw != best->graph)
             continue;
-        const auto smoothed = s.line->data()->findBegin(best->step, false);
-        if (smoothed != s.line->data()->constEnd() && smoothed->key == best->step)
+        const auto smoothed = g.line->data()->findBegin(best->step, false);
+        if (smoothed != g.line->data()->constEnd() && smoothed->key == best->step)
             value = tr("%1 (smoothed %2)").arg(value, QString::number(smoothed->value, 'g', 5));
     }
-    best->text = tr("%1\nStep %2: %3").arg(best->graph->name(), formatNumber(best->step), value);
+    best->text = tr("%1\nStep %2: %3").arg(best->graph->name(), MetricsSeriesModel::formatNumber(best->step), value);
     return best;
 }
 
@@ -965,35 +746,6 @@ bool LossPlotWidget::savePdf(const QString &path, int width, int height, QString
     return writeAtomically(path, file.readAll(), error);
 }
 
-QString LossPlotWidget::csv() const
-{
-    QStringList columns;
-    std::vector<const QVector<QPointF> *> data;
-    for (const Series &s : series_) {
-        if (!log_ || !log_->hasSeries(s.name, s.kind))
-            continue;
-        columns << s.name;
-        data.push_back(&log_->points(s.name, s.kind));
-    }
-    std::map<double, QStringList> rows;
-    for (std::size_t c = 0; c < data.size(); ++c) {
-        for (const QPointF &p : *data[c]) {
-            QStringList &row = rows[p.x()];
-            if (row.isEmpty())
-                for (int i = 0; i < columns.size(); ++i)
-                    row << QString();
-            row[static_cast<int>(c)] = formatNumber(p.y());
-        }
-    }
-    QString text = QStringLiteral("step");
-    for (const QString &column : columns)
-        text += QLatin1Char(',') + column;
-    text += QLatin1Char('\n');
-    for (const auto &[step, cells] : rows)
-        text += formatNumber(step) + QLatin1Char(',') + cells.join(QLatin1Char(',')) + QLatin1Char('\n');
-    return text;
-}
-
 bool LossPlotWidget::saveCsv(const QString &path, QString *error) const
 {
     return writeAtomically(path, csv().toUtf8(), error);
@@ -1034,19 +786,19 @@ void LossPlotWidget::exportWithDialog(int format)
 
 QCPGraph *LossPlotWidget::graph(const QString &name) const
 {
-    const Series *s = find(name);
-    return s ? s->line : nullptr;
+    const SeriesGraphs *g = graphsOf(name);
+    return g ? g->line : nullptr;
 }
 
 QCPGraph *LossPlotWidget::rawGraph(const QString &name) const
 {
-    const Series *s = find(name);
-    return s ? s->raw : nullptr;
+    const SeriesGraphs *g = graphsOf(name);
+    return g ? g->raw : nullptr;
 }
 
 QCPGraph *LossPlotWidget::comparisonGraph(const QString &label, const QString &name) const
 {
-    for (const Comparison &c : comparisons_)
+    for (const ComparisonGraphs &c : comparisons_)
         if (c.label == label)
             for (const auto &[series, graph] : c.graphs)
                 if (series == name)

@@ -1,0 +1,48 @@
+#include "distill/TrialTiming.h"
+
+#include "common/Json.h"
+#include "distill/DistillConfig.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace geolens {
+
+std::string timingSignature(const DistillConfig &c)
+{
+    // Only the settings that change a step's time are copied; the rest stay at their defaults,
+    // so that they do not take part in the comparison.
+    DistillConfig s;
+    s.teacher = c.teacher;
+    s.student = c.student;
+    s.data = c.data;
+    s.images = c.images;
+    s.corpus = c.corpus;
+    s.method = c.method;
+    s.terms = c.terms;
+    s.minillm = c.minillm;
+    s.lora = c.lora;
+    s.optimiser.batchSize = c.optimiser.batchSize;
+    s.optimiser.gradAccumulation = c.optimiser.gradAccumulation;
+    s.run.teacherDevice = c.run.teacherDevice;
+    s.run.studentDevice = c.run.studentDevice;
+    s.run.dtype = c.run.dtype;
+    s.run.imageSize = c.run.imageSize;
+    s.run.maxLength = c.run.maxLength;
+    s.run.cacheImages = c.run.cacheImages;
+    return s.toJson().dump();
+}
+
+int forecastSteps(const DistillConfig &c, std::size_t samples)
+{
+    if (c.run.epochs <= 0)
+        return c.run.steps;
+    if (samples == 0)
+        return 0;
+    // The validation share is held out of the training data; a separate file holds none.
+    const double training = c.validationData.empty() ? samples * (1.0 - c.validationFraction) : double(samples);
+    const double perStep = std::max(1, c.optimiser.batchSize) * std::max(1, c.optimiser.gradAccumulation);
+    return static_cast<int>(std::ceil(training * c.run.epochs / perStep));
+}
+
+} // namespace geolens

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "DistillWizardPage.h"
+#include "distill/DistillConfig.h"
+
+#include <QFutureWatcher>
+#include <QImage>
+#include <QList>
+
+#include <cstddef>
+#include <string>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+
+namespace geolens {
+
+// The second page: the instruction data, the optional corpus and validation file. Its Check
+// button loads the data off the GUI thread as a run would, and the page does not go on before a
+// check found samples to train on.
+class DistillDataPage : public DistillWizardPage {
+    Q_OBJECT
+
+public:
+    explicit DistillDataPage(DistillWizard *wizard);
+
+    void load(const DistillConfig &c);
+    void apply(DistillConfig &c) const;
+
+    bool isChecking() const { return watcher_.isRunning(); }
+    bool isComplete() const override { return checkOk_ && !watcher_.isRunning(); }
+    // Samples the last successful check found (validation included); 0 when not checked.
+    std::size_t sampleCount() const { return checkOk_ ? sampleCount_ : 0; }
+
+    bool validatePage() override;
+    void startCheck();
+
+private:
+    struct SampleView {
+        QImage thumbnail;
+        QString text;
+    };
+    struct DataCheckResult {
+        bool ok = false;
+        QString error;
+        QString summary;
+        std::size_t entries = 0;
+        std::size_t samples = 0;
+        QList<SampleView> shown;
+    };
+    // Runs off the GUI thread: everything it needs is passed by value.
+    static DataCheckResult checkInstructionData(std::string data, std::string images, std::string validation,
+                                                double fraction);
+
+    void invalidate();
+    void checkFinished();
+
+    QLineEdit *data_, *images_, *corpus_, *validation_, *fraction_;
+    QPushButton *check_;
+    QProgressBar *busy_;
+    QLabel *summary_;
+    QListWidget *samples_;
+    QFutureWatcher<DataCheckResult> watcher_;
+    bool checkOk_ = false;
+    std::size_t sampleCount_ = 0;
+    QString checkError_;
+    unsigned generation_ = 0; // the state of the fields; a check started at another one is stale
+    unsigned started_ = 0;
+};
+
+} // namespace geolens

@@ -1,0 +1,518 @@
+#include "DistillTrainingPage.h"
+
+#include "CliProgram.h"
+#include "DistillDataPage.h"
+#include "DistillMethodPage.h"
+#include "DistillModelsPage.h"
+#include "DistillWizard.h"
+#include "GpuInventory.h"
+#include "distill/MemoryEstimate.h"
+#include "distill/TrialTiming.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace geolens {
+
+namespace {
+
+const char *const OutputFolderKey = "distillWizard/outputFolder";
+
+// "45 s", "12 min", "2 h 20 min", "3 days 4 h": a forecast needs no more precision than that.
+QString durationText(double seconds)
+{
+    const qint64 s = std::llround(std::max(0.0, seconds));
+    if (s < 90)
+        return DistillWizard::tr("%1 s").arg(s);
+    const qint64 minutes = (s + 30) / 60;
+    if (minutes < 90)
+        return DistillWizard::tr("%1 min").arg(minutes);
+    if (minutes < 48 * 60)
+        return DistillWizard::tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+    const qint64 hours = (minutes + 30) / 60;
+    return DistillWizard::tr("%1 days %2 h").arg(hours / 24).arg(hours % 24);
+}
+
+QString secondsText(double seconds)
+{
+    if (seconds < 0.095)
+        return DistillWizard::tr("%1 ms").arg(QString::number(seconds * 1000.0, 'f', seconds < 0.0095 ? 1 : 0));
+    if (seconds < 9.95)
+        return DistillWizard::tr("%1 s").arg(QString::number(seconds, 'f', 2));
+    return DistillWizard::tr("%1 s").arg(QString::number(seconds, 'f', 1));
+}
+
+} // namespace
+
+DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
+    : DistillWizardPage(wizard),
+      lr_(numberEdit(tr("Peak learning rate; about 2e-5 with LoRA, 5e-6 when every weight is trained"))),
+      schedule_(new QComboBox), warmup_(countBox(0, tr("Steps over which the learning rate rises from 0"))),
+      batch_(countBox(0, tr("Samples per forward pass"))),
+      accumulation_(countBox(0, tr("Forward passes whose gradients are summed before each optimiser step"))),
+      steps_(countBox(0, tr("Optimiser steps of the run; used when epochs is off"))),
+      epochs_(countBox(0, tr("Passes over the training data; off: the run lasts the given steps"))),
+      evalInterval_(countBox(0, tr("Steps between validation passes; 0: only at the end"))),
+      checkpointInterval_(countBox(0, tr("Steps between checkpoints; 0: only at the end"))),
+      sftWarmup_(countBox(0, tr("Supervised steps on the answers before the paper's objective starts; 0 when the "
+                                "student is already fine-tuned"))),
+      seed_(new QLineEdit), dtype_(new QComboBox),
+      imageSize_(countBox(0, tr("Input resolution of the vision tower; the model's own when off"))),
+      maxLength_(countBox(0, tr("Positions per sample: the prompt with the image features plus the answer"))),
+      cacheImages_(checkBox(tr("Cache resized images in the run folder"),
+                            tr("Decodes and resizes each image once per run so that later epochs skip it"))),
+      out_(new QLineEdit), outNote_(new QLabel), memory_(new QLabel), measure_(new QPushButton(tr("Measure"))),
+      measureProgress_(new QProgressBar), cancelMeasure_(new QPushButton(tr("Cancel"))), measurement_(new QLabel),
+      trial_(new TrialRun(this))
+{
+    setTitle(tr("Training"));
+    setSubTitle(tr("Optimiser, length of the run, precision and where the run is written."));
+    auto *layout = new QVBoxLayout(this);
+    auto *columns = new QHBoxLayout;
+    auto *left = new QFormLayout;
+    auto *right = new QFormLayout;
+    lr_->setObjectName(QStringLiteral("optimiser.lr"));
+    addNumber(lr_, tr("The learning rate"));
+    left->addRow(tr("Learning rate:"), lr_);
+    schedule_->addItems({QStringLiteral("cosine"), QStringLiteral("linear"), QStringLiteral("constant")});
+    schedule_->setToolTip(tr("How the learning rate falls after the warm-up"));
+    schedule_->setObjectName(QStringLiteral("optimiser.schedule"));
+    left->addRow(tr("Schedule:"), schedule_);
+    left->addRow(tr("Warm-up steps:"), warmup_);
+    batch_->setObjectName(QStringLiteral("optimiser.batch_size"));
+    left->addRow(tr("Batch size:"), batch_);
+    left->addRow(tr("Gradient accumulation:"), accumulation_);
+    steps_->setObjectName(QStringLiteral("run.steps"));
+    left->addRow(tr("Steps:"), steps_);
+    epochs_->setSpecialValueText(tr("off"));
+    left->addRow(tr("Epochs:"), epochs_);
+    right->addRow(tr("Evaluation interval:"), evalInterval_);
+    right->addRow(tr("Checkpoint interval:"), checkpointInterval_);
+    sftWarmup_->setObjectName(QStringLiteral("run.sft_warmup_steps"));
+    right->addRow(tr("SFT warm-up steps:"), sftWarmup_);
+    seed_->setToolTip(tr("Seeds the data split, the shuffling and the rollouts, so a run can be repeated"));
+    seed_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{1,20}")), seed_));
+    right->addRow(tr("Seed:"), seed_);
+    dtype_->addItems({QStringLiteral("auto"), QStringLiteral("f32"), QStringLiteral("bf16"), QStringLiteral("f16")});
+    dtype_->setToolTip(tr("Precision of the weights; auto: bf16 on a GPU, f32 on the CPU"));
+    right->addRow(tr("Precision:"), dtype_);
+    imageSize_->setSpecialValueText(tr("model's own"));
+    right->addRow(tr("Image size:"), imageSize_);
+    right->addRow(tr("Maximum length:"), maxLength_);
+    right->addRow(cacheImages_);
+    columns->addLayout(left);
+    columns->addLayout(right);
+    layout->addLayout(columns);
+    auto *outForm = new QFormLayout;
+    out_->setObjectName(QStringLiteral("out"));
+    out_->setToolTip(tr("The run folder: run.json, checkpoints, metrics and the exported student go there"));
+    outForm->addRow(tr("Output folder:"), pathRow(out_, true, OutputFolderKey, QString(), this));
+    outNote_->setWordWrap(true);
+    outForm->addRow(outNote_);
+    layout->addLayout(outForm);
+    memory_->setObjectName(QStringLiteral("memory"));
+    memory_->setWordWrap(true);
+    memory_->setToolTip(tr("An estimate, not a measurement: weights in the chosen precision, plus 12 bytes per "
+                           "trainable student parameter (its gradient and AdamW's two moments); activations, "
+                           "the image cache and the framework's own memory come on top"));
+    layout->addWidget(memory_);
+
+    auto *measureRow = new QHBoxLayout;
+    measure_->setObjectName(QStringLiteral("measure"));
+    measure_->setToolTip(tr("Runs a few real steps of this configuration to measure the time per step and the "
+                            "memory"));
+    measureRow->addWidget(measure_);
+    measureProgress_->setObjectName(QStringLiteral("measureProgress"));
+    measureProgress_->setMaximumWidth(220);
+    measureProgress_->hide();
+    measureRow->addWidget(measureProgress_);
+    cancelMeasure_->setObjectName(QStringLiteral("cancelMeasure"));
+    cancelMeasure_->setToolTip(tr("Ends the trial run"));
+    cancelMeasure_->hide();
+    measureRow->addWidget(cancelMeasure_);
+    measureRow->addStretch(1);
+    layout->addLayout(measureRow);
+    measurement_->setObjectName(QStringLiteral("measurement"));
+    measurement_->setWordWrap(true);
+    measurement_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(measurement_);
+    layout->addStretch(1);
+    layout->addWidget(problemLabel_);
+
+    connect(out_, &QLineEdit::textChanged, this, &DistillTrainingPage::updateOutNote);
+    connect(dtype_, &QComboBox::currentTextChanged, this, &DistillTrainingPage::updateMemory);
+    connect(measure_, &QPushButton::clicked, this, &DistillTrainingPage::measure);
+    connect(cancelMeasure_, &QPushButton::clicked, trial_, &TrialRun::cancel);
+    connect(trial_, &TrialRun::progress, this, &DistillTrainingPage::trialProgress);
+    connect(trial_, &TrialRun::finished, this, &DistillTrainingPage::trialFinished);
+    connect(trial_, &TrialRun::failed, this, &DistillTrainingPage::trialFailed);
+    connect(trial_, &TrialRun::canceled, this, &DistillTrainingPage::trialCanceled);
+    // The length of the run changes the forecast; the batch, precision and sizes make the
+    // measurement stale.
+    for (QSpinBox *box : {batch_, accumulation_, steps_, epochs_, sftWarmup_, imageSize_, maxLength_})
+        connect(box, &QSpinBox::valueChanged, this, &DistillTrainingPage::updateMeasurement);
+    connect(dtype_, &QComboBox::currentTextChanged, this, &DistillTrainingPage::updateMeasurement);
+    connect(cacheImages_, &QCheckBox::toggled, this, &DistillTrainingPage::updateMeasurement);
+    updateMeasurement();
+}
+
+void DistillTrainingPage::load(const DistillConfig &c)
+{
+    lr_->setText(numberText(c.optimiser.lr));
+    setComboText(schedule_, qs(c.optimiser.schedule));
+    warmup_->setValue(c.optimiser.warmupSteps);
+    batch_->setValue(c.optimiser.batchSize);
+    accumulation_->setValue(c.optimiser.gradAccumulation);
+    steps_->setValue(c.run.steps);
+    epochs_->setValue(c.run.epochs);
+    evalInterval_->setValue(c.run.evalInterval);
+    checkpointInterval_->setValue(c.run.checkpointInterval);
+    sftWarmup_->setValue(c.run.sftWarmupSteps);
+    seed_->setText(QString::number(c.run.seed));
+    setComboText(dtype_, qs(c.run.dtype));
+    imageSize_->setValue(c.run.imageSize);
+    maxLength_->setValue(c.run.maxLength);
+    cacheImages_->setChecked(c.run.cacheImages);
+    out_->setText(qs(c.out));
+    sftWarmup_->setEnabled(c.method == "paper");
+}
+
+void DistillTrainingPage::apply(DistillConfig &c) const
+{
+    c.optimiser.lr = number(lr_, c.optimiser.lr);
+    c.optimiser.schedule = schedule_->currentText().toStdString();
+    c.optimiser.warmupSteps = warmup_->value();
+    c.optimiser.batchSize = batch_->value();
+    c.optimiser.gradAccumulation = accumulation_->value();
+    c.run.steps = steps_->value();
+    c.run.epochs = epochs_->value();
+    c.run.evalInterval = evalInterval_->value();
+    c.run.checkpointInterval = checkpointInterval_->value();
+    c.run.sftWarmupSteps = sftWarmup_->value();
+    bool ok = false;
+    const qulonglong seed = seed_->text().toULongLong(&ok);
+    if (ok)
+        c.run.seed = seed;
+    c.run.dtype = dtype_->currentText().toStdString();
+    c.run.imageSize = imageSize_->value();
+    c.run.maxLength = maxLength_->value();
+    c.run.cacheImages = cacheImages_->isChecked();
+    c.out = out_->text().trimmed().toStdString();
+}
+
+void DistillTrainingPage::presetChosen(const DistillConfig &preset)
+{
+    sftWarmup_->setValue(preset.run.sftWarmupSteps);
+    sftWarmup_->setEnabled(preset.method == "paper");
+}
+
+void DistillTrainingPage::initializePage()
+{
+    sftWarmup_->setEnabled(wizard_->method_->methodText() == QLatin1String("paper"));
+    updateOutNote();
+    updateMemory();
+    updateMeasurement();
+}
+
+bool DistillTrainingPage::validatePage()
+{
+    clearProblem();
+    if (!checkNumbers())
+        return false;
+    bool ok = false;
+    seed_->text().toULongLong(&ok);
+    if (!ok)
+        return refuse(tr("The seed must be a whole number."));
+    const QString out = out_->text().trimmed();
+    if (out.isEmpty())
+        return refuse(tr("Choose the output folder the run is written to."));
+    const QFileInfo info(out);
+    if (info.exists() && !info.isDir())
+        return refuse(tr("The output folder %1 is a file.").arg(out));
+    if (info.isDir() && !QDir(out).isEmpty() && !hasRun(out))
+        return refuse(tr("The output folder %1 is not empty and holds no run (run.json): choose an empty or new "
+                         "folder so that no other files are mixed with the run's.")
+                          .arg(out));
+    return true;
+}
+
+void DistillTrainingPage::measure()
+{
+    if (trial_->isRunning())
+        return;
+    const DistillConfig c = wizard_->config();
+    state_ = Measure::Running;
+    pendingSignature_ = timingSignature(c);
+    measure_->setEnabled(false);
+    cancelMeasure_->show();
+    measureProgress_->setRange(0, 0);
+    measureProgress_->show();
+    setMeasurementText(tr("Starting a trial run..."), Tone::Normal);
+    const QString cli = wizard_->cliPath_.isEmpty() ? geolensCliPath() : wizard_->cliPath_;
+    // A trial that cannot start says why through failed() before start() returns.
+    if (trial_->start(c, cli))
+        measurement_->setToolTip(trial_->commandLine().join(QLatin1Char(' ')));
+}
+
+void DistillTrainingPage::setComboText(QComboBox *combo, const QString &text)
+{
+    // A value the list lacks is kept, so that validate() can name it instead of the wizard
+    // silently changing it.
+    if (combo->findText(text) < 0)
+        combo->addItem(text);
+    combo->setCurrentText(text);
+}
+
+bool DistillTrainingPage::hasRun(const QString &folder)
+{
+    return QFileInfo::exists(QString::fromStdString(DistillConfig::runFilePath(folder.toStdString())));
+}
+
+void DistillTrainingPage::updateOutNote()
+{
+    const QString out = out_->text().trimmed();
+    if (!out.isEmpty() && QFileInfo(out).isDir() && !QDir(out).isEmpty() && hasRun(out))
+        outNote_->setText(tr("%1 holds a run (run.json): launching overwrites it.").arg(out));
+    else
+        outNote_->clear();
+}
+
+void DistillTrainingPage::setMeasurementText(const QString &text, Tone tone)
+{
+    measurement_->setText(text);
+    measurement_->setForegroundRole(tone == Tone::Quiet ? QPalette::PlaceholderText : QPalette::WindowText);
+    // The colour of the page's problem line, for a failed trial.
+    measurement_->setStyleSheet(tone == Tone::Error ? QStringLiteral("color: #b00020;") : QString());
+}
+
+void DistillTrainingPage::resetMeasureControls()
+{
+    measure_->setEnabled(true);
+    cancelMeasure_->hide();
+    measureProgress_->hide();
+}
+
+void DistillTrainingPage::trialProgress(int done, int total)
+{
+    if (done == 0) {
+        measureProgress_->setRange(0, 0);
+        setMeasurementText(tr("Loading the models and the data for a trial of %1 steps...").arg(total),
+                           Tone::Normal);
+    } else {
+        measureProgress_->setRange(0, total);
+        measureProgress_->setValue(done);
+        setMeasurementText(tr("Trial step %1 of %2...").arg(done).arg(total), Tone::Normal);
+    }
+}
+
+void DistillTrainingPage::trialFinished(const TrialResult &result)
+{
+    result_ = result;
+    measuredSignature_ = pendingSignature_;
+    state_ = Measure::Done;
+    resetMeasureControls();
+    updateMeasurement();
+    emit wizard_->measurementFinished(true);
+}
+
+void DistillTrainingPage::trialFailed(const QString &message)
+{
+    result_.reset();
+    failure_ = message;
+    state_ = Measure::Failed;
+    resetMeasureControls();
+    updateMeasurement();
+    emit wizard_->measurementFinished(false);
+}
+
+void DistillTrainingPage::trialCanceled()
+{
+    result_.reset();
+    state_ = Measure::Canceled;
+    resetMeasureControls();
+    updateMeasurement();
+    emit wizard_->measurementFinished(false);
+}
+
+QString DistillTrainingPage::measuredSummary(const DistillConfig &c) const
+{
+    const TrialResult &r = *result_;
+    const TrialPhase *distill = r.phase(QStringLiteral("distill"));
+    const TrialPhase *sft = r.phase(QStringLiteral("sft"));
+    const bool paper = c.method == "paper" && distill;
+    const TrialPhase *main = paper ? distill : nullptr;
+    if (!main)
+        for (const TrialPhase &p : r.phases)
+            if (p.timedSteps > 0 && (!main || p.timedSteps > main->timedSteps))
+                main = &p;
+    QString perStep;
+    if (paper) {
+        perStep = tr("%1 per distillation step").arg(secondsText(distill->secondsPerStep));
+        if (sft)
+            perStep += QLatin1Char(' ') + tr("(%1 per SFT step)").arg(secondsText(sft->secondsPerStep));
+    } else {
+        perStep = tr("%1 per step").arg(secondsText(main->secondsPerStep));
+    }
+
+    const int steps = forecastSteps(c, wizard_->data_->sampleCount());
+    QString total;
+    if (steps > 0) {
+        double seconds = steps * main->secondsPerStep;
+        if (paper) {
+            const int warm = std::min(std::max(0, c.run.sftWarmupSteps), steps);
+            seconds = warm * (sft ? sft->secondsPerStep : distill->secondsPerStep)
+                      + (steps - warm) * distill->secondsPerStep;
+        }
+        total = c.run.epochs > 0 ? tr("about %1 for about %2 steps (%3 epochs)")
+                                       .arg(durationText(seconds), QLocale().toString(steps))
+                                       .arg(c.run.epochs)
+                                 : tr("about %1 for %2 steps").arg(durationText(seconds), QLocale().toString(steps));
+    } else {
+        total = tr("about %1 per 1000 steps (check the data to count the steps of an epoch)")
+                    .arg(durationText(1000 * main->secondsPerStep));
+    }
+
+    // gpu_mem_gb is MiB / 1024; rss_gb is the kB of VmRSS / 1e6.
+    const QString ram = DistillWizard::formatBytes(r.peakRssGb * 1e6 * 1024.0);
+    const QString memory = r.peakGpuMemoryGb > 0
+                               ? tr("peak GPU memory %1, RAM %2")
+                                     .arg(DistillWizard::formatBytes(r.peakGpuMemoryGb * 1024.0 * 1024.0 * 1024.0), ram)
+                               : tr("peak RAM %1").arg(ram);
+    return tr("%1; %2; %3.").arg(perStep, total, memory);
+}
+
+void DistillTrainingPage::updateMeasurement()
+{
+    switch (state_) {
+    case Measure::Running:
+        return;
+    case Measure::None:
+        setMeasurementText(tr("Not measured: Measure times a few real steps of this configuration."),
+                           Tone::Quiet);
+        return;
+    case Measure::Failed:
+        setMeasurementText(tr("The trial run failed: %1").arg(failure_), Tone::Error);
+        return;
+    case Measure::Canceled:
+        setMeasurementText(tr("The measurement was cancelled."), Tone::Quiet);
+        return;
+    case Measure::Done:
+        break;
+    }
+    const DistillConfig c = wizard_->config();
+    const QString summary = measuredSummary(c);
+    if (timingSignature(c) != measuredSignature_)
+        setMeasurementText(tr("Measured for other settings; measure again. (Then: %1)").arg(summary),
+                           Tone::Quiet);
+    else
+        setMeasurementText(tr("Measured: %1").arg(summary), Tone::Normal);
+}
+
+void DistillTrainingPage::updateMemory()
+{
+    const DistillConfig c = wizard_->config();
+    const auto &teacher = wizard_->models_->teacherConfig();
+    const auto &student = wizard_->models_->studentConfig();
+    if (!teacher || !student) {
+        memory_->setText(tr("Memory estimate: choose both models first."));
+        return;
+    }
+    // The devices as the engine resolves them where the GPU list tells: auto and cuda take the
+    // first GPU, and auto is the CPU on a computer with none.
+    const GpuInventory *gpus = wizard_->gpus_;
+    const auto resolve = [gpus](const std::string &device) {
+        const QString d = qs(device);
+        if (const auto gpu = gpus->find(d))
+            return gpu->device();
+        if (d == QLatin1String("auto") && gpus->isReady() && gpus->gpus().isEmpty())
+            return QStringLiteral("cpu");
+        return d;
+    };
+    const auto named = [](const std::string &device, const QString &resolved) {
+        return qs(device) == resolved ? resolved : tr("%1 (%2)").arg(qs(device), resolved);
+    };
+    const QString td = resolve(c.run.teacherDevice);
+    const QString sd = resolve(c.run.studentDevice);
+    const MemoryEstimate estimate = MemoryEstimate::of(c, *teacher, *student, td.toStdString(), sd.toStdString());
+    const double teacherBytes = estimate.teacherBytes;
+    const double studentBytes = estimate.studentBytes;
+    const std::uint64_t trainable = estimate.trainableParameters;
+    QString text;
+    if (td == sd)
+        text = tr("Estimated memory on %1: about %2 (teacher %3, student %4 with %5 trainable parameters).")
+                   .arg(c.run.teacherDevice == c.run.studentDevice ? named(c.run.teacherDevice, td) : td,
+                        DistillWizard::formatBytes(teacherBytes + studentBytes),
+                        DistillWizard::formatBytes(teacherBytes), DistillWizard::formatBytes(studentBytes),
+                        parameterCountText(trainable));
+    else
+        text = tr("Estimated memory: teacher about %1 on %2; student about %3 on %4 (%5 trainable parameters).")
+                   .arg(DistillWizard::formatBytes(teacherBytes), named(c.run.teacherDevice, td),
+                        DistillWizard::formatBytes(studentBytes), named(c.run.studentDevice, sd),
+                        parameterCountText(trainable));
+    text += QLatin1Char(' ') + tr("Weights plus 12 bytes per trainable parameter; activations come on top.");
+
+    std::map<QString, double> needed;
+    needed[td] += teacherBytes;
+    needed[sd] += studentBytes;
+    QStringList notes;
+    bool tooMuch = false;
+    for (const auto &[device, bytes] : needed) {
+        const auto gpu = gpus->find(device);
+        if (!gpu || gpu->freeMiB < 0)
+            continue;
+        const double free = gpu->freeMiB * 1024.0 * 1024.0;
+        if (bytes > free) {
+            tooMuch = true;
+            notes << tr("Warning: that is more than the %1 free on %2 (%3); the run is likely to run out of memory.")
+                         .arg(DistillWizard::formatBytes(free), device, gpu->name);
+        } else {
+            notes << tr("%1 (%2) has %3 free.").arg(device, gpu->name, DistillWizard::formatBytes(free));
+        }
+    }
+    if (!notes.isEmpty())
+        text += QLatin1Char('\n') + notes.join(QLatin1Char(' '));
+    memory_->setText(text);
+    memory_->setStyleSheet(tooMuch ? QStringLiteral("color: #b00020;") : QString());
+}
+
+QString DistillTrainingPage::memoryText() const
+{
+    return memory_->text();
+}
+
+QString DistillTrainingPage::outNote() const
+{
+    return outNote_->text();
+}
+
+QString DistillTrainingPage::measurementText() const
+{
+    return measurement_->text();
+}
+
+bool DistillTrainingPage::isMeasuring() const
+{
+    return trial_->isRunning();
+}
+
+void DistillTrainingPage::cancelMeasurement()
+{
+    trial_->cancel();
+}
+
+} // namespace geolens
