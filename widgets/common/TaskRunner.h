@@ -39,6 +39,11 @@ public:
     };
 
     struct Task {
+        Task(QString title, QString label, Display display = Display::ProgressDialog, std::function<void()> onCancel = {})
+            : title(std::move(title)), label(std::move(label)), display(display), onCancel(std::move(onCancel))
+        {
+        }
+
         QString title; // the dialog's window title
         QString label; // what is being done, a sentence
         Display display = Display::ProgressDialog;
