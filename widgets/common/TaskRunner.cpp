@@ -37,6 +37,8 @@ Ending runWork(const std::function<void(const JobProgress &)> &work, const JobPr
 } // namespace
 
 struct TaskRunner::Job {
+    explicit Job(Task task) : task(std::move(task)) {}
+
     Task task;
     std::shared_ptr<JobProgress> progress;
     QPointer<QProgressDialog> dialog;
@@ -75,8 +77,7 @@ bool TaskRunner::startJob(Task task, ErasedWork work, ErasedDone done)
 {
     if (job_)
         return false;
-    job_ = std::make_unique<Job>();
-    job_->task = std::move(task);
+    job_ = std::make_unique<Job>(std::move(task));
     job_->done = std::move(done);
 
     if (job_->task.display == Display::ProgressDialog) {
