@@ -1244,6 +1244,25 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationWindows</name>
+    <message>
+        <source>Distillation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run configuration could not be written to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli distill did not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::GpuInventory</name>
     <message>
         <source>, %1 free of %2</source>
@@ -1834,22 +1853,6 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Follow a running distillation or look at a finished one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Distillation: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The run could not be started</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The run configuration could not be written to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>geolens-cli distill did not start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

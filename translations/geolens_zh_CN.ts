@@ -1242,6 +1242,25 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationWindows</name>
+    <message>
+        <source>Distillation: %1</source>
+        <translation>蒸馏：%1</translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation>无法启动运行</translation>
+    </message>
+    <message>
+        <source>The run configuration could not be written to %1.</source>
+        <translation>无法将运行配置写入 %1。</translation>
+    </message>
+    <message>
+        <source>geolens-cli distill did not start.</source>
+        <translation>geolens-cli distill 未能启动。</translation>
+    </message>
+</context>
+<context>
     <name>geolens::GpuInventory</name>
     <message>
         <source>, %1 free of %2</source>
@@ -1834,22 +1853,6 @@ Step %2: %3</source>
     <message>
         <source>Follow a running distillation or look at a finished one</source>
         <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
-    </message>
-    <message>
-        <source>Distillation: %1</source>
-        <translation>蒸馏：%1</translation>
-    </message>
-    <message>
-        <source>The run could not be started</source>
-        <translation>无法启动运行</translation>
-    </message>
-    <message>
-        <source>The run configuration could not be written to %1.</source>
-        <translation>无法将运行配置写入 %1。</translation>
-    </message>
-    <message>
-        <source>geolens-cli distill did not start.</source>
-        <translation>geolens-cli distill 未能启动。</translation>
     </message>
     <message>
         <source>&amp;Compare Teacher and Student...</source>

@@ -4,11 +4,9 @@
 #include "AnalysisTasks.h"
 #include "ChatPanel.h"
 #include "DisplayPanel.h"
-#include "DistillRunMonitor.h"
-#include "DistillWizard.h"
+#include "DistillationWindows.h"
 #include "LanguageSwitcher.h"
 #include "MapCanvas.h"
-#include "ModelComparisonDialog.h"
 #include "RasterInfoPanel.h"
 #include "ResultsPanel.h"
 #include "SceneLabelDialog.h"
@@ -28,7 +26,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -88,6 +85,7 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     createDocks();
     createStatusBar();
     tasks_ = new AnalysisTasks(session_, runner_, analysis_, chat_, this);
+    distillation_ = new DistillationWindows(this, session_, canvas_, grid_, analysis_, display_);
     connectSession();
     retranslate();
 
@@ -162,6 +160,13 @@ void MainWindow::connectSession()
     connect(tasks_, &AnalysisTasks::chatAnswered, this, &MainWindow::chatAnswered);
     connect(tasks_, &AnalysisTasks::failed, this, &MainWindow::showError);
     connect(tasks_, &AnalysisTasks::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(distillation_, &DistillationWindows::comparisonFinished, this, &MainWindow::analysisFinished);
+    connect(distillation_, &DistillationWindows::failed, this, &MainWindow::showError);
+    connect(distillation_, &DistillationWindows::openModelRequested, this, [this](const QString &folder) {
+        loadModel(folder);
+        raise();
+        activateWindow();
+    });
 }
 
 void MainWindow::createActions()
@@ -925,113 +930,35 @@ void MainWindow::stopChat()
     tasks_->stopChat();
 }
 
-DistillRunMonitor *MainWindow::distillMonitor()
+void MainWindow::startDistillationWizard()
 {
-    if (!monitor_) {
-        // A window of its own: the run goes on when it is closed, and reopening the folder
-        // reattaches to it.
-        monitor_ = new DistillRunMonitor(this);
-        monitor_->setWindowFlag(Qt::Window);
-        monitor_->resize(1100, 760);
-        connect(monitor_, &DistillRunMonitor::compareModelsRequested, this,
-                [this](const QString &teacher, const QString &student) { showModelComparison(teacher, student); });
-        connect(monitor_, &DistillRunMonitor::openModelRequested, this, [this](const QString &folder) {
-            loadModel(folder);
-            raise();
-            activateWindow();
-        });
-    }
-    return monitor_;
+    distillation_->startWizard();
 }
 
-ModelComparisonDialog *MainWindow::comparisonDialog()
+void MainWindow::openDistillationRun(const QString &runDir)
 {
-    if (!comparison_) {
-        comparison_ = new ModelComparisonDialog(this);
-        connect(comparison_, &ModelComparisonDialog::mapResultsChanged, this,
-                [this](const std::vector<TileLabel> &labels, const std::vector<MapBox> &boxes) {
-                    // The comparison takes the map's analysis layer over; the results list and
-                    // its export keep what the analysis tasks found.
-                    analysis_->setTileLabels(labels);
-                    analysis_->setBoxes(boxes);
-                });
-        connect(comparison_, &ModelComparisonDialog::comparisonFinished, this, [this](bool ok) {
-            emit analysisFinished(ok, ok ? QString() : comparison_->problem());
-        });
-        connect(grid_, &TileGridOverlay::selectionChanged, comparison_, [this](const QList<int> &ids) {
-            if (comparison_->isVisible() && !comparison_->isRunning())
-                comparison_->setTiles(ids);
-        });
-    }
-    return comparison_;
+    distillation_->openRun(runDir);
+}
+
+DistillRunMonitor *MainWindow::distillRunMonitor() const
+{
+    return distillation_->monitor();
 }
 
 void MainWindow::showModelComparison(const QString &teacherFolder, const QString &studentFolder)
 {
-    ModelComparisonDialog *dialog = comparisonDialog();
-    if (!dialog->isRunning()) {
-        if (raster())
-            dialog->setRaster(raster(), canvas_->displaySettings(), overlap());
-        dialog->setTiles(grid_->selectedTiles());
-        // The loaded model is the likely student when none is named.
-        dialog->setModels(teacherFolder, studentFolder.isEmpty() ? session_->modelFolder() : studentFolder);
-        ModelLoadOptions options;
-        options.imageSize = session_->modelOptions().imageSize;
-        options.threads = session_->modelOptions().threads;
-        dialog->setLoadOptions(options);
-    }
-    dialog->show();
-    dialog->raise();
-    dialog->activateWindow();
+    distillation_->showComparison(teacherFolder, studentFolder);
 }
 
 bool MainWindow::startModelComparison(const QString &teacherFolder, const QString &studentFolder,
                                       ComparisonTask::Kind task, const QString &text)
 {
-    showModelComparison(teacherFolder, studentFolder);
-    comparison_->setTask(task, text);
-    return comparison_->start();
+    return distillation_->startComparison(teacherFolder, studentFolder, task, text);
 }
 
-void MainWindow::showDistillMonitor()
+ModelComparisonDialog *MainWindow::modelComparison() const
 {
-    // Titled after the run it now shows.
-    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
-    monitor_->show();
-    monitor_->raise();
-}
-
-void MainWindow::startDistillationWizard()
-{
-    DistillWizard wizard(this);
-    if (wizard.exec() != QDialog::Accepted)
-        return;
-    const DistillConfig config = wizard.config();
-    const QString runDir = QString::fromStdString(config.out);
-    const QString runFile = QString::fromStdString(DistillConfig::runFilePath(config.out));
-    try {
-        QDir().mkpath(runDir);
-        config.save(runFile.toStdString());
-    } catch (const std::exception &e) {
-        showError(tr("The run could not be started"), tr("The run configuration could not be written to %1.").arg(runFile),
-                  QString::fromStdString(e.what()));
-        return;
-    }
-    QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
-    DistillRunMonitor *monitor = distillMonitor();
-    if (!monitor->start({QStringLiteral("--config"), runFile}, runDir)) {
-        showError(tr("The run could not be started"), tr("geolens-cli distill did not start."), monitor->errorString());
-        return;
-    }
-    showDistillMonitor();
-}
-
-void MainWindow::openDistillationRun(const QString &runDir)
-{
-    QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
-    DistillRunMonitor *monitor = distillMonitor();
-    monitor->openRunFolder(runDir);
-    showDistillMonitor();
+    return distillation_->comparison();
 }
 
 void MainWindow::showError(const QString &title, const QString &summary, const QString &details)

@@ -24,6 +24,7 @@ namespace geolens {
 class AnalysisLayer;
 class AnalysisTasks;
 class DistillRunMonitor;
+class DistillationWindows;
 class ModelComparisonDialog;
 class ChatPanel;
 class ResultsPanel;
@@ -92,7 +93,7 @@ public slots:
     void startDistillationWizard();
     // Shows a run folder (running, stopped or finished) in the monitor window.
     void openDistillationRun(const QString &runDir);
-    DistillRunMonitor *distillRunMonitor() const { return monitor_; }
+    DistillRunMonitor *distillRunMonitor() const;
     // The window that runs a teacher and a student side by side on the selected tiles; folders
     // left empty keep what the window had. It follows the tile selection while it is open.
     void showModelComparison(const QString &teacherFolder = QString(), const QString &studentFolder = QString());
@@ -100,7 +101,7 @@ public slots:
     // emits analysisFinished when it ends. False when it could not start.
     bool startModelComparison(const QString &teacherFolder, const QString &studentFolder, ComparisonTask::Kind task,
                               const QString &text);
-    ModelComparisonDialog *modelComparison() const { return comparison_; }
+    ModelComparisonDialog *modelComparison() const;
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -122,9 +123,6 @@ private:
 
     void connectSession();
     void createActions();
-    DistillRunMonitor *distillMonitor();
-    ModelComparisonDialog *comparisonDialog();
-    void showDistillMonitor();
     void createMenus();
     void createDocks();
     void createStatusBar();
@@ -168,8 +166,6 @@ private:
     QMenu *analysisMenu_;
     QMenu *distillMenu_;
     QAction *newDistillAction_, *openDistillAction_, *compareModelsAction_;
-    ModelComparisonDialog *comparison_ = nullptr; // made when first needed
-    DistillRunMonitor *monitor_ = nullptr; // a window of its own, made when first needed
     QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *regionToolAction_,
         *exportResultsAction_,
         *clearResultsAction_;
@@ -183,6 +179,7 @@ private:
     TaskRunner *runner_;
     AnalysisLayer *analysis_;
     AnalysisTasks *tasks_ = nullptr; // made once the chat panel is
+    DistillationWindows *distillation_ = nullptr;
 };
 
 } // namespace geolens
