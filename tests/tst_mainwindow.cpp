@@ -11,6 +11,7 @@
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
 #include "TileGridOverlay.h"
+#include "TaskRunner.h"
 #include "raster/RasterDataset.h"
 
 #include <QCheckBox>
@@ -25,6 +26,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QTreeWidgetItem>
@@ -313,6 +315,12 @@ private slots:
         if (!QFile::exists(tokenizer))
             QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
         QVERIFY(loadTinyModel("tiny-model", test::TinyModelSpec{}));
+        // The status bar names the model and, in its tooltip, the checkpoint layout.
+        bool layoutShown = false;
+        for (QLabel *label : window_->statusBar()->findChildren<QLabel *>())
+            layoutShown = layoutShown || (label->text().startsWith("Model: tiny-model") &&
+                                          label->toolTip().contains("GeoChat layout"));
+        QVERIFY(layoutShown);
 
         RasterSpec spec;
         spec.width = 1100;
@@ -330,10 +338,17 @@ private slots:
         labelOptions.mode = SceneLabelOptions::Mode::Score;
         QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
         window_->startSceneLabels(labelOptions);
+        // One job at a time: a second task asked for while the labels run does not start.
+        QVERIFY(window_->taskRunner()->isBusy());
+        window_->startFindObjects("refused");
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(!window_->taskRunner()->isBusy());
         QCOMPARE(window_->analysisLayer()->tileLabels().size(), std::size_t(4));
         QCOMPARE(window_->results().size(), std::size_t(4));
+        QCOMPARE(window_->session()->results().front().task, std::string("scene"));
+        QTest::qWait(100);
+        QCOMPARE(finished.count(), 1);
 
         // The label layer is drawn: tile 0's centre is tinted, and a legend fills the top right.
         QVERIFY(waitForCanvas());
@@ -482,6 +497,13 @@ private slots:
         QCOMPARE(window_->analysisLayer()->boxes().back().box.angleDegrees, 15.0);
         QCOMPARE(window_->results().back().task, std::string("caption"));
         QCOMPARE(window_->results().back().angle, 15.0);
+
+        // Closing the raster ends the conversation and empties the results and the map.
+        window_->closeRaster();
+        QCOMPARE(window_->chatTurns(), std::size_t(0));
+        QVERIFY(window_->results().empty());
+        QVERIFY(window_->analysisLayer()->boxes().empty());
+        QCOMPARE(window_->resultsPanel()->count(), 0);
     }
 
     void comparesTeacherAndStudentOnTheSelectedTiles()

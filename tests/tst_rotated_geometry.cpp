@@ -168,6 +168,67 @@ private slots:
         QCOMPARE(normaliseAngleDegrees(INFINITY), 0.0);
     }
 
+    void parsesRegions_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<double>("cx");
+        QTest::addColumn<double>("cy");
+        QTest::addColumn<double>("width");
+        QTest::addColumn<double>("height");
+        QTest::addColumn<double>("angle");
+        QTest::newRow("four numbers") << "60,600,300,760" << 180.0 << 680.0 << 240.0 << 160.0 << 0.0;
+        QTest::newRow("with an angle") << "300,200,420,300,30" << 360.0 << 250.0 << 120.0 << 100.0 << 30.0;
+        QTest::newRow("spaces and fractions") << " 0.5 , 1.5,10.5 ,  21.5 , -12.5 " << 5.5 << 11.5 << 10.0 << 20.0 << -12.5;
+        QTest::newRow("reversed corners") << "300,760,60,600" << 180.0 << 680.0 << 240.0 << 160.0 << 0.0;
+        QTest::newRow("exponent") << "1e2,0,2e2,50" << 150.0 << 25.0 << 100.0 << 50.0 << 0.0;
+    }
+
+    void parsesRegions()
+    {
+        QFETCH(QString, text);
+        QFETCH(double, cx);
+        QFETCH(double, cy);
+        QFETCH(double, width);
+        QFETCH(double, height);
+        QFETCH(double, angle);
+        const RotatedBox box = RotatedBox::parse(text.toStdString());
+        QVERIFY2(nearBox(box, RotatedBox{cx, cy, width, height, angle}),
+                 qPrintable(QString("%1 %2 %3 %4 %5").arg(box.cx).arg(box.cy).arg(box.width).arg(box.height).arg(box.angleDegrees)));
+    }
+
+    void rejectsBadRegionsWithAMessage_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("empty") << "" << "\"\" in \"\" is not a number";
+        QTest::newRow("three numbers") << "1,2,3" << "has 3 numbers, not four or five";
+        QTest::newRow("six numbers") << "1,2,3,4,5,6" << "has 6 numbers, not four or five";
+        QTest::newRow("a word") << "1,2,three,4" << "\"three\" in \"1,2,three,4\" is not a number";
+        QTest::newRow("trailing junk") << "1,2,3,4px" << "\"4px\"";
+        QTest::newRow("empty field") << "1,,3,4" << "\"\" in \"1,,3,4\" is not a number";
+        QTest::newRow("trailing comma") << "1,2,3,4," << "is not a number";
+        QTest::newRow("not finite") << "1,2,inf,4" << "\"inf\"";
+        QTest::newRow("nan angle") << "1,2,3,4,nan" << "\"nan\"";
+        QTest::newRow("decimal comma") << "1;2;3;4" << "is not a number";
+        QTest::newRow("no width") << "5,2,5,4" << "has no area";
+        QTest::newRow("no height") << "1,7,3,7,10" << "has no area";
+    }
+
+    void rejectsBadRegionsWithAMessage()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, says);
+        try {
+            RotatedBox::parse(text.toStdString());
+            QFAIL("no error");
+        } catch (const InvalidArgument &e) {
+            const QString message = QString::fromStdString(e.what());
+            QVERIFY2(message.startsWith("A region is x1,y1,x2,y2 or x1,y1,x2,y2,angle in raster pixels"), qPrintable(message));
+            QVERIFY2(message.contains(says), qPrintable(message));
+            QVERIFY2(message.endsWith('.'), qPrintable(message));
+        }
+    }
+
     void iouOfHandComputedCases()
     {
         const RotatedBox a{5, 5, 2, 2, 0};

@@ -9,6 +9,130 @@
     </message>
 </context>
 <context>
+    <name>geolens::AnalysisTasks</name>
+    <message>
+        <source>Load Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the model from %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot load the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GeoLens cannot load the model in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the model was canceled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label Tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelling tiles with %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelling failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tiles could not be labelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Labelled %n tile(s)</source>
+        <translation>
+            <numerusform>Labelled %n tile</numerusform>
+            <numerusform>Labelled %n tiles</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Describe with Boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describing the tiles...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find Objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finding objects failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The search could not run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Found %n box(es)</source>
+        <translation>
+            <numerusform>Found %n box</numerusform>
+            <numerusform>Found %n boxes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load a model first (Analysis &gt; Load Model) to describe a region.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe Region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describing the region...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describing the region failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The region could not be described.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Region: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model could not answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es) drawn on the map</source>
+        <translation>
+            <numerusform>%n box drawn on the map</numerusform>
+            <numerusform>%n boxes drawn on the map</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>geolens::BackgroundJob</name>
     <message>
         <source>Cancel</source>
@@ -1120,6 +1244,25 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationWindows</name>
+    <message>
+        <source>Distillation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run configuration could not be written to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli distill did not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::GpuInventory</name>
     <message>
         <source>, %1 free of %2</source>
@@ -1567,74 +1710,12 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Loading the model from %1...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot load the model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GeoLens cannot load the model in %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Model loaded: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Label Tiles</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Labelling tiles with %1...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Labelling failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The tiles could not be labelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Answer: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Labelled %n tile(s)</source>
-        <translation>
-            <numerusform>Labelled %n tile</numerusform>
-            <numerusform>Labelled %n tiles</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Find Objects</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>What should GeoLens look for?</source>
         <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Looking for %1...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Finding objects failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The search could not run.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Found %n box(es)</source>
-        <translation>
-            <numerusform>Found %n box</numerusform>
-            <numerusform>Found %n boxes</numerusform>
-        </translation>
     </message>
     <message>
         <source>Export Results</source>
@@ -1677,41 +1758,6 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The model could not answer: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n box(es) drawn on the map</source>
-        <translation>
-            <numerusform>%n box drawn on the map</numerusform>
-            <numerusform>%n boxes drawn on the map</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Load a model first (Analysis &gt; Load Model) to describe a region.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Describe Region</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Describing the region...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Describing the region failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The region could not be described.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Region: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Describe with Boxes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1724,21 +1770,9 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Describe with Boxes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Describing the tiles...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1
 %2 layout, %3 billion parameters, %4 MiB of weights
 %5 layers, hidden size %6, %7 px input, %8 image tokens</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Loading the model was canceled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1775,22 +1809,6 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Follow a running distillation or look at a finished one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Distillation: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The run could not be started</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The run configuration could not be written to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>geolens-cli distill did not start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2323,6 +2341,13 @@ Student: %2</source>
     </message>
     <message>
         <source>Tiles:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::TaskRunner</name>
+    <message>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -9,6 +9,127 @@
     </message>
 </context>
 <context>
+    <name>geolens::AnalysisTasks</name>
+    <message>
+        <source>Load Model</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>Loading the model from %1...</source>
+        <translation>正在从 %1 加载模型……</translation>
+    </message>
+    <message>
+        <source>Cannot load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <source>GeoLens cannot load the model in %1.</source>
+        <translation>GeoLens 无法加载 %1 中的模型。</translation>
+    </message>
+    <message>
+        <source>Loading the model was canceled.</source>
+        <translation>已取消加载模型。</translation>
+    </message>
+    <message>
+        <source>Model loaded: %1</source>
+        <translation>模型已加载：%1</translation>
+    </message>
+    <message>
+        <source>Label Tiles</source>
+        <translation>标注瓦片</translation>
+    </message>
+    <message>
+        <source>Labelling tiles with %1...</source>
+        <translation>正在用 %1 标注瓦片……</translation>
+    </message>
+    <message>
+        <source>Labelling failed</source>
+        <translation>标注失败</translation>
+    </message>
+    <message>
+        <source>The tiles could not be labelled.</source>
+        <translation>无法标注瓦片。</translation>
+    </message>
+    <message>
+        <source>Answer: %1</source>
+        <translation>回答：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Labelled %n tile(s)</source>
+        <translation>
+            <numerusform>已标注 %n 个瓦片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Describe with Boxes</source>
+        <translation>带框描述</translation>
+    </message>
+    <message>
+        <source>Describing the tiles...</source>
+        <translation>正在描述瓦片……</translation>
+    </message>
+    <message>
+        <source>Find Objects</source>
+        <translation>查找目标</translation>
+    </message>
+    <message>
+        <source>Looking for %1...</source>
+        <translation>正在查找 %1……</translation>
+    </message>
+    <message>
+        <source>Finding objects failed</source>
+        <translation>查找目标失败</translation>
+    </message>
+    <message>
+        <source>The search could not run.</source>
+        <translation>无法执行查找。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Found %n box(es)</source>
+        <translation>
+            <numerusform>找到 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Load a model first (Analysis &gt; Load Model) to describe a region.</source>
+        <translation>请先加载模型（分析 &gt; 加载模型）再描述区域。</translation>
+    </message>
+    <message>
+        <source>Describe Region</source>
+        <translation>描述区域</translation>
+    </message>
+    <message>
+        <source>Describing the region...</source>
+        <translation>正在描述区域……</translation>
+    </message>
+    <message>
+        <source>Describing the region failed</source>
+        <translation>描述区域失败</translation>
+    </message>
+    <message>
+        <source>The region could not be described.</source>
+        <translation>无法描述该区域。</translation>
+    </message>
+    <message>
+        <source>Region: %1</source>
+        <translation>区域：%1</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>The model could not answer: %1</source>
+        <translation>模型无法回答：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es) drawn on the map</source>
+        <translation>
+            <numerusform>已在地图上绘制 %n 个框</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>geolens::BackgroundJob</name>
     <message>
         <source>Cancel</source>
@@ -1121,6 +1242,25 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationWindows</name>
+    <message>
+        <source>Distillation: %1</source>
+        <translation>蒸馏：%1</translation>
+    </message>
+    <message>
+        <source>The run could not be started</source>
+        <translation>无法启动运行</translation>
+    </message>
+    <message>
+        <source>The run configuration could not be written to %1.</source>
+        <translation>无法将运行配置写入 %1。</translation>
+    </message>
+    <message>
+        <source>geolens-cli distill did not start.</source>
+        <translation>geolens-cli distill 未能启动。</translation>
+    </message>
+</context>
+<context>
     <name>geolens::GpuInventory</name>
     <message>
         <source>, %1 free of %2</source>
@@ -1567,72 +1707,12 @@ Step %2: %3</source>
         <translation>加载模型</translation>
     </message>
     <message>
-        <source>Loading the model from %1...</source>
-        <translation>正在从 %1 加载模型……</translation>
-    </message>
-    <message>
-        <source>Cannot load the model</source>
-        <translation>无法加载模型</translation>
-    </message>
-    <message>
-        <source>GeoLens cannot load the model in %1.</source>
-        <translation>GeoLens 无法加载 %1 中的模型。</translation>
-    </message>
-    <message>
-        <source>Model loaded: %1</source>
-        <translation>模型已加载：%1</translation>
-    </message>
-    <message>
-        <source>Label Tiles</source>
-        <translation>标注瓦片</translation>
-    </message>
-    <message>
-        <source>Labelling tiles with %1...</source>
-        <translation>正在用 %1 标注瓦片……</translation>
-    </message>
-    <message>
-        <source>Labelling failed</source>
-        <translation>标注失败</translation>
-    </message>
-    <message>
-        <source>The tiles could not be labelled.</source>
-        <translation>无法标注瓦片。</translation>
-    </message>
-    <message>
-        <source>Answer: %1</source>
-        <translation>回答：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Labelled %n tile(s)</source>
-        <translation>
-            <numerusform>已标注 %n 个瓦片</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Find Objects</source>
         <translation>查找目标</translation>
     </message>
     <message>
         <source>What should GeoLens look for?</source>
         <translation>要让 GeoLens 查找什么？</translation>
-    </message>
-    <message>
-        <source>Looking for %1...</source>
-        <translation>正在查找 %1……</translation>
-    </message>
-    <message>
-        <source>Finding objects failed</source>
-        <translation>查找目标失败</translation>
-    </message>
-    <message>
-        <source>The search could not run.</source>
-        <translation>无法执行查找。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Found %n box(es)</source>
-        <translation>
-            <numerusform>找到 %n 个框</numerusform>
-        </translation>
     </message>
     <message>
         <source>Export Results</source>
@@ -1675,40 +1755,6 @@ Step %2: %3</source>
         <translation>无法读取提问所用的图像。</translation>
     </message>
     <message>
-        <source>The model could not answer: %1</source>
-        <translation>模型无法回答：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n box(es) drawn on the map</source>
-        <translation>
-            <numerusform>已在地图上绘制 %n 个框</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Load a model first (Analysis &gt; Load Model) to describe a region.</source>
-        <translation>请先加载模型（分析 &gt; 加载模型）再描述区域。</translation>
-    </message>
-    <message>
-        <source>Describe Region</source>
-        <translation>描述区域</translation>
-    </message>
-    <message>
-        <source>Describing the region...</source>
-        <translation>正在描述区域……</translation>
-    </message>
-    <message>
-        <source>Describing the region failed</source>
-        <translation>描述区域失败</translation>
-    </message>
-    <message>
-        <source>The region could not be described.</source>
-        <translation>无法描述该区域。</translation>
-    </message>
-    <message>
-        <source>Region: %1</source>
-        <translation>区域：%1</translation>
-    </message>
-    <message>
         <source>&amp;Describe with Boxes</source>
         <translation>带框描述(&amp;D)</translation>
     </message>
@@ -1721,24 +1767,12 @@ Step %2: %3</source>
         <translation>结果</translation>
     </message>
     <message>
-        <source>Describe with Boxes</source>
-        <translation>带框描述</translation>
-    </message>
-    <message>
-        <source>Describing the tiles...</source>
-        <translation>正在描述瓦片……</translation>
-    </message>
-    <message>
         <source>%1
 %2 layout, %3 billion parameters, %4 MiB of weights
 %5 layers, hidden size %6, %7 px input, %8 image tokens</source>
         <translation>%1
 %2 布局，%3 十亿参数，权重 %4 MiB
 %5 层，隐藏维度 %6，输入 %7 像素，%8 个图像词元</translation>
-    </message>
-    <message>
-        <source>Loading the model was canceled.</source>
-        <translation>已取消加载模型。</translation>
     </message>
     <message>
         <source>Region turned by %1 degrees</source>
@@ -1775,22 +1809,6 @@ Step %2: %3</source>
     <message>
         <source>Follow a running distillation or look at a finished one</source>
         <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
-    </message>
-    <message>
-        <source>Distillation: %1</source>
-        <translation>蒸馏：%1</translation>
-    </message>
-    <message>
-        <source>The run could not be started</source>
-        <translation>无法启动运行</translation>
-    </message>
-    <message>
-        <source>The run configuration could not be written to %1.</source>
-        <translation>无法将运行配置写入 %1。</translation>
-    </message>
-    <message>
-        <source>geolens-cli distill did not start.</source>
-        <translation>geolens-cli distill 未能启动。</translation>
     </message>
     <message>
         <source>&amp;Compare Teacher and Student...</source>
@@ -2321,6 +2339,13 @@ Student: %2</source>
     <message>
         <source>Tiles:</source>
         <translation>瓦片：</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::TaskRunner</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,8 @@
 #include "cli/CliArguments.h"
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
+#include "common/Error.h"
+#include "geometry/RotatedBox.h"
 #include "model/GeoChatModel.h"
 #include "raster/CoordinateTransformer.h"
 #include "raster/RasterDataset.h"
@@ -42,26 +44,14 @@ void readTileOptions(const CliArguments &a, Options &options, int defaultBatch)
         throw UsageError{"--max-new-tokens must be positive"};
 }
 
-// x1,y1,x2,y2[,angle] in raster pixels.
-RotatedBox parseRegion(const std::string &spec)
+// --box x1,y1,x2,y2[,angle] in raster pixels; the grammar is RotatedBox::parse's.
+RotatedBox regionOption(const std::string &spec)
 {
-    std::vector<double> v;
-    for (const std::string &item : splitList(spec, ',')) {
-        try {
-            std::size_t used = 0;
-            v.push_back(std::stod(item, &used));
-            if (used != item.size())
-                throw std::invalid_argument(item);
-        } catch (const std::exception &) {
-            v.clear();
-            break;
-        }
+    try {
+        return RotatedBox::parse(spec);
+    } catch (const InvalidArgument &e) {
+        throw UsageError{std::string("--box: ") + e.what()};
     }
-    if (v.size() != 4 && v.size() != 5)
-        throw UsageError{"--box needs x1,y1,x2,y2 or x1,y1,x2,y2,angle in raster pixels, not '" + spec + "'"};
-    if (v[2] <= v[0] || v[3] <= v[1])
-        throw UsageError{"--box needs x2 > x1 and y2 > y1"};
-    return RotatedBox::fromCorners(v[0], v[1], v[2], v[3], v.size() == 5 ? v[4] : 0.0);
 }
 
 void writeFeatures(const std::string &out, const std::vector<AnalysisFeature> &features, const RasterMetadata &metadata)
@@ -84,7 +74,7 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
     if (options.task == BoxAnalysisOptions::Task::Refer && options.query.empty())
         throw UsageError{"--task refer needs --query TEXT (what to find)"};
     if (const auto box = a.value("box"))
-        options.region = parseRegion(*box);
+        options.region = regionOption(*box);
     if (options.task == BoxAnalysisOptions::Task::Caption && !options.region)
         throw UsageError{"--task caption needs --box x1,y1,x2,y2[,angle] in raster pixels"};
     readTileOptions(a, options, 4);

@@ -1,29 +1,22 @@
 #include "MainWindow.h"
 
-#include "DistillRunMonitor.h"
-#include "DistillWizard.h"
-#include "ModelComparisonDialog.h"
-
-#include "BackgroundJob.h"
 #include "AnalysisLayer.h"
+#include "AnalysisTasks.h"
 #include "ChatPanel.h"
-#include "ResultsPanel.h"
-#include "geometry/BoxParser.h"
-#include "geometry/TileFrame.h"
-#include "analysis/TileImage.h"
 #include "DisplayPanel.h"
-#include "SceneLabelDialog.h"
-#include "analysis/AnalysisFeatures.h"
-#include "analysis/BoxAnalysisJob.h"
+#include "DistillationWindows.h"
 #include "LanguageSwitcher.h"
 #include "MapCanvas.h"
 #include "RasterInfoPanel.h"
+#include "ResultsPanel.h"
+#include "SceneLabelDialog.h"
 #include "TileGridOverlay.h"
-#include "common/Error.h"
 #include "common/JobProgress.h"
-#include "raster/OverviewBuildJob.h"
+#include "TaskRunner.h"
 #include "geometry/TileGrid.h"
+#include "model/ModelConfig.h"
 #include "raster/CoordinateTransformer.h"
+#include "raster/OverviewBuildJob.h"
 #include "raster/RasterDataset.h"
 #include "raster/StretchEstimator.h"
 #include "tiling/TileExportJob.h"
@@ -33,20 +26,16 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPointer>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -67,6 +56,9 @@ const char *const ModelDirKey = "model/lastFolder";
 const char *const QueryKey = "analysis/lastQuery";
 const char *const OpacityKey = "analysis/labelOpacity";
 const char *const StateKey = "window/state";
+// The task runner's channels for the reads the window makes as it goes.
+const QString OpenChannel = QStringLiteral("open");
+const QString StretchChannel = QStringLiteral("stretch");
 
 QString rasterFileFilter()
 {
@@ -76,16 +68,13 @@ QString rasterFileFilter()
 } // namespace
 
 struct MainWindow::OpenResult {
-    quint64 serial = 0;
-    QString path;
     std::shared_ptr<const RasterDataset> raster;
     DisplaySettings settings;
-    QString error;
 };
 
 MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     : QMainWindow(parent), languages_(languages), canvas_(new MapCanvas(this)), grid_(new TileGridOverlay(this)),
-      analysis_(new AnalysisLayer(this))
+      session_(new AnalysisSession(this)), runner_(new TaskRunner(this, this)), analysis_(new AnalysisLayer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setCentralWidget(canvas_);
@@ -95,6 +84,9 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     createMenus();
     createDocks();
     createStatusBar();
+    tasks_ = new AnalysisTasks(session_, runner_, analysis_, chat_, this);
+    distillation_ = new DistillationWindows(this, session_, canvas_, grid_, analysis_, display_);
+    connectSession();
     retranslate();
 
     QSettings settings;
@@ -113,11 +105,8 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     connect(analysis_, &AnalysisLayer::changed, canvas_, qOverload<>(&QWidget::update));
     connect(chat_, &ChatPanel::questionAsked, this, &MainWindow::askChat);
     connect(chat_, &ChatPanel::stopRequested, this, &MainWindow::stopChat);
-    connect(chat_, &ChatPanel::cleared, this, [this] {
-        chatHistory_.clear();
-        chatSubject_.reset();
-    });
-    connect(canvas_, &MapCanvas::regionSelected, this, &MainWindow::startRegionCaption);
+    connect(chat_, &ChatPanel::cleared, this, [this] { session_->chat().clear(); });
+    connect(canvas_, &MapCanvas::regionSelected, this, qOverload<const QRectF &, double>(&MainWindow::startRegionCaption));
     connect(canvas_, &MapCanvas::regionAngleChanged, this, [this](double angle) {
         statusBar()->showMessage(tr("Region turned by %1 degrees").arg(angle, 0, 'f', 0), 3000);
     });
@@ -158,6 +147,27 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::connectSession()
+{
+    connect(session_, &AnalysisSession::rasterChanged, analysis_, &AnalysisLayer::clear);
+    connect(session_, &AnalysisSession::modelChanged, this, &MainWindow::showModel);
+    connect(session_, &AnalysisSession::resultsChanged, this, &MainWindow::updateAnalysisActions);
+    connect(runner_, &TaskRunner::readingChanged, busyBar_, &QWidget::setVisible);
+    connect(tasks_, &AnalysisTasks::modelLoaded, this, &MainWindow::modelLoaded);
+    connect(tasks_, &AnalysisTasks::modelLoadFailed, this, &MainWindow::modelLoadFailed);
+    connect(tasks_, &AnalysisTasks::analysisFinished, this, &MainWindow::analysisFinished);
+    connect(tasks_, &AnalysisTasks::chatAnswered, this, &MainWindow::chatAnswered);
+    connect(tasks_, &AnalysisTasks::failed, this, &MainWindow::showError);
+    connect(tasks_, &AnalysisTasks::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(distillation_, &DistillationWindows::comparisonFinished, this, &MainWindow::analysisFinished);
+    connect(distillation_, &DistillationWindows::failed, this, &MainWindow::showError);
+    connect(distillation_, &DistillationWindows::openModelRequested, this, [this](const QString &folder) {
+        loadModel(folder);
+        raise();
+        activateWindow();
+    });
+}
 
 void MainWindow::createActions()
 {
@@ -228,9 +238,8 @@ void MainWindow::createActions()
     connect(exportResultsAction_, &QAction::triggered, this, &MainWindow::chooseExportResults);
     clearResultsAction_ = new QAction(this);
     connect(clearResultsAction_, &QAction::triggered, this, [this] {
-        results_.clear();
         analysis_->clear();
-        updateAnalysisActions();
+        session_->clearResults();
     });
 
     newDistillAction_ = new QAction(this);
@@ -372,7 +381,7 @@ void MainWindow::createStatusBar()
 
 void MainWindow::retranslate()
 {
-    const QString name = raster_ ? QFileInfo(QString::fromStdString(raster_->path())).fileName() : QString();
+    const QString name = raster() ? QFileInfo(QString::fromStdString(raster()->path())).fileName() : QString();
     setWindowTitle(name.isEmpty() ? tr("GeoLens") : tr("%1 - GeoLens").arg(name));
     fileMenu_->setTitle(tr("&File"));
     recentMenu_->setTitle(tr("Open &Recent"));
@@ -417,10 +426,11 @@ void MainWindow::retranslate()
     exportResultsAction_->setText(tr("&Export Results..."));
     exportResultsAction_->setToolTip(tr("Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS"));
     clearResultsAction_->setText(tr("&Clear Results"));
-    modelLabel_->setText(model_ ? tr("Model: %1 (%2, %3)")
-                                      .arg(QFileInfo(modelFolder_).fileName(), QString::fromStdString(model_->deviceName()),
-                                           QString::fromStdString(model_->dtypeName()))
-                                : tr("No model"));
+    modelLabel_->setText(model() ? tr("Model: %1 (%2, %3)")
+                                       .arg(QFileInfo(session_->modelFolder()).fileName(),
+                                            QString::fromStdString(model()->deviceName()),
+                                            QString::fromStdString(model()->dtypeName()))
+                                 : tr("No model"));
     systemLanguageAction_->setText(tr("System Default"));
     infoDock_->setWindowTitle(tr("Layer"));
     displayDock_->setWindowTitle(tr("Display"));
@@ -492,101 +502,71 @@ void MainWindow::chooseOpenFile()
         openRaster(path);
 }
 
-void MainWindow::setBusy(const QString &message)
-{
-    statusBar()->showMessage(message);
-    busyBar_->show();
-}
-
-void MainWindow::clearBusy()
-{
-    statusBar()->clearMessage();
-    busyBar_->hide();
-}
-
 void MainWindow::openRaster(const QString &path)
 {
-    const quint64 serial = ++openSerial_;
-    setBusy(tr("Opening %1...").arg(QFileInfo(path).fileName()));
-    auto *watcher = new QFutureWatcher<OpenResult>(this);
-    connect(watcher, &QFutureWatcher<OpenResult>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        finishOpen(watcher->result());
-    });
+    statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
     // Opening reads the header and a decimated sample for the stretch: off the GUI thread, since
-    // a large raster without overviews can take a while.
-    watcher->setFuture(QtConcurrent::run([serial, path] {
-        OpenResult r;
-        r.serial = serial;
-        r.path = path;
-        try {
+    // a large raster without overviews can take a while. A later open replaces this one.
+    runner_->runLatest(
+        OpenChannel,
+        [path](const JobProgress &) {
+            OpenResult r;
             std::shared_ptr<RasterDataset> raster = RasterDataset::open(path.toStdString());
             r.settings = DisplaySettings::defaultsFor(raster->metadata());
             StretchEstimator::complete(*raster, r.settings);
             r.raster = std::move(raster);
-        } catch (const std::exception &e) {
-            r.error = QString::fromStdString(e.what());
-        }
-        return r;
-    }));
+            return r;
+        },
+        [this, path](TaskOutcome, std::optional<OpenResult> result, const QString &error) {
+            statusBar()->clearMessage();
+            if (!result) {
+                showError(tr("Cannot open raster"), tr("GeoLens cannot open %1.").arg(QFileInfo(path).fileName()), error);
+                emit openFailed(error);
+                return;
+            }
+            showOpenedRaster(path, *result);
+        });
 }
 
-void MainWindow::finishOpen(const OpenResult &result)
+void MainWindow::showOpenedRaster(const QString &path, const OpenResult &result)
 {
-    if (result.serial != openSerial_)
-        return; // a later open superseded this one
-    clearBusy();
-    if (!result.raster) {
-        showError(tr("Cannot open raster"),
-                  tr("GeoLens cannot open %1.").arg(QFileInfo(result.path).fileName()), result.error);
-        emit openFailed(result.error);
-        return;
-    }
-    raster_ = result.raster;
-    const RasterMetadata &m = raster_->metadata();
-    coords_ = std::make_unique<CoordinateTransformer>(m);
+    runner_->forget(StretchChannel); // a stretch for the raster before
+    session_->setRaster(result.raster);
+    const RasterMetadata &m = result.raster->metadata();
     info_->setMetadata(m);
     display_->setRaster(m, result.settings);
-    canvas_->setRaster(raster_, result.settings);
-    updateGrid(display_->overlapPercent() / 100.0);
+    canvas_->setRaster(result.raster, result.settings);
+    updateGrid(overlap());
     noticeLabel_->setVisible(!m.isGeoreferenced());
     exportAction_->setEnabled(true);
     overviewsAction_->setEnabled(m.overviews.empty() && !OverviewBuildJob::factorsFor(m.width, m.height).empty());
     closeAction_->setEnabled(true);
-    addRecentFile(result.path);
-    results_.clear();
-    analysis_->clear();
-    updateAnalysisActions();
+    addRecentFile(path);
     retranslate();
     QString opened = tr("Opened %1 (%2 x %3, %n band(s))", nullptr, m.bandCount())
-                         .arg(QFileInfo(result.path).fileName())
+                         .arg(QFileInfo(path).fileName())
                          .arg(m.width)
                          .arg(m.height);
     if (m.overviews.empty() && std::max(m.width, m.height) > LargeWithoutOverviews)
         opened += QLatin1Char(' ') + tr("No overviews: File > Build Overviews makes zoomed-out views fast.");
     statusBar()->showMessage(opened, 15000);
-    emit rasterOpened(result.path);
+    emit rasterOpened(path);
 }
 
 void MainWindow::closeRaster()
 {
-    ++openSerial_;
-    raster_.reset();
-    coords_.reset();
+    runner_->forget(OpenChannel);
+    runner_->forget(StretchChannel);
+    session_->setRaster(nullptr);
     canvas_->clearRaster();
     grid_->setGrid(std::nullopt);
     info_->clear();
     display_->clearRaster();
     noticeLabel_->hide();
-    results_.clear();
-    analysis_->clear();
-    chatHistory_.clear();
-    chatSubject_.reset();
     exportAction_->setEnabled(false);
     overviewsAction_->setEnabled(false);
     closeAction_->setEnabled(false);
     clearSelectionAction_->setEnabled(false);
-    updateAnalysisActions();
     pixelLabel_->clear();
     mapLabel_->clear();
     lonLatLabel_->clear();
@@ -594,11 +574,16 @@ void MainWindow::closeRaster()
     retranslate();
 }
 
+double MainWindow::overlap() const
+{
+    return display_->overlapPercent() / 100.0;
+}
+
 void MainWindow::updateGrid(double overlap)
 {
-    if (!raster_)
+    if (!raster())
         return;
-    const TileGrid grid(raster_->width(), raster_->height(), TileGrid::DefaultTileSize, overlap);
+    const TileGrid grid(raster()->width(), raster()->height(), TileGrid::DefaultTileSize, overlap);
     grid_->setGrid(grid);
     display_->setGridSummary(grid.columns(), grid.rows(), grid.stride());
     display_->setSelectionCount(0);
@@ -606,7 +591,7 @@ void MainWindow::updateGrid(double overlap)
 
 void MainWindow::applyDisplaySettings(const DisplaySettings &requested)
 {
-    if (!raster_)
+    if (!raster())
         return;
     if (requested.bandsMissingStretch().empty()) {
         canvas_->setDisplaySettings(requested);
@@ -614,35 +599,36 @@ void MainWindow::applyDisplaySettings(const DisplaySettings &requested)
         return;
     }
     display_->showSettings(requested);
-    const quint64 serial = ++stretchSerial_;
-    setBusy(tr("Computing the display stretch..."));
-    auto *watcher = new QFutureWatcher<DisplaySettings>(this);
-    connect(watcher, &QFutureWatcher<DisplaySettings>::finished, this, [this, watcher, serial] {
-        watcher->deleteLater();
-        if (serial != stretchSerial_ || !raster_)
-            return;
-        clearBusy();
-        const DisplaySettings done = watcher->result();
-        canvas_->setDisplaySettings(done);
-        display_->showSettings(done);
-    });
-    watcher->setFuture(QtConcurrent::run([raster = raster_, requested] {
-        DisplaySettings s = requested;
-        try {
-            StretchEstimator::complete(*raster, s);
-        } catch (const std::exception &) {
-            for (int band : s.bandsMissingStretch())
-                s.stretches[band] = BandStretch{0.0, 1.0};
-        }
-        return s;
-    }));
+    statusBar()->showMessage(tr("Computing the display stretch..."));
+    runner_->runLatest(
+        StretchChannel,
+        [raster = raster(), requested](const JobProgress &) {
+            DisplaySettings s = requested;
+            try {
+                StretchEstimator::complete(*raster, s);
+            } catch (const std::exception &) {
+                // A band that cannot be sampled is shown with the full 0..1 range rather than not at all.
+                for (int band : s.bandsMissingStretch())
+                    s.stretches[band] = BandStretch{0.0, 1.0};
+            }
+            return s;
+        },
+        [this](TaskOutcome, std::optional<DisplaySettings> done, const QString &) {
+            statusBar()->clearMessage();
+            if (!done)
+                return;
+            canvas_->setDisplaySettings(*done);
+            display_->showSettings(*done);
+        });
 }
 
 void MainWindow::showCursorPosition(const QPointF &p)
 {
-    if (!raster_ || !coords_)
+    const CoordinateTransformer *coords = session_->coordinates();
+    if (!raster() || !coords)
         return;
-    const bool inside = p.x() >= 0 && p.y() >= 0 && p.x() < raster_->width() && p.y() < raster_->height();
+    const RasterMetadata &m = raster()->metadata();
+    const bool inside = p.x() >= 0 && p.y() >= 0 && p.x() < m.width && p.y() < m.height;
     if (!inside) {
         pixelLabel_->setText(tr("outside the raster"));
         mapLabel_->clear();
@@ -650,17 +636,16 @@ void MainWindow::showCursorPosition(const QPointF &p)
         return;
     }
     pixelLabel_->setText(tr("Pixel %1, %2").arg(int(std::floor(p.x()))).arg(int(std::floor(p.y()))));
-    if (!raster_->metadata().isGeoreferenced()) {
+    if (!m.isGeoreferenced()) {
         mapLabel_->clear();
         lonLatLabel_->clear();
         return;
     }
-    const MapPoint map = coords_->pixelToMap(p.x(), p.y());
-    const bool geographic = raster_->metadata().epsg && coords_->hasLonLat() &&
-                            std::abs(raster_->metadata().pixelSizeX()) < 1.0 && std::abs(map.x) <= 360.0;
+    const MapPoint map = coords->pixelToMap(p.x(), p.y());
+    const bool geographic = m.epsg && coords->hasLonLat() && std::abs(m.pixelSizeX()) < 1.0 && std::abs(map.x) <= 360.0;
     const int decimals = geographic ? 6 : 2;
     mapLabel_->setText(tr("Map %1, %2").arg(map.x, 0, 'f', decimals).arg(map.y, 0, 'f', decimals));
-    if (const auto ll = coords_->mapToLonLat(map))
+    if (const auto ll = coords->mapToLonLat(map))
         lonLatLabel_->setText(tr("Lon %1, Lat %2").arg(ll->lon, 0, 'f', 6).arg(ll->lat, 0, 'f', 6));
     else
         lonLatLabel_->setText(tr("Lon/Lat unavailable"));
@@ -678,7 +663,7 @@ QString MainWindow::coordinateText() const
 
 void MainWindow::chooseExportDir()
 {
-    if (!raster_)
+    if (!raster())
         return;
     const QString start = QSettings().value(ExportDirKey, QSettings().value(LastDirKey)).toString();
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Tiles To"), start);
@@ -690,86 +675,84 @@ void MainWindow::chooseExportDir()
 
 void MainWindow::startTileExport(const QString &dir)
 {
-    if (!raster_ || jobRunning_)
+    if (!raster())
         return;
     TileExportOptions options;
     options.tileSize = TileGrid::DefaultTileSize;
-    options.overlap = display_->overlapPercent() / 100.0;
+    options.overlap = overlap();
     options.outputDir = dir.toStdString();
     for (int id : grid_->selectedTiles())
         options.tileIds.push_back(id);
     const int total = options.tileIds.empty() && grid_->grid() ? grid_->grid()->count()
                                                                : static_cast<int>(options.tileIds.size());
-
-    auto *job = new BackgroundJob(tr("Export Tiles"), tr("Writing %n tile(s)...", nullptr, total), this);
-    jobRunning_ = true;
-    connect(job, &BackgroundJob::finished, this, [this, dir](BackgroundJob::Outcome outcome, const QString &error) {
-        jobRunning_ = false;
-        if (outcome == BackgroundJob::Outcome::Canceled) {
-            statusBar()->showMessage(tr("Tile export canceled; the tiles written so far are complete."), 8000);
-            emit tileExportFinished(false, tr("Canceled"));
-        } else if (outcome == BackgroundJob::Outcome::Failed) {
-            showError(tr("Tile export failed"), tr("The tiles could not be written to %1.").arg(dir), error);
-            emit tileExportFinished(false, error);
-        } else {
-            statusBar()->showMessage(tr("Tiles written to %1").arg(dir), 8000);
-            emit tileExportFinished(true, dir);
-        }
-    });
-    const TileExportJob work(raster_, canvas_->displaySettings(), options);
-    job->start([work](const JobProgress &progress) { work.run(progress); });
+    const TileExportJob work(raster(), canvas_->displaySettings(), options);
+    runner_->run(
+        TaskRunner::Task{tr("Export Tiles"), tr("Writing %n tile(s)...", nullptr, total)},
+        [work](const JobProgress &progress) { work.run(progress); },
+        [this, dir](TaskOutcome outcome, const QString &error) {
+            if (outcome == TaskOutcome::Canceled) {
+                statusBar()->showMessage(tr("Tile export canceled; the tiles written so far are complete."), 8000);
+                emit tileExportFinished(false, tr("Canceled"));
+            } else if (outcome == TaskOutcome::Failed) {
+                showError(tr("Tile export failed"), tr("The tiles could not be written to %1.").arg(dir), error);
+                emit tileExportFinished(false, error);
+            } else {
+                statusBar()->showMessage(tr("Tiles written to %1").arg(dir), 8000);
+                emit tileExportFinished(true, dir);
+            }
+        });
 }
 
 void MainWindow::startOverviewBuild()
 {
-    if (!raster_ || jobRunning_)
+    if (!raster())
         return;
-    const QString path = QString::fromStdString(raster_->path());
-    auto *job = new BackgroundJob(tr("Build Overviews"),
-                                  tr("Building overviews for %1...").arg(QFileInfo(path).fileName()), this);
-    jobRunning_ = true;
-    connect(job, &BackgroundJob::finished, this, [this, path](BackgroundJob::Outcome outcome, const QString &error) {
-        jobRunning_ = false;
-        if (outcome == BackgroundJob::Outcome::Canceled) {
-            statusBar()->showMessage(tr("Building overviews canceled; nothing was written."), 8000);
-        } else if (outcome == BackgroundJob::Outcome::Failed) {
-            showError(tr("Cannot build overviews"), tr("Overviews for %1 could not be built.").arg(QFileInfo(path).fileName()),
-                      error);
-        } else {
-            statusBar()->showMessage(tr("Overviews built; reopening %1").arg(QFileInfo(path).fileName()), 8000);
-            openRaster(path); // the new .ovr file is only seen by a fresh handle
-        }
-        emit overviewBuildFinished(outcome == BackgroundJob::Outcome::Succeeded);
-    });
+    const QString path = QString::fromStdString(raster()->path());
+    const QString name = QFileInfo(path).fileName();
     const OverviewBuildJob work(path.toStdString());
-    job->start([work](const JobProgress &progress) { work.run(progress); });
+    runner_->run(
+        TaskRunner::Task{tr("Build Overviews"), tr("Building overviews for %1...").arg(name)},
+        [work](const JobProgress &progress) { work.run(progress); },
+        [this, path, name](TaskOutcome outcome, const QString &error) {
+            if (outcome == TaskOutcome::Canceled) {
+                statusBar()->showMessage(tr("Building overviews canceled; nothing was written."), 8000);
+            } else if (outcome == TaskOutcome::Failed) {
+                showError(tr("Cannot build overviews"), tr("Overviews for %1 could not be built.").arg(name), error);
+            } else {
+                statusBar()->showMessage(tr("Overviews built; reopening %1").arg(name), 8000);
+                openRaster(path); // the new .ovr file is only seen by a fresh handle
+            }
+            emit overviewBuildFinished(outcome == TaskOutcome::Succeeded);
+        });
 }
 
 void MainWindow::updateAnalysisActions()
 {
-    const bool ready = model_ && raster_;
+    const bool ready = session_->isReady();
     labelTilesAction_->setEnabled(ready);
     findObjectsAction_->setEnabled(ready);
     groundingAction_->setEnabled(ready);
     regionToolAction_->setEnabled(ready);
     if (!ready)
         regionToolAction_->setChecked(false);
-    // The results list follows results_: bounds back in raster pixels for zooming.
+    // The results list follows the session's results: bounds back in raster pixels for zooming.
+    const CoordinateTransformer *coords = session_->coordinates();
     std::vector<ResultRow> rows;
-    for (const AnalysisFeature &f : results_) {
+    for (const AnalysisFeature &f : session_->results()) {
         QRectF bounds;
-        if (coords_) {
+        if (coords) {
             for (const MapPoint &p : f.polygon) {
-                const MapPoint px = coords_->mapToPixel(p.x, p.y);
+                const MapPoint px = coords->mapToPixel(p.x, p.y);
                 bounds = bounds.isNull() ? QRectF(px.x, px.y, 1e-9, 1e-9) : bounds.united(QRectF(px.x, px.y, 1e-9, 1e-9));
             }
         }
         rows.push_back({QString::fromStdString(f.task), QString::fromStdString(f.label), f.score, f.tileId, bounds});
     }
     resultsPanel_->setResults(std::move(rows));
-    exportResultsAction_->setEnabled(!results_.empty());
+    const bool any = !session_->results().empty();
+    exportResultsAction_->setEnabled(any);
     chat_->setReady(ready);
-    clearResultsAction_->setEnabled(!results_.empty());
+    clearResultsAction_->setEnabled(any);
 }
 
 std::vector<int> MainWindow::tilesToAnalyse() const
@@ -790,53 +773,31 @@ void MainWindow::chooseModelFolder()
 
 void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &options)
 {
-    if (jobRunning_)
-        return;
-    jobRunning_ = true;
-    auto loaded = std::make_shared<std::shared_ptr<GeoChatModel>>();
-    auto *job = new BackgroundJob(tr("Load Model"), tr("Loading the model from %1...").arg(QFileInfo(folder).fileName()), this);
-    connect(job, &BackgroundJob::finished, this, [this, loaded, folder, options](BackgroundJob::Outcome outcome, const QString &error) {
-        jobRunning_ = false;
-        if (outcome != BackgroundJob::Outcome::Succeeded || !*loaded) {
-            if (outcome == BackgroundJob::Outcome::Failed)
-                showError(tr("Cannot load the model"), tr("GeoLens cannot load the model in %1.").arg(folder), error);
-            else
-                statusBar()->showMessage(tr("Loading the model was canceled."), 8000);
-            emit modelLoadFailed(error);
-            return;
-        }
-        model_ = *loaded;
-        modelFolder_ = folder;
-        modelOptions_ = options;
-        modelOptions_.progress = nullptr;
-        QSettings().setValue(ModelDirKey, folder);
-        const ModelConfig &c = model_->config();
-        const char *layouts[] = {"GeoChat", "llava-hf", "llava-hf (nested)"};
-        modelLabel_->setToolTip(tr("%1\n%2 layout, %3 billion parameters, %4 MiB of weights\n%5 layers, hidden size %6, "
-                                   "%7 px input, %8 image tokens")
-                                    .arg(folder)
-                                    .arg(QString::fromLatin1(layouts[static_cast<int>(c.layout)]))
-                                    .arg(model_->parameterCount() / 1e9, 0, 'f', 2)
-                                    .arg(model_->weightBytes() >> 20)
-                                    .arg(c.text.layers)
-                                    .arg(c.text.hiddenSize)
-                                    .arg(c.inputSize)
-                                    .arg(c.imageTokens()));
-        retranslate();
-        updateAnalysisActions();
-        statusBar()->showMessage(tr("Model loaded: %1").arg(QFileInfo(folder).fileName()), 8000);
-        emit modelLoaded(folder);
-    });
-    job->start([folder, options, loaded](const JobProgress &progress) {
-        ModelLoadOptions withProgress = options;
-        withProgress.progress = &progress;
-        *loaded = GeoChatModel::load(folder.toStdString(), withProgress);
-    });
+    tasks_->loadModel(folder, options);
+}
+
+void MainWindow::showModel()
+{
+    const QString folder = session_->modelFolder();
+    QSettings().setValue(ModelDirKey, folder);
+    const ModelConfig &c = model()->config();
+    modelLabel_->setToolTip(tr("%1\n%2 layout, %3 billion parameters, %4 MiB of weights\n%5 layers, hidden size %6, "
+                               "%7 px input, %8 image tokens")
+                                .arg(folder)
+                                .arg(QString::fromLatin1(checkpointLayoutName(c.layout)))
+                                .arg(model()->parameterCount() / 1e9, 0, 'f', 2)
+                                .arg(model()->weightBytes() >> 20)
+                                .arg(c.text.layers)
+                                .arg(c.text.hiddenSize)
+                                .arg(c.inputSize)
+                                .arg(c.imageTokens()));
+    retranslate();
+    updateAnalysisActions();
 }
 
 void MainWindow::chooseSceneLabels()
 {
-    if (!model_ || !raster_)
+    if (!session_->isReady())
         return;
     SceneLabelDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted)
@@ -862,53 +823,15 @@ void MainWindow::chooseSceneLabels()
 
 void MainWindow::startSceneLabels(const SceneLabelOptions &requested)
 {
-    if (!model_ || !raster_ || jobRunning_)
-        return;
     SceneLabelOptions options = requested;
-    options.overlap = display_->overlapPercent() / 100.0;
+    options.overlap = overlap();
     options.tileIds = tilesToAnalyse();
-    auto labels = std::make_shared<std::vector<SceneLabel>>();
-    auto *job = new BackgroundJob(tr("Label Tiles"), tr("Labelling tiles with %1...").arg(QFileInfo(modelFolder_).fileName()), this);
-    jobRunning_ = true;
-    connect(job, &BackgroundJob::finished, this, [this, labels, options](BackgroundJob::Outcome outcome, const QString &error) {
-        jobRunning_ = false;
-        if (outcome != BackgroundJob::Outcome::Succeeded) {
-            if (outcome == BackgroundJob::Outcome::Failed)
-                showError(tr("Labelling failed"), tr("The tiles could not be labelled."), error);
-            emit analysisFinished(false, error);
-            return;
-        }
-        const CoordinateTransformer &coords = *coords_;
-        std::vector<TileLabel> shown;
-        for (const SceneLabel &l : *labels) {
-            if (l.skipped)
-                continue;
-            QString details;
-            for (const auto &[name, p] : l.top)
-                details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
-                           QStringLiteral("%1  %2 %").arg(QString::fromStdString(name)).arg(p * 100.0, 0, 'f', 1);
-            if (!l.answer.empty())
-                details += (details.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Answer: %1").arg(QString::fromStdString(l.answer));
-            shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
-            results_.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes),
-                                                 QFileInfo(modelFolder_).fileName().toStdString()));
-        }
-        analysis_->setTileLabels(std::move(shown));
-        updateAnalysisActions();
-        statusBar()->showMessage(tr("Labelled %n tile(s)", nullptr, static_cast<int>(analysis_->tileLabels().size())), 8000);
-        emit analysisFinished(true, QString());
-    });
-    std::shared_ptr<GeoChatModel> model = model_;
-    std::shared_ptr<const RasterDataset> raster = raster_;
-    const DisplaySettings display = canvas_->displaySettings();
-    job->start([model, raster, display, options, labels](const JobProgress &progress) {
-        *labels = SceneLabelJob(raster, *model, display, options).run(progress);
-    });
+    tasks_->labelScenes(options, canvas_->displaySettings());
 }
 
 void MainWindow::chooseFindObjects()
 {
-    if (!model_ || !raster_)
+    if (!session_->isReady())
         return;
     bool ok = false;
     const QString query = QInputDialog::getText(this, tr("Find Objects"), tr("What should GeoLens look for?"),
@@ -931,43 +854,26 @@ void MainWindow::startGrounding()
 
 void MainWindow::startBoxTask(BoxAnalysisOptions::Task task, const QString &query)
 {
-    if (!model_ || !raster_ || jobRunning_)
-        return;
     BoxAnalysisOptions options;
     options.task = task;
-    const bool grounding = options.task == BoxAnalysisOptions::Task::Grounding;
     options.query = query.toStdString();
-    options.overlap = display_->overlapPercent() / 100.0;
+    options.overlap = overlap();
     options.tileIds = tilesToAnalyse();
-    auto found = std::make_shared<BoxAnalysisResult>();
-    auto *job = grounding ? new BackgroundJob(tr("Describe with Boxes"), tr("Describing the tiles..."), this)
-                          : new BackgroundJob(tr("Find Objects"), tr("Looking for %1...").arg(query), this);
-    jobRunning_ = true;
-    connect(job, &BackgroundJob::finished, this, [this, found, grounding](BackgroundJob::Outcome outcome, const QString &error) {
-        jobRunning_ = false;
-        if (outcome != BackgroundJob::Outcome::Succeeded) {
-            if (outcome == BackgroundJob::Outcome::Failed)
-                showError(tr("Finding objects failed"), tr("The search could not run."), error);
-            emit analysisFinished(false, error);
-            return;
-        }
-        std::vector<MapBox> boxes = analysis_->boxes();
-        for (const BoxResult &b : found->boxes) {
-            boxes.push_back({b.pixelBox, QString::fromStdString(b.label)});
-            results_.push_back(boxFeature(b, *coords_, grounding ? "grounding" : "refer",
-                                          QFileInfo(modelFolder_).fileName().toStdString()));
-        }
-        analysis_->setBoxes(std::move(boxes));
-        updateAnalysisActions();
-        statusBar()->showMessage(tr("Found %n box(es)", nullptr, static_cast<int>(found->boxes.size())), 8000);
-        emit analysisFinished(true, QString());
-    });
-    std::shared_ptr<GeoChatModel> model = model_;
-    std::shared_ptr<const RasterDataset> raster = raster_;
-    const DisplaySettings display = canvas_->displaySettings();
-    job->start([model, raster, display, options, found](const JobProgress &progress) {
-        *found = BoxAnalysisJob(raster, *model, display, options).run(progress);
-    });
+    tasks_->findBoxes(options, canvas_->displaySettings());
+}
+
+void MainWindow::startRegionCaption(const QRectF &rect, double angleDegrees)
+{
+    startRegionCaption(RotatedBox::fromCorners(rect.left(), rect.top(), rect.right(), rect.bottom(), angleDegrees));
+}
+
+void MainWindow::startRegionCaption(const RotatedBox &region)
+{
+    BoxAnalysisOptions options;
+    options.task = BoxAnalysisOptions::Task::Caption;
+    options.region = region;
+    options.overlap = overlap();
+    tasks_->describeRegion(options, canvas_->displaySettings());
 }
 
 void MainWindow::chooseExportResults()
@@ -981,13 +887,10 @@ void MainWindow::chooseExportResults()
 
 bool MainWindow::exportResults(const QString &path)
 {
-    if (!raster_ || results_.empty())
+    if (!raster() || session_->results().empty())
         return false;
     try {
-        if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-            writeAnalysisTable(path.toStdString(), results_);
-        else
-            writeAnalysisFeatures(path.toStdString(), results_, raster_->metadata());
+        session_->writeResults(path.toStdString());
         statusBar()->showMessage(tr("Results written to %1").arg(path), 8000);
         return true;
     } catch (const std::exception &e) {
@@ -998,262 +901,64 @@ bool MainWindow::exportResults(const QString &path)
 
 void MainWindow::askChat(const QString &question)
 {
-    if (!model_ || !raster_ || jobRunning_)
+    if (!session_->isReady() || runner_->isBusy())
         return;
-    // The subject: the one selected tile, else what the view shows (up to 1008 px).
+    // The subject: the one selected tile, else what the view shows.
     const QList<int> selected = grid_->selectedTiles();
-    const int subject = selected.size() == 1 ? selected.first() : -1;
-    if (!chatSubject_ || *chatSubject_ != subject) {
-        chatHistory_.clear();
-        chatSubject_ = subject;
+    const int subject = selected.size() == 1 ? selected.first() : ChatSession::ViewSubject;
+    if (session_->chat().setSubject(subject))
         chat_->setContext(subject >= 0 ? tr("About tile #%1").arg(subject) : tr("About the current view"));
-    }
-    RgbImage image;
-    std::optional<TileFrame> frame;
+    std::optional<ChatPicture> picture;
     try {
-        PixelRect window;
         if (subject >= 0) {
-            const Tile tile = grid_->grid()->tile(subject);
-            window = tile.validRect();
-            frame = TileFrame::validPart(tile);
+            picture = ChatSession::tilePicture(*raster(), canvas_->displaySettings(), grid_->grid()->tile(subject));
         } else {
-            const QRectF view = canvas_->visibleRasterRect().intersected(QRectF(0, 0, raster_->width(), raster_->height()));
-            window = PixelRect{int(view.left()), int(view.top()), std::max(1, int(view.width())), std::max(1, int(view.height()))};
-            const int side = std::max(window.width, window.height);
-            frame = TileFrame(window.x - (side - window.width) / 2, window.y - (side - window.height) / 2, side);
+            const QRectF view = canvas_->visibleRasterRect().intersected(QRectF(0, 0, raster()->width(), raster()->height()));
+            const PixelRect window{int(view.left()), int(view.top()), std::max(1, int(view.width())),
+                                   std::max(1, int(view.height()))};
+            picture = ChatSession::viewPicture(*raster(), canvas_->displaySettings(), window);
         }
-        // Large views are read at reduced resolution: the model sees 504 px anyway.
-        const double shrink = std::min(1.0, 1008.0 / std::max(window.width, window.height));
-        const int w = std::max(1, int(std::lround(window.width * shrink)));
-        const int h = std::max(1, int(std::lround(window.height * shrink)));
-        image = renderModelImage(*raster_, canvas_->displaySettings(), window, w, h);
     } catch (const std::exception &e) {
         showError(tr("Cannot ask the model"), tr("The image for the question could not be read."), QString::fromStdString(e.what()));
         return;
     }
-
-    chat_->addQuestion(question);
-    chat_->beginAnswer();
-    chat_->setBusy(true);
-    jobRunning_ = true;
-    chatCancel_ = std::make_shared<std::atomic<bool>>(false);
-    GenerationRequest request;
-    request.question = question.toStdString();
-    request.history = chatHistory_;
-    // A long conversation forgets its oldest turns rather than overflowing the model's context,
-    // and the answer gets the room that is left (up to 512 tokens).
-    const ModelConfig &config = model_->config();
-    auto promptLength = [&] {
-        return static_cast<int>(model_->promptTokens(request).size()) - 1 + config.imageTokens();
-    };
-    while (!request.history.empty() && promptLength() + 64 > config.text.maxPositions)
-        request.history.erase(request.history.begin());
-    chatHistory_ = request.history;
-    request.maxNewTokens = std::max(1, std::min(512, config.text.maxPositions - promptLength() - 1));
-    request.cancel = chatCancel_.get();
-    QPointer<ChatPanel> panel = chat_;
-    request.onText = [panel](const std::string &piece) {
-        const QString text = QString::fromStdString(piece);
-        QMetaObject::invokeMethod(qApp, [panel, text] {
-            if (panel)
-                panel->appendToAnswer(text);
-        }, Qt::QueuedConnection);
-    };
-    auto *watcher = new QFutureWatcher<std::pair<GenerationResult, QString>>(this);
-    connect(watcher, &QFutureWatcher<std::pair<GenerationResult, QString>>::finished, this, [this, watcher, question, frame, subject] {
-        watcher->deleteLater();
-        jobRunning_ = false;
-        chat_->setBusy(false);
-        const auto [answer, error] = watcher->result();
-        if (!error.isEmpty()) {
-            chat_->endAnswer(false, tr("The model could not answer: %1").arg(error));
-            emit chatAnswered(QString());
-            return;
-        }
-        const BoxParseResult parsed = parseBoxes(answer.text);
-        QString note;
-        if (!parsed.boxes.empty()) {
-            std::vector<MapBox> boxes = analysis_->boxes();
-            for (const ParsedBox &b : parsed.boxes) {
-                BoxResult r;
-                r.tileId = subject;
-                r.label = b.label.empty() ? std::string("chat") : b.label;
-                r.pixelBox = frame->gridToPixel(b.gridBox());
-                r.prompt = question.toStdString();
-                r.answer = answer.text;
-                boxes.push_back({r.pixelBox, QString::fromStdString(r.label)});
-                results_.push_back(boxFeature(r, *coords_, "chat", QFileInfo(modelFolder_).fileName().toStdString()));
-            }
-            analysis_->setBoxes(std::move(boxes));
-            note = tr("%n box(es) drawn on the map", nullptr, static_cast<int>(parsed.boxes.size()));
-            updateAnalysisActions();
-        }
-        chat_->endAnswer(answer.cancelled, note);
-        chatHistory_.push_back({question.toStdString(), answer.text});
-        emit chatAnswered(QString::fromStdString(answer.text));
-    });
-    std::shared_ptr<GeoChatModel> model = model_;
-    watcher->setFuture(QtConcurrent::run([model, image, request]() -> std::pair<GenerationResult, QString> {
-        try {
-            return {model->generate(image, request), QString()};
-        } catch (const std::exception &e) {
-            return {GenerationResult{}, QString::fromStdString(e.what())};
-        }
-    }));
+    tasks_->ask(question, *picture);
 }
 
 void MainWindow::stopChat()
 {
-    if (chatCancel_)
-        chatCancel_->store(true);
+    tasks_->stopChat();
 }
 
-DistillRunMonitor *MainWindow::distillMonitor()
+void MainWindow::startDistillationWizard()
 {
-    if (!monitor_) {
-        // A window of its own: the run goes on when it is closed, and reopening the folder
-        // reattaches to it.
-        monitor_ = new DistillRunMonitor(this);
-        monitor_->setWindowFlag(Qt::Window);
-        monitor_->resize(1100, 760);
-        connect(monitor_, &DistillRunMonitor::compareModelsRequested, this,
-                [this](const QString &teacher, const QString &student) { showModelComparison(teacher, student); });
-        connect(monitor_, &DistillRunMonitor::openModelRequested, this, [this](const QString &folder) {
-            loadModel(folder);
-            raise();
-            activateWindow();
-        });
-    }
-    return monitor_;
+    distillation_->startWizard();
 }
 
-ModelComparisonDialog *MainWindow::comparisonDialog()
+void MainWindow::openDistillationRun(const QString &runDir)
 {
-    if (!comparison_) {
-        comparison_ = new ModelComparisonDialog(this);
-        connect(comparison_, &ModelComparisonDialog::mapResultsChanged, this,
-                [this](const std::vector<TileLabel> &labels, const std::vector<MapBox> &boxes) {
-                    // The comparison takes the map's analysis layer over; the results list and
-                    // its export keep what the analysis tasks found.
-                    analysis_->setTileLabels(labels);
-                    analysis_->setBoxes(boxes);
-                });
-        connect(comparison_, &ModelComparisonDialog::comparisonFinished, this, [this](bool ok) {
-            emit analysisFinished(ok, ok ? QString() : comparison_->problem());
-        });
-        connect(grid_, &TileGridOverlay::selectionChanged, comparison_, [this](const QList<int> &ids) {
-            if (comparison_->isVisible() && !comparison_->isRunning())
-                comparison_->setTiles(ids);
-        });
-    }
-    return comparison_;
+    distillation_->openRun(runDir);
+}
+
+DistillRunMonitor *MainWindow::distillRunMonitor() const
+{
+    return distillation_->monitor();
 }
 
 void MainWindow::showModelComparison(const QString &teacherFolder, const QString &studentFolder)
 {
-    ModelComparisonDialog *dialog = comparisonDialog();
-    if (!dialog->isRunning()) {
-        if (raster_)
-            dialog->setRaster(raster_, canvas_->displaySettings(), display_->overlapPercent() / 100.0);
-        dialog->setTiles(grid_->selectedTiles());
-        // The loaded model is the likely student when none is named.
-        dialog->setModels(teacherFolder, studentFolder.isEmpty() ? modelFolder_ : studentFolder);
-        ModelLoadOptions options;
-        options.imageSize = modelOptions_.imageSize;
-        options.threads = modelOptions_.threads;
-        dialog->setLoadOptions(options);
-    }
-    dialog->show();
-    dialog->raise();
-    dialog->activateWindow();
+    distillation_->showComparison(teacherFolder, studentFolder);
 }
 
 bool MainWindow::startModelComparison(const QString &teacherFolder, const QString &studentFolder,
                                       ComparisonTask::Kind task, const QString &text)
 {
-    showModelComparison(teacherFolder, studentFolder);
-    comparison_->setTask(task, text);
-    return comparison_->start();
+    return distillation_->startComparison(teacherFolder, studentFolder, task, text);
 }
 
-void MainWindow::showDistillMonitor()
+ModelComparisonDialog *MainWindow::modelComparison() const
 {
-    // Titled after the run it now shows.
-    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
-    monitor_->show();
-    monitor_->raise();
-}
-
-void MainWindow::startDistillationWizard()
-{
-    DistillWizard wizard(this);
-    if (wizard.exec() != QDialog::Accepted)
-        return;
-    const DistillConfig config = wizard.config();
-    const QString runDir = QString::fromStdString(config.out);
-    const QString runFile = QString::fromStdString(DistillConfig::runFilePath(config.out));
-    try {
-        QDir().mkpath(runDir);
-        config.save(runFile.toStdString());
-    } catch (const std::exception &e) {
-        showError(tr("The run could not be started"), tr("The run configuration could not be written to %1.").arg(runFile),
-                  QString::fromStdString(e.what()));
-        return;
-    }
-    QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
-    DistillRunMonitor *monitor = distillMonitor();
-    if (!monitor->start({QStringLiteral("--config"), runFile}, runDir)) {
-        showError(tr("The run could not be started"), tr("geolens-cli distill did not start."), monitor->errorString());
-        return;
-    }
-    showDistillMonitor();
-}
-
-void MainWindow::openDistillationRun(const QString &runDir)
-{
-    QSettings().setValue(QStringLiteral("distill/lastRun"), runDir);
-    DistillRunMonitor *monitor = distillMonitor();
-    monitor->openRunFolder(runDir);
-    showDistillMonitor();
-}
-
-void MainWindow::startRegionCaption(const QRectF &rect, double angleDegrees)
-{
-    if (!model_ || !raster_ || jobRunning_) {
-        if (!model_)
-            statusBar()->showMessage(tr("Load a model first (Analysis > Load Model) to describe a region."), 8000);
-        return;
-    }
-    BoxAnalysisOptions options;
-    options.task = BoxAnalysisOptions::Task::Caption;
-    options.region = RotatedBox::fromCorners(rect.left(), rect.top(), rect.right(), rect.bottom(), angleDegrees);
-    options.overlap = display_->overlapPercent() / 100.0;
-    auto found = std::make_shared<BoxAnalysisResult>();
-    auto *job = new BackgroundJob(tr("Describe Region"), tr("Describing the region..."), this);
-    jobRunning_ = true;
-    connect(job, &BackgroundJob::finished, this, [this, found](BackgroundJob::Outcome outcome, const QString &error) {
-        jobRunning_ = false;
-        if (outcome != BackgroundJob::Outcome::Succeeded || found->boxes.empty()) {
-            if (outcome == BackgroundJob::Outcome::Failed)
-                showError(tr("Describing the region failed"), tr("The region could not be described."), error);
-            emit analysisFinished(false, error);
-            return;
-        }
-        const BoxResult &caption = found->boxes.front();
-        std::vector<MapBox> boxes = analysis_->boxes();
-        boxes.push_back({caption.pixelBox, QString::fromStdString(caption.label)});
-        analysis_->setBoxes(std::move(boxes));
-        results_.push_back(boxFeature(caption, *coords_, "caption", QFileInfo(modelFolder_).fileName().toStdString()));
-        updateAnalysisActions();
-        statusBar()->showMessage(tr("Region: %1").arg(QString::fromStdString(caption.label)), 15000);
-        emit analysisFinished(true, QString());
-    });
-    std::shared_ptr<GeoChatModel> model = model_;
-    std::shared_ptr<const RasterDataset> raster = raster_;
-    const DisplaySettings display = canvas_->displaySettings();
-    job->start([model, raster, display, options, found](const JobProgress &progress) {
-        *found = BoxAnalysisJob(raster, *model, display, options).run(progress);
-    });
+    return distillation_->comparison();
 }
 
 void MainWindow::showError(const QString &title, const QString &summary, const QString &details)

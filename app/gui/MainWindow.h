@@ -1,17 +1,16 @@
 #pragma once
 
+#include "AnalysisSession.h"
 #include "analysis/BoxAnalysisJob.h"
 #include "analysis/ModelComparisonJob.h"
-#include "analysis/ResultWriter.h"
 #include "analysis/SceneLabelJob.h"
+#include "geometry/RotatedBox.h"
 #include "model/GeoChatModel.h"
 #include "raster/DisplaySettings.h"
 
 #include <QMainWindow>
 
-#include <atomic>
 #include <memory>
-#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -23,7 +22,9 @@ class QProgressBar;
 namespace geolens {
 
 class AnalysisLayer;
+class AnalysisTasks;
 class DistillRunMonitor;
+class DistillationWindows;
 class ModelComparisonDialog;
 class ChatPanel;
 class ResultsPanel;
@@ -33,10 +34,13 @@ class LanguageSwitcher;
 class MapCanvas;
 class RasterDataset;
 class RasterInfoPanel;
+class TaskRunner;
 class TileGridOverlay;
 
-// The workbench window. It only wires widgets to core jobs: opening (off the GUI thread), the
-// display and grid controls, the status bar read-outs, tile export, recent files and language.
+// The workbench window: menus, docks and the status bar, wired to the AnalysisSession (what is
+// open and found), the AnalysisTasks (the model's work) and one TaskRunner that runs every job.
+// It keeps the raster reads (opening, display stretch), tile export and overviews, which are a
+// few lines each on the runner.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -48,15 +52,17 @@ public:
     TileGridOverlay *tileGrid() const { return grid_; }
     DisplayPanel *displayPanel() const { return display_; }
     RasterInfoPanel *infoPanel() const { return info_; }
-    std::shared_ptr<const RasterDataset> raster() const { return raster_; }
+    AnalysisSession *session() const { return session_; }
+    TaskRunner *taskRunner() const { return runner_; }
+    std::shared_ptr<const RasterDataset> raster() const { return session_->raster(); }
     QString georeferenceNotice() const;
     QString coordinateText() const; // pixel, map and lon/lat read-outs, for tests
-    std::shared_ptr<GeoChatModel> model() const { return model_; }
+    std::shared_ptr<GeoChatModel> model() const { return session_->model(); }
     AnalysisLayer *analysisLayer() const { return analysis_; }
     ChatPanel *chatPanel() const { return chat_; }
     ResultsPanel *resultsPanel() const { return resultsPanel_; }
-    std::size_t chatTurns() const { return chatHistory_.size(); }
-    const std::vector<AnalysisFeature> &results() const { return results_; }
+    std::size_t chatTurns() const { return session_->chat().turns(); }
+    const std::vector<AnalysisFeature> &results() const { return session_->results(); }
 
 public slots:
     // Opens in the background; emits rasterOpened or openFailed.
@@ -80,12 +86,14 @@ public slots:
     void askChat(const QString &question);
     void stopChat();
     // A caption for a region of the raster (pixels), drawn on the map.
+    void startRegionCaption(const geolens::RotatedBox &region);
+    // The same for a rectangle drawn on the map, turned about its centre.
     void startRegionCaption(const QRectF &rasterRect, double angleDegrees);
     // The distillation wizard, then its run in the monitor window.
     void startDistillationWizard();
     // Shows a run folder (running, stopped or finished) in the monitor window.
     void openDistillationRun(const QString &runDir);
-    DistillRunMonitor *distillRunMonitor() const { return monitor_; }
+    DistillRunMonitor *distillRunMonitor() const;
     // The window that runs a teacher and a student side by side on the selected tiles; folders
     // left empty keep what the window had. It follows the tile selection while it is open.
     void showModelComparison(const QString &teacherFolder = QString(), const QString &studentFolder = QString());
@@ -93,7 +101,7 @@ public slots:
     // emits analysisFinished when it ends. False when it could not start.
     bool startModelComparison(const QString &teacherFolder, const QString &studentFolder, ComparisonTask::Kind task,
                               const QString &text);
-    ModelComparisonDialog *modelComparison() const { return comparison_; }
+    ModelComparisonDialog *modelComparison() const;
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:
@@ -113,17 +121,16 @@ protected:
 private:
     struct OpenResult;
 
+    void connectSession();
     void createActions();
-    DistillRunMonitor *distillMonitor();
-    ModelComparisonDialog *comparisonDialog();
-    void showDistillMonitor();
     void createMenus();
     void createDocks();
     void createStatusBar();
     void retranslate();
     void rebuildRecentMenu();
     void addRecentFile(const QString &path);
-    void finishOpen(const OpenResult &result);
+    void showOpenedRaster(const QString &path, const OpenResult &result);
+    void showModel();
     void applyDisplaySettings(const DisplaySettings &settings);
     void updateGrid(double overlap);
     void chooseOpenFile();
@@ -135,10 +142,9 @@ private:
     void chooseExportResults();
     void updateAnalysisActions();
     void startBoxTask(BoxAnalysisOptions::Task task, const QString &query);
+    double overlap() const;
     std::vector<int> tilesToAnalyse() const;
     void showError(const QString &title, const QString &summary, const QString &details);
-    void setBusy(const QString &message);
-    void clearBusy();
 
     LanguageSwitcher *languages_;
     MapCanvas *canvas_;
@@ -160,8 +166,6 @@ private:
     QMenu *analysisMenu_;
     QMenu *distillMenu_;
     QAction *newDistillAction_, *openDistillAction_, *compareModelsAction_;
-    ModelComparisonDialog *comparison_ = nullptr; // made when first needed
-    DistillRunMonitor *monitor_ = nullptr; // a window of its own, made when first needed
     QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *regionToolAction_,
         *exportResultsAction_,
         *clearResultsAction_;
@@ -171,20 +175,11 @@ private:
     QLabel *pixelLabel_, *mapLabel_, *lonLatLabel_, *scaleLabel_, *noticeLabel_, *modelLabel_;
     QProgressBar *busyBar_;
 
-    std::shared_ptr<const RasterDataset> raster_;
-    std::unique_ptr<CoordinateTransformer> coords_;
-    quint64 openSerial_ = 0;
-    quint64 stretchSerial_ = 0;
-    bool jobRunning_ = false;
+    AnalysisSession *session_;
+    TaskRunner *runner_;
     AnalysisLayer *analysis_;
-    std::shared_ptr<GeoChatModel> model_;
-    QString modelFolder_;
-    ModelLoadOptions modelOptions_;
-    std::vector<AnalysisFeature> results_;
-    // The conversation: the tile it is about (-1: the view), its image and frame, and the turns.
-    std::vector<ChatTurn> chatHistory_;
-    std::optional<int> chatSubject_;
-    std::shared_ptr<std::atomic<bool>> chatCancel_;
+    AnalysisTasks *tasks_ = nullptr; // made once the chat panel is
+    DistillationWindows *distillation_ = nullptr;
 };
 
 } // namespace geolens

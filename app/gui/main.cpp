@@ -7,6 +7,7 @@
 #include "TileGridOverlay.h"
 #include "analysis/ScenePresets.h"
 #include "common/Error.h"
+#include "geometry/RotatedBox.h"
 #include "raster/GdalEnvironment.h"
 
 #include <QApplication>
@@ -117,19 +118,13 @@ int main(int argc, char **argv)
         steps.push_back([&] { window.startGrounding(); });
     if (parser.isSet(regionOption))
         steps.push_back([&] {
-            const QStringList parts = parser.value(regionOption).split(QLatin1Char(','));
-            std::vector<double> v;
-            for (const QString &part : parts) {
-                bool ok = false;
-                v.push_back(part.trimmed().toDouble(&ok));
-                if (!ok)
-                    throw geolens::InvalidArgument("--describe-region wants x1,y1,x2,y2[,angle] in raster pixels, not \""
-                                                   + parser.value(regionOption).toStdString() + "\".");
+            geolens::RotatedBox region;
+            try {
+                region = geolens::RotatedBox::parse(parser.value(regionOption).toStdString());
+            } catch (const geolens::InvalidArgument &e) {
+                throw geolens::InvalidArgument(std::string("--describe-region: ") + e.what());
             }
-            if (v.size() != 4 && v.size() != 5)
-                throw geolens::InvalidArgument("--describe-region wants four or five numbers: x1,y1,x2,y2[,angle].");
-            window.startRegionCaption(QRectF(QPointF(v[0], v[1]), QPointF(v[2], v[3])).normalized(),
-                                      v.size() == 5 ? v[4] : 0.0);
+            window.startRegionCaption(region);
         });
     if (parser.isSet(compareOption))
         steps.push_back([&] {

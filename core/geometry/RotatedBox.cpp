@@ -1,6 +1,11 @@
 #include "geometry/RotatedBox.h"
 
+#include "common/Error.h"
+
 #include <cmath>
+#include <locale>
+#include <sstream>
+#include <vector>
 
 namespace geolens {
 
@@ -43,6 +48,35 @@ RotatedBox RotatedBox::fromCorners(double x1, double y1, double x2, double y2, d
     box.height = std::abs(y2 - y1);
     box.angleDegrees = angleDegrees;
     return box;
+}
+
+RotatedBox RotatedBox::parse(const std::string &text)
+{
+    const std::string grammar = "A region is x1,y1,x2,y2 or x1,y1,x2,y2,angle in raster pixels";
+    std::vector<double> numbers;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        // The classic locale: a comma is the separator here, never a decimal point.
+        std::istringstream in(item);
+        in.imbue(std::locale::classic());
+        double value = 0.0;
+        in >> value;
+        const bool whole = !in.fail() && (in >> std::ws).eof();
+        if (!whole || !std::isfinite(value))
+            throw InvalidArgument(grammar + ", and \"" + item + "\" in \"" + text + "\" is not a number.");
+        numbers.push_back(value);
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    if (numbers.size() != 4 && numbers.size() != 5)
+        throw InvalidArgument(grammar + ": \"" + text + "\" has " + std::to_string(numbers.size()) + " number" +
+                              (numbers.size() == 1 ? "" : "s") + ", not four or five.");
+    if (numbers[0] == numbers[2] || numbers[1] == numbers[3])
+        throw InvalidArgument(grammar + ": \"" + text + "\" has no area (x1 equals x2 or y1 equals y2).");
+    return fromCorners(numbers[0], numbers[1], numbers[2], numbers[3], numbers.size() == 5 ? numbers[4] : 0.0);
 }
 
 Point2 RotatedBox::mapFromBox(double dx, double dy) const

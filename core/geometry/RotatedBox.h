@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 
 namespace geolens {
 
@@ -31,6 +32,12 @@ struct RotatedBox {
     // The box spanning the axis-aligned corners (x1, y1) and (x2, y2), then turned by the angle about
     // its centre. Reversed corners give the same box (width and height are never negative).
     static RotatedBox fromCorners(double x1, double y1, double x2, double y2, double angleDegrees = 0.0);
+
+    // A region as people type it: "x1,y1,x2,y2" or "x1,y1,x2,y2,angle" (corners in raster pixels,
+    // the angle in degrees as above; spaces around the numbers are allowed). Corners in either
+    // order give the same box, as in fromCorners. Throws InvalidArgument with a sentence naming the
+    // text when it is not four or five finite numbers or when the box has no area.
+    static RotatedBox parse(const std::string &text);
 
     // The corners of the unturned box in the order top-left, top-right, bottom-right, bottom-left
     // (clockwise on screen, a positive signed area in x/y terms), each turned about the centre.

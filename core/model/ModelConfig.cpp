@@ -277,4 +277,14 @@ ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imag
     return c;
 }
 
+const char *checkpointLayoutName(CheckpointLayout layout)
+{
+    switch (layout) {
+    case CheckpointLayout::GeoChat: return "GeoChat";
+    case CheckpointLayout::LlavaHf: return "llava-hf";
+    case CheckpointLayout::LlavaHfNested: return "llava-hf (nested)";
+    }
+    return "unknown";
+}
+
 } // namespace geolens

@@ -13,6 +13,9 @@ enum class CheckpointLayout {
     LlavaHfNested,  // newer exports of the same: model.language_model.*, model.vision_tower.*
 };
 
+// The layout's name as GeoLens shows it: "GeoChat", "llava-hf" or "llava-hf (nested)".
+const char *checkpointLayoutName(CheckpointLayout layout);
+
 struct TextModelConfig {
     int hiddenSize = 4096;
     int intermediateSize = 11008;

@@ -1,0 +1,220 @@
+#include "AnalysisTasks.h"
+
+#include "AnalysisLayer.h"
+#include "ChatPanel.h"
+#include "analysis/AnalysisFeatures.h"
+#include "AnalysisSession.h"
+#include "common/JobProgress.h"
+#include "TaskRunner.h"
+#include "raster/CoordinateTransformer.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+namespace geolens {
+
+namespace {
+
+// The map's boxes with the new ones after them.
+std::vector<MapBox> withBoxes(std::vector<MapBox> boxes, const std::vector<BoxResult> &found)
+{
+    for (const BoxResult &b : found)
+        boxes.push_back({b.pixelBox, QString::fromStdString(b.label)});
+    return boxes;
+}
+
+} // namespace
+
+AnalysisTasks::AnalysisTasks(AnalysisSession *session, TaskRunner *runner, AnalysisLayer *layer, ChatPanel *chat,
+                             QObject *parent)
+    : QObject(parent), session_(session), runner_(runner), layer_(layer), chat_(chat)
+{
+}
+
+bool AnalysisTasks::canRun() const
+{
+    return session_->isReady() && !runner_->isBusy();
+}
+
+void AnalysisTasks::loadModel(const QString &folder, const ModelLoadOptions &options)
+{
+    const TaskRunner::Task task{tr("Load Model"), tr("Loading the model from %1...").arg(QFileInfo(folder).fileName())};
+    runner_->run(
+        task,
+        [folder, options](const JobProgress &progress) -> std::shared_ptr<GeoChatModel> {
+            ModelLoadOptions withProgress = options;
+            withProgress.progress = &progress;
+            return GeoChatModel::load(folder.toStdString(), withProgress);
+        },
+        [this, folder, options](TaskOutcome outcome, std::optional<std::shared_ptr<GeoChatModel>> model,
+                                const QString &error) {
+            if (outcome != TaskOutcome::Succeeded || !*model) {
+                if (outcome == TaskOutcome::Failed)
+                    emit failed(tr("Cannot load the model"), tr("GeoLens cannot load the model in %1.").arg(folder), error);
+                else
+                    emit statusMessage(tr("Loading the model was canceled."), 8000);
+                emit modelLoadFailed(error);
+                return;
+            }
+            session_->setModel(std::move(*model), folder, options);
+            emit statusMessage(tr("Model loaded: %1").arg(QFileInfo(folder).fileName()), 8000);
+            emit modelLoaded(folder);
+        });
+}
+
+void AnalysisTasks::labelScenes(const SceneLabelOptions &options, const DisplaySettings &display)
+{
+    if (!canRun())
+        return;
+    const TaskRunner::Task task{tr("Label Tiles"),
+                                tr("Labelling tiles with %1...").arg(QFileInfo(session_->modelFolder()).fileName())};
+    runner_->run(
+        task,
+        [model = session_->model(), raster = session_->raster(), display, options](const JobProgress &progress) {
+            return SceneLabelJob(raster, *model, display, options).run(progress);
+        },
+        [this, options](TaskOutcome outcome, std::optional<std::vector<SceneLabel>> labels, const QString &error) {
+            if (outcome != TaskOutcome::Succeeded) {
+                if (outcome == TaskOutcome::Failed)
+                    emit failed(tr("Labelling failed"), tr("The tiles could not be labelled."), error);
+                emit analysisFinished(false, error);
+                return;
+            }
+            const CoordinateTransformer &coords = *session_->coordinates();
+            const std::string prompt = SceneLabelJob::prompt(options.classes);
+            std::vector<TileLabel> shown;
+            std::vector<AnalysisFeature> features;
+            for (const SceneLabel &l : *labels) {
+                if (l.skipped)
+                    continue;
+                QString details;
+                for (const auto &[name, p] : l.top)
+                    details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
+                               QStringLiteral("%1  %2 %").arg(QString::fromStdString(name)).arg(p * 100.0, 0, 'f', 1);
+                if (!l.answer.empty())
+                    details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
+                               tr("Answer: %1").arg(QString::fromStdString(l.answer));
+                shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
+                features.push_back(sceneLabelFeature(l, coords, prompt, session_->modelName()));
+            }
+            layer_->setTileLabels(std::move(shown));
+            session_->addResults(features);
+            emit statusMessage(tr("Labelled %n tile(s)", nullptr, static_cast<int>(layer_->tileLabels().size())), 8000);
+            emit analysisFinished(true, QString());
+        });
+}
+
+void AnalysisTasks::findBoxes(const BoxAnalysisOptions &options, const DisplaySettings &display)
+{
+    if (!canRun())
+        return;
+    const bool grounding = options.task == BoxAnalysisOptions::Task::Grounding;
+    const TaskRunner::Task task = grounding ? TaskRunner::Task{tr("Describe with Boxes"), tr("Describing the tiles...")}
+                                            : TaskRunner::Task{tr("Find Objects"),
+                                                               tr("Looking for %1...").arg(QString::fromStdString(options.query))};
+    runner_->run(
+        task,
+        [model = session_->model(), raster = session_->raster(), display, options](const JobProgress &progress) {
+            return BoxAnalysisJob(raster, *model, display, options).run(progress);
+        },
+        [this, grounding](TaskOutcome outcome, std::optional<BoxAnalysisResult> found, const QString &error) {
+            if (outcome != TaskOutcome::Succeeded) {
+                if (outcome == TaskOutcome::Failed)
+                    emit failed(tr("Finding objects failed"), tr("The search could not run."), error);
+                emit analysisFinished(false, error);
+                return;
+            }
+            layer_->setBoxes(withBoxes(layer_->boxes(), found->boxes));
+            session_->addBoxResults(found->boxes, grounding ? "grounding" : "refer");
+            emit statusMessage(tr("Found %n box(es)", nullptr, static_cast<int>(found->boxes.size())), 8000);
+            emit analysisFinished(true, QString());
+        });
+}
+
+void AnalysisTasks::describeRegion(const BoxAnalysisOptions &options, const DisplaySettings &display)
+{
+    if (!session_->model()) {
+        emit statusMessage(tr("Load a model first (Analysis > Load Model) to describe a region."), 8000);
+        return;
+    }
+    if (!canRun())
+        return;
+    runner_->run(
+        TaskRunner::Task{tr("Describe Region"), tr("Describing the region...")},
+        [model = session_->model(), raster = session_->raster(), display, options](const JobProgress &progress) {
+            return BoxAnalysisJob(raster, *model, display, options).run(progress);
+        },
+        [this](TaskOutcome outcome, std::optional<BoxAnalysisResult> found, const QString &error) {
+            if (outcome != TaskOutcome::Succeeded || found->boxes.empty()) {
+                if (outcome == TaskOutcome::Failed)
+                    emit failed(tr("Describing the region failed"), tr("The region could not be described."), error);
+                emit analysisFinished(false, error);
+                return;
+            }
+            const std::vector<BoxResult> caption{found->boxes.front()};
+            layer_->setBoxes(withBoxes(layer_->boxes(), caption));
+            session_->addBoxResults(caption, "caption");
+            emit statusMessage(tr("Region: %1").arg(QString::fromStdString(caption.front().label)), 15000);
+            emit analysisFinished(true, QString());
+        });
+}
+
+void AnalysisTasks::ask(const QString &question, const ChatPicture &picture)
+{
+    if (!canRun())
+        return;
+    const std::shared_ptr<GeoChatModel> model = session_->model();
+    GenerationRequest request = session_->chat().nextRequest(question.toStdString(), *model);
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    request.cancel = stop.get();
+    QPointer<ChatPanel> panel = chat_;
+    request.onText = [panel](const std::string &piece) {
+        const QString text = QString::fromStdString(piece);
+        QMetaObject::invokeMethod(qApp, [panel, text] {
+            if (panel)
+                panel->appendToAnswer(text);
+        }, Qt::QueuedConnection);
+    };
+    TaskRunner::Task task{tr("Chat"), question, TaskRunner::Display::None, [stop] { stop->store(true); }};
+    const bool started = runner_->run(
+        std::move(task),
+        [model, image = picture.image, request, stop](const JobProgress &) { return model->generate(image, request); },
+        [this, question, frame = picture.frame](TaskOutcome outcome, std::optional<GenerationResult> answer,
+                                                const QString &error) {
+            chatStop_.reset();
+            if (chat_)
+                chat_->setBusy(false);
+            if (outcome != TaskOutcome::Succeeded) {
+                if (chat_)
+                    chat_->endAnswer(false, tr("The model could not answer: %1").arg(error));
+                emit chatAnswered(QString());
+                return;
+            }
+            ChatSession &chat = session_->chat();
+            const std::vector<BoxResult> boxes = chat.answerBoxes(question.toStdString(), answer->text, frame);
+            QString note;
+            if (!boxes.empty()) {
+                layer_->setBoxes(withBoxes(layer_->boxes(), boxes));
+                session_->addBoxResults(boxes, "chat");
+                note = tr("%n box(es) drawn on the map", nullptr, static_cast<int>(boxes.size()));
+            }
+            if (chat_)
+                chat_->endAnswer(answer->cancelled, note);
+            chat.addTurn(question.toStdString(), answer->text);
+            emit chatAnswered(QString::fromStdString(answer->text));
+        });
+    if (!started)
+        return;
+    chatStop_ = stop;
+    chat_->addQuestion(question);
+    chat_->beginAnswer();
+    chat_->setBusy(true);
+}
+
+void AnalysisTasks::stopChat()
+{
+    if (!chatStop_.expired())
+        runner_->cancel();
+}
+
+} // namespace geolens

@@ -1,0 +1,130 @@
+#include "DistillationWindows.h"
+
+#include "AnalysisLayer.h"
+#include "DisplayPanel.h"
+#include "DistillRunMonitor.h"
+#include "DistillWizard.h"
+#include "MapCanvas.h"
+#include "ModelComparisonDialog.h"
+#include "TileGridOverlay.h"
+#include "AnalysisSession.h"
+
+#include <QDir>
+#include <QSettings>
+
+namespace geolens {
+
+namespace {
+
+const char *const LastRunKey = "distill/lastRun";
+
+} // namespace
+
+DistillationWindows::DistillationWindows(QWidget *window, AnalysisSession *session, MapCanvas *canvas,
+                                         TileGridOverlay *grid, AnalysisLayer *layer, DisplayPanel *display)
+    : QObject(window), window_(window), session_(session), canvas_(canvas), grid_(grid), layer_(layer), display_(display)
+{
+}
+
+DistillRunMonitor *DistillationWindows::ensureMonitor()
+{
+    if (!monitor_) {
+        monitor_ = new DistillRunMonitor(window_);
+        monitor_->setWindowFlag(Qt::Window);
+        monitor_->resize(1100, 760);
+        connect(monitor_, &DistillRunMonitor::compareModelsRequested, this,
+                [this](const QString &teacher, const QString &student) { showComparison(teacher, student); });
+        connect(monitor_, &DistillRunMonitor::openModelRequested, this, &DistillationWindows::openModelRequested);
+    }
+    return monitor_;
+}
+
+ModelComparisonDialog *DistillationWindows::ensureComparison()
+{
+    if (!comparison_) {
+        comparison_ = new ModelComparisonDialog(window_);
+        connect(comparison_, &ModelComparisonDialog::mapResultsChanged, this,
+                [this](const std::vector<TileLabel> &labels, const std::vector<MapBox> &boxes) {
+                    // The comparison takes the map's analysis layer over; the results list and
+                    // its export keep what the analysis tasks found.
+                    layer_->setTileLabels(labels);
+                    layer_->setBoxes(boxes);
+                });
+        connect(comparison_, &ModelComparisonDialog::comparisonFinished, this, [this](bool ok) {
+            emit comparisonFinished(ok, ok ? QString() : comparison_->problem());
+        });
+        connect(grid_, &TileGridOverlay::selectionChanged, comparison_, [this](const QList<int> &ids) {
+            if (comparison_->isVisible() && !comparison_->isRunning())
+                comparison_->setTiles(ids);
+        });
+    }
+    return comparison_;
+}
+
+void DistillationWindows::showComparison(const QString &teacherFolder, const QString &studentFolder)
+{
+    ModelComparisonDialog *dialog = ensureComparison();
+    if (!dialog->isRunning()) {
+        if (session_->raster())
+            dialog->setRaster(session_->raster(), canvas_->displaySettings(), display_->overlapPercent() / 100.0);
+        dialog->setTiles(grid_->selectedTiles());
+        dialog->setModels(teacherFolder, studentFolder.isEmpty() ? session_->modelFolder() : studentFolder);
+        ModelLoadOptions options;
+        options.imageSize = session_->modelOptions().imageSize;
+        options.threads = session_->modelOptions().threads;
+        dialog->setLoadOptions(options);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+}
+
+bool DistillationWindows::startComparison(const QString &teacherFolder, const QString &studentFolder,
+                                          ComparisonTask::Kind task, const QString &text)
+{
+    showComparison(teacherFolder, studentFolder);
+    comparison_->setTask(task, text);
+    return comparison_->start();
+}
+
+void DistillationWindows::showMonitor()
+{
+    // Titled after the run it now shows.
+    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
+    monitor_->show();
+    monitor_->raise();
+}
+
+void DistillationWindows::startWizard()
+{
+    DistillWizard wizard(window_);
+    if (wizard.exec() != QDialog::Accepted)
+        return;
+    const DistillConfig config = wizard.config();
+    const QString runDir = QString::fromStdString(config.out);
+    const QString runFile = QString::fromStdString(DistillConfig::runFilePath(config.out));
+    try {
+        QDir().mkpath(runDir);
+        config.save(runFile.toStdString());
+    } catch (const std::exception &e) {
+        emit failed(tr("The run could not be started"), tr("The run configuration could not be written to %1.").arg(runFile),
+                    QString::fromStdString(e.what()));
+        return;
+    }
+    QSettings().setValue(LastRunKey, runDir);
+    DistillRunMonitor *monitor = ensureMonitor();
+    if (!monitor->start({QStringLiteral("--config"), runFile}, runDir)) {
+        emit failed(tr("The run could not be started"), tr("geolens-cli distill did not start."), monitor->errorString());
+        return;
+    }
+    showMonitor();
+}
+
+void DistillationWindows::openRun(const QString &runDir)
+{
+    QSettings().setValue(LastRunKey, runDir);
+    ensureMonitor()->openRunFolder(runDir);
+    showMonitor();
+}
+
+} // namespace geolens

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "analysis/ModelComparisonJob.h"
+
+#include <QObject>
+#include <QString>
+
+class QWidget;
+
+namespace geolens {
+
+class AnalysisLayer;
+class AnalysisSession;
+class DisplayPanel;
+class DistillRunMonitor;
+class MapCanvas;
+class ModelComparisonDialog;
+class TileGridOverlay;
+
+// The workbench's distillation windows, each made when first needed: the run monitor (a window of
+// its own: a run goes on when it is closed, and reopening its folder reattaches to it), the
+// wizard that starts a run, and the teacher-student comparison, which works on the tiles selected
+// on the map and draws on its analysis layer.
+class DistillationWindows : public QObject {
+    Q_OBJECT
+
+public:
+    DistillationWindows(QWidget *window, AnalysisSession *session, MapCanvas *canvas, TileGridOverlay *grid,
+                        AnalysisLayer *layer, DisplayPanel *display);
+
+    DistillRunMonitor *monitor() const { return monitor_; }
+    ModelComparisonDialog *comparison() const { return comparison_; }
+
+    // The wizard, then its run in the monitor.
+    void startWizard();
+    // Shows a run folder (running, stopped or finished) in the monitor.
+    void openRun(const QString &runDir);
+    // Folders left empty keep what the window had; the loaded model is the likely student.
+    void showComparison(const QString &teacherFolder = QString(), const QString &studentFolder = QString());
+    // Shows the comparison and starts it at once; false when it could not start.
+    bool startComparison(const QString &teacherFolder, const QString &studentFolder, ComparisonTask::Kind task,
+                         const QString &text);
+
+signals:
+    void comparisonFinished(bool ok, const QString &problem);
+    void openModelRequested(const QString &folder);
+    void failed(const QString &title, const QString &summary, const QString &details);
+
+private:
+    DistillRunMonitor *ensureMonitor();
+    ModelComparisonDialog *ensureComparison();
+    void showMonitor();
+
+    QWidget *window_;
+    AnalysisSession *session_;
+    MapCanvas *canvas_;
+    TileGridOverlay *grid_;
+    AnalysisLayer *layer_;
+    DisplayPanel *display_;
+    DistillRunMonitor *monitor_ = nullptr;       // children of the window
+    ModelComparisonDialog *comparison_ = nullptr;
+};
+
+} // namespace geolens
