@@ -3,7 +3,8 @@
 # Qt, GDAL or OpenCV: the engine-only build against PyTorch's LibTorch, numerical parity with the
 # reference on the tiny models in bf16, speed next to the Python baseline measured in the same run,
 # and distillation step time and memory on random GeoChat-shaped models (a 13B-shaped teacher, a
-# 7B-shaped LoRA student). Each part has its own time limit and writes its own file, so a part
+# 7B-shaped LoRA student), and last the engine tests (tests/engine) in the engine-only build where
+# Qt Test is installed. Each part has its own time limit and writes its own file, so a part
 # that fails or runs out of time leaves the others' results.
 #
 #   scripts/device-check.sh [OUT_DIR]       results in OUT_DIR (default: $OUT, else device-check/)
@@ -171,4 +172,20 @@ for r in steps:
     previous = r["seconds"]
 EOF
 rm -rf "$work"
+
+# 5. The engine tests (tests/engine) in the engine-only build, when that machine has Qt Test: the
+#    same Qt-free tests CI runs, here against PyTorch's LibTorch.
+if [ "$smoke" = 0 ]; then
+    if [ -f "$build/tests/CTestTestfile.cmake" ]; then
+        start=$(date +%s)
+        if timeout 400 cmake --build "$build" -j "$(nproc)" > "$out/engine-tests-build.log" 2>&1; then
+            (cd "$build" && timeout 300 ctest -j 8 --output-on-failure) > "$out/engine-tests.txt" 2>&1
+            note "engine tests: $(grep -E 'tests passed|tests failed' "$out/engine-tests.txt" | tail -1) in $(( $(date +%s) - start )) s"
+        else
+            note "FAIL engine tests build: see engine-tests-build.log"
+        fi
+    else
+        note "engine tests: not built (no Qt Test on this machine)"
+    fi
+fi
 echo "results in $out"

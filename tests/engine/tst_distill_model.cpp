@@ -1,6 +1,7 @@
 // The model side of distillation: teacher forcing with gradients, decoding sessions, LoRA and the
 // export of a trained student, on tiny models through the real loaders.
 
+#include "EngineTestData.h"
 #include "TinyModel.h"
 #include "distill/DistillModel.h"
 #include "common/Error.h"
@@ -12,19 +13,12 @@
 #include <filesystem>
 
 using namespace geolens;
+using geolens::test::seededImage;
 using namespace geolens::distill;
 
 namespace {
 
 const char *const TokenizerPath = GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model";
-
-RgbImage testImage(int width, int height, int seed)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
-    for (std::size_t i = 0; i < image.pixels.size(); ++i)
-        image.pixels[i] = static_cast<std::uint8_t>((i * 37 + seed * 91 + (i / 3) % 11 * 13) % 256);
-    return image;
-}
 
 ModelLoadOptions cpuOptions()
 {
@@ -65,7 +59,7 @@ private slots:
     {
         const std::string folder = writeModel("forcing", test::TinyLayout::GeoChat);
         auto model = DistillModel::load(folder, cpuOptions());
-        const RgbImage image = testImage(40, 30, 1);
+        const RgbImage image = seededImage(40, 30, 1);
         const auto features = model->imageFeatures(model->pixels(image).unsqueeze(0));
         const std::vector<int> prompt = model->promptTokens("What is in the image?", {});
         const std::vector<int> answer = model->tokenize("a ship in a harbour");
@@ -108,7 +102,7 @@ private slots:
         QVERIFY(prompts[0].size() != prompts[1].size());
         std::vector<torch::Tensor> features;
         for (int i = 0; i < 3; ++i)
-            features.push_back(model->imageFeatures(model->pixels(testImage(30 + 5 * i, 30, i)).unsqueeze(0)));
+            features.push_back(model->imageFeatures(model->pixels(seededImage(30 + 5 * i, 30, i)).unsqueeze(0)));
         const std::vector<std::vector<int>> answers = {model->tokenize("a ship in a harbour"),
                                                        model->tokenize("green fields"),
                                                        model->tokenize("three small boats near the pier")};
@@ -134,7 +128,7 @@ private slots:
     {
         const std::string folder = writeModel("lora", test::TinyLayout::GeoChat);
         auto model = DistillModel::load(folder, cpuOptions());
-        const auto pixels = model->pixels(testImage(24, 24, 2)).unsqueeze(0);
+        const auto pixels = model->pixels(seededImage(24, 24, 2)).unsqueeze(0);
         const std::vector<int> prompt = model->promptTokens("Describe the image.", {});
         std::vector<int> tokens = model->tokenize("fields and a road");
         tokens.push_back(model->eos());
@@ -194,7 +188,7 @@ private slots:
             for (auto &[name, t] : model->trainableTensors())
                 t.add_(torch::randn(t.sizes(), torch::dtype(t.scalar_type())) * 0.05);
         }
-        const RgbImage image = testImage(30, 20, 5);
+        const RgbImage image = seededImage(30, 20, 5);
         const std::vector<int> prompt = model->promptTokens("Where is the river?", {});
         std::vector<int> tokens = model->tokenize("along the left edge");
         tokens.push_back(model->eos());

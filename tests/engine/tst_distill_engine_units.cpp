@@ -1,6 +1,7 @@
 // The distillation run's LibTorch pieces on their own: a batch of rollouts (drawing, advantages,
 // its place in a checkpoint) and the checkpoints themselves.
 
+#include "EngineTestData.h"
 #include "TinyModel.h"
 #include "common/Error.h"
 #include "distill/DistillModel.h"
@@ -15,6 +16,7 @@
 #include <filesystem>
 
 using namespace geolens;
+using geolens::test::seededImage;
 using namespace geolens::distill;
 
 namespace {
@@ -42,14 +44,6 @@ RolloutBatch threeRollouts()
     batch.add(handMadeRollout(1, {-0.2f, -3.0f, -0.7f, -1.2f}, {-0.1f, -2.0f, -2.5f, -1.0f}, {-0.3f, -2.5f, -0.8f, -1.2f}));
     batch.add(handMadeRollout(2, {-0.5f, -0.6f, -4.0f}, {-0.9f, -0.6f, -1.0f}, {-0.5f, -0.7f, -3.0f}));
     return batch;
-}
-
-RgbImage testImage(int width, int height, int seed)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
-    for (std::size_t i = 0; i < image.pixels.size(); ++i)
-        image.pixels[i] = static_cast<std::uint8_t>((i * 37 + seed * 91 + (i / 3) % 11 * 13) % 256);
-    return image;
 }
 
 bool sameTensor(const torch::Tensor &a, const torch::Tensor &b)
@@ -179,7 +173,7 @@ private slots:
             p.maxNewTokens = 5;
             p.room = room;
             p.seed = 1000 + sample;
-            p.studentPixels = student->pixels(testImage(30, 24, static_cast<int>(sample))).unsqueeze(0);
+            p.studentPixels = student->pixels(seededImage(30, 24, static_cast<int>(sample))).unsqueeze(0);
             p.studentFeatures = student->imageFeatures(p.studentPixels);
             p.teacherFeatures = teacher->imageFeatures(p.studentPixels);
             return p;

@@ -1,3 +1,4 @@
+#include "EngineTestData.h"
 #include "TorchSaveWriter.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
@@ -15,6 +16,8 @@
 #include <map>
 
 using namespace geolens;
+using geolens::test::halfToFloat;
+using geolens::test::bfloat16ToFloat;
 using geolens::test::TorchDType;
 using geolens::test::TorchSaveOptions;
 using geolens::test::TorchSaveTensor;
@@ -85,23 +88,6 @@ T elementAt(const TensorInfo &tensor, const std::vector<std::int64_t> &index)
         element += index[i] * tensor.strides[i];
     T value{};
     std::memcpy(&value, tensor.data() + element * sizeof(T), sizeof(T));
-    return value;
-}
-
-float halfToFloat(std::uint16_t bits)
-{
-    const int exponent = (bits >> 10) & 0x1F;
-    const int mantissa = bits & 0x3FF;
-    const float magnitude = exponent == 0 ? std::ldexp(float(mantissa), -24)
-                                          : std::ldexp(float(mantissa | 0x400), exponent - 25);
-    return (bits & 0x8000) ? -magnitude : magnitude;
-}
-
-float bfloat16ToFloat(std::uint16_t bits)
-{
-    const std::uint32_t wide = std::uint32_t(bits) << 16;
-    float value = 0;
-    std::memcpy(&value, &wide, sizeof value);
     return value;
 }
 

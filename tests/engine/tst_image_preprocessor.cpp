@@ -1,3 +1,4 @@
+#include "EngineTestData.h"
 #include "common/Error.h"
 #include "model/ImagePreprocessor.h"
 
@@ -8,20 +9,9 @@
 #include <QtTest>
 
 using namespace geolens;
+using geolens::test::preprocessGoldenImage;
 
 namespace {
-
-// The same synthetic image the golden generator makes.
-RgbImage synthetic(int width, int height)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x)
-            for (int c = 0; c < 3; ++c)
-                image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
-                    static_cast<std::uint8_t>((x * 37 + y * 11 + c * 101 + (x * y) % 13) % 256);
-    return image;
-}
 
 QJsonObject golden()
 {
@@ -46,7 +36,7 @@ private slots:
         QVERIFY(cases.size() >= 5);
         for (const QJsonValue &value : cases) {
             const QJsonObject c = value.toObject();
-            RgbImage image = synthetic(c["width"].toInt(), c["height"].toInt());
+            RgbImage image = preprocessGoldenImage(c["width"].toInt(), c["height"].toInt());
             if (c["expand_to_square"].toBool())
                 image = ImagePreprocessor::expandToSquare(image);
             const RgbImage out = ImagePreprocessor::resizeBicubic(image, c["out_width"].toInt(), c["out_height"].toInt());
@@ -66,7 +56,7 @@ private slots:
     {
         const QJsonObject n = golden()["normalised"].toObject();
         const ImagePreprocessor preprocess(n["size"].toInt());
-        const std::vector<float> out = preprocess(synthetic(n["width"].toInt(), n["height"].toInt()));
+        const std::vector<float> out = preprocess(preprocessGoldenImage(n["width"].toInt(), n["height"].toInt()));
         const QJsonArray expected = n["values"].toArray();
         QCOMPARE(out.size(), std::size_t(expected.size()));
         for (int i = 0; i < expected.size(); ++i)
@@ -75,7 +65,7 @@ private slots:
 
     void expandToSquareCentresOnMeanColour()
     {
-        const RgbImage wide = ImagePreprocessor::expandToSquare(synthetic(4, 1));
+        const RgbImage wide = ImagePreprocessor::expandToSquare(preprocessGoldenImage(4, 1));
         QCOMPARE(wide.width, 4);
         QCOMPARE(wide.height, 4);
         // Row (4 - 1) / 2 = 1 holds the image; the others are the pad colour.
@@ -83,17 +73,17 @@ private slots:
         QCOMPARE(int(wide.pixels[1]), 116);
         QCOMPARE(int(wide.pixels[2]), 104);
         QCOMPARE(int(wide.pixels[4 * 3 + 0]), 0); // (0, 0) of the image: (0 + 0 + 0) % 256
-        const RgbImage tall = ImagePreprocessor::expandToSquare(synthetic(1, 3));
+        const RgbImage tall = ImagePreprocessor::expandToSquare(preprocessGoldenImage(1, 3));
         QCOMPARE(int(tall.pixels[(0 * 3 + 1) * 3 + 1]), 101); // column 1, row 0, green
     }
 
     void resizeAndCropFollowsShortestEdge()
     {
-        const RgbImage out = ImagePreprocessor::resizeAndCrop(synthetic(40, 20), 10);
+        const RgbImage out = ImagePreprocessor::resizeAndCrop(preprocessGoldenImage(40, 20), 10);
         QCOMPARE(out.width, 10);
         QCOMPARE(out.height, 10);
         // Same as resizing to 20 x 10 and cutting columns 5..14.
-        const RgbImage full = ImagePreprocessor::resizeBicubic(synthetic(40, 20), 20, 10);
+        const RgbImage full = ImagePreprocessor::resizeBicubic(preprocessGoldenImage(40, 20), 20, 10);
         for (int y = 0; y < 10; ++y)
             for (int x = 0; x < 10; ++x)
                 QCOMPARE(out.pixels[(y * 10 + x) * 3], full.pixels[(y * 20 + x + 5) * 3]);
@@ -102,7 +92,7 @@ private slots:
     void modelInputShape()
     {
         const ImagePreprocessor preprocess(504);
-        const std::vector<float> out = preprocess(synthetic(300, 200));
+        const std::vector<float> out = preprocess(preprocessGoldenImage(300, 200));
         QCOMPARE(out.size(), std::size_t(3 * 504 * 504));
         // The pad colour normalises to (int(255 m) / 255 - m) / s: slightly below zero.
         const float padRed = out[0];

@@ -1,3 +1,4 @@
+#include "EngineTestData.h"
 #include "TinyModel.h"
 #include "model/CheckpointFolder.h"
 #include "model/GeoChatModel.h"
@@ -12,22 +13,11 @@
 #include <cmath>
 
 using namespace geolens;
+using geolens::test::referenceModelImage;
 
 namespace {
 
 const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
-
-// The images tools/reference_llava.py makes.
-RgbImage synthetic(int width, int height, int seed)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x)
-            for (int c = 0; c < 3; ++c)
-                image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
-                    static_cast<std::uint8_t>((x * (3 + seed) + y * 7 + c * 50 + seed * 31) % 256);
-    return image;
-}
 
 std::vector<int> ints(const QJsonArray &a)
 {
@@ -103,7 +93,7 @@ private slots:
             request.history.push_back({turn.toArray()[0].toString().toStdString(), turn.toArray()[1].toString().toStdString()});
         request.maxNewTokens = c["max_new_tokens"].toInt();
         const QJsonObject img = c["image"].toObject();
-        const RgbImage image = synthetic(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt());
+        const RgbImage image = referenceModelImage(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt());
 
         QCOMPARE(model_->promptTokens(request), ints(c["prompt_ids"].toArray()));
 
@@ -142,7 +132,7 @@ private slots:
         GenerationRequest request;
         request.question = "Classify the image in the following classes: airport, beach, dense residential area\n"
                            "Answer in one word or a short phrase.";
-        const RgbImage image = synthetic(30, 20, 4);
+        const RgbImage image = referenceModelImage(30, 20, 4);
         const std::vector<std::string> classes{"airport", "beach", "dense residential area"};
         const std::vector<double> scores = model_->scoreAnswers(image, request, classes);
         QCOMPARE(scores.size(), classes.size());
@@ -174,7 +164,7 @@ private slots:
             r.maxNewTokens = c["max_new_tokens"].toInt();
             requests.push_back(r);
             const QJsonObject img = c["image"].toObject();
-            images.push_back(synthetic(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt()));
+            images.push_back(referenceModelImage(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt()));
         }
         const std::vector<GenerationResult> results = model_->generateBatch(images, requests);
         for (int i = 0; i < cases.size(); ++i) {

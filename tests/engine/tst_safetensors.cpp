@@ -1,3 +1,4 @@
+#include "EngineTestData.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
 #include "model/CheckpointFolder.h"
@@ -15,6 +16,8 @@
 #include <limits>
 
 using namespace geolens;
+using geolens::test::halfToFloat;
+using geolens::test::bfloat16ToFloat;
 
 namespace {
 
@@ -38,23 +41,6 @@ std::vector<T> valuesOf(const TensorInfo &tensor)
     std::vector<T> values(static_cast<std::size_t>(tensor.numel()));
     std::memcpy(values.data(), tensor.data(), values.size() * sizeof(T));
     return values;
-}
-
-float halfToFloat(std::uint16_t bits)
-{
-    const int exponent = (bits >> 10) & 0x1F;
-    const int mantissa = bits & 0x3FF;
-    const float magnitude = exponent == 0 ? std::ldexp(float(mantissa), -24)
-                                          : std::ldexp(float(mantissa | 0x400), exponent - 25);
-    return (bits & 0x8000) ? -magnitude : magnitude;
-}
-
-float bfloat16ToFloat(std::uint16_t bits)
-{
-    const std::uint32_t wide = std::uint32_t(bits) << 16;
-    float value = 0;
-    std::memcpy(&value, &wide, sizeof value);
-    return value;
 }
 
 QByteArray littleEndian64(std::uint64_t value)

@@ -1,3 +1,4 @@
+#include "EngineTestData.h"
 #include "TinyModel.h"
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
@@ -12,23 +13,13 @@
 #include <filesystem>
 
 using namespace geolens;
+using geolens::test::referenceModelImage;
 using geolens::test::TinyLayout;
 using geolens::test::TinyModelSpec;
 
 namespace {
 
 const QString TokenizerModel = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
-
-RgbImage gradient(int width, int height, int seed)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x)
-            for (int c = 0; c < 3; ++c)
-                image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
-                    static_cast<std::uint8_t>((x * (3 + seed) + y * 7 + c * 50 + seed * 31) % 256);
-    return image;
-}
 
 ModelLoadOptions cpuOptions()
 {
@@ -136,7 +127,7 @@ private slots:
         r.maxNewTokens = 6;
         std::string streamed;
         r.onText = [&](const std::string &piece) { streamed += piece; };
-        const GenerationResult a = model->generate(gradient(40, 30, 1), r);
+        const GenerationResult a = model->generate(referenceModelImage(40, 30, 1), r);
         QCOMPARE(a.numImageTokens, 36);
         QVERIFY(!a.tokens.empty());
         QCOMPARE(a.logprobs.size(), a.tokens.size());
@@ -145,12 +136,12 @@ private slots:
         QVERIFY(a.stopReason == "max_new_tokens" || a.stopReason == "eos");
         QCOMPARE(streamed, a.text);
         r.onText = nullptr;
-        const GenerationResult b = model->generate(gradient(40, 30, 1), r);
+        const GenerationResult b = model->generate(referenceModelImage(40, 30, 1), r);
         QCOMPARE(b.tokens, a.tokens);
         for (std::size_t i = 0; i < a.logprobs.size(); ++i)
             QVERIFY(std::abs(a.logprobs[i] - b.logprobs[i]) < 1e-6);
         // The image matters.
-        const GenerationResult other = model->generate(gradient(40, 30, 9), r);
+        const GenerationResult other = model->generate(referenceModelImage(40, 30, 9), r);
         QVERIFY(other.logprobs.front() != a.logprobs.front());
     }
 
@@ -160,10 +151,10 @@ private slots:
         GenerationRequest r;
         r.question = "Classify the image.";
         r.maxNewTokens = 4;
-        const std::vector<GenerationResult> batch = model->generateBatch({gradient(20, 20, 2), gradient(30, 10, 5)}, r);
+        const std::vector<GenerationResult> batch = model->generateBatch({referenceModelImage(20, 20, 2), referenceModelImage(30, 10, 5)}, r);
         QCOMPARE(batch.size(), std::size_t(2));
-        const GenerationResult first = model->generate(gradient(20, 20, 2), r);
-        const GenerationResult second = model->generate(gradient(30, 10, 5), r);
+        const GenerationResult first = model->generate(referenceModelImage(20, 20, 2), r);
+        const GenerationResult second = model->generate(referenceModelImage(30, 10, 5), r);
         QCOMPARE(batch[0].tokens, first.tokens);
         QCOMPARE(batch[1].tokens, second.tokens);
         for (std::size_t i = 0; i < first.logprobs.size(); ++i)
@@ -181,14 +172,14 @@ private slots:
         r.topP = 0.95;
         r.repetitionPenalty = 1.1;
         r.seed = 1234;
-        const GenerationResult a = model->generate(gradient(16, 16, 3), r);
-        const GenerationResult b = model->generate(gradient(16, 16, 3), r);
+        const GenerationResult a = model->generate(referenceModelImage(16, 16, 3), r);
+        const GenerationResult b = model->generate(referenceModelImage(16, 16, 3), r);
         QCOMPARE(a.tokens, b.tokens);
         r.seed = 99;
         bool differs = false;
         for (int i = 0; i < 5 && !differs; ++i) {
             r.seed = 99 + i;
-            differs = model->generate(gradient(16, 16, 3), r).tokens != a.tokens;
+            differs = model->generate(referenceModelImage(16, 16, 3), r).tokens != a.tokens;
         }
         QVERIFY(differs);
     }
@@ -206,7 +197,7 @@ private slots:
             if (++pieces == 2)
                 cancel = true;
         };
-        const GenerationResult g = model->generate(gradient(16, 16, 4), r);
+        const GenerationResult g = model->generate(referenceModelImage(16, 16, 4), r);
         if (g.stopReason == "eos")
             QSKIP("the tiny model ended its answer before the cancel");
         QVERIFY(g.cancelled);
@@ -223,14 +214,14 @@ private slots:
         GenerationRequest r;
         r.question = "Describe.";
         r.maxNewTokens = 200;
-        const GenerationResult g = model->generate(gradient(16, 16, 1), r);
+        const GenerationResult g = model->generate(referenceModelImage(16, 16, 1), r);
         if (g.stopReason != "eos") {
             QCOMPARE(g.stopReason, std::string("context"));
             QVERIFY(g.truncated);
         }
         r.question = std::string(400, 'x') + " what?";
         try {
-            model->generate(gradient(16, 16, 1), r);
+            model->generate(referenceModelImage(16, 16, 1), r);
             QFAIL("a prompt longer than the context must be refused");
         } catch (const InvalidArgument &e) {
             QVERIFY2(QString(e.what()).contains("context of 100"), e.what());
@@ -243,7 +234,7 @@ private slots:
         GenerationRequest r;
         r.question = "Classify the image.";
         r.maxNewTokens = 5;
-        const GenerationResult expected = reference->generate(gradient(24, 24, 6), r);
+        const GenerationResult expected = reference->generate(referenceModelImage(24, 24, 6), r);
         for (TinyLayout layout : {TinyLayout::LlavaHf, TinyLayout::LlavaHfNested}) {
             TinyModelSpec spec;
             spec.geochat = false;
@@ -251,7 +242,7 @@ private slots:
             const auto model = GeoChatModel::load(folder.toStdString(), cpuOptions());
             QCOMPARE(model->config().layout, layout == TinyLayout::LlavaHf ? CheckpointLayout::LlavaHf
                                                                             : CheckpointLayout::LlavaHfNested);
-            const GenerationResult g = model->generate(gradient(24, 24, 6), r);
+            const GenerationResult g = model->generate(referenceModelImage(24, 24, 6), r);
             QCOMPARE(g.tokens, expected.tokens);
             for (std::size_t i = 0; i < g.logprobs.size(); ++i)
                 QVERIFY(std::abs(g.logprobs[i] - expected.logprobs[i]) < 1e-5);
@@ -264,7 +255,7 @@ private slots:
         GenerationRequest r;
         r.question = "Classify the image.";
         r.maxNewTokens = 5;
-        const GenerationResult expected = reference->generate(gradient(24, 24, 6), r);
+        const GenerationResult expected = reference->generate(referenceModelImage(24, 24, 6), r);
 
         // The same weights in torch.save shards with an index, as GeoChat's release stores them.
         const QString shards = writeModel("geochat-bin", TinyLayout::GeoChatBin);
@@ -274,7 +265,7 @@ private slots:
         QVERIFY(!QFile::exists(shards + "/model.safetensors"));
         const auto model = GeoChatModel::load(shards.toStdString(), cpuOptions());
         QCOMPARE(model->config().layout, CheckpointLayout::GeoChat);
-        const GenerationResult g = model->generate(gradient(24, 24, 6), r);
+        const GenerationResult g = model->generate(referenceModelImage(24, 24, 6), r);
         QCOMPARE(g.tokens, expected.tokens);
         QCOMPARE(g.logprobs.size(), expected.logprobs.size());
         for (std::size_t i = 0; i < g.logprobs.size(); ++i)
@@ -289,7 +280,7 @@ private slots:
         QCOMPARE(stored.at("lm_head.weight").dtype, DType::F16);
         QCOMPARE(stored.at("model.layers.1.self_attn.rotary_emb.inv_freq").dtype, DType::F32);
         const auto halfModel = GeoChatModel::load(halfShards.toStdString(), cpuOptions());
-        const GenerationResult h = halfModel->generate(gradient(24, 24, 6), r);
+        const GenerationResult h = halfModel->generate(referenceModelImage(24, 24, 6), r);
         QVERIFY(!h.tokens.empty());
         QCOMPARE(h.logprobs.size(), h.tokens.size());
         for (float lp : h.logprobs)
