@@ -1,6 +1,6 @@
 #include "TinyModel.h"
 #include "model/GeoChatModel.h"
-#include "model/GeoChatModelImpl.h"
+#include "model/LlavaNetwork.h"
 #include "model/ParameterCount.h"
 
 #include <QFile>
@@ -41,7 +41,7 @@ std::uint64_t elementsOf(const geolens::detail::ClipEncoderLayer &l)
 // layers before them. That sum is the truth countParameters has to match.
 std::uint64_t modelParameters(const GeoChatModel &model)
 {
-    const GeoChatModel::Impl &m = model.impl();
+    const geolens::detail::LlavaNetwork &m = model.network();
     const geolens::detail::ClipVisionTower &tower = m.tower;
     std::uint64_t n = elementsOf({&tower.classEmbedding, &tower.patchWeight, &tower.positionEmbedding,
                                   &tower.preNormWeight, &tower.preNormBias});
@@ -96,7 +96,7 @@ private slots:
         QFETCH(int, imageSize);
         const auto model = GeoChatModel::createRandom("tiny", cpuOptions(imageSize), {});
         // The projector reads the second-to-last hidden state: the last CLIP layer is not built.
-        QCOMPARE(model->impl().tower.layers.size(), std::size_t(model->config().vision.layers - 1));
+        QCOMPARE(model->network().tower.layers.size(), std::size_t(model->config().vision.layers - 1));
         const std::uint64_t parameters = modelParameters(*model);
         QVERIFY(parameters > 0);
         QCOMPARE(countParameters(model->config()), parameters);
