@@ -1,6 +1,6 @@
 #include "distill/MetricsRecord.h"
 
-#include <nlohmann/json.hpp>
+#include "common/JsonIo.h"
 
 #include <cmath>
 #include <limits>
@@ -75,21 +75,21 @@ std::vector<std::pair<std::string, double>> MetricsRecord::numbers() const
 
 std::string MetricsRecord::toJsonLine() const
 {
-    nlohmann::ordered_json line = nlohmann::ordered_json::object();
+    Json line = Json::object();
     line[MetricsKey::Step] = step_;
     for (const Field &f : fields_) {
         if (const double *value = std::get_if<double>(&f.value))
-            line[f.key] = std::isfinite(*value) ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
+            line[f.key] = std::isfinite(*value) ? Json(*value) : Json();
         else
             line[f.key] = std::get<std::string>(f.value);
     }
     // Invalid UTF-8 in a text (a path in a message) is replaced rather than refused.
-    return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return dumpJson(line);
 }
 
 std::optional<MetricsRecord> MetricsRecord::parse(std::string_view line)
 {
-    const nlohmann::ordered_json json = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const Json json = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!json.is_object())
         return std::nullopt;
     const auto step = json.find(MetricsKey::Step);

@@ -1,6 +1,6 @@
 #include "distill/RunReview.h"
 
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "distill/DistillConfig.h"
 
 namespace geolens {
@@ -8,7 +8,8 @@ namespace geolens {
 RunReview RunReview::of(const DistillConfig &config)
 {
     RunReview review;
-    review.json = config.toJson().dump(2);
+    // Not dumpJson: a setting the user typed as NaN is shown (as null) with its problem, not thrown.
+    review.json = config.toJson().dump(2, ' ', false, Json::error_handler_t::replace);
     review.problems = config.validate();
     return review;
 }

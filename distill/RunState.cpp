@@ -2,43 +2,38 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-
-#include <nlohmann/json.hpp>
+#include "common/JsonIo.h"
 
 #include <cmath>
-#include <fstream>
 
 namespace geolens {
 
 void RunState::save(const std::string &path) const
 {
-    nlohmann::ordered_json state = nlohmann::ordered_json::object();
+    Json state = Json::object();
     state["step"] = step;
     state["consumed"] = consumed;
     state["corpus_position"] = corpusPosition;
     state["rollouts"] = rollouts;
-    state["best_warmup_loss"] = std::isfinite(bestWarmupLoss) ? nlohmann::ordered_json(bestWarmupLoss) : nlohmann::ordered_json();
+    state["best_warmup_loss"] = std::isfinite(bestWarmupLoss) ? Json(bestWarmupLoss) : Json();
     state["seconds"] = seconds;
     state["skipped_too_long"] = skippedTooLong;
-    writeFileAtomically(path, state.dump(2));
+    writeFileAtomically(path, dumpJson(state, 2));
 }
 
 RunState RunState::load(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw FileError(path, "the checkpoint's state cannot be read.");
-    const nlohmann::ordered_json state = nlohmann::ordered_json::parse(in, nullptr, /*allow_exceptions=*/false);
+    const Json state = readJsonFile(path); // names the file, and the line and column of a problem
     if (!state.is_object())
         throw FileError(path, "the checkpoint's state is not a JSON object.");
-    const auto number = [&](const char *key) -> const nlohmann::ordered_json & {
+    const auto number = [&](const char *key) -> const Json & {
         const auto found = state.find(key);
         if (found == state.end() || !found->is_number())
             throw FileError(path, std::string("the checkpoint's state has no number \"") + key + "\".");
         return *found;
     };
     const auto count = [&](const char *key) {
-        const nlohmann::ordered_json &value = number(key);
+        const Json &value = number(key);
         if (!value.is_number_integer() || value.get<std::int64_t>() < 0)
             throw FileError(path, std::string("the checkpoint's \"") + key + "\" is not a count.");
         return value.get<std::uint64_t>();

@@ -1,6 +1,6 @@
 #include "distill/TrialTiming.h"
 
-#include "common/Json.h"
+#include "common/JsonIo.h"
 #include "distill/DistillConfig.h"
 
 #include <algorithm>
@@ -30,7 +30,8 @@ std::string timingSignature(const DistillConfig &c)
     s.run.imageSize = c.run.imageSize;
     s.run.maxLength = c.run.maxLength;
     s.run.cacheImages = c.run.cacheImages;
-    return s.toJson().dump();
+    // Bytes that are not UTF-8 (a path) must not throw: the signature only has to differ when a setting does.
+    return s.toJson().dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 int forecastSteps(const DistillConfig &c, std::size_t samples)

@@ -4,6 +4,7 @@
 
 #include "TinyModel.h"
 #include "common/Error.h"
+#include "common/JsonIo.h"
 #include "distill/DistillRun.h"
 #include "distill/InstructionDataset.h"
 #include "model/GeoChatModel.h"
@@ -12,7 +13,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -143,7 +143,7 @@ private slots:
         images_ = path("images");
         std::filesystem::create_directories(images_);
         auto model = GeoChatModel::load(teacher_, cpu());
-        nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+        Json entries = Json::array();
         for (int i = 0; i < Entries; ++i) {
             const int width = 24 + (i % 3) * 8, height = 24;
             RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
@@ -158,15 +158,15 @@ private slots:
             request.question = Questions[i % 6];
             request.maxNewTokens = AnswerTokens;
             const std::string answer = model->generate(image, request).text;
-            nlohmann::ordered_json entry = nlohmann::ordered_json::object();
+            Json entry = Json::object();
             entry["id"] = "e" + std::to_string(i);
             entry["image"] = name;
-            entry["conversations"] = nlohmann::ordered_json::array(
+            entry["conversations"] = Json::array(
                 {{{"from", "human"}, {"value", std::string("<image>\n") + Questions[i % 6]}}, {{"from", "gpt"}, {"value", answer}}});
             entries.push_back(entry);
         }
         data_ = path("data.json");
-        std::ofstream(data_) << entries.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        std::ofstream(data_) << dumpJson(entries, 1);
     }
 
     void kdHalvesReverseKlAndLearnsTheAnswers()

@@ -214,7 +214,8 @@ private slots:
                 QVERIFY2(QString(e.what()).contains("state.json"), e.what());
             }
         };
-        refused("{\"step\": 3", "not a JSON object");
+        refused("{\"step\": 3", "line 1, column"); // cut short: where the text went wrong
+        refused("[3, 1]", "not a JSON object");
         refused(R"({"step": 3, "consumed": 1, "corpus_position": 0, "rollouts": 0, "seconds": 1})", "skipped_too_long");
         refused(R"({"step": -3, "consumed": 1, "corpus_position": 0, "rollouts": 0, "seconds": 1,
                     "skipped_too_long": 0, "best_warmup_loss": null})",
