@@ -1,5 +1,7 @@
 #include "DistillRunMonitor.h"
 
+#include "distill/MetricsRecord.h"
+
 #include "CliProgram.h"
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
@@ -515,7 +517,7 @@ void DistillRunMonitor::readRunConfig()
 void DistillRunMonitor::updateProgress()
 {
     stepsDone_ = std::max(0, metrics_->lastStep());
-    const QVector<QPointF> &seconds = metrics_->points(QStringLiteral("seconds"), MetricsLog::RecordKind::Step);
+    const QVector<QPointF> &seconds = metrics_->points(QLatin1String(MetricsKey::Seconds), MetricsLog::RecordKind::Step);
     const double elapsedSeconds = seconds.isEmpty() ? 0.0 : seconds.constLast().y();
     const int total = totalSteps_ > 0 ? totalSteps_ : (status_ == Status::Finished ? stepsDone_ : 0);
     if (total > 0) {

@@ -1,11 +1,10 @@
 #include "MetricsLog.h"
 
+#include "distill/MetricsRecord.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonParseError>
 #include <QScopedValueRollback>
 #include <QTimer>
 
@@ -145,26 +144,23 @@ void MetricsLog::parseLine(const QByteArray &line)
     const QByteArray trimmed = line.trimmed();
     if (trimmed.isEmpty())
         return;
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(trimmed, &error);
-    const QJsonObject record = document.object();
-    const QJsonValue stepValue = record.value(QLatin1String("step"));
-    if (error.error != QJsonParseError::NoError || !document.isObject() || !stepValue.isDouble()) {
+    const std::optional<MetricsRecord> record =
+        MetricsRecord::parse(std::string_view(trimmed.constData(), static_cast<std::size_t>(trimmed.size())));
+    if (!record) {
         ++badLines_;
         return;
     }
-    const double step = stepValue.toDouble();
-    const RecordKind kind = record.contains(QLatin1String("loss")) ? RecordKind::Step : RecordKind::Evaluation;
+    const double step = record->step();
+    const RecordKind kind = record->kind() == MetricsRecord::Kind::Step ? RecordKind::Step : RecordKind::Evaluation;
     SeriesSet &series = set(kind);
-    for (auto it = record.constBegin(); it != record.constEnd(); ++it) {
-        if (!it.value().isDouble() || it.key() == QLatin1String("step"))
-            continue;
-        auto found = series.points.find(it.key());
+    for (const auto &[key, value] : record->numbers()) {
+        const QString name = QString::fromStdString(key);
+        auto found = series.points.find(name);
         if (found == series.points.end()) {
-            series.names << it.key();
-            found = series.points.insert(it.key(), {});
+            series.names << name;
+            found = series.points.insert(name, {});
         }
-        found->append(QPointF(step, it.value().toDouble()));
+        found->append(QPointF(step, value));
     }
     if (kind == RecordKind::Step)
         ++stepRecords_;

@@ -1,5 +1,7 @@
 #include "MetricsSeriesModel.h"
 
+#include "distill/MetricsRecord.h"
+
 #include <QLocale>
 
 #include <algorithm>
@@ -20,22 +22,22 @@ struct KnownSeries {
 // The order of the list and the legend: the total first, then what it is made of, then what
 // explains it. Off by default: series that are only wanted when something looks wrong.
 const KnownSeries Known[] = {
-    {"loss", MetricsSeriesModel::Axis::Loss, true, 0x1f77b4},
-    {"align", MetricsSeriesModel::Axis::Loss, true, 0xff7f0e},
-    {"policy", MetricsSeriesModel::Axis::Loss, true, 0x2ca02c},
-    {"single", MetricsSeriesModel::Axis::Loss, true, 0xd62728},
-    {"pt", MetricsSeriesModel::Axis::Loss, true, 0x9467bd},
-    {"kd", MetricsSeriesModel::Axis::Loss, true, 0x8c564b},
-    {"ce", MetricsSeriesModel::Axis::Loss, true, 0xe377c2},
-    {"rev_kl", MetricsSeriesModel::Axis::Loss, true, 0x17becf},
-    {"val_loss", MetricsSeriesModel::Axis::Loss, true, 0x222222},
-    {"val_rev_kl", MetricsSeriesModel::Axis::Loss, true, 0xbcbd22},
-    {"grad_norm", MetricsSeriesModel::Axis::Loss, false, 0x7f7f7f},
-    {"lr", MetricsSeriesModel::Axis::LearningRate, true, 0x6a3d9a},
-    {"tokens_per_s", MetricsSeriesModel::Axis::Throughput, true, 0x1b9e77},
-    {"student_len", MetricsSeriesModel::Axis::Throughput, false, 0xe6ab02},
-    {"gpu_mem_gb", MetricsSeriesModel::Axis::Memory, true, 0xd95f02},
-    {"rss_gb", MetricsSeriesModel::Axis::Memory, false, 0x7570b3},
+    {MetricsKey::Loss, MetricsSeriesModel::Axis::Loss, true, 0x1f77b4},
+    {MetricsKey::Align, MetricsSeriesModel::Axis::Loss, true, 0xff7f0e},
+    {MetricsKey::Policy, MetricsSeriesModel::Axis::Loss, true, 0x2ca02c},
+    {MetricsKey::Single, MetricsSeriesModel::Axis::Loss, true, 0xd62728},
+    {MetricsKey::Pt, MetricsSeriesModel::Axis::Loss, true, 0x9467bd},
+    {MetricsKey::Kd, MetricsSeriesModel::Axis::Loss, true, 0x8c564b},
+    {MetricsKey::Ce, MetricsSeriesModel::Axis::Loss, true, 0xe377c2},
+    {MetricsKey::ReverseKl, MetricsSeriesModel::Axis::Loss, true, 0x17becf},
+    {MetricsKey::ValidationLoss, MetricsSeriesModel::Axis::Loss, true, 0x222222},
+    {MetricsKey::ValidationReverseKl, MetricsSeriesModel::Axis::Loss, true, 0xbcbd22},
+    {MetricsKey::GradNorm, MetricsSeriesModel::Axis::Loss, false, 0x7f7f7f},
+    {MetricsKey::Lr, MetricsSeriesModel::Axis::LearningRate, true, 0x6a3d9a},
+    {MetricsKey::TokensPerSecond, MetricsSeriesModel::Axis::Throughput, true, 0x1b9e77},
+    {MetricsKey::StudentLength, MetricsSeriesModel::Axis::Throughput, false, 0xe6ab02},
+    {MetricsKey::GpuMemoryGb, MetricsSeriesModel::Axis::Memory, true, 0xd95f02},
+    {MetricsKey::ResidentGb, MetricsSeriesModel::Axis::Memory, false, 0x7570b3},
 };
 constexpr int KnownCount = static_cast<int>(sizeof Known / sizeof Known[0]);
 
@@ -53,7 +55,7 @@ int knownIndex(const QString &name)
 // Not curves: the step is the x axis, and the elapsed time only grows.
 bool isPlottable(const QString &name)
 {
-    return name != QLatin1String("step") && name != QLatin1String("seconds");
+    return name != QLatin1String(MetricsKey::Step) && name != QLatin1String(MetricsKey::Seconds);
 }
 
 } // namespace
@@ -195,8 +197,8 @@ bool MetricsSeriesModel::defaultVisibility(const Series &s) const
     if (s.allZero)
         return false;
     // Process memory is drawn when it is the only memory there is, as on a run on the CPU.
-    if (s.name == QLatin1String("rss_gb")) {
-        const Series *gpu = find(QStringLiteral("gpu_mem_gb"));
+    if (s.name == QLatin1String(MetricsKey::ResidentGb)) {
+        const Series *gpu = find(QLatin1String(MetricsKey::GpuMemoryGb));
         if (gpu && gpu->allZero)
             return true;
     }
@@ -296,25 +298,25 @@ MetricsLog::RecordKind MetricsSeriesModel::kindIn(const MetricsLog *log, const Q
 
 QString MetricsSeriesModel::seriesTitle(const QString &name)
 {
-    if (name == QLatin1String("loss"))
+    if (name == QLatin1String(MetricsKey::Loss))
         return tr("Total loss");
-    if (name == QLatin1String("rev_kl"))
+    if (name == QLatin1String(MetricsKey::ReverseKl))
         return tr("Reverse KL");
-    if (name == QLatin1String("val_loss"))
+    if (name == QLatin1String(MetricsKey::ValidationLoss))
         return tr("Validation loss");
-    if (name == QLatin1String("val_rev_kl"))
+    if (name == QLatin1String(MetricsKey::ValidationReverseKl))
         return tr("Validation reverse KL");
-    if (name == QLatin1String("grad_norm"))
+    if (name == QLatin1String(MetricsKey::GradNorm))
         return tr("Gradient norm");
-    if (name == QLatin1String("lr"))
+    if (name == QLatin1String(MetricsKey::Lr))
         return tr("Learning rate");
-    if (name == QLatin1String("tokens_per_s"))
+    if (name == QLatin1String(MetricsKey::TokensPerSecond))
         return tr("Tokens per second");
-    if (name == QLatin1String("student_len"))
+    if (name == QLatin1String(MetricsKey::StudentLength))
         return tr("Student answer length");
-    if (name == QLatin1String("gpu_mem_gb"))
+    if (name == QLatin1String(MetricsKey::GpuMemoryGb))
         return tr("GPU memory (GB)");
-    if (name == QLatin1String("rss_gb"))
+    if (name == QLatin1String(MetricsKey::ResidentGb))
         return tr("Process memory (GB)");
     const int known = knownIndex(name);
     if (known >= 0 && Known[known].axis == Axis::Loss)
@@ -364,7 +366,7 @@ QString MetricsSeriesModel::csv() const
             row[static_cast<int>(c)] = formatNumber(p.y());
         }
     }
-    QString text = QStringLiteral("step");
+    QString text = QString::fromLatin1(MetricsKey::Step);
     for (const QString &column : columns)
         text += QLatin1Char(',') + column;
     text += QLatin1Char('\n');

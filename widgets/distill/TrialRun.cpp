@@ -1,22 +1,28 @@
 #include "TrialRun.h"
 
 #include "CliProgram.h"
+#include "distill/MetricsRecord.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <optional>
+#include <string_view>
 
 namespace geolens {
 
 namespace {
+
+std::optional<MetricsRecord> parseRecord(const QByteArray &line)
+{
+    return MetricsRecord::parse(std::string_view(line.constData(), static_cast<std::size_t>(line.size())));
+}
 
 // Lines of the CLI's own messages kept for a failure's explanation.
 constexpr int KeptMessages = 40;
@@ -204,12 +210,12 @@ void TrialRun::readOutput()
         const QByteArray line = raw.trimmed();
         if (line.isEmpty())
             continue;
-        const QJsonObject record = QJsonDocument::fromJson(line).object();
-        if (record.isEmpty()) {
+        const std::optional<MetricsRecord> record = parseRecord(line);
+        if (!record) {
             messages_ << QString::fromUtf8(line);
             continue;
         }
-        if (!record.contains(QLatin1String("loss")))
+        if (record->kind() != MetricsRecord::Kind::Step)
             continue;
         ++stepsDone_;
         emit progress(stepsDone_, totalSteps_);
@@ -310,11 +316,11 @@ TrialResult TrialRun::parseMetrics(const QByteArray &text)
     double tokensSum = 0.0;
     int tokensCount = 0;
     for (const QByteArray &raw : text.split('\n')) {
-        const QJsonObject record = QJsonDocument::fromJson(raw.trimmed()).object();
-        if (!record.contains(QLatin1String("loss")))
+        const std::optional<MetricsRecord> record = parseRecord(raw.trimmed());
+        if (!record || record->kind() != MetricsRecord::Kind::Step)
             continue; // an evaluation, or not a record
         ++result.stepRecords;
-        const QString phase = record.value(QLatin1String("phase")).toString();
+        const QString phase = QString::fromStdString(record->text(MetricsKey::Phase));
         const auto seen = std::find_if(result.phases.begin(), result.phases.end(),
                                        [&](const TrialPhase &p) { return p.name == phase; });
         const bool first = seen == result.phases.end();
@@ -323,24 +329,23 @@ TrialResult TrialRun::parseMetrics(const QByteArray &text)
             p.name = phase;
             result.phases.append(p);
         }
-        result.peakGpuMemoryGb = std::max(result.peakGpuMemoryGb, record.value(QLatin1String("gpu_mem_gb")).toDouble());
-        result.peakRssGb = std::max(result.peakRssGb, record.value(QLatin1String("rss_gb")).toDouble());
-        const QJsonValue seconds = record.value(QLatin1String("seconds"));
-        if (!seconds.isDouble())
+        result.peakGpuMemoryGb = std::max(result.peakGpuMemoryGb, record->number(MetricsKey::GpuMemoryGb).value_or(0.0));
+        result.peakRssGb = std::max(result.peakRssGb, record->number(MetricsKey::ResidentGb).value_or(0.0));
+        const std::optional<double> seconds = record->number(MetricsKey::Seconds);
+        if (!seconds)
             continue;
-        if (!first && havePrevious && seconds.toDouble() >= previous) {
+        if (!first && havePrevious && *seconds >= previous) {
             Sums &s = sums[phase];
-            s.seconds += seconds.toDouble() - previous;
+            s.seconds += *seconds - previous;
             ++s.steps;
-            const QJsonValue tokens = record.value(QLatin1String("tokens_per_s"));
-            if (tokens.isDouble()) {
-                s.tokens += tokens.toDouble();
+            if (const std::optional<double> tokens = record->number(MetricsKey::TokensPerSecond)) {
+                s.tokens += *tokens;
                 ++s.tokenSteps;
-                tokensSum += tokens.toDouble();
+                tokensSum += *tokens;
                 ++tokensCount;
             }
         }
-        previous = seconds.toDouble();
+        previous = *seconds;
         havePrevious = true;
     }
     for (TrialPhase &p : result.phases) {
