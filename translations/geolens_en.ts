@@ -1391,6 +1391,37 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationMenu</name>
+    <message>
+        <source>&amp;Distillation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New Distillation Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distil a teacher model into a smaller student, step by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open Distillation Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow a running distillation or look at a finished one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Compare Teacher and Student...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::DistillationWindows</name>
     <message>
         <source>Distillation: %1</source>
@@ -1680,34 +1711,6 @@ Step %2: %3</source>
     </message>
     <message>
         <source>Region turned by %1 degrees</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Distillation</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New Distillation Run...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Distil a teacher model into a smaller student, step by step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Open Distillation Run...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow a running distillation or look at a finished one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Compare Teacher and Student...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1389,6 +1389,37 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationMenu</name>
+    <message>
+        <source>&amp;Distillation</source>
+        <translation>蒸馏(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;New Distillation Run...</source>
+        <translation>新建蒸馏运行(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Distil a teacher model into a smaller student, step by step</source>
+        <translation>逐步将教师模型蒸馏为更小的学生模型</translation>
+    </message>
+    <message>
+        <source>&amp;Open Distillation Run...</source>
+        <translation>打开蒸馏运行(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Follow a running distillation or look at a finished one</source>
+        <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
+    </message>
+    <message>
+        <source>&amp;Compare Teacher and Student...</source>
+        <translation>对比教师与学生模型(&amp;C)……</translation>
+    </message>
+    <message>
+        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
+        <translation>在选中的瓦片上并排运行教师模型及其蒸馏出的学生模型：回答、框和每块瓦片的用时</translation>
+    </message>
+</context>
+<context>
     <name>geolens::DistillationWindows</name>
     <message>
         <source>Distillation: %1</source>
@@ -1680,34 +1711,6 @@ Step %2: %3</source>
     <message>
         <source>Region turned by %1 degrees</source>
         <translation>区域已旋转 %1 度</translation>
-    </message>
-    <message>
-        <source>&amp;Distillation</source>
-        <translation>蒸馏(&amp;D)</translation>
-    </message>
-    <message>
-        <source>&amp;New Distillation Run...</source>
-        <translation>新建蒸馏运行(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>Distil a teacher model into a smaller student, step by step</source>
-        <translation>逐步将教师模型蒸馏为更小的学生模型</translation>
-    </message>
-    <message>
-        <source>&amp;Open Distillation Run...</source>
-        <translation>打开蒸馏运行(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Follow a running distillation or look at a finished one</source>
-        <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
-    </message>
-    <message>
-        <source>&amp;Compare Teacher and Student...</source>
-        <translation>对比教师与学生模型(&amp;C)……</translation>
-    </message>
-    <message>
-        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
-        <translation>在选中的瓦片上并排运行教师模型及其蒸馏出的学生模型：回答、框和每块瓦片的用时</translation>
     </message>
 </context>
 <context>

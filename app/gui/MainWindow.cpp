@@ -6,6 +6,7 @@
 #include "ChatPanel.h"
 #include "CoordinateStatusWidget.h"
 #include "DisplayPanel.h"
+#include "DistillationMenu.h"
 #include "DistillationWindows.h"
 #include "LanguageSwitcher.h"
 #include "MapCanvas.h"
@@ -93,9 +94,10 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     createStatusBar();
     tasks_ = new AnalysisTasks(session_, runner_, canvas_, grid_, analysis_, chat_, this);
     rasterTasks_ = new RasterTasks(session_, runner_, this);
-    analysisMenu_ = new AnalysisMenu(session_, tasks_, canvas_, grid_, analysis_, this);
-    menuBar()->insertMenu(distillMenu_->menuAction(), analysisMenu_);
     distillation_ = new DistillationWindows(this, session_, canvas_, grid_, analysis_, display_);
+    // Between View and Language.
+    menuBar()->insertMenu(languageMenu_->menuAction(), new AnalysisMenu(session_, tasks_, canvas_, grid_, analysis_, this));
+    menuBar()->insertMenu(languageMenu_->menuAction(), new DistillationMenu(distillation_, this));
     connectSession();
     retranslate();
 
@@ -220,14 +222,6 @@ void MainWindow::createMenus()
         addMenuAction(viewMenu_, QKeySequence(Qt::Key_Escape), grid_, &TileGridOverlay::clearSelection);
     viewMenu_->addSeparator(); // the docks follow
 
-    distillMenu_ = menuBar()->addMenu(QString());
-    newDistillAction_ = addMenuAction(distillMenu_, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), this,
-                                      &MainWindow::startDistillationWizard);
-    openDistillAction_ = addMenuAction(distillMenu_, QKeySequence(), this, [this] { distillation_->chooseRun(); });
-    distillMenu_->addSeparator();
-    compareModelsAction_ = addMenuAction(distillMenu_, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this,
-                                         [this] { showModelComparison(); });
-
     languageMenu_ = menuBar()->addMenu(QString());
     languageGroup_ = new QActionGroup(this);
     languageGroup_->setExclusive(true);
@@ -297,14 +291,6 @@ void MainWindow::retranslate()
     gridAction_->setText(tr("Show &Tile Grid"));
     clearSelectionAction_->setText(tr("Clear Tile &Selection"));
     aboutAction_->setText(tr("&About GeoLens"));
-    distillMenu_->setTitle(tr("&Distillation"));
-    newDistillAction_->setText(tr("&New Distillation Run..."));
-    newDistillAction_->setToolTip(tr("Distil a teacher model into a smaller student, step by step"));
-    openDistillAction_->setText(tr("&Open Distillation Run..."));
-    openDistillAction_->setToolTip(tr("Follow a running distillation or look at a finished one"));
-    compareModelsAction_->setText(tr("&Compare Teacher and Student..."));
-    compareModelsAction_->setToolTip(tr("Run a teacher and its distilled student on the selected tiles side by side: "
-                                        "answers, boxes and time per tile"));
     systemLanguageAction_->setText(tr("System Default"));
     infoDock_->setWindowTitle(tr("Layer"));
     displayDock_->setWindowTitle(tr("Display"));
@@ -411,17 +397,7 @@ void MainWindow::chooseExportDir()
 
 void MainWindow::startTileExport(const QString &dir)
 {
-    if (!raster())
-        return;
-    TileExportOptions options;
-    options.tileSize = TileGrid::DefaultTileSize;
-    options.overlap = overlap();
-    options.outputDir = dir.toStdString();
-    for (int id : grid_->selectedTiles())
-        options.tileIds.push_back(id);
-    const int total = options.tileIds.empty() && grid_->grid() ? grid_->grid()->count()
-                                                               : static_cast<int>(options.tileIds.size());
-    rasterTasks_->exportTiles(canvas_->displaySettings(), options, total);
+    rasterTasks_->exportTiles(dir, canvas_->displaySettings(), grid_->selectedTiles(), overlap());
 }
 
 void MainWindow::startOverviewBuild()

@@ -22,7 +22,6 @@ class QProgressBar;
 namespace geolens {
 
 class AnalysisLayer;
-class AnalysisMenu;
 class AnalysisTasks;
 class DistillRunMonitor;
 class DistillationWindows;
@@ -155,9 +154,6 @@ private:
     QAction *zoomInAction_, *zoomOutAction_, *zoomFitAction_, *zoomNativeAction_, *gridAction_,
         *clearSelectionAction_;
     QAction *aboutAction_;
-    AnalysisMenu *analysisMenu_ = nullptr;
-    QMenu *distillMenu_;
-    QAction *newDistillAction_, *openDistillAction_, *compareModelsAction_;
     QActionGroup *languageGroup_;
     QAction *systemLanguageAction_;
 

@@ -3,9 +3,11 @@
 #include "AnalysisSession.h"
 #include "TaskRunner.h"
 #include "common/JobProgress.h"
+#include "geometry/TileGrid.h"
 #include "raster/OverviewBuildJob.h"
 #include "raster/RasterDataset.h"
 #include "raster/StretchEstimator.h"
+#include "tiling/TileExportJob.h"
 
 #include <QFileInfo>
 
@@ -103,12 +105,20 @@ void RasterTasks::completeDisplay(const DisplaySettings &requested)
         });
 }
 
-void RasterTasks::exportTiles(const DisplaySettings &display, const TileExportOptions &options, int tileCount)
+void RasterTasks::exportTiles(const QString &dir, const DisplaySettings &display, const QList<int> &tileIds,
+                              double overlap)
 {
-    if (!session_->raster())
+    const std::shared_ptr<const RasterDataset> raster = session_->raster();
+    if (!raster)
         return;
-    const QString dir = QString::fromStdString(options.outputDir);
-    const TileExportJob work(session_->raster(), display, options);
+    TileExportOptions options;
+    options.tileSize = TileGrid::DefaultTileSize;
+    options.overlap = overlap;
+    options.outputDir = dir.toStdString();
+    options.tileIds.assign(tileIds.begin(), tileIds.end());
+    const int tileCount = tileIds.isEmpty() ? TileGrid(raster->width(), raster->height(), options.tileSize, overlap).count()
+                                            : static_cast<int>(tileIds.size());
+    const TileExportJob work(raster, display, options);
     runner_->run(
         TaskRunner::Task{tr("Export Tiles"), tr("Writing %n tile(s)...", nullptr, tileCount)},
         [work](const JobProgress &progress) { work.run(progress); },

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "raster/DisplaySettings.h"
-#include "tiling/TileExportJob.h"
 
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -29,9 +29,9 @@ public:
     // Bands of requested without a stretch get one from the raster (the full 0..1 range when
     // they cannot be sampled); emits displayReady. Settings that need nothing come straight back.
     void completeDisplay(const DisplaySettings &requested);
-    // Writes the tiles options name (all when none) as the display shows them; tileCount is for
-    // the progress label. Emits tileExportFinished.
-    void exportTiles(const DisplaySettings &display, const TileExportOptions &options, int tileCount);
+    // Writes the tiles of the grid at overlap (a fraction of the tile size) into dir, the ones in
+    // tileIds or all when it is empty, as the display shows them. Emits tileExportFinished.
+    void exportTiles(const QString &dir, const DisplaySettings &display, const QList<int> &tileIds, double overlap);
     // Builds FILE.ovr for the open raster, then opens it again; emits overviewBuildFinished.
     void buildOverviews();
 
