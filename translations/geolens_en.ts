@@ -9,6 +9,85 @@
     </message>
 </context>
 <context>
+    <name>geolens::AnalysisMenu</name>
+    <message>
+        <source>&amp;Analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load &amp;Model...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load a GeoChat or LLaVA-1.5 model folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Label Tiles...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give each selected tile (or every tile) a scene class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find Objects...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw boxes around the objects a query names, in the selected tiles (or all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Describe with Boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe the selected tiles (or all) with boxes around what is mentioned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Describe &amp;Region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export Results...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster&apos;s CRS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Clear Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find Objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What should GeoLens look for?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::AnalysisTasks</name>
     <message>
         <source>Load Model</source>
@@ -131,11 +210,32 @@
             <numerusform>%n boxes drawn on the map</numerusform>
         </translation>
     </message>
-</context>
-<context>
-    <name>geolens::BackgroundJob</name>
     <message>
-        <source>Cancel</source>
+        <source>About tile #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About the current view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot ask the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The image for the question could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The results could not be written to %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -191,6 +291,53 @@
     </message>
     <message>
         <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::CoordinateStatusWidget</name>
+    <message>
+        <source>outside the raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pixel %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lon %1, Lat %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lon/Lat unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pixel (column, row) under the cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Map coordinates in the raster&apos;s CRS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longitude and latitude (WGS84)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No georeferencing: coordinates are in pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This raster has no CRS or geotransform; results will be placed in pixel coordinates.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1244,6 +1391,37 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationMenu</name>
+    <message>
+        <source>&amp;Distillation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New Distillation Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distil a teacher model into a smaller student, step by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open Distillation Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow a running distillation or look at a finished one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Compare Teacher and Student...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::DistillationWindows</name>
     <message>
         <source>Distillation: %1</source>
@@ -1259,6 +1437,10 @@ A: %2</source>
     </message>
     <message>
         <source>geolens-cli distill did not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Distillation Run</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1404,10 +1586,6 @@ Step %2: %3</source>
 <context>
     <name>geolens::MainWindow</name>
     <message>
-        <source>Zoom %1 %</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Some pixels could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1421,10 +1599,6 @@ Step %2: %3</source>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1512,141 +1686,11 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Pixel (column, row) under the cursor</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Map coordinates in the raster&apos;s CRS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Longitude and latitude (WGS84)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No georeferencing: coordinates are in pixels</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This raster has no CRS or geotransform; results will be placed in pixel coordinates.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No recent files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear Recent Files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Open Raster</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Opening %1...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot open raster</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GeoLens cannot open %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Opened %1 (%2 x %3, %n band(s))</source>
-        <translation>
-            <numerusform>Opened %1 (%2 x %3, %n band)</numerusform>
-            <numerusform>Opened %1 (%2 x %3, %n bands)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Computing the display stretch...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>outside the raster</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pixel %1, %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Map %1, %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Lon %1, Lat %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Lon/Lat unavailable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Export Tiles To</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export Tiles</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Writing %n tile(s)...</source>
-        <translation>
-            <numerusform>Writing %n tile...</numerusform>
-            <numerusform>Writing %n tiles...</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Tile export canceled; the tiles written so far are complete.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Canceled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tile export failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The tiles could not be written to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tiles written to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Build Overviews</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Building overviews for %1...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Building overviews canceled; nothing was written.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot build overviews</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Overviews for %1 could not be built.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Overviews built; reopening %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1658,111 +1702,7 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Analysis</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Load &amp;Model...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Load a GeoChat or LLaVA-1.5 model folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Label Tiles...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Give each selected tile (or every tile) a scene class</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Find Objects...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Draw boxes around the objects a query names, in the selected tiles (or all)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Export Results...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster&apos;s CRS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Clear Results</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Model: %1 (%2, %3)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Load Model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Find Objects</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>What should GeoLens look for?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export Results</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Results written to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The results could not be written to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Chat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>About tile #%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>About the current view</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot ask the model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The image for the question could not be read.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Describe with Boxes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Describe the selected tiles (or all) with boxes around what is mentioned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1770,53 +1710,7 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1
-%2 layout, %3 billion parameters, %4 MiB of weights
-%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Region turned by %1 degrees</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Describe &amp;Region</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open Distillation Run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Distillation</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New Distillation Run...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Distil a teacher model into a smaller student, step by step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Open Distillation Run...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow a running distillation or look at a finished one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Compare Teacher and Student...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2173,6 +2067,23 @@ Student: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::ModelStatusLabel</name>
+    <message>
+        <source>No model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model: %1 (%2, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2 layout, %3 billion parameters, %4 MiB of weights
+%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::RasterInfoPanel</name>
     <message>
         <source>Property</source>
@@ -2255,6 +2166,106 @@ Student: %2</source>
     </message>
     <message>
         <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::RasterTasks</name>
+    <message>
+        <source>Opening %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GeoLens cannot open %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened %1 (%2 x %3, %n band(s))</source>
+        <translation>
+            <numerusform>Opened %1 (%2 x %3, %n band)</numerusform>
+            <numerusform>Opened %1 (%2 x %3, %n bands)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing the display stretch...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Writing %n tile(s)...</source>
+        <translation>
+            <numerusform>Writing %n tile...</numerusform>
+            <numerusform>Writing %n tiles...</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tile export canceled; the tiles written so far are complete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tile export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tiles could not be written to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Build Overviews</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building overviews for %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Building overviews canceled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot build overviews</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overviews for %1 could not be built.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overviews built; reopening %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::RecentFilesMenu</name>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear Recent Files</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

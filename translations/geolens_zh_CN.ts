@@ -9,6 +9,85 @@
     </message>
 </context>
 <context>
+    <name>geolens::AnalysisMenu</name>
+    <message>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Load &amp;Model...</source>
+        <translation>加载模型(&amp;M)……</translation>
+    </message>
+    <message>
+        <source>Load a GeoChat or LLaVA-1.5 model folder</source>
+        <translation>加载 GeoChat 或 LLaVA-1.5 模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Label Tiles...</source>
+        <translation>标注瓦片(&amp;L)……</translation>
+    </message>
+    <message>
+        <source>Give each selected tile (or every tile) a scene class</source>
+        <translation>为所选瓦片（或全部瓦片）标注场景类别</translation>
+    </message>
+    <message>
+        <source>&amp;Find Objects...</source>
+        <translation>查找目标(&amp;F)……</translation>
+    </message>
+    <message>
+        <source>Draw boxes around the objects a query names, in the selected tiles (or all)</source>
+        <translation>在所选瓦片（或全部瓦片）中框出查询所指的目标</translation>
+    </message>
+    <message>
+        <source>&amp;Describe with Boxes</source>
+        <translation>带框描述(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Describe the selected tiles (or all) with boxes around what is mentioned</source>
+        <translation>描述所选瓦片（或全部瓦片），并为提到的目标画框</translation>
+    </message>
+    <message>
+        <source>Describe &amp;Region</source>
+        <translation>描述区域(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
+        <translation>在地图上拖出矩形，由模型描述其内容；拖动时用鼠标滚轮旋转（按住 Ctrl 每次 1 度）。任何时候都可以用 Shift+拖动。</translation>
+    </message>
+    <message>
+        <source>&amp;Export Results...</source>
+        <translation>导出结果(&amp;E)……</translation>
+    </message>
+    <message>
+        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster&apos;s CRS</source>
+        <translation>将结果以栅格的坐标参考系写入 GeoPackage、GeoJSON 或 CSV 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Results</source>
+        <translation>清除结果(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>Find Objects</source>
+        <translation>查找目标</translation>
+    </message>
+    <message>
+        <source>What should GeoLens look for?</source>
+        <translation>要让 GeoLens 查找什么？</translation>
+    </message>
+    <message>
+        <source>Export Results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
+        <translation>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV 表格 (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>geolens::AnalysisTasks</name>
     <message>
         <source>Load Model</source>
@@ -128,12 +207,33 @@
             <numerusform>已在地图上绘制 %n 个框</numerusform>
         </translation>
     </message>
-</context>
-<context>
-    <name>geolens::BackgroundJob</name>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <source>About tile #%1</source>
+        <translation>关于瓦片 #%1</translation>
+    </message>
+    <message>
+        <source>About the current view</source>
+        <translation>关于当前视图</translation>
+    </message>
+    <message>
+        <source>Cannot ask the model</source>
+        <translation>无法向模型提问</translation>
+    </message>
+    <message>
+        <source>The image for the question could not be read.</source>
+        <translation>无法读取提问所用的图像。</translation>
+    </message>
+    <message>
+        <source>Results written to %1</source>
+        <translation>结果已写入 %1</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>The results could not be written to %1.</source>
+        <translation>无法将结果写入 %1。</translation>
     </message>
 </context>
 <context>
@@ -189,6 +289,53 @@
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::CoordinateStatusWidget</name>
+    <message>
+        <source>outside the raster</source>
+        <translation>栅格范围之外</translation>
+    </message>
+    <message>
+        <source>Pixel %1, %2</source>
+        <translation>像素 %1, %2</translation>
+    </message>
+    <message>
+        <source>Map %1, %2</source>
+        <translation>地图 %1, %2</translation>
+    </message>
+    <message>
+        <source>Lon %1, Lat %2</source>
+        <translation>经度 %1，纬度 %2</translation>
+    </message>
+    <message>
+        <source>Lon/Lat unavailable</source>
+        <translation>经纬度不可用</translation>
+    </message>
+    <message>
+        <source>Zoom %1 %</source>
+        <translation>缩放 %1%</translation>
+    </message>
+    <message>
+        <source>Pixel (column, row) under the cursor</source>
+        <translation>光标下的像素（列，行）</translation>
+    </message>
+    <message>
+        <source>Map coordinates in the raster&apos;s CRS</source>
+        <translation>栅格坐标参考系中的地图坐标</translation>
+    </message>
+    <message>
+        <source>Longitude and latitude (WGS84)</source>
+        <translation>经度和纬度 (WGS84)</translation>
+    </message>
+    <message>
+        <source>No georeferencing: coordinates are in pixels</source>
+        <translation>无地理参考：坐标为像素坐标</translation>
+    </message>
+    <message>
+        <source>This raster has no CRS or geotransform; results will be placed in pixel coordinates.</source>
+        <translation>此栅格没有坐标参考系或地理变换；结果将以像素坐标放置。</translation>
     </message>
 </context>
 <context>
@@ -1242,6 +1389,37 @@ A: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::DistillationMenu</name>
+    <message>
+        <source>&amp;Distillation</source>
+        <translation>蒸馏(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;New Distillation Run...</source>
+        <translation>新建蒸馏运行(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Distil a teacher model into a smaller student, step by step</source>
+        <translation>逐步将教师模型蒸馏为更小的学生模型</translation>
+    </message>
+    <message>
+        <source>&amp;Open Distillation Run...</source>
+        <translation>打开蒸馏运行(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Follow a running distillation or look at a finished one</source>
+        <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
+    </message>
+    <message>
+        <source>&amp;Compare Teacher and Student...</source>
+        <translation>对比教师与学生模型(&amp;C)……</translation>
+    </message>
+    <message>
+        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
+        <translation>在选中的瓦片上并排运行教师模型及其蒸馏出的学生模型：回答、框和每块瓦片的用时</translation>
+    </message>
+</context>
+<context>
     <name>geolens::DistillationWindows</name>
     <message>
         <source>Distillation: %1</source>
@@ -1258,6 +1436,10 @@ A: %2</source>
     <message>
         <source>geolens-cli distill did not start.</source>
         <translation>geolens-cli distill 未能启动。</translation>
+    </message>
+    <message>
+        <source>Open Distillation Run</source>
+        <translation>打开蒸馏运行</translation>
     </message>
 </context>
 <context>
@@ -1403,10 +1585,6 @@ Step %2: %3</source>
 <context>
     <name>geolens::MainWindow</name>
     <message>
-        <source>Zoom %1 %</source>
-        <translation>缩放 %1%</translation>
-    </message>
-    <message>
         <source>Some pixels could not be read: %1</source>
         <translation>部分像素无法读取：%1</translation>
     </message>
@@ -1421,10 +1599,6 @@ Step %2: %3</source>
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
-        <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1503,104 +1677,12 @@ Step %2: %3</source>
         <translation>显示</translation>
     </message>
     <message>
-        <source>Pixel (column, row) under the cursor</source>
-        <translation>光标下的像素（列，行）</translation>
-    </message>
-    <message>
-        <source>Map coordinates in the raster&apos;s CRS</source>
-        <translation>栅格坐标参考系中的地图坐标</translation>
-    </message>
-    <message>
-        <source>Longitude and latitude (WGS84)</source>
-        <translation>经度和纬度 (WGS84)</translation>
-    </message>
-    <message>
-        <source>No georeferencing: coordinates are in pixels</source>
-        <translation>无地理参考：坐标为像素坐标</translation>
-    </message>
-    <message>
-        <source>This raster has no CRS or geotransform; results will be placed in pixel coordinates.</source>
-        <translation>此栅格没有坐标参考系或地理变换；结果将以像素坐标放置。</translation>
-    </message>
-    <message>
-        <source>No recent files</source>
-        <translation>无最近文件</translation>
-    </message>
-    <message>
-        <source>Clear Recent Files</source>
-        <translation>清除最近文件</translation>
-    </message>
-    <message>
         <source>Open Raster</source>
         <translation>打开栅格</translation>
     </message>
     <message>
-        <source>Opening %1...</source>
-        <translation>正在打开 %1……</translation>
-    </message>
-    <message>
-        <source>Cannot open raster</source>
-        <translation>无法打开栅格</translation>
-    </message>
-    <message numerus="yes">
-        <source>Opened %1 (%2 x %3, %n band(s))</source>
-        <translation>
-            <numerusform>已打开 %1（%2 × %3，%n 个波段）</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Computing the display stretch...</source>
-        <translation>正在计算显示拉伸……</translation>
-    </message>
-    <message>
-        <source>outside the raster</source>
-        <translation>栅格范围之外</translation>
-    </message>
-    <message>
-        <source>Pixel %1, %2</source>
-        <translation>像素 %1, %2</translation>
-    </message>
-    <message>
-        <source>Map %1, %2</source>
-        <translation>地图 %1, %2</translation>
-    </message>
-    <message>
-        <source>Lon %1, Lat %2</source>
-        <translation>经度 %1，纬度 %2</translation>
-    </message>
-    <message>
-        <source>Lon/Lat unavailable</source>
-        <translation>经纬度不可用</translation>
-    </message>
-    <message>
         <source>Export Tiles To</source>
         <translation>导出瓦片到</translation>
-    </message>
-    <message numerus="yes">
-        <source>Writing %n tile(s)...</source>
-        <translation>
-            <numerusform>正在写入 %n 个瓦片……</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Export Tiles</source>
-        <translation>导出瓦片</translation>
-    </message>
-    <message>
-        <source>Tile export canceled; the tiles written so far are complete.</source>
-        <translation>瓦片导出已取消；已写出的瓦片均完整。</translation>
-    </message>
-    <message>
-        <source>Canceled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Tile export failed</source>
-        <translation>瓦片导出失败</translation>
-    </message>
-    <message>
-        <source>Tiles written to %1</source>
-        <translation>瓦片已写入 %1</translation>
     </message>
     <message>
         <source>About GeoLens</source>
@@ -1611,14 +1693,6 @@ Step %2: %3</source>
         <translation>&lt;b&gt;GeoLens %1&lt;/b&gt;&lt;p&gt;面向遥感视觉语言模型的桌面工作台：打开任意大小的栅格，切分为模型瓦片，并将模型的回答放置到地图上。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>GeoLens cannot open %1.</source>
-        <translation>GeoLens 无法打开 %1。</translation>
-    </message>
-    <message>
-        <source>The tiles could not be written to %1.</source>
-        <translation>无法将瓦片写入 %1。</translation>
-    </message>
-    <message>
         <source>Build &amp;Overviews...</source>
         <translation>构建金字塔(&amp;O)……</translation>
     </message>
@@ -1627,196 +1701,16 @@ Step %2: %3</source>
         <translation>在栅格旁写入降分辨率副本 (FILE.ovr)，使缩小视图更快</translation>
     </message>
     <message>
-        <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
-        <translation>无金字塔：“文件 &gt; 构建金字塔”可加快缩小视图。</translation>
-    </message>
-    <message>
-        <source>Build Overviews</source>
-        <translation>构建金字塔</translation>
-    </message>
-    <message>
-        <source>Building overviews for %1...</source>
-        <translation>正在为 %1 构建金字塔……</translation>
-    </message>
-    <message>
-        <source>Building overviews canceled; nothing was written.</source>
-        <translation>已取消构建金字塔；未写入任何内容。</translation>
-    </message>
-    <message>
-        <source>Cannot build overviews</source>
-        <translation>无法构建金字塔</translation>
-    </message>
-    <message>
-        <source>Overviews for %1 could not be built.</source>
-        <translation>无法为 %1 构建金字塔。</translation>
-    </message>
-    <message>
-        <source>Overviews built; reopening %1</source>
-        <translation>金字塔已构建；正在重新打开 %1</translation>
-    </message>
-    <message>
-        <source>&amp;Analysis</source>
-        <translation>分析(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Load &amp;Model...</source>
-        <translation>加载模型(&amp;M)……</translation>
-    </message>
-    <message>
-        <source>Load a GeoChat or LLaVA-1.5 model folder</source>
-        <translation>加载 GeoChat 或 LLaVA-1.5 模型文件夹</translation>
-    </message>
-    <message>
-        <source>&amp;Label Tiles...</source>
-        <translation>标注瓦片(&amp;L)……</translation>
-    </message>
-    <message>
-        <source>Give each selected tile (or every tile) a scene class</source>
-        <translation>为所选瓦片（或全部瓦片）标注场景类别</translation>
-    </message>
-    <message>
-        <source>&amp;Find Objects...</source>
-        <translation>查找目标(&amp;F)……</translation>
-    </message>
-    <message>
-        <source>Draw boxes around the objects a query names, in the selected tiles (or all)</source>
-        <translation>在所选瓦片（或全部瓦片）中框出查询所指的目标</translation>
-    </message>
-    <message>
-        <source>&amp;Export Results...</source>
-        <translation>导出结果(&amp;E)……</translation>
-    </message>
-    <message>
-        <source>Write the results to a GeoPackage, GeoJSON or CSV file in the raster&apos;s CRS</source>
-        <translation>将结果以栅格的坐标参考系写入 GeoPackage、GeoJSON 或 CSV 文件</translation>
-    </message>
-    <message>
-        <source>&amp;Clear Results</source>
-        <translation>清除结果(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Model: %1 (%2, %3)</source>
-        <translation>模型：%1（%2，%3）</translation>
-    </message>
-    <message>
-        <source>No model</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <source>Load Model</source>
-        <translation>加载模型</translation>
-    </message>
-    <message>
-        <source>Find Objects</source>
-        <translation>查找目标</translation>
-    </message>
-    <message>
-        <source>What should GeoLens look for?</source>
-        <translation>要让 GeoLens 查找什么？</translation>
-    </message>
-    <message>
-        <source>Export Results</source>
-        <translation>导出结果</translation>
-    </message>
-    <message>
-        <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
-        <translation>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV 表格 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Results written to %1</source>
-        <translation>结果已写入 %1</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>The results could not be written to %1.</source>
-        <translation>无法将结果写入 %1。</translation>
-    </message>
-    <message>
         <source>Chat</source>
         <translation>对话</translation>
-    </message>
-    <message>
-        <source>About tile #%1</source>
-        <translation>关于瓦片 #%1</translation>
-    </message>
-    <message>
-        <source>About the current view</source>
-        <translation>关于当前视图</translation>
-    </message>
-    <message>
-        <source>Cannot ask the model</source>
-        <translation>无法向模型提问</translation>
-    </message>
-    <message>
-        <source>The image for the question could not be read.</source>
-        <translation>无法读取提问所用的图像。</translation>
-    </message>
-    <message>
-        <source>&amp;Describe with Boxes</source>
-        <translation>带框描述(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Describe the selected tiles (or all) with boxes around what is mentioned</source>
-        <translation>描述所选瓦片（或全部瓦片），并为提到的目标画框</translation>
     </message>
     <message>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <source>%1
-%2 layout, %3 billion parameters, %4 MiB of weights
-%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
-        <translation>%1
-%2 布局，%3 十亿参数，权重 %4 MiB
-%5 层，隐藏维度 %6，输入 %7 像素，%8 个图像词元</translation>
-    </message>
-    <message>
         <source>Region turned by %1 degrees</source>
         <translation>区域已旋转 %1 度</translation>
-    </message>
-    <message>
-        <source>Describe &amp;Region</source>
-        <translation>描述区域(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Drag a rectangle on the map to have the model describe it; turn it with the mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time.</source>
-        <translation>在地图上拖出矩形，由模型描述其内容；拖动时用鼠标滚轮旋转（按住 Ctrl 每次 1 度）。任何时候都可以用 Shift+拖动。</translation>
-    </message>
-    <message>
-        <source>Open Distillation Run</source>
-        <translation>打开蒸馏运行</translation>
-    </message>
-    <message>
-        <source>&amp;Distillation</source>
-        <translation>蒸馏(&amp;D)</translation>
-    </message>
-    <message>
-        <source>&amp;New Distillation Run...</source>
-        <translation>新建蒸馏运行(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>Distil a teacher model into a smaller student, step by step</source>
-        <translation>逐步将教师模型蒸馏为更小的学生模型</translation>
-    </message>
-    <message>
-        <source>&amp;Open Distillation Run...</source>
-        <translation>打开蒸馏运行(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Follow a running distillation or look at a finished one</source>
-        <translation>跟踪正在进行的蒸馏，或查看已完成的蒸馏</translation>
-    </message>
-    <message>
-        <source>&amp;Compare Teacher and Student...</source>
-        <translation>对比教师与学生模型(&amp;C)……</translation>
-    </message>
-    <message>
-        <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
-        <translation>在选中的瓦片上并排运行教师模型及其蒸馏出的学生模型：回答、框和每块瓦片的用时</translation>
     </message>
 </context>
 <context>
@@ -2171,6 +2065,25 @@ Student: %2</source>
     </message>
 </context>
 <context>
+    <name>geolens::ModelStatusLabel</name>
+    <message>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Model: %1 (%2, %3)</source>
+        <translation>模型：%1（%2，%3）</translation>
+    </message>
+    <message>
+        <source>%1
+%2 layout, %3 billion parameters, %4 MiB of weights
+%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
+        <translation>%1
+%2 布局，%3 十亿参数，权重 %4 MiB
+%5 层，隐藏维度 %6，输入 %7 像素，%8 个图像词元</translation>
+    </message>
+</context>
+<context>
     <name>geolens::RasterInfoPanel</name>
     <message>
         <source>Property</source>
@@ -2253,6 +2166,104 @@ Student: %2</source>
     <message>
         <source>Description</source>
         <translation>描述</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::RasterTasks</name>
+    <message>
+        <source>Opening %1...</source>
+        <translation>正在打开 %1……</translation>
+    </message>
+    <message>
+        <source>Cannot open raster</source>
+        <translation>无法打开栅格</translation>
+    </message>
+    <message>
+        <source>GeoLens cannot open %1.</source>
+        <translation>GeoLens 无法打开 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened %1 (%2 x %3, %n band(s))</source>
+        <translation>
+            <numerusform>已打开 %1（%2 × %3，%n 个波段）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No overviews: File &gt; Build Overviews makes zoomed-out views fast.</source>
+        <translation>无金字塔：“文件 &gt; 构建金字塔”可加快缩小视图。</translation>
+    </message>
+    <message>
+        <source>Computing the display stretch...</source>
+        <translation>正在计算显示拉伸……</translation>
+    </message>
+    <message>
+        <source>Export Tiles</source>
+        <translation>导出瓦片</translation>
+    </message>
+    <message numerus="yes">
+        <source>Writing %n tile(s)...</source>
+        <translation>
+            <numerusform>正在写入 %n 个瓦片……</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tile export canceled; the tiles written so far are complete.</source>
+        <translation>瓦片导出已取消；已写出的瓦片均完整。</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Tile export failed</source>
+        <translation>瓦片导出失败</translation>
+    </message>
+    <message>
+        <source>The tiles could not be written to %1.</source>
+        <translation>无法将瓦片写入 %1。</translation>
+    </message>
+    <message>
+        <source>Tiles written to %1</source>
+        <translation>瓦片已写入 %1</translation>
+    </message>
+    <message>
+        <source>Build Overviews</source>
+        <translation>构建金字塔</translation>
+    </message>
+    <message>
+        <source>Building overviews for %1...</source>
+        <translation>正在为 %1 构建金字塔……</translation>
+    </message>
+    <message>
+        <source>Building overviews canceled; nothing was written.</source>
+        <translation>已取消构建金字塔；未写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Cannot build overviews</source>
+        <translation>无法构建金字塔</translation>
+    </message>
+    <message>
+        <source>Overviews for %1 could not be built.</source>
+        <translation>无法为 %1 构建金字塔。</translation>
+    </message>
+    <message>
+        <source>Overviews built; reopening %1</source>
+        <translation>金字塔已构建；正在重新打开 %1</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::RecentFilesMenu</name>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>无最近文件</translation>
+    </message>
+    <message>
+        <source>Clear Recent Files</source>
+        <translation>清除最近文件</translation>
     </message>
 </context>
 <context>

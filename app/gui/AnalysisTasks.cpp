@@ -2,14 +2,20 @@
 
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
+#include "MapCanvas.h"
+#include "TileGridOverlay.h"
 #include "analysis/AnalysisFeatures.h"
 #include "AnalysisSession.h"
 #include "common/JobProgress.h"
 #include "TaskRunner.h"
 #include "raster/CoordinateTransformer.h"
+#include "raster/RasterDataset.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
+
+#include <algorithm>
+#include <optional>
 
 namespace geolens {
 
@@ -25,10 +31,23 @@ std::vector<MapBox> withBoxes(std::vector<MapBox> boxes, const std::vector<BoxRe
 
 } // namespace
 
-AnalysisTasks::AnalysisTasks(AnalysisSession *session, TaskRunner *runner, AnalysisLayer *layer, ChatPanel *chat,
-                             QObject *parent)
-    : QObject(parent), session_(session), runner_(runner), layer_(layer), chat_(chat)
+AnalysisTasks::AnalysisTasks(AnalysisSession *session, TaskRunner *runner, MapCanvas *canvas, TileGridOverlay *grid,
+                             AnalysisLayer *layer, ChatPanel *chat, QObject *parent)
+    : QObject(parent), session_(session), runner_(runner), canvas_(canvas), grid_(grid), layer_(layer), chat_(chat)
 {
+}
+
+std::vector<int> AnalysisTasks::selectedTiles() const
+{
+    std::vector<int> ids;
+    for (int id : grid_->selectedTiles())
+        ids.push_back(id);
+    return ids;
+}
+
+double AnalysisTasks::overlap() const
+{
+    return grid_->grid() ? grid_->grid()->overlap() : 0.0;
 }
 
 bool AnalysisTasks::canRun() const
@@ -62,10 +81,14 @@ void AnalysisTasks::loadModel(const QString &folder, const ModelLoadOptions &opt
         });
 }
 
-void AnalysisTasks::labelScenes(const SceneLabelOptions &options, const DisplaySettings &display)
+void AnalysisTasks::labelScenes(const SceneLabelOptions &requested)
 {
     if (!canRun())
         return;
+    SceneLabelOptions options = requested;
+    options.overlap = overlap();
+    options.tileIds = selectedTiles();
+    const DisplaySettings display = canvas_->displaySettings();
     const TaskRunner::Task task{tr("Label Tiles"),
                                 tr("Labelling tiles with %1...").arg(QFileInfo(session_->modelFolder()).fileName())};
     runner_->run(
@@ -104,10 +127,16 @@ void AnalysisTasks::labelScenes(const SceneLabelOptions &options, const DisplayS
         });
 }
 
-void AnalysisTasks::findBoxes(const BoxAnalysisOptions &options, const DisplaySettings &display)
+void AnalysisTasks::findBoxes(BoxAnalysisOptions::Task kind, const QString &query)
 {
     if (!canRun())
         return;
+    BoxAnalysisOptions options;
+    options.task = kind;
+    options.query = query.toStdString();
+    options.overlap = overlap();
+    options.tileIds = selectedTiles();
+    const DisplaySettings display = canvas_->displaySettings();
     const bool grounding = options.task == BoxAnalysisOptions::Task::Grounding;
     const TaskRunner::Task task = grounding ? TaskRunner::Task{tr("Describe with Boxes"), tr("Describing the tiles...")}
                                             : TaskRunner::Task{tr("Find Objects"),
@@ -131,7 +160,7 @@ void AnalysisTasks::findBoxes(const BoxAnalysisOptions &options, const DisplaySe
         });
 }
 
-void AnalysisTasks::describeRegion(const BoxAnalysisOptions &options, const DisplaySettings &display)
+void AnalysisTasks::describeRegion(const RotatedBox &region)
 {
     if (!session_->model()) {
         emit statusMessage(tr("Load a model first (Analysis > Load Model) to describe a region."), 8000);
@@ -139,6 +168,11 @@ void AnalysisTasks::describeRegion(const BoxAnalysisOptions &options, const Disp
     }
     if (!canRun())
         return;
+    BoxAnalysisOptions options;
+    options.task = BoxAnalysisOptions::Task::Caption;
+    options.region = region;
+    options.overlap = overlap();
+    const DisplaySettings display = canvas_->displaySettings();
     runner_->run(
         TaskRunner::Task{tr("Describe Region"), tr("Describing the region...")},
         [model = session_->model(), raster = session_->raster(), display, options](const JobProgress &progress) {
@@ -159,9 +193,33 @@ void AnalysisTasks::describeRegion(const BoxAnalysisOptions &options, const Disp
         });
 }
 
-void AnalysisTasks::ask(const QString &question, const ChatPicture &picture)
+std::optional<ChatPicture> AnalysisTasks::chatPicture()
+{
+    const RasterDataset &raster = *session_->raster();
+    const QList<int> selected = grid_->selectedTiles();
+    const int subject = selected.size() == 1 ? selected.first() : ChatSession::ViewSubject;
+    if (session_->chat().setSubject(subject) && chat_)
+        chat_->setContext(subject >= 0 ? tr("About tile #%1").arg(subject) : tr("About the current view"));
+    try {
+        if (subject >= 0)
+            return ChatSession::tilePicture(raster, canvas_->displaySettings(), grid_->grid()->tile(subject));
+        const QRectF view = canvas_->visibleRasterRect().intersected(QRectF(0, 0, raster.width(), raster.height()));
+        const PixelRect window{int(view.left()), int(view.top()), std::max(1, int(view.width())),
+                               std::max(1, int(view.height()))};
+        return ChatSession::viewPicture(raster, canvas_->displaySettings(), window);
+    } catch (const std::exception &e) {
+        emit failed(tr("Cannot ask the model"), tr("The image for the question could not be read."),
+                    QString::fromStdString(e.what()));
+        return std::nullopt;
+    }
+}
+
+void AnalysisTasks::ask(const QString &question)
 {
     if (!canRun())
+        return;
+    const std::optional<ChatPicture> picture = chatPicture();
+    if (!picture)
         return;
     const std::shared_ptr<GeoChatModel> model = session_->model();
     GenerationRequest request = session_->chat().nextRequest(question.toStdString(), *model);
@@ -178,8 +236,8 @@ void AnalysisTasks::ask(const QString &question, const ChatPicture &picture)
     TaskRunner::Task task{tr("Chat"), question, TaskRunner::Display::None, [stop] { stop->store(true); }};
     const bool started = runner_->run(
         std::move(task),
-        [model, image = picture.image, request, stop](const JobProgress &) { return model->generate(image, request); },
-        [this, question, frame = picture.frame](TaskOutcome outcome, std::optional<GenerationResult> answer,
+        [model, image = picture->image, request, stop](const JobProgress &) { return model->generate(image, request); },
+        [this, question, frame = picture->frame](TaskOutcome outcome, std::optional<GenerationResult> answer,
                                                 const QString &error) {
             chatStop_.reset();
             if (chat_)
@@ -209,6 +267,21 @@ void AnalysisTasks::ask(const QString &question, const ChatPicture &picture)
     chat_->addQuestion(question);
     chat_->beginAnswer();
     chat_->setBusy(true);
+}
+
+bool AnalysisTasks::exportResults(const QString &path)
+{
+    if (!session_->raster() || session_->results().empty())
+        return false;
+    try {
+        session_->writeResults(path.toStdString());
+        emit statusMessage(tr("Results written to %1").arg(path), 8000);
+        return true;
+    } catch (const std::exception &e) {
+        emit failed(tr("Export failed"), tr("The results could not be written to %1.").arg(path),
+                    QString::fromStdString(e.what()));
+        return false;
+    }
 }
 
 void AnalysisTasks::stopChat()

@@ -3,8 +3,8 @@
 #include "analysis/BoxAnalysisJob.h"
 #include "analysis/ChatSession.h"
 #include "analysis/SceneLabelJob.h"
+#include "geometry/RotatedBox.h"
 #include "model/GeoChatModel.h"
-#include "raster/DisplaySettings.h"
 
 #include <QObject>
 #include <QPointer>
@@ -18,29 +18,36 @@ namespace geolens {
 class AnalysisLayer;
 class AnalysisSession;
 class ChatPanel;
+class MapCanvas;
+class TileGridOverlay;
 class TaskRunner;
 
 // The model's work for the workbench: loading a model, scene labels, boxes, region captions and
-// the chat, each on the window's TaskRunner. What they find goes into the AnalysisSession and onto
-// the map's AnalysisLayer; the chat streams into the ChatPanel. A task asked for while another
-// runs, or without a raster and a model, does not start.
+// the chat, each on the window's TaskRunner. They work on the tiles selected on the map (all when
+// none is), at the grid's overlap, with the pixels as the canvas shows them. What they find goes
+// into the AnalysisSession and onto the map's AnalysisLayer; the chat streams into the ChatPanel.
+// A task asked for while another runs, or without a raster and a model, does not start.
 class AnalysisTasks : public QObject {
     Q_OBJECT
 
 public:
-    AnalysisTasks(AnalysisSession *session, TaskRunner *runner, AnalysisLayer *layer, ChatPanel *chat,
-                  QObject *parent = nullptr);
+    AnalysisTasks(AnalysisSession *session, TaskRunner *runner, MapCanvas *canvas, TileGridOverlay *grid,
+                  AnalysisLayer *layer, ChatPanel *chat, QObject *parent = nullptr);
 
     // Emits modelLoaded or modelLoadFailed.
     void loadModel(const QString &folder, const ModelLoadOptions &options);
-    // The options name the tiles and the overlap; each emits analysisFinished.
-    void labelScenes(const SceneLabelOptions &options, const DisplaySettings &display);
-    void findBoxes(const BoxAnalysisOptions &options, const DisplaySettings &display);
-    // The caption of options.region.
-    void describeRegion(const BoxAnalysisOptions &options, const DisplaySettings &display);
-    // Asks about the picture of the chat's current subject; emits chatAnswered.
-    void ask(const QString &question, const ChatPicture &picture);
+    // Each emits analysisFinished; the tiles and the overlap of options are the map's.
+    void labelScenes(const SceneLabelOptions &options);
+    // Refer (boxes around what query names) or Grounding (query unused).
+    void findBoxes(BoxAnalysisOptions::Task task, const QString &query);
+    // A caption for a region of the raster (pixels).
+    void describeRegion(const RotatedBox &region);
+    // Asks about the one selected tile, or else the view; emits chatAnswered.
+    void ask(const QString &question);
     void stopChat();
+    // Writes the session's results (.gpkg, .geojson or .csv); false when there were none or
+    // writing failed (then failed is emitted).
+    bool exportResults(const QString &path);
 
 signals:
     void modelLoaded(const QString &folder);
@@ -53,9 +60,15 @@ signals:
 
 private:
     bool canRun() const;
+    std::vector<int> selectedTiles() const; // empty: every tile
+    double overlap() const;
+    // The picture of the chat's subject, which becomes the selected tile or the view.
+    std::optional<ChatPicture> chatPicture();
 
     AnalysisSession *session_;
     TaskRunner *runner_;
+    MapCanvas *canvas_;
+    TileGridOverlay *grid_;
     AnalysisLayer *layer_;
     QPointer<ChatPanel> chat_;
     // The running chat's stop flag; expired when no chat runs.

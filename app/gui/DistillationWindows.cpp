@@ -10,6 +10,7 @@
 #include "AnalysisSession.h"
 
 #include <QDir>
+#include <QFileDialog>
 #include <QSettings>
 
 namespace geolens {
@@ -125,6 +126,14 @@ void DistillationWindows::openRun(const QString &runDir)
     QSettings().setValue(LastRunKey, runDir);
     ensureMonitor()->openRunFolder(runDir);
     showMonitor();
+}
+
+void DistillationWindows::chooseRun()
+{
+    const QString dir =
+        QFileDialog::getExistingDirectory(window_, tr("Open Distillation Run"), QSettings().value(LastRunKey).toString());
+    if (!dir.isEmpty())
+        openRun(dir);
 }
 
 } // namespace geolens

@@ -35,6 +35,8 @@ public:
     void startWizard();
     // Shows a run folder (running, stopped or finished) in the monitor.
     void openRun(const QString &runDir);
+    // Asks for a run folder, then opens it.
+    void chooseRun();
     // Folders left empty keep what the window had; the loaded model is the likely student.
     void showComparison(const QString &teacherFolder = QString(), const QString &studentFolder = QString());
     // Shows the comparison and starts it at once; false when it could not start.

@@ -27,20 +27,23 @@ class DistillRunMonitor;
 class DistillationWindows;
 class ModelComparisonDialog;
 class ChatPanel;
+class CoordinateStatusWidget;
 class ResultsPanel;
 class CoordinateTransformer;
 class DisplayPanel;
 class LanguageSwitcher;
 class MapCanvas;
+class ModelStatusLabel;
 class RasterDataset;
 class RasterInfoPanel;
+class RasterTasks;
+class RecentFilesMenu;
 class TaskRunner;
 class TileGridOverlay;
 
 // The workbench window: menus, docks and the status bar, wired to the AnalysisSession (what is
-// open and found), the AnalysisTasks (the model's work) and one TaskRunner that runs every job.
-// It keeps the raster reads (opening, display stretch), tile export and overviews, which are a
-// few lines each on the runner.
+// open and found), the RasterTasks (opening, stretching, tiles, overviews), the AnalysisTasks (the
+// model's work) and one TaskRunner that runs every job.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -119,31 +122,19 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    struct OpenResult;
-
     void connectSession();
-    void createActions();
     void createMenus();
     void createDocks();
     void createStatusBar();
     void retranslate();
-    void rebuildRecentMenu();
-    void addRecentFile(const QString &path);
-    void showOpenedRaster(const QString &path, const OpenResult &result);
+    void showOpenedRaster(const QString &path, const DisplaySettings &settings);
     void showModel();
-    void applyDisplaySettings(const DisplaySettings &settings);
     void updateGrid(double overlap);
     void chooseOpenFile();
     void chooseExportDir();
     void showAbout();
-    void chooseModelFolder();
-    void chooseSceneLabels();
-    void chooseFindObjects();
-    void chooseExportResults();
-    void updateAnalysisActions();
-    void startBoxTask(BoxAnalysisOptions::Task task, const QString &query);
+    void showResults();
     double overlap() const;
-    std::vector<int> tilesToAnalyse() const;
     void showError(const QString &title, const QString &summary, const QString &details);
 
     LanguageSwitcher *languages_;
@@ -158,27 +149,24 @@ private:
     ResultsPanel *resultsPanel_;
     ChatPanel *chat_;
 
-    QMenu *fileMenu_, *recentMenu_, *viewMenu_, *languageMenu_, *helpMenu_;
+    QMenu *fileMenu_, *viewMenu_, *languageMenu_, *helpMenu_;
     QAction *openAction_, *exportAction_, *overviewsAction_, *closeAction_, *quitAction_;
     QAction *zoomInAction_, *zoomOutAction_, *zoomFitAction_, *zoomNativeAction_, *gridAction_,
         *clearSelectionAction_;
     QAction *aboutAction_;
-    QMenu *analysisMenu_;
-    QMenu *distillMenu_;
-    QAction *newDistillAction_, *openDistillAction_, *compareModelsAction_;
-    QAction *loadModelAction_, *labelTilesAction_, *findObjectsAction_, *groundingAction_, *regionToolAction_,
-        *exportResultsAction_,
-        *clearResultsAction_;
     QActionGroup *languageGroup_;
     QAction *systemLanguageAction_;
 
-    QLabel *pixelLabel_, *mapLabel_, *lonLatLabel_, *scaleLabel_, *noticeLabel_, *modelLabel_;
+    RecentFilesMenu *recentMenu_;
+    CoordinateStatusWidget *coordinates_;
+    ModelStatusLabel *modelLabel_;
     QProgressBar *busyBar_;
 
     AnalysisSession *session_;
     TaskRunner *runner_;
     AnalysisLayer *analysis_;
     AnalysisTasks *tasks_ = nullptr; // made once the chat panel is
+    RasterTasks *rasterTasks_ = nullptr;
     DistillationWindows *distillation_ = nullptr;
 };
 

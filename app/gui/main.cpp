@@ -3,6 +3,7 @@
 #include "LanguageSwitcher.h"
 #include "MainWindow.h"
 #include "ModelComparisonDialog.h"
+#include "ScriptedRun.h"
 #include "MapCanvas.h"
 #include "TileGridOverlay.h"
 #include "analysis/ScenePresets.h"
@@ -17,8 +18,6 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <deque>
-#include <functional>
 
 int main(int argc, char **argv)
 {
@@ -101,23 +100,41 @@ int main(int argc, char **argv)
 
     const QStringList files = parser.positionalArguments();
     // The tasks asked for on the command line run one after the other, in the order of the options
-    // below, once both the raster and the model are ready; each starts when the one before ended.
-    std::deque<std::function<void()>> steps;
+    // below, once both the raster and the model are ready.
+    using geolens::ScriptedRun;
+    // The selection comes first (connected before the run is): the tasks work on it.
+    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, [&] {
+        QList<int> ids;
+        for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            ids << id.toInt();
+        window.tileGrid()->setSelectedTiles(ids);
+    });
+    ScriptedRun run(&window, !files.isEmpty(), parser.isSet(modelOption));
     if (parser.isSet(askOption))
-        steps.push_back([&] { window.askChat(parser.value(askOption)); });
+        run.addStep([&] {
+            window.askChat(parser.value(askOption));
+            return ScriptedRun::StepStart::Started;
+        });
     if (parser.isSet(labelOption))
-        steps.push_back([&] {
+        run.addStep([&] {
             geolens::SceneLabelOptions options;
             options.classes = geolens::scenePreset(parser.value(labelOption).toStdString()).classes;
             options.mode = geolens::SceneLabelOptions::Mode::Score;
             window.startSceneLabels(options);
+            return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(findOption))
-        steps.push_back([&] { window.startFindObjects(parser.value(findOption)); });
+        run.addStep([&] {
+            window.startFindObjects(parser.value(findOption));
+            return ScriptedRun::StepStart::Started;
+        });
     if (parser.isSet(groundOption))
-        steps.push_back([&] { window.startGrounding(); });
+        run.addStep([&] {
+            window.startGrounding();
+            return ScriptedRun::StepStart::Started;
+        });
     if (parser.isSet(regionOption))
-        steps.push_back([&] {
+        run.addStep([&] {
             geolens::RotatedBox region;
             try {
                 region = geolens::RotatedBox::parse(parser.value(regionOption).toStdString());
@@ -125,75 +142,36 @@ int main(int argc, char **argv)
                 throw geolens::InvalidArgument(std::string("--describe-region: ") + e.what());
             }
             window.startRegionCaption(region);
+            return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(compareOption))
-        steps.push_back([&] {
+        run.addStep([&] {
             const QString spec = parser.value(compareTaskOption);
             const QString kind = spec.section(QLatin1Char(':'), 0, 0);
             const QString text = spec.section(QLatin1Char(':'), 1);
             if (!window.startModelComparison(parser.value(compareOption), parser.value(modelOption),
                                              geolens::ComparisonTask::kindFromName(kind.toStdString()), text))
                 throw geolens::InvalidArgument(window.modelComparison()->problem().toStdString());
+            return ScriptedRun::StepStart::Started;
         });
-    const bool scripted = !steps.empty();
     if (parser.isSet(exportOption))
-        steps.push_back([&] {
-            const bool written = window.exportResults(parser.value(exportOption));
-            // Writing is synchronous: report it as a finished task so that what follows goes on.
-            emit window.analysisFinished(written, written ? QString() : QStringLiteral("no results were written"));
+        run.addStep([&] {
+            const QString path = parser.value(exportOption);
+            if (!window.exportResults(path))
+                throw geolens::FileError(path.toStdString(), "no results were written");
+            return ScriptedRun::StepStart::Done;
         });
-    bool failed = false;
-    auto nextStep = [&] {
-        while (!steps.empty()) {
-            const std::function<void()> step = std::move(steps.front());
-            steps.pop_front();
-            try {
-                step();
-                return;
-            } catch (const std::exception &e) {
-                std::fprintf(stderr, "geolens: %s\n", e.what());
-                failed = true;
-            }
-        }
-    };
-    int ready = 0;
-    const int needed = (files.isEmpty() ? 0 : 1) + (parser.isSet(modelOption) ? 1 : 0);
-    auto startSteps = [&] {
-        if (++ready == needed)
-            nextStep();
-    };
-    // The selection comes first: the tasks work on it.
-    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, [&] {
-        QList<int> ids;
-        for (const QString &id : parser.value(selectTiles).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            ids << id.toInt();
-        window.tileGrid()->setSelectedTiles(ids);
-    });
-    QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, startSteps);
-    QObject::connect(&window, &geolens::MainWindow::modelLoaded, &window, startSteps);
-    QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window, [&](bool ok, const QString &message) {
-        if (!ok) {
-            failed = true;
-            if (!message.isEmpty())
-                std::fprintf(stderr, "geolens: %s\n", qPrintable(message));
-        }
-        QTimer::singleShot(0, &window, nextStep);
-    });
-    QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window, [&] { QTimer::singleShot(0, &window, nextStep); });
     if (parser.isSet(runOption))
         window.openDistillationRun(parser.value(runOption));
-    if (!files.isEmpty())
-        window.openRaster(files.first());
-    if (parser.isSet(modelOption)) {
-        geolens::ModelLoadOptions options;
-        if (parser.isSet(imageSizeOption))
-            options.imageSize = parser.value(imageSizeOption).toInt();
-        window.loadModel(parser.value(modelOption), options);
-    }
 
     if (parser.isSet(screenshot)) {
+        // Once every step has ended, or at once without a raster: the drawn map, then quit.
         const QString out = parser.value(screenshot);
-        auto save = [&window, &failed, out] {
+        bool taken = false;
+        auto save = [&window, &run, &taken, out] {
+            if (taken)
+                return;
+            taken = true;
             // On X11 the whole screen is grabbed, so dialogs in front of the window show too.
             QScreen *screen = window.screen();
             const QPixmap picture = QGuiApplication::platformName() == QLatin1String("xcb") && screen
@@ -201,7 +179,7 @@ int main(int argc, char **argv)
                                         : window.grab();
             const bool ok = picture.save(out);
             std::fprintf(stderr, ok ? "geolens: saved %s\n" : "geolens: cannot save %s\n", qPrintable(out));
-            QApplication::exit(ok && !failed ? 0 : 1);
+            QApplication::exit(ok && !run.failed() ? 0 : 1);
         };
         auto waitForTiles = [&window, save] {
             auto *poll = new QTimer(&window);
@@ -213,27 +191,18 @@ int main(int argc, char **argv)
             });
             poll->start(100);
         };
-        QObject::connect(&window, &geolens::MainWindow::rasterOpened, &window, [&, waitForTiles] {
-            if (!scripted)
-                QTimer::singleShot(300, &window, waitForTiles);
-        });
-        // The picture is taken when the last task has ended.
-        auto afterTask = [&, waitForTiles] {
-            QTimer::singleShot(300, &window, [&, waitForTiles] {
-                if (steps.empty())
-                    waitForTiles();
-            });
-        };
-        QObject::connect(&window, &geolens::MainWindow::analysisFinished, &window, afterTask);
-        QObject::connect(&window, &geolens::MainWindow::chatAnswered, &window, afterTask);
-        QObject::connect(&window, &geolens::MainWindow::modelLoadFailed, &window, [&window, save] {
-            QTimer::singleShot(500, &window, save);
-        });
-        QObject::connect(&window, &geolens::MainWindow::openFailed, &window, [&window, save] {
-            QTimer::singleShot(500, &window, save);
-        });
+        QObject::connect(&run, &ScriptedRun::finished, &window,
+                         [&window, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
         if (files.isEmpty())
             QTimer::singleShot(500, &window, save);
+    }
+    if (!files.isEmpty())
+        window.openRaster(files.first());
+    if (parser.isSet(modelOption)) {
+        geolens::ModelLoadOptions options;
+        if (parser.isSet(imageSizeOption))
+            options.imageSize = parser.value(imageSizeOption).toInt();
+        window.loadModel(parser.value(modelOption), options);
     }
     return app.exec();
 }

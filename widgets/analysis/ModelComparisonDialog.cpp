@@ -1,8 +1,8 @@
 #include "ModelComparisonDialog.h"
 
-#include "BackgroundJob.h"
 #include "DeviceComboBox.h"
 #include "GpuInventory.h"
+#include "TaskRunner.h"
 #include "analysis/ScenePresets.h"
 #include "common/AtomicFile.h"
 #include "model/DeviceName.h"
@@ -103,7 +103,7 @@ ModelComparisonDialog::ModelComparisonDialog(QWidget *parent)
       teacherBrowse_(new QPushButton(this)), studentBrowse_(new QPushButton(this)), compare_(new QPushButton(this)),
       save_(new QPushButton(this)), teacherDevice_(new DeviceComboBox(this)), studentDevice_(new DeviceComboBox(this)),
       task_(new QComboBox(this)), gpus_(new GpuInventory(this)), problem_(new QLabel(this)), summary_(new QLabel(this)),
-      table_(new QTableWidget(this)), mapGroup_(new QButtonGroup(this))
+      table_(new QTableWidget(this)), mapGroup_(new QButtonGroup(this)), runner_(new TaskRunner(this, this))
 {
     const QSettings settings;
     for (ComparisonTask::Kind kind : Kinds)
@@ -286,9 +286,14 @@ QString ModelComparisonDialog::tilesText() const
     return tr("On %n selected tile(s): %1", nullptr, static_cast<int>(tiles_.size())).arg(ids.join(QStringLiteral(", ")));
 }
 
+bool ModelComparisonDialog::isRunning() const
+{
+    return runner_->isBusy();
+}
+
 bool ModelComparisonDialog::start()
 {
-    if (running_)
+    if (runner_->isBusy())
         return false;
     const QString teacher = teacher_->text().trimmed();
     const QString student = student_->text().trimmed();
@@ -336,34 +341,31 @@ bool ModelComparisonDialog::start()
 
     std::vector<int> ids(tiles_.begin(), tiles_.end());
     auto job = std::make_shared<ModelComparisonJob>(raster_, display_, task, ids, TileGrid::DefaultTileSize, overlap_);
-    auto result = std::make_shared<std::optional<ComparisonReport>>();
-    auto *background = new BackgroundJob(tr("Compare Teacher and Student"),
-                                         tr("Running %1 and then %2 on %n tile(s)...", nullptr, static_cast<int>(ids.size()))
-                                             .arg(QFileInfo(teacher).fileName(), QFileInfo(student).fileName()),
-                                         this);
-    running_ = true;
-    compare_->setEnabled(false);
-    connect(background, &BackgroundJob::finished, this,
-            [this, result](BackgroundJob::Outcome outcome, const QString &error) {
-                running_ = false;
-                compare_->setEnabled(true);
-                if (outcome == BackgroundJob::Outcome::Failed)
-                    setProblem(tr("The comparison failed: %1").arg(error));
-                else if (outcome == BackgroundJob::Outcome::Canceled)
-                    setProblem(tr("The comparison was canceled."));
-                if (outcome != BackgroundJob::Outcome::Succeeded) {
-                    emit comparisonFinished(false);
-                    return;
-                }
-                report_ = std::move(*result);
-                showReport();
-                emitMapResults();
-                emit comparisonFinished(true);
-            });
     const std::string teacherFolder = teacher.toStdString(), studentFolder = student.toStdString();
-    background->start([job, result, teacherFolder, studentFolder, teacherOptions, studentOptions](const JobProgress &progress) {
-        *result = job->run(teacherFolder, teacherOptions, studentFolder, studentOptions, progress);
-    });
+    const TaskRunner::Task title{tr("Compare Teacher and Student"),
+                                 tr("Running %1 and then %2 on %n tile(s)...", nullptr, static_cast<int>(ids.size()))
+                                     .arg(QFileInfo(teacher).fileName(), QFileInfo(student).fileName())};
+    compare_->setEnabled(false);
+    runner_->run(
+        title,
+        [job, teacherFolder, studentFolder, teacherOptions, studentOptions](const JobProgress &progress) {
+            return job->run(teacherFolder, teacherOptions, studentFolder, studentOptions, progress);
+        },
+        [this](TaskOutcome outcome, std::optional<ComparisonReport> report, const QString &error) {
+            compare_->setEnabled(true);
+            if (outcome == TaskOutcome::Failed)
+                setProblem(tr("The comparison failed: %1").arg(error));
+            else if (outcome == TaskOutcome::Canceled)
+                setProblem(tr("The comparison was canceled."));
+            if (outcome != TaskOutcome::Succeeded) {
+                emit comparisonFinished(false);
+                return;
+            }
+            report_ = std::move(report);
+            showReport();
+            emitMapResults();
+            emit comparisonFinished(true);
+        });
     return true;
 }
 

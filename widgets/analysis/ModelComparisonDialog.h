@@ -26,6 +26,7 @@ namespace geolens {
 class DeviceComboBox;
 class GpuInventory;
 class RasterDataset;
+class TaskRunner;
 
 // Teacher and student side by side on the tiles selected on the map: each model answers the same
 // task tile by tile, and a table shows both answers, the time each took, and whether they agree,
@@ -54,7 +55,7 @@ public:
 
     // Checks the inputs and starts the comparison; false (with problem() set) when it cannot start.
     bool start();
-    bool isRunning() const { return running_; }
+    bool isRunning() const;
     // Why the comparison cannot start or why it failed; empty when there is no problem.
     QString problem() const;
     const std::optional<ComparisonReport> &report() const { return report_; }
@@ -92,7 +93,6 @@ private:
     double overlap_ = 0.0;
     QList<int> tiles_;
     ModelLoadOptions loadOptions_;
-    bool running_ = false;
     std::optional<ComparisonReport> report_;
 
     QLabel *teacherLabel_, *studentLabel_, *teacherDeviceLabel_, *studentDeviceLabel_, *taskLabel_, *textLabel_,
@@ -105,6 +105,7 @@ private:
     QLabel *problem_, *summary_;
     QTableWidget *table_;
     QButtonGroup *mapGroup_;
+    TaskRunner *runner_; // the comparison
     QList<QRadioButton *> mapButtons_;
     // What the user typed for each task, so switching tasks loses nothing.
     QStringList texts_;

@@ -1,6 +1,7 @@
 #include "DistillDataPage.h"
 
 #include "DistillWizard.h"
+#include "TaskRunner.h"
 #include "distill/InstructionDataCheck.h"
 
 #include <QFileInfo>
@@ -15,7 +16,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace geolens {
 
@@ -24,6 +24,7 @@ namespace {
 const char *const DataFolderKey = "distillWizard/dataFolder";
 constexpr int SamplesShown = 3;
 constexpr int ThumbnailSize = 72;
+const QString CheckChannel = QStringLiteral("check");
 
 } // namespace
 
@@ -32,7 +33,7 @@ DistillDataPage::DistillDataPage(DistillWizard *wizard)
       validation_(new QLineEdit), fraction_(numberEdit(tr("Share of the entries held out for validation when "
                                                          "no validation file is given (0 to 0.5)"))),
       check_(new QPushButton(tr("Check"))), busy_(new QProgressBar), summary_(new QLabel),
-      samples_(new QListWidget)
+      samples_(new QListWidget), runner_(new TaskRunner(this, this))
 {
     setTitle(tr("Data"));
     setSubTitle(tr("The instruction conversations the student learns from, checked before going on."));
@@ -82,7 +83,6 @@ DistillDataPage::DistillDataPage(DistillWizard *wizard)
     connect(check_, &QPushButton::clicked, this, &DistillDataPage::startCheck);
     for (QLineEdit *edit : {data_, images_, validation_, fraction_})
         connect(edit, &QLineEdit::textChanged, this, &DistillDataPage::invalidate);
-    connect(&watcher_, &QFutureWatcher<DataCheckResult>::finished, this, &DistillDataPage::checkFinished);
 }
 
 void DistillDataPage::load(const DistillConfig &c)
@@ -121,7 +121,7 @@ bool DistillDataPage::validatePage()
 
 void DistillDataPage::startCheck()
 {
-    if (watcher_.isRunning())
+    if (isChecking())
         return;
     clearProblem();
     bool ok = false;
@@ -138,9 +138,19 @@ void DistillDataPage::startCheck()
     busy_->show();
     check_->setEnabled(false);
     started_ = ++generation_;
-    watcher_.setFuture(QtConcurrent::run(checkInstructionData, data_->text().trimmed().toStdString(),
-                                         images_->text().trimmed().toStdString(),
-                                         validation_->text().trimmed().toStdString(), fraction));
+    runner_->runLatest(
+        CheckChannel,
+        [data = data_->text().trimmed().toStdString(), images = images_->text().trimmed().toStdString(),
+         validation = validation_->text().trimmed().toStdString(),
+         fraction](const JobProgress &) { return checkInstructionData(data, images, validation, fraction); },
+        [this](TaskOutcome, std::optional<DataCheckResult> result, const QString &error) {
+            checkFinished(std::move(result), error);
+        });
+}
+
+bool DistillDataPage::isChecking() const
+{
+    return runner_->isReading();
 }
 
 void DistillDataPage::invalidate()
@@ -154,11 +164,15 @@ void DistillDataPage::invalidate()
     emit completeChanged();
 }
 
-void DistillDataPage::checkFinished()
+void DistillDataPage::checkFinished(std::optional<DataCheckResult> result, const QString &error)
 {
     busy_->hide();
     check_->setEnabled(true);
-    const DataCheckResult r = watcher_.result();
+    if (!result) {
+        result.emplace();
+        result->error = error;
+    }
+    const DataCheckResult &r = *result;
     if (generation_ != started_) {
         emit wizard_->dataCheckFinished(false);
         return;

@@ -3,11 +3,11 @@
 #include "DistillWizardPage.h"
 #include "distill/DistillConfig.h"
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QList>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 class QLabel;
@@ -17,6 +17,8 @@ class QProgressBar;
 class QPushButton;
 
 namespace geolens {
+
+class TaskRunner;
 
 // The second page: the instruction data, the optional corpus and validation file. Its Check
 // button loads the data off the GUI thread as a run would, and the page does not go on before a
@@ -30,8 +32,8 @@ public:
     void load(const DistillConfig &c);
     void apply(DistillConfig &c) const;
 
-    bool isChecking() const { return watcher_.isRunning(); }
-    bool isComplete() const override { return checkOk_ && !watcher_.isRunning(); }
+    bool isChecking() const;
+    bool isComplete() const override { return checkOk_ && !isChecking(); }
     // Samples the last successful check found (validation included); 0 when not checked.
     std::size_t sampleCount() const { return checkOk_ ? sampleCount_ : 0; }
 
@@ -56,14 +58,15 @@ private:
                                                 double fraction);
 
     void invalidate();
-    void checkFinished();
+    // result is empty when the check itself failed (error says why).
+    void checkFinished(std::optional<DataCheckResult> result, const QString &error);
 
     QLineEdit *data_, *images_, *corpus_, *validation_, *fraction_;
     QPushButton *check_;
     QProgressBar *busy_;
     QLabel *summary_;
     QListWidget *samples_;
-    QFutureWatcher<DataCheckResult> watcher_;
+    TaskRunner *runner_; // the check
     bool checkOk_ = false;
     std::size_t sampleCount_ = 0;
     QString checkError_;

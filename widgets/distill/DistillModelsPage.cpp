@@ -21,16 +21,6 @@ namespace {
 
 const char *const ModelFolderKey = "distillWizard/modelFolder";
 
-QString layoutName(CheckpointLayout layout)
-{
-    switch (layout) {
-    case CheckpointLayout::GeoChat: return QStringLiteral("GeoChat");
-    case CheckpointLayout::LlavaHf: return QStringLiteral("llava-hf");
-    case CheckpointLayout::LlavaHfNested: return QStringLiteral("llava-hf (nested)");
-    }
-    return {};
-}
-
 } // namespace
 
 DistillModelsPage::DistillModelsPage(DistillWizard *wizard)
@@ -160,7 +150,7 @@ void DistillModelsPage::refresh(Side &side)
     const std::uint64_t params = countParameters(m);
     side.info->setText(tr("Layout: %1 · about %2 parameters · vocabulary: %3 tokens · text: %4 layers of %5 · "
                           "vision: %6 layers of %7 at %8 px\nWeights: about %9 in bf16, %10 in f32")
-                           .arg(layoutName(m.layout), parameterCountText(params))
+                           .arg(QString::fromLatin1(checkpointLayoutName(m.layout)), parameterCountText(params))
                            .arg(m.text.vocabSize)
                            .arg(m.text.layers)
                            .arg(m.text.hiddenSize)

@@ -1,0 +1,173 @@
+#include "AnalysisMenu.h"
+
+#include "AnalysisLayer.h"
+#include "AnalysisSession.h"
+#include "AnalysisTasks.h"
+#include "MapCanvas.h"
+#include "RecentFilesMenu.h"
+#include "SceneLabelDialog.h"
+#include "TileGridOverlay.h"
+#include "geometry/TileGrid.h"
+
+#include <QEvent>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QSettings>
+
+namespace geolens {
+
+namespace {
+
+const char *const ModelDirKey = "model/lastFolder";
+const char *const QueryKey = "analysis/lastQuery";
+const char *const ExportDirKey = "files/lastExportDir";
+
+QAction *addShortcutAction(QMenu *menu, const QKeySequence &shortcut)
+{
+    QAction *action = menu->addAction(QString());
+    action->setShortcut(shortcut);
+    return action;
+}
+
+} // namespace
+
+AnalysisMenu::AnalysisMenu(AnalysisSession *session, AnalysisTasks *tasks, MapCanvas *canvas, TileGridOverlay *grid,
+                           AnalysisLayer *layer, QWidget *parent)
+    : QMenu(parent), session_(session), tasks_(tasks), canvas_(canvas), grid_(grid)
+{
+    loadModel_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_M));
+    addSeparator();
+    labelTiles_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_L));
+    findObjects_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_F));
+    grounding_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_G));
+    regionTool_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_R));
+    regionTool_->setCheckable(true);
+    addSeparator();
+    exportResults_ = addShortcutAction(this, QKeySequence());
+    clearResults_ = addShortcutAction(this, QKeySequence());
+
+    connect(loadModel_, &QAction::triggered, this, &AnalysisMenu::chooseModelFolder);
+    connect(labelTiles_, &QAction::triggered, this, &AnalysisMenu::chooseSceneLabels);
+    connect(findObjects_, &QAction::triggered, this, &AnalysisMenu::chooseFindObjects);
+    connect(grounding_, &QAction::triggered, this,
+            [this] { tasks_->findBoxes(BoxAnalysisOptions::Task::Grounding, QString()); });
+    connect(regionTool_, &QAction::toggled, canvas_, &MapCanvas::setRegionToolActive);
+    connect(exportResults_, &QAction::triggered, this, &AnalysisMenu::chooseExportResults);
+    connect(clearResults_, &QAction::triggered, this, [this, layer] {
+        layer->clear();
+        session_->clearResults();
+    });
+    connect(session_, &AnalysisSession::modelChanged, this,
+            [this] { QSettings().setValue(ModelDirKey, session_->modelFolder()); });
+    for (auto changed : {&AnalysisSession::rasterChanged, &AnalysisSession::modelChanged, &AnalysisSession::resultsChanged})
+        connect(session_, changed, this, &AnalysisMenu::updateActions);
+    retranslate();
+    updateActions();
+}
+
+QString AnalysisMenu::exportFolder()
+{
+    return QSettings().value(ExportDirKey, RecentFilesMenu::lastFolder()).toString();
+}
+
+void AnalysisMenu::setExportFolder(const QString &folder)
+{
+    QSettings().setValue(ExportDirKey, folder);
+}
+
+void AnalysisMenu::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMenu::changeEvent(event);
+}
+
+void AnalysisMenu::retranslate()
+{
+    setTitle(tr("&Analysis"));
+    loadModel_->setText(tr("Load &Model..."));
+    loadModel_->setToolTip(tr("Load a GeoChat or LLaVA-1.5 model folder"));
+    labelTiles_->setText(tr("&Label Tiles..."));
+    labelTiles_->setToolTip(tr("Give each selected tile (or every tile) a scene class"));
+    findObjects_->setText(tr("&Find Objects..."));
+    findObjects_->setToolTip(tr("Draw boxes around the objects a query names, in the selected tiles (or all)"));
+    grounding_->setText(tr("&Describe with Boxes"));
+    grounding_->setToolTip(tr("Describe the selected tiles (or all) with boxes around what is mentioned"));
+    regionTool_->setText(tr("Describe &Region"));
+    regionTool_->setToolTip(tr("Drag a rectangle on the map to have the model describe it; turn it with the "
+                               "mouse wheel while dragging (Ctrl for 1 degree steps). Shift+drag works at any time."));
+    exportResults_->setText(tr("&Export Results..."));
+    exportResults_->setToolTip(tr("Write the results to a GeoPackage, GeoJSON or CSV file in the raster's CRS"));
+    clearResults_->setText(tr("&Clear Results"));
+}
+
+void AnalysisMenu::updateActions()
+{
+    const bool ready = session_->isReady();
+    for (QAction *action : {labelTiles_, findObjects_, grounding_, regionTool_})
+        action->setEnabled(ready);
+    if (!ready)
+        regionTool_->setChecked(false);
+    const bool any = !session_->results().empty();
+    exportResults_->setEnabled(any);
+    clearResults_->setEnabled(any);
+}
+
+void AnalysisMenu::chooseModelFolder()
+{
+    const QString folder =
+        QFileDialog::getExistingDirectory(parentWidget(), tr("Load Model"), QSettings().value(ModelDirKey).toString());
+    if (!folder.isEmpty())
+        tasks_->loadModel(folder, ModelLoadOptions{});
+}
+
+void AnalysisMenu::chooseSceneLabels()
+{
+    if (!session_->isReady())
+        return;
+    SceneLabelDialog dialog(parentWidget());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    SceneLabelOptions options;
+    options.classes = dialog.classes();
+    options.mode = dialog.scoreMode() ? SceneLabelOptions::Mode::Score : SceneLabelOptions::Mode::Generate;
+    switch (dialog.tileChoice()) {
+    case SceneLabelDialog::TileChoice::SelectedOrAll: break;
+    case SceneLabelDialog::TileChoice::All: grid_->clearSelection(); break;
+    case SceneLabelDialog::TileChoice::InView: {
+        const QRectF view = canvas_->visibleRasterRect();
+        QList<int> ids;
+        for (int id : grid_->grid()->tilesIntersecting(PixelRect{int(view.left()), int(view.top()), int(view.width()) + 1,
+                                                                  int(view.height()) + 1}))
+            ids << id;
+        grid_->setSelectedTiles(ids);
+        break;
+    }
+    }
+    tasks_->labelScenes(options);
+}
+
+void AnalysisMenu::chooseFindObjects()
+{
+    if (!session_->isReady())
+        return;
+    bool ok = false;
+    const QString query = QInputDialog::getText(parentWidget(), tr("Find Objects"), tr("What should GeoLens look for?"),
+                                                QLineEdit::Normal, QSettings().value(QueryKey).toString(), &ok);
+    if (!ok || query.trimmed().isEmpty())
+        return;
+    QSettings().setValue(QueryKey, query.trimmed());
+    tasks_->findBoxes(BoxAnalysisOptions::Task::Refer, query.trimmed());
+}
+
+void AnalysisMenu::chooseExportResults()
+{
+    const QString path = QFileDialog::getSaveFileName(parentWidget(), tr("Export Results"),
+                                                      exportFolder() + QStringLiteral("/results.gpkg"),
+                                                      tr("GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)"));
+    if (!path.isEmpty())
+        tasks_->exportResults(path);
+}
+
+} // namespace geolens

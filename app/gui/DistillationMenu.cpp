@@ -1,0 +1,41 @@
+#include "DistillationMenu.h"
+
+#include "DistillationWindows.h"
+
+#include <QEvent>
+
+namespace geolens {
+
+DistillationMenu::DistillationMenu(DistillationWindows *windows, QWidget *parent)
+    : QMenu(parent), newRun_(addAction(QString())), openRun_(addAction(QString()))
+{
+    addSeparator();
+    compare_ = addAction(QString());
+    newRun_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    compare_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    connect(newRun_, &QAction::triggered, windows, &DistillationWindows::startWizard);
+    connect(openRun_, &QAction::triggered, windows, &DistillationWindows::chooseRun);
+    connect(compare_, &QAction::triggered, windows, [windows] { windows->showComparison(); });
+    retranslate();
+}
+
+void DistillationMenu::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMenu::changeEvent(event);
+}
+
+void DistillationMenu::retranslate()
+{
+    setTitle(tr("&Distillation"));
+    newRun_->setText(tr("&New Distillation Run..."));
+    newRun_->setToolTip(tr("Distil a teacher model into a smaller student, step by step"));
+    openRun_->setText(tr("&Open Distillation Run..."));
+    openRun_->setToolTip(tr("Follow a running distillation or look at a finished one"));
+    compare_->setText(tr("&Compare Teacher and Student..."));
+    compare_->setToolTip(tr("Run a teacher and its distilled student on the selected tiles side by side: "
+                            "answers, boxes and time per tile"));
+}
+
+} // namespace geolens

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QMenu>
+
+class QAction;
+
+namespace geolens {
+
+class DistillationWindows;
+
+// Distillation: a new run (the wizard), an existing run folder in the monitor, and the
+// teacher-student comparison on the selected tiles.
+class DistillationMenu : public QMenu {
+    Q_OBJECT
+
+public:
+    explicit DistillationMenu(DistillationWindows *windows, QWidget *parent = nullptr);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslate();
+
+    QAction *newRun_, *openRun_, *compare_;
+};
+
+} // namespace geolens

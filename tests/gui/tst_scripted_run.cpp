@@ -1,0 +1,128 @@
+#include "LanguageSwitcher.h"
+#include "MainWindow.h"
+#include "ScriptedRun.h"
+#include "TestRasters.h"
+#include "common/Error.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <memory>
+
+using namespace geolens;
+
+// The command line's steps: each starts when the one before has ended, and the run finishes once,
+// also when the last step cannot start.
+class ScriptedRunTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<LanguageSwitcher> languages_;
+    std::unique_ptr<MainWindow> window_;
+    QString raster_;
+
+    // A step that starts a task the window reports as ended a moment later.
+    ScriptedRun::Step asyncStep(QStringList *log, const QString &name, bool ok)
+    {
+        return [this, log, name, ok] {
+            *log << name;
+            QTimer::singleShot(10, window_.get(), [this, ok] { emit window_->analysisFinished(ok, QString()); });
+            return ScriptedRun::StepStart::Started;
+        };
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        languages_ = std::make_unique<LanguageSwitcher>();
+        test::RasterSpec spec;
+        raster_ = QString::fromStdString(test::writeRaster(dir_.filePath("run.tif").toStdString(), spec));
+    }
+
+    void init() { window_ = std::make_unique<MainWindow>(languages_.get()); }
+    void cleanup() { window_.reset(); }
+
+    void stepsRunInOrderAndFinishOnce()
+    {
+        ScriptedRun run(window_.get(), true, false);
+        QStringList log;
+        run.addStep(asyncStep(&log, "first", true));
+        run.addStep(asyncStep(&log, "second", true));
+        run.addStep([&log] {
+            log << "third";
+            return ScriptedRun::StepStart::Done;
+        });
+        QSignalSpy finished(&run, &ScriptedRun::finished);
+        window_->openRaster(raster_);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(log, QStringList({"first", "second", "third"}));
+        QCOMPARE(finished.first().first().toBool(), true);
+        // A task ending later, which the run did not start, changes nothing.
+        emit window_->analysisFinished(false, QString());
+        QTest::qWait(50);
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(!run.failed());
+    }
+
+    void lastStepThatCannotStartStillFinishes()
+    {
+        ScriptedRun run(window_.get(), true, false);
+        QStringList log;
+        run.addStep(asyncStep(&log, "first", true));
+        run.addStep([]() -> ScriptedRun::StepStart { throw InvalidArgument("the region is not a box"); });
+        QSignalSpy finished(&run, &ScriptedRun::finished);
+        window_->openRaster(raster_);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(run.failed());
+    }
+
+    void failedTaskGoesOnButFails()
+    {
+        ScriptedRun run(window_.get(), true, false);
+        QStringList log;
+        run.addStep(asyncStep(&log, "first", false));
+        run.addStep(asyncStep(&log, "second", true));
+        QSignalSpy finished(&run, &ScriptedRun::finished);
+        window_->openRaster(raster_);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(log, QStringList({"first", "second"}));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().toBool(), false);
+    }
+
+    void unopenableRasterFinishesWithoutSteps()
+    {
+        ScriptedRun run(window_.get(), true, false);
+        QStringList log;
+        run.addStep(asyncStep(&log, "first", true));
+        QSignalSpy finished(&run, &ScriptedRun::finished);
+        window_->openRaster(dir_.filePath("missing.tif"));
+        QVERIFY(finished.wait(20000));
+        QVERIFY(log.isEmpty());
+        QCOMPARE(finished.first().first().toBool(), false);
+    }
+
+    void waitsForTheModelToo()
+    {
+        ScriptedRun run(window_.get(), true, true);
+        QStringList log;
+        run.addStep(asyncStep(&log, "first", true));
+        QSignalSpy finished(&run, &ScriptedRun::finished);
+        window_->openRaster(raster_);
+        QTest::qWait(500);
+        QVERIFY(log.isEmpty());
+        emit window_->modelLoaded(QStringLiteral("model"));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(log, QStringList({"first"}));
+    }
+};
+
+QTEST_MAIN(ScriptedRunTest)
+#include "tst_scripted_run.moc"
