@@ -5,6 +5,7 @@
 #include "TaskRunner.h"
 #include "analysis/ScenePresets.h"
 #include "common/AtomicFile.h"
+#include "common/JsonIo.h"
 #include "model/DeviceName.h"
 #include "raster/RasterDataset.h"
 
@@ -469,7 +470,7 @@ bool ModelComparisonDialog::saveReport(const QString &path)
     if (!report_)
         return false;
     try {
-        writeFileAtomically(QFile::encodeName(path).toStdString(), ModelComparisonJob::toJson(*report_).dump(2) + "\n");
+        writeFileAtomically(QFile::encodeName(path).toStdString(), dumpJson(ModelComparisonJob::toJson(*report_), 2) + "\n");
         setProblem(QString());
         return true;
     } catch (const std::exception &e) {
