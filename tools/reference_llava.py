@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference outputs for the engine's parity test (tests/tst_parity.cpp).
+"""Reference outputs for the engine's parity test (tests/engine/tst_parity.cpp).
 
 Builds the tiny model of tools/tinymodel/TinyModel.h from the same weight formula, prepares the
 same synthetic images with PIL, tokenizes the prompts with SentencePiece the way LLaVA's
