@@ -3,7 +3,7 @@
 #include "analysis/AnalysisFeatures.h"
 #include "analysis/BoxAnalysisJob.h"
 #include "analysis/ResultWriter.h"
-#include "analysis/ScenePresets.h"
+#include "evaluation/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
 #include "cli/CliArguments.h"
 #include "cli/ModelOptions.h"

@@ -25,13 +25,10 @@ CliArguments::CliArguments(const std::vector<std::string> &args, const std::set<
                 throw UsageError{"option --" + name + " takes no value"};
             flags_.insert(name);
         } else if (valueOptions.count(name)) {
-            if (inlineValue) {
-                values_[name] = *inlineValue;
-            } else {
-                if (i + 1 >= args.size())
-                    throw UsageError{"option --" + name + " needs a value"};
-                values_[name] = args[++i];
-            }
+            if (!inlineValue && i + 1 >= args.size())
+                throw UsageError{"option --" + name + " needs a value"};
+            values_[name] = inlineValue ? *inlineValue : args[++i];
+            allValues_[name].push_back(values_[name]);
         } else {
             throw UsageError{"unknown option --" + name};
         }
@@ -49,6 +46,12 @@ std::optional<std::string> CliArguments::value(const std::string &name) const
     if (it == values_.end())
         return std::nullopt;
     return it->second;
+}
+
+std::vector<std::string> CliArguments::values(const std::string &name) const
+{
+    const auto it = allValues_.find(name);
+    return it == allValues_.end() ? std::vector<std::string>() : it->second;
 }
 
 std::string CliArguments::value(const std::string &name, const std::string &fallback) const

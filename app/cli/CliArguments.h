@@ -19,7 +19,10 @@ public:
 
     const std::vector<std::string> &positional() const { return positional_; }
     bool has(const std::string &name) const;
+    // The last value given for the option.
     std::optional<std::string> value(const std::string &name) const;
+    // Every value given for an option that may repeat (--model A --model B), in order.
+    std::vector<std::string> values(const std::string &name) const;
     std::string value(const std::string &name, const std::string &fallback) const;
     int intValue(const std::string &name, int fallback) const;       // throws UsageError
     double doubleValue(const std::string &name, double fallback) const; // throws UsageError
@@ -27,6 +30,7 @@ public:
 private:
     std::vector<std::string> positional_;
     std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> allValues_;
     std::set<std::string> flags_;
 };
 

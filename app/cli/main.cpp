@@ -5,6 +5,7 @@
 #include "common/Error.h"
 
 #include "cli/DistillCommand.h"
+#include "cli/EvaluateCommand.h"
 #include "cli/ModelCommands.h"
 #ifdef GEOLENS_WITH_RASTER
 #include "cli/AnalyzeCommand.h"
@@ -45,6 +46,13 @@ std::map<std::string, Verb> verbs()
                     "         [--set \"key=value;...\"] [--json]\n"
                     "         (DIR may be random:geochat-7b|geochat-13b|tiny with --tokenizer FILE, to time a run)\n"
                     "                                 distil a teacher into a student (metrics in RUN_DIR)"};
+    v["evaluate"] = {geolens::cli::runEvaluate,
+                     "evaluate --model DIR [--model DIR2 ...] --benchmark scene|vqa|referring|grounding|caption\n"
+                     "         [--questions FILE] --images DIR --out REPORT_DIR [--limit N] [--batch 8] [--resume]\n"
+                     "         [--vqa-types presence,comparison,...] [--classes \"a,b\"] [--max-new-tokens 256]\n"
+                     "         [--device ...] [--dtype ...] [--image-size N] [--json]\n"
+                     "                                 score models against a benchmark's ground truth: metrics.json,\n"
+                     "                                 tables.md/.csv and report.html in REPORT_DIR"};
 #ifdef GEOLENS_WITH_RASTER
     v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};
     v["tiles"] = {geolens::cli::runTiles,

@@ -6,7 +6,7 @@
 #include "ScriptedRun.h"
 #include "MapCanvas.h"
 #include "TileGridOverlay.h"
-#include "analysis/ScenePresets.h"
+#include "evaluation/ScenePresets.h"
 #include "common/Error.h"
 #include "geometry/RotatedBox.h"
 #include "raster/GdalEnvironment.h"

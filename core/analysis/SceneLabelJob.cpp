@@ -3,6 +3,7 @@
 #include "analysis/ClassMatcher.h"
 #include "analysis/TileImage.h"
 #include "common/Error.h"
+#include "evaluation/ScenePresets.h"
 #include "model/GeoChatModel.h"
 #include "raster/RasterDataset.h"
 #include "raster/StretchEstimator.h"
@@ -20,10 +21,7 @@ SceneLabelJob::SceneLabelJob(std::shared_ptr<const RasterDataset> raster, GeoCha
 
 std::string SceneLabelJob::prompt(const std::vector<std::string> &classes)
 {
-    std::string list;
-    for (const std::string &c : classes)
-        list += (list.empty() ? "" : ", ") + c;
-    return "Classify the image in the following classes: " + list + "\nAnswer in one word or a short phrase.";
+    return sceneClassificationPrompt(classes);
 }
 
 std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)

@@ -25,6 +25,8 @@ public:
 
     void requestCancel() { canceled_.store(true); }
     bool isCanceled() const { return canceled_.load(); }
+    // The flag itself, for engine calls that poll it while they run (GenerationRequest::cancel).
+    const std::atomic<bool> *cancelFlag() const { return &canceled_; }
 
     // Throws Canceled when a cancel was requested; jobs call it between units of work.
     void throwIfCanceled() const;

@@ -117,6 +117,42 @@ double intersectionArea(const RotatedBox &a, const RotatedBox &b)
     return std::clamp(area, 0.0, std::min(a.area(), b.area()));
 }
 
+double quadrilateralIou(const std::array<Point2, 4> &a, const std::array<Point2, 4> &b)
+{
+    SmallPolygon pa;
+    SmallPolygon pb;
+    double scale = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        if (!std::isfinite(a[i].x) || !std::isfinite(a[i].y) || !std::isfinite(b[i].x) || !std::isfinite(b[i].y))
+            return 0.0;
+        pa.add(a[i]);
+        pb.add(b[i]);
+        scale = std::max({scale, std::abs(a[i].x - a[0].x), std::abs(a[i].y - a[0].y), std::abs(b[i].x - b[0].x),
+                          std::abs(b[i].y - b[0].y)});
+    }
+    // Either winding is accepted: clipping keeps the left of each edge, so turn both counter-clockwise.
+    const auto orient = [](SmallPolygon &p) {
+        if (signedArea(p.points, p.count) < 0.0)
+            std::reverse(p.points, p.points + p.count);
+    };
+    orient(pa);
+    orient(pb);
+    const double areaA = signedArea(pa.points, pa.count);
+    const double areaB = signedArea(pb.points, pb.count);
+    if (!(areaA > 0.0) || !(areaB > 0.0))
+        return 0.0;
+    SmallPolygon clipped = pa;
+    const double tolerance = 1e-12 * scale * scale;
+    for (int i = 0; i < pb.count && clipped.count > 0; ++i)
+        clipped = clipByEdge(clipped, pb.points[i], pb.points[(i + 1) % pb.count], tolerance);
+    const double intersection =
+        clipped.count < 3 ? 0.0 : std::clamp(signedArea(clipped.points, clipped.count), 0.0, std::min(areaA, areaB));
+    const double unionArea = areaA + areaB - intersection;
+    if (!(unionArea > 0.0) || !std::isfinite(unionArea))
+        return 0.0;
+    return std::clamp(intersection / unionArea, 0.0, 1.0);
+}
+
 double rotatedIou(const RotatedBox &a, const RotatedBox &b)
 {
     const double intersection = intersectionArea(a, b);

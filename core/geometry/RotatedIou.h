@@ -2,6 +2,7 @@
 
 #include "geometry/RotatedBox.h"
 
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -17,6 +18,11 @@ double intersectionArea(const RotatedBox &a, const RotatedBox &b);
 
 // Intersection over union, in [0, 1]; 0 when the union has no area (two degenerate boxes).
 double rotatedIou(const RotatedBox &a, const RotatedBox &b);
+
+// Intersection over union of two convex quadrilaterals given by their corners in order (either
+// winding), such as the ground-truth polygons of GeoChat's referring benchmark; 0 for a degenerate
+// one. A non-convex quadrilateral gives an approximate value.
+double quadrilateralIou(const std::array<Point2, 4> &a, const std::array<Point2, 4> &b);
 
 // Greedy non-maximum suppression: takes boxes by descending score (equal scores by index, NaN scores
 // last) and keeps each one whose IoU with every box kept before it is at most iouThreshold.

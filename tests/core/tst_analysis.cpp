@@ -4,7 +4,7 @@
 #include "analysis/BoxAnalysisJob.h"
 #include "analysis/ClassMatcher.h"
 #include "analysis/ResultWriter.h"
-#include "analysis/ScenePresets.h"
+#include "evaluation/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
 #include "common/Error.h"
 #include "model/GeoChatModel.h"

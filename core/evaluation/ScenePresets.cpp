@@ -1,4 +1,4 @@
-#include "analysis/ScenePresets.h"
+#include "evaluation/ScenePresets.h"
 
 #include "common/Error.h"
 
@@ -26,6 +26,14 @@ const std::vector<ScenePreset> &scenePresets()
           "thermal power station", "wetland"}},
     };
     return presets;
+}
+
+std::string sceneClassificationPrompt(const std::vector<std::string> &classes)
+{
+    std::string list;
+    for (const std::string &c : classes)
+        list += (list.empty() ? "" : ", ") + c;
+    return "Classify the image in the following classes: " + list + "\nAnswer in one word or a short phrase.";
 }
 
 const ScenePreset &scenePreset(const std::string &key)

@@ -14,6 +14,9 @@ struct ScenePreset {
 };
 
 const std::vector<ScenePreset> &scenePresets();
+
+// GeoChat's scene classification prompt listing these classes.
+std::string sceneClassificationPrompt(const std::vector<std::string> &classes);
 // Throws InvalidArgument naming the known keys for an unknown one.
 const ScenePreset &scenePreset(const std::string &key);
 

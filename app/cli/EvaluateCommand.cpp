@@ -1,0 +1,211 @@
+#include "cli/EvaluateCommand.h"
+
+#include "cli/CliArguments.h"
+#include "cli/ImageFile.h"
+#include "cli/ModelOptions.h"
+#include "cli/TerminalProgress.h"
+#include "common/Error.h"
+#include "common/JsonIo.h"
+#include "evaluation/BenchmarkReader.h"
+#include "evaluation/EvaluationJob.h"
+#include "evaluation/EvaluationReport.h"
+#include "evaluation/GeoChatEvaluationModel.h"
+#include "evaluation/WordNetDatabase.h"
+#include "model/GeoChatModel.h"
+#include "model/ParameterCount.h"
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#ifdef GEOLENS_WITH_RASTER
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
+namespace geolens::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// SIGINT and SIGTERM stop the run after the batch in flight; its answers are on disk for --resume.
+// A second signal is left to the default handler.
+std::atomic<JobProgress *> runningJob{nullptr};
+
+extern "C" void onEvaluateSignal(int signal)
+{
+    if (JobProgress *job = runningJob.load())
+        job->requestCancel();
+    std::signal(signal, SIG_DFL);
+}
+
+std::string modelName(const std::string &folder)
+{
+    fs::path path = fs::path(folder).lexically_normal();
+    if (path.filename().empty())
+        path = path.parent_path();
+    return path.filename().string();
+}
+
+// One JSON object per line on stdout, for the GUI that runs this verb as a process.
+void emit(bool json, const Json &event)
+{
+    if (json)
+        std::cout << dumpJson(event) << std::endl;
+}
+
+HtmlReport::Thumbnailer thumbnailer()
+{
+#ifdef GEOLENS_WITH_RASTER
+    return [](const std::string &path) -> std::optional<Thumbnail> {
+        const cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
+        if (image.empty())
+            return std::nullopt;
+        const double scale = std::min(1.0, 240.0 / std::max(image.cols, image.rows));
+        cv::Mat small;
+        cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
+        std::vector<unsigned char> jpeg;
+        if (!cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, 80}))
+            return std::nullopt;
+        static const char *const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::string encoded;
+        for (std::size_t i = 0; i < jpeg.size(); i += 3) {
+            const unsigned v = jpeg[i] << 16 | (i + 1 < jpeg.size() ? jpeg[i + 1] << 8 : 0)
+                               | (i + 2 < jpeg.size() ? jpeg[i + 2] : 0);
+            encoded += alphabet[(v >> 18) & 63];
+            encoded += alphabet[(v >> 12) & 63];
+            encoded += i + 1 < jpeg.size() ? alphabet[(v >> 6) & 63] : '=';
+            encoded += i + 2 < jpeg.size() ? alphabet[v & 63] : '=';
+        }
+        return Thumbnail{"data:image/jpeg;base64," + encoded, small.cols, small.rows, scale};
+    };
+#else
+    return {};
+#endif
+}
+
+std::string commandLine(const std::vector<std::string> &args)
+{
+    std::string text = "geolens-cli evaluate";
+    for (const std::string &a : args)
+        text += " " + (a.find_first_of(" \t\"'") == std::string::npos ? a : "'" + a + "'");
+    return text;
+}
+
+} // namespace
+
+int runEvaluate(const std::vector<std::string> &args)
+{
+    const CliArguments a(args,
+                         {"model", "benchmark", "questions", "images", "out", "limit", "batch", "device", "dtype",
+                          "image-size", "threads", "max-new-tokens", "vqa-types", "classes", "wordnet"},
+                         {"resume", "json"});
+    if (!a.positional().empty())
+        throw UsageError{"evaluate takes no positional argument ('" + a.positional().front() + "')"};
+    const std::vector<std::string> folders = a.values("model");
+    if (folders.empty())
+        throw UsageError{"evaluate needs at least one --model DIR"};
+    const auto benchmark = a.value("benchmark");
+    const auto images = a.value("images");
+    const auto out = a.value("out");
+    if (!benchmark || !images || !out)
+        throw UsageError{"evaluate needs --benchmark, --images DIR and --out REPORT_DIR"};
+    BenchmarkTask task;
+    try {
+        task = parseBenchmarkTask(*benchmark);
+    } catch (const InvalidArgument &) {
+        throw UsageError{"--benchmark must be scene, vqa, referring, grounding or caption"};
+    }
+    EvaluationOptions options;
+    options.limit = a.intValue("limit", 0);
+    options.batch = a.intValue("batch", 8);
+    options.resume = a.has("resume");
+    const int maxNewTokens = a.intValue("max-new-tokens", 256);
+    if (options.limit < 0 || options.batch < 1 || maxNewTokens < 1)
+        throw UsageError{"--limit must be 0 or more, --batch and --max-new-tokens at least 1"};
+    const ModelLoadOptions loadOptionsValue = loadOptions(a);
+    const bool json = a.has("json");
+
+    BenchmarkReadOptions readOptions;
+    readOptions.vqaTypes = splitList(a.value("vqa-types", ""), ',');
+    readOptions.classes = splitList(a.value("classes", ""), ',');
+    const BenchmarkDataset dataset = readBenchmark(task, a.value("questions", ""), *images, readOptions);
+    for (const auto &[reason, n] : dataset.issueCounts())
+        std::cerr << "geolens-cli: " << n << " left out of the benchmark: " << reason << std::endl;
+
+    // Captions need WordNet for METEOR: known before any model is loaded.
+    std::optional<WordNetDatabase> wordnet;
+    if (task == BenchmarkTask::Caption)
+        wordnet.emplace(WordNetDatabase::open(a.value("wordnet", WordNetDatabase::defaultDir())));
+
+    EvaluationJob job(dataset, *out, readImageFile, options);
+    std::vector<EvaluatedModel> models;
+    for (const std::string &folder : folders)
+        models.push_back({modelName(folder), folder, "", "", 0});
+    std::vector<std::string> names;
+    for (const EvaluatedModel &m : models)
+        names.push_back(m.name);
+    job.prepare(names);
+    const EvaluationReport report(dataset, job.questions(), *out);
+    const std::string command = commandLine(args);
+    report.writeManifest(models, command);
+    const auto questionCount = static_cast<long long>(job.questions().size());
+    emit(json, {{"event", "benchmark"}, {"benchmark", benchmarkTaskName(task)}, {"dataset", dataset.name},
+                {"questions", questionCount}});
+    std::cerr << "geolens-cli: " << questionCount << " " << benchmarkTaskName(task) << " questions from " << dataset.name
+              << std::endl;
+
+    for (std::size_t i = 0; i < models.size(); ++i) {
+        EvaluatedModel &m = models[i];
+        m.params = countParameters(ModelConfig::load(m.path, loadOptionsValue.imageSize));
+        emit(json, {{"event", "model"}, {"model", m.name}, {"index", static_cast<int>(i) + 1},
+                    {"models", static_cast<int>(models.size())}, {"state", "loading"}});
+        const auto model = GeoChatModel::load(m.path, loadOptionsValue);
+        m.device = model->deviceName();
+        m.dtype = model->dtypeName();
+        m.params = model->parameterCount();
+        report.writeManifest(models, command);
+        GeoChatEvaluationModel evaluationModel(*model, maxNewTokens);
+        TerminalProgress bar(m.name);
+        JobProgress progress([&](std::int64_t done, std::int64_t total, const std::string &) {
+            bar.update(done, total);
+            emit(json, {{"event", "progress"}, {"model", m.name}, {"done", done}, {"total", total}});
+        });
+        runningJob.store(&progress);
+        std::signal(SIGINT, onEvaluateSignal);
+        std::signal(SIGTERM, onEvaluateSignal);
+        ModelRunSummary summary;
+        try {
+            summary = job.run(m.name, evaluationModel, progress);
+        } catch (...) {
+            runningJob.store(nullptr);
+            std::signal(SIGINT, SIG_DFL);
+            std::signal(SIGTERM, SIG_DFL);
+            throw;
+        }
+        runningJob.store(nullptr);
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        std::cerr << "geolens-cli: " << m.name << ": " << summary.answered << " answered";
+        if (summary.alreadyDone)
+            std::cerr << ", " << summary.alreadyDone << " done before";
+        if (summary.failed)
+            std::cerr << ", " << summary.failed << " without an image";
+        std::cerr << " in " << summary.seconds << " s (" << summary.modelSeconds << " s in the model)" << std::endl;
+    }
+
+    report.write(models, wordnet ? &*wordnet : nullptr, thumbnailer());
+    emit(json, {{"event", "report"}, {"dir", fs::absolute(*out).string()}});
+    if (!json) {
+        std::ifstream tables(fs::path(*out) / "tables.md");
+        std::cout << tables.rdbuf();
+    }
+    std::cerr << "geolens-cli: wrote " << (fs::path(*out) / "report.html").string() << std::endl;
+    return 0;
+}
+
+} // namespace geolens::cli
