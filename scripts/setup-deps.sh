@@ -13,6 +13,7 @@ packages=(
   libsentencepiece-dev sentencepiece
   libqcustomplot-dev
   nlohmann-json3-dev
+  wordnet-base           # WordNet 3.0 dict files for METEOR's synonym stage (core/evaluation)
   xvfb xauth
   fonts-noto-cjk
 )

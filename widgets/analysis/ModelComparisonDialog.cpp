@@ -3,7 +3,7 @@
 #include "DeviceComboBox.h"
 #include "GpuInventory.h"
 #include "TaskRunner.h"
-#include "analysis/ScenePresets.h"
+#include "evaluation/ScenePresets.h"
 #include "common/AtomicFile.h"
 #include "common/JsonIo.h"
 #include "model/DeviceName.h"

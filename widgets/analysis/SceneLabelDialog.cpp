@@ -1,6 +1,6 @@
 #include "SceneLabelDialog.h"
 
-#include "analysis/ScenePresets.h"
+#include "evaluation/ScenePresets.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
