@@ -143,9 +143,12 @@ int runEvaluate(const std::vector<std::string> &args)
         wordnet.emplace(WordNetDatabase::open(a.value("wordnet", WordNetDatabase::defaultDir())));
 
     EvaluationJob job(dataset, *out, readImageFile, options);
+    // Every model folder is checked before the first is loaded, so a typo in the second does not
+    // surface an hour into the run.
     std::vector<EvaluatedModel> models;
     for (const std::string &folder : folders)
-        models.push_back({modelName(folder), folder, "", "", 0});
+        models.push_back({modelName(folder), folder, "", "",
+                          countParameters(ModelConfig::load(folder, loadOptionsValue.imageSize))});
     std::vector<std::string> names;
     for (const EvaluatedModel &m : models)
         names.push_back(m.name);
@@ -161,7 +164,6 @@ int runEvaluate(const std::vector<std::string> &args)
 
     for (std::size_t i = 0; i < models.size(); ++i) {
         EvaluatedModel &m = models[i];
-        m.params = countParameters(ModelConfig::load(m.path, loadOptionsValue.imageSize));
         emit(json, {{"event", "model"}, {"model", m.name}, {"index", static_cast<int>(i) + 1},
                     {"models", static_cast<int>(models.size())}, {"state", "loading"}});
         const auto model = GeoChatModel::load(m.path, loadOptionsValue);
@@ -181,6 +183,15 @@ int runEvaluate(const std::vector<std::string> &args)
         ModelRunSummary summary;
         try {
             summary = job.run(m.name, evaluationModel, progress);
+        } catch (const Canceled &) {
+            runningJob.store(nullptr);
+            std::signal(SIGINT, SIG_DFL);
+            std::signal(SIGTERM, SIG_DFL);
+            // What was answered is scored, so the report shows the run so far.
+            report.write(models, wordnet ? &*wordnet : nullptr, thumbnailer());
+            std::cerr << "geolens-cli: stopped; the answers so far are in " << job.predictionsPath(*out, m.name)
+                      << " and the report scores them; run the same command with --resume to go on." << std::endl;
+            throw;
         } catch (...) {
             runningJob.store(nullptr);
             std::signal(SIGINT, SIG_DFL);

@@ -10,6 +10,32 @@
 
 namespace geolens {
 
+namespace {
+
+// Captions are compared as words: lower case, full stops dropped, white space collapsed (as
+// GeoChat's region caption scorers prepare them; pltrdy's rouge is case-sensitive and splits
+// sentences at full stops, which would score "A plane." against "a plane" below 1).
+std::string preparedCaption(const std::string &text)
+{
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        if (c == '.')
+            continue;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space)
+            out.push_back(' ');
+        space = false;
+        out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+    return out;
+}
+
+} // namespace
+
 CaptionMetrics::CaptionMetrics(const WordNetDatabase &wordnet)
     : wordnet_(wordnet), cider_(std::make_unique<CiderScorer>())
 {
@@ -17,9 +43,13 @@ CaptionMetrics::CaptionMetrics(const WordNetDatabase &wordnet)
 
 CaptionMetrics::~CaptionMetrics() = default;
 
-double CaptionMetrics::add(const std::string &candidate, const std::vector<std::string> &references)
+double CaptionMetrics::add(const std::string &rawCandidate, const std::vector<std::string> &rawReferences)
 {
-    if (references.empty())
+    const std::string candidate = preparedCaption(rawCandidate);
+    std::vector<std::string> references;
+    for (const std::string &r : rawReferences)
+        references.push_back(preparedCaption(r));
+    if (rawReferences.empty())
         throw InvalidArgument("A caption cannot be scored without a reference caption.");
     double best1 = 0.0;
     double bestL = 0.0;

@@ -32,12 +32,6 @@ Quadrilateral square(double x, double y, double side)
     return {Point2{x, y}, Point2{x + side, y}, Point2{x + side, y + side}, Point2{x, y + side}};
 }
 
-std::string readText(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // Three scene questions in memory, images "read" by the reader from their names.
 BenchmarkDataset sceneDataset()
 {
