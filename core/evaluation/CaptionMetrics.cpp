@@ -58,9 +58,9 @@ double CaptionMetrics::add(const std::string &rawCandidate, const std::vector<st
         const RougeScores r = rougeScores(candidate, reference);
         best1 = std::max(best1, r.rouge1);
         bestL = std::max(bestL, r.rougeL);
-        referenceTokens.push_back(captionTokens(reference));
+        referenceTokens.push_back(splitOnWhitespace(reference));
     }
-    const double meteor = meteorScore(referenceTokens, captionTokens(candidate), wordnet_);
+    const double meteor = meteorScore(referenceTokens, splitOnWhitespace(candidate), wordnet_);
     cider_->add(candidate, references);
     rouge1_ += best1;
     rougeL_ += bestL;

@@ -114,12 +114,12 @@ std::string confusionHeatMap(const std::string &model, const Json &confusion)
         return {};
     const int n = static_cast<int>(classes->size());
     const int m = static_cast<int>(columns->size());
-    const int cell = n > 30 ? 14 : 22;
+    const int cell = n > 30 ? 16 : 28;
     const int left = 150;
-    const int top = 130;
+    const int top = 140;
     std::string svg = "<figure><figcaption>Confusion matrix of " + escape(model)
                       + " (rows: true class, columns: the class the answer names; colour: share of the row)</figcaption>"
-                        "<svg class=chart width=\"" + std::to_string(left + m * cell + 10) + "\" height=\""
+                        "<svg class=chart width=\"" + std::to_string(left + m * cell + 90) + "\" height=\""
                       + std::to_string(top + n * cell + 10) + "\">";
     for (int c = 0; c < m; ++c) {
         const int x = left + c * cell + cell / 2;
