@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <set>
 
 namespace geolens {
@@ -93,51 +94,71 @@ ModelRunSummary EvaluationJob::run(const std::string &modelName, EvaluationModel
     const auto total = static_cast<std::int64_t>(all.size());
     progress.report(summary.alreadyDone, total, modelName);
     const std::size_t batch = static_cast<std::size_t>(options_.batch);
-    for (std::size_t first = 0; first < todo.size(); first += batch) {
-        progress.throwIfCanceled();
-        const auto batchStart = std::chrono::steady_clock::now();
-        const std::size_t end = std::min(todo.size(), first + batch);
-        std::vector<PredictionRecord> records(end - first);
+    // The images of a batch, read while the model answers the batch before it, so that a model on
+    // a GPU never waits for the disk.
+    struct PreparedBatch {
+        std::vector<PredictionRecord> records;
         std::vector<RgbImage> images;
         std::vector<std::string> prompts;
         std::vector<std::size_t> asked; // index into records
+        int failed = 0;
+    };
+    const auto prepareBatch = [&](std::size_t first) {
+        PreparedBatch b;
+        const std::size_t end = std::min(todo.size(), first + batch);
+        b.records.resize(end - first);
         for (std::size_t i = first; i < end; ++i) {
-            PredictionRecord &r = records[i - first];
+            PredictionRecord &r = b.records[i - first];
             r.id = todo[i]->id;
             try {
                 RgbImage image = reader_(todo[i]->image);
                 r.imageWidth = image.width;
                 r.imageHeight = image.height;
-                images.push_back(std::move(image));
-                prompts.push_back(todo[i]->question);
-                asked.push_back(i - first);
+                b.images.push_back(std::move(image));
+                b.prompts.push_back(todo[i]->question);
+                b.asked.push_back(i - first);
             } catch (const Error &e) {
-                r.status = fs::exists(todo[i]->image) ? "unreadable image" : "missing image";
+                std::error_code ec;
+                r.status = fs::exists(todo[i]->image, ec) ? "unreadable image" : "missing image";
                 r.detail = e.what();
-                ++summary.failed;
+                ++b.failed;
             }
         }
+        return b;
+    };
+    std::future<PreparedBatch> next;
+    if (!todo.empty())
+        next = std::async(std::launch::async, prepareBatch, 0);
+    auto batchStart = std::chrono::steady_clock::now();
+    for (std::size_t first = 0; first < todo.size(); first += batch) {
+        progress.throwIfCanceled();
+        PreparedBatch current = next.get();
+        if (first + batch < todo.size())
+            next = std::async(std::launch::async, prepareBatch, first + batch);
+        summary.failed += current.failed;
         double modelSeconds = 0.0;
-        if (!images.empty()) {
+        if (!current.images.empty()) {
             const auto modelStart = std::chrono::steady_clock::now();
-            const std::vector<ModelAnswer> answers = model.answer(images, prompts, progress.cancelFlag());
+            const std::vector<ModelAnswer> answers = model.answer(current.images, current.prompts, progress.cancelFlag());
             modelSeconds = secondsSince(modelStart);
-            for (std::size_t k = 0; k < asked.size() && k < answers.size(); ++k) {
-                PredictionRecord &r = records[asked[k]];
+            for (std::size_t k = 0; k < current.asked.size() && k < answers.size(); ++k) {
+                PredictionRecord &r = current.records[current.asked[k]];
                 r.answer = trimmed(answers[k].text);
                 r.promptTokens = answers[k].promptTokens;
                 r.generatedTokens = answers[k].generatedTokens;
                 r.flops = answers[k].flops;
-                r.modelSeconds = modelSeconds / static_cast<double>(asked.size());
+                r.modelSeconds = modelSeconds / static_cast<double>(current.asked.size());
             }
-            summary.answered += static_cast<int>(asked.size());
+            summary.answered += static_cast<int>(current.asked.size());
         }
+        // Wall time from the end of the previous batch: what the run really spent on this one.
         const double batchSeconds = secondsSince(batchStart);
-        for (PredictionRecord &r : records)
-            r.seconds = batchSeconds / static_cast<double>(records.size());
-        log.append(records);
+        for (PredictionRecord &r : current.records)
+            r.seconds = batchSeconds / static_cast<double>(current.records.size());
+        batchStart = std::chrono::steady_clock::now(); // writing counts towards the next batch
+        log.append(current.records);
         summary.modelSeconds += modelSeconds;
-        progress.report(summary.alreadyDone + static_cast<std::int64_t>(end), total, modelName);
+        progress.report(summary.alreadyDone + static_cast<std::int64_t>(first + current.records.size()), total, modelName);
     }
     summary.seconds = secondsSince(start);
     return summary;

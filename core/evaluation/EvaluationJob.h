@@ -28,7 +28,8 @@ struct ModelRunSummary {
 // Answers a benchmark's questions with one model after another, writing
 // REPORT_DIR/predictions-<model>.jsonl as it goes (flushed with each batch, so --resume skips what
 // is done). Images are read by the caller's reader (the CLI decodes TIFF, JPEG and PNG with
-// OpenCV). Scoring the predictions is EvaluationScorer's work.
+// OpenCV) on a second thread, a batch ahead of the model, so the reader must be safe to call from
+// another thread. Scoring the predictions is EvaluationScorer's work.
 class EvaluationJob {
 public:
     using ImageReader = std::function<RgbImage(const std::string &path)>;
