@@ -295,6 +295,27 @@
     </message>
 </context>
 <context>
+    <name>geolens::ConfusionMatrixView</name>
+    <message>
+        <source>True class: %1
+Read from the answer: %2
+%3 of %4 answered questions (%5%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No confusion matrix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read from the answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>True class</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::CoordinateStatusWidget</name>
     <message>
         <source>outside the raster</source>
@@ -1025,6 +1046,14 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Compare Runs...</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Evaluate Student and Teacher...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score the distilled student and its teacher on a benchmark, side by side in one report (Ctrl+Shift+E)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillTrainingPage</name>
@@ -1420,6 +1449,22 @@ A: %2</source>
         <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Evaluate Models...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score one or more models on a benchmark (scene classes, questions, boxes or captions) and compare them side by side in a report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Evaluation &amp;Report...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the report folder of an evaluation, finished or still running</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationWindows</name>
@@ -1441,6 +1486,579 @@ A: %2</source>
     </message>
     <message>
         <source>Open Distillation Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Evaluation Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluateDialog</name>
+    <message>
+        <source>Evaluate Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Models:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model folders to evaluate, each with its config.json; the report shows them side by side in this order, named after their folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a model folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected model folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Benchmark:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scene classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visual question answering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referring expressions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grounding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Captioning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the models are asked and how their answers are scored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Questions file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Images folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder the questions&apos; images are found in; for scene classification without a questions file, one sub-folder per class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;port folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the report is written: the scores, every answer, the summary table and report.html</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Limit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask only this many questions, spread over the benchmark, for a quicker estimate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ba&amp;tch:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions answered together; more is faster until the device&apos;s memory runs out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the models run: auto takes the first GPU when there is one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Precision:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The numbers the models compute with: auto is bf16 on a GPU that has it and f32 on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image si&amp;ze:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the model&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The side of the square the images are resized to; the model&apos;s own size unless set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question &amp;types:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all types, or e.g. presence,comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visual question answering only: the question types to ask, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;esume: keep the answers already in the report folder and ask only the rest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue an evaluation that was canceled or failed, without asking again what it answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start geolens-cli evaluate with these settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the evaluation; what was answered stays in the report folder, and Resume continues it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide this dialog; a run goes on and its report opens when it is done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional: without one, each sub-folder of the images folder is a class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>required: the benchmark&apos;s questions (JSON or JSONL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scene classification reads its classes from the images folder&apos;s sub-folders unless a questions file is given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The benchmark&apos;s questions and their true answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add at least one model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model folder %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no config.json: it is not a model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Two model folders are named %1. The report names each model after its folder: rename one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the questions file: the %1 benchmark needs one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The questions file %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the images folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The images folder %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the report folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a file, not a folder: choose another report folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a device: use auto, cpu, cuda or cuda:N.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the question types as names separated by commas, such as presence,comparison.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a Model Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions (*.json *.jsonl);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An evaluation is already running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting geolens-cli evaluate...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceling: the evaluation writes what it has answered, then stops...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading %1 (model %2 of %3)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (model %2 of %3): %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: loading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 of %3): %4 / %5 questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 / %3 questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the report in %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled. The questions answered so far are kept in %1; check Resume and Run to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli evaluate ended abnormally.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli evaluate ended abnormally: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished: the report is in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli did not accept the settings: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no message)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The evaluation failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluationReportData</name>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 names no model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not exist: the folder holds no evaluation report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON (at byte %2: %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 does not hold a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a quoted field is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not valid CSV: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, line %2, is not a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluationReportView</name>
+    <message>
+        <source>Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the report folder again (it is also read whenever its files change)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open HTML Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open report.html, the self-contained report of this evaluation, in the browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the report&apos;s files in the file manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confusion Matrices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which class each model read from its answers, per true class; click a cell to see its questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The questions of the confusion cell clicked: the image, the answer and the true class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scene classification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Visual question answering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referring expressions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grounding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Captioning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No evaluation report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of the benchmark&apos;s %2 questions, %3 model(s): %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 questions, %2 model(s): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left out of the benchmark: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Under way: the scores appear when the models have answered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accuracy (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accuracy per class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accuracy per question type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Boxes found per object size (IoU at least 0.5 and 0.25)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Caption scores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OA %1, AA %2, answers without a class: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confusion matrix of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click a cell of a confusion matrix to list its questions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: true class %2, read as %3: %n question(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+Answer: %2
+True class: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluationReportWindow</name>
+    <message>
+        <source>Evaluation Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation Report: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -292,6 +292,29 @@
     </message>
 </context>
 <context>
+    <name>geolens::ConfusionMatrixView</name>
+    <message>
+        <source>True class: %1
+Read from the answer: %2
+%3 of %4 answered questions (%5%)</source>
+        <translation>真实类别：%1
+从回答中读出：%2
+已回答的 %4 个问题中有 %3 个（%5%）</translation>
+    </message>
+    <message>
+        <source>No confusion matrix</source>
+        <translation>没有混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Read from the answer</source>
+        <translation>从回答中读出的类别</translation>
+    </message>
+    <message>
+        <source>True class</source>
+        <translation>真实类别</translation>
+    </message>
+</context>
+<context>
     <name>geolens::CoordinateStatusWidget</name>
     <message>
         <source>outside the raster</source>
@@ -1021,6 +1044,14 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Compare Runs...</source>
         <translation>对比运行……</translation>
     </message>
+    <message>
+        <source>Evaluate Student and Teacher...</source>
+        <translation>评测学生与教师模型……</translation>
+    </message>
+    <message>
+        <source>Score the distilled student and its teacher on a benchmark, side by side in one report (Ctrl+Shift+E)</source>
+        <translation>在基准上为蒸馏出的学生模型及其教师模型打分，并在同一份报告中并排显示 (Ctrl+Shift+E)</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillTrainingPage</name>
@@ -1418,6 +1449,22 @@ A: %2</source>
         <source>Run a teacher and its distilled student on the selected tiles side by side: answers, boxes and time per tile</source>
         <translation>在选中的瓦片上并排运行教师模型及其蒸馏出的学生模型：回答、框和每块瓦片的用时</translation>
     </message>
+    <message>
+        <source>&amp;Evaluate Models...</source>
+        <translation>评测模型(&amp;E)……</translation>
+    </message>
+    <message>
+        <source>Score one or more models on a benchmark (scene classes, questions, boxes or captions) and compare them side by side in a report</source>
+        <translation>在基准上为一个或多个模型打分（场景类别、问答、框或描述），并在报告中并排比较</translation>
+    </message>
+    <message>
+        <source>Open Evaluation &amp;Report...</source>
+        <translation>打开评测报告(&amp;R)……</translation>
+    </message>
+    <message>
+        <source>Show the report folder of an evaluation, finished or still running</source>
+        <translation>显示一次评测的报告文件夹，无论已完成还是仍在运行</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationWindows</name>
@@ -1440,6 +1487,580 @@ A: %2</source>
     <message>
         <source>Open Distillation Run</source>
         <translation>打开蒸馏运行</translation>
+    </message>
+    <message>
+        <source>Open Evaluation Report</source>
+        <translation>打开评测报告</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluateDialog</name>
+    <message>
+        <source>Evaluate Models</source>
+        <translation>评测模型</translation>
+    </message>
+    <message>
+        <source>&amp;Models:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>The model folders to evaluate, each with its config.json; the report shows them side by side in this order, named after their folders</source>
+        <translation>要评测的模型文件夹，每个都含有 config.json；报告按此顺序并排显示它们，并以文件夹名称命名</translation>
+    </message>
+    <message>
+        <source>&amp;Add...</source>
+        <translation>添加(&amp;A)……</translation>
+    </message>
+    <message>
+        <source>Add a model folder</source>
+        <translation>添加模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Remove the selected model folders</source>
+        <translation>移除选中的模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Benchmark:</source>
+        <translation>基准(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Scene classification</source>
+        <translation>场景分类</translation>
+    </message>
+    <message>
+        <source>Visual question answering</source>
+        <translation>视觉问答</translation>
+    </message>
+    <message>
+        <source>Referring expressions</source>
+        <translation>指代表达</translation>
+    </message>
+    <message>
+        <source>Grounding</source>
+        <translation>目标定位</translation>
+    </message>
+    <message>
+        <source>Captioning</source>
+        <translation>图像描述</translation>
+    </message>
+    <message>
+        <source>What the models are asked and how their answers are scored</source>
+        <translation>向模型提出什么问题，以及如何为其回答打分</translation>
+    </message>
+    <message>
+        <source>&amp;Questions file:</source>
+        <translation>问题文件(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>&amp;Images folder:</source>
+        <translation>图像文件夹(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>The folder the questions&apos; images are found in; for scene classification without a questions file, one sub-folder per class</source>
+        <translation>问题所用图像所在的文件夹；场景分类不带问题文件时，每个类别一个子文件夹</translation>
+    </message>
+    <message>
+        <source>Re&amp;port folder:</source>
+        <translation>报告文件夹(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Where the report is written: the scores, every answer, the summary table and report.html</source>
+        <translation>报告的写入位置：得分、每个回答、汇总表和 report.html</translation>
+    </message>
+    <message>
+        <source>&amp;Limit:</source>
+        <translation>数量上限(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>all questions</source>
+        <translation>全部问题</translation>
+    </message>
+    <message>
+        <source> questions</source>
+        <translation> 个问题</translation>
+    </message>
+    <message>
+        <source>Ask only this many questions, spread over the benchmark, for a quicker estimate</source>
+        <translation>只提出这么多问题（均匀分布在整个基准中），以便更快地得到估计</translation>
+    </message>
+    <message>
+        <source>Ba&amp;tch:</source>
+        <translation>批大小(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Questions answered together; more is faster until the device&apos;s memory runs out</source>
+        <translation>一起回答的问题数；在设备内存用尽之前，越大越快</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Where the models run: auto takes the first GPU when there is one</source>
+        <translation>模型运行的位置：auto 在有 GPU 时使用第一块 GPU</translation>
+    </message>
+    <message>
+        <source>&amp;Precision:</source>
+        <translation>精度(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>The numbers the models compute with: auto is bf16 on a GPU that has it and f32 on the CPU</source>
+        <translation>模型计算所用的数值类型：auto 在支持 bf16 的 GPU 上为 bf16，在 CPU 上为 f32</translation>
+    </message>
+    <message>
+        <source>Image si&amp;ze:</source>
+        <translation>图像尺寸(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>the model&apos;s</source>
+        <translation>模型默认</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>The side of the square the images are resized to; the model&apos;s own size unless set</source>
+        <translation>图像缩放到的正方形边长；未设置时使用模型自身的尺寸</translation>
+    </message>
+    <message>
+        <source>Question &amp;types:</source>
+        <translation>问题类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>all types, or e.g. presence,comparison</source>
+        <translation>全部类型，或例如 presence,comparison</translation>
+    </message>
+    <message>
+        <source>Visual question answering only: the question types to ask, separated by commas</source>
+        <translation>仅用于视觉问答：要提问的问题类型，以逗号分隔</translation>
+    </message>
+    <message>
+        <source>R&amp;esume: keep the answers already in the report folder and ask only the rest</source>
+        <translation>继续(&amp;E)：保留报告文件夹中已有的回答，只提问其余问题</translation>
+    </message>
+    <message>
+        <source>Continue an evaluation that was canceled or failed, without asking again what it answered</source>
+        <translation>继续一次被取消或失败的评测，已回答的问题不再重复提问</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Start geolens-cli evaluate with these settings</source>
+        <translation>用这些设置启动 geolens-cli evaluate</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Run</source>
+        <translation>取消运行(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the evaluation; what was answered stays in the report folder, and Resume continues it</source>
+        <translation>停止评测；已回答的内容保留在报告文件夹中，勾选“继续”可接着运行</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Hide this dialog; a run goes on and its report opens when it is done</source>
+        <translation>隐藏此对话框；运行会继续，完成后打开其报告</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>optional: without one, each sub-folder of the images folder is a class</source>
+        <translation>可选：不提供时，图像文件夹的每个子文件夹为一个类别</translation>
+    </message>
+    <message>
+        <source>required: the benchmark&apos;s questions (JSON or JSONL)</source>
+        <translation>必填：基准的问题（JSON 或 JSONL）</translation>
+    </message>
+    <message>
+        <source>Scene classification reads its classes from the images folder&apos;s sub-folders unless a questions file is given</source>
+        <translation>除非提供问题文件，场景分类从图像文件夹的子文件夹读取类别</translation>
+    </message>
+    <message>
+        <source>The benchmark&apos;s questions and their true answers</source>
+        <translation>基准的问题及其正确答案</translation>
+    </message>
+    <message>
+        <source>Add at least one model folder.</source>
+        <translation>请至少添加一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The model folder %1 does not exist.</source>
+        <translation>模型文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 holds no config.json: it is not a model folder.</source>
+        <translation>%1 中没有 config.json：它不是模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Two model folders are named %1. The report names each model after its folder: rename one.</source>
+        <translation>有两个模型文件夹都名为 %1。报告以文件夹名称命名每个模型：请重命名其中一个。</translation>
+    </message>
+    <message>
+        <source>Choose the questions file: the %1 benchmark needs one.</source>
+        <translation>请选择问题文件：%1 基准需要问题文件。</translation>
+    </message>
+    <message>
+        <source>The questions file %1 does not exist.</source>
+        <translation>问题文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Choose the images folder.</source>
+        <translation>请选择图像文件夹。</translation>
+    </message>
+    <message>
+        <source>The images folder %1 does not exist.</source>
+        <translation>图像文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Choose the report folder.</source>
+        <translation>请选择报告文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 is a file, not a folder: choose another report folder.</source>
+        <translation>%1 是文件而不是文件夹：请选择其他报告文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 is not a device: use auto, cpu, cuda or cuda:N.</source>
+        <translation>%1 不是设备：请使用 auto、cpu、cuda 或 cuda:N。</translation>
+    </message>
+    <message>
+        <source>Write the question types as names separated by commas, such as presence,comparison.</source>
+        <translation>请将问题类型写成以逗号分隔的名称，例如 presence,comparison。</translation>
+    </message>
+    <message>
+        <source>Add a Model Folder</source>
+        <translation>添加模型文件夹</translation>
+    </message>
+    <message>
+        <source>Questions File</source>
+        <translation>问题文件</translation>
+    </message>
+    <message>
+        <source>Questions (*.json *.jsonl);;All files (*)</source>
+        <translation>问题 (*.json *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Images Folder</source>
+        <translation>图像文件夹</translation>
+    </message>
+    <message>
+        <source>Report Folder</source>
+        <translation>报告文件夹</translation>
+    </message>
+    <message>
+        <source>An evaluation is already running.</source>
+        <translation>已有一个评测正在运行。</translation>
+    </message>
+    <message>
+        <source>%1 is not an executable program.</source>
+        <translation>%1 不是可执行程序。</translation>
+    </message>
+    <message>
+        <source>Starting...</source>
+        <translation>正在启动……</translation>
+    </message>
+    <message>
+        <source>Starting geolens-cli evaluate...</source>
+        <translation>正在启动 geolens-cli evaluate……</translation>
+    </message>
+    <message>
+        <source>Canceling: the evaluation writes what it has answered, then stops...</source>
+        <translation>正在取消：评测会写入已回答的内容，然后停止……</translation>
+    </message>
+    <message>
+        <source>%1: %2 questions</source>
+        <translation>%1：%2 个问题</translation>
+    </message>
+    <message>
+        <source>Loading %1 (model %2 of %3)...</source>
+        <translation>正在加载 %1（第 %2 个模型，共 %3 个）……</translation>
+    </message>
+    <message>
+        <source>%1 (model %2 of %3): %4</source>
+        <translation>%1（第 %2 个模型，共 %3 个）：%4</translation>
+    </message>
+    <message>
+        <source>%1: loading</source>
+        <translation>%1：加载中</translation>
+    </message>
+    <message>
+        <source>%1 (%2 of %3): %4 / %5 questions</source>
+        <translation>%1（第 %2 个，共 %3 个）：%4 / %5 个问题</translation>
+    </message>
+    <message>
+        <source>%1: %2 / %3 questions</source>
+        <translation>%1：%2 / %3 个问题</translation>
+    </message>
+    <message>
+        <source>Asking %1...</source>
+        <translation>正在向 %1 提问……</translation>
+    </message>
+    <message>
+        <source>Writing the report in %1...</source>
+        <translation>正在 %1 中写入报告……</translation>
+    </message>
+    <message>
+        <source>Canceled. The questions answered so far are kept in %1; check Resume and Run to continue.</source>
+        <translation>已取消。到目前为止已回答的问题保留在 %1 中；勾选“继续”并点击“运行”即可接着评测。</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>geolens-cli evaluate ended abnormally.</source>
+        <translation>geolens-cli evaluate 异常结束。</translation>
+    </message>
+    <message>
+        <source>geolens-cli evaluate ended abnormally: %1</source>
+        <translation>geolens-cli evaluate 异常结束：%1</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Finished: the report is in %1.</source>
+        <translation>已完成：报告位于 %1。</translation>
+    </message>
+    <message>
+        <source>geolens-cli did not accept the settings: %1</source>
+        <translation>geolens-cli 不接受这些设置：%1</translation>
+    </message>
+    <message>
+        <source>(no message)</source>
+        <translation>（无消息）</translation>
+    </message>
+    <message>
+        <source>The evaluation failed: %1</source>
+        <translation>评测失败：%1</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>退出码 %1</translation>
+    </message>
+    <message>
+        <source>%1 could not be started: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluationReportData</name>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation>%1 不是文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 names no model.</source>
+        <translation>%1 中没有列出任何模型。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist: the folder holds no evaluation report.</source>
+        <translation>%1 不存在：该文件夹中没有评测报告。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON (at byte %2: %3).</source>
+        <translation>%1 不是有效的 JSON（第 %2 字节：%3）。</translation>
+    </message>
+    <message>
+        <source>%1 does not hold a JSON object.</source>
+        <translation>%1 中不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>a quoted field is not closed</source>
+        <translation>有一个带引号的字段没有闭合</translation>
+    </message>
+    <message>
+        <source>%1 is not valid CSV: %2.</source>
+        <translation>%1 不是有效的 CSV：%2。</translation>
+    </message>
+    <message>
+        <source>%1 is empty.</source>
+        <translation>%1 为空。</translation>
+    </message>
+    <message>
+        <source>%1, line %2, is not a JSON object.</source>
+        <translation>%1 的第 %2 行不是 JSON 对象。</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluationReportView</name>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Read the report folder again (it is also read whenever its files change)</source>
+        <translation>重新读取报告文件夹（其文件发生变化时也会自动读取）</translation>
+    </message>
+    <message>
+        <source>Open HTML Report</source>
+        <translation>打开 HTML 报告</translation>
+    </message>
+    <message>
+        <source>Open report.html, the self-contained report of this evaluation, in the browser</source>
+        <translation>在浏览器中打开 report.html，即本次评测的独立报告</translation>
+    </message>
+    <message>
+        <source>Open Folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Show the report&apos;s files in the file manager</source>
+        <translation>在文件管理器中显示报告的文件</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Confusion Matrices</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Which class each model read from its answers, per true class; click a cell to see its questions</source>
+        <translation>按真实类别列出每个模型从回答中读出的类别；点击单元格查看其中的问题</translation>
+    </message>
+    <message>
+        <source>The questions of the confusion cell clicked: the image, the answer and the true class</source>
+        <translation>所点击混淆矩阵单元格中的问题：图像、回答和真实类别</translation>
+    </message>
+    <message>
+        <source>Scene classification</source>
+        <translation>场景分类</translation>
+    </message>
+    <message>
+        <source>Visual question answering</source>
+        <translation>视觉问答</translation>
+    </message>
+    <message>
+        <source>Referring expressions</source>
+        <translation>指代表达</translation>
+    </message>
+    <message>
+        <source>Grounding</source>
+        <translation>目标定位</translation>
+    </message>
+    <message>
+        <source>Captioning</source>
+        <translation>图像描述</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <source>No evaluation report</source>
+        <translation>没有评测报告</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 of the benchmark&apos;s %2 questions, %3 model(s): %4</source>
+        <translation>基准 %2 个问题中的 %1 个，%3 个模型：%4</translation>
+    </message>
+    <message>
+        <source>%1 questions, %2 model(s): %3</source>
+        <translation>%1 个问题，%2 个模型：%3</translation>
+    </message>
+    <message>
+        <source>Left out of the benchmark: %1</source>
+        <translation>未纳入基准的问题：%1</translation>
+    </message>
+    <message>
+        <source>Under way: the scores appear when the models have answered.</source>
+        <translation>进行中：模型回答完毕后将显示得分。</translation>
+    </message>
+    <message>
+        <source>Accuracy (%)</source>
+        <translation>准确率 (%)</translation>
+    </message>
+    <message>
+        <source>Accuracy per class</source>
+        <translation>各类别准确率</translation>
+    </message>
+    <message>
+        <source>Accuracy per question type</source>
+        <translation>各问题类型准确率</translation>
+    </message>
+    <message>
+        <source>Boxes found per object size (IoU at least 0.5 and 0.25)</source>
+        <translation>按目标大小统计的框命中率（IoU 至少 0.5 和 0.25）</translation>
+    </message>
+    <message>
+        <source>Caption scores</source>
+        <translation>描述得分</translation>
+    </message>
+    <message>
+        <source>Score (%)</source>
+        <translation>得分 (%)</translation>
+    </message>
+    <message>
+        <source>OA %1, AA %2, answers without a class: %3</source>
+        <translation>OA %1，AA %2，未给出类别的回答：%3</translation>
+    </message>
+    <message>
+        <source>Confusion matrix of %1</source>
+        <translation>%1 的混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Click a cell of a confusion matrix to list its questions.</source>
+        <translation>点击混淆矩阵的单元格以列出其中的问题。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: true class %2, read as %3: %n question(s)</source>
+        <translation>
+            <numerusform>%1：真实类别 %2，读作 %3：%n 个问题</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+Answer: %2
+True class: %3</source>
+        <translation>%1
+回答：%2
+真实类别：%3</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::EvaluationReportWindow</name>
+    <message>
+        <source>Evaluation Report</source>
+        <translation>评测报告</translation>
+    </message>
+    <message>
+        <source>Evaluation Report: %1</source>
+        <translation>评测报告：%1</translation>
     </message>
 </context>
 <context>

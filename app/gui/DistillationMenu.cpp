@@ -11,11 +11,17 @@ DistillationMenu::DistillationMenu(DistillationWindows *windows, QWidget *parent
 {
     addSeparator();
     compare_ = addAction(QString());
+    addSeparator();
+    evaluate_ = addAction(QString());
+    openReport_ = addAction(QString());
+    evaluate_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     newRun_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     compare_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     connect(newRun_, &QAction::triggered, windows, &DistillationWindows::startWizard);
     connect(openRun_, &QAction::triggered, windows, &DistillationWindows::chooseRun);
     connect(compare_, &QAction::triggered, windows, [windows] { windows->showComparison(); });
+    connect(evaluate_, &QAction::triggered, windows, [windows] { windows->showEvaluation(); });
+    connect(openReport_, &QAction::triggered, windows, &DistillationWindows::chooseEvaluationReport);
     retranslate();
 }
 
@@ -36,6 +42,11 @@ void DistillationMenu::retranslate()
     compare_->setText(tr("&Compare Teacher and Student..."));
     compare_->setToolTip(tr("Run a teacher and its distilled student on the selected tiles side by side: "
                             "answers, boxes and time per tile"));
+    evaluate_->setText(tr("&Evaluate Models..."));
+    evaluate_->setToolTip(tr("Score one or more models on a benchmark (scene classes, questions, boxes or captions) "
+                             "and compare them side by side in a report"));
+    openReport_->setText(tr("Open Evaluation &Report..."));
+    openReport_->setToolTip(tr("Show the report folder of an evaluation, finished or still running"));
 }
 
 } // namespace geolens

@@ -8,8 +8,9 @@ namespace geolens {
 
 class DistillationWindows;
 
-// Distillation: a new run (the wizard), an existing run folder in the monitor, and the
-// teacher-student comparison on the selected tiles.
+// Distillation: a new run (the wizard), an existing run folder in the monitor, the
+// teacher-student comparison on the selected tiles, and the evaluation of models on a benchmark
+// with its reports.
 class DistillationMenu : public QMenu {
     Q_OBJECT
 
@@ -22,7 +23,7 @@ protected:
 private:
     void retranslate();
 
-    QAction *newRun_, *openRun_, *compare_;
+    QAction *newRun_, *openRun_, *compare_, *evaluate_, *openReport_;
 };
 
 } // namespace geolens

@@ -4,6 +4,8 @@
 #include "DisplayPanel.h"
 #include "DistillRunMonitor.h"
 #include "DistillWizard.h"
+#include "EvaluateDialog.h"
+#include "EvaluationReportWindow.h"
 #include "MapCanvas.h"
 #include "ModelComparisonDialog.h"
 #include "TileGridOverlay.h"
@@ -11,6 +13,7 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QSettings>
 
 namespace geolens {
@@ -18,6 +21,7 @@ namespace geolens {
 namespace {
 
 const char *const LastRunKey = "distill/lastRun";
+const char *const LastReportKey = "evaluate/lastReport";
 
 } // namespace
 
@@ -35,6 +39,8 @@ DistillRunMonitor *DistillationWindows::ensureMonitor()
         monitor_->resize(1100, 760);
         connect(monitor_, &DistillRunMonitor::compareModelsRequested, this,
                 [this](const QString &teacher, const QString &student) { showComparison(teacher, student); });
+        connect(monitor_, &DistillRunMonitor::evaluateModelsRequested, this,
+                [this](const QString &teacher, const QString &student) { showEvaluation({student, teacher}); });
         connect(monitor_, &DistillRunMonitor::openModelRequested, this, &DistillationWindows::openModelRequested);
     }
     return monitor_;
@@ -134,6 +140,51 @@ void DistillationWindows::chooseRun()
         QFileDialog::getExistingDirectory(window_, tr("Open Distillation Run"), QSettings().value(LastRunKey).toString());
     if (!dir.isEmpty())
         openRun(dir);
+}
+
+void DistillationWindows::showEvaluation(const QStringList &modelFolders)
+{
+    if (!evaluate_) {
+        evaluate_ = new EvaluateDialog(window_);
+        connect(evaluate_, &EvaluateDialog::reportReady, this, [this](const QString &dir) { openEvaluationReport(dir); });
+    }
+    if (!modelFolders.isEmpty() && !evaluate_->isRunning()) {
+        QStringList folders;
+        for (const QString &folder : modelFolders)
+            if (!folder.isEmpty())
+                folders << folder;
+        evaluate_->setModels(folders);
+    }
+    evaluate_->show();
+    evaluate_->raise();
+    evaluate_->activateWindow();
+}
+
+EvaluationReportWindow *DistillationWindows::openEvaluationReport(const QString &reportDir)
+{
+    const QString key = QDir::cleanPath(QFileInfo(reportDir).absoluteFilePath());
+    QSettings().setValue(LastReportKey, key);
+    EvaluationReportWindow *report = reports_.value(key);
+    if (report) {
+        // Finished since it was opened, perhaps: read it again.
+        report->setFolder(key);
+    } else {
+        report = new EvaluationReportWindow(key, window_);
+        report->setAttribute(Qt::WA_DeleteOnClose);
+        reports_.insert(key, report);
+    }
+    report->show();
+    report->raise();
+    report->activateWindow();
+    return report;
+}
+
+void DistillationWindows::chooseEvaluationReport()
+{
+    const QString dir = QFileDialog::getExistingDirectory(window_, tr("Open Evaluation Report"),
+                                                          QSettings().value(LastReportKey).toString());
+    if (!dir.isEmpty())
+        openEvaluationReport(dir);
 }
 
 } // namespace geolens

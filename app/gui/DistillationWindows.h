@@ -2,7 +2,9 @@
 
 #include "analysis/ModelComparisonJob.h"
 
+#include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 class QWidget;
@@ -13,6 +15,8 @@ class AnalysisLayer;
 class AnalysisSession;
 class DisplayPanel;
 class DistillRunMonitor;
+class EvaluateDialog;
+class EvaluationReportWindow;
 class MapCanvas;
 class ModelComparisonDialog;
 class TileGridOverlay;
@@ -20,7 +24,8 @@ class TileGridOverlay;
 // The workbench's distillation windows, each made when first needed: the run monitor (a window of
 // its own: a run goes on when it is closed, and reopening its folder reattaches to it), the
 // wizard that starts a run, and the teacher-student comparison, which works on the tiles selected
-// on the map and draws on its analysis layer.
+// on the map and draws on its analysis layer; and the evaluation dialog with the report windows it
+// opens, one per report folder.
 class DistillationWindows : public QObject {
     Q_OBJECT
 
@@ -30,6 +35,7 @@ public:
 
     DistillRunMonitor *monitor() const { return monitor_; }
     ModelComparisonDialog *comparison() const { return comparison_; }
+    EvaluateDialog *evaluateDialog() const { return evaluate_; }
 
     // The wizard, then its run in the monitor.
     void startWizard();
@@ -42,6 +48,14 @@ public:
     // Shows the comparison and starts it at once; false when it could not start.
     bool startComparison(const QString &teacherFolder, const QString &studentFolder, ComparisonTask::Kind task,
                          const QString &text);
+
+    // The evaluation dialog; models not empty replace its model folders (the run monitor gives the
+    // student, then the teacher).
+    void showEvaluation(const QStringList &modelFolders = QStringList());
+    // A report folder in a window of its own, the one already showing it if there is one.
+    EvaluationReportWindow *openEvaluationReport(const QString &reportDir);
+    // Asks for a report folder, then opens it.
+    void chooseEvaluationReport();
 
 signals:
     void comparisonFinished(bool ok, const QString &problem);
@@ -61,6 +75,9 @@ private:
     DisplayPanel *display_;
     DistillRunMonitor *monitor_ = nullptr;       // children of the window
     ModelComparisonDialog *comparison_ = nullptr;
+    EvaluateDialog *evaluate_ = nullptr;
+    // Deleted when closed; keyed by the report folder's clean absolute path.
+    QHash<QString, QPointer<EvaluationReportWindow>> reports_;
 };
 
 } // namespace geolens

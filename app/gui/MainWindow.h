@@ -105,6 +105,8 @@ public slots:
     bool startModelComparison(const QString &teacherFolder, const QString &studentFolder, ComparisonTask::Kind task,
                               const QString &text);
     ModelComparisonDialog *modelComparison() const;
+    // The distillation and evaluation windows behind the Distillation menu.
+    DistillationWindows *distillationWindows() const { return distillation_; }
     void showCursorPosition(const QPointF &rasterPos);
 
 signals:

@@ -8,6 +8,10 @@
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
 #include "DistillRunMonitor.h"
+#include "DistillationWindows.h"
+#include "EvaluateDialog.h"
+#include "EvaluationReportView.h"
+#include "EvaluationReportWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
 #include "TileGridOverlay.h"
@@ -568,9 +572,18 @@ private slots:
             if (a->text() == "&Distillation")
                 menu = a->menu();
         QVERIFY(menu);
-        QCOMPARE(menu->actions().size(), 4); // new, open, a separator, compare
+        // new, open, a separator, compare, a separator, evaluate, open an evaluation report
+        QCOMPARE(menu->actions().size(), 7);
         QCOMPARE(menu->actions().first()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
-        QCOMPARE(menu->actions().last()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+        QCOMPARE(menu->actions().at(3)->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+        QAction *evaluate = menu->actions().at(5);
+        QCOMPARE(evaluate->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+        QVERIFY(!evaluate->toolTip().isEmpty());
+        QVERIFY(!menu->actions().at(6)->toolTip().isEmpty());
+        // No other action of the window takes the evaluation's shortcut.
+        for (QAction *a : window_->findChildren<QAction *>())
+            if (a != evaluate)
+                QVERIFY2(a->shortcut() != evaluate->shortcut(), qPrintable(a->text()));
 
         // A folder without a run: the monitor says so and starts nothing.
         const QString empty = dir_.filePath("no-run");
@@ -580,7 +593,34 @@ private slots:
         QVERIFY(window_->distillRunMonitor()->isVisible());
         QCOMPARE(window_->distillRunMonitor()->status(), DistillRunMonitor::Status::NotRunning);
         QVERIFY(!window_->distillRunMonitor()->isRunning());
+
+        // The monitor's request opens the evaluation with the student first, then the teacher.
+        DistillationWindows *windows = window_->distillationWindows();
+        emit window_->distillRunMonitor()->evaluateModelsRequested("/models/teacher", "/runs/a/student");
+        QVERIFY(windows->evaluateDialog());
+        QVERIFY(windows->evaluateDialog()->isVisible());
+        QCOMPARE(windows->evaluateDialog()->models(), (QStringList{"/runs/a/student", "/models/teacher"}));
+        windows->evaluateDialog()->close();
+        evaluate->trigger();
+        QVERIFY(windows->evaluateDialog()->isVisible());
+        QCOMPARE(windows->evaluateDialog()->models(), (QStringList{"/runs/a/student", "/models/teacher"}));
+        windows->evaluateDialog()->close();
         window_->distillRunMonitor()->close();
+
+        // A report folder opens in a window of its own, once.
+        const QString report = dir_.filePath("evaluation-report");
+        QDir().mkpath(report);
+        QFile evaluation(report + "/evaluation.json");
+        QVERIFY(evaluation.open(QIODevice::WriteOnly));
+        evaluation.write(R"({"benchmark":"scene","dataset":"UCMerced_LandUse","questions":4,"classes":["a","b"],)"
+                         R"("models":[{"name":"student"},{"name":"teacher"}]})");
+        evaluation.close();
+        EvaluationReportWindow *reportWindow = windows->openEvaluationReport(report);
+        QVERIFY(reportWindow->isVisible());
+        QCOMPARE(reportWindow->view()->data().models(), (QStringList{"student", "teacher"}));
+        QVERIFY(reportWindow->windowTitle().contains("evaluation-report"));
+        QCOMPARE(windows->openEvaluationReport(report + "/"), reportWindow);
+        reportWindow->close();
     }
 
     void switchesLanguageAtRunTime()

@@ -195,9 +195,18 @@ private slots:
         QCOMPARE(QDir::cleanPath(check.at(0).at(0).toString()), QDir::cleanPath(path("teacher")));
         QCOMPARE(check.at(0).at(1).toString(), QDir::cleanPath(runDir) + "/student");
 
+        // So does the evaluation of the two on a benchmark.
+        QVERIFY(monitor->evaluateButton()->isEnabled());
+        QSignalSpy evaluate(monitor.get(), &DistillRunMonitor::evaluateModelsRequested);
+        monitor->evaluateButton()->click();
+        QCOMPARE(evaluate.count(), 1);
+        QCOMPARE(QDir::cleanPath(evaluate.at(0).at(0).toString()), QDir::cleanPath(path("teacher")));
+        QCOMPARE(evaluate.at(0).at(1).toString(), QDir::cleanPath(runDir) + "/student");
+
         // Every button explains itself.
         for (QPushButton *b : {monitor->stopButton(), monitor->resumeButton(), monitor->openFolderButton(),
-                               monitor->openModelButton(), monitor->checkModelsButton(), monitor->compareButton()})
+                               monitor->openModelButton(), monitor->checkModelsButton(), monitor->evaluateButton(),
+                               monitor->compareButton()})
             QVERIFY2(!b->toolTip().isEmpty(), qPrintable(b->text()));
 
         // The picture of the finished run with its real curves.

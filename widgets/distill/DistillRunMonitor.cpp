@@ -60,7 +60,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
       progress_(new QProgressBar(this)), timeLabel_(new QLabel(this)), logToggle_(new QToolButton(this)),
       log_(new QPlainTextEdit(this)), stop_(new QPushButton(this)), resume_(new QPushButton(this)),
       openFolder_(new QPushButton(this)), openModel_(new QPushButton(this)), checkModels_(new QPushButton(this)),
-      compare_(new QPushButton(this)),
+      evaluate_(new QPushButton(this)), compare_(new QPushButton(this)),
       poll_(new QTimer(this))
 {
     cliPath_ = geolensCliPath();
@@ -95,7 +95,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     layout->addWidget(log_, 1);
 
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {stop_, resume_, openFolder_, openModel_, checkModels_, compare_})
+    for (QPushButton *b : {stop_, resume_, openFolder_, openModel_, checkModels_, evaluate_, compare_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     layout->addLayout(buttons);
@@ -114,6 +114,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), openFolder_);
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), openModel_);
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), checkModels_);
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), evaluate_);
     shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), compare_);
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_L), logToggle_);
 
@@ -135,6 +136,10 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     connect(checkModels_, &QPushButton::clicked, this, [this] {
         if (hasStudent())
             emit compareModelsRequested(teacherFolder(), filePath(QStringLiteral("student")));
+    });
+    connect(evaluate_, &QPushButton::clicked, this, [this] {
+        if (hasStudent())
+            emit evaluateModelsRequested(teacherFolder(), filePath(QStringLiteral("student")));
     });
     connect(compare_, &QPushButton::clicked, this, &DistillRunMonitor::compareWithDialog);
 
@@ -186,6 +191,9 @@ void DistillRunMonitor::retranslate()
     checkModels_->setText(tr("Compare with Teacher..."));
     checkModels_->setToolTip(tr("Run the teacher and the distilled student on the tiles selected on the map, side by "
                                 "side: answers, boxes and time per tile (Ctrl+Shift+T)"));
+    evaluate_->setText(tr("Evaluate Student and Teacher..."));
+    evaluate_->setToolTip(tr("Score the distilled student and its teacher on a benchmark, side by side in one report "
+                             "(Ctrl+Shift+E)"));
     compare_->setText(tr("Compare Runs..."));
     compare_->setToolTip(tr("Draw the curves of other run folders as dashed lines (Ctrl+Shift+C)"));
     progress_->setToolTip(tr("Optimiser steps done of the run's total"));
@@ -291,6 +299,7 @@ void DistillRunMonitor::updateButtons()
     openFolder_->setEnabled(!runDir_.isEmpty() && QFileInfo(runDir_).isDir());
     openModel_->setEnabled(hasStudent());
     checkModels_->setEnabled(hasStudent());
+    evaluate_->setEnabled(hasStudent());
     compare_->setEnabled(true);
 }
 

@@ -84,6 +84,7 @@ public:
     QPushButton *openModelButton() const { return openModel_; }
     QPushButton *compareButton() const { return compare_; }
     QPushButton *checkModelsButton() const { return checkModels_; }
+    QPushButton *evaluateButton() const { return evaluate_; }
     // The teacher folder run.json names, resolved against the run folder's parent when relative;
     // empty when there is none.
     QString teacherFolder() const;
@@ -96,6 +97,8 @@ signals:
     void openModelRequested(const QString &folder);
     // The user asked to run the teacher and the exported student side by side.
     void compareModelsRequested(const QString &teacherFolder, const QString &studentFolder);
+    // The user asked to evaluate the exported student and the teacher on a benchmark.
+    void evaluateModelsRequested(const QString &teacherFolder, const QString &studentFolder);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -145,7 +148,7 @@ private:
     QLabel *timeLabel_;
     QToolButton *logToggle_;
     QPlainTextEdit *log_;
-    QPushButton *stop_, *resume_, *openFolder_, *openModel_, *checkModels_, *compare_;
+    QPushButton *stop_, *resume_, *openFolder_, *openModel_, *checkModels_, *evaluate_, *compare_;
     QTimer *poll_;
 };
 
