@@ -7,5 +7,7 @@ namespace geolens::cli {
 
 // geolens-cli evaluate: models against a benchmark's ground truth; the report folder's files.
 int runEvaluate(const std::vector<std::string> &args);
+// geolens-cli paper-tables: report folders joined into the paper's tables 3-8.
+int runPaperTables(const std::vector<std::string> &args);
 
 } // namespace geolens::cli

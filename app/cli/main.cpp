@@ -53,6 +53,9 @@ std::map<std::string, Verb> verbs()
                      "         [--device ...] [--dtype ...] [--image-size N] [--json]\n"
                      "                                 score models against a benchmark's ground truth: metrics.json,\n"
                      "                                 tables.md/.csv and report.html in REPORT_DIR"};
+    v["paper-tables"] = {geolens::cli::runPaperTables,
+                         "paper-tables REPORT_DIR... [--out DIR]\n"
+                         "                                 evaluate's report folders joined into the paper's tables 3-8"};
 #ifdef GEOLENS_WITH_RASTER
     v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};
     v["tiles"] = {geolens::cli::runTiles,

@@ -1,6 +1,7 @@
 // geolens: the desktop workbench. Thin: application set-up, the command line, the main window.
 
 #include "LanguageSwitcher.h"
+#include "DistillationWindows.h"
 #include "MainWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ScriptedRun.h"
@@ -76,6 +77,10 @@ int main(int argc, char **argv)
     const QCommandLineOption compareTaskOption(QStringLiteral("compare-task"),
                                                QApplication::translate("main", "What --compare-with asks: scene:CLASSES, refer:QUERY, grounding or question:TEXT"),
                                                QStringLiteral("task"), QStringLiteral("refer:airplanes"));
+    const QCommandLineOption evaluationOption(QStringLiteral("open-evaluation"),
+                                              QApplication::translate("main", "Evaluation report folder to show"),
+                                              QStringLiteral("dir"));
+    parser.addOption(evaluationOption);
     parser.addOption(runOption);
     parser.addOption(compareOption);
     parser.addOption(compareTaskOption);
@@ -163,6 +168,8 @@ int main(int argc, char **argv)
         });
     if (parser.isSet(runOption))
         window.openDistillationRun(parser.value(runOption));
+    if (parser.isSet(evaluationOption))
+        window.distillationWindows()->openEvaluationReport(parser.value(evaluationOption));
 
     if (parser.isSet(screenshot)) {
         // Once every step has ended, or at once without a raster: the drawn map, then quit.

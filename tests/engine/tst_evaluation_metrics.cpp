@@ -10,6 +10,7 @@
 #include "evaluation/BoxMetrics.h"
 #include "evaluation/EvaluationJob.h"
 #include "evaluation/EvaluationScorer.h"
+#include "evaluation/PaperTables.h"
 #include "evaluation/PredictionLog.h"
 #include "evaluation/ReportTables.h"
 #include "evaluation/SceneMetrics.h"
@@ -355,6 +356,31 @@ private slots:
         const ReportTables v(BenchmarkTask::Vqa, "LR", vqa);
         QCOMPARE(v.scoreColumns().size(), std::size_t(4));
         QCOMPARE(v.scoreColumns()[2].header, std::string("Overall (paper's mOA)"));
+    }
+
+    void paperTablesJoinRunsInThePapersLayout()
+    {
+        const auto scene = [](double oa, double aa) {
+            return Json{{"oa", oa}, {"aa", aa}, {"params", 6760720000ULL}, {"flops_per_answer", 1.9e13},
+                        {"seconds_per_question", 0.1}};
+        };
+        Json aid, ucm, lr;
+        aid["teacher"] = scene(0.6953, 0.5659);
+        aid["student"] = scene(0.673, 0.5596);
+        ucm["student"] = scene(0.9124, 0.9124);
+        lr["student"] = {{"accuracy_by_type", {{"presence", 0.9191}, {"comparison", 0.9288}}}, {"overall", 0.92},
+                         {"mean_of_types", 0.924}};
+        const PaperTables t({{"scene", "AID", aid}, {"scene", "UCM", ucm}, {"vqa", "LRBEN", lr}});
+        const std::string md = t.markdown();
+        // Tables 3-4: OA of each dataset, then AA of each; the teacher was not run on UCM.
+        QVERIFY2(md.find("| Model | OA AID | OA UCM | AA AID | AA UCM |") != std::string::npos, md.c_str());
+        QVERIFY(md.find("| teacher | 69.53 | - | 56.59 | - |") != std::string::npos);
+        QVERIFY(md.find("| student | 67.30 | 91.24 | 55.96 | 91.24 |") != std::string::npos);
+        QVERIFY(md.find("| LRBEN Presence | LRBEN Comparison | LRBEN Overall (paper's mOA) |") != std::string::npos);
+        QVERIFY(md.find("## Size and cost (table 8)") != std::string::npos);
+        QVERIFY(md.find("| student | 6760.72 | 19000.00 | 0.100 |") != std::string::npos);
+        const std::string csv = t.csv();
+        QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 3L);
     }
 };
 

@@ -10,6 +10,8 @@
 #include "EvaluationReportView.h"
 #include "EvaluationReportWindow.h"
 
+#include "TinyModel.h"
+
 #include <qcustomplot.h>
 
 #include <QDir>
@@ -640,6 +642,44 @@ private slots:
         QVERIFY2(dialog.errorString().contains("no-such-cli"), qPrintable(dialog.errorString()));
     }
 
+    // The dialog with the real geolens-cli and a tiny model that answers "Harbor" to everything:
+    // the run ends in a report whose scores are known.
+    void dialogRunsTheRealEvaluation()
+    {
+        const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizer))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        geolens::test::TinyModelSpec spec;
+        spec.scriptedAnswer = "Harbor";
+        const QString model = path("real/always-harbor");
+        geolens::test::writeTinyModel(model.toStdString(), spec, geolens::test::TinyLayout::GeoChat, tokenizer.toStdString());
+        const QString images = path("real/Images");
+        const char *classes[] = {"harbor", "forest"};
+        for (int c = 0; c < 2; ++c)
+            for (int k = 0; k < 3; ++k) {
+                QImage image(64, 64, QImage::Format_RGB888);
+                image.fill(QColor(40 * k, 90 * c, 120));
+                QDir().mkpath(images + "/" + classes[c]);
+                QVERIFY(image.save(QString("%1/%2/%2%3.png").arg(images, classes[c]).arg(k)));
+            }
+        EvaluateDialog dialog;
+        dialog.setCliPath(QStringLiteral(GEOLENS_CLI_PATH));
+        dialog.setModels({model});
+        dialog.setBenchmark("scene");
+        dialog.setImagesFolder(images);
+        dialog.setReportFolder(path("real/report"));
+        dialog.setDevice("cpu");
+        dialog.setImageSize(24);
+        QSignalSpy ready(&dialog, &EvaluateDialog::reportReady);
+        QVERIFY2(dialog.start(), qPrintable(dialog.errorString()));
+        QVERIFY2(ready.wait(120000), qPrintable(dialog.statusText() + " " + dialog.errorString()));
+        EvaluationReportData data;
+        QVERIFY2(data.load(ready.at(0).at(0).toString()), qPrintable(data.errorString()));
+        QCOMPARE(data.models(), QStringList{"always-harbor"});
+        QCOMPARE(data.metrics("always-harbor")["oa"].toDouble(), 0.5);
+        QCOMPARE(data.questionsInCell("always-harbor", "forest", "harbor").size(), 3); // forest read as harbor
+    }
+
     void runMonitorOffersToEvaluateTheExportedStudent()
     {
         const QString runDir = path("distill-run");
@@ -658,9 +698,13 @@ private slots:
         QCOMPARE(evaluate.at(0).at(1).toString(), QDir::cleanPath(runDir) + "/student");
     }
 
-    // Not a check: the pictures a person looks at, a 21-class report of two models and the dialog.
+    // The pictures a person looks at (a 21-class report of two models and the dialog), saved only when
+    // GEOLENS_TEST_PICTURES names a folder.
     void savesPictures()
     {
+        const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES");
+        if (pictures.isEmpty())
+            QSKIP("set GEOLENS_TEST_PICTURES to a folder to save the report window's pictures there");
         const QStringList classes{"agricultural", "airplane", "baseballdiamond", "beach", "buildings", "chaparral",
                                   "denseresidential", "forest", "freeway", "golfcourse", "harbor", "intersection",
                                   "mediumresidential", "mobilehomepark", "overpass", "parkinglot", "river", "runway",
@@ -694,18 +738,18 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTest::qWait(50);
-        QVERIFY(window.grab().save("/tmp/evaluation-report.png"));
+        QVERIFY(window.grab().save(pictures + "/evaluation-report.png"));
         window.view()->sections()->setCurrentIndex(1);
         ConfusionMatrixView *view = window.view()->confusionViews().at(0);
         QTest::mouseClick(view, Qt::LeftButton, {}, view->cellRect(3, 3).center());
         QTest::qWait(50);
-        QVERIFY(window.grab().save("/tmp/evaluation-report-confusion.png"));
+        QVERIFY(window.grab().save(pictures + "/evaluation-report-confusion.png"));
 
         EvaluateDialog dialog;
         dialog.setModels({path("models/geochat-7b"), path("models/student")});
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        QVERIFY(dialog.grab().save("/tmp/evaluate-dialog.png"));
+        QVERIFY(dialog.grab().save(pictures + "/evaluate-dialog.png"));
     }
 };
 
