@@ -3081,5 +3081,9 @@ Student: %2</source>
         <source>What --compare-with asks: scene:CLASSES, refer:QUERY, grounding or question:TEXT</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Evaluation report folder to show</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

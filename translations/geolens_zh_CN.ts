@@ -3081,5 +3081,9 @@ Student: %2</source>
         <source>What --compare-with asks: scene:CLASSES, refer:QUERY, grounding or question:TEXT</source>
         <translation>--compare-with 的任务：scene:类别、refer:查询、grounding 或 question:文本</translation>
     </message>
+    <message>
+        <source>Evaluation report folder to show</source>
+        <translation>要显示的评估报告文件夹</translation>
+    </message>
 </context>
 </TS>
