@@ -12,19 +12,6 @@ namespace geolens {
 
 namespace {
 
-std::string csvField(const std::string &text)
-{
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text) {
-        if (c == '"')
-            quoted += '"';
-        quoted += c;
-    }
-    return quoted + "\"";
-}
-
 std::string withDataset(const std::string &header, const std::string &dataset)
 {
     return header.find(dataset) != std::string::npos ? header : dataset + " " + header;
@@ -125,20 +112,14 @@ std::string PaperTables::markdown() const
 {
     std::string out;
     for (const Table &t : tables_) {
-        out += "## " + t.title + "\n\n| Model |";
-        for (const std::string &h : t.headers)
-            out += " " + h + " |";
-        out += "\n|---|";
-        for (std::size_t i = 0; i < t.headers.size(); ++i)
-            out += "---|";
-        out += "\n";
+        std::vector<std::string> headers{"Model"};
+        headers.insert(headers.end(), t.headers.begin(), t.headers.end());
+        std::vector<std::vector<std::string>> rows;
         for (std::size_t m = 0; m < models_.size(); ++m) {
-            out += "| " + models_[m] + " |";
-            for (const std::string &c : t.cells[m])
-                out += " " + c + " |";
-            out += "\n";
+            rows.push_back({models_[m]});
+            rows.back().insert(rows.back().end(), t.cells[m].begin(), t.cells[m].end());
         }
-        out += "\n";
+        out += "## " + t.title + "\n\n" + ReportTables::markdownTable(headers, rows) + "\n";
     }
     return out + "Accuracies in percent. VQA \"Overall\" is the paper's mOA (correct answers over all questions).\n";
 }
@@ -148,13 +129,13 @@ std::string PaperTables::csv() const
     std::string out = "model";
     for (const Table &t : tables_)
         for (const std::string &h : t.headers)
-            out += "," + csvField(h);
+            out += "," + ReportTables::csvField(h);
     out += "\n";
     for (std::size_t m = 0; m < models_.size(); ++m) {
-        out += csvField(models_[m]);
+        out += ReportTables::csvField(models_[m]);
         for (const Table &t : tables_)
             for (const std::string &c : t.cells[m])
-                out += "," + csvField(c);
+                out += "," + ReportTables::csvField(c);
         out += "\n";
     }
     return out;

@@ -48,7 +48,9 @@ std::string typeHeader(const std::string &type)
     return type;
 }
 
-std::string csvField(const std::string &text)
+} // namespace
+
+std::string ReportTables::csvField(const std::string &text)
 {
     if (text.find_first_of(",\"\n\r") == std::string::npos)
         return text;
@@ -61,22 +63,47 @@ std::string csvField(const std::string &text)
     return quoted + "\"";
 }
 
-std::string markdownTable(const std::vector<std::string> &models, const std::vector<ReportColumn> &columns)
+std::string ReportTables::markdownTable(const std::vector<std::string> &headers,
+                                        const std::vector<std::vector<std::string>> &rows)
 {
-    std::string out = "| Model |";
-    for (const ReportColumn &c : columns)
-        out += " " + c.header + " |";
-    out += "\n|---|";
-    for (std::size_t i = 0; i < columns.size(); ++i)
+    std::string out = "|";
+    for (const std::string &h : headers)
+        out += " " + h + " |";
+    out += "\n|";
+    for (std::size_t i = 0; i < headers.size(); ++i)
         out += "---|";
     out += "\n";
-    for (std::size_t m = 0; m < models.size(); ++m) {
-        out += "| " + models[m] + " |";
-        for (const ReportColumn &c : columns)
-            out += " " + c.values[m] + " |";
+    for (const auto &row : rows) {
+        out += "|";
+        for (const std::string &cell : row)
+            out += " " + cell + " |";
         out += "\n";
     }
     return out;
+}
+
+namespace {
+
+// Model names as the first column, then each column's value.
+std::vector<std::vector<std::string>> rowsOf(const std::vector<std::string> &models,
+                                             const std::vector<ReportColumn> &columns)
+{
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        std::vector<std::string> row{models[m]};
+        for (const ReportColumn &c : columns)
+            row.push_back(c.values[m]);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::vector<std::string> headersOf(const std::vector<ReportColumn> &columns)
+{
+    std::vector<std::string> headers{"Model"};
+    for (const ReportColumn &c : columns)
+        headers.push_back(c.header);
+    return headers;
 }
 
 } // namespace
@@ -176,12 +203,12 @@ ReportTables::ReportTables(BenchmarkTask task, std::string datasetName, const Js
 std::string ReportTables::markdown() const
 {
     std::string out = std::string("## ") + benchmarkTaskName(task_) + " on " + dataset_ + "\n\n";
-    out += markdownTable(models_, scores_);
+    out += markdownTable(headersOf(scores_), rowsOf(models_, scores_));
     out += "\nAccuracies in percent.";
     if (task_ == BenchmarkTask::Vqa)
         out += " \"Overall\" is correct answers over all questions, which is what the paper's mOA numbers are; "
                "\"Mean of types\" is the unweighted mean of the type accuracies, which is how the paper's text defines mOA.";
-    out += "\n\n## Size and cost\n\n" + markdownTable(models_, cost_);
+    out += "\n\n## Size and cost\n\n" + markdownTable(headersOf(cost_), rowsOf(models_, cost_));
     if (!notes_.empty()) {
         out += "\nNot scored:\n\n";
         for (const std::string &n : notes_)

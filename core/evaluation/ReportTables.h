@@ -31,6 +31,11 @@ public:
     // One row per model with every column of both tables (RFC 4180 quoting).
     std::string csv() const;
 
+    // Shared with PaperTables: a CSV field quoted as RFC 4180 needs, and a Markdown table.
+    static std::string csvField(const std::string &text);
+    static std::string markdownTable(const std::vector<std::string> &headers,
+                                     const std::vector<std::vector<std::string>> &rows);
+
 private:
     BenchmarkTask task_;
     std::string dataset_;
