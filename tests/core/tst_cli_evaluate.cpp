@@ -111,6 +111,15 @@ private slots:
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
         QCOMPARE(lineCount(out + "/predictions-always-harbor.jsonl"), 12);
         QVERIFY(resumed.err.contains("12 done before"));
+
+        // The folder joins others in the paper's layout.
+        const auto tables = runCli({"paper-tables", out, "--out", dir_.filePath("paper")});
+        QVERIFY2(tables.exitCode == 0, qPrintable(tables.err));
+        QVERIFY(tables.out.contains("| Model | OA UCMerced_LandUse | AA UCMerced_LandUse |"));
+        QVERIFY(QFile::exists(dir_.filePath("paper/paper-tables.csv")));
+        const auto notReport = runCli({"paper-tables", images_});
+        QCOMPARE(notReport.exitCode, 1);
+        QVERIFY(notReport.err.contains("evaluation.json"));
     }
 
     void interruptedThenResumed()
