@@ -23,7 +23,19 @@ bool isImageFile(const fs::path &path)
 {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".tif" || ext == ".tiff" || ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp";
+    return ext == ".tif" || ext == ".tiff" || ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp"
+           || ext == ".ppm" || ext == ".pgm";
+}
+
+// Files GIS tools write beside an image (GDAL's .aux.xml and .ovr, world files, projections):
+// they describe an image and are neither a question nor a problem.
+bool isSidecarFile(const fs::path &path)
+{
+    const std::string name = path.filename().string();
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const bool auxXml = name.size() > 8 && name.compare(name.size() - 8, 8, ".aux.xml") == 0;
+    return auxXml || ext == ".ovr" || ext == ".prj" || ext == ".tfw" || ext == ".jgw" || ext == ".pgw" || ext == ".wld";
 }
 
 std::string fileName(const std::string &path)
@@ -218,8 +230,10 @@ void readSceneFolders(BenchmarkDataset &dataset, DatasetBuilder &builder, const 
         bool any = false;
         for (const fs::path &file : files) {
             const std::string id = name + "/" + file.filename().string();
+            if (isSidecarFile(file))
+                continue;
             if (!isImageFile(file)) {
-                builder.issue(id, "not an image file", file.string() + " is not a TIFF, JPEG, PNG or BMP file.");
+                builder.issue(id, "not an image file", file.string() + " is not a TIFF, JPEG, PNG, BMP or PPM file.");
                 continue;
             }
             BenchmarkItem item;
