@@ -2050,6 +2050,70 @@ Answer: %2
 True class: %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Params (M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GFLOPs per answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds per question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time outside the model (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rural/urban</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall (paper&apos;s mOA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean of types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OA %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AA %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>acc@0.5 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::EvaluationReportWindow</name>

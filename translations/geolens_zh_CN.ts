@@ -2051,6 +2051,70 @@ True class: %3</source>
 回答：%2
 真实类别：%3</translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Params (M)</source>
+        <translation>参数量 (M)</translation>
+    </message>
+    <message>
+        <source>GFLOPs per answer</source>
+        <translation>每个回答的 GFLOPs</translation>
+    </message>
+    <message>
+        <source>Seconds per question</source>
+        <translation>每题秒数</translation>
+    </message>
+    <message>
+        <source>Time outside the model (%)</source>
+        <translation>模型之外的时间 (%)</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已回答</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Rural/urban</source>
+        <translation>乡村/城市</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <source>Overall (paper&apos;s mOA)</source>
+        <translation>总体 (论文的 mOA)</translation>
+    </message>
+    <message>
+        <source>Mean of types</source>
+        <translation>各类型平均</translation>
+    </message>
+    <message>
+        <source>OA %1</source>
+        <translation>OA %1</translation>
+    </message>
+    <message>
+        <source>AA %1</source>
+        <translation>AA %1</translation>
+    </message>
+    <message>
+        <source>acc@0.5 %1</source>
+        <translation>acc@0.5 %1</translation>
+    </message>
 </context>
 <context>
     <name>geolens::EvaluationReportWindow</name>

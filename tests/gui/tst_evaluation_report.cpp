@@ -356,6 +356,7 @@ private slots:
 
         QCOMPARE(view.summaryTable()->rowCount(), 2);
         QCOMPARE(view.summaryTable()->columnCount(), 8);
+        QCOMPARE(view.summaryTable()->horizontalHeaderItem(0)->text(), QString("Model")); // shown, not the CSV's "model"
         QCOMPARE(view.summaryTable()->horizontalHeaderItem(1)->text(), QString("OA UCMerced_LandUse"));
         QCOMPARE(view.summaryTable()->item(1, 0)->text(), QString("student"));
         QCOMPARE(view.summaryTable()->item(0, 3)->text(), QString("6,760.7"));

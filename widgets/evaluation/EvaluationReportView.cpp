@@ -323,10 +323,45 @@ void EvaluationReportView::updateHeader()
     problems_->setVisible(!data_.problems().isEmpty());
 }
 
+QString EvaluationReportView::columnTitle(const QString &header) const
+{
+    // tables.csv is written in English for scripts; the window shows its headers in the user's
+    // language, the dataset names in them as they are.
+    const QList<QPair<QString, QString>> exact{
+        {QStringLiteral("model"), tr("Model")},
+        {QStringLiteral("Params (M)"), tr("Params (M)")},
+        {QStringLiteral("GFLOPs per answer"), tr("GFLOPs per answer")},
+        {QStringLiteral("Seconds per question"), tr("Seconds per question")},
+        {QStringLiteral("Time outside the model (%)"), tr("Time outside the model (%)")},
+        {QStringLiteral("Answered"), tr("Answered")},
+        {QStringLiteral("Presence"), tr("Presence")},
+        {QStringLiteral("Comparison"), tr("Comparison")},
+        {QStringLiteral("Rural/urban"), tr("Rural/urban")},
+        {QStringLiteral("Count"), tr("Count")},
+        {QStringLiteral("Area"), tr("Area")},
+        {QStringLiteral("Overall (paper's mOA)"), tr("Overall (paper's mOA)")},
+        {QStringLiteral("Mean of types"), tr("Mean of types")},
+    };
+    for (const auto &[english, shown] : exact)
+        if (header == english)
+            return shown;
+    const QList<QPair<QString, QString>> prefixed{
+        {QStringLiteral("OA "), tr("OA %1")},
+        {QStringLiteral("AA "), tr("AA %1")},
+        {QStringLiteral("acc@0.5 "), tr("acc@0.5 %1")},
+    };
+    for (const auto &[prefix, shown] : prefixed)
+        if (header.startsWith(prefix))
+            return shown.arg(header.mid(prefix.size()));
+    return header;
+}
+
 void EvaluationReportView::fillTable()
 {
     table_->clear();
-    const QStringList columns = data_.tableColumns();
+    QStringList columns;
+    for (const QString &header : data_.tableColumns())
+        columns << columnTitle(header);
     const QList<QStringList> rows = data_.tableRows();
     table_->setColumnCount(static_cast<int>(columns.size()));
     table_->setRowCount(static_cast<int>(rows.size()));

@@ -76,6 +76,7 @@ private:
     void showData();
     void updateHeader();
     void fillTable();
+    QString columnTitle(const QString &header) const;
     void fitTableHeight();
     void fillChart();
     void fillConfusion();
