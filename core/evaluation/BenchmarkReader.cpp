@@ -509,6 +509,8 @@ BenchmarkDataset readBenchmark(BenchmarkTask task, const std::string &questionsF
     }
     dataset.name = questionsFile.empty() ? fs::path(imagesDir).lexically_normal().filename().string()
                                          : fs::path(questionsFile).stem().string();
+    if (dataset.name.size() > 10 && dataset.name.compare(dataset.name.size() - 10, 10, "_questions") == 0)
+        dataset.name.resize(dataset.name.size() - 10); // RSVQA's LR_split_test_questions.json: LR_split_test
     if (dataset.name.empty() || dataset.name == "Images")
         dataset.name = fs::path(imagesDir).lexically_normal().parent_path().filename().string();
     if (dataset.items.empty()) {

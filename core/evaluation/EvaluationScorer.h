@@ -23,7 +23,7 @@ struct ScoredQuestion {
     std::string type;       // vqa / referring type
     std::string sizeGroup;
     std::string status;     // "answered", "not answered yet", or why there is no answer
-    bool correct = false;   // scene, vqa: right; boxes: every object found at IoU 0.5
+    bool correct = false;   // scene, vqa: right; boxes: every object found at IoU 0.5; caption: METEOR >= 0.5
     double score = 0.0;     // 1/0 (scene, vqa), found objects at 0.5 / objects, METEOR (caption)
     std::vector<std::array<Point2, 4>> predictedBoxes; // referring/grounding, in image pixels
     std::vector<std::array<Point2, 4>> truthBoxes;

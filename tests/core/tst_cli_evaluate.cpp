@@ -157,6 +157,47 @@ private slots:
         QCOMPARE(readJson(out + "/metrics.json")["random-tiny"].toObject()["answered"].toInt(), 12);
     }
 
+    // Questions of different lengths share a batch through left padding: the answers are the ones
+    // asked one at a time.
+    void batchingDoesNotChangeAnswers()
+    {
+        const QString folder = dir_.filePath("rsvqa");
+        QDir().mkpath(folder + "/Images_LR");
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(QFile::copy(QString("%1/forest/forest%2.tif").arg(images_).arg(i), QString("%1/Images_LR/%2.tif").arg(folder).arg(i)));
+        QFile questions(folder + "/LR_split_test_questions.json");
+        QVERIFY(questions.open(QIODevice::WriteOnly));
+        questions.write(R"({"questions": [
+ {"id": 0, "img_id": 0, "type": "presence", "question": "Is there a road?", "answers_ids": [0], "active": true},
+ {"id": 1, "img_id": 1, "type": "comp", "question": "Are there more buildings than water areas in the image?", "answers_ids": [1], "active": true},
+ {"id": 2, "img_id": 2, "type": "rural_urban", "question": "Is it a rural or an urban area?", "answers_ids": [2], "active": true},
+ {"id": 3, "img_id": 0, "type": "count", "question": "How many buildings?", "answers_ids": [3], "active": true},
+ {"id": 4, "img_id": 1, "type": "presence", "question": "Is there a small residential building in the bottom left part of the picture?", "answers_ids": [4], "active": true}]})");
+        questions.close();
+        QFile answers(folder + "/LR_split_test_answers.json");
+        QVERIFY(answers.open(QIODevice::WriteOnly));
+        answers.write(R"({"answers": [{"id": 0, "answer": "yes"}, {"id": 1, "answer": "no"}, {"id": 2, "answer": "urban"},
+ {"id": 3, "answer": "12"}, {"id": 4, "answer": "no"}]})");
+        answers.close();
+        QStringList outputs;
+        for (const char *batch : {"1", "5"}) {
+            const QString out = folder + "/report-batch-" + batch;
+            const auto r = runCli({"evaluate", "--model", random_, "--benchmark", "vqa", "--questions", questions.fileName(),
+                                   "--images", folder + "/Images_LR", "--out", out, "--image-size", "24", "--device",
+                                   "cpu", "--batch", batch, "--max-new-tokens", "24"});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            QFile predictions(out + "/predictions-random-tiny.jsonl");
+            QVERIFY(predictions.open(QIODevice::ReadOnly));
+            QStringList texts;
+            for (const QByteArray &line : predictions.readAll().split('\n'))
+                if (!line.isEmpty())
+                    texts << QJsonDocument::fromJson(line).object()["answer"].toString();
+            QCOMPARE(texts.size(), 5);
+            outputs << texts.join(QLatin1Char('\n'));
+        }
+        QCOMPARE(outputs[0], outputs[1]);
+    }
+
     void mistakesAreClearErrors()
     {
         // A wrong second model folder is found before the first model is run.

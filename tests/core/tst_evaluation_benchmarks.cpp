@@ -214,6 +214,7 @@ private slots:
         const BenchmarkDataset d =
             readBenchmark(BenchmarkTask::Vqa, (base + "questions.json").toStdString(), images.toStdString());
         QCOMPARE(d.format, std::string("rsvqa-lr"));
+        QCOMPARE(d.name, std::string("LR_split_test"));
         QCOMPARE(d.items.size(), std::size_t(5));
         QCOMPARE(d.items[1].type, std::string("comparison"));
         QVERIFY(d.items[0].question.find("Is there a road?\nAnswer the question using a single word or phrase.") == 0);
