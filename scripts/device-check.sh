@@ -2,9 +2,9 @@
 # The checks that need a GPU, in one go, for a machine with CUDA, PyTorch and transformers but no
 # Qt, GDAL or OpenCV: the engine-only build against PyTorch's LibTorch, numerical parity with the
 # reference on the tiny models in bf16, speed next to the Python baseline measured in the same run,
-# and distillation step time and memory on random GeoChat-shaped models (a 13B-shaped teacher, a
-# 7B-shaped LoRA student), and last the engine tests (tests/engine) in the engine-only build where
-# Qt Test is installed. Each part has its own time limit and writes its own file, so a part
+# distillation step time and memory on random GeoChat-shaped models (a 13B-shaped teacher, a
+# 7B-shaped LoRA student), the share of an evaluation run's time spent outside the model, and last
+# the engine tests (tests/engine) in the engine-only build where Qt Test is installed. Each part has its own time limit and writes its own file, so a part
 # that fails or runs out of time leaves the others' results.
 #
 #   scripts/device-check.sh [OUT_DIR]       results in OUT_DIR (default: $OUT, else device-check/)
@@ -171,6 +171,38 @@ for r in steps:
         r.get("tokens_per_s", 0), r.get("gpu_mem_gb", 0), r.get("rss_gb", 0)))
     previous = r["seconds"]
 EOF
+rm -rf "$work"
+
+# 4b. Evaluation: a scene benchmark of 64 images answered by the 7B-shaped student, batch 8, to see
+#     that the run is bound by the engine: the share of time outside the model's calls.
+work="$out/evaluate-work"
+rm -rf "$work"
+python3 - "$work" "$size" <<'EOF'
+import os, random, sys
+work, size = sys.argv[1], int(sys.argv[2])
+random.seed(1)
+for c in ("forest", "harbor", "river", "parkinglot"):
+    os.makedirs(os.path.join(work, "Images", c))
+    for i in range(16):
+        with open(os.path.join(work, "Images", c, "%s%02d.ppm" % (c, i)), "wb") as f:
+            f.write(b"P6\n%d %d\n255\n" % (size, size))
+            f.write(bytes(random.randrange(256) for _ in range(size * size * 3)))
+EOF
+start=$(date +%s)
+if timeout 600 "$cli" evaluate --model "$student" --tokenizer "$tokenizer" --benchmark scene \
+        --images "$work/Images" --out "$work/report" --batch 8 --max-new-tokens 8 --device "$device" \
+        --dtype "$dtype" > "$out/evaluate.txt" 2> "$out/evaluate.log"; then
+    cp "$work/report/metrics.json" "$out/evaluate-metrics.json"
+    python3 - "$out/evaluate-metrics.json" "$(( $(date +%s) - start ))" <<'EOF' | tee -a "$summary"
+import json, sys
+for name, m in json.load(open(sys.argv[1])).items():
+    print("evaluate %s: %d questions in %s s, %.3f s per question, %.1f %% of the time outside the model, "
+          "%.0f GFLOPs per answer" % (name, m["answered"], sys.argv[2], m["seconds_per_question"],
+                                       100 * m["time_outside_model"], m["flops_per_answer"] / 1e9))
+EOF
+else
+    note "FAIL evaluate: $(tail -3 "$out/evaluate.log" | tr '\n' ' ')"
+fi
 rm -rf "$work"
 
 # 5. The engine tests (tests/engine) in the engine-only build, when that machine has Qt Test: the

@@ -45,8 +45,16 @@ extern "C" void onEvaluateSignal(int signal)
     std::signal(signal, SIG_DFL);
 }
 
+// "random:geochat-7b": the real shapes with random weights, to time an evaluation without weights.
+bool isRandomModel(const std::string &folder)
+{
+    return folder.rfind("random:", 0) == 0;
+}
+
 std::string modelName(const std::string &folder)
 {
+    if (isRandomModel(folder))
+        return "random-" + folder.substr(7);
     fs::path path = fs::path(folder).lexically_normal();
     if (path.filename().empty())
         path = path.parent_path();
@@ -104,7 +112,7 @@ int runEvaluate(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"model", "benchmark", "questions", "images", "out", "limit", "batch", "device", "dtype",
-                          "image-size", "threads", "max-new-tokens", "vqa-types", "classes", "wordnet"},
+                          "image-size", "threads", "max-new-tokens", "vqa-types", "classes", "wordnet", "tokenizer"},
                          {"resume", "json"});
     if (!a.positional().empty())
         throw UsageError{"evaluate takes no positional argument ('" + a.positional().front() + "')"};
@@ -148,9 +156,14 @@ int runEvaluate(const std::vector<std::string> &args)
     // Every model folder is checked before the first is loaded, so a typo in the second does not
     // surface an hour into the run.
     std::vector<EvaluatedModel> models;
-    for (const std::string &folder : folders)
-        models.push_back({modelName(folder), folder, "", "",
-                          countParameters(ModelConfig::load(folder, loadOptionsValue.imageSize))});
+    const std::string tokenizer = a.value("tokenizer", "");
+    for (const std::string &folder : folders) {
+        if (isRandomModel(folder) && tokenizer.empty())
+            throw UsageError{"--model " + folder + " has random weights: it needs --tokenizer FILE (LLaMA's tokenizer.model)"};
+        const ModelConfig config = isRandomModel(folder) ? GeoChatModel::presetConfig(folder.substr(7))
+                                                         : ModelConfig::load(folder, loadOptionsValue.imageSize);
+        models.push_back({modelName(folder), folder, "", "", countParameters(config)});
+    }
     std::vector<std::string> names;
     for (const EvaluatedModel &m : models)
         names.push_back(m.name);
@@ -168,7 +181,8 @@ int runEvaluate(const std::vector<std::string> &args)
         EvaluatedModel &m = models[i];
         emit(json, {{"event", "model"}, {"model", m.name}, {"index", static_cast<int>(i) + 1},
                     {"models", static_cast<int>(models.size())}, {"state", "loading"}});
-        const auto model = GeoChatModel::load(m.path, loadOptionsValue);
+        const auto model = isRandomModel(m.path) ? GeoChatModel::createRandom(m.path.substr(7), loadOptionsValue, tokenizer)
+                                                 : GeoChatModel::load(m.path, loadOptionsValue);
         m.device = model->deviceName();
         m.dtype = model->dtypeName();
         m.params = model->parameterCount();

@@ -51,6 +51,7 @@ std::map<std::string, Verb> verbs()
                      "         [--questions FILE] --images DIR --out REPORT_DIR [--limit N] [--batch 8] [--resume]\n"
                      "         [--vqa-types presence,comparison,...] [--classes \"a,b\"] [--max-new-tokens 256]\n"
                      "         [--device ...] [--dtype ...] [--image-size N] [--json]\n"
+                     "         (DIR may be random:geochat-7b|geochat-13b|tiny with --tokenizer FILE, to time a run)\n"
                      "                                 score models against a benchmark's ground truth: metrics.json,\n"
                      "                                 tables.md/.csv and report.html in REPORT_DIR"};
     v["paper-tables"] = {geolens::cli::runPaperTables,
