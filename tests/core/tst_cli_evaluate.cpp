@@ -207,6 +207,15 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no-such-model"), qPrintable(r.err));
         QVERIFY(!QFile::exists(out + "/predictions-always-harbor.jsonl"));
+        const auto noTokenizer = runCli({"evaluate", "--model", "random:tiny", "--benchmark", "scene", "--images", images_,
+                                         "--out", out});
+        QCOMPARE(noTokenizer.exitCode, 2);
+        QVERIFY(noTokenizer.err.contains("--tokenizer"));
+        const auto timing = runCli({"evaluate", "--model", "random:tiny", "--tokenizer", TokenizerModel, "--benchmark",
+                                    "scene", "--images", images_, "--out", dir_.filePath("timing"), "--limit", "4",
+                                    "--max-new-tokens", "4", "--device", "cpu"});
+        QVERIFY2(timing.exitCode == 0, qPrintable(timing.err));
+        QCOMPARE(readJson(dir_.filePath("timing/metrics.json"))["random-tiny"].toObject()["answered"].toInt(), 4);
         const auto usage = runCli({"evaluate", "--model", harbor_, "--benchmark", "colour", "--images", images_, "--out", out});
         QCOMPARE(usage.exitCode, 2);
         QVERIFY(usage.err.contains("--benchmark must be"));
