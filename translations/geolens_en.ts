@@ -1867,6 +1867,16 @@ A: %2</source>
         <source>%1 could not be started: %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Earlier Answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The report folder already holds answers of %1 from an earlier run.
+
+Resume that run and ask only the questions not answered yet? Choose No to pick another report folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::EvaluationReportData</name>

@@ -1867,6 +1867,18 @@ A: %2</source>
         <source>%1 could not be started: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
+    <message>
+        <source>Earlier Answers</source>
+        <translation>已有的回答</translation>
+    </message>
+    <message>
+        <source>The report folder already holds answers of %1 from an earlier run.
+
+Resume that run and ask only the questions not answered yet? Choose No to pick another report folder.</source>
+        <translation>报告文件夹中已有 %1 在之前一次运行中的回答。
+
+要继续那次运行、只回答尚未回答的问题吗？选择“否”以另选报告文件夹。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::EvaluationReportData</name>

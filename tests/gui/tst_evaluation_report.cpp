@@ -671,6 +671,7 @@ private slots:
         dialog.setReportFolder(path("real/report"));
         dialog.setDevice("cpu");
         dialog.setImageSize(24);
+        QVERIFY(dialog.modelsWithEarlierAnswers().isEmpty());
         QSignalSpy ready(&dialog, &EvaluateDialog::reportReady);
         QVERIFY2(dialog.start(), qPrintable(dialog.errorString()));
         QVERIFY2(ready.wait(120000), qPrintable(dialog.statusText() + " " + dialog.errorString()));
@@ -679,6 +680,8 @@ private slots:
         QCOMPARE(data.models(), QStringList{"always-harbor"});
         QCOMPARE(data.metrics("always-harbor")["oa"].toDouble(), 0.5);
         QCOMPARE(data.questionsInCell("always-harbor", "forest", "harbor").size(), 3); // forest read as harbor
+        // Run again into the same folder: the dialog knows there are answers to resume.
+        QCOMPARE(dialog.modelsWithEarlierAnswers(), QStringList{"always-harbor"});
     }
 
     void runMonitorOffersToEvaluateTheExportedStudent()

@@ -142,7 +142,7 @@ EvaluateDialog::EvaluateDialog(QWidget *parent)
     connect(browseQuestions_, &QPushButton::clicked, this, &EvaluateDialog::browseQuestions);
     connect(browseImages_, &QPushButton::clicked, this, &EvaluateDialog::browseImages);
     connect(browseReport_, &QPushButton::clicked, this, &EvaluateDialog::browseReport);
-    connect(run_, &QPushButton::clicked, this, [this] { start(); });
+    connect(run_, &QPushButton::clicked, this, &EvaluateDialog::runClicked);
     connect(cancel_, &QPushButton::clicked, this, &EvaluateDialog::cancel);
     connect(close_, &QPushButton::clicked, this, &QDialog::reject);
     connect(gpus_, &GpuInventory::finished, this, [this] { device_->setGpus(gpus_->gpus()); });
@@ -482,6 +482,40 @@ void EvaluateDialog::setStatus(const QString &text, bool problem)
     status_ = text;
     statusLabel_->setText(text);
     statusLabel_->setStyleSheet(problem ? QStringLiteral("color: #b00020;") : QString());
+}
+
+QStringList EvaluateDialog::modelsWithEarlierAnswers() const
+{
+    QStringList names;
+    if (reportFolder().isEmpty())
+        return names;
+    for (const QString &folder : models()) {
+        // The CLI names a model by its folder, as in predictions-<name>.jsonl.
+        const QString name = QFileInfo(QDir::cleanPath(folder)).fileName();
+        const QFileInfo predictions(QDir(reportFolder()).filePath(QStringLiteral("predictions-%1.jsonl").arg(name)));
+        if (predictions.exists() && predictions.size() > 0)
+            names << name;
+    }
+    return names;
+}
+
+void EvaluateDialog::runClicked()
+{
+    // The CLI refuses to mix a new run into earlier answers; asking here saves the user a failed
+    // start and says what Resume does.
+    const QStringList earlier = resume() ? QStringList() : modelsWithEarlierAnswers();
+    if (!earlier.isEmpty()) {
+        const auto choice = QMessageBox::question(
+            this, tr("Earlier Answers"),
+            tr("The report folder already holds answers of %1 from an earlier run.\n\nResume that run and ask only "
+               "the questions not answered yet? Choose No to pick another report folder.")
+                .arg(earlier.join(QStringLiteral(", "))),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+        if (choice != QMessageBox::Yes)
+            return;
+        setResume(true);
+    }
+    start();
 }
 
 bool EvaluateDialog::start()

@@ -79,6 +79,8 @@ public:
     // Validates the form and starts the run; false, with the reason in errorString() and on the
     // dialog, when the form is not valid, a run is going or the program cannot start.
     bool start();
+    // The models whose predictions the report folder already holds (a run to resume).
+    QStringList modelsWithEarlierAnswers() const;
     // Terminates the run; it ends with exit code 130 and keeps what was answered.
     void cancel();
     bool isRunning() const;
@@ -116,6 +118,7 @@ private:
     void browseReport();
     void loadSettings();
     void saveSettings() const;
+    void runClicked();
     void readStdout();
     void readStderr();
     void handleLine(const QByteArray &line);
