@@ -20,8 +20,8 @@ checkouts, --rouge-commit and --cider-commit name the commits for the JSON's hea
 vrama91's ciderD is Python 2 code. It is loaded here with exactly two mechanical changes so that
 Python 3 runs it: xrange -> range and dict.iteritems() -> dict.items(). Nothing else is touched.
 
-The Stanford PTB tokenizer that pycocoevalcap runs through Java is not part of the mirrors we can
-read (its jar is stored outside git), so CIDEr-D is fed text that GeoLens has already tokenised:
+The Stanford PTB tokenizer that pycocoevalcap runs through Java is not part of those repositories'
+git history (its jar is stored outside git), so CIDEr-D is fed text that GeoLens has already tokenised:
 ASCII letters lower-cased, words are runs of ASCII letters and digits (and of non-ASCII
 characters), everything else separates words and is dropped. captionTokens() below is that rule;
 core/evaluation/CaptionTokens.cpp implements the same.
