@@ -64,7 +64,15 @@ PredictionLog::PredictionLog(const std::string &path) : path_(path)
     if (size > 0) {
         // Cut a torn last line so that the next record starts on a line of its own.
         std::ifstream in(path, std::ios::binary);
-        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        char last = '\n';
+        in.seekg(-1, std::ios::end);
+        in.get(last);
+        // Only a torn file is read whole, to find its last complete line.
+        std::string content;
+        if (last != '\n') {
+            in.seekg(0);
+            content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
         if (!content.empty() && content.back() != '\n') {
             const std::size_t keep = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
             std::filesystem::resize_file(path, keep, ec);
