@@ -353,6 +353,7 @@ std::vector<Field> fields()
         field("minillm", "max_new_tokens", GEOLENS_SETTING(minillm.maxNewTokens)),
         field("minillm", "length_normalise", GEOLENS_SETTING(minillm.lengthNormalise)),
         field("minillm", "whiten_advantages", GEOLENS_SETTING(minillm.whitenAdvantages)),
+        field("minillm", "return", GEOLENS_SETTING(minillm.returnRange)),
 
         field("lora", "enabled", GEOLENS_SETTING(lora.enabled)),
         field("lora", "rank", GEOLENS_SETTING(lora.rank)),
@@ -740,6 +741,9 @@ std::vector<std::string> DistillConfig::validate() const
         problem("Rollouts sample from the whole mixed distribution: top-k and top-p would make teacher-chosen tokens "
                 "impossible for the student. Set minillm.top_k 0 and top_p 1.");
     atLeastOne(minillm.maxNewTokens, "minillm.max_new_tokens");
+    if (minillm.returnRange != "future" && minillm.returnRange != "from_current")
+        problem("minillm.return must be \"future\" (the paper's R_{t+1}) or \"from_current\" (MiniLLM's); it is "
+                + inQuotes(minillm.returnRange) + ".");
 
     atLeastOne(lora.rank, "lora.rank");
     positive(lora.alpha, "lora.alpha");

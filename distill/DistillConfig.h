@@ -51,9 +51,13 @@ struct MiniLlmSettings {
     double temperature = 1.0;  // sampling temperature of the rollouts
     int topK = 0;              // 0: off
     double topP = 1.0;         // 1: off
-    int maxNewTokens = 64;     // rollout length
+    int maxNewTokens = 256;    // rollout length: GeoChat's evaluation answers up to 256 tokens
     bool lengthNormalise = true;
     bool whitenAdvantages = true;
+    // Which rewards the long-term term's return sums: "future", the paper's R_{t+1} (the rewards
+    // after t, which the single-step term does not already cover), or "from_current", MiniLLM's
+    // return that includes r_t and so counts the single-step gradient a second time.
+    std::string returnRange = "future";
 };
 
 struct LoraSettings {

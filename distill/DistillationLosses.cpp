@@ -307,8 +307,9 @@ torch::Tensor lengthNormalisedReturns(const torch::Tensor &rewards, const torch:
     // drops r_t and gives the paper's decomposition: with singleStepLoss, gamma 1 and no length
     // normalisation it is an unbiased estimate of the sequence-level reverse KL's gradient.
     //
-    // N_t counts the valid tokens from t to the end; the reference replaces a zero count by 1 before
-    // dividing (no NaN for a position after a sequence's last token), and so do we.
+    // N_t counts the valid tokens the return sums: from t to the end for FromCurrent (as the
+    // reference), after t for FutureOnly. The reference replaces a zero count by 1 before dividing
+    // (no NaN for a position after a sequence's last token), and so do we.
     if (!(options.gamma >= 0.0 && options.gamma <= 1.0))
         throw InvalidArgument("The discount gamma must lie between 0 and 1; got " + std::to_string(options.gamma) + ".");
     requireDefined(rewards, "rewards");
@@ -329,7 +330,10 @@ torch::Tensor lengthNormalisedReturns(const torch::Tensor &rewards, const torch:
 
     if (options.lengthNormalise) {
         const auto validFloat = valid.to(torch::kFloat32);
-        const auto remaining = validFloat.flip({1}).cumsum(1).flip({1}); // N_t
+        auto remaining = validFloat.flip({1}).cumsum(1).flip({1}); // valid tokens from t to the end
+        // The future-only return sums the rewards after t, so it is averaged over those tokens.
+        if (options.range == ReturnRange::FutureOnly)
+            remaining = remaining - validFloat;
         returns = returns / remaining.clamp_min(1.0);
     }
     return torch::where(valid, returns, 0);

@@ -102,8 +102,8 @@ enum class ReturnRange {
 struct ReturnOptions {
     double gamma = 0.95;
     ReturnRange range = ReturnRange::FromCurrent;
-    // Divide by N_t, the number of valid tokens from t to the end, so that long answers do not
-    // dominate the gradient.
+    // Divide by N_t, the number of valid tokens the return sums (from t to the end for FromCurrent,
+    // after t for FutureOnly), so that long answers do not dominate the gradient.
     bool lengthNormalise = true;
 };
 

@@ -4,6 +4,8 @@
 #include "model/ModelConfig.h"
 #include "model/ParameterCount.h"
 
+#include <algorithm>
+
 namespace geolens {
 
 int bytesPerWeight(const std::string &dtype, const std::string &device)
@@ -24,9 +26,20 @@ MemoryEstimate MemoryEstimate::of(const DistillConfig &config, const ModelConfig
     e.trainableParameters = config.lora.enabled
                                 ? countLoraParameters(student, config.lora.rank, config.lora.targets)
                                 : e.studentParameters;
-    e.teacherBytes = double(e.teacherParameters) * bytesPerWeight(config.run.dtype, teacherDevice);
+    const bool rollouts = config.terms.policy > 0.0 || config.terms.single > 0.0;
+    const auto cacheBytes = [&](const ModelConfig &model, const std::string &device) {
+        if (!rollouts)
+            return 0.0;
+        const double headDim = double(model.text.hiddenSize) / std::max(1, model.text.heads);
+        const double tokens = double(model.imageTokens()) + PromptTextTokens + config.minillm.maxNewTokens;
+        return 2.0 * model.text.layers * model.text.kvHeads * headDim * tokens * config.minillm.rolloutBatchSize
+               * bytesPerWeight(config.run.dtype, device);
+    };
+    e.teacherCacheBytes = cacheBytes(teacher, teacherDevice);
+    e.studentCacheBytes = cacheBytes(student, studentDevice);
+    e.teacherBytes = double(e.teacherParameters) * bytesPerWeight(config.run.dtype, teacherDevice) + e.teacherCacheBytes;
     e.studentBytes = double(e.studentParameters) * bytesPerWeight(config.run.dtype, studentDevice)
-                     + BytesPerTrainableParameter * double(e.trainableParameters);
+                     + BytesPerTrainableParameter * double(e.trainableParameters) + e.studentCacheBytes;
     return e;
 }
 

@@ -116,6 +116,7 @@ void RolloutBatch::computeAdvantages(const MiniLlmSettings &settings)
     ReturnOptions options;
     options.gamma = settings.gamma;
     options.lengthNormalise = settings.lengthNormalise;
+    options.range = settings.returnRange == "from_current" ? ReturnRange::FromCurrent : ReturnRange::FutureOnly;
     auto advantages = lengthNormalisedReturns(rewards, mask, options);
     if (settings.whitenAdvantages)
         advantages = whiten(advantages, mask);

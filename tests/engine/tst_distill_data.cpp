@@ -426,7 +426,8 @@ private slots:
         QCOMPARE(paper.lora.dropout, 0.0);
         QCOMPARE(paper.minillm.alpha, 0.2);
         QCOMPARE(paper.minillm.gamma, 0.95);
-        QCOMPARE(paper.minillm.maxNewTokens, 64);
+        QCOMPARE(paper.minillm.maxNewTokens, 256); // GeoChat's evaluation length: captions are not cut
+        QCOMPARE(paper.minillm.returnRange, std::string("future")); // the paper's R_{t+1}
         QCOMPARE(paper.lora.rank, 64);
         QCOMPARE(paper.lora.targets, LoraSettings::knownTargets());
 
@@ -460,7 +461,7 @@ private slots:
         changed.validationFraction = 0.125;
         changed.method = "kd";
         changed.terms = {0.5, 0.25, 0.75, 2.0, 3.0, 0.125, 1.5, 0.3};
-        changed.minillm = {0.3, 0.9, 0.1, 0.25, 50.0, 2, 16, 0.4, 0.7, 40, 0.9, 128, false, false};
+        changed.minillm = {0.3, 0.9, 0.1, 0.25, 50.0, 2, 16, 0.4, 0.7, 40, 0.9, 128, false, false, "from_current"};
         changed.lora = {false, 8, 32.0, 0.1, {"q", "v"}};
         changed.optimiser = {1.0 / 3.0, {0.8, 0.999}, 1e-6, 0.01, 10, "linear", 0.1, 0.5, 4, 2};
         changed.run = {5000, 3, 200, 50, 250, 1234567890123ULL, "cuda:1", "cuda:0", "bf16", 336, 1536, true};
@@ -474,7 +475,7 @@ private slots:
         };
         for (const std::string &key : DistillConfig::keys())
             QVERIFY2(lookup(defaults, key) != lookup(written, key), key.c_str());
-        QCOMPARE(DistillConfig::keys().size(), std::size_t(59));
+        QCOMPARE(DistillConfig::keys().size(), std::size_t(60));
 
         const std::string path = DistillConfig::runFilePath(str(dir_.path()));
         QVERIFY(QString::fromStdString(path).endsWith("/run.json"));
@@ -563,6 +564,12 @@ private slots:
             QVERIFY2(preset.validate().empty(), method);
         }
         {
+            // MiniLLM's return, which includes r_t, stays available by name.
+            DistillConfig c = usableConfig();
+            c.minillm.returnRange = "from_current";
+            QVERIFY(c.validate().empty());
+        }
+        {
             // The corpus is optional even for the paper's method: the run turns pt off and says so.
             DistillConfig c = usableConfig();
             c.corpus.clear();
@@ -592,6 +599,7 @@ private slots:
             {"image_size", [](DistillConfig &c) { c.run.imageSize = -14; }},
             {"top_p", [](DistillConfig &c) { c.minillm.topP = 0.0; }},
             {"gamma", [](DistillConfig &c) { c.minillm.gamma = 1.2; }},
+            {"minillm.return", [](DistillConfig &c) { c.minillm.returnRange = "all"; }},
             {"betas", [](DistillConfig &c) { c.optimiser.betas = {0.9, 1.0}; }},
             {"grad_accumulation", [](DistillConfig &c) { c.optimiser.gradAccumulation = 0; }},
             {"validation data", [](DistillConfig &c) { c.validationFraction = 0.0; }},

@@ -80,46 +80,56 @@ private slots:
 
     void advantagesFollowEachRolloutsRewards()
     {
+        // The paper's return sums the rewards after t over the tokens after t; MiniLLM's sums them
+        // from t on over the tokens from t.
+        for (const bool future : {true, false}) {
+            MiniLlmSettings settings;
+            settings.returnRange = future ? "future" : "from_current";
+            settings.gamma = 0.9;
+            settings.rewardScale = 0.5;
+            settings.rewardClamp = 3.0;
+            settings.whitenAdvantages = false;
+            RolloutBatch batch = threeRollouts();
+            batch.computeAdvantages(settings);
+            for (const Rollout &r : batch.rollouts()) {
+                const std::size_t n = r.tokens.size();
+                QCOMPARE(r.weights.size(0), static_cast<std::int64_t>(n));
+                QCOMPARE(r.advantages.size(0), static_cast<std::int64_t>(n));
+                for (std::size_t t = 0; t < n; ++t) {
+                    const auto at = static_cast<std::int64_t>(t);
+                    // w = q / p_mix at the drawn token.
+                    const double weight = std::exp(r.oldLogProbs[at].item<double>() - r.mixLogProbs[at].item<double>());
+                    QVERIFY(std::abs(r.weights[at].item<double>() - weight) < 1e-5);
+                    // The discounted rewards from t on, over the tokens left.
+                    double sum = 0.0;
+                    for (std::size_t k = future ? t + 1 : t; k < n; ++k) {
+                        const auto ak = static_cast<std::int64_t>(k);
+                        const double reward =
+                            std::clamp((r.teacherLogProbs[ak].item<double>() - r.oldLogProbs[ak].item<double>()) / 0.5, -3.0, 3.0);
+                        sum += std::pow(0.9, static_cast<double>(k - t)) * reward;
+                    }
+                    const double expected = sum / std::max(1.0, static_cast<double>(future ? n - t - 1 : n - t));
+                    QVERIFY2(std::abs(r.advantages[at].item<double>() - expected) < 1e-5,
+                             qPrintable(QString("sample %1, token %2: %3, expected %4")
+                                            .arg(r.sample)
+                                            .arg(t)
+                                            .arg(r.advantages[at].item<double>())
+                                            .arg(expected)));
+                }
+            }
+            // Padded together, yet each rollout's advantages are its own.
+            RolloutBatch alone;
+            alone.add(handMadeRollout(0, {-1.0f, -2.0f}, {-1.5f, -0.5f}, {-1.1f, -1.9f}));
+            alone.computeAdvantages(settings);
+            QVERIFY(torch::allclose(alone.rollouts()[0].advantages, batch.rollouts()[0].advantages));
+        }
+
+        // Whitened over the whole batch: mean 0, unbiased standard deviation 1 over all 9 tokens.
         MiniLlmSettings settings;
         settings.gamma = 0.9;
         settings.rewardScale = 0.5;
         settings.rewardClamp = 3.0;
-        settings.whitenAdvantages = false;
         RolloutBatch batch = threeRollouts();
-        batch.computeAdvantages(settings);
-        for (const Rollout &r : batch.rollouts()) {
-            const std::size_t n = r.tokens.size();
-            QCOMPARE(r.weights.size(0), static_cast<std::int64_t>(n));
-            QCOMPARE(r.advantages.size(0), static_cast<std::int64_t>(n));
-            for (std::size_t t = 0; t < n; ++t) {
-                const auto at = static_cast<std::int64_t>(t);
-                // w = q / p_mix at the drawn token.
-                const double weight = std::exp(r.oldLogProbs[at].item<double>() - r.mixLogProbs[at].item<double>());
-                QVERIFY(std::abs(r.weights[at].item<double>() - weight) < 1e-5);
-                // The discounted rewards from t on, over the tokens left.
-                double sum = 0.0;
-                for (std::size_t k = t; k < n; ++k) {
-                    const auto ak = static_cast<std::int64_t>(k);
-                    const double reward =
-                        std::clamp((r.teacherLogProbs[ak].item<double>() - r.oldLogProbs[ak].item<double>()) / 0.5, -3.0, 3.0);
-                    sum += std::pow(0.9, static_cast<double>(k - t)) * reward;
-                }
-                const double expected = sum / static_cast<double>(n - t);
-                QVERIFY2(std::abs(r.advantages[at].item<double>() - expected) < 1e-5,
-                         qPrintable(QString("sample %1, token %2: %3, expected %4")
-                                        .arg(r.sample)
-                                        .arg(t)
-                                        .arg(r.advantages[at].item<double>())
-                                        .arg(expected)));
-            }
-        }
-        // Padded together, yet each rollout's advantages are its own.
-        RolloutBatch alone;
-        alone.add(handMadeRollout(0, {-1.0f, -2.0f}, {-1.5f, -0.5f}, {-1.1f, -1.9f}));
-        alone.computeAdvantages(settings);
-        QVERIFY(torch::allclose(alone.rollouts()[0].advantages, batch.rollouts()[0].advantages));
-
-        // Whitened over the whole batch: mean 0, unbiased standard deviation 1 over all 9 tokens.
         settings.whitenAdvantages = true;
         batch.computeAdvantages(settings);
         std::vector<torch::Tensor> all;

@@ -96,7 +96,9 @@ private slots:
         DistillConfig c;
         c.run.dtype = "auto";
         c.lora.enabled = false;
+        c.terms.policy = c.terms.single = 0.0; // no rollouts: weights and optimiser state only
         MemoryEstimate e = MemoryEstimate::of(c, teacher, student, "cuda:0", "cpu");
+        QCOMPARE(e.teacherCacheBytes + e.studentCacheBytes, 0.0);
         QCOMPARE(e.teacherParameters, countParameters(teacher));
         QCOMPARE(e.studentParameters, countParameters(student));
         QVERIFY(e.teacherParameters > e.studentParameters);
@@ -113,6 +115,22 @@ private slots:
         QCOMPARE(e.trainableParameters, std::uint64_t(4 * (64 + 48) * 2));
         QCOMPARE(e.teacherBytes, 4.0 * e.teacherParameters);
         QCOMPARE(e.studentBytes, 4.0 * e.studentParameters + 12.0 * e.trainableParameters);
+
+        // With rollouts the key/value cache of a batch of them counts, and grows with the answer
+        // length: keys and values of every layer, kv heads x head size, per token and sequence.
+        c.terms.policy = 1.0;
+        c.minillm.rolloutBatchSize = 8;
+        c.minillm.maxNewTokens = 256;
+        e = MemoryEstimate::of(c, teacher, student, "cuda:0", "cuda:0");
+        const auto cache = [&](const ModelConfig &m, int newTokens) {
+            return 2.0 * m.text.layers * m.text.kvHeads * (m.text.hiddenSize / m.text.heads)
+                   * (m.imageTokens() + MemoryEstimate::PromptTextTokens + newTokens) * 8 * 4;
+        };
+        QCOMPARE(e.studentCacheBytes, cache(student, 256));
+        QCOMPARE(e.teacherCacheBytes, cache(teacher, 256));
+        QCOMPARE(e.studentBytes, 4.0 * e.studentParameters + 12.0 * e.trainableParameters + cache(student, 256));
+        c.minillm.maxNewTokens = 64;
+        QVERIFY(MemoryEstimate::of(c, teacher, student, "cuda:0", "cuda:0").studentCacheBytes < e.studentCacheBytes);
     }
 
     void timingSignatureChangesOnlyWithWhatAStepCosts()

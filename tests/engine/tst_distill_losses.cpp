@@ -383,9 +383,10 @@ private slots:
         d::ReturnOptions future;
         future.range = d::ReturnRange::FutureOnly;
         EXPECT_VALUES(d::lengthNormalisedReturns(rewards, mask, future),
-                      (Row{(g * 2 + g * g * 3 + g * g * g * 4) / 4, (g * 3 + g * g * 4) / 3, (g * 4) / 2, 0, //
-                           (g * -1) / 2, 0, 0, 0, //
-                           (g * 2 + g * g * -3) / 3, (g * -3) / 2, 0, 0, //
+                      // normalised by the tokens after t: 3, 2, 1 and none (1) in the first row
+                      (Row{(g * 2 + g * g * 3 + g * g * g * 4) / 3, (g * 3 + g * g * 4) / 2, (g * 4) / 1, 0, //
+                           (g * -1) / 1, 0, 0, 0, //
+                           (g * 2 + g * g * -3) / 2, (g * -3) / 1, 0, 0, //
                            0, 0, 0, 0}),
                       1e-5);
 
