@@ -10,6 +10,7 @@
 #include "distill/RolloutBatch.h"
 #include "distill/RunCheckpoint.h"
 #include "distill/SeededPermutation.h"
+#include "distill/TrialTiming.h"
 #include "model/DeviceName.h"
 #include "model/PortablePixmap.h"
 #include "model/Tokenizer.h"
@@ -212,10 +213,8 @@ private:
             log("No pretraining corpus was given: the pt term is off.");
 
         totalSteps_ = config_.run.steps;
-        if (config_.run.epochs > 0) {
-            const std::size_t perStep = samplesPerStep();
-            totalSteps_ = static_cast<int>((train_.sampleCount() * config_.run.epochs + perStep - 1) / perStep);
-        }
+        if (config_.run.epochs > 0)
+            totalSteps_ = stepsForEpochs(config_, static_cast<double>(train_.sampleCount()));
         warmupSteps_ = method_ == DistillMethod::Paper ? std::min(config_.run.sftWarmupSteps, totalSteps_) : 0;
         schedule_.emplace(config_.optimiser, totalSteps_, warmupSteps_);
         makeOptimizer();

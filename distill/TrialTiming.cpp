@@ -42,8 +42,19 @@ int forecastSteps(const DistillConfig &c, std::size_t samples)
         return 0;
     // The validation share is held out of the training data; a separate file holds none.
     const double training = c.validationData.empty() ? samples * (1.0 - c.validationFraction) : double(samples);
-    const double perStep = std::max(1, c.optimiser.batchSize) * std::max(1, c.optimiser.gradAccumulation);
-    return static_cast<int>(std::ceil(training * c.run.epochs / perStep));
+    return stepsForEpochs(c, training);
+}
+
+int stepsForEpochs(const DistillConfig &c, double trainingSamples)
+{
+    const double total = trainingSamples * std::max(0, c.run.epochs);
+    const double supervised = double(std::max(1, c.optimiser.batchSize)) * std::max(1, c.optimiser.gradAccumulation);
+    const bool paper = parseDistillMethod(c.method) == DistillMethod::Paper;
+    const double warm = std::max(0, c.run.sftWarmupSteps);
+    if (!paper || total <= warm * supervised)
+        return static_cast<int>(std::ceil(total / supervised));
+    const double distilling = double(std::max(1, c.minillm.rolloutBatchSize)) / std::max(1, c.minillm.ppoEpochs);
+    return static_cast<int>(warm + std::ceil((total - warm * supervised) / distilling));
 }
 
 } // namespace geolens

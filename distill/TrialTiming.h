@@ -19,4 +19,11 @@ std::string timingSignature(const DistillConfig &config);
 // file is given). 0 for a run in epochs whose samples are not known (trainingSamples 0).
 int forecastSteps(const DistillConfig &config, std::size_t trainingSamples);
 
+// The one rule that turns epochs into steps, for the run and its forecast alike: the steps in
+// which trainingSamples x run.epochs instruction samples are consumed. A supervised step (every
+// step of the other methods, the paper's warm start) takes batch_size x grad_accumulation samples;
+// a step of the paper's distillation phase takes rollout_batch_size / ppo_epochs, since one batch
+// of rollouts serves ppo_epochs steps.
+int stepsForEpochs(const DistillConfig &config, double trainingSamples);
+
 } // namespace geolens

@@ -190,6 +190,38 @@ private slots:
         QCOMPARE(forecastSteps(c, 1000), 375);
     }
 
+    // One epoch is one pass over the data in every method: the paper's distillation steps take
+    // rollout_batch_size / ppo_epochs samples each, not a supervised batch.
+    void epochsAreOnePassForEveryMethod()
+    {
+        DistillConfig c = DistillConfig::preset("paper");
+        c.run.epochs = 1;
+        c.run.sftWarmupSteps = 10;
+        c.optimiser.batchSize = 2;
+        c.optimiser.gradAccumulation = 1;
+        c.minillm.rolloutBatchSize = 8;
+        c.minillm.ppoEpochs = 4;
+        // 100 samples: the warm start takes 10 x 2, the 80 left go 8 per 4 steps.
+        QCOMPARE(stepsForEpochs(c, 100), 10 + 40);
+        c.minillm.rolloutBatchSize = 16;
+        c.minillm.ppoEpochs = 2;
+        QCOMPARE(stepsForEpochs(c, 100), 10 + 10);
+        c.minillm.ppoEpochs = 3; // 16/3 samples a step: 80 of them take 15 steps
+        QCOMPARE(stepsForEpochs(c, 100), 10 + 15);
+        // Data that the warm start alone uses up.
+        QCOMPARE(stepsForEpochs(c, 15), 8);
+        c.run.epochs = 2;
+        QCOMPARE(stepsForEpochs(c, 100), 10 + 34); // 180 after the warm start, 16/3 a step
+        // The other methods take batch x accumulation a step.
+        DistillConfig sft = DistillConfig::preset("sft");
+        sft.run.epochs = 1;
+        sft.optimiser.batchSize = 2;
+        QCOMPARE(stepsForEpochs(sft, 100), 50);
+        // The forecast and the run share the rule.
+        c.validationData = "/data/validation.json";
+        QCOMPARE(forecastSteps(c, 100), stepsForEpochs(c, 100));
+    }
+
     void reviewShowsTheRunFileAndItsProblems()
     {
         DistillConfig c;

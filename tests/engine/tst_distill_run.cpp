@@ -229,6 +229,22 @@ private slots:
         QVERIFY(sawDistillation);
     }
 
+    // One epoch of the paper's method is one pass over the 48 training samples: the warm start
+    // takes 4 steps of 4, the 32 left go 8 rollouts per 4 PPO steps, 16 steps (a batch-size rule
+    // would stop after 12 steps, a quarter of the way through the rollouts).
+    void epochsMakeOnePassInThePapersMethod()
+    {
+        DistillConfig c = baseConfig("paper", "run-epoch");
+        c.run.steps = 0;
+        c.run.epochs = 1;
+        c.run.sftWarmupSteps = 4;
+        c.minillm.ppoEpochs = 4;
+        c.minillm.rolloutBatchSize = 8;
+        const DistillSummary summary = runDistillation(c, false, hooks());
+        QCOMPARE(summary.totalSteps, 4 + 16);
+        QCOMPARE(summary.stepsDone, 4 + 16);
+    }
+
     void resumedRunContinuesTheSameCurve()
     {
         // LoRA this time, and a stop in the middle of a batch of rollouts.
