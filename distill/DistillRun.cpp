@@ -472,6 +472,35 @@ private:
             prompts.push_back(std::move(p));
         }
         rollouts_ = RolloutBatch::draw(*student_, *teacher_, std::move(prompts), mm);
+        rescoreRollouts();
+    }
+
+    // The log-probabilities a batch was drawn with come from cached, left-padded decoding; the
+    // update scores the rollouts with one unpadded forward pass. In bf16 the two differ, so the
+    // first PPO ratio would not be 1 and the clip would act on rounding. As MiniLLM does, the old
+    // log-probabilities (and the teacher's, for the rewards) are taken again from the very forward
+    // pass the update runs, and the advantages follow them. p_mix stays the distribution that drew.
+    void rescoreRollouts()
+    {
+        torch::NoGradGuard noGrad;
+        for (distill::Rollout &r : rollouts_.rollouts()) {
+            const InstructionSample s = sampleAt(r.sample);
+            const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
+            std::optional<RgbImage> image;
+            if (!r.studentPixels.defined())
+                r.studentPixels = pixelsFor(*student_, s.imagePath, image);
+            if (!r.teacherFeatures.defined())
+                r.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
+            const auto studentLogits = student_->sequenceLogits(student_->imageFeatures(r.studentPixels), prompt, r.tokens);
+            r.teacherLogits = teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU);
+            const auto ids = idsTensor(r.tokens, studentLogits.device());
+            const auto mask = torch::ones_like(ids, torch::kBool);
+            r.oldLogProbs = distill::tokenLogProbs(studentLogits, ids, mask).squeeze(0).to(torch::kCPU);
+            const auto cpuIds = idsTensor(r.tokens, torch::kCPU);
+            r.teacherLogProbs = distill::tokenLogProbs(r.teacherLogits, cpuIds, torch::ones_like(cpuIds, torch::kBool))
+                                    .squeeze(0);
+        }
+        rollouts_.computeAdvantages(config_.minillm);
     }
 
     // The paper's objective on the current rollouts: policy + single-step + alignment, and L_PT.
@@ -506,11 +535,19 @@ private:
             auto loss = torch::zeros({}, torch::dtype(torch::kFloat32).device(device));
             if (w.policy > 0) {
                 const auto newLogProbs = distill::tokenLogProbs(logits, ids, mask);
-                const auto v = distill::clippedPolicyLoss(newLogProbs, r.oldLogProbs.to(device).unsqueeze(0),
-                                                          r.weights.to(device).unsqueeze(0),
+                const auto oldLogProbs = r.oldLogProbs.to(device).unsqueeze(0);
+                const auto weights = r.weights.to(device).unsqueeze(0);
+                const auto v = distill::clippedPolicyLoss(newLogProbs, oldLogProbs, weights,
                                                           r.advantages.to(device).unsqueeze(0), mask, mm.clipRatio);
                 loss = loss + w.policy * share * v;
                 terms.add("policy", v.item<double>(), share);
+                // How far the update has moved from the weights that drew the batch: exactly 0 and
+                // no clipped token on the first pass over a batch.
+                const auto ratio = (newLogProbs.detach() - oldLogProbs).exp();
+                terms.add(MetricsKey::RatioDeviation, (ratio - 1.0).abs().max().item<double>(), share);
+                const auto weighted = ratio * weights;
+                const auto clipped = (weighted < 1.0 - mm.clipRatio).logical_or(weighted > 1.0 + mm.clipRatio);
+                terms.add(MetricsKey::ClipFraction, clipped.to(torch::kFloat32).mean().item<double>(), share);
             }
             if (w.single > 0) {
                 const auto v = distill::singleStepLoss(logits, r.teacherLogits.to(device), mask);
@@ -728,6 +765,10 @@ private:
                 if (terms.weights.count(name))
                     record.set(name, terms.mean(name));
             record.set(MetricsKey::ReverseKl, terms.mean("rev_kl"));
+            if (terms.weights.count(MetricsKey::RatioDeviation)) {
+                record.set(MetricsKey::RatioDeviation, terms.mean(MetricsKey::RatioDeviation));
+                record.set(MetricsKey::ClipFraction, terms.mean(MetricsKey::ClipFraction));
+            }
             record.set(MetricsKey::StudentLength, answerLength);
             record.set(MetricsKey::TokensPerSecond, seconds > 0 ? tokens / seconds : 0.0);
             record.set(MetricsKey::GpuMemoryGb, devicePeakMemoryMiB(student_->device()) / 1024.0);

@@ -27,6 +27,10 @@ struct MetricsKey {
     static constexpr const char *Ce = "ce";
     static constexpr const char *ReverseKl = "rev_kl";
     static constexpr const char *StudentLength = "student_len";
+    // Distillation steps: the largest |q_new / q_old - 1| of a rollout's tokens (mean over the
+    // batch) and the share of tokens whose weighted ratio the PPO clip holds.
+    static constexpr const char *RatioDeviation = "ratio_dev";
+    static constexpr const char *ClipFraction = "clip_frac";
     static constexpr const char *TokensPerSecond = "tokens_per_s";
     static constexpr const char *GpuMemoryGb = "gpu_mem_gb";
     static constexpr const char *ResidentGb = "rss_gb";

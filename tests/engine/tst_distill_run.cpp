@@ -245,6 +245,39 @@ private slots:
         QCOMPARE(summary.stepsDone, 4 + 16);
     }
 
+    // In bf16 the rollouts' cached decoding and the update's forward pass may round differently (on
+    // a GPU their kernels differ; on the CPU they happen to agree); the batch is scored again with
+    // the update's pass, so the first PPO pass over it starts at ratio 1 exactly and clips nothing
+    // (alpha 0: the student alone draws, so the importance weights are near 1).
+    void firstPpoPassStartsAtRatioOne()
+    {
+        DistillConfig c = baseConfig("paper", "run-ratio");
+        c.run.dtype = "bf16";
+        c.run.steps = 6;
+        c.run.sftWarmupSteps = 0;
+        c.minillm.ppoEpochs = 3;
+        c.minillm.rolloutBatchSize = 4;
+        c.minillm.alpha = 0.0;
+        runDistillation(c, false, hooks());
+        int firstPasses = 0;
+        int step = 0;
+        double laterDeviation = 0.0;
+        for (const MetricsRecord &r : readMetrics(c.out)) {
+            if (!r.has("loss"))
+                continue;
+            QVERIFY(r.has("ratio_dev") && r.has("clip_frac"));
+            if (step++ % 3 == 0) {
+                ++firstPasses;
+                QCOMPARE(*r.number("ratio_dev"), 0.0);
+                QCOMPARE(*r.number("clip_frac"), 0.0);
+            } else {
+                laterDeviation = std::max(laterDeviation, *r.number("ratio_dev"));
+            }
+        }
+        QCOMPARE(firstPasses, 2);
+        QVERIFY2(laterDeviation > 0.0, "the later passes should see the updated weights");
+    }
+
     void resumedRunContinuesTheSameCurve()
     {
         // LoRA this time, and a stop in the middle of a batch of rollouts.
