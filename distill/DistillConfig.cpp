@@ -375,6 +375,7 @@ std::vector<Field> fields()
         field("run", "steps", GEOLENS_SETTING(run.steps)),
         field("run", "epochs", GEOLENS_SETTING(run.epochs)),
         field("run", "sft_warmup_steps", GEOLENS_SETTING(run.sftWarmupSteps)),
+        field("run", "warmup_loss", GEOLENS_SETTING(run.warmupLoss)),
         field("run", "eval_interval", GEOLENS_SETTING(run.evalInterval)),
         field("run", "checkpoint_interval", GEOLENS_SETTING(run.checkpointInterval)),
         field("run", "seed", GEOLENS_SETTING(run.seed)),
@@ -782,6 +783,9 @@ std::vector<std::string> DistillConfig::validate() const
     if (run.steps == 0 && run.epochs == 0)
         problem("run.steps and run.epochs are both 0: set how long to train.");
     nonNegative(run.sftWarmupSteps, "run.sft_warmup_steps");
+    if (run.warmupLoss != "kd" && run.warmupLoss != "ce")
+        problem("run.warmup_loss must be \"kd\" (the answers and the teacher's outputs, as the paper) or \"ce\" (the "
+                "answers alone); it is " + inQuotes(run.warmupLoss) + ".");
     if (run.sftWarmupSteps > 0 && validationFraction <= 0.0 && trimmed(validationData).empty())
         problem("The SFT warm start keeps the checkpoint with the lowest validation loss, but there is no validation "
                 "data: set validation_fraction above 0 or validation_data, or set run.sft_warmup_steps to 0.");

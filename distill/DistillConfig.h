@@ -111,6 +111,11 @@ struct RunSettings {
     // Decodes and resizes each image once per run into RUN_DIR/image-cache (the model's input
     // square: 762 KB at 504 px), so later epochs do not decode and resample again.
     bool cacheImages = false;
+    // The paper's warm start: "kd", the answers and the teacher's outputs together (Hinton's KD with
+    // terms.kd_temperature and terms.kd_lambda), as the paper's first stage fine-tunes "using the
+    // teacher's outputs and the ground truth"; or "ce", the answers alone, with the teacher idle
+    // except at validations.
+    std::string warmupLoss = "kd";
 };
 
 // The configuration of one distillation run, kept as RUN_DIR/run.json.

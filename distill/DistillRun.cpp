@@ -378,10 +378,13 @@ private:
     {
         const bool warm = method_ == DistillMethod::Paper;
         const LossTerms &w = config_.terms;
-        const double ce = warm ? 1.0 : w.ce;
-        const double kd = warm ? 0.0 : w.kd;
+        const bool warmKd = warm && config_.run.warmupLoss == "kd";
+        const double ce = warm ? (warmKd ? 0.0 : 1.0) : w.ce;
+        const double kd = warm ? (warmKd ? 1.0 : 0.0) : w.kd;
         const double single = warm ? 0.0 : w.single;
         const double align = warm ? 0.0 : (usesAlignment() ? w.align : 0.0);
+        // The answers alone need no teacher: it then runs only at validations.
+        const bool needsTeacher = kd > 0 || single > 0 || align > 0;
         const std::size_t micro = samplesPerStep();
         bool finite = true;
         for (std::size_t m = 0; m < micro; ++m) {
@@ -399,7 +402,7 @@ private:
             const auto targets = idsTensor(target, logits.device());
             const auto mask = torch::ones_like(targets, torch::kBool);
             torch::Tensor teacherLogits, teacherFeatures;
-            {
+            if (needsTeacher) {
                 torch::NoGradGuard noGrad;
                 teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
                 teacherLogits = teacher_->sequenceLogits(teacherFeatures, prompt, target).to(logits.device());
@@ -426,7 +429,7 @@ private:
                 loss = loss + align * v;
                 terms.add("align", v.item<double>(), 1.0);
             }
-            {
+            if (needsTeacher) {
                 torch::NoGradGuard noGrad;
                 terms.add("rev_kl", distill::maskedMean(distill::reverseKlPerToken(logits, teacherLogits), mask).item<double>(),
                           static_cast<double>(target.size()));
@@ -764,7 +767,8 @@ private:
             for (const char *name : MetricsKey::Terms)
                 if (terms.weights.count(name))
                     record.set(name, terms.mean(name));
-            record.set(MetricsKey::ReverseKl, terms.mean("rev_kl"));
+            if (terms.weights.count("rev_kl"))
+                record.set(MetricsKey::ReverseKl, terms.mean("rev_kl"));
             if (terms.weights.count(MetricsKey::RatioDeviation)) {
                 record.set(MetricsKey::RatioDeviation, terms.mean(MetricsKey::RatioDeviation));
                 record.set(MetricsKey::ClipFraction, terms.mean(MetricsKey::ClipFraction));

@@ -1341,6 +1341,22 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>%1 (%2) has %3 free.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Answers and teacher (KD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answers only (CE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the warm start learns from: the answers together with the teacher&apos;s outputs, as the paper&apos;s first stage, or the answers alone (the teacher then runs only at validations)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warm start learns from:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillWizard</name>

@@ -1339,6 +1339,22 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>%1 (%2) has %3 free.</source>
         <translation>%1（%2）空闲 %3。</translation>
     </message>
+    <message>
+        <source>Answers and teacher (KD)</source>
+        <translation>答案与教师输出 (KD)</translation>
+    </message>
+    <message>
+        <source>Answers only (CE)</source>
+        <translation>仅答案 (CE)</translation>
+    </message>
+    <message>
+        <source>What the warm start learns from: the answers together with the teacher&apos;s outputs, as the paper&apos;s first stage, or the answers alone (the teacher then runs only at validations)</source>
+        <translation>预热阶段的学习来源：答案与教师模型的输出（与论文第一阶段相同），或仅答案（此时教师模型只在验证时运行）</translation>
+    </message>
+    <message>
+        <source>Warm start learns from:</source>
+        <translation>预热学习来源：</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillWizard</name>

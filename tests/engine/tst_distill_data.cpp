@@ -428,6 +428,7 @@ private slots:
         QCOMPARE(paper.minillm.gamma, 0.95);
         QCOMPARE(paper.minillm.maxNewTokens, 256); // GeoChat's evaluation length: captions are not cut
         QCOMPARE(paper.minillm.returnRange, std::string("future")); // the paper's R_{t+1}
+        QCOMPARE(paper.run.warmupLoss, std::string("kd")); // the teacher's outputs and the answers
         QCOMPARE(paper.lora.rank, 64);
         QCOMPARE(paper.lora.targets, LoraSettings::knownTargets());
 
@@ -464,7 +465,7 @@ private slots:
         changed.minillm = {0.3, 0.9, 0.1, 0.25, 50.0, 2, 16, 0.4, 0.7, 40, 0.9, 128, false, false, "from_current"};
         changed.lora = {false, 8, 32.0, 0.1, {"q", "v"}};
         changed.optimiser = {1.0 / 3.0, {0.8, 0.999}, 1e-6, 0.01, 10, "linear", 0.1, 0.5, 4, 2};
-        changed.run = {5000, 3, 200, 50, 250, 1234567890123ULL, "cuda:1", "cuda:0", "bf16", 336, 1536, true};
+        changed.run = {5000, 3, 200, 50, 250, 1234567890123ULL, "cuda:1", "cuda:0", "bf16", 336, 1536, true, "ce"};
 
         // Every setting differs from the default, so the loop below proves each one travels.
         const Json defaults = DistillConfig().toJson();
@@ -475,7 +476,7 @@ private slots:
         };
         for (const std::string &key : DistillConfig::keys())
             QVERIFY2(lookup(defaults, key) != lookup(written, key), key.c_str());
-        QCOMPARE(DistillConfig::keys().size(), std::size_t(60));
+        QCOMPARE(DistillConfig::keys().size(), std::size_t(61));
 
         const std::string path = DistillConfig::runFilePath(str(dir_.path()));
         QVERIFY(QString::fromStdString(path).endsWith("/run.json"));
@@ -600,6 +601,7 @@ private slots:
             {"top_p", [](DistillConfig &c) { c.minillm.topP = 0.0; }},
             {"gamma", [](DistillConfig &c) { c.minillm.gamma = 1.2; }},
             {"minillm.return", [](DistillConfig &c) { c.minillm.returnRange = "all"; }},
+            {"run.warmup_loss", [](DistillConfig &c) { c.run.warmupLoss = "mse"; }},
             {"betas", [](DistillConfig &c) { c.optimiser.betas = {0.9, 1.0}; }},
             {"grad_accumulation", [](DistillConfig &c) { c.optimiser.gradAccumulation = 0; }},
             {"validation data", [](DistillConfig &c) { c.validationFraction = 0.0; }},

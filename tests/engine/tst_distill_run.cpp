@@ -278,6 +278,32 @@ private slots:
         QVERIFY2(laterDeviation > 0.0, "the later passes should see the updated weights");
     }
 
+    // The paper's warm start learns from the answers and the teacher's outputs; with "ce" it
+    // learns from the answers alone and the teacher does not run.
+    void warmStartUsesTheTeacherAsConfigured()
+    {
+        for (const char *loss : {"kd", "ce"}) {
+            DistillConfig c = baseConfig("paper", (std::string("run-warm-") + loss).c_str());
+            c.run.steps = 2;
+            c.run.sftWarmupSteps = 2;
+            c.run.warmupLoss = loss;
+            const DistillSummary summary = runDistillation(c, false, hooks());
+            QCOMPARE(summary.stepsDone, 2);
+            int steps = 0;
+            for (const MetricsRecord &r : readMetrics(c.out)) {
+                if (!r.has("loss"))
+                    continue;
+                ++steps;
+                QCOMPARE(r.text("phase"), std::string("sft"));
+                const bool kd = std::string(loss) == "kd";
+                QCOMPARE(r.has("kd"), kd);
+                QCOMPARE(r.has("ce"), !kd);
+                QCOMPARE(r.has("rev_kl"), kd); // the teacher ran for the step
+            }
+            QCOMPARE(steps, 2);
+        }
+    }
+
     void resumedRunContinuesTheSameCurve()
     {
         // LoRA this time, and a stop in the middle of a batch of rollouts.

@@ -71,7 +71,7 @@ DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
       checkpointInterval_(countBox(0, tr("Steps between checkpoints; 0: only at the end"))),
       sftWarmup_(countBox(0, tr("Supervised steps on the answers before the paper's objective starts; 0 when the "
                                 "student is already fine-tuned"))),
-      seed_(new QLineEdit), dtype_(new QComboBox),
+      warmupLoss_(new QComboBox), seed_(new QLineEdit), dtype_(new QComboBox),
       imageSize_(countBox(0, tr("Input resolution of the vision tower; the model's own when off"))),
       maxLength_(countBox(0, tr("Positions per sample: the prompt with the image features plus the answer"))),
       cacheImages_(checkBox(tr("Cache resized images in the run folder"),
@@ -105,6 +105,12 @@ DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
     right->addRow(tr("Checkpoint interval:"), checkpointInterval_);
     sftWarmup_->setObjectName(QStringLiteral("run.sft_warmup_steps"));
     right->addRow(tr("SFT warm-up steps:"), sftWarmup_);
+    warmupLoss_->setObjectName(QStringLiteral("run.warmup_loss"));
+    warmupLoss_->addItem(tr("Answers and teacher (KD)"), QStringLiteral("kd"));
+    warmupLoss_->addItem(tr("Answers only (CE)"), QStringLiteral("ce"));
+    warmupLoss_->setToolTip(tr("What the warm start learns from: the answers together with the teacher's outputs, as the "
+                               "paper's first stage, or the answers alone (the teacher then runs only at validations)"));
+    right->addRow(tr("Warm start learns from:"), warmupLoss_);
     seed_->setToolTip(tr("Seeds the data split, the shuffling and the rollouts, so a run can be repeated"));
     seed_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{1,20}")), seed_));
     right->addRow(tr("Seed:"), seed_);
@@ -183,6 +189,7 @@ void DistillTrainingPage::load(const DistillConfig &c)
     evalInterval_->setValue(c.run.evalInterval);
     checkpointInterval_->setValue(c.run.checkpointInterval);
     sftWarmup_->setValue(c.run.sftWarmupSteps);
+    warmupLoss_->setCurrentIndex(std::max(0, warmupLoss_->findData(qs(c.run.warmupLoss))));
     seed_->setText(QString::number(c.run.seed));
     setComboText(dtype_, qs(c.run.dtype));
     imageSize_->setValue(c.run.imageSize);
@@ -190,6 +197,7 @@ void DistillTrainingPage::load(const DistillConfig &c)
     cacheImages_->setChecked(c.run.cacheImages);
     out_->setText(qs(c.out));
     sftWarmup_->setEnabled(c.method == "paper");
+    warmupLoss_->setEnabled(c.method == "paper");
 }
 
 void DistillTrainingPage::apply(DistillConfig &c) const
@@ -204,6 +212,7 @@ void DistillTrainingPage::apply(DistillConfig &c) const
     c.run.evalInterval = evalInterval_->value();
     c.run.checkpointInterval = checkpointInterval_->value();
     c.run.sftWarmupSteps = sftWarmup_->value();
+    c.run.warmupLoss = warmupLoss_->currentData().toString().toStdString();
     bool ok = false;
     const qulonglong seed = seed_->text().toULongLong(&ok);
     if (ok)
@@ -219,11 +228,13 @@ void DistillTrainingPage::presetChosen(const DistillConfig &preset)
 {
     sftWarmup_->setValue(preset.run.sftWarmupSteps);
     sftWarmup_->setEnabled(preset.method == "paper");
+    warmupLoss_->setEnabled(preset.method == "paper");
 }
 
 void DistillTrainingPage::initializePage()
 {
     sftWarmup_->setEnabled(wizard_->method_->methodText() == QLatin1String("paper"));
+    warmupLoss_->setEnabled(sftWarmup_->isEnabled());
     updateOutNote();
     updateMemory();
     updateMeasurement();

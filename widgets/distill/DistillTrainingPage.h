@@ -67,6 +67,7 @@ private:
     QLineEdit *lr_;
     QComboBox *schedule_;
     QSpinBox *warmup_, *batch_, *accumulation_, *steps_, *epochs_, *evalInterval_, *checkpointInterval_, *sftWarmup_;
+    QComboBox *warmupLoss_;
     QLineEdit *seed_;
     QComboBox *dtype_;
     QSpinBox *imageSize_, *maxLength_;
