@@ -338,6 +338,7 @@ std::vector<Field> fields()
         field("terms", "ce", GEOLENS_SETTING(terms.ce)),
         field("terms", "kd_temperature", GEOLENS_SETTING(terms.kdTemperature)),
         field("terms", "kd_lambda", GEOLENS_SETTING(terms.kdLambda)),
+        field("terms", "align_reduction", GEOLENS_SETTING(terms.alignReduction)),
 
         field("minillm", "alpha", GEOLENS_SETTING(minillm.alpha)),
         field("minillm", "gamma", GEOLENS_SETTING(minillm.gamma)),
@@ -783,6 +784,9 @@ std::vector<std::string> DistillConfig::validate() const
     if (run.steps == 0 && run.epochs == 0)
         problem("run.steps and run.epochs are both 0: set how long to train.");
     nonNegative(run.sftWarmupSteps, "run.sft_warmup_steps");
+    if (terms.alignReduction != "mean" && terms.alignReduction != "half_sum")
+        problem("terms.align_reduction must be \"mean\" (MSE) or \"half_sum\" (the paper's 1/2 ||z_T - z_S||^2); it is "
+                + inQuotes(terms.alignReduction) + ".");
     if (run.warmupLoss != "kd" && run.warmupLoss != "ce")
         problem("run.warmup_loss must be \"kd\" (the answers and the teacher's outputs, as the paper) or \"ce\" (the "
                 "answers alone); it is " + inQuotes(run.warmupLoss) + ".");

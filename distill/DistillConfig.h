@@ -36,6 +36,10 @@ struct LossTerms {
     double ce = 0.0;     // cross-entropy on the answers, prompt tokens masked
     double kdTemperature = 2.0;
     double kdLambda = 0.5;
+    // "mean": the alignment is the MSE over every element; "half_sum": the paper's
+    // 1/2 ||z_T - z_S||^2 summed over an image's tokens and features (about 6.6 million elements at
+    // 504 px for a 5120-wide teacher, so its weight wants to be that much smaller).
+    std::string alignReduction = "mean";
 };
 
 // MiniLLM's rollout and policy-optimisation settings, with the reference code's values.

@@ -225,6 +225,12 @@ private:
         started_ = std::chrono::steady_clock::now();
     }
 
+    distill::AlignReduction alignReduction() const
+    {
+        return config_.terms.alignReduction == "half_sum" ? distill::AlignReduction::HalfSum
+                                                          : distill::AlignReduction::Mean;
+    }
+
     bool usesAlignment() const
     {
         return method_ == DistillMethod::Paper || method_ == DistillMethod::Align;
@@ -425,7 +431,7 @@ private:
             }
             if (align > 0) {
                 const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
-                                                             alignMap_);
+                                                             alignMap_, alignReduction());
                 loss = loss + align * v;
                 terms.add("align", v.item<double>(), 1.0);
             }
@@ -559,7 +565,7 @@ private:
             }
             if (w.align > 0) {
                 const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
-                                                             alignMap_);
+                                                             alignMap_, alignReduction());
                 loss = loss + w.align * v / static_cast<double>(rollouts_.size());
                 terms.add("align", v.item<double>(), 1.0);
             }

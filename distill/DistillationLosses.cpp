@@ -382,7 +382,7 @@ torch::Tensor clippedPolicyLoss(const torch::Tensor &newLogProbs, const torch::T
 }
 
 torch::Tensor featureAlignmentLoss(const torch::Tensor &studentFeatures, const torch::Tensor &teacherFeatures,
-                                   const torch::Tensor &projection)
+                                   const torch::Tensor &projection, AlignReduction reduction)
 {
     requireDefined(studentFeatures, "student features");
     requireDefined(teacherFeatures, "teacher features");
@@ -403,7 +403,11 @@ torch::Tensor featureAlignmentLoss(const torch::Tensor &studentFeatures, const t
         throw InvalidArgument("The student features are " + std::to_string(studentWidth) + " wide and the teacher's " +
                               std::to_string(teacherWidth) + ": feature alignment needs a projection between them.");
     }
-    return (mapped - teacherFeatures.detach().to(torch::kFloat32)).pow(2).mean();
+    const auto squared = (mapped - teacherFeatures.detach().to(torch::kFloat32)).pow(2);
+    if (reduction == AlignReduction::Mean || squared.dim() == 1)
+        return reduction == AlignReduction::Mean ? squared.mean() : 0.5 * squared.sum();
+    // Half the sum over each image's tokens and features, then the mean over the images.
+    return 0.5 * squared.sum({-2, -1}).mean();
 }
 
 } // namespace geolens::distill

@@ -124,10 +124,18 @@ torch::Tensor clippedPolicyLoss(const torch::Tensor &newLogProbs, const torch::T
                                 const torch::Tensor &weights, const torch::Tensor &advantages,
                                 const torch::Tensor &mask, double clip = 0.2);
 
-// MSE between student features [..., Ds], mapped to the teacher's width by projection [Dt, Ds] when
-// given, and teacher features [..., Dt] (no gradient reaches the teacher). Pass an undefined
-// projection when the widths match.
+// How the feature alignment reduces its squared differences.
+enum class AlignReduction {
+    Mean,    // the mean over every element: MSE
+    HalfSum, // the paper's 1/2 ||z_T - z_S||^2: half the sum over tokens and features of each image
+             // ([..., N, D]: the last two dimensions), averaged over any leading (batch) dimensions
+};
+
+// The squared difference between student features [..., Ds], mapped to the teacher's width by
+// projection [Dt, Ds] when given, and teacher features [..., Dt] (no gradient reaches the teacher),
+// reduced as asked. Pass an undefined projection when the widths match.
 torch::Tensor featureAlignmentLoss(const torch::Tensor &studentFeatures, const torch::Tensor &teacherFeatures,
-                                   const torch::Tensor &projection = {});
+                                   const torch::Tensor &projection = {},
+                                   AlignReduction reduction = AlignReduction::Mean);
 
 } // namespace geolens::distill

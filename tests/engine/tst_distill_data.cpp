@@ -461,7 +461,7 @@ private slots:
         changed.tokenizer = "/models/tokenizer.model";
         changed.validationFraction = 0.125;
         changed.method = "kd";
-        changed.terms = {0.5, 0.25, 0.75, 2.0, 3.0, 0.125, 1.5, 0.3};
+        changed.terms = {0.5, 0.25, 0.75, 2.0, 3.0, 0.125, 1.5, 0.3, "half_sum"};
         changed.minillm = {0.3, 0.9, 0.1, 0.25, 50.0, 2, 16, 0.4, 0.7, 40, 0.9, 128, false, false, "from_current"};
         changed.lora = {false, 8, 32.0, 0.1, {"q", "v"}};
         changed.optimiser = {1.0 / 3.0, {0.8, 0.999}, 1e-6, 0.01, 10, "linear", 0.1, 0.5, 4, 2};
@@ -476,7 +476,7 @@ private slots:
         };
         for (const std::string &key : DistillConfig::keys())
             QVERIFY2(lookup(defaults, key) != lookup(written, key), key.c_str());
-        QCOMPARE(DistillConfig::keys().size(), std::size_t(61));
+        QCOMPARE(DistillConfig::keys().size(), std::size_t(62));
 
         const std::string path = DistillConfig::runFilePath(str(dir_.path()));
         QVERIFY(QString::fromStdString(path).endsWith("/run.json"));
@@ -602,6 +602,7 @@ private slots:
             {"gamma", [](DistillConfig &c) { c.minillm.gamma = 1.2; }},
             {"minillm.return", [](DistillConfig &c) { c.minillm.returnRange = "all"; }},
             {"run.warmup_loss", [](DistillConfig &c) { c.run.warmupLoss = "mse"; }},
+            {"terms.align_reduction", [](DistillConfig &c) { c.terms.alignReduction = "sum"; }},
             {"betas", [](DistillConfig &c) { c.optimiser.betas = {0.9, 1.0}; }},
             {"grad_accumulation", [](DistillConfig &c) { c.optimiser.gradAccumulation = 0; }},
             {"validation data", [](DistillConfig &c) { c.validationFraction = 0.0; }},

@@ -610,6 +610,15 @@ private slots:
         EXPECT_VALUES(studentSame.grad(), (Row{2 * -0.5 / 6, 0, 2 * 2.0 / 6, 2 * -0.5 / 6, 2 * 1.0 / 6, 0}), 1e-6);
         QVERIFY(!teacherSame.grad().defined());
 
+        // The paper's 1/2 ||z_T - z_S||^2: half the sum over the image's tokens and features, so
+        // 3 times the MSE here (6 elements / 2); over a batch of two images, their mean.
+        const auto halfSum = d::featureAlignmentLoss(studentSame.detach(), teacherSame, {}, d::AlignReduction::HalfSum);
+        EXPECT_VALUES(halfSum, Row{0.5 * (0.25 + 0.0 + 4.0 + 0.25 + 1.0 + 0.0)}, 1e-6);
+        const auto pair = torch::cat({studentSame.detach(), torch::zeros({1, 2, 3})});
+        const auto pairTeacher = torch::cat({teacherSame.detach(), torch::ones({1, 2, 3})});
+        EXPECT_VALUES(d::featureAlignmentLoss(pair, pairTeacher, {}, d::AlignReduction::HalfSum),
+                      Row{(0.5 * 5.5 + 0.5 * 6.0) / 2.0}, 1e-6);
+
         // Student width 2 mapped to teacher width 3 by W [3, 2]: z = W s.
         const std::vector<Row> s = {{1.0, 2.0}, {-1.0, 0.5}};
         const std::vector<Row> w = {{0.5, -0.5}, {1.0, 0.0}, {0.25, 2.0}};
