@@ -225,6 +225,44 @@ private:
         started_ = std::chrono::steady_clock::now();
     }
 
+    // The alignment term's own gradient, summed over a step, so that the step can say how much of
+    // the whole gradient it is (metrics: align_grad_share). Only the tensors it reaches count.
+    void accumulateAlignGradient(const torch::Tensor &weightedAlignLoss)
+    {
+        std::vector<torch::Tensor> inputs;
+        for (const torch::Tensor &t : parameters())
+            if (t.requires_grad())
+                inputs.push_back(t);
+        const auto grads = torch::autograd::grad({weightedAlignLoss}, inputs, {}, /*retain_graph=*/true,
+                                                 /*create_graph=*/false, /*allow_unused=*/true);
+        if (alignGrad_.size() != grads.size())
+            alignGrad_.assign(grads.size(), torch::Tensor());
+        for (std::size_t i = 0; i < grads.size(); ++i) {
+            if (!grads[i].defined())
+                continue;
+            alignGrad_[i] = alignGrad_[i].defined() ? alignGrad_[i] + grads[i].detach().to(torch::kFloat32)
+                                                    : grads[i].detach().to(torch::kFloat32);
+        }
+    }
+
+    // |the alignment's gradient| / |the whole gradient| of the step, before clipping; -1 when the
+    // step had no alignment term.
+    double takeAlignGradientShare()
+    {
+        if (alignGrad_.empty())
+            return -1.0;
+        double alignSquares = 0.0;
+        for (const torch::Tensor &g : alignGrad_)
+            if (g.defined())
+                alignSquares += g.pow(2).sum().item<double>();
+        alignGrad_.clear();
+        double totalSquares = 0.0;
+        for (const torch::Tensor &t : parameters())
+            if (t.grad().defined())
+                totalSquares += t.grad().to(torch::kFloat32).pow(2).sum().item<double>();
+        return totalSquares > 0.0 ? std::sqrt(alignSquares / totalSquares) : 0.0;
+    }
+
     distill::AlignReduction alignReduction() const
     {
         return config_.terms.alignReduction == "half_sum" ? distill::AlignReduction::HalfSum
@@ -566,8 +604,10 @@ private:
             if (w.align > 0) {
                 const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
                                                              alignMap_, alignReduction());
-                loss = loss + w.align * v / static_cast<double>(rollouts_.size());
+                const auto weighted = w.align * v / static_cast<double>(rollouts_.size());
+                loss = loss + weighted;
                 terms.add("align", v.item<double>(), 1.0);
+                accumulateAlignGradient(weighted);
             }
             terms.add("rev_kl", r.reverseKl, share);
             tokens += static_cast<double>(prompt.size() + r.tokens.size() + student_->imageTokens());
@@ -757,6 +797,8 @@ private:
                 finite = supervisedStep(terms, tokens, answerLength);
             }
             double gradNorm = 0.0;
+            const double alignShare = finite ? takeAlignGradientShare() : -1.0;
+            alignGrad_.clear();
             if (finite) {
                 std::vector<torch::Tensor> params = parameters();
                 gradNorm = config_.optimiser.gradClip > 0
@@ -775,6 +817,8 @@ private:
                     record.set(name, terms.mean(name));
             if (terms.weights.count("rev_kl"))
                 record.set(MetricsKey::ReverseKl, terms.mean("rev_kl"));
+            if (alignShare >= 0.0)
+                record.set(MetricsKey::AlignGradientShare, alignShare);
             if (terms.weights.count(MetricsKey::RatioDeviation)) {
                 record.set(MetricsKey::RatioDeviation, terms.mean(MetricsKey::RatioDeviation));
                 record.set(MetricsKey::ClipFraction, terms.mean(MetricsKey::ClipFraction));
@@ -870,6 +914,7 @@ private:
     std::map<std::size_t, std::vector<int>> teacherAnswers_;
     RolloutBatch rollouts_;
     std::map<std::string, torch::Tensor> bestWarmup_;
+    std::vector<torch::Tensor> alignGrad_; // the alignment's gradient of the step in progress
     double bestWarmupLoss_ = std::numeric_limits<double>::infinity();
     std::vector<std::size_t> order_;
     std::uint64_t orderEpoch_ = 0;

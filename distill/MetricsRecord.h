@@ -31,6 +31,9 @@ struct MetricsKey {
     // batch) and the share of tokens whose weighted ratio the PPO clip holds.
     static constexpr const char *RatioDeviation = "ratio_dev";
     static constexpr const char *ClipFraction = "clip_frac";
+    // Distillation steps with the alignment term: |its gradient| / |the step's whole gradient|,
+    // before clipping; how much the term pulls, whatever its reduction and weight.
+    static constexpr const char *AlignGradientShare = "align_grad_share";
     static constexpr const char *TokensPerSecond = "tokens_per_s";
     static constexpr const char *GpuMemoryGb = "gpu_mem_gb";
     static constexpr const char *ResidentGb = "rss_gb";

@@ -222,8 +222,10 @@ private slots:
             if (r.text("phase") != "distill")
                 continue;
             sawDistillation = true;
-            for (const char *key : {"policy", "single", "align", "rev_kl", "student_len"})
+            for (const char *key : {"policy", "single", "align", "rev_kl", "student_len", "align_grad_share"})
                 QVERIFY2(r.has(key), key);
+            // The alignment pulls some of the gradient, never more than all of it and a bit.
+            QVERIFY(*r.number("align_grad_share") > 0.0 && *r.number("align_grad_share") < 2.0);
             QVERIFY(r.number("student_len").value_or(0) >= 1.0);
         }
         QVERIFY(sawDistillation);
