@@ -245,22 +245,25 @@ private:
         }
     }
 
-    // |the alignment's gradient| / |the whole gradient| of the step, before clipping; -1 when the
-    // step had no alignment term.
-    double takeAlignGradientShare()
+    // The L2 norm of a set of tensors in one reduction (one device synchronisation, not one per tensor).
+    static double jointNorm(const std::vector<torch::Tensor> &tensors)
+    {
+        std::vector<torch::Tensor> norms;
+        for (const torch::Tensor &t : tensors)
+            if (t.defined())
+                norms.push_back(t.to(torch::kFloat32).norm().to(torch::kCPU));
+        return norms.empty() ? 0.0 : torch::stack(norms).norm().item<double>();
+    }
+
+    // |the alignment's gradient| / |the whole gradient| of the step; totalNorm is the whole
+    // gradient's norm before clipping. -1 when the step had no alignment term.
+    double takeAlignGradientShare(double totalNorm)
     {
         if (alignGrad_.empty())
             return -1.0;
-        double alignSquares = 0.0;
-        for (const torch::Tensor &g : alignGrad_)
-            if (g.defined())
-                alignSquares += g.pow(2).sum().item<double>();
+        const double alignNorm = jointNorm(alignGrad_);
         alignGrad_.clear();
-        double totalSquares = 0.0;
-        for (const torch::Tensor &t : parameters())
-            if (t.grad().defined())
-                totalSquares += t.grad().to(torch::kFloat32).pow(2).sum().item<double>();
-        return totalSquares > 0.0 ? std::sqrt(alignSquares / totalSquares) : 0.0;
+        return totalNorm > 0.0 ? alignNorm / totalNorm : 0.0;
     }
 
     distill::AlignReduction alignReduction() const
@@ -797,15 +800,23 @@ private:
                 finite = supervisedStep(terms, tokens, answerLength);
             }
             double gradNorm = 0.0;
-            const double alignShare = finite ? takeAlignGradientShare() : -1.0;
-            alignGrad_.clear();
+            double alignShare = -1.0;
             if (finite) {
                 std::vector<torch::Tensor> params = parameters();
                 gradNorm = config_.optimiser.gradClip > 0
                                ? torch::nn::utils::clip_grad_norm_(params, config_.optimiser.gradClip)
                                : 0.0;
                 finite = std::isfinite(gradNorm);
+                if (!alignGrad_.empty()) {
+                    // Clipping returns the norm before it clipped; without clipping it is measured here.
+                    std::vector<torch::Tensor> grads;
+                    if (config_.optimiser.gradClip <= 0)
+                        for (const torch::Tensor &p : params)
+                            grads.push_back(p.grad());
+                    alignShare = takeAlignGradientShare(config_.optimiser.gradClip > 0 ? gradNorm : jointNorm(grads));
+                }
             }
+            alignGrad_.clear();
             ++step;
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
             MetricsRecord record(step);

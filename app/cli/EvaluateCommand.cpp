@@ -45,6 +45,25 @@ extern "C" void onEvaluateSignal(int signal)
     std::signal(signal, SIG_DFL);
 }
 
+// While it lives, SIGINT and SIGTERM cancel job; the default handlers come back however the scope ends.
+class StopSignalsCancel {
+public:
+    explicit StopSignalsCancel(JobProgress &job)
+    {
+        runningJob.store(&job);
+        std::signal(SIGINT, onEvaluateSignal);
+        std::signal(SIGTERM, onEvaluateSignal);
+    }
+    ~StopSignalsCancel()
+    {
+        runningJob.store(nullptr);
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+    StopSignalsCancel(const StopSignalsCancel &) = delete;
+    StopSignalsCancel &operator=(const StopSignalsCancel &) = delete;
+};
+
 // "random:geochat-7b": the real shapes with random weights, to time an evaluation without weights.
 bool isRandomModel(const std::string &folder)
 {
@@ -193,30 +212,17 @@ int runEvaluate(const std::vector<std::string> &args)
             bar.update(done, total);
             emit(json, {{"event", "progress"}, {"model", m.name}, {"done", done}, {"total", total}});
         });
-        runningJob.store(&progress);
-        std::signal(SIGINT, onEvaluateSignal);
-        std::signal(SIGTERM, onEvaluateSignal);
         ModelRunSummary summary;
         try {
+            const StopSignalsCancel stopSignals(progress);
             summary = job.run(m.name, evaluationModel, progress);
         } catch (const Canceled &) {
-            runningJob.store(nullptr);
-            std::signal(SIGINT, SIG_DFL);
-            std::signal(SIGTERM, SIG_DFL);
             // What was answered is scored, so the report shows the run so far.
             report.write(models, wordnet ? &*wordnet : nullptr, thumbnailer());
             std::cerr << "geolens-cli: stopped; the answers so far are in " << job.predictionsPath(*out, m.name)
                       << " and the report scores them; run the same command with --resume to go on." << std::endl;
             throw;
-        } catch (...) {
-            runningJob.store(nullptr);
-            std::signal(SIGINT, SIG_DFL);
-            std::signal(SIGTERM, SIG_DFL);
-            throw;
         }
-        runningJob.store(nullptr);
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
         std::cerr << "geolens-cli: " << m.name << ": " << summary.answered << " answered";
         if (summary.alreadyDone)
             std::cerr << ", " << summary.alreadyDone << " done before";

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "common/JsonIo.h"
 #include "evaluation/AnswerNormalisation.h"
+#include "evaluation/CaptionTokens.h"
 #include "evaluation/ScenePresets.h"
 
 #include <algorithm>
@@ -21,8 +22,7 @@ const char *const VqaSuffix = "\nAnswer the question using a single word or phra
 
 bool isImageFile(const fs::path &path)
 {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = asciiLowerCase(path.extension().string());
     return ext == ".tif" || ext == ".tiff" || ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp"
            || ext == ".ppm" || ext == ".pgm";
 }
@@ -32,8 +32,7 @@ bool isImageFile(const fs::path &path)
 bool isSidecarFile(const fs::path &path)
 {
     const std::string name = path.filename().string();
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = asciiLowerCase(path.extension().string());
     const bool auxXml = name.size() > 8 && name.compare(name.size() - 8, 8, ".aux.xml") == 0;
     return auxXml || ext == ".ovr" || ext == ".prj" || ext == ".tfw" || ext == ".jgw" || ext == ".pgw" || ext == ".wld";
 }

@@ -116,12 +116,13 @@ ReportTables::ReportTables(BenchmarkTask task, std::string datasetName, const Js
         models_.push_back(it.key());
         rows.push_back(&it.value());
     }
-    const auto column = [&](const std::string &header, auto value) {
+    const auto addColumn = [&](std::vector<ReportColumn> &table, const std::string &header, auto value) {
         ReportColumn c{header, {}};
         for (const Json *row : rows)
             c.values.push_back(value(*row));
-        scores_.push_back(std::move(c));
+        table.push_back(std::move(c));
     };
+    const auto column = [&](const std::string &header, auto value) { addColumn(scores_, header, value); };
     switch (task_) {
     case BenchmarkTask::Scene:
         column("OA " + dataset_, [](const Json &m) { return percent(jsonMember(m, "oa")); });
@@ -166,12 +167,7 @@ ReportTables::ReportTables(BenchmarkTask task, std::string datasetName, const Js
         });
         break;
     }
-    const auto costColumn = [&](const std::string &header, auto value) {
-        ReportColumn c{header, {}};
-        for (const Json *row : rows)
-            c.values.push_back(value(*row));
-        cost_.push_back(std::move(c));
-    };
+    const auto costColumn = [&](const std::string &header, auto value) { addColumn(cost_, header, value); };
     const auto number = [](const Json &m, const char *key) {
         const Json *v = jsonMember(m, key);
         return v && v->is_number() ? v->get<double>() : NAN;
