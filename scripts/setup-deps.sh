@@ -9,6 +9,7 @@ packages=(
   libgdal-dev gdal-bin
   libopencv-dev
   libtorch-dev
+  libgloo-dev            # Gloo's headers, which LibTorch's c10d needs for runs on several processes
   libopenblas0-pthread   # LibTorch's matrix products; the reference BLAS is ten times slower
   libsentencepiece-dev sentencepiece
   libqcustomplot-dev
