@@ -386,6 +386,7 @@ std::vector<Field> fields()
         field("run", "image_size", GEOLENS_SETTING(run.imageSize)),
         field("run", "max_length", GEOLENS_SETTING(run.maxLength)),
         field("run", "cache_images", GEOLENS_SETTING(run.cacheImages)),
+        field("run", "rank_timeout_s", GEOLENS_SETTING(run.rankTimeoutSeconds)),
     };
 }
 
@@ -795,6 +796,7 @@ std::vector<std::string> DistillConfig::validate() const
                 "data: set validation_fraction above 0 or validation_data, or set run.sft_warmup_steps to 0.");
     if (run.seed > static_cast<std::uint64_t>(INT64_MAX))
         problem("run.seed must be at most 2^63 - 1, the largest integer run.json holds exactly.");
+    atLeastOne(run.rankTimeoutSeconds, "run.rank_timeout_s");
     nonNegative(run.evalInterval, "run.eval_interval");
     nonNegative(run.checkpointInterval, "run.checkpoint_interval");
     if (!isDevice(run.teacherDevice))

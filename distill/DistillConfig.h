@@ -120,6 +120,10 @@ struct RunSettings {
     // teacher's outputs and the ground truth"; or "ce", the answers alone, with the teacher idle
     // except at validations.
     std::string warmupLoss = "kd";
+    // On several processes (torchrun): how long a rank waits for the others at a collective before
+    // the run stops with an error. A rank that dies is seen at once; this bounds the wait on one
+    // that hangs, and must cover the longest work one rank does alone (rank 0 writing a checkpoint).
+    int rankTimeoutSeconds = 1800;
 };
 
 // The configuration of one distillation run, kept as RUN_DIR/run.json.

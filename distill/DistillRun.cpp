@@ -11,6 +11,7 @@
 #include "distill/RunCheckpoint.h"
 #include "distill/SeededPermutation.h"
 #include "distill/TrialTiming.h"
+#include "distributed/LaunchEnvironment.h"
 #include "model/DeviceName.h"
 #include "model/PortablePixmap.h"
 #include "model/Tokenizer.h"
@@ -25,6 +26,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace geolens {
 
@@ -107,8 +109,9 @@ struct StepTerms {
 class Run {
 public:
     Run(const DistillConfig &config, bool resume, const DistillHooks &hooks)
-        : config_(config), resume_(resume), hooks_(hooks), runDir_(config.out),
-          metrics_((runDir_ / "metrics.jsonl").string(), hooks.onMetrics), checkpoints_(runDir_.string(), CheckpointsKept)
+        : config_(config), resume_(resume), hooks_(hooks), group_(hooks.group ? hooks.group : &ownGroup_),
+          runDir_(config.out), metrics_((runDir_ / "metrics.jsonl").string(), hooks.onMetrics),
+          checkpoints_(runDir_.string(), CheckpointsKept)
     {
     }
 
@@ -135,10 +138,32 @@ private:
         return text.substr(0, text.find('\n'));
     }
 
+    // Rank 0 speaks for the run; the others would only repeat it.
     void log(const std::string &message) const
     {
-        if (hooks_.log)
+        if (hooks_.log && group_->isRoot())
             hooks_.log(message);
+    }
+
+    std::size_t world() const
+    {
+        return static_cast<std::size_t>(group_->worldSize());
+    }
+
+    std::size_t rank() const
+    {
+        return static_cast<std::size_t>(group_->rank());
+    }
+
+    // The configured device as this rank's own: each rank of a machine has its own GPUs, as many
+    // as the run's student and teacher devices name.
+    std::string rankDevice(const std::string &device) const
+    {
+        std::set<std::string> cuda;
+        for (const std::string &d : {config_.run.studentDevice, config_.run.teacherDevice})
+            if (d.rfind("cuda", 0) == 0)
+                cuda.insert(d == "cuda" ? "cuda:0" : d);
+        return rankDeviceName(device, group_->localRank(), static_cast<int>(std::max<std::size_t>(1, cuda.size())));
     }
 
     // ---- set-up --------------------------------------------------------------------------
@@ -155,13 +180,18 @@ private:
             throw InvalidArgument(text);
         }
         method_ = config_.methodKind();
-        fs::create_directories(runDir_);
-        fs::create_directories(runDir_ / "checkpoints");
-        if (resume_) {
-            std::error_code ignored;
-            fs::remove(runDir_ / "STOP", ignored);
+        if (group_->isRoot()) {
+            fs::create_directories(runDir_);
+            fs::create_directories(runDir_ / "checkpoints");
+            if (resume_) {
+                std::error_code ignored;
+                fs::remove(runDir_ / "STOP", ignored);
+            }
+            config_.save(DistillConfig::runFilePath(runDir_.string()));
         }
-        config_.save(DistillConfig::runFilePath(runDir_.string()));
+        if (group_->distributed())
+            log("running as " + std::to_string(world()) + " processes: each step takes " + std::to_string(world()) +
+                " times the batch of one");
 
         InstructionLoadOptions dataOptions;
         dataOptions.imageChecker = hooks_.checkImage;
@@ -180,12 +210,12 @@ private:
         }
 
         log("Loading the teacher " + config_.teacher);
-        teacher_ = DistillModel::load(config_.teacher, loadOptions(config_.run.teacherDevice, config_.run.dtype,
-                                                                  config_.run.imageSize),
+        teacher_ = DistillModel::load(config_.teacher, loadOptions(rankDevice(config_.run.teacherDevice),
+                                                                  config_.run.dtype, config_.run.imageSize),
                                       config_.tokenizer);
         log("Loading the student " + config_.student);
-        student_ = DistillModel::load(config_.student, loadOptions(config_.run.studentDevice, config_.run.dtype,
-                                                                  config_.run.imageSize),
+        student_ = DistillModel::load(config_.student, loadOptions(rankDevice(config_.run.studentDevice),
+                                                                  config_.run.dtype, config_.run.imageSize),
                                       config_.tokenizer);
         checkCompatible();
 
@@ -212,16 +242,19 @@ private:
         if (config_.terms.pt > 0 && method_ == DistillMethod::Paper && corpus_.empty())
             log("No pretraining corpus was given: the pt term is off.");
 
+        // Every rank takes its share of a step: the data goes world times as fast.
         totalSteps_ = config_.run.steps;
         if (config_.run.epochs > 0)
-            totalSteps_ = stepsForEpochs(config_, static_cast<double>(train_.sampleCount()));
+            totalSteps_ = stepsForEpochs(config_, static_cast<double>(train_.sampleCount()) / world());
         warmupSteps_ = method_ == DistillMethod::Paper ? std::min(config_.run.sftWarmupSteps, totalSteps_) : 0;
         schedule_.emplace(config_.optimiser, totalSteps_, warmupSteps_);
         makeOptimizer();
         if (resume_)
             restore();
-        else
+        else if (group_->isRoot())
             metrics_.startNew();
+        // Rank 0 has cleared a STOP left from before and written run.json before any rank steps.
+        group_->barrier("the start of the run");
         started_ = std::chrono::steady_clock::now();
     }
 
@@ -433,9 +466,14 @@ private:
         // The answers alone need no teacher: it then runs only at validations.
         const bool needsTeacher = kd > 0 || single > 0 || align > 0;
         const std::size_t micro = samplesPerStep();
+        // This rank's samples of the step; the losses are means over the step's samples of all ranks,
+        // which the sum of the ranks' gradients then makes.
+        const std::uint64_t first = consumed_ + rank() * micro;
+        consumed_ += micro * world();
+        const double stepSamples = static_cast<double>(micro * world());
         bool finite = true;
         for (std::size_t m = 0; m < micro; ++m) {
-            const std::uint64_t position = consumed_++;
+            const std::uint64_t position = first + m;
             const InstructionSample s = sampleAt(position);
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             const std::vector<int> target = targetTokens(s, prompt, sampleIndexAt(position));
@@ -482,14 +520,14 @@ private:
                           static_cast<double>(target.size()));
             }
             tokens += static_cast<double>(prompt.size() + target.size() + student_->imageTokens());
-            answerLength += static_cast<double>(target.size()) / micro;
+            answerLength += static_cast<double>(target.size()) / stepSamples;
             const double value = loss.item<double>();
             terms.add("loss", value, 1.0);
             if (!std::isfinite(value)) {
                 finite = false;
                 continue;
             }
-            (loss / static_cast<double>(micro)).backward();
+            (loss / stepSamples).backward();
         }
         return finite;
     }
@@ -500,8 +538,11 @@ private:
         const MiniLlmSettings &mm = config_.minillm;
         rollouts_.clear();
         std::vector<distill::RolloutPrompt> prompts;
-        for (int r = 0; r < mm.rolloutBatchSize; ++r) {
-            const std::uint64_t position = consumed_++;
+        const std::size_t perRank = static_cast<std::size_t>(std::max(0, mm.rolloutBatchSize));
+        const std::uint64_t first = consumed_ + rank() * perRank;
+        consumed_ += perRank * world();
+        for (std::size_t r = 0; r < perRank; ++r) {
+            const std::uint64_t position = first + r;
             const InstructionSample s = sampleAt(position);
             distill::RolloutPrompt p;
             p.prompt = student_->promptTokens(s.question, history(s));
@@ -550,7 +591,15 @@ private:
             r.teacherLogProbs = distill::tokenLogProbs(r.teacherLogits, cpuIds, torch::ones_like(cpuIds, torch::kBool))
                                     .squeeze(0);
         }
-        rollouts_.computeAdvantages(config_.minillm);
+        rollouts_.computeAdvantages(config_.minillm, processSum());
+    }
+
+    // Sums over the ranks for the whitening of a batch of rollouts that all ranks share.
+    distill::ProcessSum processSum()
+    {
+        if (!group_->distributed())
+            return {};
+        return [this](std::vector<double> &values) { group_->allReduceSum(values, "the rollouts' advantages"); };
     }
 
     // The paper's objective on the current rollouts: policy + single-step + alignment, and L_PT.
@@ -558,7 +607,11 @@ private:
     {
         const LossTerms &w = config_.terms;
         const MiniLlmSettings &mm = config_.minillm;
-        const double totalTokens = rollouts_.tokenCount();
+        // Token means and rollout means over the batch of all ranks.
+        std::vector<double> batch{rollouts_.tokenCount(), static_cast<double>(rollouts_.size())};
+        group_->allReduceSum(batch, "the size of the rollouts");
+        const double totalTokens = batch[0];
+        const double totalRollouts = std::max(1.0, batch[1]);
         bool finite = true;
         for (distill::Rollout &r : rollouts_.rollouts()) {
             const InstructionSample s = sampleAt(r.sample);
@@ -607,14 +660,14 @@ private:
             if (w.align > 0) {
                 const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
                                                              alignMap_, alignReduction());
-                const auto weighted = w.align * v / static_cast<double>(rollouts_.size());
+                const auto weighted = w.align * v / totalRollouts;
                 loss = loss + weighted;
                 terms.add("align", v.item<double>(), 1.0);
                 accumulateAlignGradient(weighted);
             }
             terms.add("rev_kl", r.reverseKl, share);
             tokens += static_cast<double>(prompt.size() + r.tokens.size() + student_->imageTokens());
-            answerLength += static_cast<double>(r.tokens.size()) / static_cast<double>(rollouts_.size());
+            answerLength += static_cast<double>(r.tokens.size()) / totalRollouts;
             const double value = loss.item<double>();
             terms.add("loss", value, 1.0);
             if (!std::isfinite(value)) {
@@ -625,8 +678,11 @@ private:
         }
         if (w.pt > 0 && !corpus_.empty()) {
             const std::size_t docs = static_cast<std::size_t>(std::max(1, config_.optimiser.batchSize));
+            const std::uint64_t firstDoc = corpusPosition_ + rank() * docs;
+            corpusPosition_ += docs * world();
+            const double stepDocs = static_cast<double>(docs * world());
             for (std::size_t d = 0; d < docs; ++d) {
-                const std::string &text = corpus_[(corpusPosition_++) % corpus_.size()];
+                const std::string &text = corpus_[(firstDoc + d) % corpus_.size()];
                 std::vector<int> ids{student_->tokenizer().bos()};
                 for (int id : student_->tokenize(text)) {
                     if (ids.size() >= MaxCorpusTokens)
@@ -651,8 +707,8 @@ private:
                     finite = false;
                     continue;
                 }
-                (w.pt * v / static_cast<double>(docs)).backward();
-                terms.add("loss", w.pt * v.item<double>() / static_cast<double>(docs), 1.0);
+                (w.pt * v / stepDocs).backward();
+                terms.add("loss", w.pt * v.item<double>() / stepDocs, 1.0);
             }
         }
         return finite;
@@ -668,7 +724,7 @@ private:
         student_->setTraining(false);
         double ceSum = 0, klSum = 0, count = 0;
         const std::size_t n = std::min(validation_.sampleCount(), MaxValidationSamples);
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = rank(); i < n; i += world()) {
             const InstructionSample s = validation_.sample(i);
             const std::vector<int> prompt = student_->promptTokens(s.question, history(s));
             std::vector<int> target = student_->tokenize(s.answer);
@@ -690,6 +746,11 @@ private:
             count += tokens;
         }
         student_->setTraining(true);
+        std::vector<double> sums{ceSum, klSum, count};
+        group_->allReduceSum(sums, "a validation");
+        ceSum = sums[0];
+        klSum = sums[1];
+        count = sums[2];
         if (count == 0)
             return;
         valLoss_ = ceSum / count;
@@ -698,7 +759,8 @@ private:
         record.set(MetricsKey::Seconds, elapsedSeconds());
         record.set(MetricsKey::ValidationLoss, valLoss_);
         record.set(MetricsKey::ValidationReverseKl, valReverseKl_);
-        metrics_.write(record);
+        if (group_->isRoot())
+            metrics_.write(record);
         log("step " + std::to_string(step) + ": validation loss " + std::to_string(valLoss_) + ", reverse KL " +
             std::to_string(valReverseKl_));
         if (step <= warmupSteps_ && method_ == DistillMethod::Paper && valLoss_ < bestWarmupLoss_) {
@@ -726,7 +788,7 @@ private:
         state.bestWarmupLoss = bestWarmupLoss_;
         state.seconds = elapsedSeconds();
         state.skippedTooLong = skippedTooLong_;
-        const std::string folder = checkpoints_.save(state, trainedTensors(), rollouts_, *optimizer_);
+        const std::string folder = checkpoints_.save(state, trainedTensors(), rollouts_, *optimizer_, *group_);
         log("checkpoint " + folder);
         return folder;
     }
@@ -745,7 +807,7 @@ private:
         distill::TrainedTensors tensors = trainedTensors();
         tensors.bestWarmup.clear();
         std::string folder;
-        const RunState state = checkpoints_.restore(tensors, rollouts_, *optimizer_, &folder);
+        const RunState state = checkpoints_.restore(tensors, rollouts_, *optimizer_, *group_, &folder);
         startStep_ = state.step;
         consumed_ = state.consumed;
         corpusPosition_ = state.corpusPosition;
@@ -753,14 +815,39 @@ private:
         skippedTooLong_ = state.skippedTooLong;
         bestWarmupLoss_ = state.bestWarmupLoss;
         bestWarmup_ = std::move(tensors.bestWarmup);
+        for (std::size_t n : state.rankRollouts)
+            haveRollouts_ = haveRollouts_ || n > 0;
         // The curve continues from the checkpoint: later records are dropped.
-        metrics_.keepUpTo(startStep_);
+        if (group_->isRoot())
+            metrics_.keepUpTo(startStep_);
         log("resuming at step " + std::to_string(startStep_) + " from " + folder);
+        if (state.worldSize != group_->worldSize()) {
+            log("the checkpoint was written by " + std::to_string(state.worldSize) + " processes, this run has " +
+                std::to_string(world()) + ": its rollouts are shared out again");
+            if (config_.run.epochs > 0)
+                refitStepsToData();
+        }
     }
 
+    // A run resumed on another number of processes goes through the rest of its epochs at the new
+    // pace: the steps still to do are counted from the samples still to take.
+    void refitStepsToData()
+    {
+        const double total = static_cast<double>(train_.sampleCount()) * config_.run.epochs;
+        const double left = std::max(0.0, total - static_cast<double>(consumed_));
+        DistillConfig rest = config_;
+        rest.run.epochs = 1;
+        rest.run.sftWarmupSteps = std::max(0, warmupSteps_ - startStep_);
+        totalSteps_ = startStep_ + stepsForEpochs(rest, left / world());
+        schedule_.emplace(config_.optimiser, totalSteps_, warmupSteps_);
+        log("the run now ends at step " + std::to_string(totalSteps_));
+    }
+
+    // Any rank asked (a signal, the STOP file): all stop after the same step.
     bool stopRequested() const
     {
-        return (hooks_.stop && hooks_.stop->load()) || fs::exists(runDir_ / "STOP");
+        const bool here = (hooks_.stop && hooks_.stop->load()) || fs::exists(runDir_ / "STOP");
+        return group_->anyRank(here, "a check for a stop request");
     }
 
     // ---- the loop ------------------------------------------------------------------------
@@ -793,12 +880,20 @@ private:
             double tokens = 0, answerLength = 0;
             bool finite;
             if (distilling_) {
-                if ((step - warmupSteps_) % std::max(1, config_.minillm.ppoEpochs) == 0 || rollouts_.empty())
+                // Decided alike on every rank: a rank may hold no rollouts when the others do.
+                if ((step - warmupSteps_) % std::max(1, config_.minillm.ppoEpochs) == 0 || !haveRollouts_) {
                     collectRollouts();
+                    haveRollouts_ = true;
+                }
                 finite = paperStep(terms, tokens, answerLength);
             } else {
                 finite = supervisedStep(terms, tokens, answerLength);
             }
+            // The ranks decide together: one non-finite loss skips the step everywhere.
+            finite = !group_->anyRank(!finite, "the step's losses");
+            if (finite)
+                reduceGradients();
+            reduceStepFigures(terms, tokens, answerLength);
             double gradNorm = 0.0;
             double alignShare = -1.0;
             if (finite) {
@@ -850,7 +945,8 @@ private:
                 record.setText(MetricsKey::Skipped, "non-finite loss or gradient");
                 log("step " + std::to_string(step) + ": the loss or its gradient was not finite; the step was skipped");
             }
-            metrics_.write(record);
+            if (group_->isRoot())
+                metrics_.write(record);
             summary.stepsDone = step;
             if (nonFinite >= MaxNonFiniteInARow) {
                 summary.checkpoint = saveCheckpoint(step);
@@ -875,7 +971,9 @@ private:
             evaluate(step);
             summary.checkpoint = saveCheckpoint(step);
             student_->setTraining(false);
-            if (DistillModel::isRandom(config_.student)) {
+            if (!group_->isRoot()) {
+                // Rank 0 exports the student; the others' weights are the same.
+            } else if (DistillModel::isRandom(config_.student)) {
                 log("the student " + config_.student + " has random weights; nothing is exported");
             } else {
                 const std::string exported = (runDir_ / "student").string();
@@ -894,7 +992,70 @@ private:
 
     double samplesOrRollouts() const
     {
-        return distilling_ ? 1.0 : static_cast<double>(samplesPerStep());
+        return distilling_ ? 1.0 : static_cast<double>(samplesPerStep() * world());
+    }
+
+    // The gradients of the step summed over the ranks (each rank's losses are already shares of
+    // the step's mean), with the alignment's own part. A tensor that has a gradient on one rank and
+    // not on another (a rank whose samples all were too long) takes part as zeros.
+    void reduceGradients()
+    {
+        if (!group_->distributed())
+            return;
+        std::vector<torch::Tensor> params = parameters();
+        const bool alignTracked = distilling_ && config_.terms.align > 0 && usesAlignment();
+        if (alignTracked && alignGrad_.size() != params.size())
+            alignGrad_.assign(params.size(), torch::Tensor());
+        const std::size_t n = params.size();
+        std::vector<double> defined(2 * n, 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            defined[i] = params[i].grad().defined() ? 1.0 : 0.0;
+            defined[n + i] = alignTracked && alignGrad_[i].defined() ? 1.0 : 0.0;
+        }
+        group_->allReduceMax(defined, "the step's gradients");
+        std::vector<torch::Tensor> grads;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (defined[i] > 0) {
+                if (!params[i].grad().defined())
+                    params[i].mutable_grad() = torch::zeros_like(params[i]);
+                grads.push_back(params[i].grad());
+            }
+        }
+        for (std::size_t i = 0; i < n && alignTracked; ++i) {
+            if (defined[n + i] > 0) {
+                if (!alignGrad_[i].defined())
+                    alignGrad_[i] = torch::zeros(params[i].sizes(), params[i].options().dtype(torch::kFloat32));
+                grads.push_back(alignGrad_[i]);
+            }
+        }
+        group_->allReduceTensors(grads, "the step's gradients");
+    }
+
+    // The step's figures for metrics.jsonl over all ranks: the terms' weighted sums, the tokens
+    // (tokens/s is the whole job's) and the mean answer length (each rank's part of it).
+    void reduceStepFigures(StepTerms &terms, double &tokens, double &answerLength)
+    {
+        if (!group_->distributed())
+            return;
+        std::vector<std::string> names{"loss", "rev_kl", MetricsKey::RatioDeviation, MetricsKey::ClipFraction};
+        for (const char *name : MetricsKey::Terms)
+            names.emplace_back(name);
+        std::vector<double> figures;
+        for (const std::string &name : names) {
+            figures.push_back(terms.sums.count(name) ? terms.sums.at(name) : 0.0);
+            figures.push_back(terms.weights.count(name) ? terms.weights.at(name) : 0.0);
+        }
+        figures.push_back(tokens);
+        figures.push_back(answerLength);
+        group_->allReduceSum(figures, "the step's metrics");
+        terms = StepTerms();
+        for (std::size_t k = 0; k < names.size(); ++k)
+            if (figures[2 * k + 1] > 0) {
+                terms.sums[names[k]] = figures[2 * k];
+                terms.weights[names[k]] = figures[2 * k + 1];
+            }
+        tokens = figures[2 * names.size()];
+        answerLength = figures[2 * names.size() + 1];
     }
 
     void startDistillationPhase()
@@ -915,6 +1076,8 @@ private:
     DistillConfig config_;
     bool resume_;
     DistillHooks hooks_;
+    DistributedGroup ownGroup_; // a group of one, when the hooks bring none
+    DistributedGroup *group_;
     fs::path runDir_;
     DistillMethod method_ = DistillMethod::Paper;
     InstructionDataset train_, validation_;
@@ -936,6 +1099,7 @@ private:
     int warmupSteps_ = 0;
     int startStep_ = 0;
     bool distilling_ = false;
+    bool haveRollouts_ = false; // a batch of rollouts is going (on some rank), drawn or restored
     std::optional<LearningRateSchedule> schedule_;
     MetricsWriter metrics_;
     distill::RunCheckpoint checkpoints_;

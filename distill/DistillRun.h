@@ -6,6 +6,7 @@
 
 #include "distill/DistillConfig.h"
 #include "distill/MetricsRecord.h"
+#include "distributed/DistributedGroup.h"
 #include "model/ImagePreprocessor.h"
 
 #include <atomic>
@@ -27,6 +28,10 @@ struct DistillHooks {
     // Set from another thread or a signal handler: the run stops after the current step, with a
     // checkpoint. A file named STOP in the run folder does the same.
     const std::atomic<bool> *stop = nullptr;
+    // The processes of a data-parallel run (optional; one process without it). Each rank takes its
+    // share of every step's samples and rollouts, the gradients are summed over the ranks before
+    // each update, and rank 0 alone writes run.json, metrics.jsonl, checkpoints and the student.
+    DistributedGroup *group = nullptr;
 };
 
 struct DistillSummary {

@@ -339,7 +339,18 @@ torch::Tensor lengthNormalisedReturns(const torch::Tensor &rewards, const torch:
     return torch::where(valid, returns, 0);
 }
 
-torch::Tensor whiten(const torch::Tensor &values, const torch::Tensor &mask, bool shiftMean, bool unbiased)
+void whitenNothing(const ProcessSum &sumAcrossProcesses)
+{
+    if (!sumAcrossProcesses)
+        return;
+    std::vector<double> sums{0.0, 0.0};
+    sumAcrossProcesses(sums);
+    std::vector<double> squares{0.0};
+    sumAcrossProcesses(squares);
+}
+
+torch::Tensor whiten(const torch::Tensor &values, const torch::Tensor &mask, bool shiftMean, bool unbiased,
+                     const ProcessSum &sumAcrossProcesses)
 {
     // The reference implementation whitens the whole [B, T] tensor, padding included: the padded
     // zeros pull the mean towards 0 and shrink the variance, so the advantages of the real tokens
@@ -349,11 +360,24 @@ torch::Tensor whiten(const torch::Tensor &values, const torch::Tensor &mask, boo
     requireDefined(values, "values to whiten");
     const auto valid = validMask(mask, values.sizes(), "values to whiten");
     const auto x = constantValues(values, valid, 0.0, "values to whiten");
-    const auto count = valid.sum().to(torch::kFloat32);
-    const auto mean = x.sum() / count.clamp_min(1.0);
-    const auto centred = torch::where(valid, x - mean, 0);
-    const auto dof = (unbiased ? count - 1.0 : count).clamp_min(1.0);
-    const auto variance = centred.pow(2).sum() / dof;
+    torch::Tensor mean, centred, variance;
+    if (sumAcrossProcesses) {
+        // The statistics of every process's batch, summed in double precision.
+        std::vector<double> sums{x.sum().item<double>(), valid.sum().item<double>()};
+        sumAcrossProcesses(sums);
+        mean = torch::tensor(sums[0] / std::max(sums[1], 1.0), torch::kFloat32);
+        centred = torch::where(valid, x - mean, 0);
+        std::vector<double> squares{centred.pow(2).sum().item<double>()};
+        sumAcrossProcesses(squares);
+        const double dof = std::max(unbiased ? sums[1] - 1.0 : sums[1], 1.0);
+        variance = torch::tensor(squares[0] / dof, torch::kFloat32);
+    } else {
+        const auto count = valid.sum().to(torch::kFloat32);
+        mean = x.sum() / count.clamp_min(1.0);
+        centred = torch::where(valid, x - mean, 0);
+        const auto dof = (unbiased ? count - 1.0 : count).clamp_min(1.0);
+        variance = centred.pow(2).sum() / dof;
+    }
     auto whitened = centred * torch::rsqrt(variance + 1e-8);
     if (!shiftMean)
         whitened = whitened + mean;

@@ -17,6 +17,8 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace geolens::distill {
 
@@ -114,9 +116,14 @@ torch::Tensor lengthNormalisedReturns(const torch::Tensor &rewards, const torch:
 
 // (x - mean) / sqrt(var + 1e-8) with mean and variance over the valid entries of the whole batch;
 // 0 at padding. unbiased: the variance divides by n - 1 (by n when false). shiftMean false adds the
-// mean back. Constants (no gradient).
+// mean back. Constants (no gradient). sumAcrossProcesses, when given, sums its numbers over the
+// processes of a data-parallel job (in place), so that the statistics are those of the batch of all
+// processes; it is called exactly twice on every process (see whitenNothing).
+using ProcessSum = std::function<void(std::vector<double> &)>;
 torch::Tensor whiten(const torch::Tensor &values, const torch::Tensor &mask, bool shiftMean = true,
-                     bool unbiased = true);
+                     bool unbiased = true, const ProcessSum &sumAcrossProcesses = {});
+// A process without values takes part in the others' whitening.
+void whitenNothing(const ProcessSum &sumAcrossProcesses);
 
 // The PPO-style policy term: mean over valid tokens of max(-A ratio, -A clamp(ratio, 1 - clip,
 // 1 + clip)), ratio = exp(new - old) w. Only newLogProbs carries gradient.

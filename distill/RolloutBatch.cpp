@@ -91,10 +91,13 @@ RolloutBatch RolloutBatch::draw(const DistillModel &student, const DistillModel 
     return batch;
 }
 
-void RolloutBatch::computeAdvantages(const MiniLlmSettings &settings)
+void RolloutBatch::computeAdvantages(const MiniLlmSettings &settings, const ProcessSum &sumAcrossProcesses)
 {
-    if (rollouts_.empty())
+    if (rollouts_.empty()) {
+        if (settings.whitenAdvantages)
+            whitenNothing(sumAcrossProcesses);
         return;
+    }
     std::int64_t longest = 0;
     for (const Rollout &r : rollouts_)
         longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(r.tokens.size()));
@@ -119,7 +122,7 @@ void RolloutBatch::computeAdvantages(const MiniLlmSettings &settings)
     options.range = settings.returnRange == "from_current" ? ReturnRange::FromCurrent : ReturnRange::FutureOnly;
     auto advantages = lengthNormalisedReturns(rewards, mask, options);
     if (settings.whitenAdvantages)
-        advantages = whiten(advantages, mask);
+        advantages = whiten(advantages, mask, true, true, sumAcrossProcesses);
     for (std::int64_t i = 0; i < rows; ++i) {
         Rollout &r = rollouts_[static_cast<std::size_t>(i)];
         const std::int64_t n = static_cast<std::int64_t>(r.tokens.size());

@@ -5,6 +5,7 @@
 // the distillation engine: it includes LibTorch.
 
 #include "distill/DistillConfig.h"
+#include "distill/DistillationLosses.h"
 
 #include <torch/torch.h>
 
@@ -52,8 +53,10 @@ public:
                              const MiniLlmSettings &settings);
 
     // Importance weights, rewards and (whitened) length-normalised returns, over the whole batch
-    // at once, padded: what the policy term of each rollout needs.
-    void computeAdvantages(const MiniLlmSettings &settings);
+    // at once, padded: what the policy term of each rollout needs. With sumAcrossProcesses the
+    // whitening covers the batches of all processes of a data-parallel job; every process calls it,
+    // with or without rollouts.
+    void computeAdvantages(const MiniLlmSettings &settings, const ProcessSum &sumAcrossProcesses = {});
 
     std::vector<Rollout> &rollouts() { return rollouts_; }
     const std::vector<Rollout> &rollouts() const { return rollouts_; }

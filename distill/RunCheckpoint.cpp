@@ -29,6 +29,47 @@ std::string lastCheckpoint(const std::string &runDir)
 
 namespace distill {
 
+namespace {
+
+RolloutBatch rankRollouts(const fs::path &dir, torch::serialize::InputArchive &rankZero, const RunState &state, int rank)
+{
+    const std::size_t count = state.rankRollouts.at(static_cast<std::size_t>(rank));
+    if (rank == 0)
+        return RolloutBatch::load(rankZero, count);
+    if (count == 0)
+        return {};
+    const fs::path file = dir / RunCheckpoint::rankRolloutsFile(rank);
+    if (!fs::exists(file))
+        throw FileError(dir.string(), "the checkpoint lacks " + file.filename().string() + ", the rollouts of rank " +
+                                          std::to_string(rank) + ".");
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    return RolloutBatch::load(archive, count);
+}
+
+// This rank's rollouts: its own when the process count is the checkpoint's; else all ranks'
+// rollouts in rank order, cut into as many contiguous parts as there are processes now.
+RolloutBatch restoreRollouts(const fs::path &dir, torch::serialize::InputArchive &rankZero, const RunState &state,
+                             const DistributedGroup &group)
+{
+    if (state.worldSize == group.worldSize())
+        return rankRollouts(dir, rankZero, state, group.rank());
+    std::vector<Rollout> all;
+    for (int r = 0; r < state.worldSize; ++r) {
+        RolloutBatch batch = rankRollouts(dir, rankZero, state, r);
+        for (Rollout &rollout : batch.rollouts())
+            all.push_back(std::move(rollout));
+    }
+    const std::size_t n = all.size(), world = static_cast<std::size_t>(group.worldSize());
+    const std::size_t rank = static_cast<std::size_t>(group.rank());
+    RolloutBatch mine;
+    for (std::size_t i = rank * n / world; i < (rank + 1) * n / world; ++i)
+        mine.add(std::move(all[i]));
+    return mine;
+}
+
+} // namespace
+
 RunCheckpoint::RunCheckpoint(std::string runDir, int kept) : runDir_(std::move(runDir)), kept_(kept) {}
 
 std::string RunCheckpoint::folderName(int step)
@@ -38,15 +79,36 @@ std::string RunCheckpoint::folderName(int step)
     return name;
 }
 
+std::string RunCheckpoint::rankRolloutsFile(int rank)
+{
+    return "rollouts-rank-" + std::to_string(rank) + ".pt";
+}
+
 std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &tensors, const RolloutBatch &rollouts,
-                                const torch::optim::Optimizer &optimizer) const
+                                const torch::optim::Optimizer &optimizer, DistributedGroup &group) const
 {
     const fs::path checkpoints = fs::path(runDir_) / "checkpoints";
     const fs::path final = checkpoints / folderName(state.step);
     const fs::path temporary = final.string() + ".tmp";
     std::error_code ignored;
-    fs::remove_all(temporary, ignored);
-    fs::create_directories(temporary);
+    std::vector<double> counts(static_cast<std::size_t>(group.worldSize()), 0.0);
+    counts[static_cast<std::size_t>(group.rank())] = static_cast<double>(rollouts.size());
+    group.allReduceSum(counts, "a checkpoint");
+    if (group.isRoot()) {
+        fs::remove_all(temporary, ignored);
+        fs::create_directories(temporary);
+    }
+    if (group.distributed()) {
+        group.barrier("a checkpoint");
+        if (!group.isRoot() && !rollouts.empty()) {
+            torch::serialize::OutputArchive archive;
+            rollouts.save(archive);
+            archive.save_to((temporary / rankRolloutsFile(group.rank())).string());
+        }
+        group.barrier("a checkpoint");
+        if (!group.isRoot())
+            return final.string();
+    }
 
     torch::serialize::OutputArchive archive;
     for (const auto &[name, t] : tensors.parameters)
@@ -64,6 +126,10 @@ std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &ten
     // Written last: a folder without state.json is not a checkpoint.
     RunState written = state;
     written.rollouts = rollouts.size();
+    written.worldSize = group.worldSize();
+    written.rankRollouts.clear();
+    for (double n : counts)
+        written.rankRollouts.push_back(static_cast<std::size_t>(n));
     written.save((temporary / "state.json").string());
     fs::remove_all(final, ignored);
     fs::rename(temporary, final);
@@ -81,9 +147,10 @@ std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &ten
 }
 
 RunState RunCheckpoint::restore(TrainedTensors &tensors, RolloutBatch &rollouts, torch::optim::Optimizer &optimizer,
-                                std::string *folderOut) const
+                                DistributedGroup &group, std::string *folderOut) const
 {
-    const std::string folder = lastCheckpoint(runDir_);
+    // Rank 0 chooses, so that every rank resumes from the same checkpoint.
+    const std::string folder = group.broadcastFromRoot(lastCheckpoint(runDir_), "resume-checkpoint");
     if (folder.empty())
         throw InvalidArgument("There is no checkpoint to resume from in " + runDir_ + ".");
     const fs::path dir(folder);
@@ -112,7 +179,7 @@ RunState RunCheckpoint::restore(TrainedTensors &tensors, RolloutBatch &rollouts,
                     tensors.bestWarmup[name] = saved;
             }
     }
-    rollouts = RolloutBatch::load(archive, state.rollouts);
+    rollouts = restoreRollouts(dir, archive, state, group);
     // The optimiser of the phase the checkpoint is in (a new one starts with distillation).
     torch::serialize::InputArchive optimizerArchive;
     optimizerArchive.load_from((dir / "optimizer.pt").string());

@@ -6,6 +6,7 @@
 // distillation engine: it includes LibTorch.
 
 #include "distill/RolloutBatch.h"
+#include "distributed/DistributedGroup.h"
 #include "distill/RunState.h"
 
 #include <torch/torch.h>
@@ -31,20 +32,25 @@ public:
 
     // Writes the checkpoint of state.step: made in a .tmp folder, state.json last, then renamed,
     // so a folder with state.json is always complete. All but the last `kept` checkpoints are
-    // removed. Returns the folder.
+    // removed. Returns the folder. Every rank of group calls it: the weights and the optimiser are
+    // the same on all, so rank 0 writes them; each rank writes its own rollouts.
     std::string save(const RunState &state, const TrainedTensors &tensors, const RolloutBatch &rollouts,
-                     const torch::optim::Optimizer &optimizer) const;
+                     const torch::optim::Optimizer &optimizer, DistributedGroup &group) const;
 
     // Restores the last complete checkpoint: tensors.parameters and alignMap in place (each on
     // its device and in its type), tensors.bestWarmup when the state has a best loss, rollouts and
     // the optimiser. Returns the state; folder (optional) receives the checkpoint's folder.
     // Throws InvalidArgument when there is no checkpoint, FileError when it lacks a tensor the
     // run trains (the configuration changed).
+    // Every rank of group calls it and gets the same weights; the rollouts are its own when the
+    // checkpoint has as many processes as group, else all of them shared out again in order.
     RunState restore(TrainedTensors &tensors, RolloutBatch &rollouts, torch::optim::Optimizer &optimizer,
-                     std::string *folder = nullptr) const;
+                     DistributedGroup &group, std::string *folder = nullptr) const;
 
     // "step-00000042".
     static std::string folderName(int step);
+    // The file of a checkpoint that holds rank's rollouts (rank 0's are in tensors.pt).
+    static std::string rankRolloutsFile(int rank);
 
 private:
     std::string runDir_;

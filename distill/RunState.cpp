@@ -18,6 +18,8 @@ void RunState::save(const std::string &path) const
     state["best_warmup_loss"] = std::isfinite(bestWarmupLoss) ? Json(bestWarmupLoss) : Json();
     state["seconds"] = seconds;
     state["skipped_too_long"] = skippedTooLong;
+    state["world_size"] = worldSize;
+    state["rank_rollouts"] = rankRollouts.empty() ? std::vector<std::size_t>{rollouts} : rankRollouts;
     writeFileAtomically(path, dumpJson(state, 2));
 }
 
@@ -45,6 +47,25 @@ RunState RunState::load(const std::string &path)
     s.rollouts = static_cast<std::size_t>(count("rollouts"));
     s.seconds = number("seconds").get<double>();
     s.skippedTooLong = static_cast<std::size_t>(count("skipped_too_long"));
+    // Checkpoints of runs on one process before several were possible have neither.
+    if (state.contains("world_size")) {
+        const std::uint64_t world = count("world_size");
+        if (world < 1 || world > 1u << 20)
+            throw FileError(path, "the checkpoint's \"world_size\" is not a number of processes.");
+        s.worldSize = static_cast<int>(world);
+    }
+    const auto perRank = state.find("rank_rollouts");
+    if (perRank != state.end()) {
+        if (!perRank->is_array() || perRank->size() != static_cast<std::size_t>(s.worldSize))
+            throw FileError(path, "the checkpoint's \"rank_rollouts\" does not list one count per process.");
+        for (const Json &n : *perRank) {
+            if (!n.is_number_integer() || n.get<std::int64_t>() < 0)
+                throw FileError(path, "the checkpoint's \"rank_rollouts\" holds something else than counts.");
+            s.rankRollouts.push_back(n.get<std::size_t>());
+        }
+    } else {
+        s.rankRollouts = {s.rollouts};
+    }
     const auto best = state.find("best_warmup_loss");
     if (best == state.end() || !(best->is_null() || best->is_number()))
         throw FileError(path, "the checkpoint's state has no \"best_warmup_loss\" (a number or null).");

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace geolens {
 
@@ -19,6 +20,11 @@ struct RunState {
     double bestWarmupLoss = std::numeric_limits<double>::infinity();
     double seconds = 0.0;              // time spent, earlier resumes included
     std::size_t skippedTooLong = 0;    // samples that did not fit in max_length
+    // The processes the run had when the checkpoint was written, and the rollouts each held (rank
+    // 0's are in tensors.pt, the others' in rollouts-rank-R.pt); a resume on another number of
+    // processes shares them out again.
+    int worldSize = 1;
+    std::vector<std::size_t> rankRollouts;
 
     // Writes path atomically. Throws FileError.
     void save(const std::string &path) const;

@@ -3,7 +3,7 @@
 # Qt, GDAL or OpenCV: the engine-only build against PyTorch's LibTorch, numerical parity with the
 # reference on the tiny models in bf16, speed next to the Python baseline measured in the same run,
 # distillation step time and memory on random GeoChat-shaped models (a 13B-shaped teacher, a
-# 7B-shaped LoRA student), the share of an evaluation run's time spent outside the model, and last
+# 7B-shaped LoRA student), on one GPU and on all of them where there are several, the share of an evaluation run's time spent outside the model, and last
 # the engine tests (tests/engine) in the engine-only build where Qt Test is installed. Each part has its own time limit and writes its own file, so a part
 # that fails or runs out of time leaves the others' results.
 #
@@ -171,6 +171,55 @@ for r in steps:
         r.get("tokens_per_s", 0), r.get("gpu_mem_gb", 0), r.get("rss_gb", 0)))
     previous = r["seconds"]
 EOF
+
+# 4c. The same distillation on several GPUs (torch.distributed: NCCL, one rank a GPU), when the
+#     machine has them: step time on 1 and N GPUs, each rank with the single run's batch, so N
+#     GPUs should take about the single step's time for N times the samples. torchrun launches the
+#     ranks where PyTorch has it, else the variables torchrun sets are set here. The smoke run does
+#     the same with 2 ranks on the CPU (Gloo).
+if [ "$smoke" = 1 ]; then gpus=2; else gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU'); fi
+if [ "${gpus:-0}" -ge 2 ]; then
+    distill_on() { # distill_on RANKS RUN_DIR
+        local ranks=$1 run=$2 args=(distill --teacher "$teacher" --student "$student" --tokenizer "$tokenizer"
+            --data "$work/data.json" --images "$work/images" --out "$run" --method paper --steps 4 --batch-size 2
+            --teacher-device "$device" --student-device "$device" --dtype "$dtype" --json
+            --set "run.sft_warmup_steps=2;run.eval_interval=0;run.checkpoint_interval=0;validation_fraction=0.1;minillm.max_new_tokens=64;minillm.ppo_epochs=2;minillm.rollout_batch_size=2")
+        if [ "$ranks" = 1 ]; then
+            timeout 900 "$cli" "${args[@]}"
+        elif python3 -c 'import torch.distributed.run' 2>/dev/null; then
+            timeout 900 python3 -m torch.distributed.run --standalone --nproc-per-node "$ranks" --no-python "$cli" "${args[@]}"
+        else
+            local port=$(( 29500 + RANDOM % 1000 )) pids=() r status=0
+            for (( r = 0; r < ranks; r++ )); do
+                RANK=$r LOCAL_RANK=$r WORLD_SIZE=$ranks LOCAL_WORLD_SIZE=$ranks MASTER_ADDR=127.0.0.1 \
+                    MASTER_PORT=$port timeout 900 "$cli" "${args[@]}" &
+                pids+=($!)
+            done
+            for r in "${pids[@]}"; do wait "$r" || status=$?; done
+            return $status
+        fi
+    }
+    for ranks in 1 "$gpus"; do
+        if distill_on "$ranks" "$work/run-$ranks" > "$out/distill-$ranks-gpus.json" 2> "$out/distill-$ranks-gpus.log"; then
+            python3 - "$work/run-$ranks/metrics.jsonl" "$ranks" <<'EOF' | tee -a "$summary"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+steps = [r for r in rows if "loss" in r]
+times = [b["seconds"] - a["seconds"] for a, b in zip(steps, steps[1:])]
+for phase in ("sft", "distill"):
+    t = [dt for dt, r in zip(times, steps[1:]) if r.get("phase") == phase]
+    tps = [r.get("tokens_per_s", 0) for r in steps[1:] if r.get("phase") == phase]
+    if t:
+        print("distill on %s GPU(s), %s steps: %.2f s a step, %.0f tokens/s (all ranks)" % (
+            sys.argv[2], phase, sum(t) / len(t), sum(tps) / len(tps)))
+EOF
+        else
+            note "FAIL distill on $ranks GPU(s): $(tail -3 "$out/distill-$ranks-gpus.log" | tr '\n' ' ')"
+        fi
+    done
+else
+    note "distill on several GPUs: skipped, this machine has ${gpus:-0} GPU(s)"
+fi
 rm -rf "$work"
 
 # 4b. Evaluation: a scene benchmark of 64 images answered by the 7B-shaped student, batch 8, to see

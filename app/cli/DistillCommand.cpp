@@ -6,8 +6,10 @@
 #include "common/Error.h"
 #include "common/JsonIo.h"
 #include "distill/DistillRun.h"
+#include "distributed/DistributedGroup.h"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -109,7 +111,15 @@ int runDistill(const std::vector<std::string> &args)
         throw UsageError{text};
     }
 
+    // Under torchrun (or any launcher that sets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT) this
+    // process is one rank of the run; rank 0 alone writes the run folder and reports.
+    const LaunchEnvironment launch = LaunchEnvironment::fromEnvironment();
+    DistributedOptions groupOptions;
+    groupOptions.timeout = std::chrono::seconds(config.run.rankTimeoutSeconds);
+    DistributedGroup group(launch, groupOptions);
+
     DistillHooks hooks;
+    hooks.group = &group;
     hooks.readImage = readImageFile;
     hooks.stop = &stopRequested;
     const bool json = a.has("json");
@@ -135,19 +145,23 @@ int runDistill(const std::vector<std::string> &args)
     // RUN_DIR/distill.pid says a run is going, so that a monitor opening the folder later can
     // attach to it; it goes when the run ends, however it ends.
     std::filesystem::create_directories(*out);
-    const std::string pidFile = (std::filesystem::path(*out) / "distill.pid").string();
-    writeFileAtomically(pidFile, std::to_string(::getpid()) + "\n");
+    const std::string pidFile = group.isRoot() ? (std::filesystem::path(*out) / "distill.pid").string() : std::string();
+    if (group.isRoot())
+        writeFileAtomically(pidFile, std::to_string(::getpid()) + "\n");
     struct PidFileRemover {
         std::string path;
         ~PidFileRemover()
         {
             std::error_code ignored;
-            std::filesystem::remove(path, ignored);
+            if (!path.empty())
+                std::filesystem::remove(path, ignored);
         }
     } remover{pidFile};
     const DistillSummary summary = runDistillation(config, resume, hooks);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    if (!group.isRoot())
+        return summary.stopped ? 130 : 0;
 
     Json result = Json::object();
     result["steps_done"] = summary.stepsDone;

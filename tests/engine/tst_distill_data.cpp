@@ -465,7 +465,7 @@ private slots:
         changed.minillm = {0.3, 0.9, 0.1, 0.25, 50.0, 2, 16, 0.4, 0.7, 40, 0.9, 128, false, false, "from_current"};
         changed.lora = {false, 8, 32.0, 0.1, {"q", "v"}};
         changed.optimiser = {1.0 / 3.0, {0.8, 0.999}, 1e-6, 0.01, 10, "linear", 0.1, 0.5, 4, 2};
-        changed.run = {5000, 3, 200, 50, 250, 1234567890123ULL, "cuda:1", "cuda:0", "bf16", 336, 1536, true, "ce"};
+        changed.run = {5000, 3, 200, 50, 250, 1234567890123ULL, "cuda:1", "cuda:0", "bf16", 336, 1536, true, "ce", 90};
 
         // Every setting differs from the default, so the loop below proves each one travels.
         const Json defaults = DistillConfig().toJson();
@@ -476,7 +476,7 @@ private slots:
         };
         for (const std::string &key : DistillConfig::keys())
             QVERIFY2(lookup(defaults, key) != lookup(written, key), key.c_str());
-        QCOMPARE(DistillConfig::keys().size(), std::size_t(62));
+        QCOMPARE(DistillConfig::keys().size(), std::size_t(63));
 
         const std::string path = DistillConfig::runFilePath(str(dir_.path()));
         QVERIFY(QString::fromStdString(path).endsWith("/run.json"));

@@ -223,6 +223,7 @@ private slots:
     {
         const std::string runDir = dir_.filePath("run").toStdString();
         const RunCheckpoint checkpoints(runDir, 2);
+        DistributedGroup oneProcess; // a group of one: the checkpoint of a run on one process
         QVERIFY(lastCheckpoint(runDir).empty());
 
         TrainedTensors trained;
@@ -250,7 +251,7 @@ private slots:
         std::string folder;
         for (int step : {2, 4, 6}) {
             state.step = step;
-            folder = checkpoints.save(state, trained, rollouts, optimizer);
+            folder = checkpoints.save(state, trained, rollouts, optimizer, oneProcess);
         }
         QVERIFY(folder.size() > 13 && folder.compare(folder.size() - 13, 13, "step-00000006") == 0);
         QCOMPARE(RunCheckpoint::folderName(42), std::string("step-00000042"));
@@ -272,7 +273,7 @@ private slots:
         torch::optim::AdamW freshOptimizer(params(fresh), torch::optim::AdamWOptions(0.1));
         RolloutBatch freshRollouts;
         std::string restoredFrom;
-        const RunState back = checkpoints.restore(fresh, freshRollouts, freshOptimizer, &restoredFrom);
+        const RunState back = checkpoints.restore(fresh, freshRollouts, freshOptimizer, oneProcess, &restoredFrom);
         QCOMPARE(restoredFrom, folder);
         QCOMPARE(back.step, 6);
         QCOMPARE(back.consumed, std::uint64_t(77));
@@ -296,9 +297,9 @@ private slots:
         TrainedTensors other;
         other.parameters = {{"c", torch::zeros({1})}};
         torch::optim::AdamW otherOptimizer(std::vector<torch::Tensor>{other.parameters[0].second});
-        QVERIFY_THROWS_EXCEPTION(FileError, checkpoints.restore(other, freshRollouts, otherOptimizer));
+        QVERIFY_THROWS_EXCEPTION(FileError, checkpoints.restore(other, freshRollouts, otherOptimizer, oneProcess));
         const RunCheckpoint nowhere(dir_.filePath("no-run").toStdString());
-        QVERIFY_THROWS_EXCEPTION(InvalidArgument, nowhere.restore(fresh, freshRollouts, freshOptimizer));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, nowhere.restore(fresh, freshRollouts, freshOptimizer, oneProcess));
     }
 };
 

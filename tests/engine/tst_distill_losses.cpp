@@ -420,6 +420,42 @@ private slots:
         EXPECT_VALUES(d::whiten(values, boolMask({{0, 0, 0}, {0, 0, 0}})), (Row{0, 0, 0, 0, 0, 0}), 0.0);
     }
 
+    // Two processes each whiten their half of a batch with the statistics of the whole: each half
+    // comes out as the same rows of the whole batch whitened at once. The other process is
+    // played by the sum, which adds its half's figures.
+    void whitenAcrossProcessesUsesTheWholeBatch()
+    {
+        const auto values = torch::tensor({1.0, 2.0, 100.0, 3.0, 4.0, -50.0, 7.0, 0.5, 9.0}).view({3, 3});
+        const auto mask = boolMask({{1, 1, 0}, {1, 1, 0}, {1, 1, 1}});
+        const auto whole = d::whiten(values, mask);
+        int calls = 0;
+        const auto half = [&](std::int64_t from, std::int64_t to) -> torch::Tensor {
+            const auto v = values.slice(0, from, to), m = mask.slice(0, from, to);
+            const auto ov = torch::cat({values.slice(0, 0, from), values.slice(0, to)});
+            const auto om = torch::cat({mask.slice(0, 0, from), mask.slice(0, to)});
+            calls = 0;
+            double mean = 0.0;
+            const d::ProcessSum withOther = [&](std::vector<double> &figures) {
+                if (calls++ == 0) {
+                    figures[0] += ov.masked_select(om).sum().item<double>();
+                    figures[1] += static_cast<double>(om.sum().item<std::int64_t>());
+                    mean = figures[0] / figures[1];
+                } else {
+                    figures[0] += (ov.masked_select(om) - mean).pow(2).sum().item<double>();
+                }
+            };
+            return d::whiten(v, m, true, true, withOther);
+        };
+        QVERIFY(torch::allclose(half(0, 1), whole.slice(0, 0, 1), 1e-5, 1e-6));
+        QCOMPARE(calls, 2);
+        QVERIFY(torch::allclose(half(1, 3), whole.slice(0, 1, 3), 1e-5, 1e-6));
+        QCOMPARE(calls, 2);
+        // A process without values still takes part, twice.
+        calls = 0;
+        d::whitenNothing([&](std::vector<double> &) { ++calls; });
+        QCOMPARE(calls, 2);
+    }
+
     void clippedPolicyLossClipsBothSides()
     {
         // Five tokens and a padded one:

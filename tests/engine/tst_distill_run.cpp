@@ -2,6 +2,7 @@
 // teacher with clearly different outputs (held-out reverse KL, greedy answers), a stopped run
 // resumes onto the same curve, and bad pairs are refused with the reason.
 
+#include "DistillFixture.h"
 #include "TinyModel.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
@@ -24,10 +25,7 @@ using namespace geolens;
 namespace {
 
 const char *const TokenizerPath = GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model";
-const char *const Questions[] = {"What is in this image?", "Describe the scene.", "Classify the image.",
-                                 "Is there water?", "What land cover dominates?", "Count the buildings."};
-constexpr int Entries = 64;
-constexpr int AnswerTokens = 8;
+constexpr int AnswerTokens = test::DistillFixtureAnswerTokens;
 
 ModelLoadOptions cpu()
 {
@@ -37,21 +35,9 @@ ModelLoadOptions cpu()
     return o;
 }
 
-// Every line must be a record: a line that is not would fail the test.
 std::vector<MetricsRecord> readMetrics(const std::string &runDir)
 {
-    std::ifstream in(runDir + "/metrics.jsonl");
-    std::vector<MetricsRecord> records;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty())
-            continue;
-        std::optional<MetricsRecord> record = MetricsRecord::parse(line);
-        if (!record)
-            throw std::runtime_error("metrics.jsonl holds a line that is not a record: " + line);
-        records.push_back(std::move(*record));
-    }
-    return records;
+    return test::readRunMetrics(runDir);
 }
 
 double firstValidationReverseKl(const std::string &runDir)
@@ -125,48 +111,11 @@ private slots:
         if (!QFile::exists(TokenizerPath))
             QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
         QVERIFY(dir_.isValid());
-        // A teacher with peaked distributions, as a trained model has, and a student of another
-        // shape (one layer, a narrower MLP) whose answers start out entirely different.
-        test::TinyModelSpec teacher;
-        teacher.geochat = false;
-        teacher.outputScale = 24.0;
-        teacher_ = path("teacher");
-        test::writeTinyModel(teacher_, teacher, test::TinyLayout::LlavaHf, TokenizerPath);
-        test::TinyModelSpec student;
-        student.geochat = false;
-        student.layers = 1;
-        student.intermediate = 40;
-        student_ = path("student");
-        test::writeTinyModel(student_, student, test::TinyLayout::LlavaHf, TokenizerPath);
-
-        // Instruction data whose answers are the teacher's own greedy answers.
-        images_ = path("images");
-        std::filesystem::create_directories(images_);
-        auto model = GeoChatModel::load(teacher_, cpu());
-        Json entries = Json::array();
-        for (int i = 0; i < Entries; ++i) {
-            const int width = 24 + (i % 3) * 8, height = 24;
-            RgbImage image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 3)};
-            for (int y = 0; y < height; ++y)
-                for (int x = 0; x < width; ++x)
-                    for (int c = 0; c < 3; ++c)
-                        image.pixels[(static_cast<std::size_t>(y) * width + x) * 3 + c] =
-                            static_cast<std::uint8_t>(100 + (x * 7 + y * 13 + c * 50 + i * 29) % 24);
-            const std::string name = "img" + std::to_string(i) + ".ppm";
-            writePortablePixmap(images_ + "/" + name, image);
-            GenerationRequest request;
-            request.question = Questions[i % 6];
-            request.maxNewTokens = AnswerTokens;
-            const std::string answer = model->generate(image, request).text;
-            Json entry = Json::object();
-            entry["id"] = "e" + std::to_string(i);
-            entry["image"] = name;
-            entry["conversations"] = Json::array(
-                {{{"from", "human"}, {"value", std::string("<image>\n") + Questions[i % 6]}}, {{"from", "gpt"}, {"value", answer}}});
-            entries.push_back(entry);
-        }
-        data_ = path("data.json");
-        std::ofstream(data_) << dumpJson(entries, 1);
+        const test::DistillFixture fixture = test::writeDistillFixture(dir_.path().toStdString(), TokenizerPath);
+        teacher_ = fixture.teacher;
+        student_ = fixture.student;
+        data_ = fixture.data;
+        images_ = fixture.images;
     }
 
     void kdHalvesReverseKlAndLearnsTheAnswers()

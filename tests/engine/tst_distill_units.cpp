@@ -194,9 +194,23 @@ private slots:
         QCOMPARE(back.seconds, 12.5);
         QCOMPARE(back.skippedTooLong, s.skippedTooLong);
         QVERIFY(std::isinf(back.bestWarmupLoss));
+        QCOMPARE(back.worldSize, 1);
+        QCOMPARE(back.rankRollouts, std::vector<std::size_t>{8});
         s.bestWarmupLoss = 0.625;
+        s.worldSize = 3;
+        s.rankRollouts = {8, 7, 0};
         s.save(path);
-        QCOMPARE(RunState::load(path).bestWarmupLoss, 0.625);
+        back = RunState::load(path);
+        QCOMPARE(back.bestWarmupLoss, 0.625);
+        QCOMPARE(back.worldSize, 3);
+        QCOMPARE(back.rankRollouts, (std::vector<std::size_t>{8, 7, 0}));
+
+        // The state of a run from before runs on several processes: one process with all rollouts.
+        std::ofstream(path, std::ios::trunc) << R"({"step": 3, "consumed": 1, "corpus_position": 0, "rollouts": 5,
+            "seconds": 1, "skipped_too_long": 0, "best_warmup_loss": null})";
+        back = RunState::load(path);
+        QCOMPARE(back.worldSize, 1);
+        QCOMPARE(back.rankRollouts, std::vector<std::size_t>{5});
     }
 
     void runStateRefusesBrokenFiles()
@@ -223,6 +237,9 @@ private slots:
         refused(R"({"step": 3, "consumed": 1, "corpus_position": 0, "rollouts": 0, "seconds": 1,
                     "skipped_too_long": 0})",
                 "best_warmup_loss");
+        refused(R"({"step": 3, "consumed": 1, "corpus_position": 0, "rollouts": 0, "seconds": 1,
+                    "skipped_too_long": 0, "best_warmup_loss": null, "world_size": 2, "rank_rollouts": [1]})",
+                "one count per process");
     }
 };
 

@@ -1,6 +1,7 @@
 // The processes of a data-parallel job: the launcher's environment, and c10d collectives between
 // two real processes over loopback (this test program starts itself again as rank 1).
 
+#include "LoopbackPort.h"
 #include "common/Error.h"
 #include "distributed/DistributedGroup.h"
 
@@ -15,30 +16,12 @@
 #include <map>
 #include <thread>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace geolens;
 
 namespace {
 
 const char *const WorkerVariable = "GEOLENS_TEST_RANK_WORKER";
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
-    const int port = ntohs(address.sin_port);
-    ::close(fd);
-    return port;
-}
 
 LaunchEnvironment loopback(int rank, int world, int port)
 {
@@ -185,7 +168,7 @@ private slots:
 
     void twoRanksReduceGatherAndBroadcast()
     {
-        const int port = freePort();
+        const int port = test::freeLoopbackPort();
         QProcess *worker = startWorker(QStringLiteral("collectives"), port);
         DistributedOptions options;
         options.timeout = std::chrono::seconds(20);
@@ -214,7 +197,7 @@ private slots:
 
     void aRankThatDiesStopsTheOthersAtOnce()
     {
-        const int port = freePort();
+        const int port = test::freeLoopbackPort();
         QProcess *worker = startWorker(QStringLiteral("die"), port);
         DistributedOptions options;
         options.timeout = std::chrono::seconds(60);
@@ -237,7 +220,7 @@ private slots:
 
     void aRankThatHangsIsGivenUpAfterTheTimeout()
     {
-        const int port = freePort();
+        const int port = test::freeLoopbackPort();
         QProcess *worker = startWorker(QStringLiteral("hang"), port);
         DistributedOptions options;
         options.timeout = std::chrono::seconds(3);
