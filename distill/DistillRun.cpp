@@ -682,27 +682,15 @@ private:
             corpusPosition_ += docs * world();
             const double stepDocs = static_cast<double>(docs * world());
             for (std::size_t d = 0; d < docs; ++d) {
-                const std::string &text = corpus_[(firstDoc + d) % corpus_.size()];
-                std::vector<int> ids{student_->tokenizer().bos()};
-                for (int id : student_->tokenize(text)) {
-                    if (ids.size() >= MaxCorpusTokens)
-                        break;
-                    ids.push_back(id);
-                }
-                if (ids.size() < 2)
+                std::optional<PretrainLogits> scored = pretrainLogits(corpus_[(firstDoc + d) % corpus_.size()]);
+                if (!scored)
                     continue;
-                const auto logits = student_->textLogits(ids);
-                torch::Tensor teacherLogits;
-                {
-                    torch::NoGradGuard noGrad;
-                    teacherLogits = teacher_->textLogits(ids).to(logits.device());
-                }
-                const std::vector<int> next(ids.begin() + 1, ids.end());
-                const auto targets = idsTensor(next, logits.device());
+                const torch::Tensor &logits = scored->student, &teacherLogits = scored->teacher,
+                                    &targets = scored->targets;
+                tokens += scored->tokens;
                 const auto v = distill::pretrainLoss(logits, teacherLogits, targets, torch::ones_like(targets, torch::kBool),
                                                      mm.kdRatio);
                 terms.add("pt", v.item<double>(), 1.0);
-                tokens += static_cast<double>(ids.size());
                 if (!std::isfinite(v.item<double>())) {
                     finite = false;
                     continue;
@@ -712,6 +700,58 @@ private:
             }
         }
         return finite;
+    }
+
+    // What L_PT compares for one corpus document: the student's and the teacher's logits for its
+    // tokens (each predicting the token at its position in targets).
+    struct PretrainLogits {
+        torch::Tensor student, teacher, targets;
+        double tokens = 0; // positions the models ran over
+    };
+
+    // A text is learnt as the language model it is; an image-text pair in the instruction format,
+    // its text as the answer to its prompt about the image. Nothing for a document too short, or
+    // a pair whose prompt fills max_length.
+    std::optional<PretrainLogits> pretrainLogits(const CorpusDocument &document)
+    {
+        PretrainLogits out;
+        if (document.image.empty()) {
+            std::vector<int> ids{student_->tokenizer().bos()};
+            for (int id : student_->tokenize(document.text)) {
+                if (ids.size() >= MaxCorpusTokens)
+                    break;
+                ids.push_back(id);
+            }
+            if (ids.size() < 2)
+                return std::nullopt;
+            out.student = student_->textLogits(ids);
+            torch::NoGradGuard noGrad;
+            out.teacher = teacher_->textLogits(ids).to(out.student.device());
+            out.targets = idsTensor(std::vector<int>(ids.begin() + 1, ids.end()), out.student.device());
+            out.tokens = static_cast<double>(ids.size());
+            return out;
+        }
+        const std::vector<int> prompt =
+            student_->promptTokens(document.prompt.empty() ? DefaultPairPrompt : document.prompt, {});
+        std::vector<int> answer = student_->tokenize(document.text);
+        if (answer.size() + 1 > MaxCorpusTokens)
+            answer.resize(MaxCorpusTokens - 1);
+        answer.push_back(student_->eos());
+        const std::vector<int> target = fitAfterPrompt(std::move(answer), prompt);
+        if (target.empty()) {
+            ++skippedTooLong_;
+            return std::nullopt;
+        }
+        std::optional<RgbImage> image;
+        out.student = student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, document.image, image)),
+                                               prompt, target);
+        torch::NoGradGuard noGrad;
+        out.teacher = teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, document.image, image)),
+                                               prompt, target)
+                          .to(out.student.device());
+        out.targets = idsTensor(target, out.student.device());
+        out.tokens = static_cast<double>(prompt.size() + target.size() + student_->imageTokens());
+        return out;
     }
 
     // ---- evaluation ------------------------------------------------------------------------
@@ -1081,7 +1121,7 @@ private:
     fs::path runDir_;
     DistillMethod method_ = DistillMethod::Paper;
     InstructionDataset train_, validation_;
-    std::vector<std::string> corpus_;
+    std::vector<CorpusDocument> corpus_;
     std::unique_ptr<DistillModel> teacher_, student_;
     torch::Tensor alignMap_;
     std::unique_ptr<torch::optim::AdamW> optimizer_;

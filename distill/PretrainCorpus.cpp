@@ -5,12 +5,15 @@
 #include "common/MappedFile.h"
 
 #include <cctype>
+#include <filesystem>
 #include <sstream>
 #include <string_view>
 
 namespace geolens {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 bool isBlank(std::string_view text)
 {
@@ -56,6 +59,8 @@ std::string describeContent(const PretrainCorpusReport &report)
 {
     std::ostringstream out;
     out << report.documents << " documents";
+    if (report.imagePairs)
+        out << " (" << report.imagePairs << " with an image)";
     if (report.emptyDocuments)
         out << ", " << report.emptyDocuments << " empty dropped";
     if (report.badLines)
@@ -89,7 +94,7 @@ PretrainCorpus PretrainCorpus::load(const std::string &path, CorpusFormat format
         std::string document;
         auto finish = [&] {
             if (!document.empty())
-                corpus.documents_.push_back(std::move(document));
+                corpus.documents_.push_back({std::move(document), {}, {}});
             document.clear();
         };
         forEachLine(text, [&](std::string_view line, std::size_t) {
@@ -103,6 +108,7 @@ PretrainCorpus PretrainCorpus::load(const std::string &path, CorpusFormat format
         });
         finish();
     } else {
+        const fs::path folder = fs::path(path).parent_path();
         auto bad = [&](std::size_t number, std::string problem) {
             ++report.badLines;
             if (report.examples.size() < maxExamples)
@@ -125,12 +131,30 @@ PretrainCorpus PretrainCorpus::load(const std::string &path, CorpusFormat format
                 return bad(number, "the object has no \"text\" field.");
             if (!field->is_string())
                 return bad(number, std::string("\"text\" is ") + jsonTypeName(*field) + ", expected a string.");
-            const std::string &document = field->get_ref<const std::string &>();
-            if (isBlank(document)) {
+            CorpusDocument document{field->get_ref<const std::string &>(), {}, {}};
+            for (const char *name : {"image", "prompt"}) {
+                const Json *optional = jsonMember(value, name);
+                if (optional && !optional->is_string())
+                    return bad(number, std::string("\"") + name + "\" is " + jsonTypeName(*optional) +
+                                           ", expected a string.");
+            }
+            if (const Json *image = jsonMember(value, "image")) {
+                fs::path file(image->get<std::string>());
+                if (file.is_relative())
+                    file = folder / file;
+                std::error_code error;
+                if (!fs::is_regular_file(file, error))
+                    return bad(number, "the image " + file.string() + " does not exist.");
+                document.image = file.string();
+                if (const Json *prompt = jsonMember(value, "prompt"))
+                    document.prompt = prompt->get<std::string>();
+            }
+            if (isBlank(document.text)) {
                 ++report.emptyDocuments;
                 return;
             }
-            corpus.documents_.push_back(document);
+            report.imagePairs += document.image.empty() ? 0 : 1;
+            corpus.documents_.push_back(std::move(document));
         });
     }
     report.documents = corpus.documents_.size();

@@ -9,8 +9,25 @@ namespace geolens {
 enum class CorpusFormat {
     Auto,      // JsonLines for a name ending in ".jsonl", PlainText otherwise
     PlainText, // documents separated by blank lines
-    JsonLines, // one JSON object per line with a "text" string
+    JsonLines, // one JSON object per line with a "text" string, and optionally an "image"
 };
+
+// One document of the corpus: a text, or an image with its text. The paper's D_PT holds both; an
+// image-text pair is learnt in the instruction format, the text as the answer to prompt about
+// the image.
+struct CorpusDocument {
+    std::string text;
+    std::string image;  // the image file (resolved against the corpus' folder); empty for a text
+    std::string prompt; // the instruction of a pair; empty: DefaultPairPrompt
+
+    bool operator==(const CorpusDocument &o) const
+    {
+        return text == o.text && image == o.image && prompt == o.prompt;
+    }
+};
+
+// GeoChat's instruction for a detailed description, without a task token.
+inline constexpr const char *DefaultPairPrompt = "Describe the image in detail.";
 
 struct CorpusBadLine {
     std::size_t line = 0; // 1-based
@@ -21,8 +38,10 @@ struct PretrainCorpusReport {
     std::string path;
     CorpusFormat format = CorpusFormat::PlainText; // the format read (never Auto)
     std::size_t documents = 0;
+    std::size_t imagePairs = 0;     // documents with an image
     std::size_t emptyDocuments = 0; // dropped: nothing but white space (JSON lines only)
-    std::size_t badLines = 0;       // JSON lines that are not an object with a "text" string
+    std::size_t badLines = 0;       // JSON lines that are not an object with a "text" string, or
+                                    // whose "image" or "prompt" is not a string or names no file
     std::vector<CorpusBadLine> examples; // the first few bad lines
 
     std::string summary() const;
@@ -35,7 +54,9 @@ struct PretrainCorpusReport {
 // lines are joined with "\n" (a "\r" before a line break is removed). JSON lines: blank lines are
 // ignored; a line that is not valid JSON, not an object, or has no "text" string is skipped and
 // counted, never fatal; a "text" of only white space is dropped as an empty document. Texts are
-// kept as written, surrounding white space included.
+// kept as written, surrounding white space included. A line with an "image" (a path, relative to
+// the corpus file's folder) is an image-text pair, with an optional "prompt"; an image that does
+// not exist makes the line bad.
 class PretrainCorpus {
 public:
     PretrainCorpus() = default;
@@ -45,13 +66,13 @@ public:
     static PretrainCorpus load(const std::string &path, CorpusFormat format = CorpusFormat::Auto,
                                std::size_t maxExamples = 5);
 
-    const std::vector<std::string> &documents() const { return documents_; }
-    // Moves the documents out, for a caller that tokenises them and keeps only the ids.
-    std::vector<std::string> takeDocuments() { return std::move(documents_); }
+    const std::vector<CorpusDocument> &documents() const { return documents_; }
+    // Moves the documents out, for a caller that keeps them for the whole run.
+    std::vector<CorpusDocument> takeDocuments() { return std::move(documents_); }
     const PretrainCorpusReport &report() const { return report_; }
 
 private:
-    std::vector<std::string> documents_;
+    std::vector<CorpusDocument> documents_;
     PretrainCorpusReport report_;
 };
 

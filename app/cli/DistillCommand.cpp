@@ -90,9 +90,10 @@ int runDistill(const std::vector<std::string> &args)
     for (const auto &[option, key] : DirectOptions)
         if (const auto value = a.value(option))
             config.applyOverride(key, *value);
-    // --set "key=value;key=value" reaches every other setting (see run.json for the names).
-    if (const auto sets = a.value("set")) {
-        std::istringstream items(*sets);
+    // --set "key=value;key=value" reaches every other setting (see run.json for the names); it may
+    // be given more than once.
+    for (const std::string &sets : a.values("set")) {
+        std::istringstream items(sets);
         std::string item;
         while (std::getline(items, item, ';')) {
             if (item.empty())

@@ -91,6 +91,14 @@ bool mentions(const std::vector<std::string> &problems, const QString &word)
 
 } // namespace
 
+static std::vector<std::string> texts(const PretrainCorpus &corpus)
+{
+    std::vector<std::string> out;
+    for (const CorpusDocument &d : corpus.documents())
+        out.push_back(d.text);
+    return out;
+}
+
 class DistillDataTest : public QObject {
     Q_OBJECT
 
@@ -369,8 +377,7 @@ private slots:
         writeFile(path, "First line\nsecond line\n\n\n   \t\nSecond doc\r\n\r\nThird\n  indented\n\n");
         const PretrainCorpus corpus = PretrainCorpus::load(str(path));
         QCOMPARE(corpus.report().format, CorpusFormat::PlainText);
-        QCOMPARE(corpus.documents(), (std::vector<std::string>{"First line\nsecond line", "Second doc",
-                                                               "Third\n  indented"}));
+        QCOMPARE(texts(corpus), (std::vector<std::string>{"First line\nsecond line", "Second doc", "Third\n  indented"}));
         QCOMPARE(corpus.report().documents, std::size_t(3));
 
         const QString blank = dir_.filePath("blank.txt");
@@ -392,7 +399,7 @@ private slots:
                         "{\"text\": \"two\\nlines\", \"source\": \"wiki\"}\r\n");
         PretrainCorpus corpus = PretrainCorpus::load(str(path));
         QCOMPARE(corpus.report().format, CorpusFormat::JsonLines);
-        QCOMPARE(corpus.documents(), (std::vector<std::string>{"one", "two\nlines"}));
+        QCOMPARE(texts(corpus), (std::vector<std::string>{"one", "two\nlines"}));
         QCOMPARE(corpus.report().badLines, std::size_t(4));
         QCOMPARE(corpus.report().emptyDocuments, std::size_t(1));
         std::vector<std::size_t> lines;
@@ -405,12 +412,40 @@ private slots:
         // The format can be forced whatever the name.
         const QString named = dir_.filePath("lines.txt");
         writeFile(named, "{\"text\": \"a\"}\n");
-        QCOMPARE(PretrainCorpus::load(str(named), CorpusFormat::JsonLines).documents(), std::vector<std::string>{"a"});
+        QCOMPARE(texts(PretrainCorpus::load(str(named), CorpusFormat::JsonLines)), std::vector<std::string>{"a"});
 
         const QString allBad = dir_.filePath("bad.jsonl");
         writeFile(allBad, "{}\n[]\n");
         const QString message = messageOf<FileError>([&] { PretrainCorpus::load(str(allBad)); });
         QVERIFY2(message.contains(allBad) && message.contains("line 1"), qPrintable(message));
+    }
+
+    // The paper's D_PT is visual and textual: a line with an image is an image-text pair.
+    void readsImageTextPairs()
+    {
+        QDir(dir_.path()).mkpath("corpus-images");
+        writeFile(dir_.filePath("corpus-images/a.png"), "not decoded here");
+        const QString absolute = dir_.filePath("corpus-images/b.png");
+        writeFile(absolute, "x");
+        const QString path = dir_.filePath("pairs.jsonl");
+        writeFile(path, "{\"text\": \"a harbour with ships\", \"image\": \"corpus-images/a.png\"}\n"
+                        "{\"text\": \"just text\"}\n"
+                        "{\"text\": \"a river\", \"image\": \"" + absolute.toUtf8() + "\", \"prompt\": \"Caption it.\"}\n"
+                        "{\"text\": \"gone\", \"image\": \"corpus-images/missing.png\"}\n"
+                        "{\"text\": \"odd\", \"image\": 3}\n");
+        const PretrainCorpus corpus = PretrainCorpus::load(str(path));
+        QCOMPARE(corpus.documents().size(), std::size_t(3));
+        QCOMPARE(corpus.documents()[0].image, str(dir_.filePath("corpus-images/a.png")));
+        QCOMPARE(corpus.documents()[0].prompt, std::string());
+        QVERIFY(corpus.documents()[1].image.empty());
+        QCOMPARE(corpus.documents()[2].image, str(absolute));
+        QCOMPARE(corpus.documents()[2].prompt, std::string("Caption it."));
+        QCOMPARE(corpus.report().imagePairs, std::size_t(2));
+        QCOMPARE(corpus.report().badLines, std::size_t(2));
+        const QString summary = QString::fromStdString(corpus.report().summary());
+        QVERIFY2(summary.contains("3 documents (2 with an image)") && summary.contains("missing.png does not exist") &&
+                     summary.contains("\"image\" is a number"),
+                 qPrintable(summary));
     }
 
     void presetsDifferAsDocumented()

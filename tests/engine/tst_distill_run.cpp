@@ -255,6 +255,41 @@ private slots:
         }
     }
 
+    // The paper's D_PT holds images too: an image-text pair is learnt in the instruction format,
+    // its text as the answer about its image, so the image changes the term; the texts alone
+    // give another value.
+    void pretrainTermTakesImageTextPairs()
+    {
+        std::map<std::string, double> pt;
+        for (const bool withImages : {true, false}) {
+            const std::string corpus = path(withImages ? "pairs.jsonl" : "texts.jsonl");
+            std::ofstream out(corpus);
+            for (int i = 0; i < 4; ++i) {
+                Json line = Json::object();
+                line["text"] = "an aerial view of fields and a road number " + std::to_string(i);
+                if (withImages)
+                    line["image"] = images_ + "/img" + std::to_string(i) + ".ppm";
+                out << line.dump() << "\n";
+            }
+            out.close();
+            DistillConfig c = baseConfig("paper", withImages ? "run-pt-pairs" : "run-pt-texts");
+            c.corpus = corpus;
+            c.run.steps = 1;
+            c.run.sftWarmupSteps = 0;
+            c.terms.pt = 1.0;
+            c.minillm.rolloutBatchSize = 2;
+            runDistillation(c, false, hooks());
+            for (const MetricsRecord &r : readMetrics(c.out))
+                if (r.has("loss")) {
+                    QVERIFY(r.has("pt") && std::isfinite(*r.number("pt")));
+                    pt[withImages ? "pairs" : "texts"] = *r.number("pt");
+                }
+        }
+        QCOMPARE(pt.size(), std::size_t(2));
+        QVERIFY2(std::abs(pt["pairs"] - pt["texts"]) > 1e-3,
+                 qPrintable(QString("pt with images %1, without %2").arg(pt["pairs"]).arg(pt["texts"])));
+    }
+
     void resumedRunContinuesTheSameCurve()
     {
         // LoRA this time, and a stop in the middle of a batch of rollouts.
