@@ -167,7 +167,7 @@ class CliDistributedTest : public QObject {
 
 private:
     QTemporaryDir dir_;
-    QString raster_, model_, images_;
+    QString raster_, model_, boxModel_, images_;
 
     // A fresh folder per process, so that whatever a process writes is seen to be its own.
     QString folder(const QString &name)
@@ -194,6 +194,12 @@ private slots:
         raster_ = QString::fromStdString(geolens::test::writeRaster(dir_.filePath("scene.tif").toStdString(), spec));
         model_ = dir_.filePath("tiny");
         geolens::test::writeTinyModel(model_.toStdString(), {}, geolens::test::TinyLayout::GeoChat,
+                                      TokenizerModel.toStdString());
+
+        geolens::test::TinyModelSpec boxes;
+        boxes.scriptedAnswer = "a plane {<<12><34>> <56 ><78>|<9>}"; // one box in every tile
+        boxModel_ = dir_.filePath("tiny-boxes");
+        geolens::test::writeTinyModel(boxModel_.toStdString(), boxes, geolens::test::TinyLayout::GeoChat,
                                       TokenizerModel.toStdString());
 
         // Nine questions: a share of five and one of four.
@@ -228,13 +234,14 @@ private slots:
         QVERIFY2(ranks[0].err.contains("labelled 5 tiles on 2 processes"), qPrintable(ranks[0].err));
 
         // Boxes are merged across tiles once every rank's answers are together: the same file.
-        const QStringList grounding{"analyze", raster_, "--model", model_, "--task", "grounding", "--batch", "2",
-                                    "--max-new-tokens", "24", "--image-size", "24", "--device", "cpu",
-                                    "--out", "boxes.geojson"};
+        const QStringList grounding{"analyze", raster_, "--model", boxModel_, "--task", "grounding", "--batch", "2",
+                                    "--overlap", "0.3", "--max-new-tokens", "24", "--image-size", "24",
+                                    "--device", "cpu", "--out", "boxes.geojson"};
         const CliRun boxesAlone = runAlone(folder("boxes-alone"), grounding);
         QVERIFY2(boxesAlone.exitCode == 0, qPrintable(boxesAlone.err));
         const std::vector<CliRun> boxRanks = runRanks({folder("boxes-rank0"), folder("boxes-rank1")}, grounding);
         QVERIFY2(boxRanks[0].exitCode == 0 && boxRanks[1].exitCode == 0, qPrintable(describe(boxRanks)));
+        QCOMPARE(readFeatures(dir_.filePath("boxes-alone/boxes.geojson")).size(), 6);
         QCOMPARE(readAll(dir_.filePath("boxes-rank0/boxes.geojson")), readAll(dir_.filePath("boxes-alone/boxes.geojson")));
         QVERIFY(QDir(folder("boxes-rank1")).isEmpty());
     }
