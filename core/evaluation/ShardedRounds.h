@@ -42,10 +42,10 @@ public:
     std::size_t doneAfter(std::size_t round) const;
 
     // Runs one round. When work (or encoding) throws on any rank, every rank throws once all
-    // have finished the round: the rank that failed its own exception; rank 0, when it did not
-    // fail, an Error naming the rank that did and its message (Canceled when every failure was a
-    // cancel); the other ranks an Error saying rank 0 reports why. A rank that died or hangs ends
-    // the round with DistributedGroup's error.
+    // have finished the round: a rank that failed its own exception, the others Canceled when
+    // every failure was a cancel, else an Error naming each rank that failed and its message
+    // (rank 0 reads them and tells the others). A rank that died ends the round at once, one that
+    // hangs after the group's timeout, with the group's error.
     void run(std::size_t round, const Work &work, const Encode &encode, const Decode &decode);
 
 private:
