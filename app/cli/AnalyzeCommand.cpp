@@ -6,9 +6,12 @@
 #include "evaluation/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
 #include "cli/CliArguments.h"
+#include "cli/EvaluateCommand.h"
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
 #include "common/Error.h"
+#include "distributed/DistributedGroup.h"
+#include "evaluation/GroupExchange.h"
 #include "geometry/RotatedBox.h"
 #include "model/GeoChatModel.h"
 #include "raster/CoordinateTransformer.h"
@@ -16,6 +19,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace geolens::cli {
@@ -54,6 +58,21 @@ RotatedBox regionOption(const std::string &spec)
     }
 }
 
+// The bar of the whole job, on rank 0 only: under a launcher every rank shares the terminal.
+std::optional<TerminalProgress> rootProgressBar(const ShardExchange &ranks, const std::string &label)
+{
+    std::optional<TerminalProgress> bar;
+    if (ranks.isRoot())
+        bar.emplace(label);
+    return bar;
+}
+
+// " on 2 processes" when the job was shared, for the closing line.
+std::string processesNote(const ShardExchange &ranks)
+{
+    return ranks.distributed() ? " on " + std::to_string(ranks.worldSize()) + " processes" : std::string();
+}
+
 void writeFeatures(const std::string &out, const std::vector<AnalysisFeature> &features, const RasterMetadata &metadata)
 {
     const std::string ext = std::filesystem::path(out).extension().string();
@@ -79,12 +98,22 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
         throw UsageError{"--task caption needs --box x1,y1,x2,y2[,angle] in raster pixels"};
     readTileOptions(a, options, 4);
 
+    DistributedGroup group(LaunchEnvironment::fromEnvironment(), DistributedOptions());
+    GroupExchange ranks(group);
+    // A caption is one question: rank 0 asks it alone.
+    if (options.task == BoxAnalysisOptions::Task::Caption && !ranks.isRoot())
+        return 0;
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
-    const auto model = GeoChatModel::load(folder, loadOptions(a));
-    TerminalProgress bar(task);
-    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) { bar.update(done, total); });
+    const auto model = GeoChatModel::load(folder, rankLoadOptions(a, group.environment()));
+    std::optional<TerminalProgress> bar = rootProgressBar(ranks, task);
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
+        if (bar)
+            bar->update(done, total);
+    });
     BoxAnalysisJob job(raster, *model, DisplaySettings::defaultsFor(raster->metadata()), options);
-    const BoxAnalysisResult result = job.run(progress);
+    const BoxAnalysisResult result = job.run(progress, ranks);
+    if (!ranks.isRoot())
+        return 0;
     for (const std::string &issue : result.issues)
         std::cerr << "geolens-cli: " << issue << std::endl;
 
@@ -93,8 +122,8 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
     for (const BoxResult &b : result.boxes)
         features.push_back(boxFeature(b, coords, task, modelName(folder)));
     writeFeatures(out, features, raster->metadata());
-    std::cerr << "geolens-cli: " << features.size() << (task == "caption" ? " caption" : " boxes") << "; wrote " << out
-              << std::endl;
+    std::cerr << "geolens-cli: " << features.size() << (task == "caption" ? " caption" : " boxes")
+              << processesNote(ranks) << "; wrote " << out << std::endl;
     return 0;
 }
 
@@ -142,12 +171,19 @@ int runAnalyze(const std::vector<std::string> &args)
     options.mode = mode == "score" ? SceneLabelOptions::Mode::Score : SceneLabelOptions::Mode::Generate;
     readTileOptions(a, options, 8);
 
+    DistributedGroup group(LaunchEnvironment::fromEnvironment(), DistributedOptions());
+    GroupExchange ranks(group);
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
-    const auto model = GeoChatModel::load(*folder, loadOptions(a));
-    TerminalProgress bar("scene");
-    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) { bar.update(done, total); });
+    const auto model = GeoChatModel::load(*folder, rankLoadOptions(a, group.environment()));
+    std::optional<TerminalProgress> bar = rootProgressBar(ranks, "scene");
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
+        if (bar)
+            bar->update(done, total);
+    });
     SceneLabelJob job(raster, *model, DisplaySettings::defaultsFor(raster->metadata()), options);
-    const std::vector<SceneLabel> labels = job.run(progress);
+    const std::vector<SceneLabel> labels = job.run(progress, ranks);
+    if (!ranks.isRoot())
+        return 0; // rank 0 writes the results of every rank
 
     const CoordinateTransformer coords(raster->metadata());
     std::vector<AnalysisFeature> features;
@@ -155,7 +191,7 @@ int runAnalyze(const std::vector<std::string> &args)
         if (!l.skipped)
             features.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes), modelName(*folder)));
     writeFeatures(*out, features, raster->metadata());
-    std::cerr << "geolens-cli: labelled " << features.size() << " tiles";
+    std::cerr << "geolens-cli: labelled " << features.size() << " tiles" << processesNote(ranks);
     if (features.size() != labels.size())
         std::cerr << " (" << labels.size() - features.size() << " without data skipped)";
     std::cerr << "; wrote " << *out << std::endl;

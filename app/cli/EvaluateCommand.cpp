@@ -6,10 +6,12 @@
 #include "cli/TerminalProgress.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
+#include "distributed/DistributedGroup.h"
 #include "evaluation/BenchmarkReader.h"
 #include "evaluation/EvaluationJob.h"
 #include "evaluation/EvaluationReport.h"
 #include "evaluation/GeoChatEvaluationModel.h"
+#include "evaluation/GroupExchange.h"
 #include "evaluation/PaperTables.h"
 #include "common/AtomicFile.h"
 #include "evaluation/WordNetDatabase.h"
@@ -127,6 +129,19 @@ std::string commandLine(const std::vector<std::string> &args)
 
 } // namespace
 
+ModelLoadOptions rankLoadOptions(const CliArguments &a, const LaunchEnvironment &environment)
+{
+    ModelLoadOptions options = loadOptions(a);
+    if (!environment.distributed())
+        return options;
+    const std::string device = a.value("device", "auto");
+    if (device == "auto")
+        options.cudaIndex = environment.localRank; // used only where CUDA is there to choose
+    else
+        applyDevice(rankDeviceName(device, environment.localRank, 1), "device", options);
+    return options;
+}
+
 int runEvaluate(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
@@ -156,15 +171,20 @@ int runEvaluate(const std::vector<std::string> &args)
     const int maxNewTokens = a.intValue("max-new-tokens", 256);
     if (options.limit < 0 || options.batch < 1 || maxNewTokens < 1)
         throw UsageError{"--limit must be 0 or more, --batch and --max-new-tokens at least 1"};
-    const ModelLoadOptions loadOptionsValue = loadOptions(a);
-    const bool json = a.has("json");
+    // Under a launcher the questions are shared among the ranks; rank 0 alone writes and talks.
+    DistributedGroup group(LaunchEnvironment::fromEnvironment(), DistributedOptions());
+    GroupExchange ranks(group);
+    const bool root = ranks.isRoot();
+    const ModelLoadOptions loadOptionsValue = rankLoadOptions(a, group.environment());
+    const bool json = a.has("json") && root;
 
     BenchmarkReadOptions readOptions;
     readOptions.vqaTypes = splitList(a.value("vqa-types", ""), ',');
     readOptions.classes = splitList(a.value("classes", ""), ',');
     const BenchmarkDataset dataset = readBenchmark(task, a.value("questions", ""), *images, readOptions);
     for (const auto &[reason, n] : dataset.issueCounts())
-        std::cerr << "geolens-cli: " << n << " left out of the benchmark: " << reason << std::endl;
+        if (root)
+            std::cerr << "geolens-cli: " << n << " left out of the benchmark: " << reason << std::endl;
 
     // Captions need WordNet for METEOR: known before any model is loaded.
     std::optional<WordNetDatabase> wordnet;
@@ -186,15 +206,21 @@ int runEvaluate(const std::vector<std::string> &args)
     std::vector<std::string> names;
     for (const EvaluatedModel &m : models)
         names.push_back(m.name);
-    job.prepare(names);
+    job.prepare(names, ranks);
     const EvaluationReport report(dataset, job.questions(), *out);
     const std::string command = commandLine(args);
-    report.writeManifest(models, command);
+    if (root)
+        report.writeManifest(models, command);
     const auto questionCount = static_cast<long long>(job.questions().size());
     emit(json, {{"event", "benchmark"}, {"benchmark", benchmarkTaskName(task)}, {"dataset", dataset.name},
                 {"questions", questionCount}});
-    std::cerr << "geolens-cli: " << questionCount << " " << benchmarkTaskName(task) << " questions from " << dataset.name
-              << std::endl;
+    if (root) {
+        std::cerr << "geolens-cli: " << questionCount << " " << benchmarkTaskName(task) << " questions from "
+                  << dataset.name;
+        if (ranks.distributed())
+            std::cerr << ", shared among " << ranks.worldSize() << " processes";
+        std::cerr << std::endl;
+    }
 
     for (std::size_t i = 0; i < models.size(); ++i) {
         EvaluatedModel &m = models[i];
@@ -205,24 +231,32 @@ int runEvaluate(const std::vector<std::string> &args)
         m.device = model->deviceName();
         m.dtype = model->dtypeName();
         m.params = model->parameterCount();
-        report.writeManifest(models, command);
+        if (root)
+            report.writeManifest(models, command);
         GeoChatEvaluationModel evaluationModel(*model, maxNewTokens);
-        TerminalProgress bar(m.name);
+        std::optional<TerminalProgress> bar;
+        if (root)
+            bar.emplace(m.name);
         JobProgress progress([&](std::int64_t done, std::int64_t total, const std::string &) {
-            bar.update(done, total);
+            if (bar)
+                bar->update(done, total);
             emit(json, {{"event", "progress"}, {"model", m.name}, {"done", done}, {"total", total}});
         });
         ModelRunSummary summary;
         try {
             const StopSignalsCancel stopSignals(progress);
-            summary = job.run(m.name, evaluationModel, progress);
+            summary = job.run(m.name, evaluationModel, progress, ranks);
         } catch (const Canceled &) {
+            if (!root)
+                throw;
             // What was answered is scored, so the report shows the run so far.
             report.write(models, wordnet ? &*wordnet : nullptr, thumbnailer());
             std::cerr << "geolens-cli: stopped; the answers so far are in " << job.predictionsPath(*out, m.name)
                       << " and the report scores them; run the same command with --resume to go on." << std::endl;
             throw;
         }
+        if (!root)
+            continue;
         std::cerr << "geolens-cli: " << m.name << ": " << summary.answered << " answered";
         if (summary.alreadyDone)
             std::cerr << ", " << summary.alreadyDone << " done before";
@@ -231,6 +265,8 @@ int runEvaluate(const std::vector<std::string> &args)
         std::cerr << " in " << summary.seconds << " s (" << summary.modelSeconds << " s in the model)" << std::endl;
     }
 
+    if (!root)
+        return 0; // rank 0 has every rank's answers and writes the report
     report.write(models, wordnet ? &*wordnet : nullptr, thumbnailer());
     emit(json, {{"event", "report"}, {"dir", fs::absolute(*out).string()}});
     if (!json) {

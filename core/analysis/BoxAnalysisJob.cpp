@@ -2,6 +2,9 @@
 
 #include "analysis/TileImage.h"
 #include "common/Error.h"
+#include "common/JsonIo.h"
+#include "evaluation/ShardExchange.h"
+#include "evaluation/ShardedRounds.h"
 #include "geometry/BoxParser.h"
 #include "geometry/RotatedIou.h"
 #include "geometry/TileFrame.h"
@@ -57,6 +60,14 @@ std::string BoxAnalysisJob::captionPrompt(const RotatedBox &gridBox)
 
 BoxAnalysisResult BoxAnalysisJob::run(const JobProgress &progress)
 {
+    ShardExchange alone;
+    return run(progress, alone);
+}
+
+BoxAnalysisResult BoxAnalysisJob::run(const JobProgress &progress, ShardExchange &ranks)
+{
+    if (options_.task == BoxAnalysisOptions::Task::Caption && !ranks.isRoot())
+        return {};
     StretchEstimator::complete(*raster_, display_);
     if (options_.task == BoxAnalysisOptions::Task::Caption)
         return runCaption();
@@ -68,36 +79,47 @@ BoxAnalysisResult BoxAnalysisJob::run(const JobProgress &progress)
     if (ids.empty())
         for (int i = 0; i < grid.count(); ++i)
             ids.push_back(i);
+    std::vector<Tile> tiles;
     for (int id : ids)
-        grid.tile(id); // validates
+        tiles.push_back(grid.tile(id)); // validates
 
     GenerationRequest request;
     request.question = options_.task == BoxAnalysisOptions::Task::Refer ? referPrompt(options_.query) : groundingPrompt();
     request.maxNewTokens = options_.maxNewTokens;
 
+    // The answers travel between ranks; boxes are read from them once they are all together.
+    std::vector<std::string> answers(tiles.size());
+    const auto total = static_cast<std::int64_t>(tiles.size());
+    progress.report(0, total, "boxes");
+    const auto answerTiles = [&](const std::vector<std::size_t> &items) {
+        progress.throwIfCanceled();
+        if (items.empty())
+            return;
+        std::vector<RgbImage> images;
+        for (std::size_t i : items)
+            images.push_back(renderRgb(*raster_, display_, tiles[i].validRect()));
+        const std::vector<GenerationResult> results = model_.generateBatch(images, request);
+        for (std::size_t k = 0; k < results.size() && k < items.size(); ++k)
+            answers[items[k]] = results[k].text;
+    };
+    ShardedRounds rounds(ranks, tiles.size(), static_cast<std::size_t>(std::max(1, options_.batch)), "the tiles' answers");
+    for (std::size_t round = 0; round < rounds.rounds(); ++round) {
+        rounds.run(
+            round, answerTiles, [&](std::size_t i) { return Json(answers[i]); },
+            [&](std::size_t i, const Json &j) { answers[i] = j.get<std::string>(); });
+        progress.report(static_cast<std::int64_t>(rounds.doneAfter(round)), total, "boxes");
+    }
+    if (!ranks.isRoot())
+        return {};
+
     BoxAnalysisResult result;
     std::vector<BoxResult> candidates;
-    const auto total = static_cast<std::int64_t>(ids.size());
-    const std::size_t batch = static_cast<std::size_t>(std::max(1, options_.batch));
-    progress.report(0, total, "boxes");
-    for (std::size_t first = 0; first < ids.size(); first += batch) {
-        progress.throwIfCanceled();
-        std::vector<RgbImage> images;
-        std::vector<Tile> tiles;
-        for (std::size_t i = first; i < std::min(ids.size(), first + batch); ++i) {
-            tiles.push_back(grid.tile(ids[i]));
-            images.push_back(renderRgb(*raster_, display_, tiles.back().validRect()));
+    const std::string defaultLabel = options_.task == BoxAnalysisOptions::Task::Refer ? options_.query : std::string();
+    for (std::size_t i = 0; i < tiles.size(); ++i)
+        for (BoxResult &r : boxesFromAnswer(tiles[i], answers[i], defaultLabel, result.issues)) {
+            r.prompt = request.question;
+            candidates.push_back(std::move(r));
         }
-        const std::vector<GenerationResult> answers = model_.generateBatch(images, request);
-        const std::string defaultLabel = options_.task == BoxAnalysisOptions::Task::Refer ? options_.query : std::string();
-        for (std::size_t k = 0; k < answers.size(); ++k)
-            for (BoxResult &r : boxesFromAnswer(tiles[k], answers[k].text, defaultLabel, result.issues)) {
-                r.prompt = request.question;
-                candidates.push_back(std::move(r));
-            }
-        progress.report(static_cast<std::int64_t>(std::min(ids.size(), first + batch)), total, "boxes");
-    }
-
     result.boxes = mergeDuplicates(std::move(candidates), options_.nmsIou);
     return result;
 }

@@ -14,6 +14,7 @@ namespace geolens {
 
 class GeoChatModel;
 class RasterDataset;
+class ShardExchange;
 
 struct BoxAnalysisOptions {
     enum class Task {
@@ -62,6 +63,11 @@ public:
 
     // Throws InvalidArgument (empty query, no region, bad tile id), Canceled.
     BoxAnalysisResult run(const JobProgress &progress);
+    // The same with the tiles shared among the ranks of a data-parallel run (ShardedRounds): every
+    // rank asks about its share; rank 0 gathers the answers and returns the result run() gives,
+    // merged across tiles as there; the other ranks return an empty result. A caption is one
+    // question, which rank 0 asks alone.
+    BoxAnalysisResult run(const JobProgress &progress, ShardExchange &ranks);
 
     // The boxes of one tile's answer placed in raster pixels (through the tile's valid-part
     // frame); parser repairs and drops are appended to issues.

@@ -3,7 +3,10 @@
 #include "analysis/ClassMatcher.h"
 #include "analysis/TileImage.h"
 #include "common/Error.h"
+#include "common/JsonIo.h"
 #include "evaluation/ScenePresets.h"
+#include "evaluation/ShardExchange.h"
+#include "evaluation/ShardedRounds.h"
 #include "model/GeoChatModel.h"
 #include "raster/RasterDataset.h"
 #include "raster/StretchEstimator.h"
@@ -12,6 +15,32 @@
 #include <cmath>
 
 namespace geolens {
+
+namespace {
+
+// A label's result without its tile, which every rank knows from the tile id.
+Json labelToJson(const SceneLabel &l)
+{
+    Json top = Json::array();
+    for (const auto &[name, p] : l.top)
+        top.push_back(Json::array({name, p}));
+    return {{"skipped", l.skipped}, {"answer", l.answer}, {"label", l.label},
+            {"matched", l.matched}, {"score", l.score},   {"top", std::move(top)}};
+}
+
+void labelFromJson(const Json &j, SceneLabel &l)
+{
+    l.skipped = j.at("skipped").get<bool>();
+    l.answer = j.at("answer").get<std::string>();
+    l.label = j.at("label").get<std::string>();
+    l.matched = j.at("matched").get<bool>();
+    l.score = j.at("score").get<double>();
+    l.top.clear();
+    for (const Json &t : j.at("top"))
+        l.top.emplace_back(t.at(0).get<std::string>(), t.at(1).get<double>());
+}
+
+} // namespace
 
 SceneLabelJob::SceneLabelJob(std::shared_ptr<const RasterDataset> raster, GeoChatModel &model, DisplaySettings display,
                              SceneLabelOptions options)
@@ -26,6 +55,12 @@ std::string SceneLabelJob::prompt(const std::vector<std::string> &classes)
 
 std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)
 {
+    ShardExchange alone;
+    return run(progress, alone);
+}
+
+std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExchange &ranks)
+{
     if (options_.classes.empty())
         throw InvalidArgument("Scene labelling needs at least one class.");
     const TileGrid grid(raster_->width(), raster_->height(), options_.tileSize, options_.overlap);
@@ -33,6 +68,7 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)
     if (ids.empty())
         for (int i = 0; i < grid.count(); ++i)
             ids.push_back(i);
+    // Every rank checks every id, so a bad one stops them all before any model runs.
     std::vector<SceneLabel> labels;
     for (int id : ids) {
         SceneLabel label;
@@ -48,12 +84,11 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)
     const auto total = static_cast<std::int64_t>(labels.size());
     progress.report(0, total, "scene");
 
-    const std::size_t batch = options_.mode == SceneLabelOptions::Mode::Generate ? std::max(1, options_.batch) : 1;
-    for (std::size_t first = 0; first < labels.size(); first += batch) {
+    const auto labelTiles = [&](const std::vector<std::size_t> &items) {
         progress.throwIfCanceled();
         std::vector<RgbImage> images;
         std::vector<SceneLabel *> pending;
-        for (std::size_t i = first; i < std::min(labels.size(), first + batch); ++i) {
+        for (std::size_t i : items) {
             std::optional<RgbImage> image = renderTileImage(*raster_, display_, labels[i].tile);
             if (!image) {
                 labels[i].skipped = true;
@@ -91,8 +126,19 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress)
             for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i)
                 l.top.emplace_back(options_.classes[order[i]], p[order[i]] / sum);
         }
-        progress.report(static_cast<std::int64_t>(std::min(labels.size(), first + batch)), total, "scene");
+    };
+
+    // Score mode asks about one tile at a time.
+    const std::size_t batch = options_.mode == SceneLabelOptions::Mode::Generate ? std::max(1, options_.batch) : 1;
+    ShardedRounds rounds(ranks, labels.size(), batch, "the scene labels");
+    for (std::size_t round = 0; round < rounds.rounds(); ++round) {
+        rounds.run(
+            round, labelTiles, [&](std::size_t i) { return labelToJson(labels[i]); },
+            [&](std::size_t i, const Json &j) { labelFromJson(j, labels[i]); });
+        progress.report(static_cast<std::int64_t>(rounds.doneAfter(round)), total, "scene");
     }
+    if (!ranks.isRoot())
+        return {};
     return labels;
 }
 

@@ -13,6 +13,7 @@ namespace geolens {
 
 class GeoChatModel;
 class RasterDataset;
+class ShardExchange;
 
 struct SceneLabelOptions {
     enum class Mode {
@@ -51,6 +52,10 @@ public:
 
     // Throws InvalidArgument for an empty class list or a bad tile id, Canceled when canceled.
     std::vector<SceneLabel> run(const JobProgress &progress);
+    // The same with the tiles shared among the ranks of a data-parallel run (ShardedRounds): every
+    // rank labels its share; rank 0 returns the labels of every tile, in the order run() gives
+    // them, and reports the progress of the whole; the other ranks return none.
+    std::vector<SceneLabel> run(const JobProgress &progress, ShardExchange &ranks);
 
 private:
     std::shared_ptr<const RasterDataset> raster_;

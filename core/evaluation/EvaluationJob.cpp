@@ -2,11 +2,15 @@
 
 #include "common/Error.h"
 #include "evaluation/PredictionLog.h"
+#include "evaluation/ShardExchange.h"
+#include "evaluation/ShardedRounds.h"
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <set>
 
 namespace geolens {
@@ -73,14 +77,52 @@ void EvaluationJob::prepare(const std::vector<std::string> &modelNames) const
     }
 }
 
+void EvaluationJob::prepare(const std::vector<std::string> &modelNames, ShardExchange &ranks) const
+{
+    if (!ranks.distributed()) {
+        prepare(modelNames);
+        return;
+    }
+    std::exception_ptr failure;
+    std::string problem;
+    if (ranks.isRoot()) {
+        try {
+            prepare(modelNames);
+        } catch (const Error &e) {
+            failure = std::current_exception();
+            problem = e.what();
+        }
+    }
+    problem = ranks.broadcastFromRoot(problem, "the report folder");
+    if (failure)
+        std::rethrow_exception(failure);
+    if (!problem.empty())
+        throw Error(problem);
+}
+
 ModelRunSummary EvaluationJob::run(const std::string &modelName, EvaluationModel &model, const JobProgress &progress)
+{
+    ShardExchange alone;
+    return run(modelName, model, progress, alone);
+}
+
+ModelRunSummary EvaluationJob::run(const std::string &modelName, EvaluationModel &model, const JobProgress &progress,
+                                   ShardExchange &ranks)
 {
     const auto start = std::chrono::steady_clock::now();
     const std::string path = predictionsPath(reportDir_, modelName);
     std::set<std::string> done;
-    if (options_.resume)
-        for (const PredictionRecord &r : PredictionLog::read(path))
-            done.insert(r.id);
+    if (options_.resume) {
+        // Rank 0's file is the truth: the other ranks may run where it cannot be read.
+        Json ids = Json::array();
+        if (ranks.isRoot())
+            for (const PredictionRecord &r : PredictionLog::read(path))
+                ids.push_back(r.id);
+        if (ranks.distributed())
+            ids = parseJson(ranks.broadcastFromRoot(dumpJson(ids), "the answers in " + path), path);
+        for (const Json &id : ids)
+            done.insert(id.get<std::string>());
+    }
     std::vector<const BenchmarkItem *> todo;
     ModelRunSummary summary;
     const std::vector<const BenchmarkItem *> all = questions();
@@ -90,10 +132,11 @@ ModelRunSummary EvaluationJob::run(const std::string &modelName, EvaluationModel
         else
             todo.push_back(item);
     }
-    PredictionLog log(path);
+    std::optional<PredictionLog> log;
+    if (ranks.isRoot())
+        log.emplace(path);
     const auto total = static_cast<std::int64_t>(all.size());
     progress.report(summary.alreadyDone, total, modelName);
-    const std::size_t batch = static_cast<std::size_t>(options_.batch);
     // The images of a batch, read while the model answers the batch before it, so that a model on
     // a GPU never waits for the disk.
     struct PreparedBatch {
@@ -103,62 +146,85 @@ ModelRunSummary EvaluationJob::run(const std::string &modelName, EvaluationModel
         std::vector<std::size_t> asked; // index into records
         int failed = 0;
     };
-    const auto prepareBatch = [&](std::size_t first) {
+    const auto prepareBatch = [&](const std::vector<std::size_t> &items) {
         PreparedBatch b;
-        const std::size_t end = std::min(todo.size(), first + batch);
-        b.records.resize(end - first);
-        for (std::size_t i = first; i < end; ++i) {
-            PredictionRecord &r = b.records[i - first];
-            r.id = todo[i]->id;
+        b.records.resize(items.size());
+        for (std::size_t k = 0; k < items.size(); ++k) {
+            const BenchmarkItem &item = *todo[items[k]];
+            PredictionRecord &r = b.records[k];
+            r.id = item.id;
             try {
-                RgbImage image = reader_(todo[i]->image);
+                RgbImage image = reader_(item.image);
                 r.imageWidth = image.width;
                 r.imageHeight = image.height;
                 b.images.push_back(std::move(image));
-                b.prompts.push_back(todo[i]->question);
-                b.asked.push_back(i - first);
+                b.prompts.push_back(item.question);
+                b.asked.push_back(k);
             } catch (const Error &e) {
                 std::error_code ec;
-                r.status = fs::exists(todo[i]->image, ec) ? "unreadable image" : "missing image";
+                r.status = fs::exists(item.image, ec) ? "unreadable image" : "missing image";
                 r.detail = e.what();
                 ++b.failed;
             }
         }
         return b;
     };
+    ShardedRounds rounds(ranks, todo.size(), static_cast<std::size_t>(options_.batch), "the answers of " + modelName);
+    std::vector<PredictionRecord> records(todo.size());
     std::future<PreparedBatch> next;
-    if (!todo.empty())
-        next = std::async(std::launch::async, prepareBatch, 0);
+    if (rounds.rounds() > 0)
+        next = std::async(std::launch::async, prepareBatch, rounds.itemsOf(0));
     auto batchStart = std::chrono::steady_clock::now();
-    for (std::size_t first = 0; first < todo.size(); first += batch) {
-        progress.throwIfCanceled();
-        PreparedBatch current = next.get();
-        if (first + batch < todo.size())
-            next = std::async(std::launch::async, prepareBatch, first + batch);
-        summary.failed += current.failed;
-        double modelSeconds = 0.0;
-        if (!current.images.empty()) {
-            const auto modelStart = std::chrono::steady_clock::now();
-            const std::vector<ModelAnswer> answers = model.answer(current.images, current.prompts, progress.cancelFlag());
-            modelSeconds = secondsSince(modelStart);
-            for (std::size_t k = 0; k < current.asked.size() && k < answers.size(); ++k) {
-                PredictionRecord &r = current.records[current.asked[k]];
-                r.answer = trimmed(answers[k].text);
-                r.promptTokens = answers[k].promptTokens;
-                r.generatedTokens = answers[k].generatedTokens;
-                r.flops = answers[k].flops;
-                r.modelSeconds = modelSeconds / static_cast<double>(current.asked.size());
+    for (std::size_t round = 0; round < rounds.rounds(); ++round) {
+        const auto answerBatch = [&](const std::vector<std::size_t> &items) {
+            progress.throwIfCanceled();
+            PreparedBatch current = next.get();
+            if (round + 1 < rounds.rounds())
+                next = std::async(std::launch::async, prepareBatch, rounds.itemsOf(round + 1));
+            summary.failed += current.failed;
+            double modelSeconds = 0.0;
+            if (!current.images.empty()) {
+                const auto modelStart = std::chrono::steady_clock::now();
+                const std::vector<ModelAnswer> answers =
+                    model.answer(current.images, current.prompts, progress.cancelFlag());
+                modelSeconds = secondsSince(modelStart);
+                for (std::size_t k = 0; k < current.asked.size() && k < answers.size(); ++k) {
+                    PredictionRecord &r = current.records[current.asked[k]];
+                    r.answer = trimmed(answers[k].text);
+                    r.promptTokens = answers[k].promptTokens;
+                    r.generatedTokens = answers[k].generatedTokens;
+                    r.flops = answers[k].flops;
+                    r.modelSeconds = modelSeconds / static_cast<double>(current.asked.size());
+                }
+                summary.answered += static_cast<int>(current.asked.size());
             }
-            summary.answered += static_cast<int>(current.asked.size());
+            // Wall time from the end of the previous batch: what the run really spent on this one.
+            const double batchSeconds = secondsSince(batchStart);
+            for (PredictionRecord &r : current.records)
+                r.seconds = batchSeconds / static_cast<double>(current.records.size());
+            batchStart = std::chrono::steady_clock::now(); // writing counts towards the next batch
+            summary.modelSeconds += modelSeconds;
+            for (std::size_t k = 0; k < items.size(); ++k)
+                records[items[k]] = std::move(current.records[k]);
+        };
+        rounds.run(
+            round, answerBatch, [&](std::size_t i) { return records[i].toJson(); },
+            [&](std::size_t i, const Json &j) {
+                PredictionRecord &r = records[i] = PredictionRecord::fromJson(j);
+                if (r.answered()) {
+                    ++summary.answered;
+                    summary.modelSeconds += r.modelSeconds;
+                } else {
+                    ++summary.failed;
+                }
+            });
+        if (log) {
+            std::vector<PredictionRecord> written;
+            for (std::size_t i : rounds.allItemsOf(round))
+                written.push_back(std::move(records[i]));
+            log->append(written);
         }
-        // Wall time from the end of the previous batch: what the run really spent on this one.
-        const double batchSeconds = secondsSince(batchStart);
-        for (PredictionRecord &r : current.records)
-            r.seconds = batchSeconds / static_cast<double>(current.records.size());
-        batchStart = std::chrono::steady_clock::now(); // writing counts towards the next batch
-        log.append(current.records);
-        summary.modelSeconds += modelSeconds;
-        progress.report(summary.alreadyDone + static_cast<std::int64_t>(first + current.records.size()), total, modelName);
+        progress.report(summary.alreadyDone + static_cast<std::int64_t>(rounds.doneAfter(round)), total, modelName);
     }
     summary.seconds = secondsSince(start);
     return summary;
