@@ -514,6 +514,7 @@ private slots:
         w.setTorchrunProgram(torchrun);
         showAt(w, DistillWizard::TrainingPageId);
         QCOMPARE(w.gpuCount(), 2);
+        QVERIFY(page->validatePage()); // clears the problem line
         saveShot(w, "training-gpus.png");
         gpus->setValue(1);
         w.setTorchrunProgram(QStringLiteral("geolens-no-such-torchrun"));

@@ -139,6 +139,8 @@ DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
     outForm->addRow(outNote_);
     gpus_->setObjectName(QStringLiteral("gpus"));
     gpus_->setRange(1, 1);
+    // A count of a few, not a path: as wide as its numbers.
+    gpus_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     outForm->addRow(tr("GPUs to use:"), gpus_);
     launchCommand_->setObjectName(QStringLiteral("launchCommand"));
     launchCommand_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -360,7 +362,7 @@ void DistillTrainingPage::updateGpuChoice()
                   .arg(listed);
 
     QString tip = tr("How many GPUs the run is spread over: more than one starts it through torchrun, one process "
-                     "per GPU, each a rank that trains on its part of the data and writes nothing but rank 0.");
+                     "per GPU, each training on its part of the data; the first alone writes the run folder.");
     if (perProcess > 1)
         tip += QLatin1Char(' ') + tr("With the teacher and the student on different GPUs, each process uses %1 of "
                                      "them: cuda:i of the rank r is cuda:(r × %1 + i).")
