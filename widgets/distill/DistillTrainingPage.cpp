@@ -332,11 +332,6 @@ QStringList DistillTrainingPage::launchCommand() const
                                     DistillWizard::runArguments(wizard_->config()));
 }
 
-QString DistillTrainingPage::launchCommandText() const
-{
-    return gpuCount() > 1 ? launchCommand_->text() : QString();
-}
-
 void DistillTrainingPage::updateGpuChoice()
 {
     const GpuInventory *gpus = wizard_->gpus_;

@@ -53,8 +53,6 @@ public:
     int gpuCount() const;
     // The command that starts the run: geolens-cli alone, or under torchrun for several GPUs.
     QStringList launchCommand() const;
-    // The command as the page shows it for several GPUs; empty for one.
-    QString launchCommandText() const;
 
 private:
     static void setComboText(QComboBox *combo, const QString &text);
