@@ -1054,6 +1054,26 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Score the distilled student and its teacher on a benchmark, side by side in one report (Ctrl+Shift+E)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Running on %1 GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run needs at least one process, not %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run could not be recorded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run cannot be resumed as it was started: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not found, and a run on %2 GPUs is started through it. torchrun comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillTrainingPage</name>
@@ -1355,6 +1375,66 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>Warm start learns from:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPUs to use:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command Launch runs after saving run.json in the output folder: each of the processes torchrun starts is one rank of the run, on GPUs of its own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Command:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run on %1 GPUs is started through torchrun, which is not found. It comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch); or choose 1 GPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The student is trained on the CPU; a run on several GPUs needs it on a GPU (the student device on the models page).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The GPUs are being listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run on several GPUs needs at least two; %1 is listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run on several GPUs needs at least two; none is listed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each process uses %1 GPUs, as many as the teacher&apos;s and the student&apos;s devices name; the %2 listed are too few for two processes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With the teacher and the student on different GPUs, each process uses %1 of them: cuda:i of the rank r is cuda:(r × %1 + i).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not found: it comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch). Without it the run can use one GPU only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated memory per GPU, in each of the %1 processes: about %2 (teacher %3, student %4 with %5 trainable parameters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated memory per GPU, in each of the %1 processes: teacher about %2 on its %3; student about %4 on its %5 (%6 trainable parameters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enough is free on %1 of the run&apos;s GPUs; the least free is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many GPUs the run is spread over: more than one starts it through torchrun, one process per GPU, each training on its part of the data; the first alone writes the run folder.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

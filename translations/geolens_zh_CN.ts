@@ -1052,6 +1052,26 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Score the distilled student and its teacher on a benchmark, side by side in one report (Ctrl+Shift+E)</source>
         <translation>在基准上为蒸馏出的学生模型及其教师模型打分，并在同一份报告中并排显示 (Ctrl+Shift+E)</translation>
     </message>
+    <message>
+        <source>Running on %1 GPUs</source>
+        <translation>正在 %1 块 GPU 上运行</translation>
+    </message>
+    <message>
+        <source>A run needs at least one process, not %1.</source>
+        <translation>运行至少需要一个进程，而不是 %1 个。</translation>
+    </message>
+    <message>
+        <source>The run could not be recorded: %1</source>
+        <translation>无法记录运行的启动方式：%1</translation>
+    </message>
+    <message>
+        <source>The run cannot be resumed as it was started: %1</source>
+        <translation>无法按原来的启动方式继续运行：%1</translation>
+    </message>
+    <message>
+        <source>%1 is not found, and a run on %2 GPUs is started through it. torchrun comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch).</source>
+        <translation>未找到 %1，而在 %2 块 GPU 上的运行需要通过它启动。torchrun 随 PyTorch 提供（Debian：python3-torch；其他系统：pip install torch）。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillTrainingPage</name>
@@ -1354,6 +1374,66 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>Warm start learns from:</source>
         <translation>预热学习来源：</translation>
+    </message>
+    <message>
+        <source>GPUs to use:</source>
+        <translation>使用的 GPU 数：</translation>
+    </message>
+    <message>
+        <source>The command Launch runs after saving run.json in the output folder: each of the processes torchrun starts is one rank of the run, on GPUs of its own</source>
+        <translation>“启动”在输出文件夹中保存 run.json 后执行的命令：torchrun 启动的每个进程都是运行中的一个 rank，使用各自的 GPU</translation>
+    </message>
+    <message>
+        <source>Command:</source>
+        <translation>命令：</translation>
+    </message>
+    <message>
+        <source>A run on %1 GPUs is started through torchrun, which is not found. It comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch); or choose 1 GPU.</source>
+        <translation>在 %1 块 GPU 上的运行需要通过 torchrun 启动，但未找到 torchrun。它随 PyTorch 提供（Debian：python3-torch；其他系统：pip install torch）；或者选择 1 块 GPU。</translation>
+    </message>
+    <message>
+        <source>The student is trained on the CPU; a run on several GPUs needs it on a GPU (the student device on the models page).</source>
+        <translation>学生模型在 CPU 上训练；多 GPU 运行需要学生模型位于 GPU 上（见模型页面的学生设备）。</translation>
+    </message>
+    <message>
+        <source>The GPUs are being listed.</source>
+        <translation>正在列出 GPU。</translation>
+    </message>
+    <message>
+        <source>A run on several GPUs needs at least two; %1 is listed.</source>
+        <translation>多 GPU 运行至少需要两块 GPU；当前列出 %1 块。</translation>
+    </message>
+    <message>
+        <source>A run on several GPUs needs at least two; none is listed: %1</source>
+        <translation>多 GPU 运行至少需要两块 GPU；未列出任何 GPU：%1</translation>
+    </message>
+    <message>
+        <source>Each process uses %1 GPUs, as many as the teacher&apos;s and the student&apos;s devices name; the %2 listed are too few for two processes.</source>
+        <translation>每个进程使用 %1 块 GPU，即教师和学生设备所指定的数量；列出的 %2 块不够两个进程使用。</translation>
+    </message>
+    <message>
+        <source>With the teacher and the student on different GPUs, each process uses %1 of them: cuda:i of the rank r is cuda:(r × %1 + i).</source>
+        <translation>教师和学生位于不同 GPU 上时，每个进程使用其中 %1 块：rank r 的 cuda:i 即 cuda:(r × %1 + i)。</translation>
+    </message>
+    <message>
+        <source>%1 is not found: it comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch). Without it the run can use one GPU only.</source>
+        <translation>未找到 %1：它随 PyTorch 提供（Debian：python3-torch；其他系统：pip install torch）。没有它，运行只能使用一块 GPU。</translation>
+    </message>
+    <message>
+        <source>Estimated memory per GPU, in each of the %1 processes: about %2 (teacher %3, student %4 with %5 trainable parameters).</source>
+        <translation>每块 GPU 的估算显存（%1 个进程中的每一个）：约 %2（教师 %3，学生 %4，含 %5 个可训练参数）。</translation>
+    </message>
+    <message>
+        <source>Estimated memory per GPU, in each of the %1 processes: teacher about %2 on its %3; student about %4 on its %5 (%6 trainable parameters).</source>
+        <translation>每块 GPU 的估算显存（%1 个进程中的每一个）：教师约 %2，位于其 %3；学生约 %4，位于其 %5（%6 个可训练参数）。</translation>
+    </message>
+    <message>
+        <source>Enough is free on %1 of the run&apos;s GPUs; the least free is %2.</source>
+        <translation>运行所用的 %1 块 GPU 空闲显存充足；最少的空闲 %2。</translation>
+    </message>
+    <message>
+        <source>How many GPUs the run is spread over: more than one starts it through torchrun, one process per GPU, each training on its part of the data; the first alone writes the run folder.</source>
+        <translation>运行分布到多少块 GPU 上：多于一块时通过 torchrun 启动，每块 GPU 一个进程，各自训练自己那部分数据；只有第一个进程写入运行文件夹。</translation>
     </message>
 </context>
 <context>

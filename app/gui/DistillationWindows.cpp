@@ -120,7 +120,7 @@ void DistillationWindows::startWizard()
     }
     QSettings().setValue(LastRunKey, runDir);
     DistillRunMonitor *monitor = ensureMonitor();
-    if (!monitor->start({QStringLiteral("--config"), runFile}, runDir)) {
+    if (!monitor->start(DistillWizard::runArguments(config), runDir, wizard.gpuCount())) {
         emit failed(tr("The run could not be started"), tr("geolens-cli distill did not start."), monitor->errorString());
         return;
     }

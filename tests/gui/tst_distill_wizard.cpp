@@ -3,6 +3,7 @@
 // exactly the run.json that will be saved.
 
 #include "DistillWizard.h"
+#include "DistributedLaunch.h"
 #include "GpuInventory.h"
 #include "TinyModel.h"
 #include "TrialRun.h"
@@ -12,6 +13,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFontDatabase>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -20,6 +22,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSet>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -58,6 +61,17 @@ QString writeFakeNvidiaSmi(const QString &path)
     writeText(path, "#!/bin/sh\n"
                     "echo '0, NVIDIA H200, 143771, 123392'\n"
                     "echo '1, NVIDIA H200, 143771, 1'\n");
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return path;
+}
+
+// A stand-in for nvidia-smi that lists `count` H200s.
+QString writeFakeNvidiaSmi(const QString &path, int count)
+{
+    std::string lines = "#!/bin/sh\n";
+    for (int i = 0; i < count; ++i)
+        lines += "echo '" + std::to_string(i) + ", NVIDIA H200, 143771, 123392'\n";
+    writeText(path, lines);
     QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     return path;
 }
@@ -421,6 +435,119 @@ private slots:
         w.setConfig(c);
         QCOMPARE(teacher->currentText(), QStringLiteral("cuda:1"));
         QVERIFY(w.config() == c);
+    }
+
+    void trainingPageOffersSeveralGpusThroughTorchrun()
+    {
+        QSettings().remove(QStringLiteral("distillWizard/gpus"));
+        const QString torchrun = path("torchrun");
+        writeText(torchrun, "#!/bin/sh\nexit 0\n");
+        QFile::setPermissions(torchrun, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const QString cli = path("geolens-cli");
+        writeText(cli, "#!/bin/sh\nexit 0\n");
+        QFile::setPermissions(cli, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+
+        DistillWizard w;
+        w.setCliPath(cli);
+        w.setTorchrunProgram(torchrun);
+        QCOMPARE(w.torchrunProgram(), torchrun);
+        auto *gpus = child<QSpinBox>(w, "gpus");
+        auto *command = child<QLabel>(w, "launchCommand");
+        auto *note = child<QLabel>(w, "launchNote");
+        QWizardPage *page = w.page(DistillWizard::TrainingPageId);
+        listGpus(w, writeFakeNvidiaSmi(path("nvidia-smi-4"), 4));
+
+        // A student on the CPU: one process only, and the tooltip says why.
+        DistillConfig c = goodConfig();
+        w.setConfig(c);
+        QVERIFY(!gpus->isEnabled());
+        QCOMPARE(gpus->value(), 1);
+        QVERIFY2(gpus->toolTip().contains(QLatin1String("CPU")), qPrintable(gpus->toolTip()));
+        QCOMPARE(w.gpuCount(), 1);
+        QCOMPARE(w.launchCommand(), (QStringList{cli, "distill"} + DistillWizard::runArguments(c)));
+
+        // On GPUs: 1 to the 4 listed, 1 by default; one process shows no command.
+        c.run.teacherDevice = c.run.studentDevice = "cuda:0";
+        w.setConfig(c);
+        QVERIFY(gpus->isEnabled());
+        QCOMPARE(gpus->minimum(), 1);
+        QCOMPARE(gpus->maximum(), 4);
+        QCOMPARE(gpus->value(), 1);
+        QVERIFY(command->text().isEmpty());
+        // The teacher and the student on GPUs of their own: each process takes two of the four.
+        c.run.teacherDevice = "cuda:1";
+        w.setConfig(c);
+        QCOMPARE(gpus->maximum(), 2);
+        QVERIFY2(gpus->toolTip().contains(QLatin1String("uses 2 of them")), qPrintable(gpus->toolTip()));
+        c.run.teacherDevice = "cuda:0";
+        w.setConfig(c);
+        QCOMPARE(gpus->maximum(), 4);
+
+        // Two GPUs: the page shows the exact command the run monitor runs.
+        gpus->setValue(2);
+        QCOMPARE(w.gpuCount(), 2);
+        const QString out = QDir::cleanPath(QFileInfo(path("run")).absoluteFilePath());
+        const QStringList expected{torchrun, "--no-python", "--standalone", "--nproc-per-node", "2", cli, "distill",
+                                   "--config", out + "/run.json", "--out", out};
+        QCOMPARE(w.launchCommand(), expected);
+        QCOMPARE(w.launchCommand(), distributedLaunchCommand(torchrun, 2, cli, DistillWizard::runArguments(c)));
+        QCOMPARE(command->text(), shellCommandLine(expected));
+        QVERIFY(command->textInteractionFlags() & Qt::TextSelectableByMouse);
+        QCOMPARE(command->font().family(), QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
+        QVERIFY(note->text().isEmpty());
+        QVERIFY(w.page(DistillWizard::ModelsPageId)->validatePage()); // loads the model folders
+        page->initializePage();
+        const QString memory = child<QLabel>(w, "memory")->text();
+        QVERIFY2(memory.contains(QLatin1String("per GPU, in each of the 2 processes")), qPrintable(memory));
+        QVERIFY2(page->validatePage(), qPrintable(w.problem(DistillWizard::TrainingPageId)));
+
+        // Without torchrun the page says where it comes from and goes on with one GPU only.
+        w.setTorchrunProgram(QStringLiteral("geolens-no-such-torchrun"));
+        QVERIFY2(note->text().contains(QLatin1String("python3-torch")) &&
+                     note->text().contains(QLatin1String("pip install torch")),
+                 qPrintable(note->text()));
+        QVERIFY(!page->validatePage());
+        QVERIFY2(w.problem(DistillWizard::TrainingPageId).contains(QLatin1String("torchrun")),
+                 qPrintable(w.problem(DistillWizard::TrainingPageId)));
+        showAt(w, DistillWizard::TrainingPageId);
+        saveShot(w, "training-gpus-no-torchrun.png");
+        w.setTorchrunProgram(torchrun);
+        showAt(w, DistillWizard::TrainingPageId);
+        QCOMPARE(w.gpuCount(), 2);
+        QVERIFY(page->validatePage()); // clears the problem line
+        saveShot(w, "training-gpus.png");
+        gpus->setValue(1);
+        w.setTorchrunProgram(QStringLiteral("geolens-no-such-torchrun"));
+        QVERIFY(note->text().isEmpty());
+        QVERIFY(page->validatePage());
+        gpus->setValue(3);
+        QVERIFY(!page->validatePage());
+
+        // The choice made when the page last went on is remembered.
+        w.setTorchrunProgram(torchrun);
+        QVERIFY(page->validatePage());
+        {
+            DistillWizard again;
+            listGpus(again, path("nvidia-smi-4"));
+            again.setConfig(c);
+            QCOMPARE(again.gpuCount(), 3);
+            // Fewer GPUs than remembered: as many as there are.
+            listGpus(again, writeFakeNvidiaSmi(path("nvidia-smi-2"), 2));
+            QCOMPARE(again.gpuCount(), 2);
+            // One GPU, or none listed: disabled, saying why.
+            listGpus(again, writeFakeNvidiaSmi(path("nvidia-smi-1"), 1));
+            auto *one = child<QSpinBox>(again, "gpus");
+            QVERIFY(!one->isEnabled());
+            QCOMPARE(again.gpuCount(), 1);
+            QVERIFY2(one->toolTip().contains(QLatin1String("at least two; 1 is listed")), qPrintable(one->toolTip()));
+            listGpus(again, QStringLiteral("geolens-no-such-nvidia-smi"));
+            QVERIFY2(one->toolTip().contains(QLatin1String("geolens-no-such-nvidia-smi not found")),
+                     qPrintable(one->toolTip()));
+            // And back: the remembered choice returns.
+            listGpus(again, path("nvidia-smi-4"));
+            QCOMPARE(again.gpuCount(), 3);
+        }
+        QSettings().remove(QStringLiteral("distillWizard/gpus"));
     }
 
     void trialMetricsGiveTheTimePerStepOfEachPhase()

@@ -5,6 +5,7 @@
 #include "DistillRunMonitor.h"
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
+#include "RunLaunchRecord.h"
 #include "TinyModel.h"
 
 #include <QColor>
@@ -68,6 +69,39 @@ private:
                 "--set",
                 "lora.enabled=false;run.eval_interval=4;run.checkpoint_interval=4;validation_fraction=0.25;"
                 "optimiser.warmup_steps=2"};
+    }
+
+    // A stand-in for torchrun: it writes its arguments as one line to CALLS, then runs the command
+    // it was given without torchrun's own options, as one process, and ends as torchrun does: with
+    // 1 when the command ends with other than 0.
+    QString writeFakeTorchrun(const QString &calls) const
+    {
+        const QString script = path("fake-torchrun");
+        QFile file(script);
+        if (!file.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(script));
+        file.write("#!/bin/sh\n"
+                   "printf '%s ' \"$@\" >> '" + calls.toUtf8() + "'\n"
+                   "echo >> '" + calls.toUtf8() + "'\n"
+                   "while [ $# -gt 0 ]; do\n"
+                   "  case \"$1\" in\n"
+                   "    --no-python|--standalone) shift ;;\n"
+                   "    --nproc-per-node) shift 2 ;;\n"
+                   "    *) break ;;\n"
+                   "  esac\n"
+                   "done\n"
+                   "\"$@\" || exit 1\n");
+        file.close();
+        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        return script;
+    }
+
+    static QStringList lines(const QString &path)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        return QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
     }
 
     static std::unique_ptr<DistillRunMonitor> newMonitor()
@@ -276,6 +310,71 @@ private slots:
         QVERIFY(monitor->addComparisonRun(path("run-full")));
         QCOMPARE(monitor->lossPlot()->comparisonRuns(), QStringList{"run-full"});
         QVERIFY(!monitor->addComparisonRun(path("images")));
+    }
+
+    void startsAndResumesOnSeveralGpusThroughTorchrun()
+    {
+        const QString runDir = path("run-gpus");
+        const QString calls = path("torchrun-calls.txt");
+        const QString torchrun = writeFakeTorchrun(calls);
+        auto monitor = newMonitor();
+        monitor->setTorchrunPath(torchrun);
+        QSignalSpy ended(monitor.get(), &DistillRunMonitor::runEnded);
+        QVERIFY2(monitor->start(distillArguments(30), runDir, 2), qPrintable(monitor->errorString()));
+        QCOMPARE(monitor->processCount(), 2);
+        QCOMPARE(RunLaunchRecord::read(runDir).processes, 2);
+        QCOMPARE(monitor->statusText(), QStringLiteral("Running on 2 GPUs"));
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->stepsDone() >= 3 || !monitor->isRunning(), RunTimeoutMs);
+        QVERIFY(monitor->isRunning());
+        monitor->stop();
+        QVERIFY(QFile::exists(runDir + "/STOP"));
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor->isRunning(), RunTimeoutMs);
+        // The launcher ended with 1 for the run's 130, as torchrun does; the run's summary tells
+        // that it stopped on request.
+        QCOMPARE(ended.count(), 1);
+        QCOMPARE(ended.at(0).at(0).toInt(), 1);
+        QVERIFY2(monitor->status() == Status::Stopped, qPrintable(monitor->statusText()));
+        QVERIFY(monitor->resumeButton()->isEnabled());
+        QStringList made = lines(calls);
+        QCOMPARE(made.size(), 1);
+        const QString start = QStringLiteral("--no-python --standalone --nproc-per-node 2 %1 distill ").arg(GEOLENS_CLI_PATH);
+        QVERIFY2(made[0].startsWith(start), qPrintable(made[0]));
+        QVERIFY2(made[0].contains("--out " + QDir(runDir).absolutePath()), qPrintable(made[0]));
+
+        // A monitor that opens the folder later resumes the run on as many GPUs.
+        auto later = newMonitor();
+        later->setTorchrunPath(torchrun);
+        later->openRunFolder(runDir);
+        QCOMPARE(later->processCount(), 2);
+        QCOMPARE(later->status(), Status::Stopped);
+        later->resumeButton()->click();
+        QVERIFY2(later->isRunning(), qPrintable(later->errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!later->isRunning(), 2 * RunTimeoutMs);
+        QVERIFY2(later->status() == Status::Finished, qPrintable(later->statusText()));
+        QCOMPARE(later->stepsDone(), 30);
+        made = lines(calls);
+        QCOMPARE(made.size(), 2);
+        QCOMPARE(made[1], start + "--out " + QDir(runDir).absolutePath() + " --resume ");
+
+        // Without torchrun a run on several GPUs does not start, and says where torchrun comes from.
+        auto without = newMonitor();
+        without->setTorchrunPath(path("no-such-torchrun"));
+        QVERIFY(!without->start(distillArguments(4), path("run-no-torchrun"), 2));
+        QVERIFY2(without->errorString().contains("python3-torch") && without->errorString().contains("pip install torch"),
+                 qPrintable(without->errorString()));
+        QCOMPARE(without->status(), Status::Failed);
+
+        // A launch record that cannot be read: Resume refuses rather than guess the processes.
+        QFile record(RunLaunchRecord::filePath(runDir));
+        QVERIFY(record.open(QIODevice::WriteOnly));
+        record.write("{\"processes\": \"two\"}");
+        record.close();
+        auto broken = newMonitor();
+        broken->openRunFolder(runDir);
+        QVERIFY(!broken->resume());
+        QVERIFY2(broken->errorString().contains("launch.json") && broken->errorString().contains("processes"),
+                 qPrintable(broken->errorString()));
+        QCOMPARE(lines(calls).size(), 2);
     }
 
     void opensAFinishedRunWithoutStartingIt()

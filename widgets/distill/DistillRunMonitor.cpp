@@ -3,8 +3,11 @@
 #include "distill/MetricsRecord.h"
 
 #include "CliProgram.h"
+#include "DistributedLaunch.h"
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
+#include "RunLaunchRecord.h"
+#include "common/Error.h"
 #include "distill/DistillConfig.h"
 
 #include <QDesktopServices>
@@ -15,6 +18,8 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -64,6 +69,7 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
       poll_(new QTimer(this))
 {
     cliPath_ = geolensCliPath();
+    torchrunPath_ = QStringLiteral("torchrun");
 
     metrics_->setPollInterval(500);
     plot_->setMetricsLog(metrics_);
@@ -256,6 +262,38 @@ bool DistillRunMonitor::processAlive(qint64 pid)
     return true;
 }
 
+qint64 DistillRunMonitor::parentProcessId(qint64 pid)
+{
+    // The fourth field of /proc/PID/stat, after the name in parentheses (which may hold spaces).
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = stat.readAll();
+    const int close = text.lastIndexOf(')');
+    if (close < 0)
+        return 0;
+    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    return fields.size() > 1 ? fields[1].toLongLong() : 0;
+}
+
+void DistillRunMonitor::readLaunchRecord()
+{
+    processes_ = 1;
+    launchRecordError_.clear();
+    try {
+        processes_ = RunLaunchRecord::read(runDir_).processes;
+    } catch (const Error &e) {
+        launchRecordError_ = QString::fromStdString(e.what());
+    }
+}
+
+void DistillRunMonitor::readSummary(const QString &line)
+{
+    const QJsonDocument summary = QJsonDocument::fromJson(line.toUtf8());
+    if (summary.isObject() && summary.object().contains(QLatin1String("stopped")))
+        summarySaysStopped_ = summary.object().value(QLatin1String("stopped")).toBool();
+}
+
 bool DistillRunMonitor::isRunning() const
 {
     return status_ == Status::Running || status_ == Status::Stopping;
@@ -265,7 +303,7 @@ QString DistillRunMonitor::statusText() const
 {
     switch (status_) {
     case Status::Running:
-        return tr("Running");
+        return processes_ > 1 ? tr("Running on %1 GPUs").arg(processes_) : tr("Running");
     case Status::Stopping:
         return tr("Stopping...");
     case Status::Stopped:
@@ -315,17 +353,23 @@ void DistillRunMonitor::follow(const QString &runDir)
     logPartial_.clear();
     lastLogLine_.clear();
     stopRequestedAt_ = {};
+    summarySaysStopped_ = false;
     log_->clear();
+    readLaunchRecord();
     metrics_->setPath(filePath(QStringLiteral("metrics.jsonl")));
     readRunConfig();
     readLog();
     updateProgress();
 }
 
-bool DistillRunMonitor::start(const QStringList &distillArguments, const QString &runDir)
+bool DistillRunMonitor::start(const QStringList &distillArguments, const QString &runDir, int processes)
 {
     if (isRunning()) {
         error_ = tr("A run is already going in %1.").arg(QDir::toNativeSeparators(runDir_));
+        return false;
+    }
+    if (processes < 1) {
+        error_ = tr("A run needs at least one process, not %1.").arg(processes);
         return false;
     }
     if (!QDir().mkpath(runDir)) {
@@ -337,6 +381,17 @@ bool DistillRunMonitor::start(const QStringList &distillArguments, const QString
     // before would end the run at once.
     QFile::remove(QDir(runDir).filePath(QString::fromLatin1(LogFile)));
     QFile::remove(QDir(runDir).filePath(QStringLiteral("STOP")));
+    // Written before the run starts, so that a monitor opening the folder meanwhile, and Resume,
+    // know how it was started.
+    try {
+        RunLaunchRecord record;
+        record.processes = processes;
+        record.write(runDir);
+    } catch (const Error &e) {
+        error_ = tr("The run could not be recorded: %1").arg(QString::fromStdString(e.what()));
+        setStatus(Status::NotRunning, error_);
+        return false;
+    }
     follow(runDir);
     QStringList arguments = distillArguments;
     if (!arguments.contains(QStringLiteral("--out")))
@@ -356,8 +411,16 @@ bool DistillRunMonitor::resume()
         setStatus(Status::NotRunning, error_);
         return false;
     }
+    // Read again: the folder may have been started elsewhere since it was opened.
+    readLaunchRecord();
+    if (!launchRecordError_.isEmpty()) {
+        error_ = tr("The run cannot be resumed as it was started: %1").arg(launchRecordError_);
+        setStatus(Status::NotRunning, error_);
+        return false;
+    }
     QFile::remove(filePath(QStringLiteral("STOP")));
     stopRequestedAt_ = {};
+    summarySaysStopped_ = false;
     return launch({QStringLiteral("--out"), runDir_, QStringLiteral("--resume")}, true);
 }
 
@@ -368,6 +431,18 @@ bool DistillRunMonitor::launch(const QStringList &arguments, bool appendLog)
         error_ = tr("%1 is not an executable program.").arg(QDir::toNativeSeparators(cliPath_));
         setStatus(Status::Failed, error_);
         return false;
+    }
+    QString torchrun;
+    if (processes_ > 1) {
+        torchrun = executableProgram(torchrunPath_);
+        if (torchrun.isEmpty()) {
+            error_ = tr("%1 is not found, and a run on %2 GPUs is started through it. torchrun comes with PyTorch "
+                        "(Debian: python3-torch; elsewhere: pip install torch).")
+                         .arg(QDir::toNativeSeparators(torchrunPath_))
+                         .arg(processes_);
+            setStatus(Status::Failed, error_);
+            return false;
+        }
     }
     const QString logPath = filePath(QString::fromLatin1(LogFile));
     const QString exitPath = filePath(QString::fromLatin1(ExitFile));
@@ -380,15 +455,16 @@ bool DistillRunMonitor::launch(const QStringList &arguments, bool appendLog)
     QProcess process;
     process.setProgram(QStringLiteral("/bin/sh"));
     process.setArguments(QStringList{QStringLiteral("-c"), QString::fromLatin1(WrapperScript),
-                                     QStringLiteral("geolens-distill"), exitPath, program, QStringLiteral("distill")} +
-                         arguments);
+                                     QStringLiteral("geolens-distill"), exitPath} +
+                         distributedLaunchCommand(torchrun, processes_, program, arguments));
     process.setWorkingDirectory(runDir_);
     process.setStandardInputFile(QProcess::nullDevice());
     process.setStandardOutputFile(logPath, QIODevice::Append);
     process.setStandardErrorFile(logPath, QIODevice::Append);
     qint64 pid = 0;
     if (!process.startDetached(&pid) || pid <= 0) {
-        error_ = tr("%1 could not be started: %2").arg(QDir::toNativeSeparators(program), process.errorString());
+        error_ = tr("%1 could not be started: %2")
+                     .arg(QDir::toNativeSeparators(processes_ > 1 ? torchrun : program), process.errorString());
         setStatus(Status::Failed, error_);
         return false;
     }
@@ -458,8 +534,10 @@ void DistillRunMonitor::finishFromFiles()
     startedHere_ = false;
     stop_->setText(tr("Stop"));
     // 130 is a graceful stop; anything else but 0 is a failure even when a checkpoint is there
-    // (Resume stays possible then).
-    const bool failedExit = exitCode > 0 && exitCode != 130;
+    // (Resume stays possible then). torchrun ends with 1 when its ranks end with 130, so for a run
+    // on several GPUs the summary the run printed tells a stop.
+    const bool stopped = exitCode == 130 || (processes_ > 1 && summarySaysStopped_);
+    const bool failedExit = exitCode > 0 && !stopped;
     if (hasStudent() && !failedExit)
         setStatus(Status::Finished);
     else if (hasCheckpoint() && !failedExit)
@@ -499,7 +577,9 @@ void DistillRunMonitor::readLog()
         const QString line = QString::fromUtf8(raw).trimmed();
         log_->appendPlainText(line);
         // The summary the CLI prints last is JSON; a failure's reason is the last plain line.
-        if (!line.isEmpty() && !line.startsWith(QLatin1Char('{')))
+        if (line.startsWith(QLatin1Char('{')))
+            readSummary(line);
+        else if (!line.isEmpty())
             lastLogLine_ = line;
     }
 }
@@ -575,10 +655,17 @@ void DistillRunMonitor::stop()
 bool DistillRunMonitor::terminate()
 {
     // The CLI's own pid: when this monitor started it, pid_ is the shell waiting for it.
-    const qint64 pid = runPidFromFile();
+    qint64 pid = runPidFromFile();
     if (!processAlive(pid)) {
         error_ = tr("%1 names no running process.").arg(QDir::toNativeSeparators(filePath(QString::fromLatin1(PidFile))));
         return false;
+    }
+    // Rank 0 wrote the pid; its parent is torchrun, which signals every rank, so that no rank is
+    // left waiting for the others.
+    if (processes_ > 1) {
+        const qint64 launcher = parentProcessId(pid);
+        if (launcher > 1 && processAlive(launcher))
+            pid = launcher;
     }
     if (::kill(static_cast<pid_t>(pid), SIGTERM) != 0) {
         error_ = tr("The run (process %1) could not be terminated: %2").arg(pid).arg(QString::fromLocal8Bit(strerror(errno)));

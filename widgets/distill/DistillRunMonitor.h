@@ -40,19 +40,28 @@ public:
     // The geolens-cli program; by default the one next to this application, else the one on PATH.
     void setCliPath(const QString &path);
     QString cliPath() const { return cliPath_; }
+    // The launcher of runs on several GPUs, "torchrun" by default (looked up on PATH).
+    void setTorchrunPath(const QString &path) { torchrunPath_ = path; }
+    QString torchrunPath() const { return torchrunPath_; }
 
     // Starts `geolens-cli distill` with distillArguments and --out runDir (unless the arguments
-    // already have --out) and follows it. False, with the reason in errorString(), when a run is
-    // already followed or the program cannot be started (the status line then says so too).
-    bool start(const QStringList &distillArguments, const QString &runDir);
+    // already have --out) and follows it: as one process, or as `processes` ranks under torchrun
+    // (see distributedLaunchCommand()), which RUN_DIR/launch.json records for Resume. False, with
+    // the reason in errorString(), when a run is already followed or the program cannot be started
+    // (the status line then says so too).
+    bool start(const QStringList &distillArguments, const QString &runDir, int processes = 1);
     // Shows the run in runDir: followed when its process is alive, otherwise as its files left it.
     void openRunFolder(const QString &runDir);
-    // Continues the stopped run in runDir() with --resume.
+    // Continues the stopped run in runDir() with --resume, as as many processes as it was started
+    // with (RUN_DIR/launch.json; one without the file).
     bool resume();
+    // The processes the run in runDir() was started as, from RUN_DIR/launch.json.
+    int processCount() const { return processes_; }
     // Asks the run to stop after its current step, with a checkpoint (RUN_DIR/STOP). Pressing the
     // Stop button again, or after a minute, offers to terminate the process instead.
     void stop();
-    // Sends SIGTERM to the run: it still stops after its current step if it can.
+    // Sends SIGTERM to the run (to torchrun, which passes it on to every rank, for a run on several
+    // GPUs): it still stops after its current step if it can.
     bool terminate();
 
     // Overlays the curves of another run folder on the plot; false when it has no metrics.jsonl.
@@ -121,10 +130,22 @@ private:
     bool hasStudent() const;
     qint64 runPidFromFile() const;
     static bool processAlive(qint64 pid);
+    static qint64 parentProcessId(qint64 pid);
+    // processes_ and launchRecordError_ from RUN_DIR/launch.json.
+    void readLaunchRecord();
+    // A JSON line of the log: the summary the CLI prints as it ends.
+    void readSummary(const QString &line);
     static QString formatDuration(double seconds);
 
     QString cliPath_;
+    QString torchrunPath_;
     QString runDir_;
+    int processes_ = 1;
+    // Why RUN_DIR/launch.json could not be read; Resume refuses rather than guess the processes.
+    QString launchRecordError_;
+    // Whether the summary the run printed last says that it stopped on request: under torchrun the
+    // exit status cannot say it, since torchrun ends with 1 when any rank ends with other than 0.
+    bool summarySaysStopped_ = false;
     QString error_;
     Status status_ = Status::NotRunning;
     QString detail_;

@@ -5,6 +5,7 @@
 #include "DistillMethodPage.h"
 #include "DistillModelsPage.h"
 #include "DistillWizard.h"
+#include "DistributedLaunch.h"
 #include "GpuInventory.h"
 #include "distill/MemoryEstimate.h"
 #include "distill/TrialTiming.h"
@@ -13,6 +14,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,6 +22,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -32,6 +36,7 @@ namespace geolens {
 namespace {
 
 const char *const OutputFolderKey = "distillWizard/outputFolder";
+const char *const GpusKey = "distillWizard/gpus";
 
 // "45 s", "12 min", "2 h 20 min", "3 days 4 h": a forecast needs no more precision than that.
 QString durationText(double seconds)
@@ -76,7 +81,9 @@ DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
       maxLength_(countBox(0, tr("Positions per sample: the prompt with the image features plus the answer"))),
       cacheImages_(checkBox(tr("Cache resized images in the run folder"),
                             tr("Decodes and resizes each image once per run so that later epochs skip it"))),
-      out_(new QLineEdit), outNote_(new QLabel), memory_(new QLabel), measure_(new QPushButton(tr("Measure"))),
+      out_(new QLineEdit), outNote_(new QLabel), gpus_(countBox(1, QString())), launchCommand_(new QLabel),
+      launchNote_(new QLabel), wantedGpus_(std::max(1, QSettings().value(QLatin1String(GpusKey), 1).toInt())),
+      memory_(new QLabel), measure_(new QPushButton(tr("Measure"))),
       measureProgress_(new QProgressBar), cancelMeasure_(new QPushButton(tr("Cancel"))), measurement_(new QLabel),
       trial_(new TrialRun(this))
 {
@@ -130,6 +137,27 @@ DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
     outForm->addRow(tr("Output folder:"), pathRow(out_, true, OutputFolderKey, QString(), this));
     outNote_->setWordWrap(true);
     outForm->addRow(outNote_);
+    gpus_->setObjectName(QStringLiteral("gpus"));
+    gpus_->setRange(1, 1);
+    // A count of a few, not a path: as wide as its numbers.
+    gpus_->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    outForm->addRow(tr("GPUs to use:"), gpus_);
+    launchCommand_->setObjectName(QStringLiteral("launchCommand"));
+    launchCommand_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    launchCommand_->setWordWrap(true);
+    launchCommand_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    launchCommand_->setToolTip(tr("The command Launch runs after saving run.json in the output folder: each of the "
+                                  "processes torchrun starts is one rank of the run, on GPUs of its own"));
+    outForm->addRow(tr("Command:"), launchCommand_);
+    launchNote_->setObjectName(QStringLiteral("launchNote"));
+    launchNote_->setWordWrap(true);
+    launchNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The colour of the page's problem line: without torchrun the page cannot go on.
+    launchNote_->setStyleSheet(QStringLiteral("color: #b00020;"));
+    outForm->addRow(launchNote_);
+    outForm->setRowVisible(launchCommand_, false);
+    outForm->setRowVisible(launchNote_, false);
+    launchForm_ = outForm;
     layout->addLayout(outForm);
     memory_->setObjectName(QStringLiteral("memory"));
     memory_->setWordWrap(true);
@@ -161,6 +189,14 @@ DistillTrainingPage::DistillTrainingPage(DistillWizard *wizard)
     layout->addWidget(problemLabel_);
 
     connect(out_, &QLineEdit::textChanged, this, &DistillTrainingPage::updateOutNote);
+    connect(out_, &QLineEdit::textChanged, this, &DistillTrainingPage::updateLaunch);
+    // Only a choice made here changes what is wanted: the page's own limits are set with the
+    // signals blocked.
+    connect(gpus_, &QSpinBox::valueChanged, this, [this](int value) {
+        wantedGpus_ = value;
+        updateLaunch();
+        updateMemory();
+    });
     connect(dtype_, &QComboBox::currentTextChanged, this, &DistillTrainingPage::updateMemory);
     connect(measure_, &QPushButton::clicked, this, &DistillTrainingPage::measure);
     connect(cancelMeasure_, &QPushButton::clicked, trial_, &TrialRun::cancel);
@@ -198,6 +234,7 @@ void DistillTrainingPage::load(const DistillConfig &c)
     out_->setText(qs(c.out));
     sftWarmup_->setEnabled(c.method == "paper");
     warmupLoss_->setEnabled(c.method == "paper");
+    updateGpuChoice();
 }
 
 void DistillTrainingPage::apply(DistillConfig &c) const
@@ -236,6 +273,7 @@ void DistillTrainingPage::initializePage()
     sftWarmup_->setEnabled(wizard_->method_->methodText() == QLatin1String("paper"));
     warmupLoss_->setEnabled(sftWarmup_->isEnabled());
     updateOutNote();
+    updateGpuChoice();
     updateMemory();
     updateMeasurement();
 }
@@ -259,7 +297,94 @@ bool DistillTrainingPage::validatePage()
         return refuse(tr("The output folder %1 is not empty and holds no run (run.json): choose an empty or new "
                          "folder so that no other files are mixed with the run's.")
                           .arg(out));
+    if (gpuCount() > 1 && torchrun().isEmpty())
+        return refuse(tr("A run on %1 GPUs is started through torchrun, which is not found. It comes with PyTorch "
+                         "(Debian: python3-torch; elsewhere: pip install torch); or choose 1 GPU.")
+                          .arg(gpuCount()));
+    QSettings().setValue(QLatin1String(GpusKey), wantedGpus_);
     return true;
+}
+
+void DistillTrainingPage::devicesListed()
+{
+    updateGpuChoice();
+    updateMemory();
+}
+
+int DistillTrainingPage::gpuCount() const
+{
+    // Held at 1 while the choice is disabled.
+    return gpus_->value();
+}
+
+QString DistillTrainingPage::torchrun() const
+{
+    return executableProgram(wizard_->torchrun_);
+}
+
+QStringList DistillTrainingPage::launchCommand() const
+{
+    const QString cli = wizard_->cliPath_.isEmpty() ? geolensCliPath() : wizard_->cliPath_;
+    const QString cliProgram = executableProgram(cli);
+    const QString torchrunProgram = torchrun();
+    return distributedLaunchCommand(torchrunProgram.isEmpty() ? wizard_->torchrun_ : torchrunProgram, gpuCount(),
+                                    cliProgram.isEmpty() ? cli : cliProgram,
+                                    DistillWizard::runArguments(wizard_->config()));
+}
+
+void DistillTrainingPage::updateGpuChoice()
+{
+    const GpuInventory *gpus = wizard_->gpus_;
+    const DistillConfig c = wizard_->config();
+    const QString student = qs(c.run.studentDevice).trimmed();
+    const int listed = static_cast<int>(gpus->gpus().size());
+    const int perProcess = gpusPerProcess(qs(c.run.teacherDevice), student);
+    const int most = std::max(1, listed / perProcess);
+    QString why;
+    if (student == QLatin1String("cpu") || (student == QLatin1String("auto") && gpus->isReady() && listed == 0))
+        why = tr("The student is trained on the CPU; a run on several GPUs needs it on a GPU (the student device "
+                 "on the models page).");
+    else if (!gpus->isReady())
+        why = tr("The GPUs are being listed.");
+    else if (listed < 2)
+        why = gpus->errorString().isEmpty()
+                  ? tr("A run on several GPUs needs at least two; %1 is listed.").arg(listed)
+                  : tr("A run on several GPUs needs at least two; none is listed: %1").arg(gpus->errorString());
+    else if (most < 2)
+        why = tr("Each process uses %1 GPUs, as many as the teacher's and the student's devices name; the %2 "
+                 "listed are too few for two processes.")
+                  .arg(perProcess)
+                  .arg(listed);
+
+    QString tip = tr("How many GPUs the run is spread over: more than one starts it through torchrun, one process "
+                     "per GPU, each training on its part of the data; the first alone writes the run folder.");
+    if (perProcess > 1)
+        tip += QLatin1Char(' ') + tr("With the teacher and the student on different GPUs, each process uses %1 of "
+                                     "them: cuda:i of the rank r is cuda:(r × %1 + i).")
+                                      .arg(perProcess);
+    if (!why.isEmpty())
+        tip += QStringLiteral("\n\n") + why;
+    {
+        const QSignalBlocker blocker(gpus_);
+        gpus_->setRange(1, most);
+        gpus_->setValue(why.isEmpty() ? std::clamp(wantedGpus_, 1, most) : 1);
+    }
+    gpus_->setEnabled(why.isEmpty());
+    gpus_->setToolTip(tip);
+    updateLaunch();
+}
+
+void DistillTrainingPage::updateLaunch()
+{
+    const bool several = gpuCount() > 1;
+    launchCommand_->setText(several ? shellCommandLine(launchCommand()) : QString());
+    launchForm_->setRowVisible(launchCommand_, several);
+    const bool missing = several && torchrun().isEmpty();
+    launchNote_->setText(missing ? tr("%1 is not found: it comes with PyTorch (Debian: python3-torch; elsewhere: "
+                                      "pip install torch). Without it the run can use one GPU only.")
+                                       .arg(wizard_->torchrun_)
+                                 : QString());
+    launchForm_->setRowVisible(launchNote_, missing);
 }
 
 void DistillTrainingPage::measure()
@@ -463,8 +588,24 @@ void DistillTrainingPage::updateMemory()
     const double teacherBytes = estimate.teacherBytes;
     const double studentBytes = estimate.studentBytes;
     const std::uint64_t trainable = estimate.trainableParameters;
+    // Every rank holds the whole teacher and student on GPUs of its own.
+    const int processes = gpuCount();
+    const int perProcess = gpusPerProcess(qs(c.run.teacherDevice), qs(c.run.studentDevice));
     QString text;
-    if (td == sd)
+    if (processes > 1 && td == sd)
+        text = tr("Estimated memory per GPU, in each of the %1 processes: about %2 (teacher %3, student %4 with %5 "
+                  "trainable parameters).")
+                   .arg(processes)
+                   .arg(DistillWizard::formatBytes(teacherBytes + studentBytes),
+                        DistillWizard::formatBytes(teacherBytes), DistillWizard::formatBytes(studentBytes),
+                        parameterCountText(trainable));
+    else if (processes > 1)
+        text = tr("Estimated memory per GPU, in each of the %1 processes: teacher about %2 on its %3; student about "
+                  "%4 on its %5 (%6 trainable parameters).")
+                   .arg(processes)
+                   .arg(DistillWizard::formatBytes(teacherBytes), td, DistillWizard::formatBytes(studentBytes), sd,
+                        parameterCountText(trainable));
+    else if (td == sd)
         text = tr("Estimated memory on %1: about %2 (teacher %3, student %4 with %5 trainable parameters).")
                    .arg(c.run.teacherDevice == c.run.studentDevice ? named(c.run.teacherDevice, td) : td,
                         DistillWizard::formatBytes(teacherBytes + studentBytes),
@@ -478,10 +619,15 @@ void DistillTrainingPage::updateMemory()
     text += QLatin1Char(' ') + tr("Weights plus 12 bytes per trainable parameter; activations come on top.");
 
     std::map<QString, double> needed;
-    needed[td] += teacherBytes;
-    needed[sd] += studentBytes;
+    for (int rank = 0; rank < processes; ++rank) {
+        needed[rankDevice(td, rank, perProcess)] += teacherBytes;
+        needed[rankDevice(sd, rank, perProcess)] += studentBytes;
+    }
     QStringList notes;
     bool tooMuch = false;
+    // With several processes the GPUs with room enough are summed up in one sentence.
+    int roomy = 0;
+    double leastFree = 0.0;
     for (const auto &[device, bytes] : needed) {
         const auto gpu = gpus->find(device);
         if (!gpu || gpu->freeMiB < 0)
@@ -491,10 +637,17 @@ void DistillTrainingPage::updateMemory()
             tooMuch = true;
             notes << tr("Warning: that is more than the %1 free on %2 (%3); the run is likely to run out of memory.")
                          .arg(DistillWizard::formatBytes(free), device, gpu->name);
+        } else if (processes > 1) {
+            leastFree = roomy == 0 ? free : std::min(leastFree, free);
+            ++roomy;
         } else {
             notes << tr("%1 (%2) has %3 free.").arg(device, gpu->name, DistillWizard::formatBytes(free));
         }
     }
+    if (roomy > 0)
+        notes << tr("Enough is free on %1 of the run's GPUs; the least free is %2.")
+                     .arg(roomy)
+                     .arg(DistillWizard::formatBytes(leastFree));
     if (!notes.isEmpty())
         text += QLatin1Char('\n') + notes.join(QLatin1Char(' '));
     memory_->setText(text);

@@ -9,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -42,14 +43,27 @@ public:
     void cancelMeasurement();
     void measure();
 
-    // The GPU list came (later than the page, perhaps): the estimate can name free memory now.
-    void devicesListed() { updateMemory(); }
+    // The GPU list came (later than the page, perhaps): the estimate can name free memory now, and
+    // "GPUs to use" can offer them.
+    void devicesListed();
+    // The wizard's torchrun program changed.
+    void launcherChanged() { updateLaunch(); }
+
+    // "GPUs to use": 1 while the choice is disabled.
+    int gpuCount() const;
+    // The command that starts the run: geolens-cli alone, or under torchrun for several GPUs.
+    QStringList launchCommand() const;
 
 private:
     static void setComboText(QComboBox *combo, const QString &text);
     static bool hasRun(const QString &folder);
 
     void updateOutNote();
+    // The range of "GPUs to use" and whether it is enabled, from the GPUs listed and the devices.
+    void updateGpuChoice();
+    void updateLaunch();
+    // The torchrun the wizard names, as an executable; empty when there is none.
+    QString torchrun() const;
 
     enum class Measure { None, Running, Done, Failed, Canceled };
     enum class Tone { Normal, Quiet, Error };
@@ -74,6 +88,12 @@ private:
     QCheckBox *cacheImages_;
     QLineEdit *out_;
     QLabel *outNote_;
+    QFormLayout *launchForm_ = nullptr;
+    QSpinBox *gpus_;
+    QLabel *launchCommand_;
+    QLabel *launchNote_;
+    // The GPUs asked for, kept while fewer are offered (the GPU list not there yet, say).
+    int wantedGpus_ = 1;
     QLabel *memory_;
     QPushButton *measure_;
     QProgressBar *measureProgress_;

@@ -7,10 +7,13 @@
 #include "DistillTrainingPage.h"
 #include "GpuInventory.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 namespace geolens {
 
 DistillWizard::DistillWizard(QWidget *parent)
-    : QWizard(parent), gpus_(new GpuInventory(this)), models_(new DistillModelsPage(this)),
+    : QWizard(parent), gpus_(new GpuInventory(this)), torchrun_(QStringLiteral("torchrun")), models_(new DistillModelsPage(this)),
       data_(new DistillDataPage(this)), method_(new DistillMethodPage(this)), training_(new DistillTrainingPage(this)),
       review_(new DistillReviewPage(this))
 {
@@ -35,6 +38,30 @@ void DistillWizard::setGpuQueryProgram(const QString &program)
     gpus_->setProgram(program);
     gpus_->refresh();
     models_->devicesListed();
+}
+
+void DistillWizard::setTorchrunProgram(const QString &program)
+{
+    torchrun_ = program;
+    training_->launcherChanged();
+}
+
+int DistillWizard::gpuCount() const
+{
+    return training_->gpuCount();
+}
+
+QStringList DistillWizard::runArguments(const DistillConfig &config)
+{
+    // Absolute, since the run starts in its own folder.
+    const QString out = QDir::cleanPath(QFileInfo(QString::fromStdString(config.out)).absoluteFilePath());
+    return {QStringLiteral("--config"), QString::fromStdString(DistillConfig::runFilePath(out.toStdString())),
+            QStringLiteral("--out"), out};
+}
+
+QStringList DistillWizard::launchCommand() const
+{
+    return training_->launchCommand();
 }
 
 void DistillWizard::measure()

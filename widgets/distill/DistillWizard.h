@@ -52,6 +52,19 @@ public:
     // application, else the one on PATH.
     void setCliPath(const QString &path) { cliPath_ = path; }
     QString cliPath() const { return cliPath_; }
+    // The launcher of runs on several GPUs, "torchrun" by default (looked up on PATH); the training
+    // page refuses more than one GPU without it.
+    void setTorchrunProgram(const QString &program);
+    QString torchrunProgram() const { return torchrun_; }
+    // The GPUs the run is to use, as the training page's "GPUs to use" says: the processes of
+    // the run, each one rank under torchrun when there are more than one.
+    int gpuCount() const;
+    // The arguments of `geolens-cli distill` that start the run of config, whose run.json is
+    // saved in its output folder first.
+    static QStringList runArguments(const DistillConfig &config);
+    // The whole command that starts the run of config(): geolens-cli alone, or under torchrun.
+    QStringList launchCommand() const;
+
     // Starts the training page's trial run, as its Measure button does; measurementFinished()
     // tells when it has ended. cancelMeasurement() ends it early.
     void measure();
@@ -84,6 +97,7 @@ private:
     // Before the pages, which use them as they are made.
     GpuInventory *gpus_;
     QString cliPath_;
+    QString torchrun_;
     DistillModelsPage *models_;
     DistillDataPage *data_;
     DistillMethodPage *method_;
