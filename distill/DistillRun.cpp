@@ -26,7 +26,6 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <set>
 
 namespace geolens {
 
@@ -156,14 +155,15 @@ private:
     }
 
     // The configured device as this rank's own: each rank of a machine has its own GPUs, as many
-    // as the run's student and teacher devices name.
-    std::string rankDevice(const std::string &device) const
+    // as the highest GPU its student and teacher devices name, plus one.
+    ModelLoadOptions rankLoadOptions(const std::string &device) const
     {
-        std::set<std::string> cuda;
-        for (const std::string &d : {config_.run.studentDevice, config_.run.teacherDevice})
-            if (d.rfind("cuda", 0) == 0)
-                cuda.insert(d == "cuda" ? "cuda:0" : d);
-        return rankDeviceName(device, group_->localRank(), static_cast<int>(std::max<std::size_t>(1, cuda.size())));
+        const int perRank = devicesPerRank({config_.run.studentDevice, config_.run.teacherDevice});
+        ModelLoadOptions o = loadOptions(rankDeviceName(device, group_->localRank(), perRank), config_.run.dtype,
+                                         config_.run.imageSize);
+        if (device == "auto")
+            o.cudaIndex = group_->localRank() * perRank; // where "auto" finds CUDA
+        return o;
     }
 
     // ---- set-up --------------------------------------------------------------------------
@@ -210,13 +210,9 @@ private:
         }
 
         log("Loading the teacher " + config_.teacher);
-        teacher_ = DistillModel::load(config_.teacher, loadOptions(rankDevice(config_.run.teacherDevice),
-                                                                  config_.run.dtype, config_.run.imageSize),
-                                      config_.tokenizer);
+        teacher_ = DistillModel::load(config_.teacher, rankLoadOptions(config_.run.teacherDevice), config_.tokenizer);
         log("Loading the student " + config_.student);
-        student_ = DistillModel::load(config_.student, loadOptions(rankDevice(config_.run.studentDevice),
-                                                                  config_.run.dtype, config_.run.imageSize),
-                                      config_.tokenizer);
+        student_ = DistillModel::load(config_.student, rankLoadOptions(config_.run.studentDevice), config_.tokenizer);
         checkCompatible();
 
         // The teacher is frozen; the student trains its projector and its decoder (through

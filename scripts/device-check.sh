@@ -166,9 +166,10 @@ except OSError:
 steps = [r for r in rows if "loss" in r]
 previous = 0.0
 for r in steps:
-    print("distill step %d (%s): %.2f s, loss %s, rev_kl %s, %.0f tokens/s, GPU peak %.1f GiB, RAM %.1f GiB" % (
+    print("distill step %d (%s): %.2f s, loss %s, rev_kl %s, align share of the gradient %s, %.0f tokens/s, "
+          "GPU peak %.1f GiB, RAM %.1f GiB" % (
         r["step"], r.get("phase"), r["seconds"] - previous, r.get("loss"), r.get("rev_kl"),
-        r.get("tokens_per_s", 0), r.get("gpu_mem_gb", 0), r.get("rss_gb", 0)))
+        r.get("align_grad_share", "-"), r.get("tokens_per_s", 0), r.get("gpu_mem_gb", 0), r.get("rss_gb", 0)))
     previous = r["seconds"]
 EOF
 

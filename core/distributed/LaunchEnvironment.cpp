@@ -65,15 +65,33 @@ LaunchEnvironment LaunchEnvironment::fromEnvironment()
     });
 }
 
+namespace {
+
+// The GPU index a device names ("auto" and "cuda" name GPU 0); -1 for the CPU or no device.
+int gpuIndex(const std::string &device)
+{
+    if (device == "auto" || device == "cuda")
+        return 0;
+    if (device.rfind("cuda:", 0) != 0)
+        return -1;
+    return std::atoi(device.c_str() + 5);
+}
+
+} // namespace
+
+int devicesPerRank(const std::vector<std::string> &devices)
+{
+    int highest = -1;
+    for (const std::string &d : devices)
+        highest = std::max(highest, gpuIndex(d));
+    return std::max(1, highest + 1);
+}
+
 std::string rankDeviceName(const std::string &device, int localRank, int devicesPerRank)
 {
-    if (device.rfind("cuda", 0) != 0 || localRank == 0)
+    if (device.rfind("cuda", 0) != 0)
         return device;
-    int index = 0;
-    const auto colon = device.find(':');
-    if (colon != std::string::npos)
-        index = std::atoi(device.c_str() + colon + 1);
-    return "cuda:" + std::to_string(localRank * std::max(1, devicesPerRank) + index);
+    return "cuda:" + std::to_string(localRank * std::max(1, devicesPerRank) + gpuIndex(device));
 }
 
 } // namespace geolens

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace geolens {
 
@@ -32,8 +33,14 @@ struct LaunchEnvironment {
     static LaunchEnvironment fromVariables(const std::function<std::optional<std::string>(const std::string &)> &lookup);
 };
 
+// How many GPUs one rank of a run uses: the highest GPU index its devices name, plus one ("auto"
+// and "cuda" name GPU 0), so that rank r's GPUs are r * k ... r * k + k - 1. 1 without a GPU.
+int devicesPerRank(const std::vector<std::string> &devices);
+
 // device ("cpu", "cuda", "cuda:1") as this rank's own: a process of a job with k GPUs per rank
-// uses cuda:(localRank * k + i) for the configured cuda:i. CPU devices stay as they are.
+// uses cuda:(localRank * k + i) for the configured cuda:i ("cuda" is cuda:0), always written with
+// its index. CPU devices and
+// "auto" stay as they are (a caller resolving "auto" to CUDA takes GPU localRank * k).
 std::string rankDeviceName(const std::string &device, int localRank, int devicesPerRank);
 
 } // namespace geolens

@@ -146,7 +146,12 @@ private slots:
     void devicesOfARank()
     {
         QCOMPARE(rankDeviceName("cpu", 3, 1), std::string("cpu"));
-        QCOMPARE(rankDeviceName("cuda", 0, 1), std::string("cuda"));
+        QCOMPARE(rankDeviceName("cuda", 0, 1), std::string("cuda:0"));
+        QCOMPARE(rankDeviceName("auto", 1, 1), std::string("auto"));
+        QCOMPARE(devicesPerRank({"cpu", "cpu"}), 1);
+        QCOMPARE(devicesPerRank({"auto", "cuda"}), 1);
+        QCOMPARE(devicesPerRank({"cuda:0", "cuda:1"}), 2);
+        QCOMPARE(devicesPerRank({"cuda:1", "cuda:1"}), 2); // both on the rank's second GPU
         QCOMPARE(rankDeviceName("cuda", 2, 1), std::string("cuda:2"));
         QCOMPARE(rankDeviceName("cuda:1", 1, 2), std::string("cuda:3")); // the teacher of rank 1's pair
         QCOMPARE(rankDeviceName("cuda:0", 1, 2), std::string("cuda:2"));

@@ -1,29 +1,13 @@
 #include "DistributedLaunch.h"
 
+#include "distributed/LaunchEnvironment.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
 #include <optional>
 
 namespace geolens {
-
-namespace {
-
-// The GPU index a device names: "cuda:N", or "auto" and "cuda" for the first GPU; nothing for the
-// CPU and for text that names no device.
-std::optional<int> gpuIndex(const QString &device)
-{
-    const QString d = device.trimmed();
-    if (d == QLatin1String("auto") || d == QLatin1String("cuda"))
-        return 0;
-    static const QRegularExpression cudaIndex(QStringLiteral("^cuda:([0-9]{1,4})$"));
-    const QRegularExpressionMatch match = cudaIndex.match(d);
-    if (!match.hasMatch())
-        return std::nullopt;
-    return match.captured(1).toInt();
-}
-
-} // namespace
 
 QStringList distributedLaunchCommand(const QString &torchrun, int processes, const QString &cli,
                                      const QStringList &distillArguments)
@@ -38,22 +22,17 @@ QStringList distributedLaunchCommand(const QString &torchrun, int processes, con
 
 int gpusPerProcess(const QString &teacherDevice, const QString &studentDevice)
 {
-    int highest = -1;
-    for (const QString &device : {teacherDevice, studentDevice})
-        if (const auto index = gpuIndex(device))
-            highest = std::max(highest, *index);
-    return std::max(1, highest + 1);
+    return devicesPerRank({teacherDevice.trimmed().toStdString(), studentDevice.trimmed().toStdString()});
 }
-
 QString rankDevice(const QString &device, int rank, int gpusPerProcess)
 {
-    const auto index = gpuIndex(device);
-    if (!index)
+    // Where "auto" finds CUDA it takes the rank's first GPU, as "cuda" does.
+    const QString d = device.trimmed();
+    const std::string name = d == QLatin1String("auto") ? std::string("cuda") : d.toStdString();
+    if (name.rfind("cuda", 0) != 0)
         return device;
-    return QStringLiteral("cuda:%1").arg(rank * gpusPerProcess + *index);
-}
-
-QString shellCommandLine(const QStringList &command)
+    return QString::fromStdString(rankDeviceName(name, rank, gpusPerProcess));
+}QString shellCommandLine(const QStringList &command)
 {
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
     QStringList quoted;
