@@ -9,6 +9,7 @@
 #include "distill/PretrainCorpus.h"
 #include "distill/RolloutBatch.h"
 #include "distill/RunCheckpoint.h"
+#include "distill/SampleFit.h"
 #include "distill/SeededPermutation.h"
 #include "distill/TrialTiming.h"
 #include "distributed/LaunchEnvironment.h"
@@ -154,6 +155,42 @@ private:
         return static_cast<std::size_t>(group_->rank());
     }
 
+    // Before any model is loaded: a run whose samples all exceed max_length would train on
+    // nothing and export an untrained student, so it is refused; one that skips some says so now,
+    // not only in its last line. The student's tokenizer and image tokens at the run's image size
+    // are read as its load reads them; when they cannot be, the load that follows says why.
+    void checkSamplesFit()
+    {
+        std::optional<ModelConfig> shape;
+        std::unique_ptr<Tokenizer> tokenizer;
+        const std::optional<int> imageSize =
+            config_.run.imageSize > 0 ? std::optional<int>(config_.run.imageSize) : std::nullopt;
+        try {
+            if (DistillModel::isRandom(config_.student)) {
+                if (config_.tokenizer.empty() || !fs::exists(config_.tokenizer))
+                    return;
+                shape = GeoChatModel::presetConfig(config_.student.substr(7));
+                if (imageSize)
+                    shape->inputSize = *imageSize;
+                tokenizer = Tokenizer::load(config_.tokenizer);
+            } else {
+                const fs::path tokenizerPath = fs::path(config_.student) / "tokenizer.model";
+                if (!fs::exists(tokenizerPath))
+                    return;
+                shape = ModelConfig::load(config_.student, imageSize);
+                tokenizer = Tokenizer::load(tokenizerPath.string());
+            }
+        } catch (const Error &) {
+            return; // the student's load reports it with its own message
+        }
+        const SampleFit fit =
+            SampleFit::of(config_, measureSampleLengths(train_, *tokenizer), shape->imageTokens());
+        if (fit.noneFit())
+            throw InvalidArgument("The run would train on nothing. " + fit.describe());
+        if (fit.tooLong() > 0)
+            log(fit.describe());
+    }
+
     // The configured device as this rank's own: each rank of a machine has its own GPUs, as many
     // as the highest GPU its student and teacher devices name, plus one.
     ModelLoadOptions rankLoadOptions(const std::string &device) const
@@ -208,6 +245,8 @@ private:
             log(corpus.report().summary());
             corpus_ = corpus.takeDocuments();
         }
+
+        checkSamplesFit();
 
         log("Loading the teacher " + config_.teacher);
         teacher_ = DistillModel::load(config_.teacher, rankLoadOptions(config_.run.teacherDevice), config_.tokenizer);

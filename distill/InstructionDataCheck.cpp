@@ -8,7 +8,8 @@ namespace geolens {
 
 InstructionDataCheck InstructionDataCheck::run(const std::string &data, const std::string &images,
                                                const std::string &validation, double validationFraction,
-                                               std::size_t samplesKept, const InstructionLoadOptions &options)
+                                               std::size_t samplesKept, const InstructionLoadOptions &options,
+                                               const Tokenizer *tokenizer)
 {
     InstructionDataCheck check;
     if (data.empty()) {
@@ -38,6 +39,8 @@ InstructionDataCheck InstructionDataCheck::run(const std::string &data, const st
                 return check;
             }
         }
+        if (tokenizer)
+            check.lengths = measureSampleLengths(dataset, *tokenizer);
         const std::size_t kept = std::min(samplesKept, dataset.sampleCount());
         for (std::size_t i = 0; i < kept; ++i)
             check.firstSamples.push_back(dataset.sample(i));
@@ -51,6 +54,7 @@ InstructionDataCheck InstructionDataCheck::run(const std::string &data, const st
         check.problem = Problem::LoadFailed;
         check.error = e.what();
         check.firstSamples.clear();
+        check.lengths.clear();
     }
     return check;
 }

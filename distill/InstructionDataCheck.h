@@ -1,12 +1,15 @@
 #pragma once
 
 #include "distill/InstructionDataset.h"
+#include "distill/SampleFit.h"
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace geolens {
+
+class Tokenizer;
 
 // Loads a run's instruction data as the run will, before the run is started, and says whether a
 // run could train on it: the training file (and the validation file, when one is given) must
@@ -32,16 +35,20 @@ struct InstructionDataCheck {
     std::size_t validationEntries = 0; // of the validation file; 0 when none is given
     std::size_t validationSamples = 0;
     std::vector<InstructionSample> firstSamples; // the training file's first samples, in order
+    // The training file's samples' lengths, when a tokenizer was given: SampleFit::of tells with
+    // them which samples fit in a run's max_length at its image size.
+    std::vector<SampleLength> lengths;
 
     bool ok() const { return problem == Problem::None; }
 
     // data: the instruction JSON; images: the folder its image paths are relative to; validation:
     // an optional instruction JSON used for validation (empty: none); validationFraction: the
     // share held out when there is no validation file. Keeps up to samplesKept first samples.
+    // With tokenizer (the student's), measures every training sample as the run tokenizes it.
     // Never throws: a failure is reported as LoadFailed with the loader's message.
     static InstructionDataCheck run(const std::string &data, const std::string &images, const std::string &validation,
                                     double validationFraction, std::size_t samplesKept,
-                                    const InstructionLoadOptions &options = {});
+                                    const InstructionLoadOptions &options = {}, const Tokenizer *tokenizer = nullptr);
 };
 
 } // namespace geolens

@@ -1514,6 +1514,26 @@ A: %2</source>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the prompt, the image&apos;s %1 tokens and one answer token take up to %2 positions (%3 with the whole answer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raise the maximum length (run.max_length) to at least %1 or lower the image size (run.image_size).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None of the %1 training samples fits in the maximum length of %2: %3. %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 training samples do not fit in the maximum length of %3 and will be skipped: %4. %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The samples&apos; lengths are measured with the student&apos;s tokenizer, and %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationMenu</name>

@@ -1514,6 +1514,26 @@ A: %2</source>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
+    <message>
+        <source>the prompt, the image&apos;s %1 tokens and one answer token take up to %2 positions (%3 with the whole answer)</source>
+        <translation>提示、图像的 %1 个词元和一个回答词元最多占 %2 个位置（含完整回答为 %3 个）</translation>
+    </message>
+    <message>
+        <source>Raise the maximum length (run.max_length) to at least %1 or lower the image size (run.image_size).</source>
+        <translation>请将最大长度（run.max_length）提高到至少 %1，或降低图像尺寸（run.image_size）。</translation>
+    </message>
+    <message>
+        <source>None of the %1 training samples fits in the maximum length of %2: %3. %4</source>
+        <translation>%1 个训练样本都放不进最大长度 %2：%3。%4</translation>
+    </message>
+    <message>
+        <source>%1 of %2 training samples do not fit in the maximum length of %3 and will be skipped: %4. %5</source>
+        <translation>%2 个训练样本中有 %1 个放不进最大长度 %3，将被跳过：%4。%5</translation>
+    </message>
+    <message>
+        <source>The samples&apos; lengths are measured with the student&apos;s tokenizer, and %1 does not exist.</source>
+        <translation>样本长度由学生模型的分词器测量，而 %1 不存在。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationMenu</name>

@@ -28,9 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char *const SystemPrompt = "A chat between a curious human and an artificial intelligence assistant. The assistant "
-                                 "gives helpful, detailed, and polite answers to the human's questions.";
-
 std::string shapeText(const std::vector<std::int64_t> &shape)
 {
     std::ostringstream s;
@@ -472,21 +469,7 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
 
 std::string GeoChatModel::conversationPrompt(const std::string &question, const std::vector<ChatTurn> &history)
 {
-    // llava_v1: turns separated by " ", each assistant answer closed by "</s>", the image in the
-    // first user message.
-    std::string text = std::string(SystemPrompt) + " ";
-    bool first = true;
-    auto user = [&](const std::string &message) {
-        text += "USER: " + (first ? "<image>\n" + message : message) + " ";
-        first = false;
-    };
-    for (const ChatTurn &turn : history) {
-        user(turn.user);
-        text += "ASSISTANT: " + turn.assistant + "</s>";
-    }
-    user(question);
-    text += "ASSISTANT:";
-    return text;
+    return llavaConversationPrompt(question, history);
 }
 
 std::vector<int> GeoChatModel::tokenize(const std::string &text) const

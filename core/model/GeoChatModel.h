@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/JobProgress.h"
+#include "model/ConversationPrompt.h"
 #include "model/ImagePreprocessor.h"
 #include "model/ModelConfig.h"
 
@@ -32,12 +33,6 @@ struct ModelLoadOptions {
     // Builds ordinary tensors instead of inference tensors, so that the distillation engine can
     // train the model or adapters on it. Slightly slower to run; no effect on the numbers.
     bool trainable = false;
-};
-
-// One earlier exchange of a conversation.
-struct ChatTurn {
-    std::string user;
-    std::string assistant;
 };
 
 struct GenerationRequest {

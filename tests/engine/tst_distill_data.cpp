@@ -3,6 +3,9 @@
 #include "distill/DistillConfig.h"
 #include "distill/InstructionDataset.h"
 #include "distill/PretrainCorpus.h"
+#include "distill/SampleFit.h"
+#include "model/ConversationPrompt.h"
+#include "model/Tokenizer.h"
 
 #include <QDir>
 #include <QFile>
@@ -487,6 +490,68 @@ private slots:
         }
         QVERIFY(DistillConfig::preset("sft") != DistillConfig::preset("seqkd")); // the method differs
         QVERIFY(messageOf<InvalidArgument>([] { DistillConfig::preset("ppo"); }).contains("seqkd"));
+    }
+
+    void countsSamplesThatDoNotFitInMaxLength()
+    {
+        const QString tokenizerPath = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizerPath))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const auto tokenizer = Tokenizer::load(tokenizerPath.toStdString());
+
+        InstructionSample shortSample;
+        shortSample.question = "What is this?";
+        shortSample.answer = "A harbour.";
+        InstructionSample longSample;
+        longSample.history = {{"Describe the image in detail, naming every building you can see.",
+                               "A dense residential area with a river and a bridge in the north."}};
+        longSample.question = "How many ships are moored along the river, and where exactly are they?";
+        longSample.answer = "Three ships, all of them along the northern bank near the bridge.";
+        const std::vector<SampleLength> lengths = measureSampleLengths({shortSample, longSample}, *tokenizer);
+        QCOMPARE(lengths.size(), std::size_t(2));
+
+        // The lengths are the run's: the llava_v1 prompt less its image marker, the answer with EOS.
+        const std::vector<int> prompt =
+            tokenizer->encodePrompt(llavaConversationPrompt(longSample.question, {{longSample.history[0].user,
+                                                                                   longSample.history[0].assistant}}));
+        QCOMPARE(lengths[1].promptTokens, prompt.size() - 1);
+        QCOMPARE(lengths[1].answerTokens, tokenizer->encode(longSample.answer).size() + 1);
+        QVERIFY(lengths[0].promptTokens < lengths[1].promptTokens);
+
+        const int imageTokens = 36; // a 24 px tower of 4 px patches
+        const std::int64_t shortNeeds = SampleFit::minimumLength(lengths[0], imageTokens);
+        const std::int64_t longNeeds = SampleFit::minimumLength(lengths[1], imageTokens);
+        QCOMPARE(longNeeds, static_cast<std::int64_t>(prompt.size()) - 1 + imageTokens + 1);
+
+        // Room for the short sample's prompt and image only: the long one is counted, with its need.
+        DistillConfig config;
+        config.run.maxLength = static_cast<int>(shortNeeds);
+        SampleFit fit = SampleFit::of(config, lengths, imageTokens);
+        QCOMPARE(fit.samples, std::size_t(2));
+        QCOMPARE(fit.fitting, std::size_t(1));
+        QCOMPARE(fit.tooLong(), std::size_t(1));
+        QVERIFY(!fit.noneFit());
+        QCOMPARE(fit.lengthNeeded, longNeeds);
+        QCOMPARE(fit.longestWithAnswer, SampleFit::fullLength(lengths[1], imageTokens));
+        QString text = QString::fromStdString(fit.describe());
+        QVERIFY2(text.startsWith("1 of 2 training samples") && text.contains("max_length " + QString::number(shortNeeds)) &&
+                     text.contains(QString::number(longNeeds)) && text.contains("run.image_size"),
+                 qPrintable(text));
+
+        // One position less and nothing fits.
+        config.run.maxLength = static_cast<int>(shortNeeds) - 1;
+        fit = SampleFit::of(config, lengths, imageTokens);
+        QCOMPARE(fit.fitting, std::size_t(0));
+        QVERIFY(fit.noneFit());
+        text = QString::fromStdString(fit.describe());
+        QVERIFY2(text.startsWith("None of the 2 training samples") && text.contains(QString::number(longNeeds)),
+                 qPrintable(text));
+
+        // Enough room for both: nothing to say.
+        fit = SampleFit::of(lengths, static_cast<int>(longNeeds), imageTokens);
+        QCOMPARE(fit.fitting, std::size_t(2));
+        QVERIFY(fit.describe().empty());
+        QVERIFY(!SampleFit::of({}, 1, imageTokens).noneFit()); // no data is another problem
     }
 
     void roundTripsEverySetting()

@@ -11,6 +11,7 @@
 #include "model/GeoChatModel.h"
 #include "model/PortablePixmap.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -459,6 +460,27 @@ private slots:
                 QVERIFY(r.has("loss") && !r.number("loss")); // written as null, never as invalid JSON
             }
         QCOMPARE(skipped, 5);
+    }
+
+    void refusesARunWhereNoSampleFits()
+    {
+        // A max_length that the prompt and the image alone exceed: the run would train on nothing.
+        DistillConfig c = baseConfig("kd", "run-too-short");
+        c.run.steps = 2;
+        c.run.maxLength = 8;
+        c.minillm.maxNewTokens = 4; // below max_length, as the configuration requires
+        try {
+            runDistillation(c, false, hooks());
+            QFAIL("a run over samples that all exceed max_length was started");
+        } catch (const InvalidArgument &e) {
+            const QString text = e.what();
+            QVERIFY2(text.contains("max_length 8") && text.contains("Raise run.max_length to at least") &&
+                         text.contains("run.image_size"),
+                     e.what());
+        }
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(c.out + "/student")));
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(c.out + "/metrics.jsonl")) ||
+                QFileInfo(QString::fromStdString(c.out + "/metrics.jsonl")).size() == 0);
     }
 
     void refusesIncompatiblePairs()

@@ -750,6 +750,47 @@ private slots:
         QVERIFY(w.config() == DistillConfig::preset(DistillMethod::Kd));
     }
 
+    void samplesLongerThanMaxLengthAreCountedAndRefused()
+    {
+        // The prompt and the image alone exceed 8 positions: no sample can be trained on.
+        DistillConfig tooShort = goodConfig();
+        tooShort.run.maxLength = 8;
+        tooShort.minillm.maxNewTokens = 4; // below max_length, as the configuration requires
+        DistillWizard w;
+        w.setConfig(tooShort);
+        QVERIFY(check(w));
+        const QString summary = child<QLabel>(w, "summary")->text();
+        QVERIFY2(summary.contains(QLatin1String("None of the 4 training samples")) &&
+                     summary.contains(QLatin1String("maximum length of 8")) &&
+                     summary.contains(QLatin1String("run.image_size")),
+                 qPrintable(summary));
+        const std::optional<SampleFit> fit = w.sampleFit();
+        QVERIFY(fit);
+        QCOMPARE(fit->samples, std::size_t(4));
+        QCOMPARE(fit->fitting, std::size_t(0));
+        QVERIFY(summary.contains(QString::number(fit->lengthNeeded)));
+
+        // Launch refuses the run and names the fix.
+        showAt(w, DistillWizard::ReviewPageId);
+        QAbstractButton *launch = w.button(QWizard::FinishButton);
+        QVERIFY(!launch->isEnabled());
+        QVERIFY(!w.page(DistillWizard::ReviewPageId)->isComplete());
+        const QString problems = child<QLabel>(w, "problems")->text();
+        QVERIFY2(problems.contains(QLatin1String("None of the 4 training samples")) &&
+                     problems.contains(QString::number(fit->lengthNeeded)),
+                 qPrintable(problems));
+
+        // Room for exactly the longest prompt and image: every sample fits and Launch is offered.
+        DistillConfig enough = goodConfig();
+        enough.run.maxLength = static_cast<int>(fit->lengthNeeded);
+        enough.minillm.maxNewTokens = 4;
+        w.setConfig(enough);
+        showAt(w, DistillWizard::ReviewPageId);
+        QVERIFY(w.sampleFit());
+        QCOMPARE(w.sampleFit()->fitting, std::size_t(4));
+        QVERIFY2(launch->isEnabled(), qPrintable(child<QLabel>(w, "problems")->text()));
+    }
+
     void reviewShowsTheSavedJsonAndScreenshots()
     {
         DistillWizard w;

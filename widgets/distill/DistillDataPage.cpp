@@ -3,7 +3,10 @@
 #include "DistillWizard.h"
 #include "TaskRunner.h"
 #include "distill/InstructionDataCheck.h"
+#include "model/ModelConfig.h"
+#include "model/Tokenizer.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -141,8 +144,10 @@ void DistillDataPage::startCheck()
     runner_->runLatest(
         CheckChannel,
         [data = data_->text().trimmed().toStdString(), images = images_->text().trimmed().toStdString(),
-         validation = validation_->text().trimmed().toStdString(),
-         fraction](const JobProgress &) { return checkInstructionData(data, images, validation, fraction); },
+         validation = validation_->text().trimmed().toStdString(), fraction,
+         student = wizard_->config().student](const JobProgress &) {
+            return checkInstructionData(data, images, validation, fraction, student);
+        },
         [this](TaskOutcome, std::optional<DataCheckResult> result, const QString &error) {
             checkFinished(std::move(result), error);
         });
@@ -159,6 +164,7 @@ void DistillDataPage::invalidate()
     ++generation_;
     checkOk_ = false;
     checkError_.clear();
+    lengths_.clear();
     samples_->clear();
     summary_->setText(tr("Press Check to load the data."));
     emit completeChanged();
@@ -180,6 +186,11 @@ void DistillDataPage::checkFinished(std::optional<DataCheckResult> result, const
     QString text = r.summary;
     if (r.ok) {
         text = tr("%1 entries, %2 samples.").arg(r.entries).arg(r.samples) + QLatin1Char('\n') + r.summary;
+        lengths_ = r.lengths;
+        if (!r.lengthNote.isEmpty())
+            text += QLatin1Char('\n') + r.lengthNote;
+        else if (const std::optional<SampleFit> fit = sampleFit(wizard_->config()); fit && fit->tooLong() > 0)
+            text += QLatin1Char('\n') + sampleFitText(*fit);
         clearProblem();
     } else {
         refuse(r.error);
@@ -197,8 +208,48 @@ void DistillDataPage::checkFinished(std::optional<DataCheckResult> result, const
     emit wizard_->dataCheckFinished(checkOk_);
 }
 
+std::optional<SampleFit> DistillDataPage::sampleFit(const DistillConfig &config) const
+{
+    if (lengths_.empty() || config.student.empty())
+        return std::nullopt;
+    try {
+        const std::optional<int> imageSize =
+            config.run.imageSize > 0 ? std::optional<int>(config.run.imageSize) : std::nullopt;
+        const ModelConfig student = ModelConfig::load(config.student, imageSize);
+        return SampleFit::of(config, lengths_, student.imageTokens());
+    } catch (const std::exception &) {
+        return std::nullopt; // the models page and the review name what is wrong with the student
+    }
+}
+
+QString DistillDataPage::sampleFitText(const SampleFit &fit)
+{
+    if (fit.tooLong() == 0)
+        return {};
+    const QString need = DistillWizard::tr("the prompt, the image's %1 tokens and one answer token take up to %2 "
+                                           "positions (%3 with the whole answer)")
+                             .arg(fit.imageTokens)
+                             .arg(fit.lengthNeeded)
+                             .arg(fit.longestWithAnswer);
+    const QString fix = DistillWizard::tr("Raise the maximum length (run.max_length) to at least %1 or lower the image "
+                                          "size (run.image_size).")
+                            .arg(fit.lengthNeeded);
+    if (fit.noneFit())
+        return DistillWizard::tr("None of the %1 training samples fits in the maximum length of %2: %3. %4")
+            .arg(fit.samples)
+            .arg(fit.maxLength)
+            .arg(need, fix);
+    return DistillWizard::tr("%1 of %2 training samples do not fit in the maximum length of %3 and will be skipped: "
+                             "%4. %5")
+        .arg(fit.tooLong())
+        .arg(fit.samples)
+        .arg(fit.maxLength)
+        .arg(need, fix);
+}
+
 DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::string data, std::string images,
-                                                                       std::string validation, double fraction)
+                                                                       std::string validation, double fraction,
+                                                                       std::string student)
 {
     InstructionLoadOptions options;
     // Reading the header only: it catches files that are not images without decoding them all.
@@ -206,11 +257,27 @@ DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::stri
         QImageReader reader(qs(path));
         return reader.canRead() ? std::string() : reader.errorString().toStdString();
     };
-    const InstructionDataCheck check =
-        InstructionDataCheck::run(data, images, validation, fraction, SamplesShown, options);
-
+    // The student's tokenizer measures the samples as the run will, so that the page can count
+    // those that will not fit in max_length.
     DataCheckResult result;
+    std::unique_ptr<Tokenizer> tokenizer;
+    const QString tokenizerPath = QDir(qs(student)).filePath(QStringLiteral("tokenizer.model"));
+    if (student.empty() || !QFileInfo::exists(tokenizerPath)) {
+        result.lengthNote = DistillWizard::tr("The samples' lengths are measured with the student's tokenizer, and "
+                                              "%1 does not exist.")
+                                .arg(QDir::toNativeSeparators(tokenizerPath));
+    } else {
+        try {
+            tokenizer = Tokenizer::load(tokenizerPath.toStdString());
+        } catch (const std::exception &e) {
+            result.lengthNote = QString::fromUtf8(e.what());
+        }
+    }
+    const InstructionDataCheck check =
+        InstructionDataCheck::run(data, images, validation, fraction, SamplesShown, options, tokenizer.get());
+
     result.summary = qs(check.summary);
+    result.lengths = check.lengths;
     result.entries = check.entries;
     result.samples = check.samples;
     switch (check.problem) {

@@ -2,6 +2,7 @@
 
 #include "DistillWizardPage.h"
 #include "distill/DistillConfig.h"
+#include "distill/SampleFit.h"
 
 #include <QImage>
 #include <QList>
@@ -37,6 +38,13 @@ public:
     // Samples the last successful check found (validation included); 0 when not checked.
     std::size_t sampleCount() const { return checkOk_ ? sampleCount_ : 0; }
 
+    // Which training samples of the last check fit in config's max_length at its image size, with
+    // the student's image tokens; nothing when the data was not checked or the student cannot be
+    // read (its page says why).
+    std::optional<SampleFit> sampleFit(const DistillConfig &config) const;
+    // The text that tells of samples that do not fit, for a page; empty when all fit.
+    static QString sampleFitText(const SampleFit &fit);
+
     bool validatePage() override;
     void startCheck();
 
@@ -52,10 +60,12 @@ private:
         std::size_t entries = 0;
         std::size_t samples = 0;
         QList<SampleView> shown;
+        std::vector<SampleLength> lengths;
+        QString lengthNote; // why the lengths were not measured
     };
     // Runs off the GUI thread: everything it needs is passed by value.
     static DataCheckResult checkInstructionData(std::string data, std::string images, std::string validation,
-                                                double fraction);
+                                                double fraction, std::string student);
 
     void invalidate();
     // result is empty when the check itself failed (error says why).
@@ -69,6 +79,7 @@ private:
     TaskRunner *runner_; // the check
     bool checkOk_ = false;
     std::size_t sampleCount_ = 0;
+    std::vector<SampleLength> lengths_; // of the last successful check
     QString checkError_;
     unsigned generation_ = 0; // the state of the fields; a check started at another one is stale
     unsigned started_ = 0;

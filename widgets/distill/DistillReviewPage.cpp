@@ -1,5 +1,6 @@
 #include "DistillReviewPage.h"
 
+#include "DistillDataPage.h"
 #include "DistillWizard.h"
 #include "distill/RunReview.h"
 
@@ -36,6 +37,9 @@ void DistillReviewPage::initializePage()
     problemList_.clear();
     for (const std::string &p : review.problems)
         problemList_ << qs(p);
+    // A run whose samples all exceed max_length would train on nothing.
+    if (const std::optional<SampleFit> fit = wizard_->sampleFit(); fit && fit->noneFit())
+        problemList_ << DistillDataPage::sampleFitText(*fit);
     if (problemList_.isEmpty())
         problems_->setText(tr("No problems found: Launch saves run.json and starts the run."));
     else

@@ -111,6 +111,11 @@ DistillConfig DistillWizard::config() const
     return c;
 }
 
+std::optional<SampleFit> DistillWizard::sampleFit() const
+{
+    return data_->sampleFit(config());
+}
+
 QString DistillWizard::problem(int pageId) const
 {
     if (const auto *p = dynamic_cast<const DistillWizardPage *>(page(pageId)))

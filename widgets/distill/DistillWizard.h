@@ -1,8 +1,11 @@
 #pragma once
 
 #include "distill/DistillConfig.h"
+#include "distill/SampleFit.h"
 
 #include <QWizard>
+
+#include <optional>
 
 namespace geolens {
 
@@ -35,6 +38,9 @@ public:
     void setConfig(const DistillConfig &config);
     // What the pages hold now.
     DistillConfig config() const;
+    // Whether the checked data's training samples fit in config()'s max_length at its image size;
+    // nothing before a check, or when the student cannot be read.
+    std::optional<SampleFit> sampleFit() const;
 
     // The message the page shows about why it cannot go on; empty when there is none.
     QString problem(int pageId) const;
