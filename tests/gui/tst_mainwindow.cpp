@@ -445,6 +445,23 @@ private slots:
         QVERIFY(answered.wait(60000));
         QCOMPARE(answered.first().first().toString(), QString::fromStdString(scripted.scriptedAnswer));
         QCOMPARE(window_->analysisLayer()->boxes().size(), std::size_t(3));
+
+        // About the whole view: the 1100 x 600 raster is padded to an 1100 px square, so the same
+        // box (grid y 34..78, pixels 124..608) reaches 8 px below the raster. It is clipped to it,
+        // on the map and in the results, and the chat says so.
+        window_->canvas()->zoomToFit();
+        QVERIFY(waitForCanvas());
+        window_->tileGrid()->setSelectedTiles({});
+        answered.clear();
+        window_->askChat("Where is the plane in the view?");
+        QVERIFY(answered.wait(60000));
+        QCOMPARE(window_->analysisLayer()->boxes().size(), std::size_t(4));
+        const RotatedBox &onView = window_->analysisLayer()->boxes().back().box;
+        for (const Point2 &corner : onView.corners())
+            QVERIFY2(corner.x >= -1e-6 && corner.x <= 1100 + 1e-6 && corner.y >= -1e-6 && corner.y <= 600 + 1e-6,
+                     qPrintable(QString("corner %1, %2").arg(corner.x).arg(corner.y)));
+        QCOMPARE(window_->results().back().tileId, -1);
+        QVERIFY(window_->chatPanel()->transcript().contains("outside the raster"));
     }
 
     void chatsAboutTilesAndDescribesRegions()
