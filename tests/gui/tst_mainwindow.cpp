@@ -14,12 +14,16 @@
 #include "EvaluationReportWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
+#include "SceneLabelDialog.h"
 #include "TileGridOverlay.h"
 #include "TaskRunner.h"
 #include "raster/RasterDataset.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QLabel>
 #include <QDir>
 #include <QMenuBar>
@@ -462,6 +466,37 @@ private slots:
                      qPrintable(QString("corner %1, %2").arg(corner.x).arg(corner.y)));
         QCOMPARE(window_->results().back().tileId, -1);
         QVERIFY(window_->chatPanel()->transcript().contains("outside the raster"));
+    }
+
+    // The Label dialog opens with the choices it was last accepted with, Score mode included;
+    // a canceled dialog changes nothing.
+    void labelDialogRemembersItsChoices()
+    {
+        QSettings().remove(QLatin1String(SceneLabelDialog::SettingsGroup));
+        const auto combos = [](SceneLabelDialog &dialog) { return dialog.findChildren<QComboBox *>(); };
+        {
+            SceneLabelDialog dialog;
+            QVERIFY(!dialog.scoreMode());
+            const QList<QComboBox *> boxes = combos(dialog); // preset, mode, tiles
+            QCOMPARE(boxes.size(), 3);
+            boxes[1]->setCurrentIndex(1);
+            boxes[2]->setCurrentIndex(2);
+            dialog.findChild<QPlainTextEdit *>()->setPlainText("harbour\nforest");
+            QVERIFY(dialog.scoreMode());
+            dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+            QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        }
+        {
+            SceneLabelDialog dialog;
+            QVERIFY(dialog.scoreMode());
+            QCOMPARE(dialog.tileChoice(), SceneLabelDialog::TileChoice::InView);
+            QCOMPARE(dialog.classes(), (std::vector<std::string>{"harbour", "forest"}));
+            combos(dialog)[1]->setCurrentIndex(0);
+            dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
+        }
+        SceneLabelDialog again;
+        QVERIFY(again.scoreMode());
+        QSettings().remove(QLatin1String(SceneLabelDialog::SettingsGroup));
     }
 
     void chatsAboutTilesAndDescribesRegions()
