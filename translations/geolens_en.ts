@@ -238,6 +238,13 @@
         <source>The results could not be written to %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n box(es) reached outside the raster and were clipped or dropped</source>
+        <translation>
+            <numerusform>%n box reached outside the raster and was clipped or dropped</numerusform>
+            <numerusform>%n boxes reached outside the raster and were clipped or dropped</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>geolens::ChatPanel</name>

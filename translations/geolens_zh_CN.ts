@@ -235,6 +235,12 @@
         <source>The results could not be written to %1.</source>
         <translation>无法将结果写入 %1。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n box(es) reached outside the raster and were clipped or dropped</source>
+        <translation>
+            <numerusform>%n 个框超出栅格范围，已裁剪或舍弃</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>geolens::ChatPanel</name>

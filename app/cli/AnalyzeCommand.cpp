@@ -73,15 +73,6 @@ std::string processesNote(const ShardExchange &ranks)
     return ranks.distributed() ? " on " + std::to_string(ranks.worldSize()) + " processes" : std::string();
 }
 
-void writeFeatures(const std::string &out, const std::vector<AnalysisFeature> &features, const RasterMetadata &metadata)
-{
-    const std::string ext = std::filesystem::path(out).extension().string();
-    if (ext == ".csv" || ext == ".CSV")
-        writeAnalysisTable(out, features);
-    else
-        writeAnalysisFeatures(out, features, metadata);
-}
-
 int runBoxTask(const std::string &path, const std::string &folder, const std::string &out, const std::string &task,
                const CliArguments &a)
 {
@@ -121,7 +112,7 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
     std::vector<AnalysisFeature> features;
     for (const BoxResult &b : result.boxes)
         features.push_back(boxFeature(b, coords, task, modelName(folder)));
-    writeFeatures(out, features, raster->metadata());
+    writeAnalysisFeatures(out, features, raster->metadata());
     std::cerr << "geolens-cli: " << features.size() << (task == "caption" ? " caption" : " boxes")
               << processesNote(ranks) << "; wrote " << out << std::endl;
     return 0;
@@ -190,7 +181,7 @@ int runAnalyze(const std::vector<std::string> &args)
     for (const SceneLabel &l : labels)
         if (!l.skipped)
             features.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes), modelName(*folder)));
-    writeFeatures(*out, features, raster->metadata());
+    writeAnalysisFeatures(*out, features, raster->metadata());
     std::cerr << "geolens-cli: labelled " << features.size() << " tiles" << processesNote(ranks);
     if (features.size() != labels.size())
         std::cerr << " (" << labels.size() - features.size() << " without data skipped)";

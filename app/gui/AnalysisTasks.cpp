@@ -237,8 +237,8 @@ void AnalysisTasks::ask(const QString &question)
     const bool started = runner_->run(
         std::move(task),
         [model, image = picture->image, request, stop](const JobProgress &) { return model->generate(image, request); },
-        [this, question, frame = picture->frame](TaskOutcome outcome, std::optional<GenerationResult> answer,
-                                                const QString &error) {
+        [this, question, frame = picture->frame, shown = picture->shown](
+            TaskOutcome outcome, std::optional<GenerationResult> answer, const QString &error) {
             chatStop_.reset();
             if (chat_)
                 chat_->setBusy(false);
@@ -249,13 +249,20 @@ void AnalysisTasks::ask(const QString &question)
                 return;
             }
             ChatSession &chat = session_->chat();
-            const std::vector<BoxResult> boxes = chat.answerBoxes(question.toStdString(), answer->text, frame);
-            QString note;
+            std::vector<std::string> outside;
+            const std::vector<BoxResult> boxes =
+                chat.answerBoxes(question.toStdString(), answer->text, frame, shown, outside);
+            QStringList notes;
             if (!boxes.empty()) {
                 layer_->setBoxes(withBoxes(layer_->boxes(), boxes));
                 session_->addBoxResults(boxes, "chat");
-                note = tr("%n box(es) drawn on the map", nullptr, static_cast<int>(boxes.size()));
+                notes << tr("%n box(es) drawn on the map", nullptr, static_cast<int>(boxes.size()));
             }
+            // The model drew in the padding around the picture, where there is no raster.
+            if (!outside.empty())
+                notes << tr("%n box(es) reached outside the raster and were clipped or dropped", nullptr,
+                            static_cast<int>(outside.size()));
+            const QString note = notes.join(QLatin1String("; "));
             if (chat_)
                 chat_->endAnswer(answer->cancelled, note);
             chat.addTurn(question.toStdString(), answer->text);

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ScriptedRun.h"
+#include "WindowScreenshot.h"
 #include "MapCanvas.h"
 #include "TileGridOverlay.h"
 #include "evaluation/ScenePresets.h"
@@ -15,10 +16,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 int main(int argc, char **argv)
 {
@@ -171,29 +172,22 @@ int main(int argc, char **argv)
     if (parser.isSet(evaluationOption))
         window.distillationWindows()->openEvaluationReport(parser.value(evaluationOption));
 
+    // Lives as long as the event loop: the run's end and the fallback timer both ask for it.
+    std::unique_ptr<geolens::WindowScreenshot> shot;
     if (parser.isSet(screenshot)) {
         // Once every step has ended, or at once without a raster: the drawn map, then quit.
-        const QString out = parser.value(screenshot);
-        bool taken = false;
-        auto save = [&window, &run, &taken, out] {
-            if (taken)
-                return;
-            taken = true;
-            // On X11 the whole screen is grabbed, so dialogs in front of the window show too.
-            QScreen *screen = window.screen();
-            const QPixmap picture = QGuiApplication::platformName() == QLatin1String("xcb") && screen
-                                        ? screen->grabWindow(0)
-                                        : window.grab();
-            const bool ok = picture.save(out);
-            std::fprintf(stderr, ok ? "geolens: saved %s\n" : "geolens: cannot save %s\n", qPrintable(out));
+        shot = std::make_unique<geolens::WindowScreenshot>(&window, parser.value(screenshot));
+        QObject::connect(shot.get(), &geolens::WindowScreenshot::taken, &window, [&run, &shot](bool ok) {
+            std::fprintf(stderr, ok ? "geolens: saved %s\n" : "geolens: cannot save %s\n", qPrintable(shot->path()));
             QApplication::exit(ok && !run.failed() ? 0 : 1);
-        };
+        });
+        geolens::WindowScreenshot *save = shot.get();
         auto waitForTiles = [&window, save] {
             auto *poll = new QTimer(&window);
             QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, save] {
                 if (window.canvas()->pendingTileCount() == 0) {
                     poll->stop();
-                    QTimer::singleShot(200, &window, save);
+                    QTimer::singleShot(200, save, &geolens::WindowScreenshot::take);
                 }
             });
             poll->start(100);
@@ -201,7 +195,7 @@ int main(int argc, char **argv)
         QObject::connect(&run, &ScriptedRun::finished, &window,
                          [&window, waitForTiles] { QTimer::singleShot(300, &window, waitForTiles); });
         if (files.isEmpty())
-            QTimer::singleShot(500, &window, save);
+            QTimer::singleShot(500, save, &geolens::WindowScreenshot::take);
     }
     if (!files.isEmpty())
         window.openRaster(files.first());

@@ -23,6 +23,8 @@ class RasterDataset;
 struct ChatPicture {
     RgbImage image;
     TileFrame frame;
+    // The raster pixels the picture shows; the rest of the frame's square is padding.
+    PixelRect shown;
 };
 
 // A conversation with the model about one subject, a tile of the grid or the current view: the
@@ -61,9 +63,13 @@ public:
     void addTurn(const std::string &question, const std::string &answer);
 
     // The boxes an answer names, placed through the picture's frame, as results of the current
-    // subject (tile -1 for the view); a box without a phrase is labelled "chat".
-    std::vector<BoxResult> answerBoxes(const std::string &question, const std::string &answer,
-                                       const TileFrame &frame) const;
+    // subject (tile -1 for the view); a box without a phrase is labelled "chat". Boxes are kept to
+    // the raster pixels the picture shows, as the box parser keeps them to the grid: one that lies
+    // wholly in the padding is dropped, one that reaches into it is clipped (its unturned corners
+    // clamped, then a turned box shrunk about its centre until its corners are in); each gets a
+    // sentence in issues.
+    std::vector<BoxResult> answerBoxes(const std::string &question, const std::string &answer, const TileFrame &frame,
+                                       const PixelRect &shown, std::vector<std::string> &issues) const;
 
     // The picture of a tile: its valid part, framed as the analysis jobs frame it.
     static ChatPicture tilePicture(const RasterDataset &raster, const DisplaySettings &display, const Tile &tile);

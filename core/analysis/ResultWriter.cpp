@@ -9,8 +9,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <iomanip>
-#include <sstream>
 #include <unistd.h>
 
 namespace geolens {
@@ -27,14 +25,19 @@ std::string lowerExtension(const std::string &path)
     return ext;
 }
 
-std::string csvField(const std::string &value)
+// The CRS as a CSV cell: its EPSG code where it has one (short, and what QGIS offers first),
+// else its WKT.
+std::string crsName(const OGRSpatialReference &srs)
 {
-    if (value.find_first_of(",\"\n\r") == std::string::npos)
-        return value;
-    std::string quoted = "\"";
-    for (char c : value)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
+    const char *authority = srs.GetAuthorityName(nullptr);
+    const char *code = srs.GetAuthorityCode(nullptr);
+    if (authority && code && std::string(authority) == "EPSG")
+        return std::string("EPSG:") + code;
+    char *wkt = nullptr;
+    srs.exportToWkt(&wkt);
+    std::string text = wkt ? wkt : "";
+    CPLFree(wkt);
+    return text;
 }
 
 } // namespace
@@ -44,7 +47,11 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
 {
     initializeGdal();
     const std::string ext = lowerExtension(path);
-    const char *driverName = ext == ".gpkg" ? "GPKG" : (ext == ".geojson" || ext == ".json") ? "GeoJSON" : nullptr;
+    const bool csv = ext == ".csv";
+    const char *driverName = ext == ".gpkg"                        ? "GPKG"
+                             : (ext == ".geojson" || ext == ".json") ? "GeoJSON"
+                             : csv                                   ? "CSV"
+                                                                     : nullptr;
     if (!driverName)
         throw FileError(path, "has an extension GeoLens does not write; use .gpkg, .geojson or .csv.");
     GDALDriver *driver = GetGDALDriverManager()->GetDriverByName(driverName);
@@ -56,6 +63,7 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
     const fs::path temporary = target.parent_path() / (target.stem().string() + ".tmp-" + std::to_string(::getpid()) + ext);
     std::error_code ec;
     fs::remove(temporary, ec);
+    std::string prj; // the CRS beside a CSV, as a shapefile's .prj has it
     GdalErrorCapture errors;
     {
         GDALDatasetUniquePtr ds(driver->Create(temporary.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -65,14 +73,29 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
         const bool haveSrs = !raster.crsWkt.empty() && srs.importFromWkt(raster.crsWkt.c_str()) == OGRERR_NONE;
         if (haveSrs)
             srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        OGRLayer *layer = ds->CreateLayer("results", haveSrs ? &srs : nullptr, wkbPolygon, nullptr);
+        const char *csvOptions[] = {"GEOMETRY=AS_WKT", nullptr};
+        OGRLayer *layer = ds->CreateLayer("results", haveSrs ? &srs : nullptr, wkbPolygon,
+                                          csv ? const_cast<char **>(csvOptions) : nullptr);
         if (!layer)
             throw FileError(path, "cannot hold a results layer (" + errors.lastError() + ").");
-        const std::pair<const char *, OGRFieldType> fields[] = {
+        std::vector<std::pair<const char *, OGRFieldType>> fields = {
             {"tile_id", OFTInteger}, {"task", OFTString},   {"prompt", OFTString},  {"answer", OFTString},
             {"label", OFTString},    {"score", OFTReal},    {"matched", OFTInteger}, {"angle", OFTReal},
             {"model", OFTString},    {"details", OFTString},
         };
+        // A table read without OGR (a spreadsheet, a script) still has the place and its CRS.
+        if (csv)
+            fields.insert(fields.end(), {{"centre_x", OFTReal}, {"centre_y", OFTReal}, {"crs", OFTString}});
+        const std::string crs = haveSrs ? crsName(srs) : std::string();
+        if (csv && haveSrs) {
+            char *wkt = nullptr;
+            const char *esri[] = {"FORMAT=WKT1_ESRI", nullptr};
+            if (srs.exportToWkt(&wkt, esri) == OGRERR_NONE && wkt)
+                prj = wkt;
+            CPLFree(wkt);
+            if (prj.empty())
+                throw FileError(path, "its CRS cannot be written as a .prj (" + errors.lastError() + ").");
+        }
         for (const auto &[name, type] : fields) {
             OGRFieldDefn field(name, type);
             if (layer->CreateField(&field) != OGRERR_NONE)
@@ -97,6 +120,14 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
             ring.closeRings();
             OGRPolygon polygon;
             polygon.addRing(&ring);
+            if (csv) {
+                OGRPoint centre;
+                if (polygon.Centroid(&centre) != OGRERR_NONE)
+                    throw FileError(path, "the centre of a feature could not be computed (" + errors.lastError() + ").");
+                feature.SetField("centre_x", centre.getX());
+                feature.SetField("centre_y", centre.getY());
+                feature.SetField("crs", crs.c_str());
+            }
             feature.SetGeometry(&polygon);
             if (layer->CreateFeature(&feature) != OGRERR_NONE)
                 throw FileError(path, "writing a feature failed (" + errors.lastError() + ").");
@@ -104,23 +135,25 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
         if (transaction && ds->CommitTransaction() != OGRERR_NONE)
             throw FileError(path, "writing the features failed (" + errors.lastError() + ").");
     }
+    // The .prj first: a table left without it would have no CRS beside it. A .prj of an earlier
+    // table of that name would give this one a wrong CRS, so it goes when this one has none.
+    if (csv) {
+        const fs::path targetPrj = fs::path(target).replace_extension(".prj");
+        try {
+            if (prj.empty())
+                fs::remove(targetPrj);
+            else
+                writeFileAtomically(targetPrj.string(), prj);
+        } catch (...) {
+            fs::remove(temporary, ec);
+            throw;
+        }
+    }
     fs::rename(temporary, target, ec);
     if (ec) {
         fs::remove(temporary);
         throw FileError(path, "cannot be replaced: " + ec.message() + ".");
     }
-}
-
-void writeAnalysisTable(const std::string &path, const std::vector<AnalysisFeature> &features)
-{
-    std::ostringstream out;
-    out << "tile_id,task,prompt,answer,label,score,matched,angle,model,details\n";
-    out << std::setprecision(10);
-    for (const AnalysisFeature &f : features)
-        out << f.tileId << ',' << csvField(f.task) << ',' << csvField(f.prompt) << ',' << csvField(f.answer) << ','
-            << csvField(f.label) << ',' << f.score << ',' << (f.matched ? 1 : 0) << ',' << f.angle << ','
-            << csvField(f.model) << ',' << csvField(f.details) << '\n';
-    writeFileAtomically(path, out.str());
 }
 
 } // namespace geolens

@@ -24,12 +24,15 @@ struct AnalysisFeature {
     std::string details; // e.g. the top-3 classes
 };
 
-// Writes features with OGR: GeoPackage (.gpkg) or GeoJSON (.geojson, .json), in the raster's CRS,
-// one layer named "results", to a temporary file renamed into place. Throws FileError.
+// Writes features with OGR: GeoPackage (.gpkg), GeoJSON (.geojson, .json) or CSV (.csv), in the
+// raster's CRS, one layer named "results", to a temporary file renamed into place. Throws FileError.
+//
+// A CSV row holds the polygon as WKT (first column, "WKT", which OGR and QGIS read as the
+// geometry), its centre (centre_x, centre_y) and the CRS ("crs": "EPSG:<code>" when the CRS has
+// one, else its WKT; empty without georeferencing). OGR's CSV reader takes no CRS from the file,
+// so the CRS also goes into a .prj beside it (ESRI WKT, as a shapefile's), and an older .prj of
+// that name is removed when the raster has no CRS.
 void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFeature> &features,
                            const RasterMetadata &raster);
-
-// The same attributes as a CSV table without geometry (the label table), written atomically.
-void writeAnalysisTable(const std::string &path, const std::vector<AnalysisFeature> &features);
 
 } // namespace geolens

@@ -137,7 +137,7 @@ private slots:
             SceneLabelJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress()));
     }
 
-    void writesGeoPackageGeoJsonAndCsv()
+    void writesGeoPackageAndGeoJson()
     {
         const auto raster = RasterDataset::open(raster_.toStdString());
         AnalysisFeature f;
@@ -169,14 +169,71 @@ private slots:
             QCOMPARE(e.MaxY, 5200000.0);
         }
         QVERIFY(QDir(dir_.path()).entryList({"*.tmp-*"}).isEmpty());
-        const std::string csv = dir_.filePath("labels.csv").toStdString();
-        writeAnalysisTable(csv, {f});
-        QFile table(QString::fromStdString(csv));
-        QVERIFY(table.open(QIODevice::ReadOnly));
-        const QStringList lines = QString(table.readAll()).split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 2);
-        QVERIFY(lines[1].contains("\"airport \"\"quoted\"\"\""));
         QVERIFY_THROWS_EXCEPTION(FileError, writeAnalysisFeatures(dir_.filePath("out.shp").toStdString(), {f}, raster->metadata()));
+    }
+
+    // A CSV export is a layer: OGR (and QGIS) read its WKT column as the geometry and its .prj as
+    // the CRS, and the centre and CRS columns place a row without a GIS.
+    void csvHoldsGeometryCentreAndCrs()
+    {
+        const auto raster = RasterDataset::open(raster_.toStdString());
+        AnalysisFeature scene;
+        scene.polygon = {{600000, 5200000}, {605040, 5200000}, {605040, 5194960}, {600000, 5194960}};
+        scene.tileId = 0;
+        scene.task = "scene";
+        scene.answer = "airport, \"quoted\"";
+        scene.label = "airport";
+        scene.score = 0.75;
+        AnalysisFeature box; // a turned box: its centre is the middle of its corners
+        box.polygon = {{600100, 5199900}, {600130, 5199930}, {600160, 5199900}, {600130, 5199870}};
+        box.tileId = 3;
+        box.task = "refer";
+        box.label = "plane";
+        box.angle = 45;
+        const std::string gpkg = dir_.filePath("places.gpkg").toStdString();
+        const std::string csv = dir_.filePath("places.csv").toStdString();
+        writeAnalysisFeatures(gpkg, {scene, box}, raster->metadata());
+        writeAnalysisFeatures(csv, {scene, box}, raster->metadata());
+        QVERIFY(QFile::exists(dir_.filePath("places.prj")));
+        QVERIFY(QDir(dir_.path()).entryList({"*.tmp-*"}).isEmpty());
+
+        GDALDatasetUniquePtr fromGpkg(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
+        GDALDatasetUniquePtr fromCsv(GDALDataset::Open(csv.c_str(), GDAL_OF_VECTOR));
+        QVERIFY(fromGpkg && fromCsv);
+        OGRLayer *expected = fromGpkg->GetLayer(0);
+        OGRLayer *table = fromCsv->GetLayer(0);
+        QCOMPARE(table->GetFeatureCount(), GIntBig(2));
+        // The .prj beside the table names the raster's CRS.
+        QFile prjFile(dir_.filePath("places.prj"));
+        QVERIFY(prjFile.open(QIODevice::ReadOnly));
+        OGRSpatialReference prj;
+        QCOMPARE(prj.importFromWkt(prjFile.readAll().toStdString().c_str()), OGRERR_NONE);
+        OGRSpatialReference utm32;
+        utm32.importFromEPSG(32632);
+        QVERIFY(prj.IsSame(&utm32));
+        const double centres[2][2] = {{602520, 5197480}, {600130, 5199900}};
+        for (int i = 0; i < 2; ++i) {
+            OGRFeatureUniquePtr want(expected->GetNextFeature());
+            OGRFeatureUniquePtr got(table->GetNextFeature());
+            QVERIFY(want && got);
+            QVERIFY(got->GetGeometryRef());
+            QVERIFY(got->GetGeometryRef()->Equals(want->GetGeometryRef()));
+            QCOMPARE(QString(got->GetFieldAsString("label")), QString(want->GetFieldAsString("label")));
+            QCOMPARE(QString(got->GetFieldAsString("answer")), QString(want->GetFieldAsString("answer")));
+            QCOMPARE(got->GetFieldAsDouble("centre_x"), centres[i][0]);
+            QCOMPARE(got->GetFieldAsDouble("centre_y"), centres[i][1]);
+            QCOMPARE(QString(got->GetFieldAsString("crs")), QString("EPSG:32632"));
+        }
+
+        // Without georeferencing: pixel coordinates, no CRS, and no .prj left from an earlier table.
+        RasterMetadata plain = raster->metadata();
+        plain.crsWkt.clear();
+        writeAnalysisFeatures(csv, {box}, plain);
+        QVERIFY(!QFile::exists(dir_.filePath("places.prj")));
+        GDALDatasetUniquePtr again(GDALDataset::Open(csv.c_str(), GDAL_OF_VECTOR));
+        QVERIFY(again);
+        OGRFeatureUniquePtr only(again->GetLayer(0)->GetNextFeature());
+        QCOMPARE(QString(only->GetFieldAsString("crs")), QString());
     }
 
     void boxesFromGeoChatAnswers()

@@ -154,7 +154,10 @@ private slots:
         chat.setSubject(7);
         const TileFrame frame(100, 200, 504); // 5.04 px per grid unit
         const std::string answer = "<p>a plane</p> {<10><20><30><40>|<15>} and something {<0><0><50><50>}";
-        const std::vector<BoxResult> boxes = chat.answerBoxes("Where?", answer, frame);
+        const PixelRect shown{100, 200, 504, 504};
+        std::vector<std::string> issues;
+        const std::vector<BoxResult> boxes = chat.answerBoxes("Where?", answer, frame, shown, issues);
+        QVERIFY(issues.empty());
         QCOMPARE(boxes.size(), std::size_t(2));
         QCOMPARE(boxes[0].label, std::string("a plane"));
         QCOMPARE(boxes[0].tileId, 7);
@@ -169,8 +172,48 @@ private slots:
         QVERIFY(near(boxes[1].pixelBox.cx, 100 + 25 * 5.04));
 
         chat.setSubject(ChatSession::ViewSubject);
-        QCOMPARE(chat.answerBoxes("Where?", answer, frame).front().tileId, -1);
-        QVERIFY(chat.answerBoxes("Where?", "Nothing to see.", frame).empty());
+        QCOMPARE(chat.answerBoxes("Where?", answer, frame, shown, issues).front().tileId, -1);
+        QVERIFY(chat.answerBoxes("Where?", "Nothing to see.", frame, shown, issues).empty());
+    }
+
+    // A view wider than tall is padded to a square: the model may draw in the padding, where there
+    // is no raster. A box reaching into it is clipped to the raster, one wholly in it dropped.
+    void answerBoxesStayOnTheRaster()
+    {
+        QTemporaryDir dir;
+        geolens::test::RasterSpec spec;
+        spec.width = 400;
+        spec.height = 1000;
+        spec.bands = 3;
+        const auto raster = geolens::RasterDataset::open(geolens::test::writeRaster(dir.filePath("r.tif").toStdString(), spec));
+        geolens::DisplaySettings display = geolens::DisplaySettings::defaultsFor(raster->metadata());
+        for (int band = 1; band <= 3; ++band)
+            display.stretches[band] = geolens::BandStretch{0.0, 255.0};
+        // The whole raster in view: a 1000 px square frame from x = -300, so grid 30..70 is raster.
+        const ChatPicture view = ChatSession::viewPicture(*raster, display, PixelRect{0, 0, 400, 1000});
+        QCOMPARE(view.frame.originX(), -300.0);
+        QCOMPARE(view.shown.width, 400);
+
+        ChatSession chat;
+        chat.setSubject(ChatSession::ViewSubject);
+        const std::string answer = "<p>a ship</p> {<20><10><40><20>} <p>a cloud</p> {<5><50><25><60>} "
+                                   "<p>a field</p> {<35><40><65><50>}";
+        std::vector<std::string> issues;
+        const std::vector<BoxResult> boxes = chat.answerBoxes("Where?", answer, view.frame, view.shown, issues);
+        QCOMPARE(boxes.size(), std::size_t(2));
+        QCOMPARE(issues.size(), std::size_t(2));
+        QVERIFY(issues[0].find("clipped") != std::string::npos);
+        QVERIFY(issues[1].find("dropped") != std::string::npos);
+        // The ship (x -100..100 px) keeps its part on the raster: x 0..100.
+        QCOMPARE(boxes[0].label, std::string("a ship"));
+        QVERIFY(near(boxes[0].pixelBox.cx, 50) && near(boxes[0].pixelBox.width, 100));
+        QVERIFY(near(boxes[0].pixelBox.cy, 150) && near(boxes[0].pixelBox.height, 100));
+        // The field lies on the raster and is kept as drawn.
+        QCOMPARE(boxes[1].label, std::string("a field"));
+        QVERIFY(near(boxes[1].pixelBox.cx, 200) && near(boxes[1].pixelBox.width, 300));
+        for (const BoxResult &box : boxes)
+            for (const geolens::Point2 &corner : box.pixelBox.corners())
+                QVERIFY(corner.x >= -1e-9 && corner.x <= 400 + 1e-9 && corner.y >= -1e-9 && corner.y <= 1000 + 1e-9);
     }
 
     void picturesOfTheViewAndOfATile()

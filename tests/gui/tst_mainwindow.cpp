@@ -14,12 +14,16 @@
 #include "EvaluationReportWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
+#include "SceneLabelDialog.h"
 #include "TileGridOverlay.h"
 #include "TaskRunner.h"
 #include "raster/RasterDataset.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QLabel>
 #include <QDir>
 #include <QMenuBar>
@@ -445,6 +449,54 @@ private slots:
         QVERIFY(answered.wait(60000));
         QCOMPARE(answered.first().first().toString(), QString::fromStdString(scripted.scriptedAnswer));
         QCOMPARE(window_->analysisLayer()->boxes().size(), std::size_t(3));
+
+        // About the whole view: the 1100 x 600 raster is padded to an 1100 px square, so the same
+        // box (grid y 34..78, pixels 124..608) reaches 8 px below the raster. It is clipped to it,
+        // on the map and in the results, and the chat says so.
+        window_->canvas()->zoomToFit();
+        QVERIFY(waitForCanvas());
+        window_->tileGrid()->setSelectedTiles({});
+        answered.clear();
+        window_->askChat("Where is the plane in the view?");
+        QVERIFY(answered.wait(60000));
+        QCOMPARE(window_->analysisLayer()->boxes().size(), std::size_t(4));
+        const RotatedBox &onView = window_->analysisLayer()->boxes().back().box;
+        for (const Point2 &corner : onView.corners())
+            QVERIFY2(corner.x >= -1e-6 && corner.x <= 1100 + 1e-6 && corner.y >= -1e-6 && corner.y <= 600 + 1e-6,
+                     qPrintable(QString("corner %1, %2").arg(corner.x).arg(corner.y)));
+        QCOMPARE(window_->results().back().tileId, -1);
+        QVERIFY(window_->chatPanel()->transcript().contains("outside the raster"));
+    }
+
+    // The Label dialog opens with the choices it was last accepted with, Score mode included;
+    // a canceled dialog changes nothing.
+    void labelDialogRemembersItsChoices()
+    {
+        QSettings().remove(QLatin1String(SceneLabelDialog::SettingsGroup));
+        const auto combos = [](SceneLabelDialog &dialog) { return dialog.findChildren<QComboBox *>(); };
+        {
+            SceneLabelDialog dialog;
+            QVERIFY(!dialog.scoreMode());
+            const QList<QComboBox *> boxes = combos(dialog); // preset, mode, tiles
+            QCOMPARE(boxes.size(), 3);
+            boxes[1]->setCurrentIndex(1);
+            boxes[2]->setCurrentIndex(2);
+            dialog.findChild<QPlainTextEdit *>()->setPlainText("harbour\nforest");
+            QVERIFY(dialog.scoreMode());
+            dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+            QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        }
+        {
+            SceneLabelDialog dialog;
+            QVERIFY(dialog.scoreMode());
+            QCOMPARE(dialog.tileChoice(), SceneLabelDialog::TileChoice::InView);
+            QCOMPARE(dialog.classes(), (std::vector<std::string>{"harbour", "forest"}));
+            combos(dialog)[1]->setCurrentIndex(0);
+            dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
+        }
+        SceneLabelDialog again;
+        QVERIFY(again.scoreMode());
+        QSettings().remove(QLatin1String(SceneLabelDialog::SettingsGroup));
     }
 
     void chatsAboutTilesAndDescribesRegions()

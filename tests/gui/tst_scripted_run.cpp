@@ -1,6 +1,7 @@
 #include "LanguageSwitcher.h"
 #include "MainWindow.h"
 #include "ScriptedRun.h"
+#include "WindowScreenshot.h"
 #include "TestRasters.h"
 #include "common/Error.h"
 
@@ -46,6 +47,34 @@ private slots:
 
     void init() { window_ = std::make_unique<MainWindow>(languages_.get()); }
     void cleanup() { window_.reset(); }
+
+    // --screenshot asks for the picture at the run's end and from a fallback timer: it is saved
+    // (and "saved" printed) once.
+    void screenshotIsTakenOnce()
+    {
+        window_->resize(320, 240);
+        window_->show();
+        const QString path = dir_.filePath("shot.png");
+        WindowScreenshot shot(window_.get(), path);
+        QSignalSpy taken(&shot, &WindowScreenshot::taken);
+        shot.take();
+        QCOMPARE(taken.count(), 1);
+        QCOMPARE(taken.first().first().toBool(), true);
+        QVERIFY(QFile::exists(path));
+        QVERIFY(QFile::remove(path));
+        shot.take();
+        QTimer::singleShot(0, &shot, &WindowScreenshot::take);
+        QTest::qWait(20);
+        QCOMPARE(taken.count(), 1);
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(shot.isTaken());
+
+        WindowScreenshot nowhere(window_.get(), dir_.filePath("no/such/folder/shot.png"));
+        QSignalSpy failed(&nowhere, &WindowScreenshot::taken);
+        nowhere.take();
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.first().first().toBool(), false);
+    }
 
     void stepsRunInOrderAndFinishOnce()
     {

@@ -63,11 +63,7 @@ void AnalysisSession::writeResults(const std::string &path) const
 {
     if (!raster_)
         throw InvalidArgument("Results are written in the raster's CRS, and no raster is open.");
-    const QString name = QString::fromStdString(path);
-    if (name.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-        writeAnalysisTable(path, results_);
-    else
-        writeAnalysisFeatures(path, results_, raster_->metadata());
+    writeAnalysisFeatures(path, results_, raster_->metadata());
 }
 
 } // namespace geolens

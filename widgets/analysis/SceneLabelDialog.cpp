@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 
 namespace geolens {
 
@@ -34,7 +35,10 @@ SceneLabelDialog::SceneLabelDialog(QWidget *parent)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Label"));
     form->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        saveSettings();
+        accept();
+    });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(preset_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         const QString key = preset_->currentData().toString();
@@ -45,6 +49,35 @@ SceneLabelDialog::SceneLabelDialog(QWidget *parent)
         buttons->button(QDialogButtonBox::Ok)->setEnabled(!classes().empty());
     });
     preset_->setCurrentIndex(1);
+    loadSettings();
+}
+
+void SceneLabelDialog::loadSettings()
+{
+    QSettings settings;
+    settings.beginGroup(QLatin1String(SettingsGroup));
+    const int preset = preset_->findData(settings.value(QStringLiteral("preset"), preset_->currentData()).toString());
+    if (preset >= 0)
+        preset_->setCurrentIndex(preset);
+    // The list as accepted: a preset's list may have been edited after it was chosen.
+    if (settings.contains(QStringLiteral("classes")))
+        classes_->setPlainText(settings.value(QStringLiteral("classes")).toString());
+    const int mode = settings.value(QStringLiteral("mode"), 0).toInt();
+    if (mode >= 0 && mode < mode_->count())
+        mode_->setCurrentIndex(mode);
+    const int tiles = settings.value(QStringLiteral("tiles"), 0).toInt();
+    if (tiles >= 0 && tiles < tiles_->count())
+        tiles_->setCurrentIndex(tiles);
+}
+
+void SceneLabelDialog::saveSettings() const
+{
+    QSettings settings;
+    settings.beginGroup(QLatin1String(SettingsGroup));
+    settings.setValue(QStringLiteral("preset"), preset_->currentData().toString());
+    settings.setValue(QStringLiteral("classes"), classes_->toPlainText());
+    settings.setValue(QStringLiteral("mode"), mode_->currentIndex());
+    settings.setValue(QStringLiteral("tiles"), tiles_->currentIndex());
 }
 
 std::vector<std::string> SceneLabelDialog::classes() const
