@@ -835,6 +835,10 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; another device can be typed as cuda:N</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The student (about %1 parameters) is larger than the teacher (about %2): distillation teaches a smaller model from a larger one. Check that the two folders are not swapped.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillReviewPage</name>
@@ -1079,6 +1083,10 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>%1 is not found, and a run on %2 GPUs is started through it. torchrun comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a distillation run folder: it holds no run.json, metrics.jsonl, checkpoints or log of a run.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1613,6 +1621,10 @@ A: %2</source>
     </message>
     <message>
         <source>Open Evaluation Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder cannot be shown as a distillation run.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

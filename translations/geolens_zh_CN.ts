@@ -832,6 +832,10 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>Where the model runs: auto takes the first GPU when there is one, else the CPU; another device can be typed as cuda:N</source>
         <translation>模型运行的设备：auto 有 GPU 时用第一块 GPU，否则用 CPU；其他设备可输入 cuda:N</translation>
     </message>
+    <message>
+        <source>The student (about %1 parameters) is larger than the teacher (about %2): distillation teaches a smaller model from a larger one. Check that the two folders are not swapped.</source>
+        <translation>学生模型(约 %1 个参数)比教师模型(约 %2)更大:蒸馏是由大模型教出小模型。请检查两个文件夹是否填反了。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillReviewPage</name>
@@ -1077,6 +1081,10 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>%1 is not found, and a run on %2 GPUs is started through it. torchrun comes with PyTorch (Debian: python3-torch; elsewhere: pip install torch).</source>
         <translation>未找到 %1，而在 %2 块 GPU 上的运行需要通过它启动。torchrun 随 PyTorch 提供（Debian：python3-torch；其他系统：pip install torch）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a distillation run folder: it holds no run.json, metrics.jsonl, checkpoints or log of a run.</source>
+        <translation>%1 不是蒸馏运行文件夹:其中没有运行的 run.json、metrics.jsonl、检查点或日志。</translation>
     </message>
 </context>
 <context>
@@ -1613,6 +1621,10 @@ A: %2</source>
     <message>
         <source>Open Evaluation Report</source>
         <translation>打开评测报告</translation>
+    </message>
+    <message>
+        <source>The folder cannot be shown as a distillation run.</source>
+        <translation>该文件夹无法作为蒸馏运行显示。</translation>
     </message>
 </context>
 <context>

@@ -129,8 +129,13 @@ void DistillationWindows::startWizard()
 
 void DistillationWindows::openRun(const QString &runDir)
 {
+    DistillRunMonitor *monitor = ensureMonitor();
+    if (!monitor->openRunFolder(runDir)) {
+        emit failed(tr("Open Distillation Run"), tr("The folder cannot be shown as a distillation run."),
+                    monitor->errorString());
+        return;
+    }
     QSettings().setValue(LastRunKey, runDir);
-    ensureMonitor()->openRunFolder(runDir);
     showMonitor();
 }
 

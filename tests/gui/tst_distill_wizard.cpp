@@ -239,6 +239,33 @@ private slots:
         QVERIFY(w.problem(DistillWizard::ModelsPageId).isEmpty());
     }
 
+    // A refusal is about the text it judged: filling the field in takes it away. A student larger
+    // than its teacher is allowed, with a warning that the folders may be swapped.
+    void modelsPageForgetsOldRefusalsAndWarnsOfASwappedPair()
+    {
+        DistillWizard w;
+        QWizardPage *page = w.page(DistillWizard::ModelsPageId);
+        auto *teacher = child<QLineEdit>(w, "teacher");
+        auto *student = child<QLineEdit>(w, "student");
+        auto *warning = child<QLabel>(w, "sizeWarning");
+        student->setText(student_);
+        QVERIFY(!page->validatePage());
+        QVERIFY(w.problem(DistillWizard::ModelsPageId).contains(QLatin1String("teacher")));
+        teacher->setText(teacher_);
+        QVERIFY2(w.problem(DistillWizard::ModelsPageId).isEmpty(), qPrintable(w.problem(DistillWizard::ModelsPageId)));
+        QVERIFY(warning->isHidden());
+
+        teacher->setText(student_);
+        student->setText(teacher_);
+        QVERIFY(!warning->isHidden());
+        QVERIFY2(warning->text().contains(QLatin1String("larger than the teacher")) &&
+                     warning->text().contains(QLatin1String("swapped")),
+                 qPrintable(warning->text()));
+        QVERIFY(page->validatePage()); // a warning, not a refusal
+        student->setText(student_);
+        QVERIFY(warning->isHidden());
+    }
+
     void dataPageRefusesUnusableData()
     {
         DistillWizard w;

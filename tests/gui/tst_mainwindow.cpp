@@ -637,14 +637,28 @@ private slots:
             if (a != evaluate)
                 QVERIFY2(a->shortcut() != evaluate->shortcut(), qPrintable(a->text()));
 
-        // A folder without a run: the monitor says so and starts nothing.
+        // A folder without a run is refused with a message naming it; nothing starts.
         const QString empty = dir_.filePath("no-run");
         QDir().mkpath(empty);
         window_->openDistillationRun(empty);
         QVERIFY(window_->distillRunMonitor());
+        QVERIFY(!window_->distillRunMonitor()->isVisible());
+        QVERIFY(!window_->distillRunMonitor()->isRunning());
+        auto *refusal = window_->findChild<QMessageBox *>(QStringLiteral("ErrorMessage"));
+        QVERIFY(refusal);
+        QVERIFY2(refusal->informativeText().contains("no-run") &&
+                     refusal->informativeText().contains("not a distillation run folder"),
+                 qPrintable(refusal->informativeText()));
+        refusal->close();
+        QCoreApplication::processEvents();
+
+        // A run's folder opens in the monitor.
+        QFile runFile(empty + "/run.json");
+        QVERIFY(runFile.open(QIODevice::WriteOnly));
+        runFile.close();
+        window_->openDistillationRun(empty);
         QVERIFY(window_->distillRunMonitor()->isVisible());
         QCOMPARE(window_->distillRunMonitor()->status(), DistillRunMonitor::Status::NotRunning);
-        QVERIFY(!window_->distillRunMonitor()->isRunning());
 
         // The monitor's request opens the evaluation with the student first, then the teacher.
         DistillationWindows *windows = window_->distillationWindows();

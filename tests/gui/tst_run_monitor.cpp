@@ -417,11 +417,39 @@ private slots:
         QTest::qWait(500);
         QCOMPARE(monitor->status(), Status::Running);
 
-        // A folder with neither a live process, a checkpoint nor a student.
+        // A run's folder whose process is gone, with neither a checkpoint nor a student.
         QVERIFY(QFile::remove(runDir + "/distill.pid"));
+        QVERIFY(QFile(runDir + "/run.json").open(QIODevice::WriteOnly));
         auto other = newMonitor();
-        other->openRunFolder(runDir);
+        QVERIFY(other->openRunFolder(runDir));
         QCOMPARE(other->status(), Status::NotRunning);
+    }
+
+    // An empty folder, or one of something else, is not shown as a run: the run shown before
+    // stays, with its curves; and curves compared with one run go when another is opened.
+    void refusesFoldersThatAreNoRunsAndForgetsComparisons()
+    {
+        auto monitor = newMonitor();
+        QVERIFY(monitor->openRunFolder(path("run-full")));
+        QVERIFY(monitor->addComparisonRun(path("run-full")));
+        QCOMPARE(monitor->lossPlot()->comparisonRuns(), QStringList{"run-full"});
+
+        const QString empty = path("not-a-run");
+        QVERIFY(QDir().mkpath(empty));
+        QVERIFY(!monitor->openRunFolder(empty));
+        QVERIFY2(monitor->errorString().contains("not a distillation run folder"), qPrintable(monitor->errorString()));
+        QVERIFY(!monitor->openRunFolder(path("images")));
+        QVERIFY(!monitor->openRunFolder(path("no-such-folder")));
+        QVERIFY(monitor->errorString().contains("not a folder"));
+        QCOMPARE(monitor->runDir(), QDir::cleanPath(path("run-full")));
+        QCOMPARE(monitor->status(), Status::Finished);
+        QCOMPARE(monitor->lossPlot()->comparisonRuns(), QStringList{"run-full"});
+
+        const QString other = path("run-other");
+        QVERIFY(QDir().mkpath(other));
+        QVERIFY(QFile::copy(path("run-full") + "/metrics.jsonl", other + "/metrics.jsonl"));
+        QVERIFY(monitor->openRunFolder(other));
+        QVERIFY(monitor->lossPlot()->comparisonRuns().isEmpty());
     }
 
     void aFailedRunSaysWhy()

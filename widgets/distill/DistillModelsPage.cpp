@@ -24,7 +24,7 @@ const char *const ModelFolderKey = "distillWizard/modelFolder";
 } // namespace
 
 DistillModelsPage::DistillModelsPage(DistillWizard *wizard)
-    : DistillWizardPage(wizard), gpuNote_(new QLabel(this))
+    : DistillWizardPage(wizard), gpuNote_(new QLabel(this)), sizeWarning_(new QLabel(this))
 {
     setTitle(tr("Models"));
     setSubTitle(tr("The large teacher and the small student it teaches."));
@@ -38,6 +38,11 @@ DistillModelsPage::DistillModelsPage(DistillWizard *wizard)
     gpuNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     gpuNote_->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(gpuNote_);
+    sizeWarning_->setObjectName(QStringLiteral("sizeWarning"));
+    sizeWarning_->setWordWrap(true);
+    sizeWarning_->setStyleSheet(QStringLiteral("color: #8a5a00;"));
+    sizeWarning_->hide();
+    layout->addWidget(sizeWarning_);
     layout->addStretch(1);
     layout->addWidget(problemLabel_);
     devicesListed();
@@ -117,7 +122,11 @@ QGroupBox *DistillModelsPage::makeSide(Side &side, const QString &title, const Q
     side.info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(side.info);
     Side *s = &side;
-    connect(side.folder, &QLineEdit::textChanged, this, [this, s] { refresh(*s); });
+    connect(side.folder, &QLineEdit::textChanged, this, [this, s] {
+        // What was refused is about the text before this edit.
+        clearProblem();
+        refresh(*s);
+    });
     return box;
 }
 
@@ -128,6 +137,7 @@ void DistillModelsPage::refresh(Side &side)
     const QString folder = side.folder->text().trimmed();
     if (folder.isEmpty()) {
         side.info->clear();
+        updateSizeWarning();
         return;
     }
     const QFileInfo info(folder);
@@ -144,6 +154,7 @@ void DistillModelsPage::refresh(Side &side)
     }
     if (!side.config) {
         side.info->setText(side.error);
+        updateSizeWarning();
         return;
     }
     const ModelConfig &m = *side.config;
@@ -158,6 +169,22 @@ void DistillModelsPage::refresh(Side &side)
                            .arg(m.vision.hiddenSize)
                            .arg(m.inputSize)
                            .arg(DistillWizard::formatBytes(2.0 * params), DistillWizard::formatBytes(4.0 * params)));
+    updateSizeWarning();
+}
+
+void DistillModelsPage::updateSizeWarning()
+{
+    if (!teacher_.config || !student_.config) {
+        sizeWarning_->hide();
+        return;
+    }
+    const std::uint64_t teacher = countParameters(*teacher_.config), student = countParameters(*student_.config);
+    sizeWarning_->setVisible(student > teacher);
+    if (student > teacher)
+        sizeWarning_->setText(tr("The student (about %1 parameters) is larger than the teacher (about %2): "
+                                 "distillation teaches a smaller model from a larger one. Check that the two "
+                                 "folders are not swapped.")
+                                  .arg(parameterCountText(student), parameterCountText(teacher)));
 }
 
 bool DistillModelsPage::checkSide(const Side &side, const QString &role)

@@ -44,10 +44,12 @@ private:
     QGroupBox *makeSide(Side &side, const QString &title, const QString &toolTip);
     void refresh(Side &side);
     bool checkSide(const Side &side, const QString &role);
+    void updateSizeWarning();
 
     Side teacher_;
     Side student_;
     QLabel *gpuNote_;
+    QLabel *sizeWarning_; // a student larger than its teacher: allowed, but most likely swapped folders
 };
 
 } // namespace geolens

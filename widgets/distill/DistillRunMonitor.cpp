@@ -34,6 +34,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <iterator>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -343,7 +344,12 @@ void DistillRunMonitor::updateButtons()
 
 void DistillRunMonitor::follow(const QString &runDir)
 {
-    runDir_ = QDir::cleanPath(QFileInfo(runDir).absoluteFilePath());
+    const QString folder = QDir::cleanPath(QFileInfo(runDir).absoluteFilePath());
+    // Curves drawn beside another run were compared with that run, not with this one.
+    if (folder != runDir_)
+        for (const QString &label : plot_->comparisonRuns())
+            plot_->removeComparisonRun(label);
+    runDir_ = folder;
     pid_ = 0;
     startedHere_ = false;
     stepsDone_ = totalSteps_ = 0;
@@ -477,23 +483,34 @@ bool DistillRunMonitor::launch(const QStringList &arguments, bool appendLog)
     return true;
 }
 
-void DistillRunMonitor::openRunFolder(const QString &runDir)
+bool DistillRunMonitor::openRunFolder(const QString &runDir)
 {
-    if (isRunning() && QDir::cleanPath(QFileInfo(runDir).absoluteFilePath()) == runDir_)
-        return;
-    poll_->stop();
-    follow(runDir);
-    if (!QFileInfo(runDir_).isDir()) {
-        error_ = tr("%1 is not a folder.").arg(QDir::toNativeSeparators(runDir_));
-        setStatus(Status::NotRunning, error_);
-        return;
+    const QString folder = QDir::cleanPath(QFileInfo(runDir).absoluteFilePath());
+    if (isRunning() && folder == runDir_)
+        return true;
+    // The run being shown stays when the folder cannot be one.
+    if (!QFileInfo(folder).isDir()) {
+        error_ = tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder));
+        return false;
     }
+    const QDir dir(folder);
+    const char *const runFiles[] = {"run.json", "metrics.jsonl", "distill.pid", "launch.json",
+                                    LogFile,    "checkpoints",   "student"};
+    if (std::none_of(std::begin(runFiles), std::end(runFiles),
+                     [&](const char *name) { return dir.exists(QString::fromLatin1(name)); })) {
+        error_ = tr("%1 is not a distillation run folder: it holds no run.json, metrics.jsonl, checkpoints or log "
+                    "of a run.")
+                     .arg(QDir::toNativeSeparators(folder));
+        return false;
+    }
+    poll_->stop();
+    follow(folder);
     const qint64 pid = runPidFromFile();
     if (processAlive(pid)) {
         pid_ = pid;
         setStatus(QFileInfo::exists(filePath(QStringLiteral("STOP"))) ? Status::Stopping : Status::Running);
         poll_->start();
-        return;
+        return true;
     }
     if (hasStudent())
         setStatus(Status::Finished);
@@ -502,6 +519,7 @@ void DistillRunMonitor::openRunFolder(const QString &runDir)
     else
         setStatus(Status::NotRunning);
     updateProgress();
+    return true;
 }
 
 void DistillRunMonitor::poll()

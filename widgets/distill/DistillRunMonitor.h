@@ -51,7 +51,9 @@ public:
     // (the status line then says so too).
     bool start(const QStringList &distillArguments, const QString &runDir, int processes = 1);
     // Shows the run in runDir: followed when its process is alive, otherwise as its files left it.
-    void openRunFolder(const QString &runDir);
+    // A folder that is not a run's (nothing a run writes is in it) is refused: false, with
+    // errorString() saying why, and the run shown before stays.
+    bool openRunFolder(const QString &runDir);
     // Continues the stopped run in runDir() with --resume, as as many processes as it was started
     // with (RUN_DIR/launch.json; one without the file).
     bool resume();
