@@ -67,10 +67,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Load Model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Find Objects</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2890,6 +2886,69 @@ Student: %2</source>
     </message>
     <message>
         <source>Agreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::ModelLoadDialog</name>
+    <message>
+        <source>%1 billion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 million</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A model folder: config.json, the weights and tokenizer.model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The side of the square the model sees each tile at. GeoChat runs at 504 px; a smaller size is faster and needs less of the model&apos;s context. Remembered for each model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About %1 parameters; text context of %2 positions; at %3 px an image takes %4 of them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This model cannot take its images: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -67,10 +67,6 @@
         <translation>清除结果(&amp;C)</translation>
     </message>
     <message>
-        <source>Load Model</source>
-        <translation>加载模型</translation>
-    </message>
-    <message>
         <source>Find Objects</source>
         <translation>查找目标</translation>
     </message>
@@ -2893,6 +2889,69 @@ Student: %2</source>
     <message>
         <source>Agreement</source>
         <translation>一致性</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::ModelLoadDialog</name>
+    <message>
+        <source>%1 billion</source>
+        <translation>%1 十亿</translation>
+    </message>
+    <message>
+        <source>%1 million</source>
+        <translation>%1 百万</translation>
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>A model folder: config.json, the weights and tokenizer.model</source>
+        <translation>模型文件夹:config.json、权重和 tokenizer.model</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>model&apos;s own</source>
+        <translation>模型自身</translation>
+    </message>
+    <message>
+        <source>The side of the square the model sees each tile at. GeoChat runs at 504 px; a smaller size is faster and needs less of the model&apos;s context. Remembered for each model folder.</source>
+        <translation>模型看到每个瓦片时的正方形边长。GeoChat 使用 504 像素;更小的尺寸更快,占用的模型上下文也更少。每个模型文件夹分别记住。</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation>图像尺寸：</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <source>Choose a model folder.</source>
+        <translation>请选择模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist.</source>
+        <translation>文件夹 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>About %1 parameters; text context of %2 positions; at %3 px an image takes %4 of them.</source>
+        <translation>约 %1 个参数;文本上下文 %2 个位置;在 %3 像素下一幅图像占用其中 %4 个。</translation>
+    </message>
+    <message>
+        <source>This model cannot take its images: %1</source>
+        <translation>该模型无法接收其图像:%1</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "AnalysisSession.h"
 #include "AnalysisTasks.h"
 #include "MapCanvas.h"
+#include "ModelLoadDialog.h"
 #include "RecentFilesMenu.h"
 #include "SceneLabelDialog.h"
 #include "TileGridOverlay.h"
@@ -116,10 +117,14 @@ void AnalysisMenu::updateActions()
 
 void AnalysisMenu::chooseModelFolder()
 {
-    const QString folder =
-        QFileDialog::getExistingDirectory(parentWidget(), tr("Load Model"), QSettings().value(ModelDirKey).toString());
-    if (!folder.isEmpty())
-        tasks_->loadModel(folder, ModelLoadOptions{});
+    ModelLoadDialog dialog(parentWidget());
+    if (dialog.folder().isEmpty())
+        dialog.setFolder(QSettings().value(ModelDirKey).toString());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    ModelLoadOptions options;
+    options.imageSize = dialog.imageSize();
+    tasks_->loadModel(dialog.folder(), options);
 }
 
 void AnalysisMenu::chooseSceneLabels()

@@ -282,6 +282,9 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
 {
     auto impl = std::make_unique<Impl>();
     impl->config = ModelConfig::load(folder, options.imageSize);
+    // Refused before any weight is read: every prompt would fail, after minutes of work.
+    if (const std::string problem = impl->config.contextProblem(); !problem.empty())
+        throw InvalidArgument("The model in " + folder + " cannot take its images: " + problem);
     chooseDevice(impl->device, impl->type, options);
     checkMemory(impl->config, impl->device, impl->type);
     impl->trainable = options.trainable;

@@ -3,6 +3,8 @@
 #include "common/Error.h"
 #include "common/JsonIo.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace geolens {
@@ -285,6 +287,33 @@ const char *checkpointLayoutName(CheckpointLayout layout)
     case CheckpointLayout::LlavaHfNested: return "llava-hf (nested)";
     }
     return "unknown";
+}
+
+int ModelConfig::largestInputSizeForContext() const
+{
+    const int patch = std::max(1, vision.patchSize);
+    const int room = text.maxPositions - MinimumTextPositions - (dropClassToken ? 0 : 1);
+    if (room < 1)
+        return 0;
+    int grid = static_cast<int>(std::sqrt(static_cast<double>(room)));
+    while (grid > 0 && grid * grid > room)
+        --grid;
+    return grid * patch;
+}
+
+std::string ModelConfig::contextProblem() const
+{
+    if (imageTokens() + MinimumTextPositions <= text.maxPositions)
+        return {};
+    const int largest = largestInputSizeForContext();
+    std::string what = "at " + std::to_string(inputSize) + " px an image takes " + std::to_string(imageTokens()) +
+                        " of the model's " + std::to_string(text.maxPositions) +
+                        " context positions, which leaves no room for a question and its answer (at least " +
+                        std::to_string(MinimumTextPositions) + "). ";
+    if (largest > 0)
+        return what + "Choose an image size of at most " + std::to_string(largest) +
+               " px, or a model with a longer context.";
+    return what + "The context is too short for any image: choose a model with a longer context.";
 }
 
 } // namespace geolens

@@ -61,6 +61,15 @@ struct ModelConfig {
     int gridSize() const { return inputSize / vision.patchSize; }
     int imageTokens() const { return gridSize() * gridSize() + (dropClassToken ? 0 : 1); }
 
+    // Text positions a prompt needs besides the image for a question and its answer to fit.
+    static constexpr int MinimumTextPositions = 64;
+    // The largest input size, a multiple of the patch, whose image leaves MinimumTextPositions of
+    // the context; 0 when none does.
+    int largestInputSizeForContext() const;
+    // Empty when the context holds the image at inputSize and room for a question and an answer;
+    // else a sentence that says what does not fit and the image size that would.
+    std::string contextProblem() const;
+
     // Reads FOLDER/config.json and, for GeoChat-style configs, the vision tower it names (a
     // built-in well-known name, or a folder, absolute or relative to FOLDER, with a CLIP
     // config.json and preprocessor_config.json). imageSize overrides the input resolution.

@@ -79,9 +79,22 @@ private slots:
         QCOMPARE(model->deviceName(), std::string("cpu"));
         QCOMPARE(model->dtypeName(), std::string("f32"));
         // Without an override a GeoChat model runs at 504 px.
+        QCOMPARE(ModelConfig::load(geochat_.toStdString()).inputSize, 504);
+        // There, this tiny model's 4 px patches make 15876 image tokens, which its context of 512
+        // cannot hold: the load is refused before any weight is read, naming the size that fits.
         ModelLoadOptions native = cpuOptions();
         native.imageSize.reset();
-        QCOMPARE(GeoChatModel::load(geochat_.toStdString(), native)->config().inputSize, 504);
+        try {
+            GeoChatModel::load(geochat_.toStdString(), native);
+            QFAIL("a model whose context cannot hold its image was loaded");
+        } catch (const InvalidArgument &e) {
+            const QString text = e.what();
+            QVERIFY2(text.contains("15876") && text.contains("512") && text.contains("at most 84 px"), e.what());
+        }
+        native.imageSize = 84; // 441 image tokens + 64 text positions within 512
+        QCOMPARE(GeoChatModel::load(geochat_.toStdString(), native)->config().imageTokens(), 441);
+        native.imageSize = 88;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, GeoChatModel::load(geochat_.toStdString(), native));
     }
 
     void loadingReportsProgressAndCancels()

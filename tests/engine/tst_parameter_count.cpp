@@ -121,6 +121,7 @@ private slots:
         QVERIFY(dir.isValid());
         test::TinyModelSpec spec;
         spec.geochat = geochat;
+        spec.maxPositions = 16384; // room for the 15876 image tokens of 504 px in 4 px patches
         const std::string folder = dir.filePath(QStringLiteral("model")).toStdString();
         test::writeTinyModel(folder, spec, static_cast<test::TinyLayout>(layout), TokenizerModel.toStdString());
         // No size given: the model's own (GeoChat's 504 px, a 126 x 126 grid of the tiny 4 px

@@ -14,6 +14,7 @@
 #include "EvaluationReportWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
+#include "ModelLoadDialog.h"
 #include "SceneLabelDialog.h"
 #include "TileGridOverlay.h"
 #include "TaskRunner.h"
@@ -470,6 +471,42 @@ private slots:
 
     // The Label dialog opens with the choices it was last accepted with, Score mode included;
     // a canceled dialog changes nothing.
+    // Load Model asks for the image size and checks it against the model's context before
+    // anything loads; the size is remembered for the folder.
+    void modelLoadDialogChecksTheContextAndRemembersTheSize()
+    {
+        if (!QFile::exists(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model"))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString folder = dir_.filePath("context-512");
+        test::writeTinyModel(folder.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat,
+                             GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        {
+            ModelLoadDialog dialog;
+            dialog.setFolder(folder);
+            QVERIFY(!dialog.imageSize()); // the model's own: 504 px, 15876 tokens of 4 px patches
+            QVERIFY(!dialog.canLoad());
+            QVERIFY2(dialog.note().contains("15876") && dialog.note().contains("at most 84 px"),
+                     qPrintable(dialog.note()));
+            auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            QVERIFY(!ok->isEnabled());
+            if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty())
+                dialog.grab().save(pictures + "/model-load-refused.png");
+            dialog.setImageSize(84);
+            QVERIFY2(dialog.canLoad(), qPrintable(dialog.note()));
+            QVERIFY(ok->isEnabled());
+            QVERIFY(dialog.note().contains("441"));
+            dialog.accept();
+            QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        }
+        QCOMPARE(ModelLoadDialog::rememberedImageSize(folder), std::optional<int>(84));
+        ModelLoadDialog again;
+        QCOMPARE(again.folder(), folder);
+        QCOMPARE(again.imageSize(), std::optional<int>(84));
+        again.setFolder(dir_.filePath("no-such-model"));
+        QVERIFY(!again.canLoad());
+        QVERIFY(again.note().contains("does not exist"));
+    }
+
     void labelDialogRemembersItsChoices()
     {
         QSettings().remove(QLatin1String(SceneLabelDialog::SettingsGroup));

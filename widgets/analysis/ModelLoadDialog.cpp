@@ -1,0 +1,178 @@
+#include "ModelLoadDialog.h"
+
+#include "model/ModelConfig.h"
+#include "model/ParameterCount.h"
+
+#include <QCryptographicHash>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <exception>
+
+namespace geolens {
+
+namespace {
+
+const char *const LastFolderKey = "modelLoad/lastFolder";
+
+// Folder paths hold characters QSettings keys do not take; a digest names the folder instead.
+QString imageSizeKey(const QString &folder)
+{
+    const QByteArray path = QDir::cleanPath(QFileInfo(folder).absoluteFilePath()).toUtf8();
+    return QStringLiteral("modelLoad/imageSize/") +
+           QString::fromLatin1(QCryptographicHash::hash(path, QCryptographicHash::Sha1).toHex().left(16));
+}
+
+QString parameterText(std::uint64_t n)
+{
+    if (n >= 1000000000ULL)
+        return ModelLoadDialog::tr("%1 billion").arg(double(n) / 1e9, 0, 'f', 1);
+    if (n >= 1000000ULL)
+        return ModelLoadDialog::tr("%1 million").arg(double(n) / 1e6, 0, 'f', 1);
+    return QString::number(n);
+}
+
+} // namespace
+
+ModelLoadDialog::ModelLoadDialog(QWidget *parent)
+    : QDialog(parent), folder_(new QLineEdit(this)), imageSize_(new QSpinBox(this)), note_(new QLabel(this)),
+      buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Load Model"));
+    folder_->setObjectName(QStringLiteral("folder"));
+    folder_->setToolTip(tr("A model folder: config.json, the weights and tokenizer.model"));
+    auto *browse = new QPushButton(tr("Browse..."), this);
+    auto *folderRow = new QHBoxLayout;
+    folderRow->addWidget(folder_, 1);
+    folderRow->addWidget(browse);
+
+    imageSize_->setObjectName(QStringLiteral("imageSize"));
+    imageSize_->setRange(0, 2016);
+    imageSize_->setSingleStep(14);
+    imageSize_->setSuffix(tr(" px"));
+    imageSize_->setSpecialValueText(tr("model's own"));
+    imageSize_->setToolTip(tr("The side of the square the model sees each tile at. GeoChat runs at 504 px; a "
+                              "smaller size is faster and needs less of the model's context. Remembered for "
+                              "each model folder."));
+
+    note_->setObjectName(QStringLiteral("note"));
+    note_->setWordWrap(true);
+    note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    note_->setMinimumWidth(460);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Folder:"), folderRow);
+    form->addRow(tr("Image size:"), imageSize_);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(note_);
+    layout->addWidget(buttons_);
+    buttons_->button(QDialogButtonBox::Ok)->setText(tr("Load"));
+
+    connect(browse, &QPushButton::clicked, this, &ModelLoadDialog::browse);
+    connect(buttons_, &QDialogButtonBox::accepted, this, &ModelLoadDialog::accept);
+    connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(folder_, &QLineEdit::textChanged, this, [this] {
+        setImageSize(rememberedImageSize(folder()));
+        check();
+    });
+    connect(imageSize_, &QSpinBox::valueChanged, this, &ModelLoadDialog::check);
+    setFolder(QSettings().value(LastFolderKey).toString());
+    check();
+}
+
+QString ModelLoadDialog::folder() const
+{
+    return folder_->text().trimmed();
+}
+
+void ModelLoadDialog::setFolder(const QString &folder)
+{
+    folder_->setText(folder);
+}
+
+std::optional<int> ModelLoadDialog::imageSize() const
+{
+    return imageSize_->value() > 0 ? std::optional<int>(imageSize_->value()) : std::nullopt;
+}
+
+void ModelLoadDialog::setImageSize(std::optional<int> size)
+{
+    imageSize_->setValue(size.value_or(0));
+}
+
+QString ModelLoadDialog::note() const
+{
+    return note_->text();
+}
+
+bool ModelLoadDialog::canLoad() const
+{
+    return canLoad_;
+}
+
+std::optional<int> ModelLoadDialog::rememberedImageSize(const QString &folder)
+{
+    const int size = QSettings().value(imageSizeKey(folder), 0).toInt();
+    return size > 0 ? std::optional<int>(size) : std::nullopt;
+}
+
+void ModelLoadDialog::accept()
+{
+    if (!canLoad_)
+        return;
+    QSettings settings;
+    settings.setValue(LastFolderKey, folder());
+    settings.setValue(imageSizeKey(folder()), imageSize().value_or(0));
+    QDialog::accept();
+}
+
+void ModelLoadDialog::browse()
+{
+    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Load Model"), folder());
+    if (!chosen.isEmpty())
+        setFolder(chosen);
+}
+
+void ModelLoadDialog::check()
+{
+    canLoad_ = false;
+    const QString dir = folder();
+    QString text;
+    if (dir.isEmpty()) {
+        text = tr("Choose a model folder.");
+    } else if (!QFileInfo(dir).isDir()) {
+        text = tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(dir));
+    } else {
+        try {
+            const ModelConfig c = ModelConfig::load(dir.toStdString(), imageSize());
+            const std::string problem = c.contextProblem();
+            text = tr("About %1 parameters; text context of %2 positions; at %3 px an image takes %4 of them.")
+                       .arg(parameterText(countParameters(c)))
+                       .arg(c.text.maxPositions)
+                       .arg(c.inputSize)
+                       .arg(c.imageTokens());
+            if (problem.empty())
+                canLoad_ = true;
+            else
+                text += QLatin1Char('\n') + tr("This model cannot take its images: %1").arg(QString::fromStdString(problem));
+        } catch (const std::exception &e) {
+            text = QString::fromUtf8(e.what());
+        }
+    }
+    note_->setText(text);
+    note_->setStyleSheet(canLoad_ ? QString() : QStringLiteral("color: #b00020;"));
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(canLoad_);
+}
+
+} // namespace geolens

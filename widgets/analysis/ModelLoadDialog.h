@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QDialog>
+
+#include <optional>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace geolens {
+
+// Load Model: the model folder and the image size the model runs at, with what the folder holds
+// and whether the model's context can take an image of that size, so that a model that would fail
+// on every tile is not loaded at all. The size is remembered for each model folder (QSettings).
+class ModelLoadDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    explicit ModelLoadDialog(QWidget *parent = nullptr);
+
+    QString folder() const;
+    void setFolder(const QString &folder);
+    // Empty: the model's own input size.
+    std::optional<int> imageSize() const;
+    void setImageSize(std::optional<int> size);
+    // What the folder holds, or why it cannot be loaded as it is set.
+    QString note() const;
+    bool canLoad() const;
+
+    // The size last accepted for folder; empty when none was, or the model's own.
+    static std::optional<int> rememberedImageSize(const QString &folder);
+
+    void accept() override;
+
+private:
+    void check();
+    void browse();
+
+    QLineEdit *folder_;
+    QSpinBox *imageSize_;
+    QLabel *note_;
+    QDialogButtonBox *buttons_;
+    bool canLoad_ = false;
+};
+
+} // namespace geolens
