@@ -181,7 +181,8 @@ EOF
 if [ "$smoke" = 1 ]; then gpus=2; else gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU'); fi
 if [ "${gpus:-0}" -ge 2 ]; then
     distill_on() { # distill_on RANKS RUN_DIR
-        local ranks=$1 run=$2 args=(distill --teacher "$teacher" --student "$student" --tokenizer "$tokenizer"
+        local ranks=$1 run=$2
+        local args=(distill --teacher "$teacher" --student "$student" --tokenizer "$tokenizer"
             --data "$work/data.json" --images "$work/images" --out "$run" --method paper --steps 4 --batch-size 2
             --teacher-device "$device" --student-device "$device" --dtype "$dtype" --json
             --set "run.sft_warmup_steps=2;run.eval_interval=0;run.checkpoint_interval=0;validation_fraction=0.1;minillm.max_new_tokens=64;minillm.ppo_epochs=2;minillm.rollout_batch_size=2")
@@ -190,7 +191,8 @@ if [ "${gpus:-0}" -ge 2 ]; then
         elif python3 -c 'import torch.distributed.run' 2>/dev/null; then
             timeout 900 python3 -m torch.distributed.run --standalone --nproc-per-node "$ranks" --no-python "$cli" "${args[@]}"
         else
-            local port=$(( 29500 + RANDOM % 1000 )) pids=() r status=0
+            local port=$(( 29500 + RANDOM % 1000 ))
+            local pids=() r status=0
             for (( r = 0; r < ranks; r++ )); do
                 RANK=$r LOCAL_RANK=$r WORLD_SIZE=$ranks LOCAL_WORLD_SIZE=$ranks MASTER_ADDR=127.0.0.1 \
                     MASTER_PORT=$port timeout 900 "$cli" "${args[@]}" &

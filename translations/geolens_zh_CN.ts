@@ -3178,6 +3178,20 @@ Student: %2</source>
         <source>Double-click a result to zoom to it</source>
         <translation>双击结果以缩放到该处</translation>
     </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Asked: %1
+Answer: %2</source>
+        <translation>提问:%1
+回答:%2</translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>详情:%1</translation>
+    </message>
 </context>
 <context>
     <name>geolens::SceneLabelDialog</name>

@@ -418,7 +418,9 @@ void MainWindow::showResults()
                 bounds = bounds.isNull() ? QRectF(px.x, px.y, 1e-9, 1e-9) : bounds.united(QRectF(px.x, px.y, 1e-9, 1e-9));
             }
         }
-        rows.push_back({QString::fromStdString(f.task), QString::fromStdString(f.label), f.score, f.tileId, bounds});
+        rows.push_back({QString::fromStdString(f.task), QString::fromStdString(f.label), f.score, f.tileId, bounds,
+                        QString::fromStdString(f.prompt), QString::fromStdString(f.answer),
+                        QString::fromStdString(f.details)});
     }
     resultsPanel_->setResults(std::move(rows));
     chat_->setReady(session_->isReady());

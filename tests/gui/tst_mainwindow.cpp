@@ -372,6 +372,9 @@ private slots:
         QCOMPARE(window_->resultsPanel()->count(), 4);
         QTreeWidgetItem *item = window_->resultsPanel()->tree()->topLevelItem(0);
         const int tile = item->text(3).toInt();
+        // Every row carries what the model was asked and said, in a column and in its tooltip.
+        QVERIFY(item->toolTip(0).contains(QString::fromStdString(
+            window_->session()->results().at(static_cast<std::size_t>(item->data(0, Qt::UserRole).toInt())).prompt)));
         emit window_->resultsPanel()->tree()->itemActivated(item, 0);
         const Tile t = window_->tileGrid()->grid()->tile(tile);
         QVERIFY(std::abs(window_->canvas()->center().x() - (t.xOff + t.validWidth / 2.0)) < 1.0);
@@ -394,6 +397,13 @@ private slots:
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().first().toBool(), true);
         QCOMPARE(window_->resultsPanel()->count(), static_cast<int>(window_->results().size()));
+        for (int i = 0; i < window_->resultsPanel()->count(); ++i) {
+            QTreeWidgetItem *row = window_->resultsPanel()->tree()->topLevelItem(i);
+            const AnalysisFeature &f =
+                window_->session()->results().at(static_cast<std::size_t>(row->data(0, Qt::UserRole).toInt()));
+            QCOMPARE(row->text(4), QString::fromStdString(f.answer).replace('\n', ' '));
+            QVERIFY(row->toolTip(1).contains(QString::fromStdString(f.answer)));
+        }
     }
 
     void scriptedModelPutsItsBoxesOnTheMap()
@@ -431,6 +441,9 @@ private slots:
         QCOMPARE(window_->results().size(), std::size_t(2));
         QCOMPARE(window_->results().front().task, std::string("refer"));
         QCOMPARE(window_->results().front().angle, 9.0);
+        // The results list shows the model's words beside the box read from them.
+        QTreeWidgetItem *row = window_->resultsPanel()->tree()->topLevelItem(0);
+        QVERIFY2(row->text(4).contains("a plane") && row->toolTip(2).contains("a plane"), qPrintable(row->text(4)));
 
         // The outline is drawn where the box's top-left corner lies.
         QVERIFY(waitForCanvas());

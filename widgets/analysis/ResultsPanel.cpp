@@ -12,7 +12,7 @@ ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent), tree_(new QTreeWi
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(tree_);
-    tree_->setColumnCount(4);
+    tree_->setColumnCount(5);
     tree_->setRootIsDecorated(false);
     tree_->setAlternatingRowColors(true);
     tree_->setSortingEnabled(true);
@@ -34,7 +34,7 @@ void ResultsPanel::changeEvent(QEvent *event)
 
 void ResultsPanel::retranslate()
 {
-    tree_->setHeaderLabels({tr("Task"), tr("Label"), tr("Score"), tr("Tile")});
+    tree_->setHeaderLabels({tr("Task"), tr("Label"), tr("Score"), tr("Tile"), tr("Answer")});
     tree_->setToolTip(tr("Double-click a result to zoom to it"));
 }
 
@@ -48,7 +48,13 @@ void ResultsPanel::setResults(std::vector<ResultRow> rows)
         auto *item = new QTreeWidgetItem(tree_, {r.task, r.label, QString::number(r.score, 'f', 3),
                                                  r.tileId >= 0 ? QString::number(r.tileId) : QStringLiteral("-")});
         item->setData(0, Qt::UserRole, static_cast<int>(i));
-        item->setToolTip(1, r.label);
+        // The model's own words stay with every row, whatever was (or was not) read from them.
+        item->setText(4, QString(r.answer).replace(QLatin1Char('\n'), QLatin1Char(' ')));
+        QString tip = tr("Asked: %1\nAnswer: %2").arg(r.prompt, r.answer);
+        if (!r.details.isEmpty())
+            tip += QLatin1Char('\n') + tr("Details: %1").arg(r.details);
+        for (int column = 0; column < 5; ++column)
+            item->setToolTip(column, tip);
     }
     tree_->setSortingEnabled(true);
 }

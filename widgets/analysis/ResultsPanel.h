@@ -16,6 +16,9 @@ struct ResultRow {
     double score = 0.0;
     int tileId = -1;
     QRectF bounds;
+    QString prompt;  // what the model was asked
+    QString answer;  // what it said, in full
+    QString details; // e.g. the top-3 classes of a scene label
 };
 
 // Every analysis result in a list; double-click (or Enter) zooms the map to it.
