@@ -13,6 +13,8 @@
 #include "raster/StretchEstimator.h"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <cmath>
 #include <map>
 
@@ -124,6 +126,48 @@ BoxAnalysisResult BoxAnalysisJob::run(const JobProgress &progress, ShardExchange
     return result;
 }
 
+namespace {
+
+// The object a box of a plain-sentence answer names when the model marked no <p>phrase</p>: the
+// last few words before the box, back to the previous box or punctuation, without the words that
+// lead into a name ("there is a plane {...}" names "plane"). Empty when there are none.
+std::string nameBeforeBox(const std::string &answer, std::size_t offset)
+{
+    std::string before = answer.substr(0, std::min(offset, answer.size()));
+    const std::size_t cut = before.find_last_of("}.,;:!?\n");
+    if (cut != std::string::npos)
+        before = before.substr(cut + 1);
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : before + " ") {
+        if (c == ' ' || c == '\t' || c == '\r') {
+            if (!word.empty())
+                words.push_back(word);
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    constexpr std::size_t MostWords = 3;
+    if (words.size() > MostWords)
+        words.erase(words.begin(), words.end() - static_cast<std::ptrdiff_t>(MostWords));
+    static const char *const Leading[] = {"there", "is", "are", "a", "an", "the", "of", "at", "in", "on", "and", "with", "also", "here", "it"};
+    const auto leading = [](const std::string &w) {
+        std::string lower;
+        for (char c : w)
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return std::find(std::begin(Leading), std::end(Leading), lower) != std::end(Leading);
+    };
+    while (!words.empty() && leading(words.front()))
+        words.erase(words.begin());
+    std::string name;
+    for (const std::string &w : words)
+        name += (name.empty() ? "" : " ") + w;
+    return name;
+}
+
+} // namespace
+
 std::vector<BoxResult> BoxAnalysisJob::boxesFromAnswer(const Tile &tile, const std::string &answer,
                                                        const std::string &defaultLabel, std::vector<std::string> &issues)
 {
@@ -135,7 +179,9 @@ std::vector<BoxResult> BoxAnalysisJob::boxesFromAnswer(const Tile &tile, const s
     for (const ParsedBox &box : parsed.boxes) {
         BoxResult r;
         r.tileId = tile.id;
-        r.label = box.label.empty() ? defaultLabel : box.label;
+        r.label = !box.label.empty() ? box.label
+                  : !defaultLabel.empty() ? defaultLabel
+                                          : nameBeforeBox(answer, box.answerOffset);
         r.pixelBox = frame.gridToPixel(box.gridBox());
         r.score = centrality(frame, r.pixelBox);
         r.answer = answer;

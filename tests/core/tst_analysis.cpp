@@ -262,6 +262,17 @@ private slots:
         QCOMPARE(refer[0].label, std::string("bridge"));
         QVERIFY(!issues.empty());
         QVERIFY(QString::fromStdString(issues.front()).startsWith(QString("tile %1: ").arg(tile.id)));
+
+        // A plain sentence without <p> phrases: each box is named by the words just before it.
+        issues.clear();
+        const std::vector<BoxResult> sentence = BoxAnalysisJob::boxesFromAnswer(
+            tile, "There is a plane {<10><10><20><20>|<0>} and two white ships {<30><30><40><40>}. Also {<50><50><60><60>}",
+            "", issues);
+        QCOMPARE(sentence.size(), std::size_t(3));
+        QCOMPARE(sentence[0].label, std::string("plane"));
+        QCOMPARE(sentence[1].label, std::string("two white ships"));
+        QCOMPARE(sentence[2].label, std::string()); // no name before it
+        QCOMPARE(sentence[0].answer, sentence[1].answer); // the whole answer stays with each box
     }
 
     void duplicatesFromOverlappingTilesMerge()
