@@ -241,6 +241,14 @@
             <numerusform>%n boxes reached outside the raster and were clipped or dropped</numerusform>
         </translation>
     </message>
+    <message>
+        <source>%1 of %2 tiles labelled, canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::ChatPanel</name>

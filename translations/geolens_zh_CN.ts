@@ -237,6 +237,14 @@
             <numerusform>%n 个框超出栅格范围，已裁剪或舍弃</numerusform>
         </translation>
     </message>
+    <message>
+        <source>%1 of %2 tiles labelled, canceled</source>
+        <translation>已标注 %1 / %2 个瓦片,已取消</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>已取消</translation>
+    </message>
 </context>
 <context>
     <name>geolens::ChatPanel</name>

@@ -7,6 +7,7 @@
 #include "analysis/AnalysisFeatures.h"
 #include "AnalysisSession.h"
 #include "common/JobProgress.h"
+#include "geometry/TileGrid.h"
 #include "TaskRunner.h"
 #include "raster/CoordinateTransformer.h"
 #include "raster/RasterDataset.h"
@@ -15,7 +16,9 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
+#include <set>
 
 namespace geolens {
 
@@ -91,40 +94,67 @@ void AnalysisTasks::labelScenes(const SceneLabelOptions &requested)
     const DisplaySettings display = canvas_->displaySettings();
     const TaskRunner::Task task{tr("Label Tiles"),
                                 tr("Labelling tiles with %1...").arg(QFileInfo(session_->modelFolder()).fileName())};
+    const int total = options.tileIds.empty()
+                          ? TileGrid(session_->raster()->width(), session_->raster()->height(), options.tileSize,
+                                     options.overlap)
+                                .count()
+                          : static_cast<int>(options.tileIds.size());
+    // Filled on the worker thread as rounds finish, read here once the task has ended.
+    auto finished = std::make_shared<std::vector<SceneLabel>>();
     runner_->run(
         task,
-        [model = session_->model(), raster = session_->raster(), display, options](const JobProgress &progress) {
-            return SceneLabelJob(raster, *model, display, options).run(progress);
+        [model = session_->model(), raster = session_->raster(), display, options,
+         finished](const JobProgress &progress) {
+            SceneLabelJob job(raster, *model, display, options);
+            job.setOnLabelled([finished](const SceneLabel &label) { finished->push_back(label); });
+            return job.run(progress);
         },
-        [this, options](TaskOutcome outcome, std::optional<std::vector<SceneLabel>> labels, const QString &error) {
+        [this, options, finished, total](TaskOutcome outcome, std::optional<std::vector<SceneLabel>> labels,
+                                         const QString &error) {
+            if (outcome == TaskOutcome::Canceled && !finished->empty()) {
+                showSceneLabels(*finished, options);
+                emit statusMessage(tr("%1 of %2 tiles labelled, canceled").arg(finished->size()).arg(total), 12000);
+                emit analysisFinished(false, tr("Canceled"));
+                return;
+            }
             if (outcome != TaskOutcome::Succeeded) {
                 if (outcome == TaskOutcome::Failed)
                     emit failed(tr("Labelling failed"), tr("The tiles could not be labelled."), error);
                 emit analysisFinished(false, error);
                 return;
             }
-            const CoordinateTransformer &coords = *session_->coordinates();
-            const std::string prompt = SceneLabelJob::prompt(options.classes);
-            std::vector<TileLabel> shown;
-            std::vector<AnalysisFeature> features;
-            for (const SceneLabel &l : *labels) {
-                if (l.skipped)
-                    continue;
-                QString details;
-                for (const auto &[name, p] : l.top)
-                    details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
-                               QStringLiteral("%1  %2 %").arg(QString::fromStdString(name)).arg(p * 100.0, 0, 'f', 1);
-                if (!l.answer.empty())
-                    details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
-                               tr("Answer: %1").arg(QString::fromStdString(l.answer));
-                shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
-                features.push_back(sceneLabelFeature(l, coords, prompt, session_->modelName()));
-            }
-            layer_->setTileLabels(std::move(shown));
-            session_->addResults(features);
+            showSceneLabels(*labels, options);
             emit statusMessage(tr("Labelled %n tile(s)", nullptr, static_cast<int>(layer_->tileLabels().size())), 8000);
             emit analysisFinished(true, QString());
         });
+}
+
+void AnalysisTasks::showSceneLabels(const std::vector<SceneLabel> &labels, const SceneLabelOptions &options)
+{
+    const CoordinateTransformer &coords = *session_->coordinates();
+    const std::string prompt = SceneLabelJob::prompt(options.classes);
+    std::vector<TileLabel> shown;
+    std::vector<AnalysisFeature> features;
+    std::set<int> relabelled;
+    for (const SceneLabel &l : labels) {
+        if (l.skipped)
+            continue;
+        QString details;
+        for (const auto &[name, p] : l.top)
+            details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
+                       QStringLiteral("%1  %2 %").arg(QString::fromStdString(name)).arg(p * 100.0, 0, 'f', 1);
+        if (!l.answer.empty())
+            details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
+                       tr("Answer: %1").arg(QString::fromStdString(l.answer));
+        shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
+        features.push_back(sceneLabelFeature(l, coords, prompt, session_->modelName()));
+        relabelled.insert(l.tile.id);
+    }
+    for (const TileLabel &earlier : layer_->tileLabels())
+        if (!relabelled.count(earlier.tile.id))
+            shown.push_back(earlier);
+    layer_->setTileLabels(std::move(shown));
+    session_->replaceTileResults("scene", relabelled, features);
 }
 
 void AnalysisTasks::findBoxes(BoxAnalysisOptions::Task kind, const QString &query)

@@ -64,6 +64,9 @@ private:
     double overlap() const;
     // The picture of the chat's subject, which becomes the selected tile or the view.
     std::optional<ChatPicture> chatPicture();
+    // Puts labels on the map and in the results: a tile labelled again gets its new label in both,
+    // the other tiles keep theirs.
+    void showSceneLabels(const std::vector<SceneLabel> &labels, const SceneLabelOptions &options);
 
     AnalysisSession *session_;
     TaskRunner *runner_;

@@ -131,11 +131,16 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExc
     // Score mode asks about one tile at a time.
     const std::size_t batch = options_.mode == SceneLabelOptions::Mode::Generate ? std::max(1, options_.batch) : 1;
     ShardedRounds rounds(ranks, labels.size(), batch, "the scene labels");
+    std::size_t reported = 0;
     for (std::size_t round = 0; round < rounds.rounds(); ++round) {
         rounds.run(
             round, labelTiles, [&](std::size_t i) { return labelToJson(labels[i]); },
             [&](std::size_t i, const Json &j) { labelFromJson(j, labels[i]); });
-        progress.report(static_cast<std::int64_t>(rounds.doneAfter(round)), total, "scene");
+        const std::size_t done = rounds.doneAfter(round);
+        if (onLabelled_ && ranks.isRoot())
+            for (; reported < done && reported < labels.size(); ++reported)
+                onLabelled_(labels[reported]);
+        progress.report(static_cast<std::int64_t>(done), total, "scene");
     }
     if (!ranks.isRoot())
         return {};

@@ -4,6 +4,7 @@
 #include "geometry/TileGrid.h"
 #include "raster/DisplaySettings.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -57,7 +58,12 @@ public:
     // them, and reports the progress of the whole; the other ranks return none.
     std::vector<SceneLabel> run(const JobProgress &progress, ShardExchange &ranks);
 
+    // Called (on rank 0) with each label as soon as its round is in, before a cancel or a failure
+    // can end the run: what finished before a cancel is kept by the caller, not lost with it.
+    void setOnLabelled(std::function<void(const SceneLabel &)> onLabelled) { onLabelled_ = std::move(onLabelled); }
+
 private:
+    std::function<void(const SceneLabel &)> onLabelled_;
     std::shared_ptr<const RasterDataset> raster_;
     GeoChatModel &model_;
     DisplaySettings display_;

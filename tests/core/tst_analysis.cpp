@@ -135,6 +135,26 @@ private slots:
         options.tileIds = {42};
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,
             SceneLabelJob(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options).run(JobProgress()));
+
+        // Canceled after the first batch: the labels of that batch were handed out before the
+        // cancel ended the run, so the caller keeps them.
+        options.mode = SceneLabelOptions::Mode::Generate;
+        options.tileIds.clear();
+        options.batch = 2;
+        JobProgress *self = nullptr;
+        JobProgress cancelAfterFirst([&](std::int64_t done, std::int64_t, const std::string &) {
+            if (done >= 2 && self)
+                self->requestCancel();
+        });
+        self = &cancelAfterFirst;
+        SceneLabelJob job(raster, *model_, DisplaySettings::defaultsFor(raster->metadata()), options);
+        std::vector<SceneLabel> kept;
+        job.setOnLabelled([&](const SceneLabel &l) { kept.push_back(l); });
+        QVERIFY_THROWS_EXCEPTION(Canceled, job.run(cancelAfterFirst));
+        QCOMPARE(kept.size(), std::size_t(2));
+        QCOMPARE(kept[0].tile.id, 0);
+        QCOMPARE(kept[1].tile.id, 1);
+        QCOMPARE(kept[0].answer, generated[0].answer); // the same labels a whole run gives
     }
 
     void writesGeoPackageAndGeoJson()

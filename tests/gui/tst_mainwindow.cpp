@@ -42,6 +42,8 @@
 #include <QXmlStreamReader>
 #include <QtTest>
 
+#include <set>
+
 using namespace geolens;
 using geolens::test::RasterSpec;
 using geolens::test::writeRaster;
@@ -359,6 +361,20 @@ private slots:
         QTest::qWait(100);
         QCOMPARE(finished.count(), 1);
 
+        // Labelling one tile again and a new one: the map and the results keep one label a tile.
+        window_->tileGrid()->setSelectedTiles({0, 2});
+        finished.clear();
+        window_->startSceneLabels(labelOptions);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(window_->analysisLayer()->tileLabels().size(), std::size_t(5));
+        QCOMPARE(window_->results().size(), std::size_t(5));
+        std::set<int> labelled;
+        for (const AnalysisFeature &f : window_->session()->results())
+            QVERIFY2(labelled.insert(f.tileId).second, "a tile has two labels");
+        QCOMPARE(labelled, (std::set<int>{0, 1, 2, 3, 4}));
+        window_->tileGrid()->setSelectedTiles({0, 1, 3, 4});
+        finished.clear();
+
         // The label layer is drawn: tile 0's centre is tinted, and a legend fills the top right.
         QVERIFY(waitForCanvas());
         const QImage after = window_->canvas()->grab().toImage();
@@ -369,7 +385,7 @@ private slots:
         QVERIFY(window_->analysisLayer()->describeAt(QPointF(252, 252)).contains("%"));
 
         // The results list has them; activating one zooms the map to its tile.
-        QCOMPARE(window_->resultsPanel()->count(), 4);
+        QCOMPARE(window_->resultsPanel()->count(), 5);
         QTreeWidgetItem *item = window_->resultsPanel()->tree()->topLevelItem(0);
         const int tile = item->text(3).toInt();
         // Every row carries what the model was asked and said, in a column and in its tooltip.

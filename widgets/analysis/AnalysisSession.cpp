@@ -7,6 +7,8 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace geolens {
 
 AnalysisSession::AnalysisSession(QObject *parent) : QObject(parent) {}
@@ -41,6 +43,15 @@ void AnalysisSession::addResults(const std::vector<AnalysisFeature> &features)
 {
     results_.insert(results_.end(), features.begin(), features.end());
     emit resultsChanged();
+}
+
+void AnalysisSession::replaceTileResults(const std::string &task, const std::set<int> &tiles,
+                                         const std::vector<AnalysisFeature> &features)
+{
+    results_.erase(std::remove_if(results_.begin(), results_.end(),
+                                  [&](const AnalysisFeature &f) { return f.task == task && tiles.count(f.tileId); }),
+                   results_.end());
+    addResults(features);
 }
 
 void AnalysisSession::addBoxResults(const std::vector<BoxResult> &boxes, const std::string &task)

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace geolens {
@@ -44,6 +45,9 @@ public:
 
     const std::vector<AnalysisFeature> &results() const { return results_; }
     void addResults(const std::vector<AnalysisFeature> &features);
+    // Replaces the results of task on tiles with features: a tile labelled again keeps one label.
+    void replaceTileResults(const std::string &task, const std::set<int> &tiles,
+                            const std::vector<AnalysisFeature> &features);
     // Boxes a task found on the raster, placed in its CRS; task names them ("refer", "chat", ...).
     void addBoxResults(const std::vector<BoxResult> &boxes, const std::string &task);
     void clearResults();
