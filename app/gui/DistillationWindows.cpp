@@ -1,4 +1,5 @@
 #include "DistillationWindows.h"
+#include "WindowGeometry.h"
 
 #include "AnalysisLayer.h"
 #include "DisplayPanel.h"
@@ -36,7 +37,7 @@ DistillRunMonitor *DistillationWindows::ensureMonitor()
     if (!monitor_) {
         monitor_ = new DistillRunMonitor(window_);
         monitor_->setWindowFlag(Qt::Window);
-        monitor_->resize(1100, 760);
+        WindowGeometry::remember(monitor_, QStringLiteral("distillMonitor/geometry"), QSize(1100, 760));
         connect(monitor_, &DistillRunMonitor::compareModelsRequested, this,
                 [this](const QString &teacher, const QString &student) { showComparison(teacher, student); });
         connect(monitor_, &DistillRunMonitor::evaluateModelsRequested, this,

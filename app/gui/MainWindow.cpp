@@ -17,6 +17,7 @@
 #include "ResultsPanel.h"
 #include "TileGridOverlay.h"
 #include "TaskRunner.h"
+#include "WindowGeometry.h"
 #include "geometry/TileGrid.h"
 #include "raster/CoordinateTransformer.h"
 #include "raster/OverviewBuildJob.h"
@@ -32,6 +33,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 
@@ -109,7 +111,9 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     grid_->setVisible(gridVisible);
     gridAction_->setChecked(gridVisible);
     display_->setGridVisible(gridVisible);
-    restoreGeometry(settings.value(GeometryKey).toByteArray());
+    if (!restoreGeometry(settings.value(GeometryKey).toByteArray()))
+        resize(WindowGeometry::fitted(QSize(1280, 800), screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800)));
+    WindowGeometry::keepOnScreen(this);
     restoreState(settings.value(StateKey).toByteArray());
 
     connect(canvas_, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);

@@ -100,8 +100,8 @@ int main(int argc, char **argv)
     if (parser.isSet(language))
         languages.apply(parser.value(language), false); // for this run only
 
+    // The window sizes itself: as it was left, or to fit the screen.
     geolens::MainWindow window(&languages);
-    window.resize(1280, 800);
     window.show();
 
     const QStringList files = parser.positionalArguments();

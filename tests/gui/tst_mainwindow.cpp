@@ -14,8 +14,10 @@
 #include "EvaluationReportWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
+#include "DistillWizard.h"
 #include "ModelLoadDialog.h"
 #include "SceneLabelDialog.h"
+#include "WindowGeometry.h"
 #include "TileGridOverlay.h"
 #include "TaskRunner.h"
 #include "raster/RasterDataset.h"
@@ -30,6 +32,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSlider>
 #include <QSignalSpy>
@@ -534,6 +537,33 @@ private slots:
         again.setFolder(dir_.filePath("no-such-model"));
         QVERIFY(!again.canLoad());
         QVERIFY(again.note().contains("does not exist"));
+    }
+
+    // Windows open within the screen (a 1366 x 768 laptop sees the whole main window) and at the
+    // size they were left at.
+    void windowsFitTheScreenAndRememberTheirSize()
+    {
+        QCOMPARE(WindowGeometry::fitted(QSize(1280, 800), QRect(0, 0, 1366, 768)), QSize(1229, 691));
+        QCOMPARE(WindowGeometry::fitted(QSize(900, 600), QRect(0, 0, 1920, 1080)), QSize(900, 600));
+        const QRect available = window_->screen()->availableGeometry();
+        QSettings().remove(QStringLiteral("window/geometry"));
+        {
+            MainWindow fresh(languages_.get());
+            QCOMPARE(fresh.size(), WindowGeometry::fitted(QSize(1280, 800), available));
+        }
+
+        QSettings().remove(QStringLiteral("distillWizard/geometry"));
+        {
+            DistillWizard wizard;
+            QVERIFY(wizard.width() <= available.width() && wizard.height() <= available.height());
+            QCOMPARE(wizard.size(), WindowGeometry::fitted(QSize(980, 760), available));
+            wizard.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+            wizard.resize(620, 470);
+            wizard.hide();
+        }
+        DistillWizard again;
+        QCOMPARE(again.size(), QSize(620, 470));
     }
 
     void labelDialogRemembersItsChoices()

@@ -1,4 +1,5 @@
 #include "DistillWizard.h"
+#include "WindowGeometry.h"
 
 #include "DistillDataPage.h"
 #include "DistillMethodPage.h"
@@ -18,6 +19,8 @@ DistillWizard::DistillWizard(QWidget *parent)
       review_(new DistillReviewPage(this))
 {
     setWindowTitle(tr("New Distillation Run"));
+    // Room for the data report and the training page's two columns; as the user left it after.
+    WindowGeometry::remember(this, QStringLiteral("distillWizard/geometry"), QSize(980, 760));
     setPage(ModelsPageId, models_);
     setPage(DataPageId, data_);
     setPage(MethodPageId, method_);
