@@ -7,6 +7,7 @@
 #include "evaluation/ScenePresets.h"
 #include "evaluation/ShardExchange.h"
 #include "evaluation/ShardedRounds.h"
+#include "geometry/BoxParser.h"
 #include "model/GeoChatModel.h"
 #include "raster/RasterDataset.h"
 #include "raster/StretchEstimator.h"
@@ -104,7 +105,9 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExc
                 l.answer = results[k].text;
                 const auto match = matcher.match(l.answer);
                 l.matched = match.has_value();
-                l.label = match ? options_.classes[*match] : l.answer;
+                // An answer that matched no class is the label as the words it says, without
+                // the box markup a GeoChat answer may carry.
+                l.label = match ? options_.classes[*match] : parseBoxes(l.answer).text;
                 l.score = match ? 1.0 : 0.0;
             }
         } else if (!images.empty()) {

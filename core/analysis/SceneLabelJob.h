@@ -34,7 +34,7 @@ struct SceneLabel {
     Tile tile;
     bool skipped = false;     // nothing but nodata in the tile
     std::string answer;       // the model's words (generate mode)
-    std::string label;        // the class, or the answer itself when it matched none
+    std::string label;        // the class, or the answer's words (box markup left out) when it matched none
     bool matched = false;     // label is one of the classes
     double score = 0.0;       // probability of label (score mode), 1 for a matched free answer
     std::vector<std::pair<std::string, double>> top; // best three classes with probabilities (score mode)

@@ -89,6 +89,34 @@ private slots:
         QCOMPARE(prompt, std::string("Classify the image in the following classes: airport, beach\nAnswer in one word or a short phrase."));
     }
 
+    // An answer that names no class labels its tile with its words, not with GeoChat's box markup.
+    void unmatchedAnswersLabelWithTheirWords()
+    {
+        if (!QFile::exists(TokenizerModel))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString folder = dir_.filePath("scripted-scene");
+        test::TinyModelSpec spec;
+        spec.scriptedAnswer = "a plane {<<12><34>> <56 ><78>|<9>}";
+        test::writeTinyModel(folder.toStdString(), spec, test::TinyLayout::GeoChat, TokenizerModel.toStdString());
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = WeightType::F32;
+        options.imageSize = 24;
+        const auto scripted = GeoChatModel::load(folder.toStdString(), options);
+        std::shared_ptr<const RasterDataset> raster = RasterDataset::open(raster_.toStdString());
+        SceneLabelOptions labelOptions;
+        labelOptions.classes = {"airport", "beach"};
+        labelOptions.tileIds = {0};
+        labelOptions.maxNewTokens = 40;
+        const std::vector<SceneLabel> labels =
+            SceneLabelJob(raster, *scripted, DisplaySettings::defaultsFor(raster->metadata()), labelOptions)
+                .run(JobProgress());
+        QCOMPARE(labels.size(), std::size_t(1));
+        QVERIFY(!labels[0].matched);
+        QVERIFY2(QString::fromStdString(labels[0].answer).contains('{'), labels[0].answer.c_str());
+        QCOMPARE(QString::fromStdString(labels[0].label).trimmed(), QString("a plane"));
+    }
+
     void labelsTilesInBothModes()
     {
         if (!model_)

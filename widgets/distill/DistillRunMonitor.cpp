@@ -97,7 +97,8 @@ DistillRunMonitor::DistillRunMonitor(QWidget *parent)
     layout->addWidget(logToggle_);
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(MaxLogLines);
-    log_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Wrapped: a long line must not push the starts of the others out of sight.
+    log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(log_, 1);
 
