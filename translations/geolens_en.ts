@@ -249,6 +249,13 @@
         <source>Canceled</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n tile(s) answered without a box: their answers are in Results</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>geolens::ChatPanel</name>

@@ -245,6 +245,12 @@
         <source>Canceled</source>
         <translation>已取消</translation>
     </message>
+    <message numerus="yes">
+        <source>%n tile(s) answered without a box: their answers are in Results</source>
+        <translation>
+            <numerusform>%n 个瓦片的回答中没有框:回答见“结果”</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>geolens::ChatPanel</name>

@@ -185,7 +185,19 @@ void AnalysisTasks::findBoxes(BoxAnalysisOptions::Task kind, const QString &quer
             }
             layer_->setBoxes(withBoxes(layer_->boxes(), found->boxes));
             session_->addBoxResults(found->boxes, grounding ? "grounding" : "refer");
-            emit statusMessage(tr("Found %n box(es)", nullptr, static_cast<int>(found->boxes.size())), 8000);
+            // A description with no box in it is still the model's answer about its tile.
+            std::vector<AnalysisFeature> described;
+            if (grounding && session_->coordinates())
+                for (const UnboxedAnswer &a : found->answersWithoutBoxes)
+                    described.push_back(tileAnswerFeature(a, *session_->coordinates(), "grounding", session_->modelName()));
+            if (!described.empty())
+                session_->addResults(described);
+            QString message = tr("Found %n box(es)", nullptr, static_cast<int>(found->boxes.size()));
+            if (!described.empty())
+                message += QStringLiteral("; ") +
+                           tr("%n tile(s) answered without a box: their answers are in Results", nullptr,
+                              static_cast<int>(described.size()));
+            emit statusMessage(message, 8000);
             emit analysisFinished(true, QString());
         });
 }

@@ -13,6 +13,10 @@ class CoordinateTransformer;
 // conversion for the CLI and the GUI.
 AnalysisFeature sceneLabelFeature(const SceneLabel &label, const CoordinateTransformer &coords,
                                   const std::string &prompt, const std::string &model);
+// A tile's answer that held no box, as a feature over the tile's valid part (the answer's words
+// as its label, the full answer kept).
+AnalysisFeature tileAnswerFeature(const UnboxedAnswer &answer, const CoordinateTransformer &coords, const std::string &task,
+                                  const std::string &model);
 AnalysisFeature boxFeature(const BoxResult &box, const CoordinateTransformer &coords, const std::string &task,
                            const std::string &model);
 

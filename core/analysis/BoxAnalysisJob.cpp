@@ -117,11 +117,15 @@ BoxAnalysisResult BoxAnalysisJob::run(const JobProgress &progress, ShardExchange
     BoxAnalysisResult result;
     std::vector<BoxResult> candidates;
     const std::string defaultLabel = options_.task == BoxAnalysisOptions::Task::Refer ? options_.query : std::string();
-    for (std::size_t i = 0; i < tiles.size(); ++i)
-        for (BoxResult &r : boxesFromAnswer(tiles[i], answers[i], defaultLabel, result.issues)) {
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+        std::vector<BoxResult> found = boxesFromAnswer(tiles[i], answers[i], defaultLabel, result.issues);
+        if (found.empty() && answers[i].find_first_not_of(" \t\r\n") != std::string::npos)
+            result.answersWithoutBoxes.push_back({tiles[i], request.question, answers[i]});
+        for (BoxResult &r : found) {
             r.prompt = request.question;
             candidates.push_back(std::move(r));
         }
+    }
     result.boxes = mergeDuplicates(std::move(candidates), options_.nmsIou);
     return result;
 }

@@ -43,9 +43,17 @@ struct BoxResult {
     std::string answer;       // the model's whole answer for the tile
 };
 
+// A tile's answer that held no box: a grounding description is worth keeping even so.
+struct UnboxedAnswer {
+    Tile tile;
+    std::string prompt;
+    std::string answer;
+};
+
 struct BoxAnalysisResult {
     std::vector<BoxResult> boxes;
     std::vector<std::string> issues; // what the box parser dropped or repaired, per tile
+    std::vector<UnboxedAnswer> answersWithoutBoxes; // in tile order
 };
 
 // GeoChat's [refer], [grounding] and [identify] tasks over raster tiles: each tile's valid part is

@@ -425,6 +425,38 @@ private slots:
         }
     }
 
+    // Describe with Boxes on a model that answers in sentences: no box, and the description is
+    // kept as a result of its tile, not thrown away.
+    void describeWithBoxesKeepsAnswersWithoutBoxes()
+    {
+        if (!QFile::exists(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model"))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        RasterSpec spec;
+        spec.width = 600;
+        spec.height = 400;
+        spec.bands = 3;
+        spec.epsg = 32632;
+        spec.geoTransform = std::array<double, 6>{500000, 1, 0, 0, 0, -1};
+        spec.value = [](int b, int x, int y) { return 60 + b * 40 + (x + y) % 90; };
+        QVERIFY(open(write("sentences.tif", spec)));
+        test::TinyModelSpec model;
+        model.scriptedAnswer = "A harbour with two ships.";
+        QVERIFY(loadTinyModel("sentences", model));
+        window_->tileGrid()->setSelectedTiles({0, 1});
+        QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
+        window_->startGrounding();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(window_->analysisLayer()->boxes().empty());
+        QCOMPARE(window_->results().size(), std::size_t(2));
+        for (const AnalysisFeature &f : window_->results()) {
+            QCOMPARE(f.task, std::string("grounding"));
+            QVERIFY2(QString::fromStdString(f.answer).startsWith("A harbour with two ships"), f.answer.c_str());
+        }
+        QCOMPARE(window_->resultsPanel()->count(), 2);
+        QVERIFY(window_->resultsPanel()->tree()->topLevelItem(0)->text(4).startsWith("A harbour"));
+    }
+
     void scriptedModelPutsItsBoxesOnTheMap()
     {
         const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
