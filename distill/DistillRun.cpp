@@ -196,10 +196,8 @@ private:
     ModelLoadOptions rankLoadOptions(const std::string &device) const
     {
         const int perRank = devicesPerRank({config_.run.studentDevice, config_.run.teacherDevice});
-        ModelLoadOptions o = loadOptions(rankDeviceName(device, group_->localRank(), perRank), config_.run.dtype,
-                                         config_.run.imageSize);
-        if (device == "auto")
-            o.cudaIndex = group_->localRank() * perRank; // where "auto" finds CUDA
+        ModelLoadOptions o = loadOptions(device, config_.run.dtype, config_.run.imageSize);
+        applyRankDeviceName(device, group_->localRank(), perRank, o);
         return o;
     }
 

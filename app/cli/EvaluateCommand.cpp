@@ -15,6 +15,7 @@
 #include "evaluation/PaperTables.h"
 #include "common/AtomicFile.h"
 #include "evaluation/WordNetDatabase.h"
+#include "model/DeviceName.h"
 #include "model/GeoChatModel.h"
 #include "model/ParameterCount.h"
 
@@ -134,11 +135,8 @@ ModelLoadOptions rankLoadOptions(const CliArguments &a, const LaunchEnvironment 
     ModelLoadOptions options = loadOptions(a);
     if (!environment.distributed())
         return options;
-    const std::string device = a.value("device", "auto");
-    if (device == "auto")
-        options.cudaIndex = environment.localRank; // used only where CUDA is there to choose
-    else
-        applyDevice(rankDeviceName(device, environment.localRank, 1), "device", options);
+    // loadOptions has refused a --device that names no device.
+    applyRankDeviceName(a.value("device", "auto"), environment.localRank, 1, options);
     return options;
 }
 

@@ -3,6 +3,7 @@
 #include "analysis/TileImage.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
+#include "evaluation/CaptionTokens.h"
 #include "evaluation/ShardExchange.h"
 #include "evaluation/ShardedRounds.h"
 #include "geometry/BoxParser.h"
@@ -13,7 +14,6 @@
 #include "raster/StretchEstimator.h"
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <cmath>
 #include <map>
@@ -157,10 +157,7 @@ std::string nameBeforeBox(const std::string &answer, std::size_t offset)
         words.erase(words.begin(), words.end() - static_cast<std::ptrdiff_t>(MostWords));
     static const char *const Leading[] = {"there", "is", "are", "a", "an", "the", "of", "at", "in", "on", "and", "with", "also", "here", "it"};
     const auto leading = [](const std::string &w) {
-        std::string lower;
-        for (char c : w)
-            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return std::find(std::begin(Leading), std::end(Leading), lower) != std::end(Leading);
+        return std::find(std::begin(Leading), std::end(Leading), asciiLowerCase(w)) != std::end(Leading);
     };
     while (!words.empty() && leading(words.front()))
         words.erase(words.begin());

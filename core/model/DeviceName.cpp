@@ -1,6 +1,7 @@
 #include "model/DeviceName.h"
 
 #include "common/Error.h"
+#include "distributed/LaunchEnvironment.h"
 
 #include <algorithm>
 
@@ -25,6 +26,14 @@ void applyDeviceName(const std::string &name, ModelLoadOptions &options)
     options.device = ComputeDevice::Cuda;
     if (indexed)
         options.cudaIndex = std::stoi(digits);
+}
+
+void applyRankDeviceName(const std::string &name, int localRank, int devicesPerRank, ModelLoadOptions &options)
+{
+    applyDeviceName(name, options); // refuses a name that is no device before it is renumbered
+    applyDeviceName(rankDeviceName(name, localRank, devicesPerRank), options);
+    if (name == "auto")
+        options.cudaIndex = localRank * std::max(1, devicesPerRank);
 }
 
 } // namespace geolens

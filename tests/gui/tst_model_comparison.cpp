@@ -102,6 +102,18 @@ private slots:
         QCOMPARE(o.device, ComputeDevice::Cuda);
         for (const char *bad : {"gpu", "cuda:", "cuda:x", "cuda:-1", "CPU"})
             QVERIFY_THROWS_EXCEPTION(InvalidArgument, applyDeviceName(bad, o));
+
+        // One rank of a job with two GPUs a rank: rank 1 takes GPUs 2 and 3.
+        applyRankDeviceName("cuda:1", 1, 2, o);
+        QCOMPARE(o.device, ComputeDevice::Cuda);
+        QCOMPARE(o.cudaIndex, 3);
+        applyRankDeviceName("auto", 1, 2, o);
+        QCOMPARE(o.device, ComputeDevice::Auto);
+        QCOMPARE(o.cudaIndex, 2);
+        applyRankDeviceName("cpu", 3, 1, o);
+        QCOMPARE(o.device, ComputeDevice::Cpu);
+        for (const char *bad : {"gpu", "cuda:x"})
+            QVERIFY_THROWS_EXCEPTION(InvalidArgument, applyRankDeviceName(bad, 1, 1, o));
     }
 
     void pairsRunsTileByTile()
