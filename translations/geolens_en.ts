@@ -451,19 +451,11 @@ Read from the answer: %2
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Byte data, shown without stretch.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Band %1: computing stretch...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Band %1: %2 to %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stretch, 2-98 % cumulative cut:</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -486,6 +478,62 @@ Read from the answer: %2
     </message>
     <message>
         <source>How strongly scene labels colour their tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stretch:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Min-max</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>2-98 % cumulative cut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How band values become brightness, on the map and in the tiles the model reads: as they are, from the lowest to the highest value, cutting the darkest and brightest 2 %, or between limits you type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value shown as black</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value shown as full brightness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>True colour, from the bands&apos; colour interpretation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>True colour, from the band descriptions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>True colour, from the bands&apos; wavelengths.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>True colour, from the band order of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values shown as they are (0 black, 255 white).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Band %1:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -448,20 +448,12 @@ Read from the answer: %2
         <translation>波段 %1</translation>
     </message>
     <message>
-        <source>Byte data, shown without stretch.</source>
-        <translation>字节型数据，不做拉伸直接显示。</translation>
-    </message>
-    <message>
         <source>Band %1: computing stretch...</source>
         <translation>波段 %1：正在计算拉伸……</translation>
     </message>
     <message>
         <source>Band %1: %2 to %3</source>
         <translation>波段 %1：%2 至 %3</translation>
-    </message>
-    <message>
-        <source>Stretch, 2-98 % cumulative cut:</source>
-        <translation>拉伸（2-98% 累积裁剪）：</translation>
     </message>
     <message numerus="yes">
         <source>Selected: %n tile(s)</source>
@@ -482,6 +474,62 @@ Read from the answer: %2
     <message>
         <source>How strongly scene labels colour their tiles</source>
         <translation>场景标注为瓦片着色的强度</translation>
+    </message>
+    <message>
+        <source>Stretch:</source>
+        <translation>拉伸：</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Min-max</source>
+        <translation>最小-最大值</translation>
+    </message>
+    <message>
+        <source>2-98 % cumulative cut</source>
+        <translation>2-98 % 累积裁剪</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>How band values become brightness, on the map and in the tiles the model reads: as they are, from the lowest to the highest value, cutting the darkest and brightest 2 %, or between limits you type</source>
+        <translation>波段值如何变为亮度（地图上以及模型读取的瓦片中）：按原值显示、从最低值到最高值、裁去最暗和最亮的 2 %，或使用您输入的上下限</translation>
+    </message>
+    <message>
+        <source>Value shown as black</source>
+        <translation>显示为黑色的值</translation>
+    </message>
+    <message>
+        <source>Value shown as full brightness</source>
+        <translation>显示为最高亮度的值</translation>
+    </message>
+    <message>
+        <source>True colour, from the bands&apos; colour interpretation.</source>
+        <translation>真彩色，依据波段的颜色解释。</translation>
+    </message>
+    <message>
+        <source>True colour, from the band descriptions.</source>
+        <translation>真彩色，依据波段描述。</translation>
+    </message>
+    <message>
+        <source>True colour, from the bands&apos; wavelengths.</source>
+        <translation>真彩色，依据波段波长。</translation>
+    </message>
+    <message>
+        <source>True colour, from the band order of %1.</source>
+        <translation>真彩色，依据 %1 的波段顺序。</translation>
+    </message>
+    <message>
+        <source>Values shown as they are (0 black, 255 white).</source>
+        <translation>按原值显示（0 为黑，255 为白）。</translation>
+    </message>
+    <message>
+        <source>Band %1:</source>
+        <translation>波段 %1：</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include "evaluation/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
 #include "cli/CliArguments.h"
+#include "cli/DisplayOptions.h"
 #include "cli/EvaluateCommand.h"
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
@@ -101,7 +102,7 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
         if (bar)
             bar->update(done, total);
     });
-    BoxAnalysisJob job(raster, *model, DisplaySettings::defaultsFor(raster->metadata()), options);
+    BoxAnalysisJob job(raster, *model, displaySettingsFromArguments(a, *raster), options);
     const BoxAnalysisResult result = job.run(progress, ranks);
     if (!ranks.isRoot())
         return 0;
@@ -139,7 +140,7 @@ int runAnalyze(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"model", "task", "classes", "preset", "mode", "query", "box", "tiles", "overlap", "out",
-                          "image-size", "device", "dtype", "threads", "batch", "max-new-tokens"},
+                          "image-size", "device", "dtype", "threads", "batch", "max-new-tokens", "bands", "stretch"},
                          {});
     if (a.positional().size() != 1)
         throw UsageError{"analyze needs exactly one raster file"};
@@ -171,7 +172,7 @@ int runAnalyze(const std::vector<std::string> &args)
         if (bar)
             bar->update(done, total);
     });
-    SceneLabelJob job(raster, *model, DisplaySettings::defaultsFor(raster->metadata()), options);
+    SceneLabelJob job(raster, *model, displaySettingsFromArguments(a, *raster), options);
     const std::vector<SceneLabel> labels = job.run(progress, ranks);
     if (!ranks.isRoot())
         return 0; // rank 0 writes the results of every rank

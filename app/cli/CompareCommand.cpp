@@ -3,6 +3,7 @@
 #include "analysis/ModelComparisonJob.h"
 #include "cli/AnalyzeCommand.h"
 #include "cli/CliArguments.h"
+#include "cli/DisplayOptions.h"
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
 #include "common/AtomicFile.h"
@@ -104,7 +105,7 @@ int runCompare(const std::vector<std::string> &args)
     const CliArguments a(args,
                          {"teacher", "student", "task", "classes", "preset", "query", "question", "tiles", "overlap",
                           "image-size", "device", "teacher-device", "student-device", "dtype", "threads",
-                          "max-new-tokens", "out"},
+                          "max-new-tokens", "out", "bands", "stretch"},
                          {"json"});
     if (a.positional().size() != 1)
         throw UsageError{"compare needs exactly one raster file"};
@@ -155,7 +156,7 @@ int runCompare(const std::vector<std::string> &args)
         for (int i = 0; i < grid.count(); ++i)
             ids.push_back(i);
     }
-    ModelComparisonJob job(raster, DisplaySettings::defaultsFor(raster->metadata()), task, ids,
+    ModelComparisonJob job(raster, displaySettingsFromArguments(a, *raster), task, ids,
                            TileGrid::DefaultTileSize, overlap);
     TerminalProgress bar("compare");
     const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) { bar.update(done, total); });

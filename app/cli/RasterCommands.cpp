@@ -1,6 +1,7 @@
 #include "cli/RasterCommands.h"
 
 #include "cli/CliArguments.h"
+#include "cli/DisplayOptions.h"
 #include "cli/TerminalProgress.h"
 #include "raster/DisplaySettings.h"
 #include "raster/OverviewBuildJob.h"
@@ -11,7 +12,6 @@
 #include <cctype>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 namespace geolens::cli {
 
@@ -22,37 +22,6 @@ const std::string &singleFile(const CliArguments &a, const char *verb)
     if (a.positional().size() != 1)
         throw UsageError{std::string(verb) + " needs exactly one raster file"};
     return a.positional().front();
-}
-
-// "4,3,2" selects RGB bands, "1" a grey band.
-void applyBands(const std::string &spec, DisplaySettings &s, int bandCount)
-{
-    std::vector<int> bands;
-    std::stringstream in(spec);
-    std::string part;
-    while (std::getline(in, part, ',')) {
-        try {
-            std::size_t used = 0;
-            bands.push_back(std::stoi(part, &used));
-            if (used != part.size())
-                throw std::invalid_argument(part);
-        } catch (const std::exception &) {
-            throw UsageError{"--bands needs band numbers like 4,3,2 or 1, not '" + spec + "'"};
-        }
-    }
-    for (int b : bands)
-        if (b < 1 || b > bandCount)
-            throw UsageError{"--bands: band " + std::to_string(b) + " does not exist; the raster has " +
-                             std::to_string(bandCount) + " bands"};
-    if (bands.size() == 3) {
-        s.mode = DisplaySettings::Mode::Rgb;
-        s.rgbBands = {bands[0], bands[1], bands[2]};
-    } else if (bands.size() == 1) {
-        s.mode = DisplaySettings::Mode::Grey;
-        s.greyBand = bands[0];
-    } else {
-        throw UsageError{"--bands needs three bands (R,G,B) or one (grey)"};
-    }
 }
 
 } // namespace
@@ -67,7 +36,7 @@ int runInfo(const std::vector<std::string> &args)
 
 int runTiles(const std::vector<std::string> &args)
 {
-    const CliArguments a(args, {"size", "overlap", "out", "bands"}, {});
+    const CliArguments a(args, {"size", "overlap", "out", "bands", "stretch"}, {});
     const std::string &path = singleFile(a, "tiles");
     TileExportOptions options;
     options.tileSize = a.intValue("size", 504);
@@ -82,9 +51,7 @@ int runTiles(const std::vector<std::string> &args)
         throw UsageError{"--overlap must be between 0 and 0.5"};
 
     std::shared_ptr<const RasterDataset> dataset = RasterDataset::open(path);
-    DisplaySettings settings = DisplaySettings::defaultsFor(dataset->metadata());
-    if (const auto bands = a.value("bands"))
-        applyBands(*bands, settings, dataset->metadata().bandCount());
+    const DisplaySettings settings = displaySettingsFromArguments(a, *dataset);
 
     TerminalProgress bar("tiles");
     const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {

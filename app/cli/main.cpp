@@ -61,17 +61,20 @@ std::map<std::string, Verb> verbs()
     v["info"] = {geolens::cli::runInfo, "info FILE                      metadata of a raster as JSON"};
     v["tiles"] = {geolens::cli::runTiles,
                   "tiles FILE --out DIR [--size 504] [--overlap 0.1] [--bands R,G,B]\n"
+                  "         [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
                   "                                 one PNG per tile and tiles.geojson"};
     v["analyze"] = {geolens::cli::runAnalyze,
                     "analyze FILE --model DIR --task scene|refer|grounding|caption\n"
                     "         [--classes \"a,b,c\" | --preset ucm|aid|nwpu] [--mode generate|score]\n"
                     "         [--query TEXT] [--box x1,y1,x2,y2[,angle]] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
+                    "         [--bands R,G,B] [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
                     "         [--image-size N] [--device ...] [--dtype ...] --out FILE.gpkg|.geojson|.csv\n"
                     "                                 label every tile and write the results on the map"};
     v["compare"] = {geolens::cli::runCompare,
                     "compare FILE --teacher DIR --student DIR --tiles i,j,k|all\n"
                     "         --task scene|refer|grounding|question [--classes \"a,b,c\" | --preset ucm|aid|nwpu]\n"
                     "         [--query TEXT] [--question TEXT] [--teacher-device D] [--student-device D]\n"
+                    "         [--bands R,G,B] [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
                     "         [--image-size N] [--dtype ...] [--max-new-tokens N] [--json] [--out REPORT.json]\n"
                     "                                 teacher and student side by side: answers, boxes, time per tile"};
     v["overviews"] = {geolens::cli::runOverviews,

@@ -45,8 +45,7 @@ void RasterTasks::open(const QString &path)
         [path](const JobProgress &) {
             OpenedRaster r;
             std::shared_ptr<RasterDataset> raster = RasterDataset::open(path.toStdString());
-            r.settings = DisplaySettings::defaultsFor(raster->metadata());
-            StretchEstimator::complete(*raster, r.settings);
+            r.settings = StretchEstimator::defaultsFor(*raster);
             r.raster = std::move(raster);
             return r;
         },

@@ -1,5 +1,7 @@
 #include "raster/DisplaySettings.h"
 
+#include "raster/TrueColourBands.h"
+
 #include <algorithm>
 
 namespace geolens {
@@ -14,7 +16,7 @@ std::vector<int> DisplaySettings::displayedBands() const
 std::vector<int> DisplaySettings::bandsMissingStretch() const
 {
     std::vector<int> missing;
-    if (!stretched)
+    if (!stretched())
         return missing;
     for (int b : displayedBands()) {
         if (!stretches.count(b) && std::find(missing.begin(), missing.end(), b) == missing.end())
@@ -26,19 +28,10 @@ std::vector<int> DisplaySettings::bandsMissingStretch() const
 DisplaySettings DisplaySettings::defaultsFor(const RasterMetadata &metadata)
 {
     DisplaySettings s;
-    s.stretched = !metadata.isByte();
-    auto findTagged = [&](const char *name) {
-        for (const BandInfo &b : metadata.bands)
-            if (b.colorInterpretation == name)
-                return b.index;
-        return 0;
-    };
-    const int red = findTagged("Red");
-    const int green = findTagged("Green");
-    const int blue = findTagged("Blue");
-    if (red && green && blue) {
+    s.stretch = metadata.isByte() ? Stretch::None : Stretch::CumulativeCut;
+    if (const std::optional<TrueColourBands::Choice> trueColour = TrueColourBands::find(metadata)) {
         s.mode = Mode::Rgb;
-        s.rgbBands = {red, green, blue};
+        s.rgbBands = trueColour->rgb;
     } else if (metadata.bandCount() >= 3) {
         s.mode = Mode::Rgb;
         s.rgbBands = {1, 2, 3};
@@ -52,10 +45,19 @@ DisplaySettings DisplaySettings::defaultsFor(const RasterMetadata &metadata)
     return s;
 }
 
+void DisplaySettings::setStretch(Stretch s)
+{
+    if (s == stretch)
+        return;
+    if (s != Stretch::Custom)
+        stretches.clear();
+    stretch = s;
+}
+
 bool DisplaySettings::operator==(const DisplaySettings &o) const
 {
-    return mode == o.mode && rgbBands == o.rgbBands && greyBand == o.greyBand &&
-           stretched == o.stretched && stretches == o.stretches;
+    return mode == o.mode && rgbBands == o.rgbBands && greyBand == o.greyBand && stretch == o.stretch &&
+           stretches == o.stretches;
 }
 
 } // namespace geolens

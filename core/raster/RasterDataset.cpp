@@ -7,6 +7,8 @@
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +62,37 @@ void checkReadableFile(const std::string &path)
         throw FileError(path, "the file is empty.");
 }
 
+// ENVI writes "wavelength" with "wavelength_units"; GDAL 3.10 writes CENTRAL_WAVELENGTH_UM in the
+// IMAGERY domain. Values without a unit are taken as nanometres when above 100.
+std::optional<double> bandWavelength(GDALRasterBand &band)
+{
+    if (const char *um = band.GetMetadataItem("CENTRAL_WAVELENGTH_UM", "IMAGERY")) {
+        char *end = nullptr;
+        const double v = std::strtod(um, &end);
+        if (end != um && v > 0.0)
+            return v;
+    }
+    for (const char *key : {"wavelength", "WAVELENGTH"}) {
+        const char *text = band.GetMetadataItem(key);
+        if (!text)
+            continue;
+        char *end = nullptr;
+        const double v = std::strtod(text, &end);
+        if (end == text || !(v > 0.0))
+            continue;
+        std::string units;
+        for (const char *unitKey : {"wavelength_units", "WAVELENGTH_UNITS"})
+            if (const char *u = band.GetMetadataItem(unitKey))
+                units = u;
+        for (char &c : units)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (units.rfind("nanomet", 0) == 0 || units == "nm" || (units.empty() && v > 100.0))
+            return v / 1000.0;
+        return v;
+    }
+    return std::nullopt;
+}
+
 RasterMetadata readMetadata(GDALDataset &ds, const std::string &path)
 {
     RasterMetadata m;
@@ -79,6 +112,7 @@ RasterMetadata readMetadata(GDALDataset &ds, const std::string &path)
         info.colorInterpretation = GDALGetColorInterpretationName(band->GetColorInterpretation());
         info.description = band->GetDescription();
         info.hasColorTable = band->GetColorTable() != nullptr;
+        info.wavelengthMicrometres = bandWavelength(*band);
         m.bands.push_back(info);
     }
     if (const OGRSpatialReference *srs = ds.GetSpatialRef()) {
@@ -96,6 +130,16 @@ RasterMetadata readMetadata(GDALDataset &ds, const std::string &path)
         if (authority && EQUAL(authority, "EPSG")) {
             if (const char *code = identified.GetAuthorityCode(nullptr))
                 m.epsg = std::atoi(code);
+        }
+    }
+    for (const char *domain : {"", "IMAGERY"}) {
+        char **items = ds.GetMetadata(domain);
+        for (int i = 0; items && items[i]; ++i) {
+            char *key = nullptr;
+            const char *value = CPLParseNameValue(items[i], &key);
+            if (key && value)
+                m.metadataItems[key] = value;
+            CPLFree(key);
         }
     }
     double gt[6];

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ struct BandInfo {
     std::string colorInterpretation; // GDAL's name: Red, Green, Blue, Gray, Alpha, Undefined...
     std::string description;
     bool hasColorTable = false;
+    // Centre wavelength when the file states one (ENVI's wavelength, GDAL's IMAGERY domain).
+    std::optional<double> wavelengthMicrometres;
 };
 
 struct OverviewInfo {
@@ -34,6 +37,9 @@ struct RasterMetadata {
     // GDAL order: originX, pixelWidth, rowRotation, originY, columnRotation, pixelHeight.
     std::array<double, 6> geoTransform{0, 1, 0, 0, 0, 1};
     std::vector<OverviewInfo> overviews; // of band 1, largest first
+    // The dataset's own metadata items (default and IMAGERY domains), which may name the
+    // satellite or sensor (SPACECRAFT_ID=LANDSAT_7, SATELLITEID, SENSOR...).
+    std::map<std::string, std::string> metadataItems;
 
     int bandCount() const { return static_cast<int>(bands.size()); }
     // Data type of the first band; rasters with mixed types are read as Float32 anyway.

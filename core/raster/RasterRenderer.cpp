@@ -31,7 +31,7 @@ std::vector<ChannelMap> channelMaps(const DisplaySettings &settings)
     std::vector<ChannelMap> maps;
     for (int band : settings.displayedBands()) {
         ChannelMap m;
-        if (settings.stretched) {
+        if (settings.stretched()) {
             auto it = settings.stretches.find(band);
             if (it == settings.stretches.end())
                 throw InvalidArgument("Band " + std::to_string(band) + " has no display stretch yet.");

@@ -75,8 +75,29 @@ BandStretch StretchEstimator::cumulativeCut(const RasterDataset &dataset, int ba
 
 void StretchEstimator::complete(const RasterDataset &dataset, DisplaySettings &settings)
 {
+    const bool minMax = settings.stretch == DisplaySettings::Stretch::MinMax;
     for (int band : settings.bandsMissingStretch())
-        settings.stretches[band] = cumulativeCut(dataset, band);
+        settings.stretches[band] = minMax ? cumulativeCut(dataset, band, 0.0, 100.0) : cumulativeCut(dataset, band);
+}
+
+DisplaySettings StretchEstimator::defaultsFor(const RasterDataset &dataset)
+{
+    const RasterMetadata &metadata = dataset.metadata();
+    DisplaySettings settings = DisplaySettings::defaultsFor(metadata);
+    const bool paletted = std::any_of(metadata.bands.begin(), metadata.bands.end(),
+                                      [](const BandInfo &b) { return b.hasColorTable; });
+    if (settings.stretch == DisplaySettings::Stretch::None && metadata.isByte() && !paletted) {
+        DisplaySettings cut = settings;
+        cut.setStretch(DisplaySettings::Stretch::CumulativeCut);
+        complete(dataset, cut);
+        double widest = 0.0;
+        for (const auto &[band, stretch] : cut.stretches)
+            widest = std::max(widest, stretch.max - stretch.min);
+        if (widest < NarrowByteSpan)
+            settings = cut;
+    }
+    complete(dataset, settings);
+    return settings;
 }
 
 } // namespace geolens

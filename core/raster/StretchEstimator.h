@@ -18,8 +18,17 @@ public:
     static BandStretch cumulativeCut(const RasterDataset &dataset, int band, double lowPercent = 2.0,
                                      double highPercent = 98.0);
 
-    // Fills settings.stretches for every displayed band that lacks one.
+    // Fills settings.stretches for every displayed band that lacks one, by the settings' rule:
+    // percentiles 0-100 for MinMax, 2-98 for CumulativeCut, and 2-98 as the starting point of
+    // Custom limits.
     static void complete(const RasterDataset &dataset, DisplaySettings &settings);
+
+    // The settings a raster opens with, stretches computed: DisplaySettings::defaultsFor, and the
+    // 2-98 % cut for Byte data whose displayed bands all sit in a narrow part of 0..255 (the
+    // widest cut spans less than NarrowByteSpan), which shows it as is would leave dark. Byte
+    // bands with a colour table keep their colours.
+    static DisplaySettings defaultsFor(const RasterDataset &dataset);
+    static constexpr double NarrowByteSpan = 160.0;
 };
 
 } // namespace geolens

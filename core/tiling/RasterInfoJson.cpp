@@ -1,6 +1,7 @@
 #include "tiling/RasterInfoJson.h"
 
 #include "common/JsonIo.h"
+#include "raster/TrueColourBands.h"
 
 #include <cmath>
 
@@ -11,6 +12,8 @@ std::string rasterInfoJson(const RasterMetadata &m, int indent)
     using json = Json;
     json nodata = json::array();
     json colorInterpretation = json::array();
+    json descriptions = json::array();
+    json wavelengths = json::array();
     for (const BandInfo &b : m.bands) {
         if (!b.nodata)
             nodata.push_back(nullptr);
@@ -21,6 +24,8 @@ std::string rasterInfoJson(const RasterMetadata &m, int indent)
         else
             nodata.push_back(*b.nodata);
         colorInterpretation.push_back(b.colorInterpretation);
+        descriptions.push_back(b.description);
+        wavelengths.push_back(b.wavelengthMicrometres ? json(*b.wavelengthMicrometres) : json(nullptr));
     }
     json overviews = json::array();
     for (const OverviewInfo &o : m.overviews)
@@ -35,6 +40,17 @@ std::string rasterInfoJson(const RasterMetadata &m, int indent)
     doc["data_type"] = m.dataType();
     doc["nodata"] = nodata;
     doc["color_interpretation"] = colorInterpretation;
+    doc["band_descriptions"] = descriptions;
+    doc["wavelength_um"] = wavelengths;
+    // The bands the raster opens with in RGB, and what they were found from.
+    if (const std::optional<TrueColourBands::Choice> trueColour = TrueColourBands::find(m)) {
+        static const char *evidence[] = {"color_interpretation", "band_descriptions", "wavelengths", "sensor"};
+        doc["true_colour_bands"] = trueColour->rgb;
+        doc["true_colour_from"] = evidence[static_cast<int>(trueColour->evidence)];
+    } else {
+        doc["true_colour_bands"] = nullptr;
+        doc["true_colour_from"] = nullptr;
+    }
     doc["crs_wkt"] = m.crsWkt.empty() ? json(nullptr) : json(m.crsWkt);
     doc["epsg"] = m.epsg ? json(*m.epsg) : json(nullptr);
     doc["georeferenced"] = m.isGeoreferenced();

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -170,6 +171,55 @@ private slots:
         for (const char *key : {"id", "col", "row", "x_off", "y_off", "valid_width", "valid_height"})
             QVERIFY2(features[0].toObject()["properties"].toObject().contains(key), key);
         QCOMPARE(features[2].toObject()["properties"].toObject()["valid_width"].toInt(), 92);
+    }
+
+    // A 6-band Byte Landsat 7 scene with values in 40..90 tiles in true colour, stretched, as
+    // the GUI shows it; --bands and --stretch set what the Display panel sets.
+    void tilesUseTrueColourAndTheStretch()
+    {
+        RasterSpec spec;
+        spec.width = 64;
+        spec.height = 64;
+        spec.bands = 6;
+        spec.value = [](int b, int x, int y) {
+            return b == 1 ? 40 + x % 51 : b == 3 ? 90 - x % 51 : b == 2 ? 40 + y % 51 : 60;
+        };
+        const QString file = QString::fromStdString(
+            writeRaster(path("LE07_L2SP_123032_20000101_20200101_02_T1.tif").toStdString(), spec));
+        const QJsonObject info = QJsonDocument::fromJson(cli({"info", file}).out).object();
+        QCOMPARE(info["true_colour_bands"].toArray(), (QJsonArray{3, 2, 1}));
+        QCOMPARE(info["true_colour_from"].toString(), QString("sensor"));
+
+        auto firstTile = [&](const QStringList &extra, const QString &out) {
+            const QString folder = dir_.filePath(out);
+            const Run r = cli(QStringList{"tiles", file, "--size", "64", "--out", folder} + extra);
+            if (r.exitCode != 0)
+                qWarning("%s", qPrintable(r.err));
+            return QImage(folder + "/tile_r0_c0.png");
+        };
+        QImage tile = firstTile({}, "default");
+        QVERIFY(!tile.isNull());
+        QVERIFY(qRed(tile.pixel(0, 0)) > 240);  // band 3 at 90: the top of its cut
+        QVERIFY(qBlue(tile.pixel(0, 0)) < 15);  // band 1 at 40: the bottom
+        tile = firstTile({"--stretch", "none"}, "none");
+        QCOMPARE(qRed(tile.pixel(0, 0)), 90);
+        QCOMPARE(qBlue(tile.pixel(0, 0)), 40);
+        tile = firstTile({"--bands", "1", "--stretch", "40:90"}, "custom");
+        QCOMPARE(qRed(tile.pixel(0, 0)), 0);
+        QCOMPARE(qGreen(tile.pixel(25, 0)), 128); // 65 is half way
+        tile = firstTile({"--stretch", "minmax"}, "minmax");
+        QCOMPARE(qRed(tile.pixel(0, 0)), 255);
+        QCOMPARE(qRed(tile.pixel(50, 0)), 0);
+
+        Run r = cli({"tiles", file, "--out", path("bad"), "--stretch", "90:40"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("high limit must be above"));
+        r = cli({"tiles", file, "--out", path("bad"), "--stretch", "1:2,3:4"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("3 pairs"));
+        r = cli({"tiles", file, "--out", path("bad"), "--stretch", "bright"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("none, minmax, cut"));
     }
 
     void usageErrors()

@@ -73,6 +73,25 @@ private slots:
         QCOMPARE(m.overviews[1].height, 50);
     }
 
+    void bandDescriptionsWavelengthsAndMission()
+    {
+        RasterSpec spec;
+        spec.bands = 4;
+        spec.descriptions = {"Blue", "Green", "Red", "NIR"};
+        spec.metadata = {{"SPACECRAFT_ID", "LANDSAT_8"}};
+        spec.bandMetadata[1] = {{"wavelength", "482"}, {"wavelength_units", "Nanometers"}};
+        spec.bandMetadata[2] = {{"IMAGERY:CENTRAL_WAVELENGTH_UM", "0.561"}};
+        spec.bandMetadata[3] = {{"wavelength", "0.655"}};
+        const auto raster = RasterDataset::open(writeRaster(path("described.tif"), spec));
+        const RasterMetadata &m = raster->metadata();
+        QCOMPARE(m.bands[2].description, std::string("Red"));
+        QVERIFY(std::abs(m.bands[0].wavelengthMicrometres.value_or(0) - 0.482) < 1e-9);
+        QVERIFY(std::abs(m.bands[1].wavelengthMicrometres.value_or(0) - 0.561) < 1e-9);
+        QVERIFY(std::abs(m.bands[2].wavelengthMicrometres.value_or(0) - 0.655) < 1e-9);
+        QVERIFY(!m.bands[3].wavelengthMicrometres);
+        QCOMPARE(m.metadataItems.at("SPACECRAFT_ID"), std::string("LANDSAT_8"));
+    }
+
     void readsWindowsAtRequestedResolution()
     {
         RasterSpec spec;

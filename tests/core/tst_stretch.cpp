@@ -4,6 +4,7 @@
 #include "raster/RasterDataset.h"
 #include "raster/RasterRenderer.h"
 #include "raster/StretchEstimator.h"
+#include "raster/TrueColourBands.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -37,13 +38,13 @@ private slots:
         DisplaySettings s = DisplaySettings::defaultsFor(m);
         QVERIFY(s.mode == DisplaySettings::Mode::Rgb);
         QCOMPARE(s.rgbBands, (std::array<int, 3>{3, 2, 1})); // from the colour interpretation
-        QVERIFY(!s.stretched);
+        QVERIFY(!s.stretched());
 
         m.bands = {band(1, "Gray", "UInt16"), band(2, "Undefined", "UInt16"), band(3, "Undefined", "UInt16"),
                    band(4, "Undefined", "UInt16")};
         s = DisplaySettings::defaultsFor(m);
         QCOMPARE(s.rgbBands, (std::array<int, 3>{1, 2, 3}));
-        QVERIFY(s.stretched);
+        QVERIFY(s.stretched());
         QCOMPARE(s.bandsMissingStretch(), (std::vector<int>{1, 2, 3}));
 
         m.bands = {band(1, "Gray", "Float32")};
@@ -54,6 +55,141 @@ private slots:
         m.bands = {band(1, "Gray"), band(2, "Undefined")};
         QVERIFY(DisplaySettings::defaultsFor(m).mode == DisplaySettings::Mode::Grey);
         QCOMPARE(DisplaySettings::defaultsFor(m).rgbBands, (std::array<int, 3>{1, 2, 2}));
+    }
+
+    void trueColourFromTheEvidence()
+    {
+        auto bands = [](int count, const std::string &path) {
+            RasterMetadata m;
+            m.path = path;
+            for (int i = 1; i <= count; ++i) {
+                BandInfo b;
+                b.index = i;
+                b.dataType = "Byte";
+                b.colorInterpretation = i == 1 ? "Gray" : "Undefined";
+                m.bands.push_back(b);
+            }
+            return m;
+        };
+        using Evidence = TrueColourBands::Evidence;
+
+        RasterMetadata m = bands(5, "/data/scene.tif");
+        QVERIFY(!TrueColourBands::find(m));
+        QCOMPARE(DisplaySettings::defaultsFor(m).rgbBands, (std::array<int, 3>{1, 2, 3}));
+        const char *described[] = {"Band 1 - Blue", "Band 2 - Green", "Band 3 - Red", "Red Edge 1", "Near infrared"};
+        for (int i = 0; i < 5; ++i)
+            m.bands[i].description = described[i];
+        auto choice = TrueColourBands::find(m);
+        QVERIFY(choice);
+        QCOMPARE(choice->rgb, (std::array<int, 3>{3, 2, 1}));
+        QVERIFY(choice->evidence == Evidence::Descriptions);
+        QCOMPARE(DisplaySettings::defaultsFor(m).rgbBands, (std::array<int, 3>{3, 2, 1}));
+        // A red edge band is not the red band, wherever it stands.
+        const char *edgeFirst[] = {"Blue", "Green", "Red edge", "Red", "NIR"};
+        for (int i = 0; i < 5; ++i)
+            m.bands[i].description = edgeFirst[i];
+        QCOMPARE(TrueColourBands::find(m)->rgb, (std::array<int, 3>{4, 2, 1}));
+
+        m = bands(5, "/data/scene.tif");
+        const double centres[] = {0.443, 0.49, 0.56, 0.665, 0.842}; // Sentinel-2 B1-B4, B8
+        for (int i = 0; i < 5; ++i)
+            m.bands[i].wavelengthMicrometres = centres[i];
+        choice = TrueColourBands::find(m);
+        QVERIFY(choice);
+        QCOMPARE(choice->rgb, (std::array<int, 3>{4, 3, 2}));
+        QVERIFY(choice->evidence == Evidence::Wavelengths);
+
+        // Landsat scene identifiers: TM and ETM+ count blue from band 1, OLI from band 2.
+        m = bands(6, "/data/LE07_L2SP_123032_20000101_20200101_02_T1_SR.tif");
+        choice = TrueColourBands::find(m);
+        QVERIFY(choice);
+        QCOMPARE(choice->rgb, (std::array<int, 3>{3, 2, 1}));
+        QVERIFY(choice->evidence == Evidence::Sensor);
+        QCOMPARE(choice->sensor, std::string("Landsat 7"));
+        QCOMPARE(TrueColourBands::find(bands(6, "LT51230322000001BJC00.tif"))->rgb, (std::array<int, 3>{3, 2, 1}));
+        QCOMPARE(TrueColourBands::find(bands(7, "LC08_L1TP_123032_20200101_20200113_01_T1.tif"))->rgb,
+                 (std::array<int, 3>{4, 3, 2}));
+        QVERIFY(!TrueColourBands::find(bands(3, "LC08_L1TP_123032_20200101_20200113_01_T1.tif")));
+        QVERIFY(!TrueColourBands::find(bands(4, "LM05_L1TP_123032_19900101_20200101_02_T2.tif"))); // MSS: no blue
+        QVERIFY(!TrueColourBands::find(bands(3, "landsat8_b432.tif"))); // already 4-3-2, in that order
+        m = bands(6, "/data/etm.tif");
+        QCOMPARE(TrueColourBands::landsatMission(m), 0);
+        m.metadataItems["SPACECRAFT_ID"] = "LANDSAT_5";
+        QCOMPARE(TrueColourBands::landsatMission(m), 5);
+        QCOMPARE(TrueColourBands::find(m)->rgb, (std::array<int, 3>{3, 2, 1}));
+        m.metadataItems["SPACECRAFT_ID"] = "LANDSAT_10";
+        QCOMPARE(TrueColourBands::landsatMission(m), 0);
+    }
+
+    void narrowByteDataIsStretched()
+    {
+        // A 6-band Landsat 7 scene in Byte whose values sit between 40 and 100: shown as is it is
+        // dark, so it opens in true colour with the 2-98 % cut.
+        RasterSpec spec;
+        spec.bands = 6;
+        spec.value = [](int b, int x, int y) { return 40 + (x + 2 * y + b * 7) % 61; };
+        const auto landsat = RasterDataset::open(writeRaster(path("LE07_L2SP_123032_20000101_20200101_02_T1.tif"), spec));
+        DisplaySettings s = StretchEstimator::defaultsFor(*landsat);
+        QCOMPARE(s.rgbBands, (std::array<int, 3>{3, 2, 1}));
+        QVERIFY(s.stretch == DisplaySettings::Stretch::CumulativeCut);
+        QVERIFY(s.bandsMissingStretch().empty());
+        for (int band : {1, 2, 3}) {
+            QVERIFY(s.stretches.at(band).min >= 40.0);
+            QVERIFY(s.stretches.at(band).max <= 100.0);
+        }
+        // The tiles the model reads use the whole 0..255 range.
+        const std::vector<std::uint8_t> tile = RasterRenderer::renderTileRgb(*landsat, s, {0, 0, 64, 48}, 64);
+        const auto [low, high] = std::minmax_element(tile.begin(), tile.begin() + 64 * 48 * 3);
+        QCOMPARE(int(*low), 0);
+        QCOMPARE(int(*high), 255);
+
+        // Byte data that fills its range, and a palette, are shown as they are.
+        spec.bands = 3;
+        spec.value = [](int b, int x, int y) { return (x * 4 + y + b) % 256; };
+        const auto wide = RasterDataset::open(writeRaster(path("wide.tif"), spec));
+        s = StretchEstimator::defaultsFor(*wide);
+        QVERIFY(s.stretch == DisplaySettings::Stretch::None);
+        QVERIFY(s.stretches.empty());
+        spec.bands = 1;
+        spec.colorTable = true;
+        spec.value = [](int, int x, int) { return 3 + x % 5; };
+        const auto paletted = RasterDataset::open(writeRaster(path("classes.tif"), spec));
+        QVERIFY(StretchEstimator::defaultsFor(*paletted).stretch == DisplaySettings::Stretch::None);
+    }
+
+    void stretchRules()
+    {
+        RasterSpec spec;
+        spec.width = 100;
+        spec.height = 100;
+        spec.dataType = "UInt16";
+        spec.value = [](int, int x, int y) { return y * 100 + x; };
+        const auto raster = RasterDataset::open(writeRaster(path("rules.tif"), spec));
+        DisplaySettings s = StretchEstimator::defaultsFor(*raster);
+        QVERIFY(s.stretch == DisplaySettings::Stretch::CumulativeCut);
+        QVERIFY(std::abs(s.stretches.at(1).min - 199.98) < 1e-6);
+
+        s.setStretch(DisplaySettings::Stretch::MinMax);
+        QVERIFY(s.stretches.empty()); // the cut's limits are not min-max limits
+        StretchEstimator::complete(*raster, s);
+        QCOMPARE(s.stretches.at(1).min, 0.0);
+        QCOMPARE(s.stretches.at(1).max, 9999.0);
+
+        // Custom starts from the limits in use and keeps what the user types.
+        s.setStretch(DisplaySettings::Stretch::Custom);
+        QCOMPARE(s.stretches.at(1).max, 9999.0);
+        s.stretches[1] = {1000, 2000};
+        StretchEstimator::complete(*raster, s);
+        QCOMPARE(s.stretches.at(1), (BandStretch{1000, 2000}));
+        const std::vector<std::uint8_t> pixel = RasterRenderer::renderTileRgb(*raster, s, {0, 15, 1, 1}, 1);
+        QCOMPARE(int(pixel[0]), 128); // 1500 is half way
+
+        // None shows values as they are, clamped to 0..255.
+        s.setStretch(DisplaySettings::Stretch::None);
+        QVERIFY(s.stretches.empty());
+        QVERIFY(s.bandsMissingStretch().empty());
+        QCOMPARE(int(RasterRenderer::renderTileRgb(*raster, s, {99, 0, 1, 1}, 1)[0]), 99);
+        QCOMPARE(int(RasterRenderer::renderTileRgb(*raster, s, {0, 5, 1, 1}, 1)[0]), 255);
     }
 
     void cumulativeCutOfRamp()

@@ -238,6 +238,62 @@ private slots:
         }, 10000));
     }
 
+    // A dark 6-band Byte Landsat 7 scene opens in true colour (bands 3-2-1) with the 2-98 % cut;
+    // the Display panel's stretch control changes what the map and the exported tiles show.
+    void landsatOpensInTrueColourAndTheStretchIsEditable()
+    {
+        RasterSpec spec;
+        spec.width = 504;
+        spec.height = 504;
+        spec.bands = 6;
+        spec.value = [](int b, int x, int y) {
+            return b == 1 ? 40 + x % 51 : b == 3 ? 90 - x % 51 : b == 2 ? 40 + y % 51 : 60;
+        };
+        QVERIFY(open(write("LE07_L2SP_123032_20000101_20200101_02_T1.tif", spec)));
+        DisplayPanel *panel = window_->displayPanel();
+        const DisplaySettings opened = window_->canvas()->displaySettings();
+        QCOMPARE(opened.rgbBands, (std::array<int, 3>{3, 2, 1}));
+        QVERIFY(opened.stretch == DisplaySettings::Stretch::CumulativeCut);
+        QCOMPARE(panel->stretchCombo()->currentIndex(), 2);
+        QStringList labels;
+        for (QLabel *label : panel->findChildren<QLabel *>())
+            labels << label->text();
+        QVERIFY2(labels.join(' ').contains("band order of Landsat 7"), qPrintable(labels.join(" | ")));
+
+        // Custom limits start from the cut and take what is typed, for the band each row names.
+        panel->stretchCombo()->setCurrentIndex(3);
+        QVERIFY(panel->customLimit(0, false)->isVisible());
+        QVERIFY(QTest::qWaitFor([&] {
+            return window_->canvas()->displaySettings().stretch == DisplaySettings::Stretch::Custom;
+        }, 10000));
+        QCOMPARE(window_->canvas()->displaySettings().stretches.at(3), opened.stretches.at(3));
+        panel->customLimit(0, true)->setValue(190.0);
+        panel->customLimit(0, false)->setValue(90.0);
+        QVERIFY(QTest::qWaitFor([&] {
+            const auto &stretches = window_->canvas()->displaySettings().stretches;
+            return stretches.count(3) && stretches.at(3) == (BandStretch{90.0, 190.0});
+        }, 10000));
+        window_->tileGrid()->setSelectedTiles({0});
+        QSignalSpy finished(window_.get(), &MainWindow::tileExportFinished);
+        window_->startTileExport(dir_.filePath("landsat-tiles"));
+        QVERIFY(finished.wait(20000));
+        const QImage tile(dir_.filePath("landsat-tiles/tile_r0_c0.png"));
+        QVERIFY(!tile.isNull());
+        QCOMPARE(qRed(tile.pixel(0, 0)), 0); // band 3 at 90, the custom black point
+
+        panel->stretchCombo()->setCurrentIndex(0);
+        QVERIFY(!panel->customLimit(0, false)->isVisible());
+        QVERIFY(QTest::qWaitFor([&] {
+            return window_->canvas()->displaySettings().stretch == DisplaySettings::Stretch::None;
+        }, 10000));
+        panel->stretchCombo()->setCurrentIndex(1);
+        QVERIFY(QTest::qWaitFor([&] {
+            const DisplaySettings &s = window_->canvas()->displaySettings();
+            return s.stretch == DisplaySettings::Stretch::MinMax && s.stretches.count(3) &&
+                   s.stretches.at(3) == (BandStretch{40.0, 90.0});
+        }, 10000));
+    }
+
     void overlapChangesTheGrid()
     {
         RasterSpec spec;

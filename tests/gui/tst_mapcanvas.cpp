@@ -263,7 +263,7 @@ private slots:
         MapCanvas canvas;
         QVERIFY(show(canvas, 300, 300));
         QSignalSpy failed(&canvas, &MapCanvas::renderFailed);
-        settings.stretched = true; // without stretches: every render throws
+        settings.stretch = DisplaySettings::Stretch::CumulativeCut; // without stretches: every render throws
         settings.stretches.clear();
         canvas.setRaster(raster, settings);
         QVERIFY(waitForTiles(canvas));

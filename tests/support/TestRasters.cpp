@@ -39,12 +39,32 @@ std::string writeRaster(const std::string &path, const RasterSpec &spec)
         srs.importFromEPSG(*spec.epsg);
         ds->SetSpatialRef(&srs);
     }
+    for (const auto &[key, value] : spec.metadata)
+        ds->SetMetadataItem(key.c_str(), value.c_str());
     for (int b = 1; b <= spec.bands; ++b) {
         GDALRasterBand *band = ds->GetRasterBand(b);
         if (spec.nodata)
             band->SetNoDataValue(*spec.nodata);
         if (b <= 4 && spec.colorInterpretation[b - 1])
             band->SetColorInterpretation(GDALGetColorInterpretationByName(spec.colorInterpretation[b - 1]));
+        if (b <= static_cast<int>(spec.descriptions.size()))
+            band->SetDescription(spec.descriptions[b - 1].c_str());
+        auto items = spec.bandMetadata.find(b);
+        for (const auto &[key, value] : items == spec.bandMetadata.end() ? std::map<std::string, std::string>() : items->second) {
+            const std::size_t colon = key.find(':');
+            if (colon == std::string::npos)
+                band->SetMetadataItem(key.c_str(), value.c_str());
+            else
+                band->SetMetadataItem(key.substr(colon + 1).c_str(), value.c_str(), key.substr(0, colon).c_str());
+        }
+        if (b == 1 && spec.colorTable) {
+            GDALColorTable table;
+            for (int i = 0; i < 256; ++i) {
+                const GDALColorEntry entry{static_cast<short>(i), static_cast<short>(i), static_cast<short>(i), 255};
+                table.SetColorEntry(i, &entry);
+            }
+            band->SetColorTable(&table);
+        }
         if (spec.sparse)
             continue;
         std::vector<double> row(spec.width);

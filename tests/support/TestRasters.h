@@ -2,8 +2,10 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace geolens::test {
 
@@ -22,6 +24,10 @@ struct RasterSpec {
     bool sparse = false; // write no pixels at all: a huge raster costs nothing
     std::string driver = "GTiff";
     std::optional<std::array<int, 2>> overviewLevels;
+    std::vector<std::string> descriptions;                // band 1, 2, ...
+    std::map<std::string, std::string> metadata;          // the dataset's, default domain
+    std::map<int, std::map<std::string, std::string>> bandMetadata; // by band, "DOMAIN:KEY" or KEY
+    bool colorTable = false;                              // a grey ramp palette on band 1
 };
 
 // Writes the raster and returns its path. Throws std::runtime_error when GDAL fails.

@@ -1,9 +1,13 @@
 #include "DisplayPanel.h"
 
+#include "raster/TrueColourBands.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
@@ -35,6 +39,37 @@ DisplayPanel::DisplayPanel(QWidget *parent) : QWidget(parent)
         form->addRow(bandLabels_[c], bands_[c]);
         connect(bands_[c], qOverload<int>(&QComboBox::currentIndexChanged), this, &DisplayPanel::emitSettings);
     }
+    bandSource_ = new QLabel(bandsGroup_);
+    bandSource_->setWordWrap(true);
+    form->addRow(bandSource_);
+    stretchLabel_ = new QLabel(bandsGroup_);
+    stretch_ = new QComboBox(bandsGroup_);
+    stretch_->addItems({QString(), QString(), QString(), QString()}); // in DisplaySettings::Stretch order
+    form->addRow(stretchLabel_, stretch_);
+    connect(stretch_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        customLimits_->setVisible(stretch_->currentIndex() == static_cast<int>(DisplaySettings::Stretch::Custom));
+        emitSettings();
+    });
+    customLimits_ = new QWidget(bandsGroup_);
+    auto *grid = new QGridLayout(customLimits_);
+    grid->setContentsMargins(0, 0, 0, 0);
+    for (int c = 0; c < 3; ++c) {
+        limitLabels_[c] = new QLabel(customLimits_);
+        grid->addWidget(limitLabels_[c], c, 0);
+        for (int h = 0; h < 2; ++h) {
+            QDoubleSpinBox *spin = new QDoubleSpinBox(customLimits_);
+            spin->setRange(-1e12, 1e12);
+            spin->setDecimals(2);
+            spin->setKeyboardTracking(false);
+            grid->addWidget(spin, c, 1 + h);
+            connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &DisplayPanel::emitSettings);
+            limits_[c][h] = spin;
+        }
+    }
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(2, 1);
+    customLimits_->setVisible(false);
+    form->addRow(customLimits_);
     stretchInfo_ = new QLabel(bandsGroup_);
     stretchInfo_->setWordWrap(true);
     form->addRow(stretchInfo_);
@@ -95,6 +130,18 @@ void DisplayPanel::retranslate()
     bandLabels_[Green]->setText(tr("Green:"));
     bandLabels_[Blue]->setText(tr("Blue:"));
     bandLabels_[Grey]->setText(tr("Grey:"));
+    stretchLabel_->setText(tr("Stretch:"));
+    stretch_->setItemText(0, tr("None"));
+    stretch_->setItemText(1, tr("Min-max"));
+    stretch_->setItemText(2, tr("2-98 % cumulative cut"));
+    stretch_->setItemText(3, tr("Custom"));
+    stretch_->setToolTip(tr("How band values become brightness, on the map and in the tiles the model reads: "
+                            "as they are, from the lowest to the highest value, cutting the darkest and "
+                            "brightest 2 %, or between limits you type"));
+    for (int c = 0; c < 3; ++c) {
+        limits_[c][0]->setToolTip(tr("Value shown as black"));
+        limits_[c][1]->setToolTip(tr("Value shown as full brightness"));
+    }
     gridGroup_->setTitle(tr("Model tiles"));
     showGrid_->setText(tr("Show tile grid"));
     showGrid_->setToolTip(tr("Show the %1 px tiles the model reads (G)").arg(504));
@@ -140,6 +187,8 @@ void DisplayPanel::setRaster(const RasterMetadata &metadata, const DisplaySettin
     for (int c = 0; c < 3; ++c)
         bands_[c]->setCurrentIndex(settings.rgbBands[c] - 1);
     bands_[Grey]->setCurrentIndex(settings.greyBand - 1);
+    stretch_->setCurrentIndex(static_cast<int>(settings.stretch));
+    customLimits_->setVisible(settings.stretch == DisplaySettings::Stretch::Custom);
     bandsGroup_->setEnabled(true);
     gridGroup_->setEnabled(true);
     updating_ = false;
@@ -156,6 +205,8 @@ void DisplayPanel::clearRaster()
     bandsGroup_->setEnabled(false);
     gridGroup_->setEnabled(false);
     stretchInfo_->clear();
+    bandSource_->clear();
+    customLimits_->setVisible(false);
     updating_ = false;
     setGridSummary(0, 0, 0);
     setSelectionCount(0);
@@ -175,11 +226,47 @@ void DisplayPanel::showSettings(const DisplaySettings &settings)
     settings_ = settings;
     if (!metadata_) {
         stretchInfo_->clear();
+        bandSource_->clear();
         return;
     }
-    if (!settings.stretched) {
-        stretchInfo_->setText(tr("Byte data, shown without stretch."));
+    const bool wasUpdating = updating_;
+    updating_ = true;
+    stretch_->setCurrentIndex(static_cast<int>(settings.stretch));
+    customLimits_->setVisible(settings.stretch == DisplaySettings::Stretch::Custom);
+    showCustomLimits(settings);
+    updating_ = wasUpdating;
+
+    // Why these bands: the user then trusts (or corrects) the colours.
+    const std::optional<TrueColourBands::Choice> trueColour = TrueColourBands::find(*metadata_);
+    if (trueColour && settings.mode == DisplaySettings::Mode::Rgb && settings.rgbBands == trueColour->rgb) {
+        switch (trueColour->evidence) {
+        case TrueColourBands::Evidence::ColourInterpretation:
+            bandSource_->setText(tr("True colour, from the bands' colour interpretation."));
+            break;
+        case TrueColourBands::Evidence::Descriptions:
+            bandSource_->setText(tr("True colour, from the band descriptions."));
+            break;
+        case TrueColourBands::Evidence::Wavelengths:
+            bandSource_->setText(tr("True colour, from the bands' wavelengths."));
+            break;
+        case TrueColourBands::Evidence::Sensor:
+            bandSource_->setText(tr("True colour, from the band order of %1.").arg(QString::fromStdString(trueColour->sensor)));
+            break;
+        }
+    } else {
+        bandSource_->clear();
+    }
+
+    switch (settings.stretch) {
+    case DisplaySettings::Stretch::None:
+        stretchInfo_->setText(tr("Values shown as they are (0 black, 255 white)."));
         return;
+    case DisplaySettings::Stretch::Custom:
+        stretchInfo_->clear();
+        return;
+    case DisplaySettings::Stretch::MinMax:
+    case DisplaySettings::Stretch::CumulativeCut:
+        break;
     }
     QStringList lines;
     for (int band : settings.displayedBands()) {
@@ -189,7 +276,29 @@ void DisplayPanel::showSettings(const DisplaySettings &settings)
         else
             lines << tr("Band %1: %2 to %3").arg(band).arg(it->second.min, 0, 'g', 6).arg(it->second.max, 0, 'g', 6);
     }
-    stretchInfo_->setText(tr("Stretch, 2-98 % cumulative cut:") + QStringLiteral("\n") + lines.join(QLatin1Char('\n')));
+    stretchInfo_->setText(lines.join(QLatin1Char('\n')));
+}
+
+void DisplayPanel::showCustomLimits(const DisplaySettings &settings)
+{
+    const std::vector<int> bands = settings.displayedBands();
+    for (int c = 0; c < 3; ++c) {
+        const bool used = c < static_cast<int>(bands.size());
+        customBands_[c] = used ? bands[c] : 0;
+        limitLabels_[c]->setVisible(used);
+        for (QDoubleSpinBox *spin : limits_[c])
+            spin->setVisible(used);
+        if (!used)
+            continue;
+        limitLabels_[c]->setText(tr("Band %1:").arg(bands[c]));
+        auto it = settings.stretches.find(bands[c]);
+        limits_[c][0]->setEnabled(it != settings.stretches.end());
+        limits_[c][1]->setEnabled(it != settings.stretches.end());
+        if (it != settings.stretches.end()) {
+            limits_[c][0]->setValue(it->second.min);
+            limits_[c][1]->setValue(it->second.max);
+        }
+    }
 }
 
 DisplaySettings DisplayPanel::editedSettings() const
@@ -199,6 +308,17 @@ DisplaySettings DisplayPanel::editedSettings() const
     for (int c = 0; c < 3; ++c)
         s.rgbBands[c] = bands_[c]->currentData().toInt();
     s.greyBand = bands_[Grey]->currentData().toInt();
+    const auto stretch = static_cast<DisplaySettings::Stretch>(stretch_->currentIndex());
+    if (stretch == DisplaySettings::Stretch::Custom && s.stretch == DisplaySettings::Stretch::Custom) {
+        // The limits typed for the bands the rows show; a band that was just chosen starts from
+        // its cut (computed when the settings are completed).
+        for (int c = 0; c < 3; ++c) {
+            const double low = limits_[c][0]->value(), high = limits_[c][1]->value();
+            if (customBands_[c] > 0 && limits_[c][0]->isEnabled() && high > low)
+                s.stretches[customBands_[c]] = BandStretch{low, high};
+        }
+    }
+    s.setStretch(stretch);
     return s;
 }
 

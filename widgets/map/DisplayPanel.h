@@ -4,6 +4,9 @@
 
 #include <QWidget>
 
+#include <array>
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -15,8 +18,9 @@ class QSpinBox;
 
 namespace geolens {
 
-// Band choice and stretch read-out for the raster, and the tile grid's controls: visibility,
-// overlap and the current selection.
+// Band choice and stretch for the raster (none, min-max, 2-98 % cut or custom limits; the tiles
+// sent to the model are rendered with the same settings), and the tile grid's controls:
+// visibility, overlap and the current selection.
 class DisplayPanel : public QWidget {
     Q_OBJECT
 
@@ -39,6 +43,9 @@ public:
 
     QComboBox *modeCombo() const { return mode_; }
     QComboBox *bandCombo(int channel) const { return bands_[channel]; }
+    QComboBox *stretchCombo() const { return stretch_; }
+    // The custom limits of the channel's band (0-2 red, green, blue; 0 grey): low and high.
+    QDoubleSpinBox *customLimit(int channel, bool high) const { return limits_[channel][high ? 1 : 0]; }
     QSpinBox *overlapSpin() const { return overlap_; }
     QCheckBox *gridCheck() const { return showGrid_; }
 
@@ -57,12 +64,20 @@ private:
     void fillBandCombos();
     void updateEnabledState();
     void emitSettings();
+    void showCustomLimits(const DisplaySettings &settings);
 
     QGroupBox *bandsGroup_;
     QLabel *modeLabel_;
     QComboBox *mode_;
     QLabel *bandLabels_[4];
     QComboBox *bands_[4]; // red, green, blue, grey
+    QLabel *stretchLabel_;
+    QComboBox *stretch_;
+    QWidget *customLimits_;
+    QLabel *limitLabels_[3];
+    QDoubleSpinBox *limits_[3][2];
+    std::array<int, 3> customBands_{0, 0, 0}; // the bands the limit rows show
+    QLabel *bandSource_;
     QLabel *stretchInfo_;
     QGroupBox *gridGroup_;
     QCheckBox *showGrid_;
