@@ -2658,7 +2658,39 @@ Step %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Loss term %1</source>
+        <source>Alignment term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy-gradient term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Single-step term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretraining term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KD term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cross-entropy term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alignment share of the gradient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy ratio deviation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clipped token share</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

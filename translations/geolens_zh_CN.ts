@@ -2660,8 +2660,40 @@ Step %2: %3</source>
         <translation>进程内存（GB）</translation>
     </message>
     <message>
-        <source>Loss term %1</source>
-        <translation>损失项 %1</translation>
+        <source>Alignment term</source>
+        <translation>特征对齐项</translation>
+    </message>
+    <message>
+        <source>Policy-gradient term</source>
+        <translation>策略梯度项</translation>
+    </message>
+    <message>
+        <source>Single-step term</source>
+        <translation>单步分解项</translation>
+    </message>
+    <message>
+        <source>Pretraining term</source>
+        <translation>预训练项</translation>
+    </message>
+    <message>
+        <source>KD term</source>
+        <translation>知识蒸馏项</translation>
+    </message>
+    <message>
+        <source>Cross-entropy term</source>
+        <translation>交叉熵项</translation>
+    </message>
+    <message>
+        <source>Alignment share of the gradient</source>
+        <translation>对齐项梯度占比</translation>
+    </message>
+    <message>
+        <source>Policy ratio deviation</source>
+        <translation>策略比率偏差</translation>
+    </message>
+    <message>
+        <source>Clipped token share</source>
+        <translation>被裁剪词元占比</translation>
     </message>
 </context>
 <context>

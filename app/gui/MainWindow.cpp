@@ -117,7 +117,10 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     restoreState(settings.value(StateKey).toByteArray());
 
     connect(canvas_, &MapCanvas::cursorMoved, this, &MainWindow::showCursorPosition);
-    connect(canvas_, &MapCanvas::cursorMoved, this, [this](const QPointF &p) { canvas_->setToolTip(analysis_->describeAt(p)); });
+    connect(canvas_, &MapCanvas::cursorMoved, this, [this](const QPointF &p) {
+        const QString legend = analysis_->legendTextAt(*canvas_, canvas_->rasterToWidget(p));
+        canvas_->setToolTip(legend.isEmpty() ? analysis_->describeAt(p) : legend);
+    });
     connect(analysis_, &AnalysisLayer::changed, canvas_, qOverload<>(&QWidget::update));
     connect(chat_, &ChatPanel::questionAsked, this, &MainWindow::askChat);
     connect(chat_, &ChatPanel::stopRequested, this, &MainWindow::stopChat);

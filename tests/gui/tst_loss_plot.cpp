@@ -515,6 +515,50 @@ private slots:
         QVERIFY(plot.comparisonRuns().isEmpty());
     }
 
+    // Compared runs with long folder names: the legend elides them, fits its columns to the
+    // plot's width so no entry is cut at the edge, and names each entry in full on hover.
+    void longComparisonNamesFitTheLegend()
+    {
+        const QString current = path("legend-current.jsonl");
+        rewrite(current, stepLine(1, 2.0, 0.001) + stepLine(2, 1.0, 0.001));
+        const QString older = path("legend-older.jsonl");
+        rewrite(older, stepLine(1, 2.5, 0.001) + stepLine(2, 1.5, 0.001));
+        MetricsLog log, first, second;
+        log.setPath(current);
+        first.setPath(older);
+        second.setPath(older);
+        LossPlotWidget plot;
+        plot.setMetricsLog(&log);
+        const QString longName = QStringLiteral("geochat-13b-to-7b-reverse-kl-teacher-mix-0.2-lr-5e-6-run-2026-12-01");
+        plot.addComparisonRun(longName, &first);
+        plot.addComparisonRun(longName + "-resumed", &second);
+        plot.resize(640, 480);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.refresh();
+        plot.plot()->replot();
+        QCPLegend *legend = plot.plot()->legend;
+        QVERIFY(legend->itemCount() >= 4);
+        for (int i = 0; i < legend->itemCount(); ++i) {
+            const QRect r = legend->item(i)->outerRect();
+            QVERIFY2(r.right() <= plot.plot()->width(), qPrintable(QString("%1 ends at %2").arg(i).arg(r.right())));
+            // Every entry is shown whole: its text fits its cell.
+            auto *item = qobject_cast<QCPPlottableLegendItem *>(legend->item(i));
+            QVERIFY(item);
+            QVERIFY(QFontMetrics(legend->font()).horizontalAdvance(item->plottable()->name()) < r.width());
+        }
+        QCPGraph *compared = plot.comparisonGraph(longName, "loss");
+        QVERIFY(!compared->name().contains(longName)); // elided
+        const QRect entry = legend->item(legend->itemCount() - 1)->outerRect();
+        const QString full = plot.legendEntryAt(entry.center());
+        QVERIFY2(full.startsWith(longName + "-resumed: "), qPrintable(full));
+        QCOMPARE(plot.legendEntryAt(QPointF(-5, -5)), QString());
+        // Hovering a compared point names the run in full.
+        QCOMPARE(compared->data()->size(), 2);
+        const QPointF at(compared->keyAxis()->coordToPixel(2), compared->valueAxis()->coordToPixel(1.5));
+        QVERIFY(plot.describePointNear(at).contains(longName));
+    }
+
     void screenshotOfARealisticRun()
     {
         QSettings().remove("lossPlot");
@@ -527,7 +571,7 @@ private slots:
         other.setPath(baseline);
         LossPlotWidget plot;
         plot.setMetricsLog(&log);
-        plot.addComparisonRun(QStringLiteral("baseline"), &other);
+        plot.addComparisonRun(QStringLiteral("geochat-13b-to-7b-baseline-teacher-mix-0.2-run-2026-11-28"), &other);
         plot.resize(1280, 760);
         plot.show();
         QVERIFY(QTest::qWaitForWindowExposed(&plot));
@@ -538,8 +582,11 @@ private slots:
         const QImage image = plot.grab().toImage();
         const QString shot = path("loss-plot.png");
         QVERIFY(image.save(shot));
-        QFile::remove("/tmp/loss-plot.png");
-        QVERIFY(QFile::copy(shot, "/tmp/loss-plot.png"));
+        // GEOLENS_TEST_PICTURES names a folder to keep the picture in, to look at.
+        if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty()) {
+            QFile::remove(pictures + "/loss-plot.png");
+            QVERIFY(QFile::copy(shot, pictures + "/loss-plot.png"));
+        }
         QVERIFY2(distinctColours(image) > 20, qPrintable(QString::number(distinctColours(image))));
         // The total loss, the learning rate and the GPU memory curves are all drawn.
         for (const char *name : {"loss", "lr", "gpu_mem_gb", "tokens_per_s"})

@@ -1,3 +1,4 @@
+#include "AnalysisLayer.h"
 #include "MapCanvas.h"
 #include "TestRasters.h"
 #include "TileGridOverlay.h"
@@ -151,6 +152,61 @@ private slots:
         QVERIFY(orange);
         grid.setGrid(TileGrid(1200, 1200, 504, 0.5));
         QVERIFY(grid.selectedTiles().isEmpty()); // new grid, new ids
+    }
+
+    // The scene legend is drawn over the grid, never under a tile badge: a badge whose corner is
+    // under the legend moves below it; long class names are elided with the full text on hover.
+    void legendAndTileBadgesDoNotOverlap()
+    {
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        DisplaySettings settings;
+        auto raster = openRaster("legend.tif", spec, settings);
+        MapCanvas canvas;
+        QVERIFY(show(canvas, 800, 500));
+        canvas.setRaster(raster, settings);
+        AnalysisLayer labels;
+        TileGridOverlay grid;
+        grid.setGrid(TileGrid(1100, 600, 504, 0.0));
+        canvas.addOverlay(&labels);
+        canvas.addOverlay(&grid);
+        // Tile 1's top-left corner (raster 504, 0) at widget (740, 5): under the legend.
+        canvas.setView(QPointF(164, 245), 1.0);
+        QCOMPARE(canvas.rasterToWidget(QPointF(504, 0)), QPointF(740, 5));
+        auto badgeOf = [&](int id) {
+            for (const TileGridOverlay::Badge &b : grid.badges(canvas))
+                if (b.tileId == id)
+                    return b.rect;
+            return QRectF();
+        };
+        QCOMPARE(badgeOf(1).topLeft(), QPointF(743, 8)); // no legend yet: the corner
+
+        const TileGrid tiles(1100, 600, 504, 0.0);
+        const QString sentence = QStringLiteral("a large airport with two runways, several terminals and "
+                                                "many parked aircraft along the aprons");
+        labels.setTileLabels({TileLabel{tiles.tile(0), "forest", 0.9, true, {}},
+                              TileLabel{tiles.tile(1), sentence, 0.0, false, {}}});
+        const QList<QRectF> areas = canvas.screenAreas();
+        QCOMPARE(areas.size(), 1);
+        const QRectF legend = areas.front();
+        QVERIFY2(legend.width() < 320, qPrintable(QString::number(legend.width()))); // elided
+        const std::vector<TileGridOverlay::Badge> badges = grid.badges(canvas);
+        QVERIFY(!badges.empty());
+        for (const TileGridOverlay::Badge &b : badges)
+            QVERIFY2(!b.rect.intersects(legend), qPrintable(b.text));
+        QVERIFY(badgeOf(1).top() > legend.bottom());
+        QCOMPARE(badgeOf(1).left(), 743.0);
+
+        // The full class on hover over its (elided) row; rows are in name order.
+        QCOMPARE(labels.legendTextAt(canvas, QPointF(legend.center().x(), legend.top() + 8)), sentence + " (1)");
+        QCOMPARE(labels.legendTextAt(canvas, QPointF(legend.center().x(), legend.bottom() - 8)), QString("forest (1)"));
+        QCOMPARE(labels.legendTextAt(canvas, QPointF(20, 400)), QString());
+
+        // Drawn on top: tile 1's cyan edge does not show through the legend.
+        QVERIFY(waitForTiles(canvas));
+        const QImage picture = canvas.grab().toImage();
+        QVERIFY(picture.pixelColor(740, static_cast<int>(legend.center().y())).red() > 150);
     }
 
     void outlinesAndTurnsRegions()

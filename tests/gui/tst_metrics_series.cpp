@@ -1,5 +1,6 @@
 #include "MetricsLog.h"
 #include "MetricsSeriesModel.h"
+#include "distill/MetricsRecord.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -79,7 +80,17 @@ private slots:
         QCOMPARE(MetricsSeriesModel::axisFor("rss_gb"), Axis::Memory);
         QCOMPARE(MetricsSeriesModel::axisFor("a_new_key"), Axis::Loss);
         QCOMPARE(MetricsSeriesModel::seriesTitle("loss"), QStringLiteral("Total loss"));
-        QCOMPARE(MetricsSeriesModel::seriesTitle("ce"), QStringLiteral("Loss term ce"));
+        QCOMPARE(MetricsSeriesModel::seriesTitle("ce"), QStringLiteral("Cross-entropy term"));
+        // Every key the run writes has a title of its own, not its raw name.
+        for (const char *key : {MetricsKey::Loss, MetricsKey::Align, MetricsKey::Policy, MetricsKey::Single,
+                                MetricsKey::Pt, MetricsKey::Kd, MetricsKey::Ce, MetricsKey::ReverseKl,
+                                MetricsKey::ValidationLoss, MetricsKey::ValidationReverseKl, MetricsKey::GradNorm,
+                                MetricsKey::Lr, MetricsKey::TokensPerSecond, MetricsKey::StudentLength,
+                                MetricsKey::GpuMemoryGb, MetricsKey::ResidentGb, MetricsKey::AlignGradientShare,
+                                MetricsKey::RatioDeviation, MetricsKey::ClipFraction})
+            QVERIFY2(MetricsSeriesModel::seriesTitle(key) != QLatin1String(key) &&
+                         !MetricsSeriesModel::seriesTitle(key).contains(QLatin1Char('_')),
+                     key);
         QCOMPARE(MetricsSeriesModel::seriesTitle("a_new_key"), QStringLiteral("a_new_key"));
     }
 

@@ -9,7 +9,9 @@
 #include <QEvent>
 #include <QFile>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QHBoxLayout>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -19,6 +21,7 @@
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -223,7 +226,60 @@ bool LossPlotWidget::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == plot_ && event->type() == QEvent::Leave)
         hideHover();
+    if (watched == plot_ && event->type() == QEvent::Resize) {
+        fitLegendColumns();
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+    if (watched == plot_ && event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString entry = legendEntryAt(help->pos());
+        if (!entry.isEmpty()) {
+            QToolTip::showText(help->globalPos(), entry, plot_);
+            return true;
+        }
+    }
     return QWidget::eventFilter(watched, event);
+}
+
+void LossPlotWidget::nameComparisonGraph(QCPGraph *graph, const QString &label, const QString &name)
+{
+    constexpr int MaxLabelWidth = 110;
+    const QFontMetrics metrics(plot_->legend->font());
+    const QString full = tr("%1: %2").arg(label, seriesTitle(name));
+    graph->setName(tr("%1: %2").arg(metrics.elidedText(label, Qt::ElideMiddle, MaxLabelWidth), seriesTitle(name)));
+    graph->setProperty("fullName", full);
+}
+
+void LossPlotWidget::fitLegendColumns()
+{
+    const QFontMetrics metrics(plot_->legend->font());
+    int widest = 0;
+    for (int i = 0; i < plot_->legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot_->legend->item(i)))
+            widest = std::max(widest, metrics.horizontalAdvance(item->plottable()->name()));
+    if (widest == 0)
+        return;
+    const QMargins margins = plot_->legend->margins();
+    const int entry = widest + plot_->legend->iconSize().width() + plot_->legend->iconTextPadding() + 12 +
+                      plot_->legend->columnSpacing();
+    const int width = std::max(1, plot_->width() - margins.left() - margins.right());
+    const int columns = std::clamp(width / entry, 1, 5);
+    if (plot_->legend->wrap() != columns) {
+        plot_->legend->setWrap(columns);
+        plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flow the entries
+    }
+}
+
+QString LossPlotWidget::legendEntryAt(const QPointF &pos) const
+{
+    for (int i = 0; i < plot_->legend->itemCount(); ++i) {
+        auto *item = qobject_cast<QCPPlottableLegendItem *>(plot_->legend->item(i));
+        if (!item || !item->outerRect().contains(pos.toPoint()))
+            continue;
+        const QVariant full = item->plottable()->property("fullName");
+        return full.isValid() ? full.toString() : item->plottable()->name();
+    }
+    return {};
 }
 
 void LossPlotWidget::retranslate()
@@ -262,7 +318,8 @@ void LossPlotWidget::retranslate()
     }
     for (ComparisonGraphs &c : comparisons_)
         for (auto &[name, graph] : c.graphs)
-            graph->setName(tr("%1: %2").arg(c.label, seriesTitle(name)));
+            nameComparisonGraph(graph, c.label, name);
+    fitLegendColumns();
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -415,7 +472,7 @@ void LossPlotWidget::syncSeries()
             graph->setPen(pen);
             if (kind == MetricsLog::RecordKind::Evaluation)
                 graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
-            graph->setName(tr("%1: %2").arg(label, seriesTitle(name)));
+            nameComparisonGraph(graph, label, name);
             c->graphs.emplace_back(name, graph);
         }
     }
@@ -463,6 +520,7 @@ void LossPlotWidget::rebuildLegend()
             for (const auto &[name, graph] : c.graphs)
                 if (model_.at(row).visible && name == model_.at(row).name)
                     graph->addToLegend();
+    fitLegendColumns();
 }
 
 void LossPlotWidget::refresh()
@@ -659,7 +717,8 @@ std::optional<LossPlotWidget::Nearest> LossPlotWidget::nearestPoint(const QPoint
         if (smoothed != g.line->data()->constEnd() && smoothed->key == best->step)
             value = tr("%1 (smoothed %2)").arg(value, QString::number(smoothed->value, 'g', 5));
     }
-    best->text = tr("%1\nStep %2: %3").arg(best->graph->name(), MetricsSeriesModel::formatNumber(best->step), value);
+    const QVariant full = best->graph->property("fullName");
+    best->text = tr("%1\nStep %2: %3").arg(full.isValid() ? full.toString() : best->graph->name(), MetricsSeriesModel::formatNumber(best->step), value);
     return best;
 }
 

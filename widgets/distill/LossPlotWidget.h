@@ -98,6 +98,9 @@ public:
     // step and value; empty when no point is within reach.
     QString describePointNear(const QPointF &pos) const;
     QString hoverText() const;
+    // The full name of the legend entry at pos (plot widget pixels): compared runs' names are
+    // elided in the legend.
+    QString legendEntryAt(const QPointF &pos) const;
 
     QCustomPlot *plot() const { return plot_; }
     QCPAxis *axis(Axis axis) const;
@@ -150,6 +153,10 @@ private:
     void applyVisibility(int row);
     void updateItems();
     void rebuildLegend();
+    // As many legend columns as the widest entry allows in the plot's width.
+    void fitLegendColumns();
+    // "run: series" with the run's label elided for the legend; the full name is kept for hover.
+    void nameComparisonGraph(QCPGraph *graph, const QString &label, const QString &name);
     void applyLogScale();
     void rescaleIfFollowing();
     void updateHover(const QPointF &pos);

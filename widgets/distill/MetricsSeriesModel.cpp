@@ -33,6 +33,9 @@ const KnownSeries Known[] = {
     {MetricsKey::ValidationLoss, MetricsSeriesModel::Axis::Loss, true, 0x222222},
     {MetricsKey::ValidationReverseKl, MetricsSeriesModel::Axis::Loss, true, 0xbcbd22},
     {MetricsKey::GradNorm, MetricsSeriesModel::Axis::Loss, false, 0x7f7f7f},
+    {MetricsKey::AlignGradientShare, MetricsSeriesModel::Axis::Loss, false, 0xa6cee3},
+    {MetricsKey::RatioDeviation, MetricsSeriesModel::Axis::Loss, false, 0xfdbf6f},
+    {MetricsKey::ClipFraction, MetricsSeriesModel::Axis::Loss, false, 0xcab2d6},
     {MetricsKey::Lr, MetricsSeriesModel::Axis::LearningRate, true, 0x6a3d9a},
     {MetricsKey::TokensPerSecond, MetricsSeriesModel::Axis::Throughput, true, 0x1b9e77},
     {MetricsKey::StudentLength, MetricsSeriesModel::Axis::Throughput, false, 0xe6ab02},
@@ -318,10 +321,25 @@ QString MetricsSeriesModel::seriesTitle(const QString &name)
         return tr("GPU memory (GB)");
     if (name == QLatin1String(MetricsKey::ResidentGb))
         return tr("Process memory (GB)");
-    const int known = knownIndex(name);
-    if (known >= 0 && Known[known].axis == Axis::Loss)
-        return tr("Loss term %1").arg(name);
-    return name;
+    if (name == QLatin1String(MetricsKey::Align))
+        return tr("Alignment term");
+    if (name == QLatin1String(MetricsKey::Policy))
+        return tr("Policy-gradient term");
+    if (name == QLatin1String(MetricsKey::Single))
+        return tr("Single-step term");
+    if (name == QLatin1String(MetricsKey::Pt))
+        return tr("Pretraining term");
+    if (name == QLatin1String(MetricsKey::Kd))
+        return tr("KD term");
+    if (name == QLatin1String(MetricsKey::Ce))
+        return tr("Cross-entropy term");
+    if (name == QLatin1String(MetricsKey::AlignGradientShare))
+        return tr("Alignment share of the gradient");
+    if (name == QLatin1String(MetricsKey::RatioDeviation))
+        return tr("Policy ratio deviation");
+    if (name == QLatin1String(MetricsKey::ClipFraction))
+        return tr("Clipped token share");
+    return name; // a key a newer writer added: its own name, which the tooltip repeats
 }
 
 MetricsSeriesModel::Axis MetricsSeriesModel::axisFor(const QString &name)

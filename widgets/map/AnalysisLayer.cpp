@@ -57,7 +57,6 @@ QString AnalysisLayer::describeAt(const QPointF &p) const
 
 void AnalysisLayer::paint(QPainter &painter, const MapCanvas &canvas)
 {
-    std::map<QString, int> counts;
     painter.setRenderHint(QPainter::Antialiasing, false);
     for (const TileLabel &l : labels_) {
         QColor fill = colourFor(l.label);
@@ -69,7 +68,6 @@ void AnalysisLayer::paint(QPainter &painter, const MapCanvas &canvas)
             painter.setPen(QPen(Qt::white, 1, Qt::DotLine));
             painter.drawRect(rect);
         }
-        ++counts[l.label];
     }
 
     painter.setRenderHint(QPainter::Antialiasing, true);
@@ -97,24 +95,69 @@ void AnalysisLayer::paint(QPainter &painter, const MapCanvas &canvas)
             painter.drawText(box.adjusted(4, 2, -4, -2), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, b.label);
         }
     }
+}
 
+QRect AnalysisLayer::legendFrame(const MapCanvas &canvas, std::vector<LegendRow> *rows) const
+{
+    std::map<QString, int> counts;
+    for (const TileLabel &l : labels_)
+        ++counts[l.label];
     if (counts.empty())
-        return;
-    // Legend in the top-right corner: one swatch per class with its tile count.
+        return {};
+    // Long class names (a sentence from a model that did not answer with a class) are elided, so
+    // the legend never covers most of the map; legendTextAt gives them in full.
+    constexpr int MaxTextWidth = 240;
+    const QFontMetrics metrics = canvas.fontMetrics();
     const int row = metrics.height() + 4;
     int width = 0;
-    for (const auto &[label, count] : counts)
-        width = std::max(width, metrics.horizontalAdvance(QStringLiteral("%1 (%2)").arg(label).arg(count)));
-    const QRect frame(canvas.width() - width - 44, 10, width + 34, row * static_cast<int>(counts.size()) + 8);
+    std::vector<LegendRow> built;
+    for (const auto &[label, count] : counts) {
+        LegendRow r;
+        r.text = QStringLiteral("%1 (%2)").arg(label).arg(count);
+        r.shown = metrics.elidedText(r.text, Qt::ElideMiddle, MaxTextWidth);
+        r.colour = colourFor(label);
+        width = std::max(width, metrics.horizontalAdvance(r.shown));
+        built.push_back(r);
+    }
+    const QRect frame(canvas.width() - width - 44, 10, width + 34, row * static_cast<int>(built.size()) + 8);
+    int y = frame.top() + 4;
+    for (LegendRow &r : built) {
+        r.rect = QRect(frame.left(), y, frame.width(), row);
+        y += row;
+    }
+    if (rows)
+        *rows = std::move(built);
+    return frame;
+}
+
+QRectF AnalysisLayer::screenArea(const MapCanvas &canvas) const
+{
+    return legendFrame(canvas);
+}
+
+QString AnalysisLayer::legendTextAt(const MapCanvas &canvas, const QPointF &widgetPos) const
+{
+    std::vector<LegendRow> rows;
+    if (!legendFrame(canvas, &rows).contains(widgetPos.toPoint()))
+        return {};
+    for (const LegendRow &r : rows)
+        if (r.rect.contains(widgetPos.toPoint()))
+            return r.text;
+    return {};
+}
+
+void AnalysisLayer::paintScreen(QPainter &painter, const MapCanvas &canvas)
+{
+    std::vector<LegendRow> rows;
+    const QRect frame = legendFrame(canvas, &rows);
+    if (frame.isEmpty())
+        return;
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.fillRect(frame, QColor(255, 255, 255, 215));
-    int y = frame.top() + 4;
-    for (const auto &[label, count] : counts) {
-        painter.fillRect(QRect(frame.left() + 6, y + 2, 14, row - 6), colourFor(label));
+    for (const LegendRow &r : rows) {
+        painter.fillRect(QRect(r.rect.left() + 6, r.rect.top() + 2, 14, r.rect.height() - 6), r.colour);
         painter.setPen(Qt::black);
-        painter.drawText(QRect(frame.left() + 26, y, width + 4, row), Qt::AlignVCenter | Qt::AlignLeft,
-                         QStringLiteral("%1 (%2)").arg(label).arg(count));
-        y += row;
+        painter.drawText(r.rect.adjusted(26, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, r.shown);
     }
 }
 

@@ -49,12 +49,27 @@ public:
     // The label and details of the tile under a raster position, for tooltips.
     QString describeAt(const QPointF &rasterPos) const;
 
+    // The class, in full, of the legend row under a widget position ("" elsewhere): the legend
+    // elides long names.
+    QString legendTextAt(const MapCanvas &canvas, const QPointF &widgetPos) const;
+
     void paint(QPainter &painter, const MapCanvas &canvas) override;
+    void paintScreen(QPainter &painter, const MapCanvas &canvas) override;
+    QRectF screenArea(const MapCanvas &canvas) const override;
 
 signals:
     void changed();
 
 private:
+    struct LegendRow {
+        QString text;   // "class (tiles)"
+        QString shown;  // elided to the legend's width
+        QColor colour;
+        QRect rect;     // in widget pixels
+    };
+    // The legend in the canvas' top-right corner: one row per class with its tile count.
+    QRect legendFrame(const MapCanvas &canvas, std::vector<LegendRow> *rows = nullptr) const;
+
     std::vector<TileLabel> labels_;
     std::vector<MapBox> boxes_;
     double opacity_ = 0.45;

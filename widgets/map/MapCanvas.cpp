@@ -108,6 +108,17 @@ void MapCanvas::addOverlay(MapOverlay *overlay)
     update();
 }
 
+QList<QRectF> MapCanvas::screenAreas() const
+{
+    QList<QRectF> areas;
+    for (const MapOverlay *overlay : overlays_) {
+        const QRectF area = overlay->screenArea(*this);
+        if (!area.isEmpty())
+            areas << area;
+    }
+    return areas;
+}
+
 void MapCanvas::removeOverlay(MapOverlay *overlay)
 {
     overlays_.erase(std::remove(overlays_.begin(), overlays_.end(), overlay), overlays_.end());
@@ -344,6 +355,11 @@ void MapCanvas::paintEvent(QPaintEvent *)
     for (MapOverlay *overlay : overlays_) {
         painter.save();
         overlay->paint(painter, *this);
+        painter.restore();
+    }
+    for (MapOverlay *overlay : overlays_) {
+        painter.save();
+        overlay->paintScreen(painter, *this);
         painter.restore();
     }
     if (outlining_) {

@@ -3,6 +3,7 @@
 #include "raster/DisplaySettings.h"
 
 #include <QImage>
+#include <QList>
 #include <QPointF>
 #include <QPolygonF>
 #include <QRectF>
@@ -40,6 +41,8 @@ public:
 
     void addOverlay(MapOverlay *overlay);
     void removeOverlay(MapOverlay *overlay);
+    // The widget areas overlays keep for screen-anchored drawing (legends), non-empty ones only.
+    QList<QRectF> screenAreas() const;
 
     // Screen pixels per raster pixel.
     double scale() const { return scale_; }

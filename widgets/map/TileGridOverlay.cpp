@@ -2,6 +2,7 @@
 
 #include "MapCanvas.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 
 #include <algorithm>
@@ -14,6 +15,12 @@ namespace {
 // Past this many tiles on screen the grid is drawn as its outline only: the lines would merge.
 constexpr int MaxTilesDrawn = 20000;
 constexpr double MinLabelledTilePixels = 70.0;
+
+QFont badgeFont(QFont font)
+{
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
+    return font;
+}
 
 } // namespace
 
@@ -81,6 +88,46 @@ void TileGridOverlay::handleClick(const QPointF &rasterPos, Qt::KeyboardModifier
     }
 }
 
+std::vector<TileGridOverlay::Badge> TileGridOverlay::badges(const MapCanvas &canvas) const
+{
+    std::vector<Badge> out;
+    if (!grid_ || !visible_ || grid_->tileSize() * canvas.scale() < MinLabelledTilePixels)
+        return out;
+    const QRectF view = canvas.visibleRasterRect();
+    const PixelRect viewPixels{int(std::floor(view.left())), int(std::floor(view.top())),
+                               int(std::ceil(view.width())) + 1, int(std::ceil(view.height())) + 1};
+    const std::vector<int> ids = grid_->tilesIntersecting(viewPixels);
+    if (static_cast<int>(ids.size()) > MaxTilesDrawn)
+        return out;
+    const QFontMetrics metrics(badgeFont(canvas.font()));
+    const QList<QRectF> taken = canvas.screenAreas();
+    for (int id : ids) {
+        const Tile t = grid_->tile(id);
+        const QRectF tileRect = canvas.rasterToWidget(QRectF(t.xOff, t.yOff, t.validWidth, t.validHeight));
+        Badge badge;
+        badge.tileId = id;
+        badge.text = QStringLiteral("#%1 (%2, %3)").arg(id).arg(t.col).arg(t.row);
+        badge.rect = QRectF(tileRect.topLeft() + QPointF(3, 3),
+                            QSizeF(metrics.horizontalAdvance(badge.text) + 6, metrics.height() + 2));
+        bool placed = true;
+        for (const QRectF &area : taken) {
+            if (!badge.rect.intersects(area))
+                continue;
+            const QRectF below(QPointF(badge.rect.left(), area.bottom() + 3), badge.rect.size());
+            const QRectF left(QPointF(area.left() - 3 - badge.rect.width(), badge.rect.top()), badge.rect.size());
+            if (tileRect.contains(below))
+                badge.rect = below;
+            else if (tileRect.contains(left))
+                badge.rect = left;
+            else
+                placed = false;
+        }
+        if (placed && std::none_of(taken.begin(), taken.end(), [&](const QRectF &a) { return a.intersects(badge.rect); }))
+            out.push_back(badge);
+    }
+    return out;
+}
+
 void TileGridOverlay::paint(QPainter &painter, const MapCanvas &canvas)
 {
     if (!grid_ || !visible_)
@@ -113,20 +160,11 @@ void TileGridOverlay::paint(QPainter &painter, const MapCanvas &canvas)
             painter.setPen(valid);
             painter.drawRect(canvas.rasterToWidget(QRectF(t.xOff, t.yOff, t.validWidth, t.validHeight)));
         }
-        if (tilePixels >= MinLabelledTilePixels) {
-            QFont font = painter.font();
-            font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
-            painter.setFont(font);
-            for (int id : ids) {
-                const Tile t = grid_->tile(id);
-                const QPointF corner = canvas.rasterToWidget(QPointF(t.xOff, t.yOff));
-                const QString label = QStringLiteral("#%1 (%2, %3)").arg(id).arg(t.col).arg(t.row);
-                const QRectF box(corner + QPointF(3, 3), QSizeF(painter.fontMetrics().horizontalAdvance(label) + 6,
-                                                                painter.fontMetrics().height() + 2));
-                painter.fillRect(box, QColor(0, 0, 0, 140));
-                painter.setPen(Qt::white);
-                painter.drawText(box, Qt::AlignCenter, label);
-            }
+        painter.setFont(badgeFont(painter.font()));
+        for (const Badge &badge : badges(canvas)) {
+            painter.fillRect(badge.rect, QColor(0, 0, 0, 140));
+            painter.setPen(Qt::white);
+            painter.drawText(badge.rect, Qt::AlignCenter, badge.text);
         }
     }
 

@@ -5,9 +5,12 @@
 
 #include <QList>
 #include <QObject>
+#include <QRectF>
+#include <QString>
 
 #include <optional>
 #include <set>
+#include <vector>
 
 namespace geolens {
 
@@ -28,6 +31,17 @@ public:
     QList<int> selectedTiles() const;
 
     void paint(QPainter &painter, const MapCanvas &canvas) override;
+
+    struct Badge {
+        int tileId = 0;
+        QString text; // "#3 (1, 0)"
+        QRectF rect;  // in widget pixels
+    };
+    // Where the visible tiles' badges go: each tile's top-left corner, or just below (else left
+    // of) an area another overlay keeps on screen (the legend) when the corner is under it; a badge
+    // that fits neither way inside its tile is left out rather than drawn under the legend. Empty
+    // when tiles are too small on screen to label.
+    std::vector<Badge> badges(const MapCanvas &canvas) const;
 
 public slots:
     void setVisible(bool visible);
