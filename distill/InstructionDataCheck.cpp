@@ -23,6 +23,7 @@ InstructionDataCheck InstructionDataCheck::run(const std::string &data, const st
     try {
         InstructionDataset dataset = InstructionDataset::load(data, images, options);
         check.summary = dataset.report().summary();
+        check.report = dataset.report();
         check.entries = dataset.entryCount();
         check.samples = dataset.sampleCount();
         if (dataset.empty()) {
@@ -32,6 +33,7 @@ InstructionDataCheck InstructionDataCheck::run(const std::string &data, const st
         if (!validation.empty()) {
             const InstructionDataset held = InstructionDataset::load(validation, images, options);
             check.validationSummary = held.report().summary();
+            check.validationReport = held.report();
             check.validationEntries = held.entryCount();
             check.validationSamples = held.sampleCount();
             if (held.empty()) {

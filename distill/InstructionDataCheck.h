@@ -30,6 +30,9 @@ struct InstructionDataCheck {
     std::string error;             // the loader's message, for LoadFailed
     std::string summary;           // the training file's load report, once it loaded
     std::string validationSummary; // the validation file's load report, once it loaded
+    // The same reports as numbers, for a caller that words them in its own language.
+    InstructionLoadReport report;
+    InstructionLoadReport validationReport;
     std::size_t entries = 0;       // usable entries and samples of the training file
     std::size_t samples = 0;
     std::size_t validationEntries = 0; // of the validation file; 0 when none is given

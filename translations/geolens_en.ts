@@ -207,14 +207,6 @@
         </translation>
     </message>
     <message>
-        <source>About tile #%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>About the current view</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Cannot ask the model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -309,6 +301,14 @@
     </message>
     <message>
         <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About the current view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About tile #%1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1148,6 +1148,14 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>%1 is not a distillation run folder: it holds no run.json, metrics.jsonl, checkpoints or log of a run.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Distillation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distillation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillTrainingPage</name>
@@ -1608,6 +1616,66 @@ A: %2</source>
         <source>The samples&apos; lengths are measured with the student&apos;s tokenizer, and %1 does not exist.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>bad entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unreadable image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>turn order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 entries, %3 used, %4 samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; %1 skipped (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; %1 unanswered last questions dropped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entry %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entry %1 (id &quot;%2&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationMenu</name>
@@ -1658,10 +1726,6 @@ A: %2</source>
 </context>
 <context>
     <name>geolens::DistillationWindows</name>
-    <message>
-        <source>Distillation: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>The run could not be started</source>
         <translation type="unfinished"></translation>

@@ -204,14 +204,6 @@
         </translation>
     </message>
     <message>
-        <source>About tile #%1</source>
-        <translation>关于瓦片 #%1</translation>
-    </message>
-    <message>
-        <source>About the current view</source>
-        <translation>关于当前视图</translation>
-    </message>
-    <message>
         <source>Cannot ask the model</source>
         <translation>无法向模型提问</translation>
     </message>
@@ -305,6 +297,14 @@
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+    <message>
+        <source>About the current view</source>
+        <translation>关于当前视图</translation>
+    </message>
+    <message>
+        <source>About tile #%1</source>
+        <translation>关于瓦片 #%1</translation>
     </message>
 </context>
 <context>
@@ -1144,6 +1144,14 @@ Weights: about %9 in bf16, %10 in f32</source>
         <source>%1 is not a distillation run folder: it holds no run.json, metrics.jsonl, checkpoints or log of a run.</source>
         <translation>%1 不是蒸馏运行文件夹:其中没有运行的 run.json、metrics.jsonl、检查点或日志。</translation>
     </message>
+    <message>
+        <source>Distillation</source>
+        <translation>蒸馏</translation>
+    </message>
+    <message>
+        <source>Distillation: %1</source>
+        <translation>蒸馏：%1</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillTrainingPage</name>
@@ -1606,6 +1614,66 @@ A: %2</source>
         <source>The samples&apos; lengths are measured with the student&apos;s tokenizer, and %1 does not exist.</source>
         <translation>样本长度由学生模型的分词器测量，而 %1 不存在。</translation>
     </message>
+    <message>
+        <source>bad entry</source>
+        <translation>条目格式错误</translation>
+    </message>
+    <message>
+        <source>no image</source>
+        <translation>没有图像</translation>
+    </message>
+    <message>
+        <source>missing image</source>
+        <translation>缺少图像</translation>
+    </message>
+    <message>
+        <source>unreadable image</source>
+        <translation>图像无法读取</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>没有回答</translation>
+    </message>
+    <message>
+        <source>turn order</source>
+        <translation>对话顺序错误</translation>
+    </message>
+    <message>
+        <source>%1: %2 entries, %3 used, %4 samples</source>
+        <translation>%1：%2 个条目，使用 %3 个，%4 个样本</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 个%2</translation>
+    </message>
+    <message>
+        <source>; %1 skipped (%2)</source>
+        <translation>；跳过 %1 个（%2）</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>; %1 unanswered last questions dropped</source>
+        <translation>；丢弃 %1 个没有回答的末尾问题</translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source>entry %1</source>
+        <translation>条目 %1</translation>
+    </message>
+    <message>
+        <source>entry %1 (id &quot;%2&quot;)</source>
+        <translation>条目 %1（id “%2”）</translation>
+    </message>
+    <message>
+        <source>%1: %2: %3.</source>
+        <translation>%1：%2：%3。</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationMenu</name>
@@ -1656,10 +1724,6 @@ A: %2</source>
 </context>
 <context>
     <name>geolens::DistillationWindows</name>
-    <message>
-        <source>Distillation: %1</source>
-        <translation>蒸馏：%1</translation>
-    </message>
     <message>
         <source>The run could not be started</source>
         <translation>无法启动运行</translation>

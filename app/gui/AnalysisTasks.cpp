@@ -241,7 +241,7 @@ std::optional<ChatPicture> AnalysisTasks::chatPicture()
     const QList<int> selected = grid_->selectedTiles();
     const int subject = selected.size() == 1 ? selected.first() : ChatSession::ViewSubject;
     if (session_->chat().setSubject(subject) && chat_)
-        chat_->setContext(subject >= 0 ? tr("About tile #%1").arg(subject) : tr("About the current view"));
+        chat_->setSubject(subject >= 0 ? subject : ChatPanel::CurrentView);
     try {
         if (subject >= 0)
             return ChatSession::tilePicture(raster, canvas_->displaySettings(), grid_->grid()->tile(subject));

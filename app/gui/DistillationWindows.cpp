@@ -97,8 +97,6 @@ bool DistillationWindows::startComparison(const QString &teacherFolder, const QS
 
 void DistillationWindows::showMonitor()
 {
-    // Titled after the run it now shows.
-    monitor_->setWindowTitle(tr("Distillation: %1").arg(monitor_->runDir()));
     monitor_->show();
     monitor_->raise();
 }

@@ -3,6 +3,7 @@
 // exactly the run.json that will be saved.
 
 #include "DistillWizard.h"
+#include "LanguageSwitcher.h"
 #include "DistributedLaunch.h"
 #include "GpuInventory.h"
 #include "TinyModel.h"
@@ -21,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSpinBox>
@@ -303,6 +305,29 @@ private slots:
         const QString summary = child<QLabel>(w, "summary")->text();
         QVERIFY2(summary.contains(QLatin1String("missing.ppm")) || summary.contains(QLatin1String("gone")),
                  qPrintable(summary));
+    }
+
+    // The data check's report is worded in the interface's language, not the loader's English.
+    void dataReportIsInTheInterfaceLanguage()
+    {
+        LanguageSwitcher languages;
+        QCOMPARE(languages.apply(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        QString summary;
+        {
+            DistillWizard w;
+            w.setConfig(goodConfig());
+            QVERIFY(check(w));
+            summary = child<QLabel>(w, "summary")->text();
+        }
+        languages.apply(QStringLiteral("en"));
+        QVERIFY2(summary.contains(QString::fromUtf8("个条目")) && summary.contains(QString::fromUtf8("缺少图像")),
+                 qPrintable(summary));
+        // What is left in Latin letters is the file's path and the loader's detail of the example.
+        QString rest = summary;
+        rest.remove(QDir::toNativeSeparators(data_));
+        rest.remove(QRegularExpression(QString::fromUtf8("缺少图像：.*")));
+        rest.remove(QStringLiteral("gone")); // the entry's id
+        QVERIFY2(!rest.contains(QRegularExpression(QStringLiteral("[A-Za-z]{4,}"))), qPrintable(rest));
     }
 
     void trainingPageRefusesAForeignFolder()

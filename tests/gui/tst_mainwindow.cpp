@@ -29,6 +29,14 @@
 #include <QPushButton>
 #include <QLabel>
 #include <QDir>
+#include <QDockWidget>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QRegularExpression>
+#include <QTabBar>
+#include <QTextDocumentFragment>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QMessageBox>
@@ -50,6 +58,72 @@
 using namespace geolens;
 using geolens::test::RasterSpec;
 using geolens::test::writeRaster;
+
+namespace {
+
+// An English word, once what the interface shows as it is (paths, file names, product
+// and model names) is taken out: a string the translation missed.
+bool looksEnglish(QString text)
+{
+    static const QRegularExpression asIs(
+        // quoted examples of what the user types, paths and files, product and model names
+        QStringLiteral("“[^”]*”|\"[^\"]*\"|" R"(\S*[/\\]\S*|\S+\.(tif|tiff|json|jsonl|gpkg|geojson|csv|png|pdf|html|model|pt|md)\b|geolens-cli \w+|)"
+                       R"(\b(GeoLens|GeoChat|LLaVA|Vicuna|LoRA|MiniLLM|\S+-model|GeoTIFF|JPEG2000|JPEG|GeoJSON|GeoPackage|)"
+                       R"(FILE\.ovr|Ctrl|Shift|Enter|English|)"
+                       // values the user types or chooses, and the sample's model names
+                       R"(auto|presence|comparison|student|teacher|HTML|JSON|cuda)\b)"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression word(QStringLiteral(R"(\b[A-Za-z]{4,}\b)"));
+    text.remove(asIs);
+    return word.match(text).hasMatch();
+}
+
+void addActionTexts(const QList<QAction *> &actions, QStringList &texts)
+{
+    for (QAction *a : actions) {
+        if (a->isSeparator() || !a->isVisible())
+            continue;
+        texts << a->text() << a->toolTip();
+        if (a->menu())
+            addActionTexts(a->menu()->actions(), texts);
+    }
+}
+
+// What a user reads in a window: its title, and the labels, buttons, group titles, placeholders,
+// tabs, headers, menus and tooltips of its visible widgets. Contents the user typed or loaded (the
+// transcript, logs, tables of data) are left out.
+QStringList visibleTexts(QWidget *window)
+{
+    QStringList texts{window->windowTitle(), window->toolTip()};
+    for (QWidget *w : window->findChildren<QWidget *>()) {
+        if (!w->isVisibleTo(window))
+            continue;
+        texts << w->toolTip();
+        if (auto *dock = qobject_cast<QDockWidget *>(w))
+            texts << dock->windowTitle();
+        if (auto *label = qobject_cast<QLabel *>(w))
+            texts << (Qt::mightBeRichText(label->text()) ? QTextDocumentFragment::fromHtml(label->text()).toPlainText()
+                                                         : label->text());
+        if (auto *button = qobject_cast<QAbstractButton *>(w))
+            texts << button->text();
+        if (auto *group = qobject_cast<QGroupBox *>(w))
+            texts << group->title();
+        if (auto *edit = qobject_cast<QLineEdit *>(w))
+            texts << edit->placeholderText();
+        if (auto *tabs = qobject_cast<QTabBar *>(w))
+            for (int i = 0; i < tabs->count(); ++i)
+                texts << tabs->tabText(i) << tabs->tabToolTip(i);
+        if (auto *header = qobject_cast<QHeaderView *>(w); header && header->model())
+            for (int i = 0; i < header->count(); ++i)
+                texts << header->model()->headerData(i, header->orientation()).toString();
+        if (auto *bar = qobject_cast<QMenuBar *>(w))
+            addActionTexts(bar->actions(), texts);
+    }
+    texts.removeAll(QString());
+    return texts;
+}
+
+} // namespace
 
 class MainWindowTest : public QObject {
     Q_OBJECT
@@ -85,6 +159,29 @@ private:
         QSignalSpy loaded(window_.get(), &MainWindow::modelLoaded);
         window_->loadModel(folder, options);
         return loaded.wait(30000) && window_->model();
+    }
+
+    // A 1100 x 600 RGB raster: tiles 0-2 on the first row, 3-5 on the second.
+    bool openThreeTileRaster(const char *name)
+    {
+        RasterSpec spec;
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        return open(write(name, spec));
+    }
+
+    // An evaluation report folder of two models on the scene benchmark; "" when it cannot be written.
+    QString writeEvaluationReport(const char *name)
+    {
+        const QString report = dir_.filePath(name);
+        QDir().mkpath(report);
+        QFile evaluation(report + "/evaluation.json");
+        if (!evaluation.open(QIODevice::WriteOnly))
+            return {};
+        evaluation.write(R"({"benchmark":"scene","dataset":"UCMerced_LandUse","questions":4,"classes":["a","b"],)"
+                         R"("models":[{"name":"student"},{"name":"teacher"}]})");
+        return report;
     }
 
     bool waitForCanvas()
@@ -691,11 +788,7 @@ private slots:
         test::TinyModelSpec longContext;
         longContext.maxPositions = 4096; // room for a multi-turn conversation of rambling answers
         QVERIFY(loadTinyModel("chat-model", longContext));
-        RasterSpec spec;
-        spec.width = 1100;
-        spec.height = 600;
-        spec.bands = 3;
-        QVERIFY(open(write("chat.tif", spec)));
+        QVERIFY(openThreeTileRaster("chat.tif"));
 
         QSignalSpy answered(window_.get(), &MainWindow::chatAnswered);
         window_->tileGrid()->setSelectedTiles({0});
@@ -858,13 +951,8 @@ private slots:
         window_->distillRunMonitor()->close();
 
         // A report folder opens in a window of its own, once.
-        const QString report = dir_.filePath("evaluation-report");
-        QDir().mkpath(report);
-        QFile evaluation(report + "/evaluation.json");
-        QVERIFY(evaluation.open(QIODevice::WriteOnly));
-        evaluation.write(R"({"benchmark":"scene","dataset":"UCMerced_LandUse","questions":4,"classes":["a","b"],)"
-                         R"("models":[{"name":"student"},{"name":"teacher"}]})");
-        evaluation.close();
+        const QString report = writeEvaluationReport("evaluation-report");
+        QVERIFY(!report.isEmpty());
         EvaluationReportWindow *reportWindow = windows->openEvaluationReport(report);
         QVERIFY(reportWindow->isVisible());
         QCOMPARE(reportWindow->view()->data().models(), (QStringList{"student", "teacher"}));
@@ -881,6 +969,12 @@ private slots:
         QCoreApplication::processEvents();
         QCOMPARE(window_->menuBar()->actions().first()->text(), QString::fromUtf8("文件(&F)"));
         QCOMPARE(window_->displayPanel()->gridCheck()->text(), QString::fromUtf8("显示瓦片网格"));
+        // Nothing on screen stays English, the chat's hint included.
+        QStringList leftOver;
+        for (const QString &text : visibleTexts(window_.get()))
+            if (looksEnglish(text))
+                leftOver << text;
+        QVERIFY2(leftOver.isEmpty(), qPrintable(leftOver.join("\n")));
         QCOMPARE(QSettings().value("ui/language").toString(), QString("zh_CN"));
         languages_->apply("en");
         QCoreApplication::processEvents();
@@ -893,6 +987,64 @@ private slots:
             labels << label->text();
         QVERIFY2(labels.contains("Selected: 0 tiles"), qPrintable(labels.join(" | ")));
         languages_->apply("en");
+    }
+
+    // With a raster, a model, a chat about tile #2, scene labels and a run in the monitor on
+    // screen, switching to Chinese leaves no English text in any visible window.
+    void liveLanguageSwitchLeavesNoEnglish()
+    {
+        const QString tokenizer = QStringLiteral(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        if (!QFile::exists(tokenizer))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        QVERIFY(loadTinyModel("language-model", test::TinyModelSpec{}));
+        QVERIFY(openThreeTileRaster("language.tif"));
+        QSignalSpy answered(window_.get(), &MainWindow::chatAnswered);
+        window_->tileGrid()->setSelectedTiles({2});
+        window_->askChat("What is in this image?");
+        QVERIFY(answered.wait(60000));
+        window_->tileGrid()->setSelectedTiles({0, 1});
+        SceneLabelOptions labelOptions;
+        labelOptions.classes = {"airport", "forest"};
+        labelOptions.mode = SceneLabelOptions::Mode::Score;
+        QSignalSpy finished(window_.get(), &MainWindow::analysisFinished);
+        window_->startSceneLabels(labelOptions);
+        QVERIFY(finished.wait(60000));
+        const QString run = dir_.filePath("language-run");
+        QDir().mkpath(run);
+        QFile runFile(run + "/run.json");
+        QVERIFY(runFile.open(QIODevice::WriteOnly));
+        runFile.close();
+        window_->openDistillationRun(run);
+        QVERIFY(window_->distillRunMonitor()->isVisible());
+        // And the other windows that stay open beside the map: evaluation, its report, comparison.
+        DistillationWindows *windows = window_->distillationWindows();
+        emit window_->distillRunMonitor()->evaluateModelsRequested("/models/teacher", run + "/student");
+        QVERIFY(windows->evaluateDialog()->isVisible());
+        const QString report = writeEvaluationReport("language-report");
+        QVERIFY(!report.isEmpty());
+        EvaluationReportWindow *reportWindow = windows->openEvaluationReport(report);
+        QVERIFY(reportWindow->isVisible());
+        windows->showComparison("/models/teacher", run + "/student");
+        QCoreApplication::processEvents();
+
+        QCOMPARE(languages_->apply("zh_CN"), QString("zh_CN"));
+        QCoreApplication::processEvents();
+        QStringList english;
+        for (QWidget *top : QApplication::topLevelWidgets()) {
+            if (!top->isVisible())
+                continue;
+            for (const QString &text : visibleTexts(top))
+                if (looksEnglish(text))
+                    english << QStringLiteral("%1: %2").arg(top->metaObject()->className(), text);
+        }
+        english.removeDuplicates();
+        const QString transcript = window_->chatPanel()->transcript();
+        languages_->apply("en");
+        for (QWidget *top : QApplication::topLevelWidgets())
+            if (top != window_.get())
+                top->close();
+        QVERIFY2(english.isEmpty(), qPrintable(english.join("\n")));
+        QVERIFY2(!transcript.contains("You:") && !transcript.contains("GeoLens:"), qPrintable(transcript));
     }
 
     void chineseTranslationIsComplete()

@@ -56,44 +56,73 @@ void ChatPanel::retranslate()
     copy_->setToolTip(tr("Copy the conversation as text"));
     clear_->setText(tr("Clear"));
     clear_->setToolTip(tr("Start a new conversation"));
-    if (context_->text().isEmpty())
-        context_->setText(tr("Select a tile, or ask about the current view."));
+    showSubject();
+    render();
 }
 
-void ChatPanel::setContext(const QString &description)
+void ChatPanel::setSubject(int tileId)
 {
-    context_->setText(description);
+    subject_ = tileId;
+    showSubject();
+}
+
+void ChatPanel::showSubject()
+{
+    if (!subject_)
+        context_->setText(tr("Select a tile, or ask about the current view."));
+    else if (*subject_ == CurrentView)
+        context_->setText(tr("About the current view"));
+    else
+        context_->setText(tr("About tile #%1").arg(*subject_));
+}
+
+void ChatPanel::render()
+{
+    QString html;
+    for (const Turn &turn : turns_) {
+        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("You:"), turn.question.toHtmlEscaped());
+        QString text = turn.answer.isEmpty() && !turn.finished ? QStringLiteral("...") : turn.answer.toHtmlEscaped();
+        if (turn.cancelled)
+            text += QStringLiteral(" <i>(%1)</i>").arg(tr("stopped"));
+        if (!turn.note.isEmpty())
+            text += QStringLiteral("<br><i>%1</i>").arg(turn.note.toHtmlEscaped());
+        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("GeoLens:"), text);
+    }
+    transcript_->setHtml(html);
+    transcript_->verticalScrollBar()->setValue(transcript_->verticalScrollBar()->maximum());
 }
 
 void ChatPanel::addQuestion(const QString &question)
 {
-    html_ += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("You:"), question.toHtmlEscaped());
-    transcript_->setHtml(html_);
+    turns_.push_back(Turn{question, {}, false, false, {}});
+    render();
 }
 
 void ChatPanel::beginAnswer()
 {
-    answer_.clear();
-    transcript_->setHtml(html_ + QStringLiteral("<p><b>%1</b> ...</p>").arg(tr("GeoLens:")));
+    if (turns_.empty() || turns_.back().finished)
+        turns_.push_back(Turn{});
+    turns_.back().answer.clear();
+    render();
 }
 
 void ChatPanel::appendToAnswer(const QString &piece)
 {
-    answer_ += piece;
-    transcript_->setHtml(html_ + QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("GeoLens:"), answer_.toHtmlEscaped()));
-    transcript_->verticalScrollBar()->setValue(transcript_->verticalScrollBar()->maximum());
+    if (turns_.empty())
+        return;
+    turns_.back().answer += piece;
+    render();
 }
 
 void ChatPanel::endAnswer(bool cancelled, const QString &note)
 {
-    QString text = answer_.toHtmlEscaped();
-    if (cancelled)
-        text += QStringLiteral(" <i>(%1)</i>").arg(tr("stopped"));
-    if (!note.isEmpty())
-        text += QStringLiteral("<br><i>%1</i>").arg(note.toHtmlEscaped());
-    html_ += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("GeoLens:"), text);
-    transcript_->setHtml(html_);
-    transcript_->verticalScrollBar()->setValue(transcript_->verticalScrollBar()->maximum());
+    if (turns_.empty())
+        return;
+    Turn &turn = turns_.back();
+    turn.finished = true;
+    turn.cancelled = cancelled;
+    turn.note = note;
+    render();
 }
 
 void ChatPanel::setBusy(bool busy)
@@ -117,8 +146,7 @@ QString ChatPanel::transcript() const
 
 void ChatPanel::clear()
 {
-    html_.clear();
-    answer_.clear();
+    turns_.clear();
     transcript_->clear();
 }
 

@@ -2,6 +2,9 @@
 
 #include <QWidget>
 
+#include <optional>
+#include <vector>
+
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -18,7 +21,10 @@ class ChatPanel : public QWidget {
 public:
     explicit ChatPanel(QWidget *parent = nullptr);
 
-    void setContext(const QString &description);
+    // What the conversation is about: a tile's id, or CurrentView; shown above the transcript in
+    // the interface's language, now and after a language change.
+    static constexpr int CurrentView = -1;
+    void setSubject(int tileId);
     void addQuestion(const QString &question);
     void beginAnswer();
     void appendToAnswer(const QString &piece);
@@ -39,15 +45,27 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // One question and its answer, kept as text so the transcript can be drawn again in another
+    // language.
+    struct Turn {
+        QString question;
+        QString answer;
+        bool finished = false;
+        bool cancelled = false;
+        QString note;
+    };
+
     void retranslate();
+    void showSubject();
+    void render();
     void send();
 
     QLabel *context_;
     QTextBrowser *transcript_;
     QLineEdit *question_;
     QPushButton *send_, *stop_, *copy_, *clear_;
-    QString answer_;
-    QString html_;
+    std::vector<Turn> turns_;
+    std::optional<int> subject_;
     bool busy_ = false;
     bool ready_ = false;
 };

@@ -247,6 +247,43 @@ QString DistillDataPage::sampleFitText(const SampleFit &fit)
         .arg(need, fix);
 }
 
+QString DistillDataPage::loadReportText(const InstructionLoadReport &report)
+{
+    auto reason = [](InstructionSkipReason r) {
+        switch (r) {
+        case InstructionSkipReason::BadEntry: return DistillWizard::tr("bad entry");
+        case InstructionSkipReason::NoImage: return DistillWizard::tr("no image");
+        case InstructionSkipReason::MissingImage: return DistillWizard::tr("missing image");
+        case InstructionSkipReason::UnreadableImage: return DistillWizard::tr("unreadable image");
+        case InstructionSkipReason::NoAssistantTurn: return DistillWizard::tr("no answer");
+        case InstructionSkipReason::TurnOrder: return DistillWizard::tr("turn order");
+        }
+        return QString();
+    };
+    QString text = DistillWizard::tr("%1: %2 entries, %3 used, %4 samples")
+                       .arg(QDir::toNativeSeparators(qs(report.path)))
+                       .arg(report.totalEntries)
+                       .arg(report.usedEntries)
+                       .arg(report.samples);
+    if (const std::size_t total = report.skippedTotal()) {
+        QStringList counts;
+        for (std::size_t r = 0; r < InstructionSkipReasonCount; ++r)
+            if (report.skipped[r])
+                counts << DistillWizard::tr("%1 %2").arg(report.skipped[r]).arg(reason(static_cast<InstructionSkipReason>(r)));
+        text += DistillWizard::tr("; %1 skipped (%2)").arg(total).arg(counts.join(DistillWizard::tr(", ")));
+    }
+    if (report.unansweredQuestions)
+        text += DistillWizard::tr("; %1 unanswered last questions dropped").arg(report.unansweredQuestions);
+    text += DistillWizard::tr(".");
+    for (const InstructionSkipExample &example : report.examples) {
+        const QString entry = example.id.empty()
+                                  ? DistillWizard::tr("entry %1").arg(example.entryIndex)
+                                  : DistillWizard::tr("entry %1 (id \"%2\")").arg(example.entryIndex).arg(qs(example.id));
+        text += QStringLiteral("\n  ") + DistillWizard::tr("%1: %2: %3.").arg(entry, reason(example.reason), qs(example.detail));
+    }
+    return text;
+}
+
 DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::string data, std::string images,
                                                                        std::string validation, double fraction,
                                                                        std::string student)
@@ -276,7 +313,7 @@ DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::stri
     const InstructionDataCheck check =
         InstructionDataCheck::run(data, images, validation, fraction, SamplesShown, options, tokenizer.get());
 
-    result.summary = qs(check.summary);
+    result.summary = loadReportText(check.report);
     result.lengths = check.lengths;
     result.entries = check.entries;
     result.samples = check.samples;
@@ -294,7 +331,7 @@ DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::stri
         return result;
     case InstructionDataCheck::Problem::NoUsableValidationEntry:
         result.error = DistillWizard::tr("The validation file %1 holds no usable entry:\n%2")
-                           .arg(qs(validation), qs(check.validationSummary));
+                           .arg(qs(validation), loadReportText(check.validationReport));
         return result;
     case InstructionDataCheck::Problem::LoadFailed:
         result.error = QString::fromUtf8(check.error.c_str());

@@ -44,6 +44,9 @@ public:
     std::optional<SampleFit> sampleFit(const DistillConfig &config) const;
     // The text that tells of samples that do not fit, for a page; empty when all fit.
     static QString sampleFitText(const SampleFit &fit);
+    // A file's load report (InstructionLoadReport::summary) in the interface's language; the
+    // examples' details are the loader's own words.
+    static QString loadReportText(const InstructionLoadReport &report);
 
     bool validatePage() override;
     void startCheck();

@@ -185,6 +185,7 @@ void DistillRunMonitor::changeEvent(QEvent *event)
 
 void DistillRunMonitor::retranslate()
 {
+    updateWindowTitle();
     logToggle_->setText(tr("Log"));
     logToggle_->setToolTip(tr("Show or hide what the run writes (Ctrl+L)"));
     stop_->setText(tr("Stop"));
@@ -343,6 +344,13 @@ void DistillRunMonitor::updateButtons()
     compare_->setEnabled(true);
 }
 
+void DistillRunMonitor::updateWindowTitle()
+{
+    // Titled after the run it shows.
+    setWindowTitle(runDir_.isEmpty() ? tr("Distillation")
+                                     : tr("Distillation: %1").arg(QDir::toNativeSeparators(runDir_)));
+}
+
 void DistillRunMonitor::follow(const QString &runDir)
 {
     const QString folder = QDir::cleanPath(QFileInfo(runDir).absoluteFilePath());
@@ -351,6 +359,7 @@ void DistillRunMonitor::follow(const QString &runDir)
         for (const QString &label : plot_->comparisonRuns())
             plot_->removeComparisonRun(label);
     runDir_ = folder;
+    updateWindowTitle();
     pid_ = 0;
     startedHere_ = false;
     stepsDone_ = totalSteps_ = 0;

@@ -116,6 +116,7 @@ protected:
 
 private:
     void retranslate();
+    void updateWindowTitle();
     void follow(const QString &runDir);
     bool launch(const QStringList &arguments, bool appendLog);
     void poll();
