@@ -31,11 +31,7 @@ void MetricsWriter::keepUpTo(int step)
 
 void MetricsWriter::write(const MetricsRecord &record)
 {
-    std::ofstream out(path_, std::ios::app | std::ios::binary);
-    out << record.toJsonLine() << '\n';
-    out.flush();
-    if (!out)
-        throw FileError(path_, "the metrics could not be written.");
+    appendToFile(path_, record.toJsonLine() + "\n");
     if (onRecord_)
         onRecord_(record);
 }

@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+
+#include <unistd.h>
 
 namespace geolens {
 
@@ -30,6 +34,33 @@ std::string lastCheckpoint(const std::string &runDir)
 namespace distill {
 
 namespace {
+
+// Writes an archive through a writer that never fails in LibTorch's eyes: a full disk made
+// LibTorch's own file writer throw again from its destructor, which ended the process (SIGABRT). The
+// first failed write is remembered and reported here, after LibTorch is done with the file.
+void saveArchive(torch::serialize::OutputArchive &archive, const fs::path &path)
+{
+    std::FILE *file = std::fopen(path.string().c_str(), "wb");
+    if (!file)
+        throw FileError(path.string(), std::string("cannot be created: ") + std::strerror(errno) + ".");
+    int error = 0;
+    try {
+        archive.save_to([&](const void *data, std::size_t size) -> std::size_t {
+            if (!error && size && std::fwrite(data, 1, size, file) != size)
+                error = errno ? errno : EIO;
+            return size;
+        });
+    } catch (const std::exception &e) {
+        std::fclose(file);
+        throw FileError(path.string(), std::string("could not be written: ") + e.what());
+    }
+    if (!error && (std::fflush(file) != 0 || ::fsync(::fileno(file)) != 0))
+        error = errno;
+    if (std::fclose(file) != 0 && !error)
+        error = errno;
+    if (error)
+        throw FileError(path.string(), std::string("could not be written: ") + std::strerror(error) + ".");
+}
 
 RolloutBatch rankRollouts(const fs::path &dir, torch::serialize::InputArchive &rankZero, const RunState &state, int rank)
 {
@@ -103,7 +134,7 @@ std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &ten
         if (!group.isRoot() && !rollouts.empty()) {
             torch::serialize::OutputArchive archive;
             rollouts.save(archive);
-            archive.save_to((temporary / rankRolloutsFile(group.rank())).string());
+            saveArchive(archive, temporary / rankRolloutsFile(group.rank()));
         }
         group.barrier("a checkpoint");
         if (!group.isRoot())
@@ -118,19 +149,25 @@ std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &ten
     for (const auto &[name, t] : tensors.bestWarmup)
         archive.write("best/" + name, t);
     rollouts.save(archive);
-    archive.save_to((temporary / "tensors.pt").string());
-    torch::serialize::OutputArchive optimizerArchive;
-    optimizer.save(optimizerArchive);
-    optimizerArchive.save_to((temporary / "optimizer.pt").string());
+    try {
+        saveArchive(archive, temporary / "tensors.pt");
+        torch::serialize::OutputArchive optimizerArchive;
+        optimizer.save(optimizerArchive);
+        saveArchive(optimizerArchive, temporary / "optimizer.pt");
 
-    // Written last: a folder without state.json is not a checkpoint.
-    RunState written = state;
-    written.rollouts = rollouts.size();
-    written.worldSize = group.worldSize();
-    written.rankRollouts.clear();
-    for (double n : counts)
-        written.rankRollouts.push_back(static_cast<std::size_t>(n));
-    written.save((temporary / "state.json").string());
+        // Written last: a folder without state.json is not a checkpoint.
+        RunState written = state;
+        written.rollouts = rollouts.size();
+        written.worldSize = group.worldSize();
+        written.rankRollouts.clear();
+        for (double n : counts)
+            written.rankRollouts.push_back(static_cast<std::size_t>(n));
+        written.save((temporary / "state.json").string());
+    } catch (...) {
+        // The last complete checkpoint stays the one a resume takes; the part written goes.
+        fs::remove_all(temporary, ignored);
+        throw;
+    }
     fs::remove_all(final, ignored);
     fs::rename(temporary, final);
 

@@ -7,6 +7,9 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <cpl_vsi.h>
+
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <unistd.h>
@@ -58,15 +61,22 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
     if (!driver)
         throw FileError(path, std::string("this GDAL has no ") + driverName + " driver.");
 
-    // Same folder and extension, so the rename is atomic and the driver sees its format.
+    // The driver writes into memory: GDAL's writers do not all check their writes (a full disk left
+    // a cut GeoJSON that said it was written). The bytes then reach the disk through AtomicFile,
+    // which checks every write, the flush and the close before it renames over the old file.
     const fs::path target(path);
-    const fs::path temporary = target.parent_path() / (target.stem().string() + ".tmp-" + std::to_string(::getpid()) + ext);
-    std::error_code ec;
-    fs::remove(temporary, ec);
+    const std::string temporary = "/vsimem/geolens-results-" + std::to_string(::getpid()) + "-" +
+                                  std::to_string(reinterpret_cast<std::uintptr_t>(&features)) + "/" +
+                                  target.filename().string();
+    struct MemoryFolder {
+        std::string folder;
+        ~MemoryFolder() { VSIRmdirRecursive(folder.c_str()); }
+    } memory{fs::path(temporary).parent_path().string()};
+    VSIMkdir(memory.folder.c_str(), 0755);
     std::string prj; // the CRS beside a CSV, as a shapefile's .prj has it
     GdalErrorCapture errors;
     {
-        GDALDatasetUniquePtr ds(driver->Create(temporary.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        GDALDatasetUniquePtr ds(driver->Create(temporary.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds)
             throw FileError(path, "cannot be created (" + errors.lastError() + ").");
         OGRSpatialReference srs;
@@ -135,25 +145,23 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
         if (transaction && ds->CommitTransaction() != OGRERR_NONE)
             throw FileError(path, "writing the features failed (" + errors.lastError() + ").");
     }
+    vsi_l_offset length = 0;
+    const GByte *bytes = VSIGetMemFileBuffer(temporary.c_str(), &length, FALSE);
+    if (!bytes || length == 0)
+        throw FileError(path, "the driver wrote nothing (" + errors.lastError() + ").");
+    AtomicFile output(path);
+    output.write(bytes, static_cast<std::size_t>(length));
     // The .prj first: a table left without it would have no CRS beside it. A .prj of an earlier
     // table of that name would give this one a wrong CRS, so it goes when this one has none.
     if (csv) {
         const fs::path targetPrj = fs::path(target).replace_extension(".prj");
-        try {
-            if (prj.empty())
-                fs::remove(targetPrj);
-            else
-                writeFileAtomically(targetPrj.string(), prj);
-        } catch (...) {
-            fs::remove(temporary, ec);
-            throw;
-        }
+        std::error_code ec;
+        if (prj.empty())
+            fs::remove(targetPrj, ec);
+        else
+            writeFileAtomically(targetPrj.string(), prj);
     }
-    fs::rename(temporary, target, ec);
-    if (ec) {
-        fs::remove(temporary);
-        throw FileError(path, "cannot be replaced: " + ec.message() + ".");
-    }
+    output.commit();
 }
 
 } // namespace geolens

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <random>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace geolens {
@@ -61,6 +63,48 @@ void writeFileAtomically(const std::string &path, const std::string &data)
     AtomicFile file(path);
     file.write(data);
     file.commit();
+}
+
+void appendToFile(int fd, const std::string &path, const std::string &data)
+{
+    struct stat before {};
+    if (::fstat(fd, &before) != 0)
+        throw FileError(path, std::string("cannot be appended to: ") + std::strerror(errno) + ".");
+    std::size_t put = 0;
+    int error = 0;
+    while (put < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + put, data.size() - put);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            error = n < 0 ? errno : ENOSPC;
+            break;
+        }
+        put += static_cast<std::size_t>(n);
+    }
+    if (!error && ::fsync(fd) != 0)
+        error = errno;
+    if (error) {
+        // Whatever part reached the file goes again: the last line stays a whole one.
+        const bool cut = ::ftruncate(fd, before.st_size) == 0;
+        throw FileError(path, std::string("could not be written: ") + std::strerror(error) +
+                                  (cut ? "; it is left as it was." : "; its last line may be cut."));
+    }
+}
+
+void appendToFile(const std::string &path, const std::string &data)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw FileError(path, std::string("cannot be opened for writing: ") + std::strerror(errno) + ".");
+    try {
+        appendToFile(fd, path, data);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    if (::close(fd) != 0)
+        throw FileError(path, std::string("could not be written: ") + std::strerror(errno) + ".");
 }
 
 } // namespace geolens

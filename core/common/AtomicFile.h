@@ -33,4 +33,11 @@ private:
 // Convenience: writes data to path atomically.
 void writeFileAtomically(const std::string &path, const std::string &data);
 
+// Appends data to path (created when missing) as one piece: when a write or the sync fails (a full
+// disk), the file is cut back to its length before and FileError is thrown, so a log never ends
+// in half a line.
+void appendToFile(const std::string &path, const std::string &data);
+// The same on a file already open for appending.
+void appendToFile(int fd, const std::string &path, const std::string &data);
+
 } // namespace geolens

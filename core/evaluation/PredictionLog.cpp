@@ -1,5 +1,6 @@
 #include "evaluation/PredictionLog.h"
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 
 #include <cerrno>
@@ -96,9 +97,7 @@ void PredictionLog::append(const std::vector<PredictionRecord> &records)
     std::string text;
     for (const PredictionRecord &r : records)
         text += dumpJson(r.toJson()) + "\n";
-    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0
-        || ::fsync(fileno(file_)) != 0)
-        throw FileError(path_, std::string("could not be written: ") + std::strerror(errno) + ".");
+    appendToFile(::fileno(file_), path_, text);
 }
 
 std::vector<PredictionRecord> PredictionLog::read(const std::string &path, int *badLines)

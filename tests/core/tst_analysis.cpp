@@ -1,4 +1,5 @@
 #include "CliRunner.h"
+#include "FileSizeLimit.h"
 #include "TestRasters.h"
 #include "TinyModel.h"
 #include "analysis/BoxAnalysisJob.h"
@@ -218,6 +219,42 @@ private slots:
         }
         QVERIFY(QDir(dir_.path()).entryList({"*.tmp-*"}).isEmpty());
         QVERIFY_THROWS_EXCEPTION(FileError, writeAnalysisFeatures(dir_.filePath("out.shp").toStdString(), {f}, raster->metadata()));
+    }
+
+    // A write that fails part way (a full disk, here a file size limit) keeps the previous file
+    // whole and says so, for each format; it was a cut GeoJSON that replaced the good one.
+    void aFailedWriteKeepsTheOldFile()
+    {
+        const auto raster = RasterDataset::open(raster_.toStdString());
+        AnalysisFeature f;
+        f.polygon = {{600000, 5200000}, {605040, 5200000}, {605040, 5194960}, {600000, 5194960}};
+        f.label = "airport";
+        f.answer = std::string(300, 'a');
+        const std::vector<AnalysisFeature> few{f};
+        const std::vector<AnalysisFeature> many(400, f);
+        for (const char *name : {"kept.geojson", "kept.gpkg", "kept.csv"}) {
+            const std::string path = dir_.filePath(name).toStdString();
+            writeAnalysisFeatures(path, few, raster->metadata());
+            QFile before(QString::fromStdString(path));
+            QVERIFY(before.open(QIODevice::ReadOnly));
+            const QByteArray good = before.readAll();
+            before.close();
+            {
+                test::FileSizeLimit limit(static_cast<rlim_t>(good.size()) + 4096);
+                if (!limit.active())
+                    QSKIP("the file size limit cannot be set here");
+                try {
+                    writeAnalysisFeatures(path, many, raster->metadata());
+                    QFAIL(qPrintable(QString("%1: a write past the limit was reported as done").arg(name)));
+                } catch (const FileError &e) {
+                    QVERIFY2(QString(e.what()).contains(name), e.what());
+                }
+            }
+            QFile after(QString::fromStdString(path));
+            QVERIFY(after.open(QIODevice::ReadOnly));
+            QCOMPARE(after.readAll(), good);
+        }
+        QVERIFY(QDir(dir_.path()).entryList({"*.tmp-*"}).isEmpty());
     }
 
     // A CSV export is a layer: OGR (and QGIS) read its WKT column as the geometry and its .prj as

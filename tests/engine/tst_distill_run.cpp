@@ -3,6 +3,7 @@
 // resumes onto the same curve, and bad pairs are refused with the reason.
 
 #include "DistillFixture.h"
+#include "FileSizeLimit.h"
 #include "TinyModel.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
@@ -337,6 +338,42 @@ private slots:
                          qPrintable(QString("step %1 %2: %3 vs %4").arg(whole[i].step()).arg(key).arg(a).arg(b)));
             }
         }
+    }
+
+    // A checkpoint that meets a full disk (a file size limit here) ends the run with a FileError,
+    // not an abort from inside LibTorch, and leaves the last complete checkpoint as the one to resume.
+    void aFullDiskEndsTheRunWithItsLastCheckpoint()
+    {
+        DistillConfig c = baseConfig("kd", "run-full-disk");
+        c.run.steps = 4;
+        c.run.checkpointInterval = 2;
+        std::atomic<bool> stop{false};
+        DistillHooks h = hooks();
+        h.stop = &stop;
+        h.onMetrics = [&](const MetricsRecord &record) {
+            if (record.has("loss") && record.step() == 2)
+                stop = true;
+        };
+        QVERIFY(runDistillation(c, false, h).stopped);
+        const std::string kept = lastCheckpoint(c.out);
+        QVERIFY(QString::fromStdString(kept).endsWith("step-00000002"));
+        const auto tensors = std::filesystem::file_size(std::filesystem::path(kept) / "tensors.pt");
+        {
+            test::FileSizeLimit limit(tensors / 2);
+            if (!limit.active())
+                QSKIP("the file size limit cannot be set here");
+            try {
+                runDistillation(c, true, hooks());
+                QFAIL("a checkpoint past the limit was reported as written");
+            } catch (const FileError &e) {
+                QVERIFY2(QString(e.what()).contains("could not be written"), e.what());
+            }
+        }
+        QCOMPARE(lastCheckpoint(c.out), kept);
+        for (const auto &entry : std::filesystem::directory_iterator(std::filesystem::path(c.out) / "checkpoints"))
+            QVERIFY2(entry.path().extension() != ".tmp", qPrintable(QString::fromStdString(entry.path().string())));
+        // And the run resumes from it once there is room.
+        QCOMPARE(runDistillation(c, true, hooks()).stepsDone, 4);
     }
 
     void everyMethodRunsAndExports_data()

@@ -5,6 +5,7 @@
 #include "distill/LearningRateSchedule.h"
 #include "distill/MetricsRecord.h"
 #include "distill/MetricsWriter.h"
+#include "FileSizeLimit.h"
 #include "distill/RunState.h"
 
 #include <QTemporaryDir>
@@ -122,6 +123,17 @@ private slots:
 
         MetricsWriter nowhere(dir.filePath("missing/metrics.jsonl").toStdString());
         QVERIFY_THROWS_EXCEPTION(FileError, nowhere.write(MetricsRecord(1)));
+
+        // A full disk (here a file size limit) fails the append whole: no half line is left.
+        writer.write(MetricsRecord(4).set(MetricsKey::Loss, 4));
+        const std::string whole = readAll(path);
+        {
+            test::FileSizeLimit limit(whole.size() + 10);
+            if (!limit.active())
+                QSKIP("the file size limit cannot be set here");
+            QVERIFY_THROWS_EXCEPTION(FileError, writer.write(MetricsRecord(5).set(MetricsKey::Loss, 5)));
+        }
+        QCOMPARE(readAll(path), whole);
     }
 
     void scheduleWarmsUpThenDecays()
