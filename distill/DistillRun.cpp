@@ -9,6 +9,7 @@
 #include "distill/PretrainCorpus.h"
 #include "distill/RolloutBatch.h"
 #include "distill/RunCheckpoint.h"
+#include "distill/RunFolder.h"
 #include "distill/SampleFit.h"
 #include "distill/SeededPermutation.h"
 #include "distill/TrialTiming.h"
@@ -26,6 +27,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <set>
 #include <optional>
 
 namespace geolens {
@@ -108,8 +110,8 @@ struct StepTerms {
 
 class Run {
 public:
-    Run(const DistillConfig &config, bool resume, const DistillHooks &hooks)
-        : config_(config), resume_(resume), hooks_(hooks), group_(hooks.group ? hooks.group : &ownGroup_),
+    Run(const DistillConfig &config, RunStart start, const DistillHooks &hooks)
+        : config_(config), resume_(start == RunStart::Resume), overwrite_(start == RunStart::Overwrite), hooks_(hooks), group_(hooks.group ? hooks.group : &ownGroup_),
           runDir_(config.out), metrics_((runDir_ / "metrics.jsonl").string(), hooks.onMetrics),
           checkpoints_(runDir_.string(), CheckpointsKept)
     {
@@ -216,6 +218,24 @@ private:
         }
         method_ = config_.methodKind();
         if (group_->isRoot()) {
+            lock_.emplace(RunFolder::lock(runDir_.string()));
+            if (!resume_) {
+                const std::vector<std::string> earlier = RunFolder::earlierResults(runDir_.string());
+                if (!earlier.empty() && !overwrite_) {
+                    std::string what;
+                    for (const std::string &name : earlier)
+                        what += (what.empty() ? "" : ", ") + name;
+                    throw FileError(runDir_.string(), "holds an earlier run (" + what +
+                                                          "); a new run there would mix with it. Resume it, choose "
+                                                          "another folder, or overwrite it (--overwrite).");
+                }
+                if (!earlier.empty()) {
+                    RunFolder::clearEarlierRun(runDir_.string());
+                    log("cleared the earlier run in " + runDir_.string());
+                }
+            }
+            if (const int stale = RunFolder::removeTemporaries(runDir_.string()))
+                log("removed " + std::to_string(stale) + " temporary file(s) left by an interrupted run");
             fs::create_directories(runDir_);
             fs::create_directories(runDir_ / "checkpoints");
             if (resume_) {
@@ -437,6 +457,23 @@ private:
         return model.pixels(square).unsqueeze(0);
     }
 
+    // The pixels of a sample's image, or nothing when it cannot be read (damaged after the data was
+    // checked, or a header the check could not judge): the sample is skipped and the reason logged
+    // once, so that one bad image never ends a run.
+    std::optional<torch::Tensor> readablePixels(DistillModel &model, const std::string &path,
+                                                std::optional<RgbImage> &decoded)
+    {
+        if (unreadable_.count(path))
+            return std::nullopt;
+        try {
+            return pixelsFor(model, path, decoded);
+        } catch (const FileError &e) {
+            unreadable_.insert(path);
+            log(std::string("skipping the samples of an unreadable image: ") + e.what());
+            return std::nullopt;
+        }
+    }
+
     static std::vector<ChatTurn> history(const InstructionSample &s)
     {
         std::vector<ChatTurn> turns;
@@ -455,7 +492,10 @@ private:
             if (found == teacherAnswers_.end()) {
                 torch::NoGradGuard noGrad;
                 std::optional<RgbImage> image;
-                const auto features = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
+                const std::optional<torch::Tensor> pixels = readablePixels(*teacher_, s.imagePath, image);
+                if (!pixels)
+                    return tokens; // no target: the sample is skipped
+                const auto features = teacher_->imageFeatures(*pixels);
                 found = teacherAnswers_.emplace(sampleKey, teacher_->greedyAnswer(features, prompt, config_.minillm.maxNewTokens)).first;
             }
             tokens = found->second;
@@ -515,7 +555,10 @@ private:
                 continue;
             }
             std::optional<RgbImage> image;
-            const auto studentFeatures = student_->imageFeatures(pixelsFor(*student_, s.imagePath, image));
+            const std::optional<torch::Tensor> pixels = readablePixels(*student_, s.imagePath, image);
+            if (!pixels)
+                continue;
+            const auto studentFeatures = student_->imageFeatures(*pixels);
             const auto logits = student_->sequenceLogits(studentFeatures, prompt, target);
             const auto targets = idsTensor(target, logits.device());
             const auto mask = torch::ones_like(targets, torch::kBool);
@@ -590,7 +633,10 @@ private:
             p.seed = mixSeed(config_.run.seed, 0x5a3d0000ULL + p.sample);
             std::optional<RgbImage> image;
             // Kept for every optimisation pass over this batch, as the teacher's features are.
-            p.studentPixels = pixelsFor(*student_, s.imagePath, image);
+            const std::optional<torch::Tensor> pixels = readablePixels(*student_, s.imagePath, image);
+            if (!pixels)
+                continue;
+            p.studentPixels = *pixels;
             p.studentFeatures = student_->imageFeatures(p.studentPixels);
             p.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
             prompts.push_back(std::move(p));
@@ -776,8 +822,10 @@ private:
             return std::nullopt;
         }
         std::optional<RgbImage> image;
-        out.student = student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, document.image, image)),
-                                               prompt, target);
+        const std::optional<torch::Tensor> pixels = readablePixels(*student_, document.image, image);
+        if (!pixels)
+            return std::nullopt;
+        out.student = student_->sequenceLogits(student_->imageFeatures(*pixels), prompt, target);
         torch::NoGradGuard noGrad;
         out.teacher = teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, document.image, image)),
                                                prompt, target)
@@ -806,8 +854,10 @@ private:
             if (target.empty())
                 continue;
             std::optional<RgbImage> image;
-            const auto logits =
-                student_->sequenceLogits(student_->imageFeatures(pixelsFor(*student_, s.imagePath, image)), prompt, target);
+            const std::optional<torch::Tensor> pixels = readablePixels(*student_, s.imagePath, image);
+            if (!pixels)
+                continue;
+            const auto logits = student_->sequenceLogits(student_->imageFeatures(*pixels), prompt, target);
             const auto teacherLogits =
                 teacher_->sequenceLogits(teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image)), prompt, target)
                     .to(logits.device());
@@ -1148,7 +1198,10 @@ private:
 
     DistillConfig config_;
     bool resume_;
+    bool overwrite_;
     DistillHooks hooks_;
+    std::optional<RunFolder::Lock> lock_; // rank 0's, for the whole run
+    std::set<std::string> unreadable_;    // images that failed to decode during the run
     DistributedGroup ownGroup_; // a group of one, when the hooks bring none
     DistributedGroup *group_;
     fs::path runDir_;
@@ -1184,9 +1237,14 @@ private:
 
 } // namespace
 
+DistillSummary runDistillation(const DistillConfig &config, RunStart start, const DistillHooks &hooks)
+{
+    return Run(config, start, hooks).execute();
+}
+
 DistillSummary runDistillation(const DistillConfig &config, bool resume, const DistillHooks &hooks)
 {
-    return Run(config, resume, hooks).execute();
+    return runDistillation(config, resume ? RunStart::Resume : RunStart::Fresh, hooks);
 }
 
 } // namespace geolens

@@ -50,6 +50,13 @@ struct DistillSummary {
 // continues where the checkpoint left it. Throws Error subclasses with a message for the user
 // (out-of-memory comes with advice); a run stopped by repeated non-finite losses throws after
 // writing a checkpoint of the last good weights.
+//
+// The run holds the folder's lock (RunFolder) while it goes: a second run into it is refused.
+// A fresh run into a folder that holds an earlier run's results is refused; Overwrite clears them
+// first. Temporaries a killed run left are removed at the start and on resume.
+enum class RunStart { Fresh, Resume, Overwrite };
+DistillSummary runDistillation(const DistillConfig &config, RunStart start, const DistillHooks &hooks);
+// resume: RunStart::Resume, else RunStart::Fresh.
 DistillSummary runDistillation(const DistillConfig &config, bool resume, const DistillHooks &hooks);
 
 // The folder of the last complete checkpoint of a run, or an empty string.

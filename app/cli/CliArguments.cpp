@@ -1,5 +1,6 @@
 #include "cli/CliArguments.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -80,6 +81,8 @@ double CliArguments::doubleValue(const std::string &name, double fallback) const
     const double parsed = std::strtod(v->c_str(), &end);
     if (v->empty() || *end != '\0')
         throw UsageError{"option --" + name + " needs a number, not '" + *v + "'"};
+    if (!std::isfinite(parsed))
+        throw UsageError{"option --" + name + " needs a finite number, not '" + *v + "'"};
     return parsed;
 }
 

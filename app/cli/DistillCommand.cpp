@@ -61,13 +61,15 @@ int runDistill(const std::vector<std::string> &args)
     std::set<std::string> valueOptions{"out", "method", "config", "set"};
     for (const auto &[option, key] : DirectOptions)
         valueOptions.insert(option);
-    const CliArguments a(args, valueOptions, {"resume", "json"});
+    const CliArguments a(args, valueOptions, {"resume", "json", "overwrite"});
     if (!a.positional().empty())
         throw UsageError{"distill takes no positional arguments"};
     const std::optional<std::string> out = a.value("out");
     if (!out)
         throw UsageError{"distill needs --out RUN_DIR"};
     const bool resume = a.has("resume");
+    if (resume && a.has("overwrite"))
+        throw UsageError{"--resume continues the run in the folder and --overwrite clears it: give one of them"};
 
     // Settings in order of precedence: the method's preset, the --config file (or, to resume,
     // the run's own run.json), then the options given here.
@@ -122,6 +124,7 @@ int runDistill(const std::vector<std::string> &args)
     DistillHooks hooks;
     hooks.group = &group;
     hooks.readImage = readImageFile;
+    hooks.checkImage = checkImageFile;
     hooks.stop = &stopRequested;
     const bool json = a.has("json");
     hooks.log = [json](const std::string &message) {
@@ -158,7 +161,8 @@ int runDistill(const std::vector<std::string> &args)
                 std::filesystem::remove(path, ignored);
         }
     } remover{pidFile};
-    const DistillSummary summary = runDistillation(config, resume, hooks);
+    const DistillSummary summary = runDistillation(
+        config, resume ? RunStart::Resume : a.has("overwrite") ? RunStart::Overwrite : RunStart::Fresh, hooks);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!group.isRoot())

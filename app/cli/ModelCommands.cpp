@@ -7,6 +7,7 @@
 #include "model/GeoChatModel.h"
 #include "cli/ImageFile.h"
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -83,8 +84,9 @@ int runGenerate(const std::vector<std::string> &args)
     }
     Json out = Json::object();
     Json promptTokens = r.promptTokens, tokens = r.tokens, logprobs = Json::array();
+    // JSON has no NaN: a log-probability that is not finite is written as null, as metrics.jsonl does.
     for (float lp : r.logprobs)
-        logprobs.push_back(static_cast<double>(lp));
+        logprobs.push_back(std::isfinite(lp) ? Json(static_cast<double>(lp)) : Json());
     out["prompt_tokens"] = promptTokens;
     out["tokens"] = tokens;
     out["logprobs"] = logprobs;

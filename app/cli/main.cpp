@@ -40,7 +40,7 @@ std::map<std::string, Verb> verbs()
                      "                                 answer a question about an image"};
     v["distill"] = {geolens::cli::runDistill,
                     "distill --teacher DIR --student DIR --data FILE.json --images DIR --out RUN_DIR\n"
-                    "         [--method paper|align|kd|sft|rkl|seqkd] [--steps N] [--config run.json] [--resume]\n"
+                    "         [--method paper|align|kd|sft|rkl|seqkd] [--steps N] [--config run.json] [--resume | --overwrite]\n"
                     "         [--corpus FILE] [--validation-data FILE] [--lr X] [--batch-size N] [--seed N]\n"
                     "         [--teacher-device D] [--student-device D] [--dtype T] [--image-size N]\n"
                     "         [--set \"key=value;...\"] [--json]\n"

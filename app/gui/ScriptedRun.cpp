@@ -17,19 +17,25 @@ ScriptedRun::ScriptedRun(MainWindow *window, bool needsRaster, bool needsModel, 
     connect(window, &MainWindow::analysisFinished, this, &ScriptedRun::stepEnded);
     connect(window, &MainWindow::chatAnswered, this, [this] { stepEnded(true, QString()); });
     // Without the raster or the model no step can run.
-    connect(window, &MainWindow::openFailed, this, [this] {
+    connect(window, &MainWindow::openFailed, this, [this](const QString &message) {
         if (ready_ < needed_)
-            fail(QString());
+            fail(QStringLiteral("the raster could not be opened: ") + message);
     });
-    connect(window, &MainWindow::modelLoadFailed, this, [this] {
+    connect(window, &MainWindow::modelLoadFailed, this, [this](const QString &message) {
         if (ready_ < needed_)
-            fail(QString());
+            fail(QStringLiteral("the model could not be loaded: ") + message);
     });
 }
 
-void ScriptedRun::addStep(Step step)
+void ScriptedRun::addStep(const QString &name, Step step)
 {
-    steps_.push_back(std::move(step));
+    steps_.push_back(NamedStep{name, std::move(step)});
+}
+
+void ScriptedRun::report(const QString &line)
+{
+    problems_ << line;
+    std::fprintf(stderr, "geolens: %s\n", qPrintable(line));
 }
 
 void ScriptedRun::prerequisiteReady()
@@ -46,8 +52,8 @@ void ScriptedRun::stepEnded(bool ok, const QString &message)
     running_ = false;
     if (!ok) {
         failed_ = true;
-        if (!message.isEmpty())
-            std::fprintf(stderr, "geolens: %s\n", qPrintable(message));
+        const QString what = current_.isEmpty() ? QStringLiteral("a step") : current_;
+        report(what + QStringLiteral(" failed") + (message.isEmpty() ? QString() : QStringLiteral(": ") + message));
     }
     QTimer::singleShot(0, this, &ScriptedRun::next);
 }
@@ -55,17 +61,19 @@ void ScriptedRun::stepEnded(bool ok, const QString &message)
 void ScriptedRun::next()
 {
     while (!steps_.empty() && !finished_) {
-        const Step step = std::move(steps_.front());
+        const NamedStep step = std::move(steps_.front());
         steps_.pop_front();
+        current_ = step.name;
         try {
             running_ = true;
-            if (step() == StepStart::Started)
+            if (step.step() == StepStart::Started)
                 return;
             running_ = false;
         } catch (const std::exception &e) {
             running_ = false;
             failed_ = true;
-            std::fprintf(stderr, "geolens: %s\n", e.what());
+            report((step.name.isEmpty() ? QStringLiteral("a step") : step.name) + QStringLiteral(" failed: ") +
+                   QString::fromUtf8(e.what()));
         }
     }
     finish();
@@ -75,7 +83,13 @@ void ScriptedRun::fail(const QString &message)
 {
     failed_ = true;
     if (!message.isEmpty())
-        std::fprintf(stderr, "geolens: %s\n", qPrintable(message));
+        report(message);
+    QStringList skipped;
+    for (const NamedStep &step : steps_)
+        if (!step.name.isEmpty())
+            skipped << step.name;
+    if (!skipped.isEmpty())
+        report(QStringLiteral("not run: ") + skipped.join(QStringLiteral(", ")));
     steps_.clear();
     finish();
 }

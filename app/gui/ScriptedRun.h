@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <deque>
 #include <functional>
@@ -26,11 +27,16 @@ public:
 
     ScriptedRun(MainWindow *window, bool needsRaster, bool needsModel, QObject *parent = nullptr);
 
-    void addStep(Step step);
+    // name: the command-line option that asked for the step, for the messages.
+    void addStep(const QString &name, Step step);
+    void addStep(Step step) { addStep(QString(), std::move(step)); }
     bool hasSteps() const { return !steps_.empty() || running_; }
     bool isFinished() const { return finished_; }
     // Whether any step (or opening what they need) failed so far.
     bool failed() const { return failed_; }
+    // What went wrong, one line each, as written to stderr: the step's name and the reason, and
+    // the steps that were not run because of it.
+    const QStringList &problems() const { return problems_; }
 
 signals:
     // ok: every step succeeded. Problems were written to stderr as they came.
@@ -41,9 +47,16 @@ private:
     void stepEnded(bool ok, const QString &message);
     void next();
     void fail(const QString &message);
+    void report(const QString &line);
     void finish();
 
-    std::deque<Step> steps_;
+    struct NamedStep {
+        QString name;
+        Step step;
+    };
+    std::deque<NamedStep> steps_;
+    QString current_; // the name of the step whose task runs
+    QStringList problems_;
     int ready_ = 0;
     int needed_;
     bool running_ = false; // a step's task runs

@@ -117,12 +117,12 @@ int main(int argc, char **argv)
     });
     ScriptedRun run(&window, !files.isEmpty(), parser.isSet(modelOption));
     if (parser.isSet(askOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--ask"), [&] {
             window.askChat(parser.value(askOption));
             return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(labelOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--label-tiles"), [&] {
             geolens::SceneLabelOptions options;
             options.classes = geolens::scenePreset(parser.value(labelOption).toStdString()).classes;
             options.mode = geolens::SceneLabelOptions::Mode::Score;
@@ -130,17 +130,17 @@ int main(int argc, char **argv)
             return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(findOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--find"), [&] {
             window.startFindObjects(parser.value(findOption));
             return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(groundOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--describe-with-boxes"), [&] {
             window.startGrounding();
             return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(regionOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--describe-region"), [&] {
             geolens::RotatedBox region;
             try {
                 region = geolens::RotatedBox::parse(parser.value(regionOption).toStdString());
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
             return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(compareOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--compare-with"), [&] {
             const QString spec = parser.value(compareTaskOption);
             const QString kind = spec.section(QLatin1Char(':'), 0, 0);
             const QString text = spec.section(QLatin1Char(':'), 1);
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
             return ScriptedRun::StepStart::Started;
         });
     if (parser.isSet(exportOption))
-        run.addStep([&] {
+        run.addStep(QStringLiteral("--export-results"), [&] {
             const QString path = parser.value(exportOption);
             if (!window.exportResults(path))
                 throw geolens::FileError(path.toStdString(), "no results were written");

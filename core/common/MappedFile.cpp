@@ -14,7 +14,9 @@ namespace geolens {
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string &path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever; it changes nothing for
+    // the regular files that pass the check below.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw FileError(path, std::string("cannot open the file: ") + std::strerror(errno) + ".");
     struct stat st {};

@@ -23,6 +23,11 @@ TileGrid::TileGrid(int rasterWidth, int rasterHeight, int tileSize, double overl
     stride_ = std::max(1, tileSize - overlapPixels);
     columns_ = countAlong(rasterWidth, tileSize, stride_);
     rows_ = countAlong(rasterHeight, tileSize, stride_);
+    const long long tiles = static_cast<long long>(columns_) * rows_;
+    if (tiles > MaxTiles)
+        throw InvalidArgument("The raster of " + std::to_string(rasterWidth) + " x " + std::to_string(rasterHeight) +
+                              " pixels makes " + std::to_string(tiles) + " tiles of " + std::to_string(tileSize) +
+                              " px, more than the " + std::to_string(MaxTiles) + " GeoLens handles.");
 }
 
 int TileGrid::countAlong(int extent, int size, int stride)

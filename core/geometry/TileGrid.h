@@ -33,6 +33,8 @@ class TileGrid {
 public:
     static constexpr int DefaultTileSize = 504;
     static constexpr double MaxOverlap = 0.5;
+    // Most tiles a grid may have (a 2 million pixel square in 504 px tiles is 17 million).
+    static constexpr int MaxTiles = 20000000;
 
     // Throws InvalidArgument for a non-positive raster or tile size, or overlap outside [0, 0.5].
     TileGrid(int rasterWidth, int rasterHeight, int tileSize = DefaultTileSize, double overlap = 0.0);

@@ -31,15 +31,14 @@ TensorMap readPytorchIndex(const fs::path &index)
     const Json *map = jsonMember(doc, "weight_map");
     if (!map || !map->is_object())
         throw FileError(index.string(), "has no \"weight_map\" object.");
-    std::map<std::string, std::vector<std::string>> byShard;
+    std::map<fs::path, std::vector<std::string>> byShard;
     for (const auto &[name, shard] : map->items()) {
         if (!shard.is_string())
             throw FileError(index.string(), "the shard of \"" + name + "\" must be a file name.");
-        byShard[shard.get<std::string>()].push_back(name);
+        byShard[shardBesideIndex(index.string(), name, shard.get<std::string>())].push_back(name);
     }
     TensorMap all;
-    for (const auto &[shard, names] : byShard) {
-        const fs::path file = index.parent_path() / shard;
+    for (const auto &[file, names] : byShard) {
         TensorMap tensors = readShard(file);
         for (const std::string &name : names) {
             auto it = tensors.find(name);

@@ -113,6 +113,11 @@ TextModelConfig readText(const Fields &f)
     if (t.hiddenSize <= 0 || t.layers <= 0 || t.heads <= 0 || t.kvHeads <= 0 || t.vocabSize <= 0 ||
         t.intermediateSize <= 0 || t.maxPositions <= 0)
         throw FileError(f.path(), "the language model's sizes must be positive.");
+    // Either at zero or below makes every activation NaN: refused here rather than found in the answers.
+    if (!(t.rmsNormEps > 0.0) || !std::isfinite(t.rmsNormEps))
+        throw FileError(f.path(), "rms_norm_eps must be a positive number, not " + std::to_string(t.rmsNormEps) + ".");
+    if (!(t.ropeTheta > 0.0) || !std::isfinite(t.ropeTheta))
+        throw FileError(f.path(), "rope_theta must be a positive number, not " + std::to_string(t.ropeTheta) + ".");
     if (t.hiddenSize % t.heads != 0 || t.heads % t.kvHeads != 0)
         throw FileError(f.path(), "hidden_size must divide into num_attention_heads, and those into "
                                   "num_key_value_heads.");

@@ -182,6 +182,20 @@ TensorMap readSafetensors(const std::string &path)
     return tensors;
 }
 
+std::filesystem::path shardBesideIndex(const std::string &indexPath, const std::string &tensor,
+                                       const std::string &shardName)
+{
+    // A shard is a file beside the index; a name reaching elsewhere is not a checkpoint's.
+    const std::filesystem::path relative(shardName);
+    const bool outside = shardName.empty() || relative.is_absolute() ||
+                         std::any_of(relative.begin(), relative.end(),
+                                     [](const std::filesystem::path &part) { return part == ".."; });
+    if (outside)
+        throw FileError(indexPath, "the weight_map puts tensor " + quoted(tensor) + " in the shard " + quoted(shardName) +
+                                       ", which is not a file in the index's folder.");
+    return std::filesystem::path(indexPath).parent_path() / relative;
+}
+
 TensorMap readSafetensorsIndex(const std::string &indexPath)
 {
     const Json index = readJsonFile(indexPath);
@@ -189,7 +203,6 @@ TensorMap readSafetensorsIndex(const std::string &indexPath)
     if (!weightMap || !weightMap->is_object())
         throw FileError(indexPath, "has no \"weight_map\" object naming the shard of each tensor.");
 
-    const std::filesystem::path folder = std::filesystem::path(indexPath).parent_path();
     std::map<std::string, TensorMap> shards; // by shard file name, each read once
     TensorMap tensors;
     for (const auto &[name, entry] : weightMap->items()) {
@@ -197,20 +210,13 @@ TensorMap readSafetensorsIndex(const std::string &indexPath)
             throw FileError(indexPath, "the weight_map entry of tensor " + quoted(name) + " is "
                                            + jsonTypeName(entry) + ", not a shard file name.");
         const std::string &shardName = entry.get_ref<const std::string &>();
-        // A shard is a file beside the index; a name reaching elsewhere is not a checkpoint's.
-        const std::filesystem::path relative(shardName);
-        const bool outside = shardName.empty() || relative.is_absolute()
-                             || std::any_of(relative.begin(), relative.end(),
-                                            [](const std::filesystem::path &part) { return part == ".."; });
-        if (outside)
-            throw FileError(indexPath, "the weight_map puts tensor " + quoted(name) + " in the shard "
-                                           + quoted(shardName) + ", which is not a file in the index's folder.");
+        const std::filesystem::path shardPath = shardBesideIndex(indexPath, name, shardName);
         auto shard = shards.find(shardName);
         if (shard == shards.end())
-            shard = shards.emplace(shardName, readSafetensors((folder / relative).string())).first;
+            shard = shards.emplace(shardName, readSafetensors(shardPath.string())).first;
         const auto tensor = shard->second.find(name);
         if (tensor == shard->second.end())
-            throw FileError((folder / relative).string(),
+            throw FileError(shardPath.string(),
                             "does not contain tensor " + quoted(name) + ", which the weight_map of " + indexPath
                                 + " says it holds.");
         tensors.emplace(name, tensor->second);

@@ -2,6 +2,7 @@
 
 #include "model/TensorInfo.h"
 
+#include <filesystem>
 #include <string>
 
 namespace geolens {
@@ -19,5 +20,11 @@ TensorMap readSafetensors(const std::string &path);
 // mapped once; only the tensors the weight_map lists are returned. Throws FileError naming the
 // index, a missing shard, or a tensor its shard does not contain.
 TensorMap readSafetensorsIndex(const std::string &indexPath);
+
+// The path of a shard an index names for a tensor (safetensors' and pytorch_model.bin's indexes
+// alike): a file in the index's folder or below it. Throws FileError for an empty, absolute or
+// ".."-climbing name, so that an index never reads files outside its model folder.
+std::filesystem::path shardBesideIndex(const std::string &indexPath, const std::string &tensor,
+                                       const std::string &shardName);
 
 } // namespace geolens

@@ -245,7 +245,8 @@ void Tokenizer::Backend::resolveFunctions()
 void Tokenizer::Backend::loadModel(const std::string &modelPath)
 {
     // Checked here so that a missing file reads the same everywhere, whatever SentencePiece says.
-    const int fd = ::open(modelPath.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO named tokenizer.model would otherwise block the open forever.
+    const int fd = ::open(modelPath.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw FileError(modelPath, std::string("cannot open the tokenizer model: ") + std::strerror(errno) + ".");
     struct stat st {};

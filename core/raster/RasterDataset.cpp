@@ -55,6 +55,9 @@ void checkReadableFile(const std::string &path)
         throw FileError(path, "the file does not exist.");
     if (std::filesystem::is_directory(status))
         throw FileError(path, "this is a folder, not a raster file.");
+    // A pipe, device or socket: reading it could wait forever (and GDAL would try).
+    if (!std::filesystem::is_regular_file(status))
+        throw FileError(path, "this is not a regular file (a pipe, device or socket), so it cannot be a raster.");
     std::ifstream probe(path, std::ios::binary);
     if (!probe)
         throw FileError(path, "the file cannot be read (permission denied?).");
@@ -199,6 +202,12 @@ std::unique_ptr<RasterDataset> RasterDataset::open(const std::string &path)
         }
     }
     RasterMetadata metadata = readMetadata(*ds, path);
+    const std::int64_t pixels = std::int64_t(metadata.width) * metadata.height;
+    if (pixels > MaxPixels)
+        throw FileError(path, "declares " + std::to_string(metadata.width) + " x " + std::to_string(metadata.height) +
+                                  " pixels (" + std::to_string(pixels / 1000000000) +
+                                  " gigapixels), more than the " + std::to_string(MaxPixels / 1000000000) +
+                                  " gigapixels GeoLens reads; the file is damaged or not meant to be read whole.");
     handle->dataset = std::move(ds);
     std::unique_ptr<RasterDataset> raster(new RasterDataset(std::move(handle), std::move(metadata)));
 
@@ -236,6 +245,11 @@ RasterWindow RasterDataset::read(const std::vector<int> &bands, const PixelRect 
                                   std::to_string(metadata_.bandCount()) + " bands.");
     }
 
+    const std::int64_t values = std::int64_t(outWidth) * outHeight * std::max<std::size_t>(1, bands.size());
+    if (values > MaxReadValues)
+        throw InvalidArgument(metadata_.path + ": a read of " + std::to_string(outWidth) + " x " +
+                              std::to_string(outHeight) + " pixels of " + std::to_string(bands.size()) +
+                              " bands is more than GeoLens reads at once.");
     RasterWindow out;
     out.width = outWidth;
     out.height = outHeight;

@@ -4,6 +4,7 @@
 #include "raster/RasterMetadata.h"
 #include "raster/RasterWindow.h"
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +21,11 @@ public:
     // Largest band count GeoLens accepts: hyperspectral cubes open, but a file claiming more is
     // treated as corrupt.
     static constexpr int MaxBands = 4096;
+    // Largest pixel count (2^42, a 2 million pixel square): more is a header that lies (a few
+    // bytes of VRT may declare 2147483647 x 2147483647) and would make tiling allocate without end.
+    static constexpr std::int64_t MaxPixels = std::int64_t(1) << 42;
+    // Largest single read, in values (bands x pixels; 4 GiB of floats).
+    static constexpr std::int64_t MaxReadValues = std::int64_t(1) << 30;
 
     // Throws FileError naming the file and the problem for anything that is not a usable raster.
     static std::unique_ptr<RasterDataset> open(const std::string &path);

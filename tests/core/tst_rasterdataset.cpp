@@ -2,6 +2,7 @@
 #include "common/Error.h"
 #include "raster/GdalEnvironment.h"
 #include "raster/RasterDataset.h"
+#include "geometry/TileGrid.h"
 
 #include <gdal_priv.h>
 
@@ -11,6 +12,8 @@
 #include <QtTest>
 
 #include <cmath>
+
+#include <sys/stat.h>
 
 using namespace geolens;
 using geolens::test::RasterSpec;
@@ -283,6 +286,27 @@ private slots:
         f.close();
         expectRefused(empty.toStdString(), "empty");
         expectRefused(dir_.path().toStdString(), "folder");
+    }
+
+    // Files that lie or never end: a pipe (opening it would wait for a writer forever) and a VRT of
+    // a few bytes declaring 2147483647 x 2147483647 pixels (tiling it would allocate without end).
+    void refusesPipesAndRastersOfImpossibleSize()
+    {
+        const std::string pipe = path("pipe.tif");
+        QCOMPARE(::mkfifo(pipe.c_str(), 0644), 0);
+        QElapsedTimer timer;
+        timer.start();
+        expectRefused(pipe, "not a regular file");
+        QVERIFY(timer.elapsed() < 5000);
+
+        const QString vrt = dir_.filePath("huge.vrt");
+        QFile f(vrt);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("<VRTDataset rasterXSize=\"2147483647\" rasterYSize=\"2147483647\">"
+                "<VRTRasterBand dataType=\"Byte\" band=\"1\"/></VRTDataset>");
+        f.close();
+        expectRefused(vrt.toStdString(), "2147483647 x 2147483647");
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, TileGrid(2000000000, 2000000000, 504, 0.0));
     }
 
     void opensHugeRasterQuickly()

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace geolens;
 
 namespace {
@@ -130,6 +132,39 @@ private slots:
         r = cli(generate(image_, {"--dtype", "f16"}));
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("CUDA"));
+
+        // Inputs that lie: a non-finite option, a PNG header claiming 100000 x 100000 pixels, a pipe
+        // named like an image, and a model whose configuration makes NaN.
+        r = cli(generate(image_, {"--temperature", "nan"}));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("finite"), qPrintable(r.err));
+        const QString huge = dir_.filePath("huge.png");
+        QFile h(huge);
+        QVERIFY(h.open(QIODevice::WriteOnly));
+        h.write(QByteArray("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x02\x00\x00\x00", 33));
+        h.close();
+        r = cli(generate(huge));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("100000 x 100000"), qPrintable(r.err));
+        const QString pipe = dir_.filePath("pipe.png");
+        QCOMPARE(::mkfifo(pipe.toLocal8Bit().constData(), 0644), 0);
+        r = cli(generate(pipe));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("not a regular file"), qPrintable(r.err));
+        const QString nanModel = dir_.filePath("nan-model");
+        test::writeTinyModel(nanModel.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat,
+                             TokenizerModel.toStdString());
+        QFile config(nanModel + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(config.readAll()).object();
+        config.close();
+        json["rms_norm_eps"] = 0.0;
+        QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        config.write(QJsonDocument(json).toJson());
+        config.close();
+        r = cli({"generate", "--model", nanModel, "--image", image_, "--prompt", "x", "--device", "cpu"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("rms_norm_eps must be a positive number"), qPrintable(r.err));
     }
 
     void benchReportsSpeeds()

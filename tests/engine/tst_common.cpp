@@ -1,4 +1,5 @@
 #include "common/AtomicFile.h"
+#include "common/MappedFile.h"
 #include "common/Error.h"
 #include "common/JobProgress.h"
 #include "common/LruCache.h"
@@ -7,6 +8,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace geolens;
 
@@ -67,6 +70,16 @@ private slots:
             QVERIFY(QString(e.what()).contains("/nonexistent-dir/x/out.txt"));
             QCOMPARE(e.path(), std::string("/nonexistent-dir/x/out.txt"));
         }
+    }
+
+    // A pipe named like a model file is refused at once: opening it for reading would wait for a
+    // writer forever.
+    void mappedFileRefusesPipes()
+    {
+        QTemporaryDir dir;
+        const std::string pipe = dir.filePath("model.safetensors").toStdString();
+        QCOMPARE(::mkfifo(pipe.c_str(), 0644), 0);
+        QVERIFY_THROWS_EXCEPTION(geolens::FileError, geolens::MappedFile::open(pipe));
     }
 
     void jobProgressReportsAndCancels()

@@ -3,7 +3,9 @@
 // resumes onto the same curve, and bad pairs are refused with the reason.
 
 #include "DistillFixture.h"
+#include "CliRunner.h"
 #include "FileSizeLimit.h"
+#include "distill/RunFolder.h"
 #include "TinyModel.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
@@ -19,6 +21,8 @@
 
 #include <cmath>
 #include <filesystem>
+
+#include <unistd.h>
 #include <fstream>
 #include <map>
 
@@ -86,6 +90,18 @@ private:
     {
         DistillHooks h;
         h.readImage = readPortablePixmap;
+        return h;
+    }
+
+    // Hooks that stop the run once the step has been taken (with its checkpoint).
+    static DistillHooks stoppingAfter(int step, std::atomic<bool> &stop)
+    {
+        DistillHooks h = hooks();
+        h.stop = &stop;
+        h.onMetrics = [&stop, step](const MetricsRecord &record) {
+            if (record.has("loss") && record.step() == step)
+                stop = true;
+        };
         return h;
     }
 
@@ -348,12 +364,7 @@ private slots:
         c.run.steps = 4;
         c.run.checkpointInterval = 2;
         std::atomic<bool> stop{false};
-        DistillHooks h = hooks();
-        h.stop = &stop;
-        h.onMetrics = [&](const MetricsRecord &record) {
-            if (record.has("loss") && record.step() == 2)
-                stop = true;
-        };
+        const DistillHooks h = stoppingAfter(2, stop);
         QVERIFY(runDistillation(c, false, h).stopped);
         const std::string kept = lastCheckpoint(c.out);
         QVERIFY(QString::fromStdString(kept).endsWith("step-00000002"));
@@ -374,6 +385,85 @@ private slots:
             QVERIFY2(entry.path().extension() != ".tmp", qPrintable(QString::fromStdString(entry.path().string())));
         // And the run resumes from it once there is room.
         QCOMPARE(runDistillation(c, true, hooks()).stepsDone, 4);
+    }
+
+    // One run per folder: a fresh run over an earlier one is refused unless told to overwrite it,
+    // a second run while one holds the folder is refused (in this process and from the command
+    // line), and what a killed run left half-written goes when the run resumes.
+    void aRunFolderHoldsOneRunAtATime()
+    {
+        namespace fs = std::filesystem;
+        DistillConfig c = baseConfig("kd", "run-folder");
+        c.run.steps = 2;
+        runDistillation(c, false, hooks());
+        QVERIFY(fs::exists(fs::path(c.out) / "student"));
+        try {
+            runDistillation(c, false, hooks());
+            QFAIL("a fresh run over an earlier one was started");
+        } catch (const FileError &e) {
+            QVERIFY2(QString(e.what()).contains("holds an earlier run") && QString(e.what()).contains("--overwrite"),
+                     e.what());
+        }
+        QVERIFY(fs::exists(fs::path(c.out) / "student")); // nothing of it was touched
+        QCOMPARE(runDistillation(c, RunStart::Overwrite, hooks()).stepsDone, 2);
+        QCOMPARE(readMetrics(c.out).back().step(), 2);
+
+        {
+            const RunFolder::Lock held = RunFolder::lock(c.out);
+            QCOMPARE(RunFolder::holder(c.out).value_or(-1), long(::getpid()));
+            try {
+                runDistillation(c, RunStart::Overwrite, hooks());
+                QFAIL("a second run into a locked folder was started");
+            } catch (const FileError &e) {
+                QVERIFY2(QString(e.what()).contains(QString("another run (process %1)").arg(::getpid())), e.what());
+            }
+            const test::CliRun cli = test::runCli({"distill", "--config", QString::fromStdString(c.out + "/run.json"),
+                                                   "--out", QString::fromStdString(c.out), "--overwrite"});
+            QCOMPARE(cli.exitCode, 1);
+            QVERIFY2(cli.err.contains("another run"), qPrintable(cli.err));
+        }
+        QVERIFY(!RunFolder::holder(c.out));
+
+        // A stopped run with the leftovers of a kill: they go on resume.
+        c.run.steps = 4;
+        c.run.checkpointInterval = 2;
+        std::atomic<bool> stop{false};
+        const DistillHooks h = stoppingAfter(2, stop);
+        QVERIFY(runDistillation(c, RunStart::Overwrite, h).stopped);
+        const fs::path run(c.out);
+        fs::create_directories(run / "checkpoints" / "step-00000003.tmp");
+        fs::create_directories(run / "student");
+        std::ofstream(run / "student" / "model.safetensors.tmp-123-456") << "half";
+        std::ofstream(run / "run.json.tmp-123-456") << "half";
+        QCOMPARE(runDistillation(c, true, hooks()).stepsDone, 4);
+        QVERIFY(!fs::exists(run / "checkpoints" / "step-00000003.tmp"));
+        QVERIFY(!fs::exists(run / "student" / "model.safetensors.tmp-123-456"));
+        QVERIFY(!fs::exists(run / "run.json.tmp-123-456"));
+    }
+
+    // An image that passed the data check but cannot be decoded during the run (damaged since, or
+    // cut short) skips its samples with a line in the log; the run goes on to the end.
+    void anUnreadableImageSkipsItsSamples()
+    {
+        DistillConfig c = baseConfig("kd", "run-bad-image");
+        c.run.steps = 3;
+        DistillHooks h = hooks();
+        std::string broken;
+        h.readImage = [&broken](const std::string &path) {
+            if (broken.empty())
+                broken = path;
+            if (path == broken)
+                throw FileError(path, "is not an image GeoLens can read, or it is cut or damaged.");
+            return readPortablePixmap(path);
+        };
+        std::vector<std::string> lines;
+        h.log = [&lines](const std::string &line) { lines.push_back(line); };
+        QCOMPARE(runDistillation(c, false, h).stepsDone, 3);
+        const bool logged = std::any_of(lines.begin(), lines.end(), [&](const std::string &line) {
+            return line.find("skipping the samples of an unreadable image") != std::string::npos &&
+                   line.find(broken) != std::string::npos;
+        });
+        QVERIFY(logged);
     }
 
     void everyMethodRunsAndExports_data()

@@ -5,11 +5,17 @@
 #include "distill/LearningRateSchedule.h"
 #include "distill/MetricsRecord.h"
 #include "distill/MetricsWriter.h"
+#include "distill/RunFolder.h"
 #include "FileSizeLimit.h"
 #include "distill/RunState.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
 
 #include <cmath>
 #include <fstream>
@@ -134,6 +140,33 @@ private slots:
             QVERIFY_THROWS_EXCEPTION(FileError, writer.write(MetricsRecord(5).set(MetricsKey::Loss, 5)));
         }
         QCOMPARE(readAll(path), whole);
+    }
+
+    // The folder lock: held by one open description at a time, even within one process; seen
+    // without being taken; gone with its holder; a lock file left behind proves nothing.
+    void runFolderLockAndResults()
+    {
+        QTemporaryDir dir;
+        const std::string run = dir.filePath("run").toStdString();
+        QVERIFY(!RunFolder::holder(run));
+        {
+            const RunFolder::Lock first = RunFolder::lock(run);
+            QCOMPARE(RunFolder::holder(run).value_or(-1), long(::getpid()));
+            QVERIFY_THROWS_EXCEPTION(FileError, RunFolder::lock(run));
+        }
+        QVERIFY(!RunFolder::holder(run));
+        std::ofstream(run + "/distill.lock") << "1\n";
+        QVERIFY(!RunFolder::holder(run));
+        QVERIFY(RunFolder::earlierResults(run).empty());
+        std::ofstream(run + "/run.json") << "{}";
+        std::ofstream(run + "/metrics.jsonl") << "";
+        QVERIFY(RunFolder::earlierResults(run).empty()); // a configuration and an empty log are no run
+        std::ofstream(run + "/metrics.jsonl") << "{\"step\":1}\n";
+        std::filesystem::create_directories(run + "/checkpoints/step-00000001");
+        QCOMPARE(RunFolder::earlierResults(run), (std::vector<std::string>{"checkpoints", "metrics.jsonl"}));
+        RunFolder::clearEarlierRun(run);
+        QVERIFY(RunFolder::earlierResults(run).empty());
+        QVERIFY(std::filesystem::exists(run + "/run.json"));
     }
 
     void scheduleWarmsUpThenDecays()

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "common/JsonIo.h"
 #include "common/MappedFile.h"
+#include "model/CheckpointFolder.h"
 #include "model/PytorchCheckpointReader.h"
 #include "model/ZipArchive.h"
 
@@ -759,6 +760,25 @@ private slots:
 
         const std::string list{char(op::Proto), 2, char(op::EmptyList), char(op::Stop)};
         expectRefused(writeWithPickle("list.bin", list), "its top-level object is a list");
+    }
+
+    // A shard index may only name files in its model folder, as the safetensors index already did.
+    void indexShardsStayInTheModelFolder()
+    {
+        const QString folder = dir_.filePath("escaping-index");
+        QDir().mkpath(folder);
+        const std::string outside = path("outside.bin");
+        writeFile(outside, "x");
+        for (const std::string &shard : {outside, std::string("../outside.bin")}) {
+            writeFile(folder.toStdString() + "/pytorch_model.bin.index.json",
+                      "{\"weight_map\": {\"lm_head.weight\": \"" + shard + "\"}}");
+            try {
+                readCheckpointFolder(folder.toStdString());
+                QFAIL("an index reached outside its folder");
+            } catch (const FileError &e) {
+                QVERIFY2(QString(e.what()).contains("not a file in the index's folder"), e.what());
+            }
+        }
     }
 
     void refusesPicklesThatExhaustMemory()

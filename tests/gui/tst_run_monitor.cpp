@@ -3,6 +3,7 @@
 // folder later without starting anything.
 
 #include "DistillRunMonitor.h"
+#include "distill/RunFolder.h"
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
 #include "RunLaunchRecord.h"
@@ -400,29 +401,39 @@ private slots:
         QCOMPARE(monitor->status(), Status::Finished);
     }
 
+    // A run is live while it holds its folder's lock; a pid file says nothing (a killed run leaves
+    // it, and it may name any process: here init, which must never be signalled).
     void attachesToALiveRun()
     {
         const QString runDir = path("run-live");
         QVERIFY(QDir().mkpath(runDir));
         QFile pid(runDir + "/distill.pid");
         QVERIFY(pid.open(QIODevice::WriteOnly));
-        pid.write(QByteArray::number(QCoreApplication::applicationPid()) + "\n");
+        pid.write("1\n");
         pid.close();
-        auto monitor = newMonitor();
-        monitor->openRunFolder(runDir);
-        QCOMPARE(monitor->status(), Status::Running);
-        QVERIFY(monitor->isRunning());
-        QCOMPARE(monitor->processId(), QCoreApplication::applicationPid());
-        QVERIFY(monitor->stopButton()->isEnabled());
-        QTest::qWait(500);
-        QCOMPARE(monitor->status(), Status::Running);
-
-        // A run's folder whose process is gone, with neither a checkpoint nor a student.
-        QVERIFY(QFile::remove(runDir + "/distill.pid"));
         QVERIFY(QFile(runDir + "/run.json").open(QIODevice::WriteOnly));
-        auto other = newMonitor();
-        QVERIFY(other->openRunFolder(runDir));
-        QCOMPARE(other->status(), Status::NotRunning);
+        auto stale = newMonitor();
+        QVERIFY(stale->openRunFolder(runDir));
+        QCOMPARE(stale->status(), Status::NotRunning);
+        QVERIFY(!stale->isRunning());
+        QVERIFY(!stale->stopButton()->isEnabled());
+
+        auto monitor = newMonitor();
+        {
+            const RunFolder::Lock lock = RunFolder::lock(runDir.toStdString());
+            QVERIFY(monitor->openRunFolder(runDir));
+            QCOMPARE(monitor->status(), Status::Running);
+            QVERIFY(monitor->isRunning());
+            QCOMPARE(monitor->processId(), QCoreApplication::applicationPid());
+            QVERIFY(monitor->stopButton()->isEnabled());
+            QTest::qWait(500);
+            QCOMPARE(monitor->status(), Status::Running);
+        }
+        // The lock goes with its holder: the monitor sees the run end, here without a checkpoint
+        // or a student, so as a failure.
+        QTRY_VERIFY_WITH_TIMEOUT(!monitor->isRunning(), 10000);
+        QCOMPARE(monitor->status(), Status::Failed);
+        QVERIFY(!monitor->stopButton()->isEnabled());
     }
 
     // An empty folder, or one of something else, is not shown as a run: the run shown before

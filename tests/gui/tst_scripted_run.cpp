@@ -5,6 +5,7 @@
 #include "TestRasters.h"
 #include "common/Error.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -136,6 +137,29 @@ private slots:
         QVERIFY(finished.wait(20000));
         QVERIFY(log.isEmpty());
         QCOMPARE(finished.first().first().toBool(), false);
+    }
+
+    // A model that cannot be loaded ends the scripted run with a non-zero status, naming what failed
+    // and the steps that were not run; nothing is exported. Run as a user runs it.
+    void failedModelMakesTheProgramFail()
+    {
+        const QString badModel = dir_.filePath("not-a-model");
+        QDir().mkpath(badModel);
+        QProcess geolens;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("QT_QPA_PLATFORM", "offscreen");
+        environment.insert("XDG_CONFIG_HOME", dir_.filePath("config"));
+        geolens.setProcessEnvironment(environment);
+        const QString exported = dir_.filePath("results.gpkg");
+        geolens.start(GEOLENS_GUI_PATH, {raster_, "--model", badModel, "--label-tiles", "ucm", "--export-results",
+                                         exported, "--screenshot", dir_.filePath("failed.png")});
+        QVERIFY(geolens.waitForFinished(60000));
+        const QString err = QString::fromUtf8(geolens.readAllStandardError());
+        QCOMPARE(geolens.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(geolens.exitCode() != 0, qPrintable(err));
+        QVERIFY2(err.contains("the model could not be loaded") && err.contains("not-a-model"), qPrintable(err));
+        QVERIFY2(err.contains("not run: --label-tiles, --export-results"), qPrintable(err));
+        QVERIFY(!QFile::exists(exported));
     }
 
     void waitsForTheModelToo()

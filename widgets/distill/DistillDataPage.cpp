@@ -291,8 +291,18 @@ DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::stri
     InstructionLoadOptions options;
     // Reading the header only: it catches files that are not images without decoding them all.
     options.imageChecker = [](const std::string &path) -> std::string {
+        // A pipe would block the read; a header may claim more pixels than any memory holds.
+        if (!QFileInfo(qs(path)).isFile())
+            return "it is not a regular file";
         QImageReader reader(qs(path));
-        return reader.canRead() ? std::string() : reader.errorString().toStdString();
+        if (!reader.canRead())
+            return reader.errorString().toStdString();
+        const QSize size = reader.size();
+        constexpr qint64 MaxPixels = qint64(1) << 28;
+        if (size.isValid() && qint64(size.width()) * size.height() > MaxPixels)
+            return "its header declares " + std::to_string(size.width()) + " x " + std::to_string(size.height()) +
+                   " pixels, more than the " + std::to_string(MaxPixels / 1000000) + " million GeoLens reads";
+        return {};
     };
     // The student's tokenizer measures the samples as the run will, so that the page can count
     // those that will not fit in max_length.

@@ -7,6 +7,7 @@
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
 #include "RunLaunchRecord.h"
+#include "distill/RunFolder.h"
 #include "common/Error.h"
 #include "distill/DistillConfig.h"
 
@@ -47,7 +48,6 @@ namespace {
 
 const char *const LogVisibleKey = "distillMonitor/logVisible";
 const char *const LogFile = "distill.log";
-const char *const PidFile = "distill.pid";
 // Written by the wrapper that starts the run, so that the exit status outlives this process.
 const char *const ExitFile = "distill.exit";
 const int MaxLogLines = 5000;
@@ -238,14 +238,14 @@ bool DistillRunMonitor::hasCheckpoint() const
     return !checkpoints.entryList({QStringLiteral("step-*")}, QDir::Dirs | QDir::NoDotAndDotDot).isEmpty();
 }
 
-qint64 DistillRunMonitor::runPidFromFile() const
+qint64 DistillRunMonitor::lockHolderPid() const
 {
-    QFile file(filePath(QString::fromLatin1(PidFile)));
-    if (!file.open(QIODevice::ReadOnly))
+    // The process holding the folder's lock is the run; a pid file alone proves nothing (a run
+    // killed -9 leaves it, and any number can be written in it).
+    if (runDir_.isEmpty())
         return 0;
-    bool ok = false;
-    const qint64 pid = file.readAll().trimmed().toLongLong(&ok);
-    return ok && pid > 0 ? pid : 0;
+    const std::optional<long> holder = RunFolder::holder(runDir_.toStdString());
+    return holder && *holder > 0 ? *holder : 0;
 }
 
 bool DistillRunMonitor::processAlive(qint64 pid)
@@ -515,7 +515,7 @@ bool DistillRunMonitor::openRunFolder(const QString &runDir)
     }
     poll_->stop();
     follow(folder);
-    const qint64 pid = runPidFromFile();
+    const qint64 pid = lockHolderPid();
     if (processAlive(pid)) {
         pid_ = pid;
         setStatus(QFileInfo::exists(filePath(QStringLiteral("STOP"))) ? Status::Stopping : Status::Running);
@@ -540,7 +540,10 @@ void DistillRunMonitor::poll()
     if (status_ == Status::Stopping && stopRequestedAt_.isValid() &&
         stopRequestedAt_.msecsTo(QDateTime::currentDateTimeUtc()) > StopPatienceMs)
         stop_->setText(tr("Terminate..."));
-    if (!processAlive(pid_))
+    // A run this monitor started is followed through the shell waiting for it (which writes the
+    // exit status); one it attached to, through the folder's lock.
+    const bool going = startedHere_ ? processAlive(pid_) : RunFolder::holder(runDir_.toStdString()).has_value();
+    if (!going)
         finishFromFiles();
 }
 
@@ -683,9 +686,10 @@ void DistillRunMonitor::stop()
 bool DistillRunMonitor::terminate()
 {
     // The CLI's own pid: when this monitor started it, pid_ is the shell waiting for it.
-    qint64 pid = runPidFromFile();
+    qint64 pid = lockHolderPid();
     if (!processAlive(pid)) {
-        error_ = tr("%1 names no running process.").arg(QDir::toNativeSeparators(filePath(QString::fromLatin1(PidFile))));
+        error_ = tr("No running process holds the lock of %1, so nothing is terminated.")
+                     .arg(QDir::toNativeSeparators(runDir_));
         return false;
     }
     // Rank 0 wrote the pid; its parent is torchrun, which signals every rank, so that no rank is

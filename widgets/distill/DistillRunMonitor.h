@@ -131,7 +131,7 @@ private:
     QString filePath(const QString &name) const;
     bool hasCheckpoint() const;
     bool hasStudent() const;
-    qint64 runPidFromFile() const;
+    qint64 lockHolderPid() const;
     static bool processAlive(qint64 pid);
     static qint64 parentProcessId(qint64 pid);
     // processes_ and launchRecordError_ from RUN_DIR/launch.json.

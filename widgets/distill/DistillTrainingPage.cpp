@@ -1,5 +1,7 @@
 #include "DistillTrainingPage.h"
 
+#include "distill/RunFolder.h"
+
 #include "CliProgram.h"
 #include "DistillDataPage.h"
 #include "DistillMethodPage.h"
@@ -297,6 +299,11 @@ bool DistillTrainingPage::validatePage()
         return refuse(tr("The output folder %1 is not empty and holds no run (run.json): choose an empty or new "
                          "folder so that no other files are mixed with the run's.")
                           .arg(out));
+    if (const std::optional<long> running = RunFolder::holder(out.toStdString()))
+        return refuse(tr("A run (process %1) is using %2 now: wait for it to end, stop it in its monitor, or choose "
+                         "another folder.")
+                          .arg(*running)
+                          .arg(out));
     if (gpuCount() > 1 && torchrun().isEmpty())
         return refuse(tr("A run on %1 GPUs is started through torchrun, which is not found. It comes with PyTorch "
                          "(Debian: python3-torch; elsewhere: pip install torch); or choose 1 GPU.")
@@ -422,10 +429,16 @@ bool DistillTrainingPage::hasRun(const QString &folder)
 void DistillTrainingPage::updateOutNote()
 {
     const QString out = out_->text().trimmed();
-    if (!out.isEmpty() && QFileInfo(out).isDir() && !QDir(out).isEmpty() && hasRun(out))
-        outNote_->setText(tr("%1 holds a run (run.json): launching overwrites it.").arg(out));
-    else
+    const std::vector<std::string> earlier =
+        out.isEmpty() ? std::vector<std::string>() : RunFolder::earlierResults(out.toStdString());
+    if (!earlier.empty()) {
+        QStringList names;
+        for (const std::string &name : earlier)
+            names << QString::fromStdString(name);
+        outNote_->setText(tr("%1 holds an earlier run (%2): launching clears it.").arg(out, names.join(QStringLiteral(", "))));
+    } else {
         outNote_->clear();
+    }
 }
 
 void DistillTrainingPage::setMeasurementText(const QString &text, Tone tone)

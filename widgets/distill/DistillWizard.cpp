@@ -1,4 +1,6 @@
 #include "DistillWizard.h"
+
+#include "distill/RunFolder.h"
 #include "WindowGeometry.h"
 
 #include "DistillDataPage.h"
@@ -58,8 +60,13 @@ QStringList DistillWizard::runArguments(const DistillConfig &config)
 {
     // Absolute, since the run starts in its own folder.
     const QString out = QDir::cleanPath(QFileInfo(QString::fromStdString(config.out)).absoluteFilePath());
-    return {QStringLiteral("--config"), QString::fromStdString(DistillConfig::runFilePath(out.toStdString())),
-            QStringLiteral("--out"), out};
+    QStringList arguments{QStringLiteral("--config"), QString::fromStdString(DistillConfig::runFilePath(out.toStdString())),
+                          QStringLiteral("--out"), out};
+    // The training page said that launching clears the earlier run there; the CLI refuses a fresh
+    // run over one without being told.
+    if (!RunFolder::earlierResults(out.toStdString()).empty())
+        arguments << QStringLiteral("--overwrite");
+    return arguments;
 }
 
 QStringList DistillWizard::launchCommand() const
