@@ -125,7 +125,12 @@ int main(int argc, char **argv)
         std::cerr << "geolens-cli: " << e.what() << "\n";
         return 130;
     } catch (const std::exception &e) {
-        std::cerr << "geolens-cli: " << e.what() << "\n";
+        // LibTorch's errors carry the C++ frames they came through, which tell a user nothing.
+        std::string message = e.what();
+        for (const char *tail : {"\nException raised from", "\nframe #0"})
+            if (const std::size_t at = message.find(tail); at != std::string::npos)
+                message.erase(at);
+        std::cerr << "geolens-cli: " << message << "\n";
         return 1;
     }
 }

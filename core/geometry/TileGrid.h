@@ -33,8 +33,9 @@ class TileGrid {
 public:
     static constexpr int DefaultTileSize = 504;
     static constexpr double MaxOverlap = 0.5;
-    // Most tiles a grid may have (a 2 million pixel square in 504 px tiles is 17 million).
-    static constexpr int MaxTiles = 20000000;
+    // Most tiles a grid may have: the largest raster GeoLens opens (2^42 pixels) in 504 px tiles at
+    // the largest overlap (a 252 px stride) makes 69 million.
+    static constexpr int MaxTiles = 70000000;
 
     // Throws InvalidArgument for a non-positive raster or tile size, or overlap outside [0, 0.5].
     TileGrid(int rasterWidth, int rasterHeight, int tileSize = DefaultTileSize, double overlap = 0.0);
