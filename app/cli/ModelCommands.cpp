@@ -130,6 +130,12 @@ int runBench(const std::vector<std::string> &args)
     out["prefill_tokens"] = r.prefillTokens;
     out["prefill_ms"] = r.prefillMs;
     out["decode_tokens_per_s"] = r.decodeTokensPerSecond;
+    out["decode_tokens_per_s_batched"] = r.decodeTokensPerSecondBatched;
+    // The machine's limit beside the figure: how far from the hardware decoding is.
+    out["read_bandwidth_gb_s"] = r.readBandwidthGBps;
+    out["decode_bytes_per_token"] = r.decodeBytesPerToken;
+    out["decode_limit_tokens_per_s"] = r.decodeLimitTokensPerSecond;
+    out["decode_share_of_limit"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecond;
     out["scene_tiles_per_s_batch1"] = r.sceneTilesPerSecond;
     out["batch"] = r.batch;
     out["scene_tiles_per_s_batched"] = r.sceneTilesPerSecondBatched;

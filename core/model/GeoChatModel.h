@@ -64,7 +64,16 @@ struct BenchmarkReport {
     double visionMsPerTile = 0.0;      // CLIP + projector, batch 1
     int prefillTokens = 0;             // image tokens + a scene prompt
     double prefillMs = 0.0;
-    double decodeTokensPerSecond = 0.0; // batch 1, one token at a time as generation does it
+    // Decode, one token at a time as generation does it, timed from the first decoding step to the
+    // last (prefill excluded, the device synchronised at both ends), never differenced.
+    double decodeTokensPerSecond = 0.0;        // batch 1
+    double decodeTokensPerSecondBatched = 0.0; // all rows of `batch` together
+    // The machine's limit for decoding: each token reads every decoder weight once (the
+    // embedding table only one row of it), so bandwidth / decodeBytesPerToken tokens a second
+    // at batch 1.
+    double readBandwidthGBps = 0.0;            // a large buffer summed on the model's device
+    double decodeBytesPerToken = 0.0;
+    double decodeLimitTokensPerSecond = 0.0;
     double sceneTilesPerSecond = 0.0;   // vision + prefill + sceneTokens, batch 1
     int batch = 0;
     double sceneTilesPerSecondBatched = 0.0;
