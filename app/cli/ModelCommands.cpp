@@ -110,7 +110,7 @@ int runBench(const std::vector<std::string> &args)
     const auto folder = a.value("model");
     const auto preset = a.value("random");
     if (folder.has_value() == preset.has_value())
-        throw UsageError{"bench needs either --model DIR or --random geochat-7b|geochat-13b|tiny"};
+        throw UsageError{"bench needs either --model DIR or --random geochat-7b|geochat-13b|small|tiny"};
     const ModelLoadOptions options = loadOptions(a);
     BenchmarkSettings settings;
     settings.batch = a.intValue("batch", settings.batch);

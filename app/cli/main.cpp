@@ -30,7 +30,7 @@ std::map<std::string, Verb> verbs()
 {
     std::map<std::string, Verb> v;
     v["bench"] = {geolens::cli::runBench,
-                  "bench [--model DIR | --random geochat-7b|geochat-13b|tiny] [--device auto|cpu|cuda[:N]]\n"
+                  "bench [--model DIR | --random geochat-7b|geochat-13b|small|tiny] [--device auto|cpu|cuda[:N]]\n"
                   "         [--dtype auto|f32|bf16|f16] [--batch 8] [--decode-tokens 64] [--repeats 3]\n"
                   "                                 vision, prefill, decode and scene-label speeds as JSON"};
     v["generate"] = {geolens::cli::runGenerate,
@@ -44,14 +44,14 @@ std::map<std::string, Verb> verbs()
                     "         [--corpus FILE] [--validation-data FILE] [--lr X] [--batch-size N] [--seed N]\n"
                     "         [--teacher-device D] [--student-device D] [--dtype T] [--image-size N]\n"
                     "         [--set \"key=value;...\"] [--json]\n"
-                    "         (DIR may be random:geochat-7b|geochat-13b|tiny with --tokenizer FILE, to time a run)\n"
+                    "         (DIR may be random:geochat-7b|geochat-13b|small|tiny with --tokenizer FILE, to time a run)\n"
                     "                                 distil a teacher into a student (metrics in RUN_DIR)"};
     v["evaluate"] = {geolens::cli::runEvaluate,
                      "evaluate --model DIR [--model DIR2 ...] --benchmark scene|vqa|referring|grounding|caption\n"
                      "         [--questions FILE] --images DIR --out REPORT_DIR [--limit N] [--batch 8] [--resume]\n"
                      "         [--vqa-types presence,comparison,...] [--classes \"a,b\"] [--max-new-tokens 256]\n"
                      "         [--device ...] [--dtype ...] [--image-size N] [--json]\n"
-                     "         (DIR may be random:geochat-7b|geochat-13b|tiny with --tokenizer FILE, to time a run)\n"
+                     "         (DIR may be random:geochat-7b|geochat-13b|small|tiny with --tokenizer FILE, to time a run)\n"
                      "                                 score models against a benchmark's ground truth: metrics.json,\n"
                      "                                 tables.md/.csv and report.html in REPORT_DIR"};
     v["paper-tables"] = {geolens::cli::runPaperTables,

@@ -313,6 +313,21 @@ ModelConfig GeoChatModel::presetConfig(const std::string &preset)
         c.text.intermediateSize = 13824;
         c.text.layers = 40;
         c.text.heads = c.text.kvHeads = 40;
+    } else if (preset == "small") {
+        // A few hundred million parameters (about 270 M in the decoder): large enough that decoding
+        // reads its weights from memory, not from the caches, so that bench measures the CPU's
+        // real limit; small enough for any machine.
+        c.text.hiddenSize = 1024;
+        c.text.intermediateSize = 2816;
+        c.text.layers = 16;
+        c.text.heads = c.text.kvHeads = 16;
+        c.vision.imageSize = 224;
+        c.vision.patchSize = 14;
+        c.vision.hiddenSize = 512;
+        c.vision.intermediateSize = 2048;
+        c.vision.layers = 8;
+        c.vision.heads = 8;
+        c.inputSize = 224;
     } else if (preset == "tiny") {
         c.text.hiddenSize = 32;
         c.text.intermediateSize = 48;
@@ -327,7 +342,7 @@ ModelConfig GeoChatModel::presetConfig(const std::string &preset)
         c.vision.heads = 2;
         c.inputSize = 24;
     } else {
-        throw InvalidArgument("Unknown model preset \"" + preset + "\" (geochat-7b, geochat-13b or tiny).");
+        throw InvalidArgument("Unknown model preset \"" + preset + "\" (geochat-7b, geochat-13b, small or tiny).");
     }
     c.text.maxPositions = std::max(c.text.maxPositions, 2048);
     return c;

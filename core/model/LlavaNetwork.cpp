@@ -168,10 +168,30 @@ const torch::Tensor &LlamaLayer::weight(Projection p) const
     return q;
 }
 
+namespace {
+
+// x W^T. One row of float32 on the CPU (decoding at batch 1) goes through a matrix-vector
+// product, which reads the weights once: the matrix-matrix path packs a copy of them first, and
+// that copy took more than half of each decoding step.
+torch::Tensor linearLayer(const torch::Tensor &x, const torch::Tensor &w)
+{
+    const std::int64_t in = x.size(-1);
+    const bool oneRow = x.numel() == in;
+    if (oneRow && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && w.scalar_type() == torch::kFloat32 &&
+        !(torch::GradMode::is_enabled() && (x.requires_grad() || w.requires_grad()))) {
+        std::vector<std::int64_t> shape(x.sizes().begin(), x.sizes().end());
+        shape.back() = w.size(0);
+        return torch::mv(w, x.reshape({in})).view(shape);
+    }
+    return torch::linear(x, w);
+}
+
+} // namespace
+
 torch::Tensor LlamaLayer::project(const torch::Tensor &x, Projection p) const
 {
     const LowRankAdapter &adapter = adapters[static_cast<std::size_t>(p)];
-    auto y = torch::linear(x, weight(p));
+    auto y = linearLayer(x, weight(p));
     if (adapter.active()) {
         auto input = x.to(adapter.a.scalar_type());
         if (adapter.training && adapter.dropout > 0.0)
@@ -340,7 +360,7 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
 
 torch::Tensor LlamaDecoder::logits(const torch::Tensor &hidden) const
 {
-    return torch::linear(rmsNorm(hidden, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
+    return linearLayer(rmsNorm(hidden, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
 }
 
 torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,
