@@ -27,8 +27,8 @@
 #include <fstream>
 #include <limits>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 
 namespace geolens {
 
@@ -111,7 +111,8 @@ struct StepTerms {
 class Run {
 public:
     Run(const DistillConfig &config, RunStart start, const DistillHooks &hooks)
-        : config_(config), resume_(start == RunStart::Resume), overwrite_(start == RunStart::Overwrite), hooks_(hooks), group_(hooks.group ? hooks.group : &ownGroup_),
+        : config_(config), resume_(start == RunStart::Resume), overwrite_(start == RunStart::Overwrite),
+          hooks_(hooks), group_(hooks.group ? hooks.group : &ownGroup_),
           runDir_(config.out), metrics_((runDir_ / "metrics.jsonl").string(), hooks.onMetrics),
           checkpoints_(runDir_.string(), CheckpointsKept)
     {

@@ -1081,10 +1081,6 @@ Weights: about %9 in bf16, %10 in f32</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 names no running process.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The run (process %1) could not be terminated: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1154,6 +1150,10 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>Distillation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No running process holds the lock of %1, so nothing is terminated.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1325,10 +1325,6 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>The output folder %1 is not empty and holds no run (run.json): choose an empty or new folder so that no other files are mixed with the run&apos;s.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 holds a run (run.json): launching overwrites it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1517,6 +1513,14 @@ Weights: about %9 in bf16, %10 in f32</source>
     </message>
     <message>
         <source>How many GPUs the run is spread over: more than one starts it through torchrun, one process per GPU, each training on its part of the data; the first alone writes the run folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run (process %1) is using %2 now: wait for it to end, stop it in its monitor, or choose another folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds an earlier run (%2): launching clears it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1077,10 +1077,6 @@ Weights: about %9 in bf16, %10 in f32</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <source>%1 names no running process.</source>
-        <translation>%1 中记录的进程未在运行。</translation>
-    </message>
-    <message>
         <source>The run (process %1) could not be terminated: %2</source>
         <translation>无法终止运行（进程 %1）：%2</translation>
     </message>
@@ -1151,6 +1147,10 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>Distillation: %1</source>
         <translation>蒸馏：%1</translation>
+    </message>
+    <message>
+        <source>No running process holds the lock of %1, so nothing is terminated.</source>
+        <translation>没有正在运行的进程持有 %1 的锁，因此不终止任何进程。</translation>
     </message>
 </context>
 <context>
@@ -1322,10 +1322,6 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>The output folder %1 is not empty and holds no run (run.json): choose an empty or new folder so that no other files are mixed with the run&apos;s.</source>
         <translation>输出文件夹 %1 不为空且不含运行（run.json）：请选择空的或新的文件夹，以免其他文件与运行文件混在一起。</translation>
-    </message>
-    <message>
-        <source>%1 holds a run (run.json): launching overwrites it.</source>
-        <translation>%1 中已有一个运行（run.json）：启动将覆盖它。</translation>
     </message>
     <message>
         <source>Memory estimate: choose both models first.</source>
@@ -1514,6 +1510,14 @@ Weights: about %9 in bf16, %10 in f32</source>
     <message>
         <source>How many GPUs the run is spread over: more than one starts it through torchrun, one process per GPU, each training on its part of the data; the first alone writes the run folder.</source>
         <translation>运行分布到多少块 GPU 上：多于一块时通过 torchrun 启动，每块 GPU 一个进程，各自训练自己那部分数据；只有第一个进程写入运行文件夹。</translation>
+    </message>
+    <message>
+        <source>A run (process %1) is using %2 now: wait for it to end, stop it in its monitor, or choose another folder.</source>
+        <translation>一个运行（进程 %1）正在使用 %2：请等待它结束、在其监视器中停止它，或选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 holds an earlier run (%2): launching clears it.</source>
+        <translation>%1 中有之前的运行（%2）：启动将清除它。</translation>
     </message>
 </context>
 <context>

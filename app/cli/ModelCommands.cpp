@@ -129,6 +129,9 @@ int runBench(const std::vector<std::string> &args)
     out["vision_ms_per_tile"] = r.visionMsPerTile;
     out["prefill_tokens"] = r.prefillTokens;
     out["prefill_ms"] = r.prefillMs;
+    out["matmul_gflops"] = r.matmulGflops;
+    out["prefill_limit_ms"] = r.prefillLimitMs;
+    out["prefill_share_of_limit"] = r.prefillLimitMs / r.prefillMs;
     out["decode_tokens_per_s"] = r.decodeTokensPerSecond;
     out["decode_tokens_per_s_batched"] = r.decodeTokensPerSecondBatched;
     // The machine's limit beside the figure: how far from the hardware decoding is.

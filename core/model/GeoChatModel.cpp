@@ -892,6 +892,30 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     bytes -= static_cast<double>(table.numel() - table.size(1)) * table.element_size();
     r.decodeBytesPerToken = bytes;
     r.decodeLimitTokensPerSecond = r.readBandwidthGBps * 1e9 / bytes;
+
+    // The compute rate: a 1024^3 product in the model's element type, best of three.
+    {
+        const auto a = torch::randn({1024, 1024}, torch::dtype(m.type).device(m.device));
+        double best = 1e30;
+        for (int i = 0; i < 4; ++i) {
+            sync();
+            const auto start = Clock::now();
+            const auto product = torch::mm(a, a);
+            sync();
+            (void)product;
+            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            if (i > 0)
+                best = std::min(best, seconds);
+        }
+        r.matmulGflops = 2.0 * 1024.0 * 1024.0 * 1024.0 / best / 1e9;
+    }
+    double layerWeights = 0.0;
+    for (const detail::LlamaLayer &layer : m.network.decoder.layers)
+        for (const torch::Tensor *w : {&layer.q, &layer.k, &layer.v, &layer.o, &layer.gate, &layer.up, &layer.down})
+            layerWeights += static_cast<double>(w->numel());
+    const double prefillFlops = 2.0 * layerWeights * r.prefillTokens +
+                                2.0 * static_cast<double>(m.network.decoder.lmHead.numel());
+    r.prefillLimitMs = prefillFlops / (r.matmulGflops * 1e9) * 1000.0;
     r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
     r.batch = settings.batch;
     r.sceneTilesPerSecondBatched = 1000.0 * settings.batch / timeMs([&] { scene(settings.batch, settings.sceneTokens); });

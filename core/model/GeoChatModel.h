@@ -74,6 +74,11 @@ struct BenchmarkReport {
     double readBandwidthGBps = 0.0;            // a large buffer summed on the model's device
     double decodeBytesPerToken = 0.0;
     double decodeLimitTokensPerSecond = 0.0;
+    // Prefill's limit: it is matrix products, 2 x (the decoder layers' weights) x tokens
+    // floating-point operations, plus the output layer for the last position, at the rate a large
+    // matrix product reaches on the model's device.
+    double matmulGflops = 0.0;
+    double prefillLimitMs = 0.0;
     double sceneTilesPerSecond = 0.0;   // vision + prefill + sceneTokens, batch 1
     int batch = 0;
     double sceneTilesPerSecondBatched = 0.0;

@@ -7,9 +7,9 @@
 #include "LossPlotWidget.h"
 #include "MetricsLog.h"
 #include "RunLaunchRecord.h"
-#include "distill/RunFolder.h"
 #include "common/Error.h"
 #include "distill/DistillConfig.h"
+#include "distill/RunFolder.h"
 
 #include <QDesktopServices>
 #include <QDir>
