@@ -580,10 +580,12 @@ private:
                 loss = loss + kd * v;
                 terms.add("kd", v.item<double>(), 1.0);
             }
+            std::optional<double> exactReverseKl; // the single term is the rev_kl metric itself
             if (single > 0) {
                 const auto v = distill::tokenReverseKlLoss(logits, teacherLogits, mask);
                 loss = loss + single * v;
-                terms.add("single", v.item<double>(), 1.0);
+                exactReverseKl = v.item<double>();
+                terms.add("single", *exactReverseKl, 1.0);
             }
             if (align > 0) {
                 const auto v = distill::featureAlignmentLoss(studentFeatures, teacherFeatures.to(studentFeatures.device()),
@@ -592,9 +594,13 @@ private:
                 terms.add("align", v.item<double>(), 1.0);
             }
             if (needsTeacher) {
+                // The same masked mean of the same per-token KL as the single term: computed again only
+                // when that term is off, as it is a full-vocabulary pass over every answer token.
                 torch::NoGradGuard noGrad;
-                terms.add("rev_kl", distill::maskedMean(distill::reverseKlPerToken(logits, teacherLogits), mask).item<double>(),
-                          static_cast<double>(target.size()));
+                const double reverseKl =
+                    exactReverseKl ? *exactReverseKl
+                                   : distill::maskedMean(distill::reverseKlPerToken(logits, teacherLogits), mask).item<double>();
+                terms.add("rev_kl", reverseKl, static_cast<double>(target.size()));
             }
             tokens += static_cast<double>(prompt.size() + target.size() + student_->imageTokens());
             answerLength += static_cast<double>(target.size()) / stepSamples;
