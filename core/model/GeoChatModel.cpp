@@ -817,18 +817,42 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     for (int i = 0; i < 25; ++i)
         prompt.push_back(200 + 53 * i);
 
-    // Vision, prefill, then steps greedy tokens one at a time with the host reading each token,
-    // as generation does.
-    const auto scene = [&](int batch, int steps) {
+    // Vision and prefill of a scene prompt for batch tiles, with room in the cache for steps more.
+    struct Prefilled {
+        detail::KvCache cache;
+        torch::Tensor logits;
+    };
+    const auto prefill = [&](int batch, int steps) {
         const auto features = encode(pixels(batch));
         const auto embeds = m.network.promptEmbeddings(prompt, features, {});
-        detail::KvCache cache = m.network.decoder.makeCache(batch, embeds.size(1) + steps);
-        auto logits = m.network.decoder.forward(embeds, cache, true).select(1, 0);
+        Prefilled p{m.network.decoder.makeCache(batch, embeds.size(1) + steps), {}};
+        p.logits = m.network.decoder.forward(embeds, p.cache, true).select(1, 0);
+        return p;
+    };
+    // steps greedy tokens one at a time with the host reading each token, as generation does.
+    const auto decode = [&](Prefilled &p, int steps) {
         for (int s = 0; s < steps; ++s) {
-            const auto next = logits.argmax(-1);
+            const auto next = p.logits.argmax(-1);
             (void)next[0].item<std::int64_t>();
-            logits = m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), cache, true).select(1, 0);
+            p.logits = m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), p.cache, true).select(1, 0);
         }
+    };
+    const auto scene = [&](int batch, int steps) {
+        Prefilled p = prefill(batch, steps);
+        decode(p, steps);
+    };
+    // The shortest of three timed runs after a warm-up, in seconds: for the machine's limits.
+    const auto bestSeconds = [&](const std::function<void()> &run) {
+        double best = std::numeric_limits<double>::infinity();
+        for (int i = 0; i < 4; ++i) {
+            sync();
+            const auto start = Clock::now();
+            run();
+            sync();
+            if (i > 0)
+                best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+        }
+        return best;
     };
 
     BenchmarkReport r;
@@ -847,17 +871,10 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const auto decodeMs = [&](int batch, int steps) {
         double total = 0.0;
         for (int i = 0; i <= settings.repeats; ++i) { // the first is a warm-up
-            const auto features = encode(pixels(batch));
-            const auto embeds = m.network.promptEmbeddings(prompt, features, {});
-            detail::KvCache cache = m.network.decoder.makeCache(batch, embeds.size(1) + steps);
-            auto logits = m.network.decoder.forward(embeds, cache, true).select(1, 0);
+            Prefilled p = prefill(batch, steps);
             sync();
             const auto start = Clock::now();
-            for (int s = 0; s < steps; ++s) {
-                const auto next = logits.argmax(-1);
-                (void)next[0].item<std::int64_t>();
-                logits = m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), cache, true).select(1, 0);
-            }
+            decode(p, steps);
             sync();
             if (i > 0)
                 total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -868,21 +885,17 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.decodeTokensPerSecondBatched =
         static_cast<double>(settings.decodeTokens) * settings.batch / (decodeMs(settings.batch, settings.decodeTokens) / 1000.0);
 
-    // Read bandwidth: a buffer far larger than any cache (256 MiB), summed; the best of three.
+    r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
+    r.batch = settings.batch;
+    r.sceneTilesPerSecondBatched = 1000.0 * settings.batch / timeMs([&] { scene(settings.batch, settings.sceneTokens); });
+    r.peakMemoryMiB = m.device.is_cuda() ? devicePeakMemoryMiB(m.device) : residentPeakMiB();
+
+    // Read bandwidth: a buffer far larger than any cache (256 MiB), summed.
+    // Measured after the peak memory, which its buffer would otherwise raise.
     {
         const std::int64_t floats = std::int64_t(64) << 20;
         const auto buffer = torch::ones({floats}, torch::dtype(torch::kFloat32).device(m.device));
-        double best = 1e30;
-        for (int i = 0; i < 4; ++i) {
-            sync();
-            const auto start = Clock::now();
-            (void)buffer.sum().item<float>();
-            sync();
-            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-            if (i > 0)
-                best = std::min(best, seconds);
-        }
-        r.readBandwidthGBps = floats * 4.0 / best / 1e9;
+        r.readBandwidthGBps = floats * 4.0 / bestSeconds([&] { (void)buffer.sum().item<float>(); }) / 1e9;
     }
     double bytes = 0.0;
     for (const auto &[name, tensor] : m.network.decoder.namedParameters())
@@ -893,22 +906,9 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.decodeBytesPerToken = bytes;
     r.decodeLimitTokensPerSecond = r.readBandwidthGBps * 1e9 / bytes;
 
-    // The compute rate: a 1024^3 product in the model's element type, best of three.
-    {
-        const auto a = torch::randn({1024, 1024}, torch::dtype(m.type).device(m.device));
-        double best = 1e30;
-        for (int i = 0; i < 4; ++i) {
-            sync();
-            const auto start = Clock::now();
-            const auto product = torch::mm(a, a);
-            sync();
-            (void)product;
-            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-            if (i > 0)
-                best = std::min(best, seconds);
-        }
-        r.matmulGflops = 2.0 * 1024.0 * 1024.0 * 1024.0 / best / 1e9;
-    }
+    // The compute rate: a 1024^3 product in the model's element type.
+    const auto square = torch::randn({1024, 1024}, torch::dtype(m.type).device(m.device));
+    r.matmulGflops = 2.0 * 1024.0 * 1024.0 * 1024.0 / bestSeconds([&] { (void)torch::mm(square, square); }) / 1e9;
     double layerWeights = 0.0;
     for (const detail::LlamaLayer &layer : m.network.decoder.layers)
         for (const torch::Tensor *w : {&layer.q, &layer.k, &layer.v, &layer.o, &layer.gate, &layer.up, &layer.down})
@@ -916,10 +916,6 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const double prefillFlops = 2.0 * layerWeights * r.prefillTokens +
                                 2.0 * static_cast<double>(m.network.decoder.lmHead.numel());
     r.prefillLimitMs = prefillFlops / (r.matmulGflops * 1e9) * 1000.0;
-    r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
-    r.batch = settings.batch;
-    r.sceneTilesPerSecondBatched = 1000.0 * settings.batch / timeMs([&] { scene(settings.batch, settings.sceneTokens); });
-    r.peakMemoryMiB = m.device.is_cuda() ? devicePeakMemoryMiB(m.device) : residentPeakMiB();
     return r;
 }
 
