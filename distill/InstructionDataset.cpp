@@ -308,6 +308,16 @@ InvalidArgument noUsableEntries(const InstructionLoadReport &report)
 
 } // namespace
 
+std::string imageSizeProblem(std::uint64_t width, std::uint64_t height)
+{
+    if (width == 0 || height == 0)
+        return "its header declares no pixels";
+    if (width * height > MaxImagePixels)
+        return "its header declares " + std::to_string(width) + " x " + std::to_string(height) +
+               " pixels, more than the " + std::to_string(MaxImagePixels / 1000000) + " million GeoLens reads";
+    return {};
+}
+
 const char *describe(InstructionSkipReason reason)
 {
     switch (reason) {

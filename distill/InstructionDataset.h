@@ -75,6 +75,12 @@ struct InstructionLoadReport {
     std::string summary() const;
 };
 
+// The most pixels an image checker lets an image declare: a header may claim 100000 x 100000
+// pixels in a few bytes, and decoding it would exhaust memory.
+constexpr std::uint64_t MaxImagePixels = std::uint64_t(1) << 28;
+// Why an image of width x height pixels (as its header declares) is refused, or empty.
+std::string imageSizeProblem(std::uint64_t width, std::uint64_t height);
+
 struct InstructionLoadOptions {
     // Returns an empty string when the image at this absolute path can be decoded, otherwise the
     // reason. Called only for files that exist, once per distinct path. When not set, a file is

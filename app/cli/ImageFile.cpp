@@ -1,6 +1,7 @@
 #include "cli/ImageFile.h"
 
 #include "common/Error.h"
+#include "distill/InstructionDataset.h"
 #include "model/PortablePixmap.h"
 
 #include <algorithm>
@@ -130,14 +131,7 @@ std::string checkImageFile(const std::string &path)
         return "this build reads PPM/PGM images only";
 #endif
     }
-    if (size) {
-        if (size->width == 0 || size->height == 0)
-            return "its header declares no pixels";
-        if (size->width * size->height > MaxImagePixels)
-            return "its header declares " + std::to_string(size->width) + " x " + std::to_string(size->height) +
-                   " pixels, more than the " + std::to_string(MaxImagePixels / 1000000) + " million GeoLens reads";
-    }
-    return {};
+    return size ? imageSizeProblem(size->width, size->height) : std::string();
 }
 
 RgbImage readImageFile(const std::string &path)

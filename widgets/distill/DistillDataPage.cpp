@@ -298,11 +298,9 @@ DistillDataPage::DataCheckResult DistillDataPage::checkInstructionData(std::stri
         if (!reader.canRead())
             return reader.errorString().toStdString();
         const QSize size = reader.size();
-        constexpr qint64 MaxPixels = qint64(1) << 28;
-        if (size.isValid() && qint64(size.width()) * size.height() > MaxPixels)
-            return "its header declares " + std::to_string(size.width()) + " x " + std::to_string(size.height()) +
-                   " pixels, more than the " + std::to_string(MaxPixels / 1000000) + " million GeoLens reads";
-        return {};
+        if (size.width() <= 0 || size.height() <= 0)
+            return {}; // a size the header does not state
+        return imageSizeProblem(std::uint64_t(size.width()), std::uint64_t(size.height()));
     };
     // The student's tokenizer measures the samples as the run will, so that the page can count
     // those that will not fit in max_length.

@@ -187,8 +187,6 @@ void DisplayPanel::setRaster(const RasterMetadata &metadata, const DisplaySettin
     for (int c = 0; c < 3; ++c)
         bands_[c]->setCurrentIndex(settings.rgbBands[c] - 1);
     bands_[Grey]->setCurrentIndex(settings.greyBand - 1);
-    stretch_->setCurrentIndex(static_cast<int>(settings.stretch));
-    customLimits_->setVisible(settings.stretch == DisplaySettings::Stretch::Custom);
     bandsGroup_->setEnabled(true);
     gridGroup_->setEnabled(true);
     updating_ = false;
