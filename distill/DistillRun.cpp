@@ -575,12 +575,16 @@ private:
                 loss = loss + ce * v;
                 terms.add("ce", v.item<double>(), 1.0);
             }
+            // The rev_kl metric when a loss term has it: the single term is the metric itself, and the
+            // KD term takes it from its own log-softmaxes.
+            std::optional<double> exactReverseKl;
             if (kd > 0) {
-                const auto v = distill::hintonKdLoss(logits, teacherLogits, targets, mask, w.kdTemperature, w.kdLambda);
-                loss = loss + kd * v;
-                terms.add("kd", v.item<double>(), 1.0);
+                const auto v =
+                    distill::hintonKdLossAndReverseKl(logits, teacherLogits, targets, mask, w.kdTemperature, w.kdLambda);
+                loss = loss + kd * v.loss;
+                terms.add("kd", v.loss.item<double>(), 1.0);
+                exactReverseKl = v.reverseKl.item<double>();
             }
-            std::optional<double> exactReverseKl; // the single term is the rev_kl metric itself
             if (single > 0) {
                 const auto v = distill::tokenReverseKlLoss(logits, teacherLogits, mask);
                 loss = loss + single * v;
@@ -594,8 +598,7 @@ private:
                 terms.add("align", v.item<double>(), 1.0);
             }
             if (needsTeacher) {
-                // The same masked mean of the same per-token KL as the single term: computed again only
-                // when that term is off, as it is a full-vocabulary pass over every answer token.
+                // A full-vocabulary pass over every answer token: made only when no term had it.
                 torch::NoGradGuard noGrad;
                 const double reverseKl =
                     exactReverseKl ? *exactReverseKl
@@ -669,15 +672,22 @@ private:
             if (!r.teacherFeatures.defined())
                 r.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
             const auto studentLogits = student_->sequenceLogits(student_->imageFeatures(r.studentPixels), prompt, r.tokens);
-            r.teacherLogits = teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU);
+            r.teacher = teacherDistribution(r, prompt);
             const auto ids = idsTensor(r.tokens, studentLogits.device());
             const auto mask = torch::ones_like(ids, torch::kBool);
             r.oldLogProbs = distill::tokenLogProbs(studentLogits, ids, mask).squeeze(0).to(torch::kCPU);
-            const auto cpuIds = idsTensor(r.tokens, torch::kCPU);
-            r.teacherLogProbs = distill::tokenLogProbs(r.teacherLogits, cpuIds, torch::ones_like(cpuIds, torch::kBool))
-                                    .squeeze(0);
+            r.teacherLogProbs =
+                r.teacher.values.gather(-1, idsTensor(r.tokens, torch::kCPU).unsqueeze(-1)).squeeze(-1).squeeze(0);
         }
         rollouts_.computeAdvantages(config_.minillm, processSum());
+    }
+
+    // The teacher's log-softmax over a rollout, computed once for the PPO passes over its batch; on
+    // the CPU, where the batch waits between passes.
+    distill::TeacherLogProbs teacherDistribution(const distill::Rollout &r, const std::vector<int> &prompt)
+    {
+        torch::NoGradGuard noGrad;
+        return distill::teacherLogProbs(teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU));
     }
 
     // Sums over the ranks for the whitening of a batch of rollouts that all ranks share.
@@ -711,8 +721,8 @@ private:
                 torch::NoGradGuard noGrad;
                 if (!r.teacherFeatures.defined())
                     r.teacherFeatures = teacher_->imageFeatures(pixelsFor(*teacher_, s.imagePath, image));
-                if (!r.teacherLogits.defined())
-                    r.teacherLogits = teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU);
+                if (!r.teacher.values.defined())
+                    r.teacher = teacherDistribution(r, prompt);
             }
             const torch::Tensor &teacherFeatures = r.teacherFeatures;
             const auto logits = student_->sequenceLogits(studentFeatures, prompt, r.tokens);
@@ -739,7 +749,7 @@ private:
                 terms.add(MetricsKey::ClipFraction, clipped.to(torch::kFloat32).mean().item<double>(), share);
             }
             if (w.single > 0) {
-                const auto v = distill::singleStepLoss(logits, r.teacherLogits.to(device), mask);
+                const auto v = distill::singleStepLoss(logits, distill::TeacherLogProbs{r.teacher.values.to(device)}, mask);
                 loss = loss + w.single * share * v;
                 terms.add("single", v.item<double>(), share);
             }

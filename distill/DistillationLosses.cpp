@@ -109,30 +109,94 @@ torch::Tensor logSoftmax32(const torch::Tensor &logits, double temperature = 1.0
     return torch::log_softmax(z, -1);
 }
 
-// sum_v a_v (log a_v - log b_v) over the last dimension. Entries that either distribution rules out
-// (-inf log-prob) contribute nothing, as in the reference implementation; besides matching it, this
-// keeps 0 * inf from turning the sum (and its gradient) into NaN.
-torch::Tensor klDivergence(const torch::Tensor &logA, const torch::Tensor &logB)
+// The terms that compare the student's whole distribution with the teacher's, each as one autograd
+// node. Written with autograd's ops, KL(q || p) kept the student's log-softmax, its exp, two isfinite
+// masks, two where copies and their product alive for the backward pass: seven [B, T, V]
+// temporaries for a [B, T] result, most of a distillation step at a 32000-token vocabulary. The
+// gradients with respect to the student's logits z have closed forms:
+//   KL(q || p):                 q * ((log q - log p) - KL)
+//   sum_v p_v (c_v - log q_v):  q - p   (the forward KL, or the soft cross-entropy, c = 0)
+// so each node keeps two [B, T, V] tensors for its backward pass and nothing else.
+//
+// Entries that either distribution rules out (-inf log-prob) contribute nothing to the value, as in
+// the reference implementation (besides matching it, this keeps 0 * inf from turning the sum into
+// NaN): nan_to_num turns their infinite or undefined difference into 0, and the probability that
+// multiplies it is 0 or is ruled out by the other side. The gradient is the closed form's, which is
+// the masked sum's whenever the distribution that weighs the sum (q for the reverse KL, p for the
+// others) gives no mass to a token the other rules out, as with any finite logits.
+
+torch::Tensor finiteOrZero(torch::Tensor difference)
 {
-    const auto finite = torch::isfinite(logA) & torch::isfinite(logB);
-    const auto a = torch::where(finite, logA, 0);
-    const auto b = torch::where(finite, logB, 0);
-    return (logA.exp() * (a - b)).sum(-1);
+    return difference.nan_to_num_(0.0, 0.0, 0.0);
 }
 
-// -sum_v p_v log q_v over the last dimension, skipping entries where the student's log-prob is -inf
-// (as the reference implementation does).
-torch::Tensor softCrossEntropy(const torch::Tensor &teacherProbs, const torch::Tensor &studentLogProbs)
+torch::Tensor asInputType(const torch::Tensor &gradient, torch::autograd::AutogradContext *ctx)
 {
-    const auto lq = torch::where(torch::isfinite(studentLogProbs), studentLogProbs, 0);
-    return -(teacherProbs * lq).sum(-1);
+    return gradient.to(static_cast<torch::ScalarType>(ctx->saved_data["type"].toInt()));
 }
 
-torch::Tensor perTokenCrossEntropy(const torch::Tensor &studentLogProbs, const torch::Tensor &targets,
+// KL(q || p) [B, T] with q = softmax(studentLogits) and p = exp(teacherLogProbs), a constant.
+class ExactReverseKl : public torch::autograd::Function<ExactReverseKl> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &studentLogits,
+                                 const torch::Tensor &teacherLogProbs)
+    {
+        auto logQ = torch::log_softmax(studentLogits.to(torch::kFloat32), -1);
+        auto difference = finiteOrZero(logQ - teacherLogProbs);
+        auto q = logQ.exp_();
+        auto kl = (q * difference).sum(-1);
+        ctx->save_for_backward({q, difference, kl});
+        ctx->saved_data["type"] = static_cast<int64_t>(studentLogits.scalar_type());
+        return kl;
+    }
+
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::tensor_list gradOutputs)
+    {
+        const auto saved = ctx->get_saved_variables();
+        auto gradient = (saved[1] - saved[2].unsqueeze(-1)).mul_(saved[0]).mul_(gradOutputs[0].unsqueeze(-1));
+        return {asInputType(gradient, ctx), torch::Tensor()};
+    }
+};
+
+// sum_v p_v (log p_v - log q_v) (forward KL) or -sum_v p_v log q_v (soft cross-entropy), [B, T],
+// with q = softmax(studentLogits) and p = exp(teacherLogProbs), a constant.
+class TeacherWeightedTerm : public torch::autograd::Function<TeacherWeightedTerm> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &studentLogits,
+                                 const torch::Tensor &teacherLogProbs, bool crossEntropy)
+    {
+        auto logQ = torch::log_softmax(studentLogits.to(torch::kFloat32), -1);
+        auto difference = finiteOrZero(crossEntropy ? logQ.neg() : teacherLogProbs - logQ);
+        auto p = teacherLogProbs.exp();
+        auto value = difference.mul_(p).sum(-1);
+        ctx->save_for_backward({logQ.exp_(), p});
+        ctx->saved_data["type"] = static_cast<int64_t>(studentLogits.scalar_type());
+        return value;
+    }
+
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext *ctx,
+                                                 torch::autograd::tensor_list gradOutputs)
+    {
+        const auto saved = ctx->get_saved_variables();
+        auto gradient = (saved[0] - saved[1]).mul_(gradOutputs[0].unsqueeze(-1));
+        return {asInputType(gradient, ctx), torch::Tensor(), torch::Tensor()};
+    }
+};
+
+// log softmax(logits) at the given ids, [B, T], in float32: the logit less the log-sum-exp, so that
+// no [B, T, V] log-softmax is kept for the backward pass (the logits are kept anyway).
+torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids)
+{
+    const auto z = logits.to(torch::kFloat32);
+    return gatherTokens(z, ids) - z.logsumexp(-1);
+}
+
+torch::Tensor perTokenCrossEntropy(const torch::Tensor &studentLogits, const torch::Tensor &targets,
                                    const torch::Tensor &valid)
 {
-    const auto ids = safeTokens(targets, valid, studentLogProbs.size(-1), "target ids");
-    return -gatherTokens(studentLogProbs, ids);
+    const auto ids = safeTokens(targets, valid, studentLogits.size(-1), "target ids");
+    return -logProbsAt(studentLogits, ids);
 }
 
 void requireFraction(double value, const char *what)
@@ -175,44 +239,89 @@ torch::Tensor tokenLogProbs(const torch::Tensor &logits, const torch::Tensor &to
     requireLogits(logits, "logits");
     const auto valid = validMaskForLogits(mask, logits);
     const auto ids = safeTokens(tokens, valid, logits.size(-1), "token ids");
-    return torch::where(valid, gatherTokens(logSoftmax32(logits), ids), 0);
+    return torch::where(valid, logProbsAt(logits, ids), 0);
+}
+
+TeacherLogProbs teacherLogProbs(const torch::Tensor &teacherLogits, double temperature)
+{
+    requireLogits(teacherLogits, "teacher logits");
+    requirePositive(temperature, "distillation temperature");
+    torch::NoGradGuard constant;
+    return {logSoftmax32(teacherLogits.detach(), temperature)};
 }
 
 torch::Tensor reverseKlPerToken(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits)
 {
     requirePairedLogits(studentLogits, teacherLogits);
-    return klDivergence(logSoftmax32(studentLogits), logSoftmax32(teacherLogits.detach()));
+    return reverseKlPerToken(studentLogits, teacherLogProbs(teacherLogits));
+}
+
+torch::Tensor reverseKlPerToken(const torch::Tensor &studentLogits, const TeacherLogProbs &teacher)
+{
+    requirePairedLogits(studentLogits, teacher.values);
+    return ExactReverseKl::apply(studentLogits, teacher.values);
 }
 
 torch::Tensor singleStepLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
                              const torch::Tensor &mask)
 {
+    requirePairedLogits(studentLogits, teacherLogits);
+    return singleStepLoss(studentLogits, teacherLogProbs(teacherLogits), mask);
+}
+
+torch::Tensor singleStepLoss(const torch::Tensor &studentLogits, const TeacherLogProbs &teacher,
+                             const torch::Tensor &mask)
+{
     // The paper writes this term with the importance weight w_t; the reference implementation leaves
     // it unweighted, on purpose, and so do we: the term is exact at each visited prefix whoever drew
     // the prefix, and w only rescales which prefixes count.
-    requirePairedLogits(studentLogits, teacherLogits);
-    return maskedMean(reverseKlPerToken(studentLogits, teacherLogits), validMaskForLogits(mask, studentLogits));
+    return maskedMean(reverseKlPerToken(studentLogits, teacher), validMaskForLogits(mask, studentLogits));
 }
 
 torch::Tensor crossEntropyLoss(const torch::Tensor &logits, const torch::Tensor &targets, const torch::Tensor &mask)
 {
     requireLogits(logits, "logits");
     const auto valid = validMaskForLogits(mask, logits);
-    return maskedMean(perTokenCrossEntropy(logSoftmax32(logits), targets, valid), valid);
+    return maskedMean(perTokenCrossEntropy(logits, targets, valid), valid);
 }
 
-torch::Tensor hintonKdLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
-                           const torch::Tensor &targets, const torch::Tensor &mask, double temperature, double lambda)
+namespace {
+
+KdLossAndReverseKl hintonKd(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
+                            const torch::Tensor &targets, const torch::Tensor &mask, double temperature,
+                            double lambda, bool withReverseKl)
 {
     requirePairedLogits(studentLogits, teacherLogits);
     requirePositive(temperature, "distillation temperature");
     requireFraction(lambda, "distillation weight lambda");
     const auto valid = validMaskForLogits(mask, studentLogits);
-    const auto hard = maskedMean(perTokenCrossEntropy(logSoftmax32(studentLogits), targets, valid), valid);
-    const auto soft = maskedMean(klDivergence(logSoftmax32(teacherLogits.detach(), temperature),
-                                              logSoftmax32(studentLogits, temperature)),
-                                 valid);
-    return (1.0 - lambda) * hard + lambda * temperature * temperature * soft;
+    const auto z = studentLogits.to(torch::kFloat32);
+    const auto hard = maskedMean(perTokenCrossEntropy(z, targets, valid), valid);
+    const TeacherLogProbs teacher = teacherLogProbs(teacherLogits, temperature);
+    const auto soft =
+        maskedMean(TeacherWeightedTerm::apply(temperature == 1.0 ? z : z / temperature, teacher.values, false), valid);
+    KdLossAndReverseKl result{(1.0 - lambda) * hard + lambda * temperature * temperature * soft, {}};
+    if (withReverseKl) {
+        torch::NoGradGuard metric;
+        result.reverseKl = maskedMean(
+            reverseKlPerToken(z.detach(), temperature == 1.0 ? teacher : teacherLogProbs(teacherLogits)), valid);
+    }
+    return result;
+}
+
+} // namespace
+
+torch::Tensor hintonKdLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
+                           const torch::Tensor &targets, const torch::Tensor &mask, double temperature, double lambda)
+{
+    return hintonKd(studentLogits, teacherLogits, targets, mask, temperature, lambda, false).loss;
+}
+
+KdLossAndReverseKl hintonKdLossAndReverseKl(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
+                                            const torch::Tensor &targets, const torch::Tensor &mask,
+                                            double temperature, double lambda)
+{
+    return hintonKd(studentLogits, teacherLogits, targets, mask, temperature, lambda, true);
 }
 
 torch::Tensor tokenReverseKlLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
@@ -229,10 +338,9 @@ torch::Tensor pretrainLoss(const torch::Tensor &studentLogits, const torch::Tens
     requirePairedLogits(studentLogits, teacherLogits);
     requireFraction(kdRatio, "distillation ratio");
     const auto valid = validMaskForLogits(mask, studentLogits);
-    const auto lq = logSoftmax32(studentLogits);
-    const auto lm = maskedMean(perTokenCrossEntropy(lq, targets, valid), valid);
-    const auto teacherProbs = torch::softmax(teacherLogits.detach().to(torch::kFloat32), -1);
-    const auto distil = maskedMean(softCrossEntropy(teacherProbs, lq), valid);
+    const auto lm = maskedMean(perTokenCrossEntropy(studentLogits, targets, valid), valid);
+    const auto distil =
+        maskedMean(TeacherWeightedTerm::apply(studentLogits, teacherLogProbs(teacherLogits).values, true), valid);
     return (1.0 - kdRatio) * lm + kdRatio * distil;
 }
 

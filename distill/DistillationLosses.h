@@ -41,13 +41,24 @@ torch::Tensor maskedMean(const torch::Tensor &values, const torch::Tensor &mask)
 // log q(y_t) [B, T] of the given ids under logits [B, T, V]; 0 at padding.
 torch::Tensor tokenLogProbs(const torch::Tensor &logits, const torch::Tensor &tokens, const torch::Tensor &mask);
 
+// The teacher's distribution as the KL terms compare with it: its log-softmax [B, T, V] in float32,
+// without gradient. A caller that meets the same teacher logits several times (each PPO pass over a
+// batch of rollouts) computes it once.
+struct TeacherLogProbs {
+    torch::Tensor values;
+};
+TeacherLogProbs teacherLogProbs(const torch::Tensor &teacherLogits, double temperature = 1.0);
+
 // The exact reverse KL(q || p) = sum_v q_v (log q_v - log p_v) at every position, [B, T], with q
 // the student's softmax and p the teacher's (no gradient reaches the teacher).
 torch::Tensor reverseKlPerToken(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits);
+torch::Tensor reverseKlPerToken(const torch::Tensor &studentLogits, const TeacherLogProbs &teacher);
 
 // The single-step term: reverseKlPerToken averaged over valid tokens. Not weighted by the
 // importance weights, as in the reference implementation (MiniLLM).
 torch::Tensor singleStepLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
+                             const torch::Tensor &mask);
+torch::Tensor singleStepLoss(const torch::Tensor &studentLogits, const TeacherLogProbs &teacher,
                              const torch::Tensor &mask);
 
 // SFT: cross-entropy of targets under logits, averaged over valid tokens (the caller masks the
@@ -59,6 +70,17 @@ torch::Tensor crossEntropyLoss(const torch::Tensor &logits, const torch::Tensor 
 torch::Tensor hintonKdLoss(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
                            const torch::Tensor &targets, const torch::Tensor &mask, double temperature = 1.0,
                            double lambda = 0.5);
+
+// hintonKdLoss and, beside it, the masked mean of the exact reverse KL at temperature 1 (a float32
+// scalar without gradient: the run's rev_kl metric), taken from the student's log-softmax that the
+// hard term computes anyway.
+struct KdLossAndReverseKl {
+    torch::Tensor loss;
+    torch::Tensor reverseKl;
+};
+KdLossAndReverseKl hintonKdLossAndReverseKl(const torch::Tensor &studentLogits, const torch::Tensor &teacherLogits,
+                                            const torch::Tensor &targets, const torch::Tensor &mask,
+                                            double temperature = 1.0, double lambda = 0.5);
 
 // The token-level reverse-KL baseline: KL(q || p) at every position of the dataset's responses
 // (teacher-forced, not sampled), averaged over valid tokens.

@@ -23,10 +23,10 @@ struct Rollout {
     std::vector<int> tokens; // EOS included when it was drawn
     torch::Tensor oldLogProbs, teacherLogProbs, mixLogProbs; // [n] float32, CPU
     torch::Tensor weights, advantages;                        // [n] float32, CPU
-    torch::Tensor teacherLogits;                              // [1, n, V], recomputed when missing
-    torch::Tensor teacherFeatures;                            // the teacher's image features, likewise
-    torch::Tensor studentPixels;                              // the student's input, likewise
-    double reverseKl = 0.0;                                   // mean per-token KL(q||p) when drawn
+    TeacherLogProbs teacher;      // the teacher's log-softmax [1, n, V], recomputed when missing
+    torch::Tensor teacherFeatures; // the teacher's image features, likewise
+    torch::Tensor studentPixels;   // the student's input, likewise
+    double reverseKl = 0.0;        // mean per-token KL(q||p) when drawn
 };
 
 // What one rollout starts from.

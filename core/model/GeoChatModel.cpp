@@ -28,6 +28,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// log softmax(logits)[..., id] for one id per row of logits [..., V]: the logit less the
+// log-sum-exp, in float32, without a log-softmax over the whole vocabulary.
+torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids)
+{
+    const auto z = logits.to(torch::kFloat32);
+    return z.gather(-1, ids.unsqueeze(-1)).squeeze(-1) - z.logsumexp(-1);
+}
+
 std::string shapeText(const std::vector<std::int64_t> &shape)
 {
     std::ostringstream s;
@@ -528,13 +536,13 @@ std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const 
         throw InvalidArgument("The prompt and continuation take " + std::to_string(length) + " tokens, more than the context of " +
                               std::to_string(impl_->config.text.maxPositions) + ".");
     detail::KvCache cache = impl_->network.decoder.makeCache(1, length);
-    const auto logprobs = torch::log_softmax(impl_->network.decoder.forward(embeds, cache, false)[0], -1).to(torch::kCPU);
     // Token k of the continuation is predicted at the position just before it.
     const std::int64_t first = length - static_cast<std::int64_t>(continuation.size()) - 1;
-    std::vector<float> out;
-    for (std::size_t k = 0; k < continuation.size(); ++k)
-        out.push_back(logprobs[first + static_cast<std::int64_t>(k)][continuation[k]].item<float>());
-    return out;
+    const auto logits = impl_->network.decoder.forward(embeds, cache, false)[0].narrow(
+        0, first, static_cast<std::int64_t>(continuation.size()));
+    std::vector<std::int64_t> next(continuation.begin(), continuation.end());
+    const auto scores = logProbsAt(logits, torch::tensor(next, torch::kLong).to(logits.device())).to(torch::kCPU).contiguous();
+    return std::vector<float>(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
 }
 
 std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const GenerationRequest &request,
@@ -564,23 +572,38 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
     if (length + static_cast<std::int64_t>(longest) > m.config.text.maxPositions)
         throw InvalidArgument("The prompt and the longest answer do not fit the model's context.");
     detail::KvCache cache = m.network.decoder.makeCache(1, length);
-    const auto first = torch::log_softmax(m.network.decoder.forward(embeds, cache, true)[0][0], -1).to(torch::kCPU); // [V]
+    const auto firstLogits = m.network.decoder.forward(embeds, cache, true)[0][0]; // [V]
 
-    // Answers right-padded with end-of-sequence; padding positions are never read.
+    // Answers right-padded with end-of-sequence; padding positions are never read. Token 0 is
+    // predicted by the prompt's last position, token k by the answer's k - 1: next holds, at each
+    // answer position, the token it predicts.
     const std::int64_t rows = static_cast<std::int64_t>(answers.size());
-    auto ids = torch::full({rows, static_cast<std::int64_t>(longest)}, m.config.text.eosTokenId, torch::kLong);
-    for (std::int64_t r = 0; r < rows; ++r)
-        for (std::size_t k = 0; k < answers[r].size(); ++k)
-            ids[r][static_cast<std::int64_t>(k)] = answers[r][k];
-    const auto logits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(ids.to(m.device)), cache);
-    const auto logprobs = torch::log_softmax(logits, -1).to(torch::kCPU); // [N, L, V]
+    const std::int64_t columns = static_cast<std::int64_t>(longest);
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(rows * columns), m.config.text.eosTokenId);
+    std::vector<std::int64_t> next(ids.size(), m.config.text.eosTokenId), firstIds;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        firstIds.push_back(answers[r][0]);
+        for (std::size_t k = 0; k < answers[r].size(); ++k) {
+            ids[static_cast<std::size_t>(r * columns) + k] = answers[r][k];
+            if (k > 0)
+                next[static_cast<std::size_t>(r * columns) + k - 1] = answers[r][k];
+        }
+    }
+    const auto asTensor = [&](const std::vector<std::int64_t> &values, std::int64_t width) {
+        return torch::tensor(values, torch::kLong).view({-1, width}).to(m.device);
+    };
+    const auto logits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(asTensor(ids, columns)), cache);
+    // Only the candidates' tokens are scored: no [N, L, V] log-softmax is made or copied.
+    const auto firstScores = logProbsAt(firstLogits.unsqueeze(0).expand({rows, -1}), asTensor(firstIds, 1).squeeze(1)).to(torch::kCPU);
+    const auto laterScores = logProbsAt(logits, asTensor(next, columns)).to(torch::kCPU);
+    const auto firstAt = firstScores.accessor<float, 1>();
+    const auto laterAt = laterScores.accessor<float, 2>();
 
     std::vector<double> scores;
     for (std::int64_t r = 0; r < rows; ++r) {
-        // Token 0 is predicted by the prompt's last position, token k by the answer's k - 1.
-        double total = first[answers[r][0]].item<double>();
+        double total = firstAt[r];
         for (std::size_t k = 1; k < answers[r].size(); ++k)
-            total += logprobs[r][static_cast<std::int64_t>(k) - 1][answers[r][k]].item<double>();
+            total += laterAt[r][static_cast<std::int64_t>(k) - 1];
         scores.push_back(total);
     }
     return scores;

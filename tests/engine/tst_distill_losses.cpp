@@ -677,6 +677,89 @@ private slots:
         QVERIFY_EXCEPTION_THROWN(d::featureAlignmentLoss(torch::zeros({3, 2}), tensorOf(t), projection), geolens::InvalidArgument);
     }
 
+    // The KL terms are single autograd nodes with closed-form gradients. Against the formulas written
+    // with autograd's own ops (log-softmax, isfinite masks, exp): the same values and gradients, with
+    // tokens that one side rules out (-inf logits) and a teacher whose log-probs were computed once.
+    void wholeDistributionTermsMatchAutograd()
+    {
+        torch::manual_seed(11);
+        const double inf = std::numeric_limits<double>::infinity();
+        auto studentValues = torch::randn({2, 3, 7}) * 3.0;
+        auto teacherValues = torch::randn({2, 3, 7}) * 3.0;
+        studentValues.index_put_({0, 1, 2}, -inf); // the student rules a token out
+        teacherValues.index_put_({1, 0, 4}, -inf); // the teacher rules one out the student also does
+        studentValues.index_put_({1, 0, 4}, -inf);
+        // Where the student rules a token out that the teacher allows, KL(p || q) is infinite and the
+        // masked sum a convention: the terms weighted by the teacher are compared where both rule
+        // the same tokens out.
+        auto teacherForForward = teacherValues.clone();
+        teacherForForward.index_put_({0, 1, 2}, -inf);
+        const auto mask = boolMask({{1, 1, 1}, {1, 0, 1}});
+        const auto tokens = torch::randint(0, 7, {2, 3});
+        const auto maskedKl = [](const torch::Tensor &logA, const torch::Tensor &logB) {
+            const auto finite = torch::isfinite(logA) & torch::isfinite(logB);
+            return (logA.exp() * (torch::where(finite, logA, 0) - torch::where(finite, logB, 0))).sum(-1);
+        };
+        const auto validMean = [&](const torch::Tensor &perToken) { return d::maskedMean(perToken, mask); };
+        const auto autogradCe = [&](const torch::Tensor &z) {
+            return validMean(-torch::log_softmax(z, -1).gather(-1, tokens.unsqueeze(-1)).squeeze(-1));
+        };
+        const auto teacherLogProbs = torch::log_softmax(teacherValues, -1);
+        const auto teacherT = torch::log_softmax(teacherForForward / 2.0, -1);
+        const auto teacherForwardLogProbs = torch::log_softmax(teacherForForward, -1);
+
+        struct Pair {
+            const char *name;
+            std::function<torch::Tensor(const torch::Tensor &)> engine, reference;
+        };
+        const std::vector<Pair> pairs = {
+            {"single step", [&](const torch::Tensor &z) { return d::singleStepLoss(z, teacherValues, mask); },
+             [&](const torch::Tensor &z) { return validMean(maskedKl(torch::log_softmax(z, -1), teacherLogProbs)); }},
+            {"single step, teacher once",
+             [&](const torch::Tensor &z) { return d::singleStepLoss(z, d::teacherLogProbs(teacherValues), mask); },
+             [&](const torch::Tensor &z) { return validMean(maskedKl(torch::log_softmax(z, -1), teacherLogProbs)); }},
+            {"hinton kd",
+             [&](const torch::Tensor &z) { return d::hintonKdLoss(z, teacherForForward, tokens, mask, 2.0, 0.3); },
+             [&](const torch::Tensor &z) {
+                 return 0.7 * autogradCe(z) + 0.3 * 4.0 * validMean(maskedKl(teacherT, torch::log_softmax(z / 2.0, -1)));
+             }},
+            {"pretrain", [&](const torch::Tensor &z) { return d::pretrainLoss(z, teacherForForward, tokens, mask, 0.4); },
+             [&](const torch::Tensor &z) {
+                 const auto lq = torch::log_softmax(z, -1);
+                 const auto soft = -(teacherForwardLogProbs.exp() * torch::where(torch::isfinite(lq), lq, 0)).sum(-1);
+                 return 0.6 * autogradCe(z) + 0.4 * validMean(soft);
+             }},
+        };
+        for (const Pair &pair : pairs) {
+            const auto a = studentValues.clone().requires_grad_();
+            const auto b = studentValues.clone().requires_grad_();
+            const auto engine = pair.engine(a);
+            const auto reference = pair.reference(b);
+            QVERIFY2(std::isfinite(scalar(engine)), pair.name);
+            QVERIFY2(std::abs(scalar(engine) - scalar(reference)) < 1e-5, pair.name);
+            engine.backward();
+            reference.backward();
+            QVERIFY2(torch::allclose(a.grad(), b.grad(), 1e-5, 1e-6), pair.name);
+            QVERIFY2(a.grad().abs().max().item<double>() > 0.0, pair.name);
+        }
+
+        // The KD term's rev_kl metric: the exact reverse KL at temperature 1, without gradient, and
+        // the same loss as hintonKdLoss.
+        const auto z = studentValues.clone().requires_grad_();
+        const auto both = d::hintonKdLossAndReverseKl(z, teacherValues, tokens, mask, 2.0, 0.3);
+        QCOMPARE(scalar(both.loss), scalar(d::hintonKdLoss(z, teacherValues, tokens, mask, 2.0, 0.3)));
+        QVERIFY(!both.reverseKl.requires_grad());
+        QVERIFY(std::abs(scalar(both.reverseKl) -
+                         scalar(validMean(maskedKl(torch::log_softmax(studentValues, -1), teacherLogProbs)))) < 1e-6);
+        const auto atOne = d::hintonKdLossAndReverseKl(z, teacherValues, tokens, mask, 1.0, 0.3);
+        QVERIFY(std::abs(scalar(atOne.reverseKl) - scalar(both.reverseKl)) < 1e-6);
+
+        // bf16 student logits: the gradient comes back in the logits' type.
+        const auto low = studentValues.to(torch::kBFloat16).requires_grad_();
+        d::singleStepLoss(low, teacherValues, mask).backward();
+        QCOMPARE(low.grad().scalar_type(), torch::kBFloat16);
+    }
+
     void shapeMismatchesAreReported()
     {
         const auto student = torch::zeros({2, 3, 5});
