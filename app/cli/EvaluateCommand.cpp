@@ -12,7 +12,6 @@
 #include "evaluation/EvaluationReport.h"
 #include "evaluation/GeoChatEvaluationModel.h"
 #include "evaluation/GroupExchange.h"
-#include "evaluation/PaperTables.h"
 #include "common/AtomicFile.h"
 #include "evaluation/WordNetDatabase.h"
 #include "model/DeviceName.h"
@@ -272,28 +271,6 @@ int runEvaluate(const std::vector<std::string> &args)
         std::cout << tables.rdbuf();
     }
     std::cerr << "geolens-cli: wrote " << (fs::path(*out) / "report.html").string() << std::endl;
-    return 0;
-}
-
-} // namespace geolens::cli
-
-namespace geolens::cli {
-
-int runPaperTables(const std::vector<std::string> &args)
-{
-    const CliArguments a(args, {"out"});
-    if (a.positional().empty())
-        throw UsageError{"paper-tables needs one or more report folders written by evaluate"};
-    const PaperTables tables = PaperTables::fromReportFolders(a.positional());
-    if (const auto out = a.value("out")) {
-        std::error_code ec;
-        fs::create_directories(*out, ec);
-        writeFileAtomically((fs::path(*out) / "paper-tables.md").string(), tables.markdown());
-        writeFileAtomically((fs::path(*out) / "paper-tables.csv").string(), tables.csv());
-        std::cerr << "geolens-cli: wrote " << (fs::path(*out) / "paper-tables.md").string() << " and paper-tables.csv"
-                  << std::endl;
-    }
-    std::cout << tables.markdown();
     return 0;
 }
 

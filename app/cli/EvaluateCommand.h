@@ -18,7 +18,4 @@ int runEvaluate(const std::vector<std::string> &args);
 // --device cuda:N and auto (on a machine with CUDA); the same as loadOptions() for one process.
 ModelLoadOptions rankLoadOptions(const CliArguments &arguments, const LaunchEnvironment &environment);
 
-// geolens-cli paper-tables: report folders joined into the paper's tables 3-8.
-int runPaperTables(const std::vector<std::string> &args);
-
 } // namespace geolens::cli

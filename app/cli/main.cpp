@@ -1,23 +1,47 @@
 // geolens-cli: the headless front end. Every verb runs a job from core/ or distill/; this file only
 // parses the command line and maps errors to messages and exit codes.
+//
+// It is built twice. geolens-cli itself links no LibTorch: the verbs that need no model (info,
+// tiles, overviews, paper-tables, help) start as fast as gdalinfo, and a verb that needs the model
+// or distillation engine replaces this process (exec) with geolens-cli-engine beside it, which has
+// every verb, with the same arguments, process id, standard streams and exit status. The
+// engine-only build (no GDAL) has one program, geolens-cli, with the engine verbs.
 
 #include "cli/CliArguments.h"
+#include "cli/PaperTablesCommand.h"
 #include "common/Error.h"
 
+#ifndef GEOLENS_CLI_FRONT_END
 #include "cli/DistillCommand.h"
 #include "cli/EvaluateCommand.h"
 #include "cli/ModelCommands.h"
+#endif
 #ifdef GEOLENS_WITH_RASTER
+#include "cli/RasterCommands.h"
+#ifndef GEOLENS_CLI_FRONT_END
 #include "cli/AnalyzeCommand.h"
 #include "cli/CompareCommand.h"
-#include "cli/RasterCommands.h"
+#endif
 #endif
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
+
+// A verb of the model or distillation engine: run here, or (in the front end) in the engine
+// program.
+#ifdef GEOLENS_CLI_FRONT_END
+#define GEOLENS_ENGINE_VERB(function) nullptr
+#else
+#define GEOLENS_ENGINE_VERB(function) function
+#endif
 
 namespace {
 
@@ -29,16 +53,16 @@ struct Verb {
 std::map<std::string, Verb> verbs()
 {
     std::map<std::string, Verb> v;
-    v["bench"] = {geolens::cli::runBench,
+    v["bench"] = {GEOLENS_ENGINE_VERB(geolens::cli::runBench),
                   "bench [--model DIR | --random geochat-7b|geochat-13b|small|tiny] [--device auto|cpu|cuda[:N]]\n"
                   "         [--dtype auto|f32|bf16|f16] [--batch 8] [--decode-tokens 64] [--repeats 3]\n"
                   "                                 vision, prefill, decode and scene-label speeds as JSON"};
-    v["generate"] = {geolens::cli::runGenerate,
+    v["generate"] = {GEOLENS_ENGINE_VERB(geolens::cli::runGenerate),
                      "generate --model DIR --image FILE --prompt TEXT [--json] [--image-size N]\n"
                      "         [--max-new-tokens N] [--device auto|cpu|cuda[:N]] [--dtype auto|f32|bf16|f16]\n"
                      "         [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R] [--seed S]\n"
                      "                                 answer a question about an image"};
-    v["distill"] = {geolens::cli::runDistill,
+    v["distill"] = {GEOLENS_ENGINE_VERB(geolens::cli::runDistill),
                     "distill --teacher DIR --student DIR --data FILE.json --images DIR --out RUN_DIR\n"
                     "         [--method paper|align|kd|sft|rkl|seqkd] [--steps N] [--config run.json] [--resume | --overwrite]\n"
                     "         [--corpus FILE] [--validation-data FILE] [--lr X] [--batch-size N] [--seed N]\n"
@@ -46,7 +70,7 @@ std::map<std::string, Verb> verbs()
                     "         [--set \"key=value;...\"] [--json]\n"
                     "         (DIR may be random:geochat-7b|geochat-13b|small|tiny with --tokenizer FILE, to time a run)\n"
                     "                                 distil a teacher into a student (metrics in RUN_DIR)"};
-    v["evaluate"] = {geolens::cli::runEvaluate,
+    v["evaluate"] = {GEOLENS_ENGINE_VERB(geolens::cli::runEvaluate),
                      "evaluate --model DIR [--model DIR2 ...] --benchmark scene|vqa|referring|grounding|caption\n"
                      "         [--questions FILE] --images DIR --out REPORT_DIR [--limit N] [--batch 8] [--resume]\n"
                      "         [--vqa-types presence,comparison,...] [--classes \"a,b\"] [--max-new-tokens 256]\n"
@@ -63,14 +87,14 @@ std::map<std::string, Verb> verbs()
                   "tiles FILE --out DIR [--size 504] [--overlap 0.1] [--bands R,G,B]\n"
                   "         [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
                   "                                 one PNG per tile and tiles.geojson"};
-    v["analyze"] = {geolens::cli::runAnalyze,
+    v["analyze"] = {GEOLENS_ENGINE_VERB(geolens::cli::runAnalyze),
                     "analyze FILE --model DIR --task scene|refer|grounding|caption\n"
                     "         [--classes \"a,b,c\" | --preset ucm|aid|nwpu] [--mode generate|score]\n"
                     "         [--query TEXT] [--box x1,y1,x2,y2[,angle]] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
                     "         [--bands R,G,B] [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
                     "         [--image-size N] [--device ...] [--dtype ...] --out FILE.gpkg|.geojson|.csv\n"
                     "                                 label every tile and write the results on the map"};
-    v["compare"] = {geolens::cli::runCompare,
+    v["compare"] = {GEOLENS_ENGINE_VERB(geolens::cli::runCompare),
                     "compare FILE --teacher DIR --student DIR --tiles i,j,k|all\n"
                     "         --task scene|refer|grounding|question [--classes \"a,b,c\" | --preset ucm|aid|nwpu]\n"
                     "         [--query TEXT] [--question TEXT] [--teacher-device D] [--student-device D]\n"
@@ -91,6 +115,23 @@ void printUsage(std::ostream &out, const std::map<std::string, Verb> &v)
         out << "  " << verb.usage << "\n";
     out << "  help                           this text\n";
 }
+
+#ifdef GEOLENS_CLI_FRONT_END
+// Becomes geolens-cli-engine, found beside this program; returns only when that fails.
+int runInEngine(char **argv)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    const fs::path engine = (ec ? fs::path(argv[0]) : self).parent_path() / "geolens-cli-engine";
+    const std::string enginePath = engine.string();
+    argv[0] = const_cast<char *>(enginePath.c_str());
+    ::execv(enginePath.c_str(), argv);
+    std::cerr << "geolens-cli: the model engine " << enginePath << " cannot be started (" << std::strerror(errno)
+              << "); it is installed beside geolens-cli.\n";
+    return 1;
+}
+#endif
 
 } // namespace
 
@@ -116,6 +157,10 @@ int main(int argc, char **argv)
         printUsage(std::cerr, available);
         return 2;
     }
+#ifdef GEOLENS_CLI_FRONT_END
+    if (!verb->second.run)
+        return runInEngine(argv);
+#endif
     try {
         return verb->second.run(std::vector<std::string>(argv + 2, argv + argc));
     } catch (const geolens::cli::UsageError &e) {

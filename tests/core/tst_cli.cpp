@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QProcess>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -232,6 +233,48 @@ private slots:
         QVERIFY(r.err.contains("--overlap"));
         QCOMPARE(cli({"tiles", "x.tif", "--bogus", "1"}).exitCode, 2);
         QCOMPARE(cli({"help"}).exitCode, 0);
+    }
+
+    // The verbs that need no model never load LibTorch: the dynamic loader, asked to report, names
+    // no library of it. A model verb is handed to geolens-cli-engine, which does.
+    void verbsWithoutAModelLoadNoLibTorch()
+    {
+        const QString file = path("small.tif");
+        writeRaster(file.toStdString(), RasterSpec{});
+        const auto loadedLibraries = [](const QStringList &args) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("LD_DEBUG", "libs");
+            p.setProcessEnvironment(env);
+            p.start(GEOLENS_CLI_PATH, args);
+            p.waitForFinished(120000);
+            return QString::fromUtf8(p.readAllStandardError());
+        };
+        for (const QStringList &args : {QStringList{"info", file}, QStringList{"help"}, QStringList{"--version"}}) {
+            const QString log = loadedLibraries(args);
+            QVERIFY2(log.contains("libgdal"), qPrintable(args.join(' ') + ": no library report"));
+            QVERIFY2(!log.contains("libtorch") && !log.contains("libc10"), qPrintable(args.join(' ')));
+        }
+        QVERIFY(loadedLibraries({"bench", "--bogus"}).contains("libtorch"));
+        // The help lists the engine's verbs all the same.
+        const Run help = cli({"help"});
+        for (const char *verb : {"generate", "distill", "evaluate", "analyze", "bench", "info", "tiles", "paper-tables"})
+            QVERIFY2(help.out.contains(QByteArray("  ") + verb + ' '), verb);
+    }
+
+    // Without geolens-cli-engine beside it, a model verb says what is missing.
+    void missingEngineIsNamed()
+    {
+        const QString lone = path("lone");
+        QVERIFY(QDir().mkpath(lone));
+        const QString copy = lone + "/geolens-cli";
+        QVERIFY(QFile::copy(GEOLENS_CLI_PATH, copy));
+        QProcess p;
+        p.start(copy, {"generate", "--model", "m"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(lone + "/geolens-cli-engine") && err.contains("cannot be started"), qPrintable(err));
     }
 };
 
