@@ -3114,6 +3114,30 @@ Student: %2</source>
         <source>This model cannot take its images: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Automatic: bf16 on a GPU, f32 on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>f32: full precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bf16: half the memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>int8 (CPU): a quarter of the memory, faster prompts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the model&apos;s weights are held. bf16 halves the memory with answers that stay close to f32; int8 stores the language model&apos;s layers in a quarter of the memory and reads prompts and batches of tiles several times faster on the CPU (not on a GPU). docs/engine.md lists how far their answers drift from f32.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::ModelStatusLabel</name>

@@ -3115,6 +3115,30 @@ Student: %2</source>
         <source>This model cannot take its images: %1</source>
         <translation>该模型无法接收其图像:%1</translation>
     </message>
+    <message>
+        <source>Automatic: bf16 on a GPU, f32 on the CPU</source>
+        <translation>自动：GPU 上用 bf16，CPU 上用 f32</translation>
+    </message>
+    <message>
+        <source>f32: full precision</source>
+        <translation>f32：全精度</translation>
+    </message>
+    <message>
+        <source>bf16: half the memory</source>
+        <translation>bf16：内存减半</translation>
+    </message>
+    <message>
+        <source>int8 (CPU): a quarter of the memory</source>
+        <translation>int8（CPU）：四分之一内存</translation>
+    </message>
+    <message>
+        <source>How the model&apos;s weights are held. bf16 halves the memory; int8 stores the language model&apos;s layers in a quarter of the memory, on the CPU only, so that a 7B model fits a 16 GB machine. Both answer close to f32 but may run slower than f32 on a CPU without fast kernels for them: docs/engine.md gives their drift and speed.</source>
+        <translation>模型权重的存放方式。bf16 将内存减半；int8 以四分之一的内存存放语言模型各层（仅限 CPU），使 7B 模型可在 16 GB 的机器上运行。两者的回答都与 f32 接近，但在缺少相应快速内核的 CPU 上可能比 f32 慢：docs/engine.md 给出了它们的偏差和速度。</translation>
+    </message>
+    <message>
+        <source>Weights:</source>
+        <translation>权重：</translation>
+    </message>
 </context>
 <context>
     <name>geolens::ModelStatusLabel</name>

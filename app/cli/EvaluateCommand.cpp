@@ -142,7 +142,7 @@ ModelLoadOptions rankLoadOptions(const CliArguments &a, const LaunchEnvironment 
 int runEvaluate(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
-                         {"model", "benchmark", "questions", "images", "out", "limit", "batch", "device", "dtype",
+                         {"model", "benchmark", "questions", "images", "out", "limit", "batch", "device", "dtype", "quantize",
                           "image-size", "threads", "max-new-tokens", "vqa-types", "classes", "wordnet", "tokenizer"},
                          {"resume", "json"});
     if (!a.positional().empty())

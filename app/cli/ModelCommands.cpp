@@ -32,7 +32,7 @@ extern "C" void onInterrupt(int)
 int runGenerate(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
-                         {"model", "image", "prompt", "image-size", "max-new-tokens", "device", "dtype", "temperature",
+                         {"model", "image", "prompt", "image-size", "max-new-tokens", "device", "dtype", "quantize", "temperature",
                           "top-p", "top-k", "repetition-penalty", "seed", "threads"},
                          {"json"});
     if (!a.positional().empty())
@@ -94,6 +94,7 @@ int runGenerate(const std::vector<std::string> &args)
     out["num_image_tokens"] = r.numImageTokens;
     out["device"] = model->deviceName();
     out["dtype"] = model->dtypeName();
+    out["quantize"] = options.quantize == WeightQuantization::Int8 ? "int8" : "none";
     out["seconds"] = r.seconds;
     out["stop_reason"] = r.stopReason;
     out["cancelled"] = r.cancelled;
@@ -104,7 +105,7 @@ int runGenerate(const std::vector<std::string> &args)
 
 int runBench(const std::vector<std::string> &args)
 {
-    const CliArguments a(args, {"model", "random", "device", "dtype", "image-size", "batch", "decode-tokens", "repeats", "threads"}, {});
+    const CliArguments a(args, {"model", "random", "device", "dtype", "quantize", "image-size", "batch", "decode-tokens", "repeats", "threads"}, {});
     if (!a.positional().empty())
         throw UsageError{"bench takes no positional arguments"};
     const auto folder = a.value("model");
@@ -125,6 +126,7 @@ int runBench(const std::vector<std::string> &args)
     out["model"] = folder ? *folder : "random " + *preset;
     out["device"] = r.device;
     out["dtype"] = r.dtype;
+    out["quantize"] = options.quantize == WeightQuantization::Int8 ? "int8" : "none";
     out["image_size"] = model->config().inputSize;
     out["vision_ms_per_tile"] = r.visionMsPerTile;
     out["prefill_tokens"] = r.prefillTokens;

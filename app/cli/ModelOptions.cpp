@@ -21,6 +21,15 @@ WeightType parseDtype(const std::string &v)
     throw UsageError{"--dtype must be auto, f32, bf16 or f16"};
 }
 
+WeightQuantization parseQuantize(const std::string &v)
+{
+    if (v == "none")
+        return WeightQuantization::None;
+    if (v == "int8")
+        return WeightQuantization::Int8;
+    throw UsageError{"--quantize must be none or int8"};
+}
+
 } // namespace
 
 void applyDevice(const std::string &value, const std::string &option, ModelLoadOptions &options)
@@ -37,6 +46,7 @@ ModelLoadOptions loadOptions(const CliArguments &a)
     ModelLoadOptions options;
     applyDevice(a.value("device", "auto"), "device", options);
     options.dtype = parseDtype(a.value("dtype", "auto"));
+    options.quantize = parseQuantize(a.value("quantize", "none"));
     if (a.value("image-size"))
         options.imageSize = a.intValue("image-size", 0);
     options.threads = a.intValue("threads", 0);

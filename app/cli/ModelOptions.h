@@ -8,7 +8,7 @@ namespace geolens::cli {
 
 class CliArguments;
 
-// --device, --dtype, --image-size and --threads, shared by the verbs that load a model.
+// --device, --dtype, --quantize, --image-size and --threads, shared by the verbs that load a model.
 // Throws UsageError for a value that is not one of the choices.
 ModelLoadOptions loadOptions(const CliArguments &arguments);
 

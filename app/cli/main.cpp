@@ -55,11 +55,11 @@ std::map<std::string, Verb> verbs()
     std::map<std::string, Verb> v;
     v["bench"] = {GEOLENS_ENGINE_VERB(geolens::cli::runBench),
                   "bench [--model DIR | --random geochat-7b|geochat-13b|small|tiny] [--device auto|cpu|cuda[:N]]\n"
-                  "         [--dtype auto|f32|bf16|f16] [--batch 8] [--decode-tokens 64] [--repeats 3]\n"
+                  "         [--dtype auto|f32|bf16|f16] [--quantize none|int8] [--batch 8] [--decode-tokens 64] [--repeats 3]\n"
                   "                                 vision, prefill, decode and scene-label speeds as JSON"};
     v["generate"] = {GEOLENS_ENGINE_VERB(geolens::cli::runGenerate),
                      "generate --model DIR --image FILE --prompt TEXT [--json] [--image-size N]\n"
-                     "         [--max-new-tokens N] [--device auto|cpu|cuda[:N]] [--dtype auto|f32|bf16|f16]\n"
+                     "         [--max-new-tokens N] [--device auto|cpu|cuda[:N]] [--dtype auto|f32|bf16|f16] [--quantize none|int8]\n"
                      "         [--temperature T] [--top-p P] [--top-k K] [--repetition-penalty R] [--seed S]\n"
                      "                                 answer a question about an image"};
     v["distill"] = {GEOLENS_ENGINE_VERB(geolens::cli::runDistill),
@@ -74,7 +74,7 @@ std::map<std::string, Verb> verbs()
                      "evaluate --model DIR [--model DIR2 ...] --benchmark scene|vqa|referring|grounding|caption\n"
                      "         [--questions FILE] --images DIR --out REPORT_DIR [--limit N] [--batch 8] [--resume]\n"
                      "         [--vqa-types presence,comparison,...] [--classes \"a,b\"] [--max-new-tokens 256]\n"
-                     "         [--device ...] [--dtype ...] [--image-size N] [--json]\n"
+                     "         [--device ...] [--dtype ...] [--quantize int8] [--image-size N] [--json]\n"
                      "         (DIR may be random:geochat-7b|geochat-13b|small|tiny with --tokenizer FILE, to time a run)\n"
                      "                                 score models against a benchmark's ground truth: metrics.json,\n"
                      "                                 tables.md/.csv and report.html in REPORT_DIR"};
@@ -92,14 +92,14 @@ std::map<std::string, Verb> verbs()
                     "         [--classes \"a,b,c\" | --preset ucm|aid|nwpu] [--mode generate|score]\n"
                     "         [--query TEXT] [--box x1,y1,x2,y2[,angle]] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
                     "         [--bands R,G,B] [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
-                    "         [--image-size N] [--device ...] [--dtype ...] --out FILE.gpkg|.geojson|.csv\n"
+                    "         [--image-size N] [--device ...] [--dtype ...] [--quantize int8] --out FILE.gpkg|.geojson|.csv\n"
                     "                                 label every tile and write the results on the map"};
     v["compare"] = {GEOLENS_ENGINE_VERB(geolens::cli::runCompare),
                     "compare FILE --teacher DIR --student DIR --tiles i,j,k|all\n"
                     "         --task scene|refer|grounding|question [--classes \"a,b,c\" | --preset ucm|aid|nwpu]\n"
                     "         [--query TEXT] [--question TEXT] [--teacher-device D] [--student-device D]\n"
                     "         [--bands R,G,B] [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
-                    "         [--image-size N] [--dtype ...] [--max-new-tokens N] [--json] [--out REPORT.json]\n"
+                    "         [--image-size N] [--dtype ...] [--quantize int8] [--max-new-tokens N] [--json] [--out REPORT.json]\n"
                     "                                 teacher and student side by side: answers, boxes, time per tile"};
     v["overviews"] = {geolens::cli::runOverviews,
                       "overviews FILE [--resampling average]\n"

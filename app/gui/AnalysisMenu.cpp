@@ -124,6 +124,8 @@ void AnalysisMenu::chooseModelFolder()
         return;
     ModelLoadOptions options;
     options.imageSize = dialog.imageSize();
+    options.dtype = dialog.weightType();
+    options.quantize = dialog.quantization();
     tasks_->loadModel(dialog.folder(), options);
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -42,6 +43,18 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string &path)
 MappedFile::MappedFile(std::string path, const std::uint8_t *data, std::uint64_t size)
     : path_(std::move(path)), data_(data), size_(size)
 {
+}
+
+void MappedFile::release(std::uint64_t offset, std::uint64_t bytes) const
+{
+    if (!data_ || offset >= size_ || bytes == 0)
+        return;
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t begin = offset / page * page;
+    const std::uint64_t end = std::min(size_, offset + bytes);
+    // Whole pages only; a page shared with a neighbouring tensor is dropped too and read again if
+    // that tensor is wanted.
+    ::madvise(const_cast<std::uint8_t *>(data_) + begin, end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile()

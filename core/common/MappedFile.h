@@ -21,6 +21,12 @@ public:
     const std::uint8_t *data() const { return data_; }
     std::uint64_t size() const { return size_; }
 
+    // Drops the pages holding bytes [offset, offset + bytes) from the process's resident memory.
+    // The content stays readable: a later read maps it in again from the file (the mapping is
+    // read-only, so nothing is lost). A loader that has copied a tensor calls it, so that the
+    // checkpoint's pages and the copies are not resident together.
+    void release(std::uint64_t offset, std::uint64_t bytes) const;
+
 private:
     MappedFile(std::string path, const std::uint8_t *data, std::uint64_t size);
 

@@ -102,7 +102,11 @@ public:
         // The mapping is read-only and outlives this call; the copy below owns its memory.
         const auto source = torch::from_blob(const_cast<std::uint8_t *>(t.data()), t.shape, t.strides,
                                              torch::dtype(torchType(t.dtype)));
-        return source.to(device_, type.value_or(type_), /*non_blocking=*/false, /*copy=*/true).contiguous();
+        auto copy = source.to(device_, type.value_or(type_), /*non_blocking=*/false, /*copy=*/true).contiguous();
+        // The checkpoint's pages of this tensor are not needed again: without this, a loaded model
+        // kept its whole checkpoint resident beside its weights (twice the memory for f32 on f32).
+        t.file->release(t.offset, t.extentBytes());
+        return copy;
     }
 
 private:
@@ -248,10 +252,48 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
 
 }
 
-// Refuses up front a model that will not fit, with the numbers, instead of failing half-way.
-void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType type)
+// The parameters of the seven projections of every decoder layer: what int8 quantisation stores
+// in one byte each.
+std::uint64_t projectionParameters(const TextModelConfig &t)
 {
-    const std::uint64_t bytes = countParameters(c) * (type == torch::kFloat32 ? 4 : 2);
+    const std::uint64_t hidden = static_cast<std::uint64_t>(t.hiddenSize);
+    const std::uint64_t kvWidth = static_cast<std::uint64_t>(t.kvHeads) * static_cast<std::uint64_t>(t.hiddenSize / t.heads);
+    return static_cast<std::uint64_t>(t.layers) *
+           (2 * hidden * hidden + 2 * kvWidth * hidden + 3 * hidden * static_cast<std::uint64_t>(t.intermediateSize));
+}
+
+// The bytes of the weights in the given element type and quantisation.
+std::uint64_t weightBytesFor(const ModelConfig &c, torch::ScalarType type, WeightQuantization quantize)
+{
+    const std::uint64_t element = type == torch::kFloat32 ? 4 : 2;
+    const std::uint64_t all = countParameters(c);
+    if (quantize == WeightQuantization::None)
+        return all * element;
+    const std::uint64_t projections = projectionParameters(c.text);
+    return (all - projections) * element + projections;
+}
+
+// The quantisation asked for, refused where it cannot run: int8 takes f32 activations on the CPU
+// and is for inference only.
+WeightQuantization checkedQuantization(const ModelLoadOptions &options, torch::Device device, torch::ScalarType type)
+{
+    if (options.quantize == WeightQuantization::None)
+        return options.quantize;
+    if (!device.is_cpu())
+        throw InvalidArgument("int8 weights run on the CPU only in this build: load the model with --device cpu, or "
+                              "without --quantize.");
+    if (type != torch::kFloat32)
+        throw InvalidArgument("int8 weights take f32 activations: load the model with --dtype f32 (or auto), or "
+                              "without --quantize.");
+    if (options.trainable)
+        throw InvalidArgument("A model with int8 weights cannot be trained: distil from full-precision weights.");
+    return options.quantize;
+}
+
+// Refuses up front a model that will not fit, with the numbers, instead of failing half-way.
+void checkMemory(const ModelConfig &c, torch::Device device, torch::ScalarType type, WeightQuantization quantize)
+{
+    const std::uint64_t bytes = weightBytesFor(c, type, quantize);
     std::uint64_t available = 0;
     std::string where = "memory";
 #if GEOLENS_HAVE_CUDA_ALLOCATOR
@@ -283,7 +325,7 @@ std::uint64_t GeoChatModel::parameterCount() const
 
 std::uint64_t GeoChatModel::weightBytes() const
 {
-    return parameterCount() * (impl_->type == torch::kFloat32 ? 4 : 2);
+    return weightBytesFor(impl_->config, impl_->type, impl_->quantize);
 }
 
 std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, const ModelLoadOptions &options)
@@ -294,8 +336,9 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     if (const std::string problem = impl->config.contextProblem(); !problem.empty())
         throw InvalidArgument("The model in " + folder + " cannot take its images: " + problem);
     chooseDevice(impl->device, impl->type, options);
-    checkMemory(impl->config, impl->device, impl->type);
     impl->trainable = options.trainable;
+    impl->quantize = checkedQuantization(options, impl->device, impl->type);
+    checkMemory(impl->config, impl->device, impl->type, impl->quantize);
 
     const fs::path tokenizerPath = fs::path(folder) / "tokenizer.model";
     if (!fs::exists(tokenizerPath))
@@ -369,8 +412,9 @@ std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &pres
     if (options.imageSize)
         impl->config.inputSize = *options.imageSize;
     chooseDevice(impl->device, impl->type, options);
-    checkMemory(impl->config, impl->device, impl->type);
     impl->trainable = options.trainable;
+    impl->quantize = checkedQuantization(options, impl->device, impl->type);
+    checkMemory(impl->config, impl->device, impl->type, impl->quantize);
     buildNetwork(*impl, RandomSource(impl->device, impl->type), "random " + preset, options.progress);
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
 }
@@ -425,6 +469,9 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
         l.gate = w.take(p + "mlp.gate_proj.weight", {t.intermediateSize, t.hiddenSize});
         l.up = w.take(p + "mlp.up_proj.weight", {t.intermediateSize, t.hiddenSize});
         l.down = w.take(p + "mlp.down_proj.weight", {t.hiddenSize, t.intermediateSize});
+        // Layer by layer, so that the float weights of one layer at most are held beside the int8.
+        if (impl.quantize == WeightQuantization::Int8)
+            l.quantize();
         d.layers.push_back(std::move(l));
     }
 
@@ -920,9 +967,13 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         const auto buffer = torch::ones({floats}, torch::dtype(torch::kFloat32).device(m.device));
         r.readBandwidthGBps = floats * 4.0 / bestSeconds([&] { (void)buffer.sum().item<float>(); }) / 1e9;
     }
+    const detail::LlamaDecoder &decoder = m.network.decoder;
     double bytes = 0.0;
-    for (const auto &[name, tensor] : m.network.decoder.namedParameters())
-        bytes += static_cast<double>(tensor.numel()) * tensor.element_size();
+    for (const torch::Tensor *t : {&decoder.embedTokens, &decoder.finalNorm, &decoder.lmHead})
+        bytes += static_cast<double>(t->numel()) * t->element_size();
+    for (const detail::LlamaLayer &layer : decoder.layers)
+        bytes += layer.projectionBytes() + static_cast<double>(layer.inputNorm.numel() + layer.postNorm.numel()) *
+                                               layer.inputNorm.element_size();
     // The embedding table is read one row a token.
     const auto &table = m.network.decoder.embedTokens;
     bytes -= static_cast<double>(table.numel() - table.size(1)) * table.element_size();
@@ -932,10 +983,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     // The compute rate: a 1024^3 product in the model's element type.
     const auto square = torch::randn({1024, 1024}, torch::dtype(m.type).device(m.device));
     r.matmulGflops = 2.0 * 1024.0 * 1024.0 * 1024.0 / bestSeconds([&] { (void)torch::mm(square, square); }) / 1e9;
-    double layerWeights = 0.0;
-    for (const detail::LlamaLayer &layer : m.network.decoder.layers)
-        for (const torch::Tensor *w : {&layer.q, &layer.k, &layer.v, &layer.o, &layer.gate, &layer.up, &layer.down})
-            layerWeights += static_cast<double>(w->numel());
+    const double layerWeights = static_cast<double>(projectionParameters(m.config.text));
     const double prefillFlops = 2.0 * layerWeights * r.prefillTokens +
                                 2.0 * static_cast<double>(m.network.decoder.lmHead.numel());
     r.prefillLimitMs = prefillFlops / (r.matmulGflops * 1e9) * 1000.0;

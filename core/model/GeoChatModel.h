@@ -21,11 +21,16 @@ struct LlavaNetwork;
 
 enum class ComputeDevice { Auto, Cpu, Cuda };
 enum class WeightType { Auto, F32, BF16, F16 };
+// How the decoder layers' seven projections are stored. Int8: int8 per output channel, run by
+// LibTorch's quantised CPU kernels (oneDNN on x86) with the activations quantised on the fly; f32
+// activations on the CPU only, for inference only.
+enum class WeightQuantization { None, Int8 };
 
 struct ModelLoadOptions {
     ComputeDevice device = ComputeDevice::Auto; // Auto: CUDA when available
     int cudaIndex = 0;                          // which GPU, with CUDA
     WeightType dtype = WeightType::Auto;        // Auto: bf16 on CUDA, f32 on CPU
+    WeightQuantization quantize = WeightQuantization::None;
     std::optional<int> imageSize;               // overrides the model's input resolution
     int threads = 0;                            // CPU threads; 0: LibTorch's default (OMP_NUM_THREADS)
     // Reports loading layer by layer and stops it (Canceled) when asked; may be null.

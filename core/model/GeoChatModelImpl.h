@@ -21,6 +21,7 @@ struct GeoChatModel::Impl {
     torch::ScalarType type = torch::kFloat32;
     ImagePreprocessor preprocess;
     bool trainable = false; // built as ordinary tensors (ModelLoadOptions::trainable)
+    WeightQuantization quantize = WeightQuantization::None;
 
     torch::Tensor encodeImages(const std::vector<RgbImage> &images) const;
     std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const std::vector<GenerationRequest> &requests);

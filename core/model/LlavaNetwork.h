@@ -72,9 +72,25 @@ struct LowRankAdapter {
     bool active() const { return a.defined(); }
 };
 
+// A projection's weight as int8 with one scale per output channel, packed for LibTorch's quantised
+// CPU kernels (quantized::linear_dynamic: the activations are quantised on the fly, row by row).
+struct QuantizedWeight {
+    c10::IValue packed; // the kernels' packed parameters; None when the projection is not quantised
+    std::int64_t bytes = 0; // the int8 weights and their scales
+    bool defined() const { return !packed.isNone(); }
+    // An f32 weight [out, in] quantised; throws InvalidArgument where LibTorch has no quantised
+    // engine for this CPU.
+    static QuantizedWeight from(const torch::Tensor &weight);
+};
+
 struct LlamaLayer {
     torch::Tensor inputNorm, q, k, v, o, postNorm, gate, up, down;
     std::array<LowRankAdapter, ProjectionCount> adapters;
+    // Set for every projection by quantize(), which releases the float weights.
+    std::array<QuantizedWeight, ProjectionCount> quantized;
+    void quantize();
+    // The bytes of the seven projections as stored: float or int8.
+    double projectionBytes() const;
 
     const torch::Tensor &weight(Projection p) const;
     torch::Tensor &weight(Projection p) { return const_cast<torch::Tensor &>(std::as_const(*this).weight(p)); }

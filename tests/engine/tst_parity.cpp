@@ -27,6 +27,23 @@ std::vector<int> ints(const QJsonArray &a)
     return v;
 }
 
+// A golden case's question (with its history and length) and its image.
+GenerationRequest goldenRequest(const QJsonObject &c)
+{
+    GenerationRequest request;
+    request.question = c["question"].toString().toStdString();
+    for (const QJsonValue &turn : c["history"].toArray())
+        request.history.push_back({turn.toArray()[0].toString().toStdString(), turn.toArray()[1].toString().toStdString()});
+    request.maxNewTokens = c["max_new_tokens"].toInt();
+    return request;
+}
+
+RgbImage goldenImage(const QJsonObject &c)
+{
+    const QJsonObject img = c["image"].toObject();
+    return referenceModelImage(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt());
+}
+
 } // namespace
 
 // Numerical parity with the reference (tests/data/tiny_geochat_golden.json, written by
@@ -87,13 +104,8 @@ private slots:
     {
         QFETCH(int, index);
         const QJsonObject c = golden_["cases"].toArray()[index].toObject();
-        GenerationRequest request;
-        request.question = c["question"].toString().toStdString();
-        for (const QJsonValue &turn : c["history"].toArray())
-            request.history.push_back({turn.toArray()[0].toString().toStdString(), turn.toArray()[1].toString().toStdString()});
-        request.maxNewTokens = c["max_new_tokens"].toInt();
-        const QJsonObject img = c["image"].toObject();
-        const RgbImage image = referenceModelImage(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt());
+        const GenerationRequest request = goldenRequest(c);
+        const RgbImage image = goldenImage(c);
 
         QCOMPARE(model_->promptTokens(request), ints(c["prompt_ids"].toArray()));
 
@@ -149,6 +161,69 @@ private slots:
         QVERIFY(model_->scoreAnswers(image, request, {}).empty());
     }
 
+    // Lower-precision weights against the reference's f32 numbers on the golden cases: the log-prob
+    // of every golden token (teacher-forced) drifts by little, and greedy decoding keeps the golden
+    // answer wherever the reference's top-2 margin is clear of the drift.
+    void lowerPrecisionStaysClose_data()
+    {
+        QTest::addColumn<int>("dtype");
+        QTest::addColumn<int>("quantize");
+        QTest::addColumn<double>("bound");
+        QTest::newRow("int8 weights") << int(WeightType::F32) << int(WeightQuantization::Int8) << 0.15;
+        QTest::newRow("bf16 weights") << int(WeightType::BF16) << int(WeightQuantization::None) << 0.15;
+    }
+
+    void lowerPrecisionStaysClose()
+    {
+        QFETCH(int, dtype);
+        QFETCH(int, quantize);
+        QFETCH(double, bound);
+        ModelLoadOptions options;
+        options.device = ComputeDevice::Cpu;
+        options.dtype = static_cast<WeightType>(dtype);
+        options.quantize = static_cast<WeightQuantization>(quantize);
+        options.imageSize = golden_["input_size"].toInt();
+        const auto model = GeoChatModel::load(folder_, options);
+        if (options.quantize == WeightQuantization::Int8) {
+            // One byte instead of four for each parameter of the seven projections.
+            const TextModelConfig &t = model->config().text;
+            const std::uint64_t kvWidth = static_cast<std::uint64_t>(t.kvHeads) * (t.hiddenSize / t.heads);
+            const std::uint64_t h = static_cast<std::uint64_t>(t.hiddenSize);
+            const std::uint64_t projections =
+                static_cast<std::uint64_t>(t.layers) * (2 * h * h + 2 * kvWidth * h + 3 * h * static_cast<std::uint64_t>(t.intermediateSize));
+            QCOMPARE(model_->weightBytes() - model->weightBytes(), 3 * projections);
+        }
+        double largest = 0.0, sum = 0.0;
+        int count = 0, agreeing = 0, clear = 0;
+        for (const QJsonValue &value : golden_["cases"].toArray()) {
+            const QJsonObject c = value.toObject();
+            const GenerationRequest request = goldenRequest(c);
+            const RgbImage image = goldenImage(c);
+            const std::vector<int> tokens = ints(c["tokens"].toArray());
+            const QJsonArray logprobs = c["logprobs"].toArray(), margins = c["margins"].toArray();
+            const std::vector<float> scored = model->scoreContinuation(image, request, tokens);
+            for (std::size_t k = 0; k < tokens.size(); ++k) {
+                const double drift = std::abs(scored[k] - logprobs[int(k)].toDouble());
+                largest = std::max(largest, drift);
+                sum += drift;
+                ++count;
+            }
+            const GenerationResult greedy = model->generate(image, request);
+            for (std::size_t k = 0; k < tokens.size() && margins[int(k)].toDouble() > 2.0 * bound; ++k) {
+                ++clear;
+                if (k >= greedy.tokens.size() || greedy.tokens[k] != tokens[k])
+                    break;
+                ++agreeing;
+            }
+        }
+        qInfo("log-prob drift against the reference: mean %.4f, largest %.4f over %d tokens; greedy tokens "
+              "kept %d of %d with a clear margin",
+              sum / count, largest, count, agreeing, clear);
+        QVERIFY2(largest < bound, qPrintable(QString::number(largest)));
+        QCOMPARE(agreeing, clear);
+        QVERIFY(clear >= 3);
+    }
+
     void paddedBatchMatchesTheReference()
     {
         // All cases in one forward pass: different prompt lengths, left-padded and masked.
@@ -157,14 +232,8 @@ private slots:
         const QJsonArray cases = golden_["cases"].toArray();
         for (const QJsonValue &value : cases) {
             const QJsonObject c = value.toObject();
-            GenerationRequest r;
-            r.question = c["question"].toString().toStdString();
-            for (const QJsonValue &turn : c["history"].toArray())
-                r.history.push_back({turn.toArray()[0].toString().toStdString(), turn.toArray()[1].toString().toStdString()});
-            r.maxNewTokens = c["max_new_tokens"].toInt();
-            requests.push_back(r);
-            const QJsonObject img = c["image"].toObject();
-            images.push_back(referenceModelImage(img["width"].toInt(), img["height"].toInt(), img["seed"].toInt()));
+            requests.push_back(goldenRequest(c));
+            images.push_back(goldenImage(c));
         }
         const std::vector<GenerationResult> results = model_->generateBatch(images, requests);
         for (int i = 0; i < cases.size(); ++i) {

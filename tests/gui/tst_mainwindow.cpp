@@ -712,6 +712,14 @@ private slots:
             QVERIFY2(dialog.canLoad(), qPrintable(dialog.note()));
             QVERIFY(ok->isEnabled());
             QVERIFY(dialog.note().contains("441"));
+            // Weights: automatic by default; int8 chosen here, and remembered below.
+            QCOMPARE(dialog.weightType(), WeightType::Auto);
+            QCOMPARE(dialog.quantization(), WeightQuantization::None);
+            dialog.setWeights(WeightType::F32, WeightQuantization::Int8);
+            QCOMPARE(dialog.quantization(), WeightQuantization::Int8);
+            QCOMPARE(dialog.weightType(), WeightType::F32);
+            if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty())
+                dialog.grab().save(pictures + "/model-load-int8.png");
             dialog.accept();
             QCOMPARE(dialog.result(), int(QDialog::Accepted));
         }
@@ -719,6 +727,10 @@ private slots:
         ModelLoadDialog again;
         QCOMPARE(again.folder(), folder);
         QCOMPARE(again.imageSize(), std::optional<int>(84));
+        QCOMPARE(again.quantization(), WeightQuantization::Int8);
+        again.setWeights(WeightType::BF16, WeightQuantization::None);
+        QCOMPARE(again.weightType(), WeightType::BF16);
+        QCOMPARE(again.quantization(), WeightQuantization::None);
         again.setFolder(dir_.filePath("no-such-model"));
         QVERIFY(!again.canLoad());
         QVERIFY(again.note().contains("does not exist"));

@@ -3,6 +3,7 @@
 #include "model/ModelConfig.h"
 #include "model/ParameterCount.h"
 
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -17,6 +18,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <exception>
 
 namespace geolens {
@@ -24,6 +26,7 @@ namespace geolens {
 namespace {
 
 const char *const LastFolderKey = "modelLoad/lastFolder";
+const char *const WeightsKey = "modelLoad/weights";
 
 // Folder paths hold characters QSettings keys do not take; a digest names the folder instead.
 QString imageSizeKey(const QString &folder)
@@ -45,7 +48,8 @@ QString parameterText(std::uint64_t n)
 } // namespace
 
 ModelLoadDialog::ModelLoadDialog(QWidget *parent)
-    : QDialog(parent), folder_(new QLineEdit(this)), imageSize_(new QSpinBox(this)), note_(new QLabel(this)),
+    : QDialog(parent), folder_(new QLineEdit(this)), imageSize_(new QSpinBox(this)), weights_(new QComboBox(this)),
+      note_(new QLabel(this)),
       buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Load Model"));
@@ -65,6 +69,19 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
                               "smaller size is faster and needs less of the model's context. Remembered for "
                               "each model folder."));
 
+    // Each entry's data: the WeightType and WeightQuantization as "type/quantization".
+    weights_->setObjectName(QStringLiteral("weights"));
+    weights_->addItem(tr("Automatic: bf16 on a GPU, f32 on the CPU"), QStringLiteral("auto/none"));
+    weights_->addItem(tr("f32: full precision"), QStringLiteral("f32/none"));
+    weights_->addItem(tr("bf16: half the memory"), QStringLiteral("bf16/none"));
+    weights_->addItem(tr("int8 (CPU): a quarter of the memory"), QStringLiteral("f32/int8"));
+    weights_->setToolTip(tr("How the model's weights are held. bf16 halves the memory; int8 stores the language "
+                            "model's layers in a quarter of the memory, on the CPU only, so that a 7B model fits a "
+                            "16 GB machine. Both answer close to f32 but may run slower than f32 on a CPU without "
+                            "fast kernels for them: docs/engine.md gives their drift and speed."));
+    const int remembered = weights_->findData(QSettings().value(WeightsKey, QStringLiteral("auto/none")).toString());
+    weights_->setCurrentIndex(std::max(0, remembered));
+
     note_->setObjectName(QStringLiteral("note"));
     note_->setWordWrap(true);
     note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -73,6 +90,7 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
     auto *form = new QFormLayout;
     form->addRow(tr("Folder:"), folderRow);
     form->addRow(tr("Image size:"), imageSize_);
+    form->addRow(tr("Weights:"), weights_);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(note_);
@@ -111,6 +129,30 @@ void ModelLoadDialog::setImageSize(std::optional<int> size)
     imageSize_->setValue(size.value_or(0));
 }
 
+WeightType ModelLoadDialog::weightType() const
+{
+    const QString type = weights_->currentData().toString().section(QLatin1Char('/'), 0, 0);
+    return type == QLatin1String("f32") ? WeightType::F32 : type == QLatin1String("bf16") ? WeightType::BF16 : WeightType::Auto;
+}
+
+WeightQuantization ModelLoadDialog::quantization() const
+{
+    return weights_->currentData().toString().endsWith(QLatin1String("/int8")) ? WeightQuantization::Int8
+                                                                               : WeightQuantization::None;
+}
+
+void ModelLoadDialog::setWeights(WeightType type, WeightQuantization quantization)
+{
+    QString key = QStringLiteral("auto/none");
+    if (quantization == WeightQuantization::Int8)
+        key = QStringLiteral("f32/int8");
+    else if (type == WeightType::F32)
+        key = QStringLiteral("f32/none");
+    else if (type == WeightType::BF16)
+        key = QStringLiteral("bf16/none");
+    weights_->setCurrentIndex(std::max(0, weights_->findData(key)));
+}
+
 QString ModelLoadDialog::note() const
 {
     return note_->text();
@@ -134,6 +176,7 @@ void ModelLoadDialog::accept()
     QSettings settings;
     settings.setValue(LastFolderKey, folder());
     settings.setValue(imageSizeKey(folder()), imageSize().value_or(0));
+    settings.setValue(WeightsKey, weights_->currentData().toString());
     QDialog::accept();
 }
 

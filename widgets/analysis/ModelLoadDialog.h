@@ -1,9 +1,12 @@
 #pragma once
 
+#include "model/GeoChatModel.h"
+
 #include <QDialog>
 
 #include <optional>
 
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -25,6 +28,11 @@ public:
     // Empty: the model's own input size.
     std::optional<int> imageSize() const;
     void setImageSize(std::optional<int> size);
+    // How the weights are held: f32, bf16, or int8 projections (the CPU); remembered (QSettings).
+    WeightType weightType() const;
+    WeightQuantization quantization() const;
+    void setWeights(WeightType type, WeightQuantization quantization);
+
     // What the folder holds, or why it cannot be loaded as it is set.
     QString note() const;
     bool canLoad() const;
@@ -40,6 +48,7 @@ private:
 
     QLineEdit *folder_;
     QSpinBox *imageSize_;
+    QComboBox *weights_;
     QLabel *note_;
     QDialogButtonBox *buttons_;
     bool canLoad_ = false;
