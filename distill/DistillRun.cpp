@@ -682,12 +682,13 @@ private:
         rollouts_.computeAdvantages(config_.minillm, processSum());
     }
 
-    // The teacher's log-softmax over a rollout, computed once for the PPO passes over its batch; on
-    // the CPU, where the batch waits between passes.
+    // The teacher's log-softmax over a rollout, computed once for the PPO passes over its batch, on
+    // the teacher's device; kept on the CPU, where the batch waits between passes.
     distill::TeacherLogProbs teacherDistribution(const distill::Rollout &r, const std::vector<int> &prompt)
     {
         torch::NoGradGuard noGrad;
-        return distill::teacherLogProbs(teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens).to(torch::kCPU));
+        const auto logits = teacher_->sequenceLogits(r.teacherFeatures, prompt, r.tokens);
+        return {distill::teacherLogProbs(logits).values.to(torch::kCPU)};
     }
 
     // Sums over the ranks for the whitening of a batch of rollouts that all ranks share.

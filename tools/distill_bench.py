@@ -14,7 +14,8 @@ difference of the `seconds` of consecutive metrics records. For the paper's meth
 draw a batch of rollouts (every ppo_epochs-th step) and the steps that only optimise are reported
 apart. Each round runs in a folder with a name of another length (see run_name). With --baseline, the two programs run alternately (rounds x methods), so that the ratio is
 measured in one run on the same machine; the losses of the two are printed side by side, as the
-same seed must give the same losses up to float rounding.
+same seed must give the same losses up to float rounding. Each run's step times go to the standard
+error as it ends.
 """
 import argparse
 import json

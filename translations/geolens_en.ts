@@ -3127,15 +3127,15 @@ Student: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>int8 (CPU): a quarter of the memory, faster prompts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>How the model&apos;s weights are held. bf16 halves the memory with answers that stay close to f32; int8 stores the language model&apos;s layers in a quarter of the memory and reads prompts and batches of tiles several times faster on the CPU (not on a GPU). docs/engine.md lists how far their answers drift from f32.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Weights:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>int8 (CPU): half the memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the model&apos;s weights are held. bf16 halves the memory of f32: a 7B model loads in 14 GB. int8 holds the language model&apos;s layers as int8, on the CPU only; LibTorch&apos;s kernels keep them twice, so it also takes about half the memory of f32. Both answer close to f32, and may run slower than f32 on a CPU without fast kernels for them: docs/engine.md gives their drift and speed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

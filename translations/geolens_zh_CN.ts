@@ -3128,12 +3128,12 @@ Student: %2</source>
         <translation>bf16：内存减半</translation>
     </message>
     <message>
-        <source>int8 (CPU): a quarter of the memory</source>
-        <translation>int8（CPU）：四分之一内存</translation>
+        <source>int8 (CPU): half the memory</source>
+        <translation>int8（CPU）：内存减半</translation>
     </message>
     <message>
-        <source>How the model&apos;s weights are held. bf16 halves the memory; int8 stores the language model&apos;s layers in a quarter of the memory, on the CPU only, so that a 7B model fits a 16 GB machine. Both answer close to f32 but may run slower than f32 on a CPU without fast kernels for them: docs/engine.md gives their drift and speed.</source>
-        <translation>模型权重的存放方式。bf16 将内存减半；int8 以四分之一的内存存放语言模型各层（仅限 CPU），使 7B 模型可在 16 GB 的机器上运行。两者的回答都与 f32 接近，但在缺少相应快速内核的 CPU 上可能比 f32 慢：docs/engine.md 给出了它们的偏差和速度。</translation>
+        <source>How the model&apos;s weights are held. bf16 halves the memory of f32: a 7B model loads in 14 GB. int8 holds the language model&apos;s layers as int8, on the CPU only; LibTorch&apos;s kernels keep them twice, so it also takes about half the memory of f32. Both answer close to f32, and may run slower than f32 on a CPU without fast kernels for them: docs/engine.md gives their drift and speed.</source>
+        <translation>模型权重的存放方式。bf16 将 f32 的内存减半：7B 模型加载只需 14 GB。int8 以 int8 存放语言模型各层（仅限 CPU）；LibTorch 的内核会保留两份，因此也约为 f32 内存的一半。两者的回答都与 f32 接近；在缺少相应快速内核的 CPU 上可能比 f32 慢：docs/engine.md 给出了它们的偏差和速度。</translation>
     </message>
     <message>
         <source>Weights:</source>

@@ -6,7 +6,6 @@
 #include "common/Error.h"
 #include "common/JsonIo.h"
 #include "distill/DistillRun.h"
-#include "distill/TrainingMemory.h"
 #include "distributed/DistributedGroup.h"
 
 #include <atomic>
@@ -162,7 +161,6 @@ int runDistill(const std::vector<std::string> &args)
                 std::filesystem::remove(path, ignored);
         }
     } remover{pidFile};
-    keepFreedMemoryForTraining();
     const DistillSummary summary = runDistillation(
         config, resume ? RunStart::Resume : a.has("overwrite") ? RunStart::Overwrite : RunStart::Fresh, hooks);
     std::signal(SIGINT, SIG_DFL);

@@ -8,6 +8,7 @@
 #include "cli/ImageFile.h"
 
 #include <cmath>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -60,7 +61,9 @@ int runGenerate(const std::vector<std::string> &args)
     const bool json = a.has("json");
 
     const RgbImage image = readImageFile(*imagePath);
+    const auto loadStarted = std::chrono::steady_clock::now();
     const auto model = GeoChatModel::load(*folder, options);
+    const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStarted).count();
 
     std::atomic<bool> cancel{false};
     request.cancel = &cancel;
@@ -96,6 +99,9 @@ int runGenerate(const std::vector<std::string> &args)
     out["dtype"] = model->dtypeName();
     out["quantize"] = options.quantize == WeightQuantization::Int8 ? "int8" : "none";
     out["seconds"] = r.seconds;
+    out["load_seconds"] = loadSeconds;
+    out["first_token_seconds"] = r.firstTokenSeconds;
+    out["weight_bytes"] = model->weightBytes();
     out["stop_reason"] = r.stopReason;
     out["cancelled"] = r.cancelled;
     out["truncated"] = r.truncated;

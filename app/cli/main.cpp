@@ -10,6 +10,7 @@
 #include "cli/CliArguments.h"
 #include "cli/PaperTablesCommand.h"
 #include "common/Error.h"
+#include "common/FreedMemory.h"
 
 #ifndef GEOLENS_CLI_FRONT_END
 #include "cli/DistillCommand.h"
@@ -160,6 +161,9 @@ int main(int argc, char **argv)
 #ifdef GEOLENS_CLI_FRONT_END
     if (!verb->second.run)
         return runInEngine(argv);
+#endif
+#ifndef GEOLENS_CLI_FRONT_END
+    geolens::keepFreedMemory(); // a model verb: its tensors' memory is reused, not faulted in again
 #endif
     try {
         return verb->second.run(std::vector<std::string>(argv + 2, argv + argc));

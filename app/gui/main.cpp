@@ -10,6 +10,7 @@
 #include "TileGridOverlay.h"
 #include "evaluation/ScenePresets.h"
 #include "common/Error.h"
+#include "common/FreedMemory.h"
 #include "geometry/RotatedBox.h"
 #include "raster/GdalEnvironment.h"
 
@@ -23,6 +24,8 @@
 
 int main(int argc, char **argv)
 {
+    // The model runs in this process: its tensors' memory is kept for the next tile.
+    geolens::keepFreedMemory();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("GeoLens"));
     QApplication::setOrganizationName(QStringLiteral("GeoLens"));

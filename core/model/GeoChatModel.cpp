@@ -253,7 +253,7 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
 }
 
 // The parameters of the seven projections of every decoder layer: what int8 quantisation stores
-// in one byte each.
+// in one byte each, twice (LibTorch's quantised kernels keep the weights as given and packed).
 std::uint64_t projectionParameters(const TextModelConfig &t)
 {
     const std::uint64_t hidden = static_cast<std::uint64_t>(t.hiddenSize);
@@ -270,7 +270,7 @@ std::uint64_t weightBytesFor(const ModelConfig &c, torch::ScalarType type, Weigh
     if (quantize == WeightQuantization::None)
         return all * element;
     const std::uint64_t projections = projectionParameters(c.text);
-    return (all - projections) * element + projections;
+    return (all - projections) * element + 2 * projections;
 }
 
 // The quantisation asked for, refused where it cannot run: int8 takes f32 activations on the CPU
@@ -796,6 +796,8 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
             }
             const GenerationRequest &request = requests[b];
             GenerationResult &r = results[b];
+            if (r.tokens.empty())
+                r.firstTokenSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             r.tokens.push_back(static_cast<int>(chosen[b]));
             contexts[b].push_back(chosen[b]);
             if (b == 0 && onText) {

@@ -100,6 +100,7 @@ struct GenerationResult {
     bool truncated = false;         // the context filled up before the answer ended
     std::string stopReason;         // "eos", "stop_string", "max_new_tokens", "context", "cancelled"
     double seconds = 0.0;
+    double firstTokenSeconds = 0.0; // from the start (image, prompt) to the first generated token
 };
 
 // GeoChat (or any LLaVA-1.5 model) running natively: loads a model folder in any of the three

@@ -243,7 +243,8 @@ QuantizedWeight QuantizedWeight::from(const torch::Tensor &weight)
     prepack.callBoxed(&stack);
     QuantizedWeight out;
     out.packed = std::move(stack[0]);
-    out.bytes = w.numel() + w.size(0) * 8;
+    // The kernels keep the int8 weights twice: as given (to unpack them) and packed.
+    out.bytes = 2 * w.numel() + w.size(0) * 8;
     return out;
 }
 

@@ -76,7 +76,7 @@ struct LowRankAdapter {
 // CPU kernels (quantized::linear_dynamic: the activations are quantised on the fly, row by row).
 struct QuantizedWeight {
     c10::IValue packed; // the kernels' packed parameters; None when the projection is not quantised
-    std::int64_t bytes = 0; // the int8 weights and their scales
+    std::int64_t bytes = 0; // held for it: the int8 weights twice (as given and packed), the scales
     bool defined() const { return !packed.isNone(); }
     // An f32 weight [out, in] quantised; throws InvalidArgument where LibTorch has no quantised
     // engine for this CPU.

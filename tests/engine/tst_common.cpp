@@ -1,6 +1,7 @@
 #include "common/AtomicFile.h"
 #include "common/MappedFile.h"
 #include "common/Error.h"
+#include "common/FreedMemory.h"
 #include "common/JobProgress.h"
 #include "common/LruCache.h"
 
@@ -8,6 +9,11 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <sys/stat.h>
 
@@ -17,6 +23,25 @@ class CommonTest : public QObject {
     Q_OBJECT
 
 private slots:
+    // A block freed stays with the process for the next piece of work, instead of going back to the
+    // kernel (to be page-faulted in again).
+    void freedMemoryStaysWithTheProcess()
+    {
+#if defined(__GLIBC__)
+        QVERIFY(geolens::keepFreedMemory());
+        const auto freeInHeap = [] { return mallinfo2().fordblks; };
+        const std::size_t before = freeInHeap();
+        constexpr std::size_t Block = 16 * 1024 * 1024;
+        void *block = std::malloc(Block);
+        QVERIFY(block);
+        static_cast<volatile char *>(block)[Block - 1] = 1;
+        std::free(block);
+        QVERIFY2(freeInHeap() >= before + Block / 2, "the freed block left the heap");
+#else
+        QSKIP("the C library's allocator has no thresholds to set");
+#endif
+    }
+
     void lruEvictsLeastRecentlyUsedWithinBudget()
     {
         LruCache<int, std::string> cache(100);

@@ -8,16 +8,11 @@
 #include "distill/DistillRun.h"
 #include "distill/RolloutBatch.h"
 #include "distill/RunCheckpoint.h"
-#include "distill/TrainingMemory.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
-#include <cstdlib>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <filesystem>
 
 using namespace geolens;
@@ -82,25 +77,6 @@ private:
 
 private slots:
     void initTestCase() { QVERIFY(dir_.isValid()); }
-
-    // A block a step frees stays with the process for the next step, instead of going back to the
-    // kernel (to be page-faulted in again).
-    void trainingKeepsFreedMemory()
-    {
-#if defined(__GLIBC__)
-        QVERIFY(geolens::keepFreedMemoryForTraining());
-        const auto freeInHeap = [] { return mallinfo2().fordblks; };
-        const std::size_t before = freeInHeap();
-        constexpr std::size_t Block = 16 * 1024 * 1024;
-        void *block = std::malloc(Block);
-        QVERIFY(block);
-        static_cast<volatile char *>(block)[Block - 1] = 1;
-        std::free(block);
-        QVERIFY2(freeInHeap() >= before + Block / 2, "the freed block left the heap");
-#else
-        QSKIP("the C library's allocator has no thresholds to set");
-#endif
-    }
 
     void advantagesFollowEachRolloutsRewards()
     {

@@ -224,21 +224,30 @@ std::uint16_t halfBits(float value)
 }
 
 // The formula's values of a tensor as raw little-endian bytes, float32 or half.
+// The formula of TinyModel.h for the tensor whose name hashes to seed.
+float weightAt(std::uint64_t seed, std::uint64_t index, float scale)
+{
+    const std::uint64_t r = splitmix64(seed + index);
+    const double u = static_cast<double>(r >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+    return static_cast<float>(scale * u);
+}
+
 std::string tensorBytes(const Tensor &t, bool half)
 {
     std::int64_t n = 1;
     for (std::int64_t d : t.shape)
         n *= d;
-    std::string bytes;
-    bytes.reserve(static_cast<std::size_t>(n) * (half ? 2 : 4));
+    // The name's hash once per tensor: a 7B-shaped model has 6.7 billion elements.
+    const std::uint64_t seed = fnv1a64(t.name);
+    std::string bytes(static_cast<std::size_t>(n) * (half ? 2 : 4), '\0');
     for (std::int64_t i = 0; i < n; ++i) {
-        const float formula = tinyWeight(t.name, static_cast<std::uint64_t>(i), t.scale) + t.offset;
+        const float formula = weightAt(seed, static_cast<std::uint64_t>(i), t.scale) + t.offset;
         const float value = t.value ? t.value(i, formula) : formula;
         if (half) {
             const std::uint16_t bits = halfBits(value);
-            bytes.append(reinterpret_cast<const char *>(&bits), sizeof bits);
+            std::memcpy(&bytes[static_cast<std::size_t>(i) * 2], &bits, sizeof bits);
         } else {
-            bytes.append(reinterpret_cast<const char *>(&value), sizeof value);
+            std::memcpy(&bytes[static_cast<std::size_t>(i) * 4], &value, sizeof value);
         }
     }
     return bytes;
@@ -286,37 +295,52 @@ TorchSaveTensor rotaryInverseFrequencies(const std::string &name, int headDim)
     return t;
 }
 
-// The release's two torch.save shards and their index.
+// The release's two torch.save shards and their index. Written tensor by tensor, each computed
+// when it is written: a 7B-shaped checkpoint (13.5 GB) never has to be in memory at once.
 std::vector<std::string> writeGeoChatBin(const std::string &folder, const std::vector<Tensor> &tensors,
                                          const TinyModelSpec &spec)
 {
     namespace fs = std::filesystem;
-    std::vector<TorchSaveTensor> all;
+    const TorchDType dtype = spec.halfPrecision ? TorchDType::F16 : TorchDType::F32;
+    const std::uint64_t elementSize = spec.halfPrecision ? 2 : 4;
+    // Each entry: its declaration (no bytes yet) and how to compute its bytes.
+    struct Entry {
+        TorchSaveTensor declared;
+        std::function<std::string()> bytes;
+        std::uint64_t size = 0;
+    };
+    std::vector<Entry> all;
     std::uint64_t totalSize = 0;
     for (const Tensor &t : tensors) {
-        all.push_back({t.name, spec.halfPrecision ? TorchDType::F16 : TorchDType::F32, t.shape,
-                       tensorBytes(t, spec.halfPrecision)});
-        totalSize += all.back().bytes.size();
+        std::uint64_t numel = 1;
+        for (std::int64_t d : t.shape)
+            numel *= static_cast<std::uint64_t>(d);
+        all.push_back({{t.name, dtype, t.shape, {}}, [&t, &spec] { return tensorBytes(t, spec.halfPrecision); },
+                       numel * elementSize});
+        totalSize += all.back().size;
         if (startsWith(t.name, "model.layers.") && t.name.find(".self_attn.o_proj.weight") != std::string::npos) {
             // where LlamaAttention registers it: after its projections
             const std::string layer = t.name.substr(0, t.name.size() - std::string("o_proj.weight").size());
-            all.push_back(rotaryInverseFrequencies(layer + "rotary_emb.inv_freq", spec.hidden / spec.heads));
-            totalSize += all.back().bytes.size();
+            TorchSaveTensor inv = rotaryInverseFrequencies(layer + "rotary_emb.inv_freq", spec.hidden / spec.heads);
+            const std::string invBytes = inv.bytes;
+            inv.bytes.clear();
+            all.push_back({inv, [invBytes] { return invBytes; }, invBytes.size()});
+            totalSize += all.back().size;
         }
     }
 
     const std::string shardNames[] = {"pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin"};
     // In order, each tensor in the shard where the middle of its bytes falls.
-    std::vector<TorchSaveTensor> shards[2];
+    std::vector<const Entry *> shards[2];
     std::uint64_t bytesBefore = 0;
     geolens::Json weightMap = geolens::Json::object();
     std::vector<std::string> names;
-    for (TorchSaveTensor &t : all) {
-        const int shard = bytesBefore * 2 + t.bytes.size() <= totalSize ? 0 : 1;
-        bytesBefore += t.bytes.size();
-        weightMap[t.name] = shardNames[shard];
-        names.push_back(t.name);
-        shards[shard].push_back(std::move(t));
+    for (const Entry &e : all) {
+        const int shard = bytesBefore * 2 + e.size <= totalSize ? 0 : 1;
+        bytesBefore += e.size;
+        weightMap[e.declared.name] = shardNames[shard];
+        names.push_back(e.declared.name);
+        shards[shard].push_back(&e);
     }
     // As older torch.save versions wrote them: the folder named after the file, no byteorder or
     // serialization id record, so loading a model also meets that form.
@@ -325,7 +349,13 @@ std::vector<std::string> writeGeoChatBin(const std::string &folder, const std::v
         options.folder = fs::path(shardNames[shard]).stem().string();
         options.byteorder.clear();
         options.serializationId.clear();
-        writeTorchSave((fs::path(folder) / shardNames[shard]).string(), shards[shard], options);
+        std::vector<TorchSaveTensor> declared;
+        for (const Entry *e : shards[shard])
+            declared.push_back(e->declared);
+        TorchSaveStream stream((fs::path(folder) / shardNames[shard]).string(), declared, options);
+        for (const Entry *e : shards[shard])
+            stream.append(e->bytes());
+        stream.finish();
     }
 
     geolens::Json metadata = geolens::Json::object();
@@ -435,9 +465,7 @@ void scriptAnswer(std::vector<Tensor> &tensors, const TinyModelSpec &spec, const
 
 float tinyWeight(const std::string &name, std::uint64_t index, float scale)
 {
-    const std::uint64_t r = splitmix64(fnv1a64(name) + index);
-    const double u = static_cast<double>(r >> 11) / 9007199254740992.0 * 2.0 - 1.0;
-    return static_cast<float>(scale * u);
+    return weightAt(fnv1a64(name), index, scale);
 }
 
 std::vector<std::string> writeTinyModel(const std::string &folder, const TinyModelSpec &spec, TinyLayout layout,

@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
+
+#include <unistd.h>
 
 namespace geolens::test {
 
@@ -311,89 +315,101 @@ std::size_t torchDTypeSize(TorchDType type)
     throw InvalidArgument("Unknown tensor element type.");
 }
 
-std::string zipArchive(const std::vector<ZipMember> &members, const ZipWriteOptions &options)
+ZipStreamWriter::ZipStreamWriter(std::function<void(const std::string &)> sink, ZipWriteOptions options)
+    : sink_(std::move(sink)), options_(std::move(options))
+{
+}
+
+void ZipStreamWriter::emit(const std::string &bytes)
+{
+    sink_(bytes);
+    offset_ += bytes.size();
+}
+
+void ZipStreamWriter::add(const std::string &name, const std::string &data, std::uint16_t method)
 {
     const std::uint32_t Max32 = 0xFFFFFFFFu;
-    const std::uint16_t version = options.zip64 ? 45 : 20; // the version ZIP64 records need, or 2.0
-    const Crc32 crc32;
-    std::string out;
-    std::vector<std::uint64_t> localOffsets;
-    std::vector<std::uint32_t> checksums;
-    for (const ZipMember &m : members) {
-        localOffsets.push_back(out.size());
-        checksums.push_back(crc32.of(m.data));
-        std::string extra;
-        if (options.zip64) {
-            putLe(extra, 0x0001, 2);
-            putLe(extra, 16, 2);
-            putLe(extra, m.data.size(), 8);
-            putLe(extra, m.data.size(), 8);
-        }
-        if (options.alignData) {
-            // PyTorch's padding field: id "FB", then 'Z's up to the next multiple of 64.
-            const std::uint64_t unpadded = out.size() + 30 + m.name.size() + extra.size() + 4;
-            const std::uint64_t padding = (64 - unpadded % 64) % 64;
-            putLe(extra, 0x4246, 2);
-            putLe(extra, padding, 2);
-            extra.append(padding, 'Z');
-        }
-        putLe(out, 0x04034b50, 4);
-        putLe(out, version, 2);
-        putLe(out, 0, 2); // flags
-        putLe(out, m.method, 2);
-        putLe(out, 0, 4); // time, date
-        putLe(out, checksums.back(), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, m.name.size(), 2);
-        putLe(out, extra.size(), 2);
-        out += m.name;
-        out += extra;
-        out += m.data;
+    const std::uint16_t version = options_.zip64 ? 45 : 20; // the version ZIP64 records need, or 2.0
+    Entry entry{name, method, Crc32().of(data), data.size(), offset_};
+    std::string extra;
+    if (options_.zip64) {
+        putLe(extra, 0x0001, 2);
+        putLe(extra, 16, 2);
+        putLe(extra, data.size(), 8);
+        putLe(extra, data.size(), 8);
     }
+    if (options_.alignData) {
+        // PyTorch's padding field: id "FB", then 'Z's up to the next multiple of 64.
+        const std::uint64_t unpadded = offset_ + 30 + name.size() + extra.size() + 4;
+        const std::uint64_t padding = (64 - unpadded % 64) % 64;
+        putLe(extra, 0x4246, 2);
+        putLe(extra, padding, 2);
+        extra.append(padding, 'Z');
+    }
+    std::string header;
+    putLe(header, 0x04034b50, 4);
+    putLe(header, version, 2);
+    putLe(header, 0, 2); // flags
+    putLe(header, method, 2);
+    putLe(header, 0, 4); // time, date
+    putLe(header, entry.crc, 4);
+    putLe(header, options_.zip64 ? Max32 : data.size(), 4);
+    putLe(header, options_.zip64 ? Max32 : data.size(), 4);
+    putLe(header, name.size(), 2);
+    putLe(header, extra.size(), 2);
+    header += name;
+    header += extra;
+    emit(header);
+    emit(data);
+    entries_.push_back(std::move(entry));
+}
 
-    const std::uint64_t directoryOffset = out.size();
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        const ZipMember &m = members[i];
+void ZipStreamWriter::finish()
+{
+    const std::uint32_t Max32 = 0xFFFFFFFFu;
+    const std::uint16_t version = options_.zip64 ? 45 : 20;
+    std::string out;
+    const std::uint64_t directoryOffset = offset_;
+    for (const Entry &e : entries_) {
         std::string extra;
-        if (options.zip64) {
+        if (options_.zip64) {
             putLe(extra, 0x0001, 2);
             putLe(extra, 24, 2);
-            putLe(extra, m.data.size(), 8);
-            putLe(extra, m.data.size(), 8);
-            putLe(extra, localOffsets[i], 8);
+            putLe(extra, e.size, 8);
+            putLe(extra, e.size, 8);
+            putLe(extra, e.localOffset, 8);
         }
         putLe(out, 0x02014b50, 4);
         putLe(out, version, 2); // made by
         putLe(out, version, 2); // needed to extract
         putLe(out, 0, 2);
-        putLe(out, m.method, 2);
+        putLe(out, e.method, 2);
         putLe(out, 0, 4);
-        putLe(out, checksums[i], 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, options.zip64 ? Max32 : m.data.size(), 4);
-        putLe(out, m.name.size(), 2);
+        putLe(out, e.crc, 4);
+        putLe(out, options_.zip64 ? Max32 : e.size, 4);
+        putLe(out, options_.zip64 ? Max32 : e.size, 4);
+        putLe(out, e.name.size(), 2);
         putLe(out, extra.size(), 2);
         putLe(out, 0, 2); // comment
         putLe(out, 0, 2); // disk
         putLe(out, 0, 2); // internal attributes
         putLe(out, 0, 4); // external attributes
-        putLe(out, options.zip64 ? Max32 : localOffsets[i], 4);
-        out += m.name;
+        putLe(out, options_.zip64 ? Max32 : e.localOffset, 4);
+        out += e.name;
         out += extra;
     }
-    const std::uint64_t directorySize = out.size() - directoryOffset;
+    const std::uint64_t directorySize = out.size();
 
-    if (options.zip64) {
-        const std::uint64_t recordOffset = out.size();
+    if (options_.zip64) {
+        const std::uint64_t recordOffset = directoryOffset + out.size();
         putLe(out, 0x06064b50, 4);
         putLe(out, 44, 8); // size of the rest of the record
         putLe(out, 45, 2);
         putLe(out, 45, 2);
         putLe(out, 0, 4);
         putLe(out, 0, 4);
-        putLe(out, members.size(), 8);
-        putLe(out, members.size(), 8);
+        putLe(out, entries_.size(), 8);
+        putLe(out, entries_.size(), 8);
         putLe(out, directorySize, 8);
         putLe(out, directoryOffset, 8);
         putLe(out, 0x07064b50, 4); // the locator of the record above
@@ -404,12 +420,22 @@ std::string zipArchive(const std::vector<ZipMember> &members, const ZipWriteOpti
     putLe(out, 0x06054b50, 4);
     putLe(out, 0, 2);
     putLe(out, 0, 2);
-    putLe(out, options.zip64 ? 0xFFFF : members.size(), 2);
-    putLe(out, options.zip64 ? 0xFFFF : members.size(), 2);
-    putLe(out, options.zip64 ? Max32 : directorySize, 4);
-    putLe(out, options.zip64 ? Max32 : directoryOffset, 4);
-    putLe(out, options.comment.size(), 2);
-    out += options.comment;
+    putLe(out, options_.zip64 ? 0xFFFF : entries_.size(), 2);
+    putLe(out, options_.zip64 ? 0xFFFF : entries_.size(), 2);
+    putLe(out, options_.zip64 ? Max32 : directorySize, 4);
+    putLe(out, options_.zip64 ? Max32 : directoryOffset, 4);
+    putLe(out, options_.comment.size(), 2);
+    out += options_.comment;
+    emit(out);
+}
+
+std::string zipArchive(const std::vector<ZipMember> &members, const ZipWriteOptions &options)
+{
+    std::string out;
+    ZipStreamWriter writer([&out](const std::string &bytes) { out += bytes; }, options);
+    for (const ZipMember &m : members)
+        writer.add(m.name, m.data, m.method);
+    writer.finish();
     return out;
 }
 
@@ -463,6 +489,73 @@ std::string torchSaveArchive(const TorchStateDict &stateDict, const std::string 
     zip.alignData = options.alignData;
     zip.comment = options.comment;
     return zipArchive(members, zip);
+}
+
+TorchSaveStream::TorchSaveStream(const std::string &path, const std::vector<TorchSaveTensor> &declared,
+                                 TorchSaveOptions options)
+    : path_(path), temporaryPath_(path + ".tmp-" + std::to_string(::getpid())), prefix_(options.folder + "/"),
+      options_(std::move(options))
+{
+    file_ = std::fopen(temporaryPath_.c_str(), "wb");
+    if (!file_)
+        throw FileError(path_, std::string("cannot create file: ") + std::strerror(errno));
+    TorchStateDict stateDict;
+    std::uint64_t total = 0;
+    for (const TorchSaveTensor &tensor : declared) {
+        const std::int64_t numel = elementCount(tensor.shape);
+        const std::string key = std::to_string(stateDict.storages.size());
+        stateDict.storages.push_back({key, tensor.dtype, numel, {}});
+        stateDict.tensors.push_back({tensor.name, key, 0, tensor.shape, rowMajorStrides(tensor.shape)});
+        sizes_.push_back(static_cast<std::uint64_t>(numel) * torchDTypeSize(tensor.dtype));
+        total += sizes_.back();
+    }
+    ZipWriteOptions zip;
+    // As torch.save: ZIP64 records once the archive passes what 32-bit offsets reach.
+    zip.zip64 = options_.zip64 || total >= 0xFFFFFFFFull;
+    zip.alignData = options_.alignData;
+    zip.comment = options_.comment;
+    zip_ = std::make_unique<ZipStreamWriter>(
+        [this](const std::string &bytes) {
+            if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+                throw FileError(path_, std::string("cannot write file: ") + std::strerror(errno));
+        },
+        zip);
+    zip_->add(prefix_ + "data.pkl", torchSavePickle(stateDict));
+    if (!options_.byteorder.empty())
+        zip_->add(prefix_ + "byteorder", options_.byteorder);
+}
+
+TorchSaveStream::~TorchSaveStream()
+{
+    if (file_) {
+        std::fclose(file_);
+        std::remove(temporaryPath_.c_str());
+    }
+}
+
+void TorchSaveStream::append(const std::string &bytes)
+{
+    if (next_ >= sizes_.size() || bytes.size() != sizes_[next_])
+        throw InvalidArgument("The bytes given for tensor " + std::to_string(next_) + " do not match what was declared.");
+    zip_->add(prefix_ + "data/" + std::to_string(next_), bytes);
+    ++next_;
+}
+
+void TorchSaveStream::finish()
+{
+    if (next_ != sizes_.size())
+        throw InvalidArgument("Only " + std::to_string(next_) + " of " + std::to_string(sizes_.size()) +
+                              " tensors were written.");
+    zip_->add(prefix_ + "version", "3\n");
+    if (!options_.serializationId.empty())
+        zip_->add(prefix_ + ".data/serialization_id", options_.serializationId);
+    zip_->finish();
+    const bool closed = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0 && std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!closed || std::rename(temporaryPath_.c_str(), path_.c_str()) != 0) {
+        std::remove(temporaryPath_.c_str());
+        throw FileError(path_, std::string("cannot write file: ") + std::strerror(errno));
+    }
 }
 
 void writeTorchSave(const std::string &path, const std::vector<TorchSaveTensor> &tensors,

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -108,5 +111,51 @@ struct ZipWriteOptions {
 // A zip archive as PyTorch's writer lays one out: local headers and data in order, then the
 // central directory (and with zip64 the ZIP64 end records), then the end record.
 std::string zipArchive(const std::vector<ZipMember> &members, const ZipWriteOptions &options = {});
+
+// The same archive handed to sink piece by piece, entry after entry, so that an archive larger
+// than memory can be written.
+class ZipStreamWriter {
+public:
+    ZipStreamWriter(std::function<void(const std::string &)> sink, ZipWriteOptions options);
+    void add(const std::string &name, const std::string &data, std::uint16_t method = ZipMember::StoredMethod);
+    // The central directory and end records; nothing may be added after.
+    void finish();
+
+private:
+    struct Entry {
+        std::string name;
+        std::uint16_t method;
+        std::uint32_t crc;
+        std::uint64_t size;
+        std::uint64_t localOffset;
+    };
+    void emit(const std::string &bytes);
+
+    std::function<void(const std::string &)> sink_;
+    ZipWriteOptions options_;
+    std::vector<Entry> entries_;
+    std::uint64_t offset_ = 0;
+};
+
+// writeTorchSave for a checkpoint too large to hold in memory (a 7B model's shard): the tensors
+// (without their bytes) are declared up front, as the pickle comes first in the archive, then
+// their bytes are appended one tensor at a time, in order. finish() renames the file into place;
+// a stream destroyed before it leaves nothing behind.
+class TorchSaveStream {
+public:
+    TorchSaveStream(const std::string &path, const std::vector<TorchSaveTensor> &declared, TorchSaveOptions options = {});
+    ~TorchSaveStream();
+    void append(const std::string &bytes);
+    void finish();
+
+private:
+    std::string path_, temporaryPath_;
+    std::FILE *file_ = nullptr;
+    std::string prefix_;
+    TorchSaveOptions options_;
+    std::vector<std::uint64_t> sizes_;
+    std::size_t next_ = 0;
+    std::unique_ptr<ZipStreamWriter> zip_;
+};
 
 } // namespace geolens::test

@@ -28,6 +28,12 @@ int main(int argc, char **argv)
             spec.hidden = std::stoi(argv[++i]);
         else if (a == "--output-scale" && i + 1 < argc)
             spec.outputScale = std::stod(argv[++i]);
+        else if (a == "--heads" && i + 1 < argc)
+            spec.heads = std::stoi(argv[++i]);
+        else if (a == "--kv-heads" && i + 1 < argc)
+            spec.kvHeads = std::stoi(argv[++i]);
+        else if (a == "--max-positions" && i + 1 < argc)
+            spec.maxPositions = std::stoi(argv[++i]);
         else if (a == "--intermediate" && i + 1 < argc)
             spec.intermediate = std::stoi(argv[++i]);
         else if (a == "--answer" && i + 1 < argc)
@@ -44,7 +50,8 @@ int main(int argc, char **argv)
     if (out.empty() || tokenizer.empty()) {
         std::cerr << "usage: geolens-tiny-model OUT_DIR --tokenizer tokenizer.model "
                      "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half] [--answer TEXT]\n"
-                     "       [--layers N] [--hidden N] [--intermediate N] [--output-scale 8]\n";
+                     "       [--layers N] [--hidden N] [--intermediate N] [--heads N] [--kv-heads N]\n"
+                     "       [--max-positions N] [--output-scale 8]\n";
         return 2;
     }
     geolens::test::TinyLayout kind;

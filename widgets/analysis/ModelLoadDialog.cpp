@@ -74,11 +74,12 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
     weights_->addItem(tr("Automatic: bf16 on a GPU, f32 on the CPU"), QStringLiteral("auto/none"));
     weights_->addItem(tr("f32: full precision"), QStringLiteral("f32/none"));
     weights_->addItem(tr("bf16: half the memory"), QStringLiteral("bf16/none"));
-    weights_->addItem(tr("int8 (CPU): a quarter of the memory"), QStringLiteral("f32/int8"));
-    weights_->setToolTip(tr("How the model's weights are held. bf16 halves the memory; int8 stores the language "
-                            "model's layers in a quarter of the memory, on the CPU only, so that a 7B model fits a "
-                            "16 GB machine. Both answer close to f32 but may run slower than f32 on a CPU without "
-                            "fast kernels for them: docs/engine.md gives their drift and speed."));
+    weights_->addItem(tr("int8 (CPU): half the memory"), QStringLiteral("f32/int8"));
+    weights_->setToolTip(tr("How the model's weights are held. bf16 halves the memory of f32: a 7B model loads in "
+                            "14 GB. int8 holds the language model's layers as int8, on the CPU only; LibTorch's "
+                            "kernels keep them twice, so it also takes about half the memory of f32. Both answer "
+                            "close to f32, and may run slower than f32 on a CPU without fast kernels for them: "
+                            "docs/engine.md gives their drift and speed."));
     const int remembered = weights_->findData(QSettings().value(WeightsKey, QStringLiteral("auto/none")).toString());
     weights_->setCurrentIndex(std::max(0, remembered));
 

@@ -1,4 +1,4 @@
-#include "distill/TrainingMemory.h"
+#include "common/FreedMemory.h"
 
 #include <cstdlib> // defines __GLIBC__ where the C library is glibc
 
@@ -8,7 +8,7 @@
 
 namespace geolens {
 
-bool keepFreedMemoryForTraining()
+bool keepFreedMemory()
 {
 #if defined(__GLIBC__)
     // 32 MiB is the largest mmap threshold mallopt accepts on 64-bit systems; setting it also stops
