@@ -138,6 +138,8 @@ int runBench(const std::vector<std::string> &args)
     out["prefill_tokens"] = r.prefillTokens;
     out["prefill_ms"] = r.prefillMs;
     out["matmul_gflops"] = r.matmulGflops;
+    out["vision_limit_ms"] = r.visionLimitMs;
+    out["vision_share_of_limit"] = r.visionLimitMs / r.visionMsPerTile;
     out["prefill_limit_ms"] = r.prefillLimitMs;
     out["prefill_share_of_limit"] = r.prefillLimitMs / r.prefillMs;
     out["decode_tokens_per_s"] = r.decodeTokensPerSecond;

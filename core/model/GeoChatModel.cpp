@@ -989,6 +989,17 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const double prefillFlops = 2.0 * layerWeights * r.prefillTokens +
                                 2.0 * static_cast<double>(m.network.decoder.lmHead.numel());
     r.prefillLimitMs = prefillFlops / (r.matmulGflops * 1e9) * 1000.0;
+
+    const VisionModelConfig &v = m.config.vision;
+    const double patches = static_cast<double>(m.config.gridSize()) * m.config.gridSize();
+    const double n = patches + 1.0; // with the class token
+    const double width = v.hiddenSize;
+    const int layersRun = m.config.selectLayer < 0 ? v.layers + 1 + m.config.selectLayer : m.config.selectLayer;
+    const double perLayer = 2.0 * n * (4.0 * width * width + 2.0 * width * v.intermediateSize) + 4.0 * n * n * width;
+    const double textWidth = m.config.text.hiddenSize;
+    const double projector = 2.0 * patches * (width * textWidth + (m.config.projectorDepth - 1) * textWidth * textWidth);
+    const double visionFlops = 2.0 * patches * width * 3.0 * v.patchSize * v.patchSize + layersRun * perLayer + projector;
+    r.visionLimitMs = visionFlops / (r.matmulGflops * 1e9) * 1000.0;
     return r;
 }
 

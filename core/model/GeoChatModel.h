@@ -84,6 +84,9 @@ struct BenchmarkReport {
     // matrix product reaches on the model's device.
     double matmulGflops = 0.0;
     double prefillLimitMs = 0.0;
+    // Vision's limit, likewise: the tower's products for one tile (patch embedding, the layers up
+    // to the selected one with their attention) and the projector's.
+    double visionLimitMs = 0.0;
     double sceneTilesPerSecond = 0.0;   // vision + prefill + sceneTokens, batch 1
     int batch = 0;
     double sceneTilesPerSecondBatched = 0.0;

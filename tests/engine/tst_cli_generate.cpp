@@ -181,7 +181,7 @@ private slots:
         // CPU can reach (a difference once gave 1.6e10 tokens a second), and the limit beside it.
         for (const char *key : {"decode_tokens_per_s_batched", "read_bandwidth_gb_s", "decode_bytes_per_token",
                                 "decode_limit_tokens_per_s", "decode_share_of_limit", "matmul_gflops",
-                                "prefill_limit_ms", "prefill_share_of_limit"})
+                                "prefill_limit_ms", "prefill_share_of_limit", "vision_limit_ms", "vision_share_of_limit"})
             QVERIFY2(o[key].toDouble() > 0, key);
         QVERIFY2(o["decode_tokens_per_s"].toDouble() < 1e6, qPrintable(QString::number(o["decode_tokens_per_s"].toDouble())));
         QVERIFY(o["read_bandwidth_gb_s"].toDouble() < 10000);
