@@ -11,11 +11,12 @@ namespace geolens {
 bool keepFreedMemory()
 {
 #if defined(__GLIBC__)
-    // 32 MiB is the largest mmap threshold mallopt accepts on 64-bit systems; setting it also stops
-    // the threshold from adapting.
-    constexpr int MmapThreshold = 32 * 1024 * 1024;
+    // No block is mapped on its own: the largest temporaries (a batch of 16 tiles' attention scores
+    // is 100 MB) are exactly the ones that cost most to fault in again, and the 32 MiB ceiling that
+    // M_MMAP_THRESHOLD accepts left them out. The heap's top goes back to the kernel only beyond
+    // 1 GiB free.
     constexpr int TrimThreshold = 1024 * 1024 * 1024;
-    return mallopt(M_MMAP_THRESHOLD, MmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, TrimThreshold) == 1;
+    return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, TrimThreshold) == 1;
 #else
     return false;
 #endif

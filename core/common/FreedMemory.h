@@ -11,8 +11,9 @@ namespace geolens {
 // comes back as fresh zeroed pages depends on the allocation history: a run's folder name was
 // enough to double the page faults of a CPU distillation step. Each fresh page is a page fault. A
 // CPU distillation step spent two thirds of its time in the kernel, and labelling 8 tiles at once
-// a quarter. With blocks up to 32 MiB served from the heap, and the heap trimmed only beyond 1 GiB
-// free, the next step reuses the pages of the last.
+// a quarter. With every block served from the heap, and the heap trimmed only beyond 1 GiB free,
+// the next step reuses the pages of the last. The price: memory freed inside the heap stays with
+// the process until it is reused.
 //
 // Process-wide, so a program that runs models calls it once, before they load: the engine verbs
 // of geolens-cli and the GUI. Returns false where the allocator offers no such setting.
