@@ -1,6 +1,7 @@
 #include "distill/DistillationLosses.h"
 
 #include "common/Error.h"
+#include "model/LlavaNetwork.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -96,11 +97,6 @@ torch::Tensor safeTokens(const torch::Tensor &tokens, const torch::Tensor &valid
     return ids;
 }
 
-torch::Tensor gatherTokens(const torch::Tensor &logProbs, const torch::Tensor &ids)
-{
-    return logProbs.gather(-1, ids.unsqueeze(-1)).squeeze(-1);
-}
-
 torch::Tensor logSoftmax32(const torch::Tensor &logits, double temperature = 1.0)
 {
     auto z = logits.to(torch::kFloat32);
@@ -184,19 +180,11 @@ public:
     }
 };
 
-// log softmax(logits) at the given ids, [B, T], in float32: the logit less the log-sum-exp, so that
-// no [B, T, V] log-softmax is kept for the backward pass (the logits are kept anyway).
-torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids)
-{
-    const auto z = logits.to(torch::kFloat32);
-    return gatherTokens(z, ids) - z.logsumexp(-1);
-}
-
 torch::Tensor perTokenCrossEntropy(const torch::Tensor &studentLogits, const torch::Tensor &targets,
                                    const torch::Tensor &valid)
 {
     const auto ids = safeTokens(targets, valid, studentLogits.size(-1), "target ids");
-    return -logProbsAt(studentLogits, ids);
+    return -detail::logProbsAt(studentLogits, ids);
 }
 
 void requireFraction(double value, const char *what)
@@ -239,7 +227,7 @@ torch::Tensor tokenLogProbs(const torch::Tensor &logits, const torch::Tensor &to
     requireLogits(logits, "logits");
     const auto valid = validMaskForLogits(mask, logits);
     const auto ids = safeTokens(tokens, valid, logits.size(-1), "token ids");
-    return torch::where(valid, logProbsAt(logits, ids), 0);
+    return torch::where(valid, detail::logProbsAt(logits, ids), 0);
 }
 
 TeacherLogProbs teacherLogProbs(const torch::Tensor &teacherLogits, double temperature)

@@ -10,12 +10,12 @@
 #include "cli/CliArguments.h"
 #include "cli/PaperTablesCommand.h"
 #include "common/Error.h"
-#include "common/FreedMemory.h"
 
 #ifndef GEOLENS_CLI_FRONT_END
 #include "cli/DistillCommand.h"
 #include "cli/EvaluateCommand.h"
 #include "cli/ModelCommands.h"
+#include "common/FreedMemory.h"
 #endif
 #ifdef GEOLENS_WITH_RASTER
 #include "cli/RasterCommands.h"
@@ -161,8 +161,7 @@ int main(int argc, char **argv)
 #ifdef GEOLENS_CLI_FRONT_END
     if (!verb->second.run)
         return runInEngine(argv);
-#endif
-#ifndef GEOLENS_CLI_FRONT_END
+#else
     geolens::keepFreedMemory(); // a model verb: its tensors' memory is reused, not faulted in again
 #endif
     try {

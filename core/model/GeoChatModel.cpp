@@ -28,14 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// log softmax(logits)[..., id] for one id per row of logits [..., V]: the logit less the
-// log-sum-exp, in float32, without a log-softmax over the whole vocabulary.
-torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids)
-{
-    const auto z = logits.to(torch::kFloat32);
-    return z.gather(-1, ids.unsqueeze(-1)).squeeze(-1) - z.logsumexp(-1);
-}
-
 std::string shapeText(const std::vector<std::int64_t> &shape)
 {
     std::ostringstream s;
@@ -588,7 +580,7 @@ std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const 
     const auto logits = impl_->network.decoder.forward(embeds, cache, false)[0].narrow(
         0, first, static_cast<std::int64_t>(continuation.size()));
     std::vector<std::int64_t> next(continuation.begin(), continuation.end());
-    const auto scores = logProbsAt(logits, torch::tensor(next, torch::kLong).to(logits.device())).to(torch::kCPU).contiguous();
+    const auto scores = detail::logProbsAt(logits, torch::tensor(next, torch::kLong).to(logits.device())).to(torch::kCPU).contiguous();
     return std::vector<float>(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
 }
 
@@ -641,8 +633,8 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
     };
     const auto logits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(asTensor(ids, columns)), cache);
     // Only the candidates' tokens are scored: no [N, L, V] log-softmax is made or copied.
-    const auto firstScores = logProbsAt(firstLogits.unsqueeze(0).expand({rows, -1}), asTensor(firstIds, 1).squeeze(1)).to(torch::kCPU);
-    const auto laterScores = logProbsAt(logits, asTensor(next, columns)).to(torch::kCPU);
+    const auto firstScores = detail::logProbsAt(firstLogits.unsqueeze(0).expand({rows, -1}), asTensor(firstIds, 1).squeeze(1)).to(torch::kCPU);
+    const auto laterScores = detail::logProbsAt(logits, asTensor(next, columns)).to(torch::kCPU);
     const auto firstAt = firstScores.accessor<float, 1>();
     const auto laterAt = laterScores.accessor<float, 2>();
 

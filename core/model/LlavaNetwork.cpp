@@ -3,7 +3,6 @@
 #include "common/Error.h"
 #include "model/Tokenizer.h"
 
-#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/version.h>
 
 #include <algorithm>
@@ -207,7 +206,6 @@ void chooseQuantizedEngine()
 
 torch::Tensor quantizedLinear(const torch::Tensor &x, const QuantizedWeight &w)
 {
-    const auto op = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_dynamic", "");
     const std::int64_t in = x.size(-1);
     auto rows = x.reshape({-1, in}).to(torch::kFloat32);
     // oneDNN's int8 path is a third slower for one row than for two: decoding at batch 1 runs the
@@ -216,7 +214,7 @@ torch::Tensor quantizedLinear(const torch::Tensor &x, const QuantizedWeight &w)
     if (oneRow)
         rows = rows.expand({2, in});
     std::vector<c10::IValue> stack{rows.contiguous(), w.packed, false};
-    op.callBoxed(&stack);
+    w.run->callBoxed(&stack);
     auto y = stack[0].toTensor();
     if (oneRow)
         y = y.narrow(0, 0, 1);
@@ -243,8 +241,8 @@ QuantizedWeight QuantizedWeight::from(const torch::Tensor &weight)
     prepack.callBoxed(&stack);
     QuantizedWeight out;
     out.packed = std::move(stack[0]);
-    // The kernels keep the int8 weights twice: as given (to unpack them) and packed.
-    out.bytes = 2 * w.numel() + w.size(0) * 8;
+    out.run = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_dynamic", "");
+    out.bytes = w.numel() + w.size(0) * 8;
     return out;
 }
 
@@ -266,6 +264,12 @@ double LlamaLayer::projectionBytes() const
                                         : static_cast<double>(w.numel()) * w.element_size();
     }
     return bytes;
+}
+
+torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids)
+{
+    const auto z = logits.to(torch::kFloat32);
+    return z.gather(-1, ids.unsqueeze(-1)).squeeze(-1) - z.logsumexp(-1);
 }
 
 torch::Tensor LlamaLayer::project(const torch::Tensor &x, Projection p) const

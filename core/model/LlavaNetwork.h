@@ -4,11 +4,13 @@
 // with a preallocated key/value cache. Internal to the model engine: only its own .cpp files
 // include this header, so LibTorch stays out of everything else.
 
+#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/torch.h>
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,7 +78,10 @@ struct LowRankAdapter {
 // CPU kernels (quantized::linear_dynamic: the activations are quantised on the fly, row by row).
 struct QuantizedWeight {
     c10::IValue packed; // the kernels' packed parameters; None when the projection is not quantised
-    std::int64_t bytes = 0; // held for it: the int8 weights twice (as given and packed), the scales
+    std::optional<c10::OperatorHandle> run; // quantized::linear_dynamic, looked up once
+    // What one product reads: the int8 weights and their scales. The kernels hold the int8 weights
+    // twice (as given, to unpack them, and packed); GeoChatModel::weightBytes counts both.
+    std::int64_t bytes = 0;
     bool defined() const { return !packed.isNone(); }
     // An f32 weight [out, in] quantised; throws InvalidArgument where LibTorch has no quantised
     // engine for this CPU.
@@ -89,7 +94,7 @@ struct LlamaLayer {
     // Set for every projection by quantize(), which releases the float weights.
     std::array<QuantizedWeight, ProjectionCount> quantized;
     void quantize();
-    // The bytes of the seven projections as stored: float or int8.
+    // The bytes a product with each of the seven projections reads: float or int8.
     double projectionBytes() const;
 
     const torch::Tensor &weight(Projection p) const;
@@ -198,5 +203,10 @@ struct LlavaNetwork {
     // projector's. The vision tower never trains and is left out.
     std::vector<NamedTensor> namedParameters() const;
 };
+
+// log softmax(logits)[..., id] for one id per row of logits [..., V], ids [...]: the logit less
+// the log-sum-exp, in float32. No [..., V] log-softmax is made, nor kept for a backward pass (the
+// logits are kept anyway).
+torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids);
 
 } // namespace geolens::detail
