@@ -5,7 +5,7 @@
 
 geolens-tiny-model writes a random GeoChat-shaped model (4 layers of 256, LLaMA's vocabulary);
 `geolens-cli generate --json` answers each prompt greedily with f32 weights, then with each
-configuration compared (int8 weights, bf16 weights). For each configuration it prints:
+configuration compared (int8 weights, bf16 weights, int8 projections with the rest in bf16). For each configuration it prints:
 - answers identical: the share of prompts whose whole greedy answer is the f32 answer;
 - tokens agreeing: the share of the f32 answers' tokens reproduced before the first difference;
 - log-prob drift: mean and largest |log p - log p_f32| of the chosen tokens over the shared prefix.
@@ -30,7 +30,7 @@ QUESTIONS = [
     "What is the main object?", "Give a short caption.",
 ]
 
-CONFIGS = {"int8": ["--quantize", "int8"], "bf16": ["--dtype", "bf16"]}
+CONFIGS = {"int8": ["--quantize", "int8"], "bf16": ["--dtype", "bf16"], "int8+bf16": ["--quantize", "int8", "--dtype", "bf16"]}
 
 
 def generate(cli, model, image, question, tokens, extra):
@@ -51,7 +51,7 @@ def main():
     parser.add_argument("--tokenizer", default="data/llama-tokenizer.model")
     parser.add_argument("--prompts", type=int, default=200)
     parser.add_argument("--tokens", type=int, default=16)
-    parser.add_argument("--configs", default="int8,bf16")
+    parser.add_argument("--configs", default="int8,bf16,int8+bf16")
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="precision-quality-")

@@ -82,6 +82,18 @@
         <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Load %1 with the image size and weights last chosen for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent &amp;Models</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::AnalysisTasks</name>
@@ -3131,11 +3143,31 @@ Student: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>int8 (CPU): half the memory</source>
+        <source>the model&apos;s own</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>How the model&apos;s weights are held. bf16 halves the memory of f32: a 7B model loads in 14 GB. int8 holds the language model&apos;s layers as int8, on the CPU only; LibTorch&apos;s kernels keep them twice, so it also takes about half the memory of f32. Both answer close to f32, and may run slower than f32 on a CPU without fast kernels for them: docs/engine.md gives their drift and speed.</source>
+        <source>Only for checkpoints without vision-tower weights, as the original LLaVA-1.5 releases are: the folder of the CLIP model their config names, e.g. openai/clip-vit-large-patch14-336. Remembered for each model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>int8 (CPU): a quarter of the memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vision tower:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vision Tower</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this checkpoint has no vision-tower weights: like the original LLaVA-1.5 releases, it keeps the CLIP tower apart. Download the tower its config.json names (e.g. `hf download openai/clip-vit-large-patch14-336 --local-dir clip-vit-large-patch14-336`) and choose its folder under Vision tower.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the model&apos;s weights are held. bf16 halves the memory of f32: a 7B model loads in 14 GB. int8 holds the language model&apos;s layers as int8 and the rest as bf16, on the CPU only: a 7B model loads in under 8 GB and decodes fastest there. Both answer close to f32: docs/engine.md gives their drift and speed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3150,9 +3182,45 @@ Student: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Click to load a model folder (Ctrl+M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1
 %2 layout, %3 billion parameters, %4 MiB of weights
-%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
+%5 layers, hidden size %6, %7 px input, %8 image tokens
+Click to load another model</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::NoModelGuide</name>
+    <message>
+        <source>No model loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GeoLens runs GeoChat and LLaVA-1.5 models from a folder on this computer. Download one (about 14 GB for a 7B model) with Hugging Face&apos;s command-line tool, then load its folder. An interrupted download resumes when the same command runs again. The README&apos;s Models section lists the memory each needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commands for a terminal; select them or use Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy Commands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the download commands to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load Model...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a downloaded model folder (Ctrl+M)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3486,10 +3554,6 @@ Answer: %2</source>
 <context>
     <name>main</name>
     <message>
-        <source>Remote-sensing vision-language workbench</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Raster to open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3551,6 +3615,17 @@ Answer: %2</source>
     </message>
     <message>
         <source>Evaluation report folder to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote-sensing vision-language workbench.
+
+Environment: GEOLENS_MODEL=folder loads that model when --model is not given.
+Example: geolens --model ~/models/GeoChat-KD data/bluemarble.tif</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CLIP folder for a model without vision-tower weights (original LLaVA-1.5)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

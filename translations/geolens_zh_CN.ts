@@ -82,6 +82,18 @@
         <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV table (*.csv)</source>
         <translation>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV 表格 (*.csv)</translation>
     </message>
+    <message>
+        <source>Load %1 with the image size and weights last chosen for it</source>
+        <translation>以上次为其选择的图像尺寸和权重加载 %1</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <source>Recent &amp;Models</source>
+        <translation>最近的模型(&amp;M)</translation>
+    </message>
 </context>
 <context>
     <name>geolens::AnalysisTasks</name>
@@ -3128,16 +3140,36 @@ Student: %2</source>
         <translation>bf16：内存减半</translation>
     </message>
     <message>
-        <source>int8 (CPU): half the memory</source>
-        <translation>int8（CPU）：内存减半</translation>
-    </message>
-    <message>
-        <source>How the model&apos;s weights are held. bf16 halves the memory of f32: a 7B model loads in 14 GB. int8 holds the language model&apos;s layers as int8, on the CPU only; LibTorch&apos;s kernels keep them twice, so it also takes about half the memory of f32. Both answer close to f32, and may run slower than f32 on a CPU without fast kernels for them: docs/engine.md gives their drift and speed.</source>
-        <translation>模型权重的存放方式。bf16 将 f32 的内存减半：7B 模型加载只需 14 GB。int8 以 int8 存放语言模型各层（仅限 CPU）；LibTorch 的内核会保留两份，因此也约为 f32 内存的一半。两者的回答都与 f32 接近；在缺少相应快速内核的 CPU 上可能比 f32 慢：docs/engine.md 给出了它们的偏差和速度。</translation>
-    </message>
-    <message>
         <source>Weights:</source>
         <translation>权重：</translation>
+    </message>
+    <message>
+        <source>the model&apos;s own</source>
+        <translation>模型自带</translation>
+    </message>
+    <message>
+        <source>Only for checkpoints without vision-tower weights, as the original LLaVA-1.5 releases are: the folder of the CLIP model their config names, e.g. openai/clip-vit-large-patch14-336. Remembered for each model folder.</source>
+        <translation>仅用于不含视觉塔权重的检查点（如 LLaVA-1.5 的原始发布版）：其配置所指 CLIP 模型的文件夹，例如 openai/clip-vit-large-patch14-336。按模型文件夹分别记住。</translation>
+    </message>
+    <message>
+        <source>int8 (CPU): a quarter of the memory</source>
+        <translation>int8（CPU）：四分之一的内存</translation>
+    </message>
+    <message>
+        <source>Vision tower:</source>
+        <translation>视觉塔：</translation>
+    </message>
+    <message>
+        <source>Vision Tower</source>
+        <translation>视觉塔</translation>
+    </message>
+    <message>
+        <source>this checkpoint has no vision-tower weights: like the original LLaVA-1.5 releases, it keeps the CLIP tower apart. Download the tower its config.json names (e.g. `hf download openai/clip-vit-large-patch14-336 --local-dir clip-vit-large-patch14-336`) and choose its folder under Vision tower.</source>
+        <translation>此检查点不含视觉塔权重：与 LLaVA-1.5 的原始发布版一样，它单独存放 CLIP 视觉塔。请下载其 config.json 所指的视觉塔（例如 `hf download openai/clip-vit-large-patch14-336 --local-dir clip-vit-large-patch14-336`），并在“视觉塔”中选择其文件夹。</translation>
+    </message>
+    <message>
+        <source>How the model&apos;s weights are held. bf16 halves the memory of f32: a 7B model loads in 14 GB. int8 holds the language model&apos;s layers as int8 and the rest as bf16, on the CPU only: a 7B model loads in under 8 GB and decodes fastest there. Both answer close to f32: docs/engine.md gives their drift and speed.</source>
+        <translation>模型权重的存放方式。bf16 的内存是 f32 的一半：7B 模型加载需 14 GB。int8 以 int8 存放语言模型各层、其余部分为 bf16，仅限 CPU：7B 模型加载不到 8 GB，在 CPU 上解码最快。二者的回答都接近 f32：docs/engine.md 给出了它们的偏差和速度。</translation>
     </message>
 </context>
 <context>
@@ -3151,12 +3183,49 @@ Student: %2</source>
         <translation>模型：%1（%2，%3）</translation>
     </message>
     <message>
+        <source>Click to load a model folder (Ctrl+M)</source>
+        <translation>单击加载模型文件夹（Ctrl+M）</translation>
+    </message>
+    <message>
         <source>%1
 %2 layout, %3 billion parameters, %4 MiB of weights
-%5 layers, hidden size %6, %7 px input, %8 image tokens</source>
+%5 layers, hidden size %6, %7 px input, %8 image tokens
+Click to load another model</source>
         <translation>%1
 %2 布局，%3 十亿参数，权重 %4 MiB
-%5 层，隐藏维度 %6，输入 %7 像素，%8 个图像词元</translation>
+%5 层，隐藏维度 %6，输入 %7 像素，图像词元 %8 个
+单击加载其他模型</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::NoModelGuide</name>
+    <message>
+        <source>No model loaded</source>
+        <translation>尚未加载模型</translation>
+    </message>
+    <message>
+        <source>GeoLens runs GeoChat and LLaVA-1.5 models from a folder on this computer. Download one (about 14 GB for a 7B model) with Hugging Face&apos;s command-line tool, then load its folder. An interrupted download resumes when the same command runs again. The README&apos;s Models section lists the memory each needs.</source>
+        <translation>GeoLens 运行本机文件夹中的 GeoChat 和 LLaVA-1.5 模型。请用 Hugging Face 的命令行工具下载一个模型（7B 模型约 14 GB），然后加载其文件夹。下载中断后，再次运行同一命令即可继续。README 的“Models”一节列出了各模型所需的内存。</translation>
+    </message>
+    <message>
+        <source>Commands for a terminal; select them or use Copy</source>
+        <translation>在终端中运行的命令；可选中或使用“复制”</translation>
+    </message>
+    <message>
+        <source>Copy Commands</source>
+        <translation>复制命令</translation>
+    </message>
+    <message>
+        <source>Copy the download commands to the clipboard</source>
+        <translation>将下载命令复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Load Model...</source>
+        <translation>加载模型...</translation>
+    </message>
+    <message>
+        <source>Choose a downloaded model folder (Ctrl+M)</source>
+        <translation>选择已下载的模型文件夹（Ctrl+M）</translation>
     </message>
 </context>
 <context>
@@ -3487,10 +3556,6 @@ Answer: %2</source>
 <context>
     <name>main</name>
     <message>
-        <source>Remote-sensing vision-language workbench</source>
-        <translation>遥感视觉语言工作台</translation>
-    </message>
-    <message>
         <source>Raster to open</source>
         <translation>要打开的栅格</translation>
     </message>
@@ -3553,6 +3618,20 @@ Answer: %2</source>
     <message>
         <source>Evaluation report folder to show</source>
         <translation>要显示的评估报告文件夹</translation>
+    </message>
+    <message>
+        <source>Remote-sensing vision-language workbench.
+
+Environment: GEOLENS_MODEL=folder loads that model when --model is not given.
+Example: geolens --model ~/models/GeoChat-KD data/bluemarble.tif</source>
+        <translation>遥感视觉语言工作台。
+
+环境变量：未给出 --model 时，GEOLENS_MODEL=文件夹 加载该模型。
+示例：geolens --model ~/models/GeoChat-KD data/bluemarble.tif</translation>
+    </message>
+    <message>
+        <source>CLIP folder for a model without vision-tower weights (original LLaVA-1.5)</source>
+        <translation>不含视觉塔权重的模型所用的 CLIP 文件夹（LLaVA-1.5 原始发布版）</translation>
     </message>
 </context>
 </TS>

@@ -140,7 +140,7 @@ int runAnalyze(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"model", "task", "classes", "preset", "mode", "query", "box", "tiles", "overlap", "out",
-                          "image-size", "device", "dtype", "quantize", "threads", "batch", "max-new-tokens", "bands", "stretch"},
+                          "image-size", "device", "dtype", "quantize", "threads", "vision-tower", "batch", "max-new-tokens", "bands", "stretch"},
                          {});
     if (a.positional().size() != 1)
         throw UsageError{"analyze needs exactly one raster file"};

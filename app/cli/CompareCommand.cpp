@@ -104,7 +104,7 @@ int runCompare(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"teacher", "student", "task", "classes", "preset", "query", "question", "tiles", "overlap",
-                          "image-size", "device", "teacher-device", "student-device", "dtype", "quantize", "threads",
+                          "image-size", "device", "teacher-device", "student-device", "dtype", "quantize", "threads", "vision-tower",
                           "max-new-tokens", "out", "bands", "stretch"},
                          {"json"});
     if (a.positional().size() != 1)

@@ -143,7 +143,7 @@ int runEvaluate(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"model", "benchmark", "questions", "images", "out", "limit", "batch", "device", "dtype", "quantize",
-                          "image-size", "threads", "max-new-tokens", "vqa-types", "classes", "wordnet", "tokenizer"},
+                          "image-size", "threads", "vision-tower", "max-new-tokens", "vqa-types", "classes", "wordnet", "tokenizer"},
                          {"resume", "json"});
     if (!a.positional().empty())
         throw UsageError{"evaluate takes no positional argument ('" + a.positional().front() + "')"};

@@ -34,7 +34,7 @@ int runGenerate(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
                          {"model", "image", "prompt", "image-size", "max-new-tokens", "device", "dtype", "quantize", "temperature",
-                          "top-p", "top-k", "repetition-penalty", "seed", "threads"},
+                          "top-p", "top-k", "repetition-penalty", "seed", "threads", "vision-tower"},
                          {"json"});
     if (!a.positional().empty())
         throw UsageError{"generate takes no positional arguments"};
@@ -111,7 +111,7 @@ int runGenerate(const std::vector<std::string> &args)
 
 int runBench(const std::vector<std::string> &args)
 {
-    const CliArguments a(args, {"model", "random", "device", "dtype", "quantize", "image-size", "batch", "decode-tokens", "repeats", "threads"}, {});
+    const CliArguments a(args, {"model", "random", "device", "dtype", "quantize", "image-size", "batch", "decode-tokens", "repeats", "threads", "vision-tower"}, {});
     if (!a.positional().empty())
         throw UsageError{"bench takes no positional arguments"};
     const auto folder = a.value("model");
@@ -149,10 +149,13 @@ int runBench(const std::vector<std::string> &args)
     out["decode_bytes_per_token"] = r.decodeBytesPerToken;
     out["decode_limit_tokens_per_s"] = r.decodeLimitTokensPerSecond;
     out["decode_share_of_limit"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecond;
+    out["decode_limit_tokens_per_s_batched"] = r.decodeLimitTokensPerSecondBatched;
+    out["decode_share_of_limit_batched"] = r.decodeTokensPerSecondBatched / r.decodeLimitTokensPerSecondBatched;
     out["scene_tiles_per_s_batch1"] = r.sceneTilesPerSecond;
     out["batch"] = r.batch;
     out["scene_tiles_per_s_batched"] = r.sceneTilesPerSecondBatched;
     out["peak_memory_mib"] = r.peakMemoryMiB;
+    out["cpu_kernels"] = r.cpuKernels;
     std::cout << dumpJson(out, 2) << std::endl;
     return 0;
 }

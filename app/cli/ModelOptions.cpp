@@ -50,6 +50,7 @@ ModelLoadOptions loadOptions(const CliArguments &a)
     if (a.value("image-size"))
         options.imageSize = a.intValue("image-size", 0);
     options.threads = a.intValue("threads", 0);
+    options.visionTower = a.value("vision-tower", "");
     return options;
 }
 

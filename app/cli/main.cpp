@@ -9,6 +9,7 @@
 
 #include "cli/CliArguments.h"
 #include "cli/PaperTablesCommand.h"
+#include "cli/VerbHelp.h"
 #include "common/Error.h"
 
 #ifndef GEOLENS_CLI_FRONT_END
@@ -157,6 +158,15 @@ int main(int argc, char **argv)
         std::cerr << "geolens-cli: unknown verb '" << name << "'\n";
         printUsage(std::cerr, available);
         return 2;
+    }
+    // VERB --help (or -h) anywhere among its arguments: the verb's usage, options and an example,
+    // answered here, without starting the engine.
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            std::cout << "Usage: geolens-cli " << verb->second.usage << "\n\n" << geolens::cli::verbHelp(name);
+            return 0;
+        }
     }
 #ifdef GEOLENS_CLI_FRONT_END
     if (!verb->second.run)

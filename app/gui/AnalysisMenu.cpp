@@ -10,6 +10,7 @@
 #include "TileGridOverlay.h"
 #include "geometry/TileGrid.h"
 
+#include <QDir>
 #include <QEvent>
 #include <QFileDialog>
 #include <QInputDialog>
@@ -21,6 +22,8 @@ namespace geolens {
 namespace {
 
 const char *const ModelDirKey = "model/lastFolder";
+const char *const RecentModelsKey = "model/recentFolders";
+constexpr int RecentModelCount = 8;
 const char *const QueryKey = "analysis/lastQuery";
 const char *const ExportDirKey = "files/lastExportDir";
 
@@ -38,6 +41,8 @@ AnalysisMenu::AnalysisMenu(AnalysisSession *session, AnalysisTasks *tasks, MapCa
     : QMenu(parent), session_(session), tasks_(tasks), canvas_(canvas), grid_(grid)
 {
     loadModel_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_M));
+    recentModels_ = addMenu(QString());
+    recentModels_->setObjectName(QStringLiteral("recentModels"));
     addSeparator();
     labelTiles_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_L));
     findObjects_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_F));
@@ -59,8 +64,17 @@ AnalysisMenu::AnalysisMenu(AnalysisSession *session, AnalysisTasks *tasks, MapCa
         layer->clear();
         session_->clearResults();
     });
-    connect(session_, &AnalysisSession::modelChanged, this,
-            [this] { QSettings().setValue(ModelDirKey, session_->modelFolder()); });
+    connect(session_, &AnalysisSession::modelChanged, this, [this] {
+        const QString folder = session_->modelFolder();
+        if (folder.isEmpty())
+            return;
+        QSettings().setValue(ModelDirKey, folder);
+        QStringList recent = recentModelFolders();
+        recent.removeAll(folder);
+        recent.prepend(folder);
+        QSettings().setValue(RecentModelsKey, recent.mid(0, RecentModelCount));
+        rebuildRecentModels();
+    });
     for (auto changed : {&AnalysisSession::rasterChanged, &AnalysisSession::modelChanged, &AnalysisSession::resultsChanged})
         connect(session_, changed, this, &AnalysisMenu::updateActions);
     retranslate();
@@ -77,6 +91,45 @@ void AnalysisMenu::setExportFolder(const QString &folder)
     QSettings().setValue(ExportDirKey, folder);
 }
 
+QStringList AnalysisMenu::recentModelFolders()
+{
+    return QSettings().value(RecentModelsKey).toStringList();
+}
+
+void AnalysisMenu::rebuildRecentModels()
+{
+    recentModels_->clear();
+    const QStringList folders = recentModelFolders();
+    for (const QString &folder : folders) {
+        QAction *action = recentModels_->addAction(QDir::toNativeSeparators(folder));
+        action->setToolTip(tr("Load %1 with the image size and weights last chosen for it").arg(folder));
+        connect(action, &QAction::triggered, this, [this, folder] { loadRecentModel(folder); });
+    }
+    if (!folders.isEmpty()) {
+        recentModels_->addSeparator();
+        QAction *clear = recentModels_->addAction(tr("Clear List"));
+        connect(clear, &QAction::triggered, this, [this] {
+            QSettings().remove(RecentModelsKey);
+            rebuildRecentModels();
+        });
+    }
+    recentModels_->setEnabled(!folders.isEmpty());
+}
+
+void AnalysisMenu::loadRecentModel(const QString &folder)
+{
+    // The dialog is not shown: it reads what was remembered for this folder, and says why a
+    // folder that changed since cannot be loaded.
+    ModelLoadDialog dialog(parentWidget());
+    dialog.setFolder(folder);
+    if (!dialog.canLoad()) {
+        dialog.exec(); // shows the reason; the user may pick another folder
+        if (dialog.result() != QDialog::Accepted)
+            return;
+    }
+    tasks_->loadModel(dialog.folder(), dialog.loadOptions());
+}
+
 void AnalysisMenu::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
@@ -89,6 +142,8 @@ void AnalysisMenu::retranslate()
     setTitle(tr("&Analysis"));
     loadModel_->setText(tr("Load &Model..."));
     loadModel_->setToolTip(tr("Load a GeoChat or LLaVA-1.5 model folder"));
+    recentModels_->setTitle(tr("Recent &Models"));
+    rebuildRecentModels();
     labelTiles_->setText(tr("&Label Tiles..."));
     labelTiles_->setToolTip(tr("Give each selected tile (or every tile) a scene class"));
     findObjects_->setText(tr("&Find Objects..."));
@@ -122,11 +177,7 @@ void AnalysisMenu::chooseModelFolder()
         dialog.setFolder(QSettings().value(ModelDirKey).toString());
     if (dialog.exec() != QDialog::Accepted)
         return;
-    ModelLoadOptions options;
-    options.imageSize = dialog.imageSize();
-    options.dtype = dialog.weightType();
-    options.quantize = dialog.quantization();
-    tasks_->loadModel(dialog.folder(), options);
+    tasks_->loadModel(dialog.folder(), dialog.loadOptions());
 }
 
 void AnalysisMenu::chooseSceneLabels()

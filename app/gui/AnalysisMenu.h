@@ -26,6 +26,12 @@ public:
     // Where results and tiles were last written to, shared with File > Export Tiles.
     static QString exportFolder();
     static void setExportFolder(const QString &folder);
+    // Analysis > Recent Models: the model folders loaded last, newest first (QSettings).
+    static QStringList recentModelFolders();
+
+public slots:
+    // The Load Model dialog, then the load (Ctrl+M; the empty panes' and the status bar's button).
+    void chooseModelFolder();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -33,7 +39,8 @@ protected:
 private:
     void retranslate();
     void updateActions();
-    void chooseModelFolder();
+    void rebuildRecentModels();
+    void loadRecentModel(const QString &folder);
     void chooseSceneLabels();
     void chooseFindObjects();
     void chooseExportResults();
@@ -42,6 +49,7 @@ private:
     AnalysisTasks *tasks_;
     MapCanvas *canvas_;
     TileGridOverlay *grid_;
+    QMenu *recentModels_;
     QAction *loadModel_, *labelTiles_, *findObjects_, *grounding_, *regionTool_, *exportResults_, *clearResults_;
 };
 

@@ -98,7 +98,12 @@ MainWindow::MainWindow(LanguageSwitcher *languages, QWidget *parent)
     rasterTasks_ = new RasterTasks(session_, runner_, this);
     distillation_ = new DistillationWindows(this, session_, canvas_, grid_, analysis_, display_);
     // Between View and Language.
-    menuBar()->insertMenu(languageMenu_->menuAction(), new AnalysisMenu(session_, tasks_, canvas_, grid_, analysis_, this));
+    auto *analysisMenu = new AnalysisMenu(session_, tasks_, canvas_, grid_, analysis_, this);
+    menuBar()->insertMenu(languageMenu_->menuAction(), analysisMenu);
+    // Without a model, the Chat and Results panes and the status bar lead to the Load Model dialog.
+    connect(chat_, &ChatPanel::loadModelRequested, analysisMenu, &AnalysisMenu::chooseModelFolder);
+    connect(resultsPanel_, &ResultsPanel::loadModelRequested, analysisMenu, &AnalysisMenu::chooseModelFolder);
+    connect(modelLabel_, &ModelStatusLabel::clicked, analysisMenu, &AnalysisMenu::chooseModelFolder);
     menuBar()->insertMenu(languageMenu_->menuAction(), new DistillationMenu(distillation_, this));
     connectSession();
     retranslate();
@@ -441,6 +446,8 @@ void MainWindow::loadModel(const QString &folder, const ModelLoadOptions &option
 void MainWindow::showModel()
 {
     modelLabel_->setModel(model(), session_->modelFolder());
+    chat_->setModelLoaded(model() != nullptr);
+    resultsPanel_->setModelLoaded(model() != nullptr);
     showResults();
 }
 

@@ -5,12 +5,25 @@
 
 #include <QEvent>
 #include <QFileInfo>
+#include <QMouseEvent>
 
 namespace geolens {
 
 ModelStatusLabel::ModelStatusLabel(QWidget *parent) : QLabel(parent)
 {
+    setObjectName(QStringLiteral("modelStatus"));
+    setCursor(Qt::PointingHandCursor);
     retranslate();
+}
+
+void ModelStatusLabel::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        emit clicked();
+        event->accept();
+        return;
+    }
+    QLabel::mousePressEvent(event);
 }
 
 void ModelStatusLabel::setModel(std::shared_ptr<const GeoChatModel> model, const QString &folder)
@@ -31,7 +44,7 @@ void ModelStatusLabel::retranslate()
 {
     if (!model_) {
         setText(tr("No model"));
-        setToolTip(QString());
+        setToolTip(tr("Click to load a model folder (Ctrl+M)"));
         return;
     }
     setText(tr("Model: %1 (%2, %3)")
@@ -39,7 +52,7 @@ void ModelStatusLabel::retranslate()
                      QString::fromStdString(model_->dtypeName())));
     const ModelConfig &c = model_->config();
     setToolTip(tr("%1\n%2 layout, %3 billion parameters, %4 MiB of weights\n%5 layers, hidden size %6, "
-                  "%7 px input, %8 image tokens")
+                  "%7 px input, %8 image tokens\nClick to load another model")
                    .arg(folder_)
                    .arg(QString::fromLatin1(checkpointLayoutName(c.layout)))
                    .arg(model_->parameterCount() / 1e9, 0, 'f', 2)

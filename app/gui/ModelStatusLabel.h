@@ -9,7 +9,7 @@ namespace geolens {
 class GeoChatModel;
 
 // The status bar's word on the model: its folder, device and weight type, and in the tooltip its
-// layout, size and shape; "No model" before one is loaded.
+// layout, size and shape; "No model" before one is loaded. A click asks for the Load Model dialog.
 class ModelStatusLabel : public QLabel {
     Q_OBJECT
 
@@ -18,8 +18,12 @@ public:
 
     void setModel(std::shared_ptr<const GeoChatModel> model, const QString &folder);
 
+signals:
+    void clicked();
+
 protected:
     void changeEvent(QEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
 
 private:
     void retranslate();

@@ -26,18 +26,30 @@ int main(int argc, char **argv)
 {
     // The model runs in this process: its tensors' memory is kept for the next tile.
     geolens::keepFreedMemory();
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("GeoLens"));
-    QApplication::setOrganizationName(QStringLiteral("GeoLens"));
-    QApplication::setApplicationVersion(QStringLiteral(GEOLENS_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/geolens.svg")));
+    // --help and --version only print: they answer without a display.
+    bool printOnly = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        printOnly = printOnly || arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version";
+    }
+    const std::unique_ptr<QCoreApplication> application(printOnly ? new QCoreApplication(argc, argv)
+                                                                   : new QApplication(argc, argv));
+    QCoreApplication &app = *application;
+    QCoreApplication::setApplicationName(QStringLiteral("GeoLens"));
+    QCoreApplication::setOrganizationName(QStringLiteral("GeoLens"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GEOLENS_VERSION));
+    if (!printOnly)
+        QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/geolens.svg")));
     geolens::initializeGdal();
 
     geolens::LanguageSwitcher languages;
     languages.applySaved();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Remote-sensing vision-language workbench"));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Remote-sensing vision-language workbench.\n\nEnvironment: GEOLENS_MODEL=folder loads "
+                                        "that model when --model is not given.\nExample: geolens --model "
+                                        "~/models/GeoChat-KD data/bluemarble.tif"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "Raster to open"));
@@ -52,6 +64,10 @@ int main(int argc, char **argv)
                                          QStringLiteral("ids"));
     const QCommandLineOption modelOption(QStringLiteral("model"), QApplication::translate("main", "Model folder to load"),
                                          QStringLiteral("folder"));
+    const QCommandLineOption visionTowerOption(
+        QStringLiteral("vision-tower"),
+        QApplication::translate("main", "CLIP folder for a model without vision-tower weights (original LLaVA-1.5)"),
+        QStringLiteral("folder"));
     const QCommandLineOption imageSizeOption(QStringLiteral("image-size"),
                                              QApplication::translate("main", "Model input size in pixels (default: the model's)"),
                                              QStringLiteral("pixels"));
@@ -95,6 +111,7 @@ int main(int argc, char **argv)
     parser.addOption(askOption);
     parser.addOption(modelOption);
     parser.addOption(imageSizeOption);
+    parser.addOption(visionTowerOption);
     parser.addOption(labelOption);
     parser.addOption(screenshot);
     parser.addOption(language);
@@ -118,7 +135,9 @@ int main(int argc, char **argv)
             ids << id.toInt();
         window.tileGrid()->setSelectedTiles(ids);
     });
-    ScriptedRun run(&window, !files.isEmpty(), parser.isSet(modelOption));
+    const QString modelFolder =
+        parser.isSet(modelOption) ? parser.value(modelOption) : qEnvironmentVariable("GEOLENS_MODEL");
+    ScriptedRun run(&window, !files.isEmpty(), !modelFolder.isEmpty());
     if (parser.isSet(askOption))
         run.addStep(QStringLiteral("--ask"), [&] {
             window.askChat(parser.value(askOption));
@@ -158,7 +177,7 @@ int main(int argc, char **argv)
             const QString spec = parser.value(compareTaskOption);
             const QString kind = spec.section(QLatin1Char(':'), 0, 0);
             const QString text = spec.section(QLatin1Char(':'), 1);
-            if (!window.startModelComparison(parser.value(compareOption), parser.value(modelOption),
+            if (!window.startModelComparison(parser.value(compareOption), modelFolder,
                                              geolens::ComparisonTask::kindFromName(kind.toStdString()), text))
                 throw geolens::InvalidArgument(window.modelComparison()->problem().toStdString());
             return ScriptedRun::StepStart::Started;
@@ -202,11 +221,12 @@ int main(int argc, char **argv)
     }
     if (!files.isEmpty())
         window.openRaster(files.first());
-    if (parser.isSet(modelOption)) {
+    if (!modelFolder.isEmpty()) {
         geolens::ModelLoadOptions options;
         if (parser.isSet(imageSizeOption))
             options.imageSize = parser.value(imageSizeOption).toInt();
-        window.loadModel(parser.value(modelOption), options);
+        options.visionTower = parser.value(visionTowerOption).toStdString();
+        window.loadModel(modelFolder, options);
     }
     return app.exec();
 }

@@ -78,6 +78,30 @@ TensorMap readCheckpointFolder(const std::string &folder)
                             "pytorch_model.bin.index.json).");
 }
 
+bool checkpointHasVisionTower(const std::string &folder)
+{
+    const auto isVision = [](const std::string &name) {
+        return name.find("vision_tower.") != std::string::npos || startsWith(name, "vision_model.");
+    };
+    for (const char *indexName : {"model.safetensors.index.json", "pytorch_model.bin.index.json"}) {
+        const fs::path index = fs::path(folder) / indexName;
+        if (!fs::exists(index))
+            continue;
+        const Json doc = readJsonFile(index.string());
+        const Json *map = jsonMember(doc, "weight_map");
+        if (!map || !map->is_object())
+            throw FileError(index.string(), "has no \"weight_map\" object.");
+        for (const auto &entry : map->items())
+            if (isVision(entry.key()))
+                return true;
+        return false;
+    }
+    for (const auto &entry : readCheckpointFolder(folder))
+        if (isVision(entry.first))
+            return true;
+    return false;
+}
+
 TensorMap canonicalTensorNames(TensorMap tensors, CheckpointLayout &layout)
 {
     bool nested = false, flat = false;

@@ -2,8 +2,10 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
+#include "model/ModelFolderCheck.h"
 #include "model/GeoChatModelImpl.h"
 #include "model/ParameterCount.h"
+#include "model/SmallBatchLinear.h"
 #include "model/StreamingDecoder.h"
 #include "model/TokenSampler.h"
 #include "model/Tokenizer.h"
@@ -17,6 +19,7 @@
 #endif
 
 #include <chrono>
+#include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -134,6 +137,47 @@ private:
 
 const char *const VisionPrefix = "model.vision_tower.vision_tower.vision_model.";
 
+bool startsWith(const std::string &s, const std::string &prefix)
+{
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The vision tower's weights: the checkpoint's own, or those of the CLIP folder the user named,
+// which replace them. A checkpoint without them (the original LLaVA-1.5 releases keep CLIP apart)
+// is refused with what to download, before any weight is read.
+void attachVisionTower(TensorMap &tensors, const std::string &folder, const std::string &visionTower)
+{
+    if (visionTower.empty()) {
+        for (const auto &entry : tensors)
+            if (startsWith(entry.first, VisionPrefix))
+                return;
+        throw FileError(folder, "holds no vision-tower weights: like the original LLaVA-1.5 releases, this checkpoint "
+                                "keeps the CLIP tower apart. Download the tower its config.json names (mm_vision_tower), "
+                                "e.g. `hf download openai/clip-vit-large-patch14-336 --local-dir "
+                                "clip-vit-large-patch14-336`, and name that folder with --vision-tower DIR (in the Load "
+                                "Model dialog: Vision tower).");
+    }
+    for (auto it = tensors.begin(); it != tensors.end();)
+        it = startsWith(it->first, VisionPrefix) ? tensors.erase(it) : std::next(it);
+    // CLIPModel and CLIPVisionModel checkpoints name the tower vision_model.*; the text half and
+    // the projections of CLIPModel are not used.
+    std::size_t found = 0;
+    for (auto &[name, tensor] : readCheckpointFolder(visionTower)) {
+        std::string canonical;
+        if (startsWith(name, "vision_model."))
+            canonical = VisionPrefix + name.substr(std::char_traits<char>::length("vision_model."));
+        else if (startsWith(name, VisionPrefix))
+            canonical = name;
+        else
+            continue;
+        tensor.name = canonical;
+        tensors.insert_or_assign(canonical, std::move(tensor));
+        ++found;
+    }
+    if (found == 0)
+        throw FileError(visionTower, "holds no CLIP vision weights (tensors named vision_model.*).");
+}
+
 } // namespace
 
 
@@ -239,13 +283,19 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
         break;
     }
     // 0 leaves LibTorch's own choice: every physical core, or OMP_NUM_THREADS when it is set.
-    if (!cuda && options.threads > 0)
+    if (!cuda && options.threads > 0) {
         at::set_num_threads(options.threads);
+        // OpenBLAS's pthread build keeps its own pool, which LibTorch's setting does not reach:
+        // without this, its products would still use every core.
+        using SetThreads = void (*)(int);
+        if (auto *setBlasThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+            setBlasThreads(options.threads);
+    }
 
 }
 
 // The parameters of the seven projections of every decoder layer: what int8 quantisation stores
-// in one byte each, twice (LibTorch's quantised kernels keep the weights as given and packed).
+// in one byte each.
 std::uint64_t projectionParameters(const TextModelConfig &t)
 {
     const std::uint64_t hidden = static_cast<std::uint64_t>(t.hiddenSize);
@@ -262,20 +312,22 @@ std::uint64_t weightBytesFor(const ModelConfig &c, torch::ScalarType type, Weigh
     if (quantize == WeightQuantization::None)
         return all * element;
     const std::uint64_t projections = projectionParameters(c.text);
-    return (all - projections) * element + 2 * projections;
+    // Beside each byte, one float32 scale per output row.
+    const std::uint64_t rows = static_cast<std::uint64_t>(c.text.layers) *
+                               (2 * static_cast<std::uint64_t>(c.text.hiddenSize) +
+                                2 * static_cast<std::uint64_t>(c.text.kvHeads) * (c.text.hiddenSize / c.text.heads) +
+                                3 * static_cast<std::uint64_t>(c.text.intermediateSize));
+    return (all - projections) * element + projections + 4 * rows;
 }
 
-// The quantisation asked for, refused where it cannot run: int8 takes f32 activations on the CPU
-// and is for inference only.
-WeightQuantization checkedQuantization(const ModelLoadOptions &options, torch::Device device, torch::ScalarType type)
+// The quantisation asked for, refused where it cannot run: int8 runs on the CPU and is for
+// inference only. The rest of the model keeps the element type asked for (bf16 halves it).
+WeightQuantization checkedQuantization(const ModelLoadOptions &options, torch::Device device)
 {
     if (options.quantize == WeightQuantization::None)
         return options.quantize;
     if (!device.is_cpu())
         throw InvalidArgument("int8 weights run on the CPU only in this build: load the model with --device cpu, or "
-                              "without --quantize.");
-    if (type != torch::kFloat32)
-        throw InvalidArgument("int8 weights take f32 activations: load the model with --dtype f32 (or auto), or "
                               "without --quantize.");
     if (options.trainable)
         throw InvalidArgument("A model with int8 weights cannot be trained: distil from full-precision weights.");
@@ -323,13 +375,18 @@ std::uint64_t GeoChatModel::weightBytes() const
 std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, const ModelLoadOptions &options)
 {
     auto impl = std::make_unique<Impl>();
-    impl->config = ModelConfig::load(folder, options.imageSize);
+    // A download still running or broken off is told apart, with what is missing and how to resume,
+    // before anything is read.
+    requireCompleteModelFolder(folder);
+    if (!options.visionTower.empty())
+        requireCompleteModelFolder(options.visionTower, false);
+    impl->config = ModelConfig::load(folder, options.imageSize, options.visionTower);
     // Refused before any weight is read: every prompt would fail, after minutes of work.
     if (const std::string problem = impl->config.contextProblem(); !problem.empty())
         throw InvalidArgument("The model in " + folder + " cannot take its images: " + problem);
     chooseDevice(impl->device, impl->type, options);
     impl->trainable = options.trainable;
-    impl->quantize = checkedQuantization(options, impl->device, impl->type);
+    impl->quantize = checkedQuantization(options, impl->device);
     checkMemory(impl->config, impl->device, impl->type, impl->quantize);
 
     const fs::path tokenizerPath = fs::path(folder) / "tokenizer.model";
@@ -337,8 +394,9 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
         throw FileError(tokenizerPath.string(), "the model folder has no SentencePiece tokenizer.model.");
     impl->tokenizer = Tokenizer::load(tokenizerPath.string());
 
-    const WeightSource weights(canonicalTensorNames(readCheckpointFolder(folder), impl->config.layout), folder,
-                               impl->device, impl->type);
+    TensorMap tensors = canonicalTensorNames(readCheckpointFolder(folder), impl->config.layout);
+    attachVisionTower(tensors, folder, options.visionTower);
+    const WeightSource weights(std::move(tensors), folder, impl->device, impl->type);
     buildNetwork(*impl, weights, folder, options.progress);
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
 }
@@ -405,7 +463,7 @@ std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &pres
         impl->config.inputSize = *options.imageSize;
     chooseDevice(impl->device, impl->type, options);
     impl->trainable = options.trainable;
-    impl->quantize = checkedQuantization(options, impl->device, impl->type);
+    impl->quantize = checkedQuantization(options, impl->device);
     checkMemory(impl->config, impl->device, impl->type, impl->quantize);
     buildNetwork(*impl, RandomSource(impl->device, impl->type), "random " + preset, options.progress);
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
@@ -981,6 +1039,10 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const double prefillFlops = 2.0 * layerWeights * r.prefillTokens +
                                 2.0 * static_cast<double>(m.network.decoder.lmHead.numel());
     r.prefillLimitMs = prefillFlops / (r.matmulGflops * 1e9) * 1000.0;
+    const double stepFlops = 2.0 * (layerWeights + static_cast<double>(m.network.decoder.lmHead.numel())) * settings.batch;
+    const double stepSeconds = std::max(bytes / (r.readBandwidthGBps * 1e9), stepFlops / (r.matmulGflops * 1e9));
+    r.decodeLimitTokensPerSecondBatched = settings.batch / stepSeconds;
+    r.cpuKernels = detail::smallBatchKernelName();
 
     const VisionModelConfig &v = m.config.vision;
     const double patches = static_cast<double>(m.config.gridSize()) * m.config.gridSize();

@@ -21,9 +21,9 @@ struct LlavaNetwork;
 
 enum class ComputeDevice { Auto, Cpu, Cuda };
 enum class WeightType { Auto, F32, BF16, F16 };
-// How the decoder layers' seven projections are stored. Int8: int8 per output channel, run by
-// LibTorch's quantised CPU kernels (oneDNN on x86) with the activations quantised on the fly; f32
-// activations on the CPU only, for inference only.
+// How the decoder layers' seven projections are stored. Int8: int8 with a scale per output row,
+// multiplied by GeoLens's kernels with float activations (the weights are the only copy); on the
+// CPU only, for inference only. The rest of the model keeps the WeightType.
 enum class WeightQuantization { None, Int8 };
 
 struct ModelLoadOptions {
@@ -33,6 +33,10 @@ struct ModelLoadOptions {
     WeightQuantization quantize = WeightQuantization::None;
     std::optional<int> imageSize;               // overrides the model's input resolution
     int threads = 0;                            // CPU threads; 0: LibTorch's default (OMP_NUM_THREADS)
+    // A CLIP folder (openai/clip-vit-large-patch14-336's layout) whose vision weights and config
+    // replace the checkpoint's: for checkpoints that keep the tower apart, as the original
+    // LLaVA-1.5 releases do. Empty: the checkpoint's own tower.
+    std::string visionTower;
     // Reports loading layer by layer and stops it (Canceled) when asked; may be null.
     const JobProgress *progress = nullptr;
     // Builds ordinary tensors instead of inference tensors, so that the distillation engine can
@@ -84,6 +88,9 @@ struct BenchmarkReport {
     // matrix product reaches on the model's device.
     double matmulGflops = 0.0;
     double prefillLimitMs = 0.0;
+    // A batched decoding step reads the weights once for all its rows and does each row's
+    // products: its limit is the longer of the read and of the arithmetic at matmulGflops.
+    double decodeLimitTokensPerSecondBatched = 0.0;
     // Vision's limit, likewise: the tower's products for one tile (patch embedding, the layers up
     // to the selected one with their attention) and the projector's.
     double visionLimitMs = 0.0;
@@ -91,6 +98,7 @@ struct BenchmarkReport {
     int batch = 0;
     double sceneTilesPerSecondBatched = 0.0;
     double peakMemoryMiB = 0.0;        // device memory on CUDA, resident memory on the CPU
+    std::string cpuKernels;            // the few-row products' kernels: avx512, avx2 or none
 };
 
 struct GenerationResult {

@@ -1,6 +1,7 @@
 #include "model/LlavaNetwork.h"
 
 #include "common/Error.h"
+#include "model/SmallBatchLinear.h"
 #include "model/Tokenizer.h"
 
 #include <torch/version.h>
@@ -170,11 +171,14 @@ const torch::Tensor &LlamaLayer::weight(Projection p) const
 
 namespace {
 
-// x W^T. One row of float32 on the CPU (decoding at batch 1) goes through a matrix-vector
-// product, which reads the weights once: the matrix-matrix path packs a copy of them first, and
-// that copy took more than half of each decoding step.
+// x W^T. The few rows of a decoding step on the CPU go through kernels that read each weight once
+// (SmallBatchLinear); the matrix-matrix path packs a copy of the weights first, and that copy took
+// more than half of each decoding step. Without those kernels, one float32 row still avoids it
+// through a matrix-vector product.
 torch::Tensor linearLayer(const torch::Tensor &x, const torch::Tensor &w)
 {
+    if (smallBatchLinearApplies(x, w))
+        return smallBatchLinear(x, w);
     const std::int64_t in = x.size(-1);
     const bool oneRow = x.numel() == in;
     if (oneRow && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && w.scalar_type() == torch::kFloat32 &&
@@ -186,43 +190,6 @@ torch::Tensor linearLayer(const torch::Tensor &x, const torch::Tensor &w)
     return torch::linear(x, w);
 }
 
-// One quantised engine for the process: LibTorch keeps it in its global context, and packed
-// parameters only run on the engine that packed them. oneDNN (x86) first: several times faster
-// than QNNPACK there.
-void chooseQuantizedEngine()
-{
-    const auto engines = at::globalContext().supportedQEngines();
-    const auto current = at::globalContext().qEngine();
-    for (const at::QEngine wanted : {at::QEngine::ONEDNN, at::QEngine::FBGEMM, at::QEngine::QNNPACK}) {
-        if (std::find(engines.begin(), engines.end(), wanted) == engines.end())
-            continue;
-        if (current != wanted)
-            at::globalContext().setQEngine(wanted);
-        return;
-    }
-    throw InvalidArgument("This build of LibTorch has no quantised CPU kernels (oneDNN, FBGEMM or QNNPACK): "
-                          "int8 weights cannot run here; load the model without --quantize.");
-}
-
-torch::Tensor quantizedLinear(const torch::Tensor &x, const QuantizedWeight &w)
-{
-    const std::int64_t in = x.size(-1);
-    auto rows = x.reshape({-1, in}).to(torch::kFloat32);
-    // oneDNN's int8 path is a third slower for one row than for two: decoding at batch 1 runs the
-    // row twice.
-    const bool oneRow = rows.size(0) == 1;
-    if (oneRow)
-        rows = rows.expand({2, in});
-    std::vector<c10::IValue> stack{rows.contiguous(), w.packed, false};
-    w.run->callBoxed(&stack);
-    auto y = stack[0].toTensor();
-    if (oneRow)
-        y = y.narrow(0, 0, 1);
-    std::vector<std::int64_t> shape(x.sizes().begin(), x.sizes().end());
-    shape.back() = y.size(-1);
-    return y.reshape(shape).to(x.scalar_type());
-}
-
 } // namespace
 
 QuantizedWeight QuantizedWeight::from(const torch::Tensor &weight)
@@ -230,19 +197,14 @@ QuantizedWeight QuantizedWeight::from(const torch::Tensor &weight)
     if (!weight.device().is_cpu())
         throw InvalidArgument("int8 weights run on the CPU only in this build: load the model on the CPU or without "
                               "--quantize.");
-    chooseQuantizedEngine();
-    const auto w = weight.to(torch::kFloat32).contiguous();
-    // Symmetric per output channel: the zero point 0 keeps x W^T free of offset terms.
-    const auto scales = (w.abs().amax(1).clamp_min(1e-12) / 127.0).to(torch::kDouble);
-    const auto zeroPoints = torch::zeros({w.size(0)}, torch::kLong);
-    const auto q = torch::quantize_per_channel(w, scales, zeroPoints, 0, torch::kQInt8);
-    const auto prepack = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_prepack", "");
-    std::vector<c10::IValue> stack{q, c10::optional<torch::Tensor>()};
-    prepack.callBoxed(&stack);
+    torch::NoGradGuard noGrad;
+    const auto w = weight.to(torch::kFloat32);
+    // Symmetric: the zero point 0 keeps x W^T free of offset terms.
+    const auto scales = (w.abs().amax(1).clamp_min(1e-12) / 127.0).contiguous();
     QuantizedWeight out;
-    out.packed = std::move(stack[0]);
-    out.run = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_dynamic", "");
-    out.bytes = w.numel() + w.size(0) * 8;
+    out.values = w.div(scales.unsqueeze(1)).round_().clamp_(-127, 127).to(torch::kInt8).contiguous();
+    out.scales = scales;
+    out.bytes = out.values.numel() + out.scales.numel() * 4;
     return out;
 }
 
@@ -276,7 +238,7 @@ torch::Tensor LlamaLayer::project(const torch::Tensor &x, Projection p) const
 {
     const LowRankAdapter &adapter = adapters[static_cast<std::size_t>(p)];
     const QuantizedWeight &q = quantized[static_cast<std::size_t>(p)];
-    auto y = q.defined() ? quantizedLinear(x, q) : linearLayer(x, weight(p));
+    auto y = q.defined() ? int8WeightLinear(x, q.values, q.scales) : linearLayer(x, weight(p));
     if (adapter.active()) {
         auto input = x.to(adapter.a.scalar_type());
         if (adapter.training && adapter.dropout > 0.0)

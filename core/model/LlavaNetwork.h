@@ -74,17 +74,15 @@ struct LowRankAdapter {
     bool active() const { return a.defined(); }
 };
 
-// A projection's weight as int8 with one scale per output channel, packed for LibTorch's quantised
-// CPU kernels (quantized::linear_dynamic: the activations are quantised on the fly, row by row).
+// A projection's weight as int8 with one scale per output channel (W = values * scale), multiplied
+// by GeoLens's own kernels (SmallBatchLinear): the int8 matrix is the only copy of the weights.
 struct QuantizedWeight {
-    c10::IValue packed; // the kernels' packed parameters; None when the projection is not quantised
-    std::optional<c10::OperatorHandle> run; // quantized::linear_dynamic, looked up once
-    // What one product reads: the int8 weights and their scales. The kernels hold the int8 weights
-    // twice (as given, to unpack them, and packed); GeoChatModel::weightBytes counts both.
+    torch::Tensor values; // int8 [out, in]; undefined when the projection is not quantised
+    torch::Tensor scales; // float32 [out]
+    // What one product reads, and what the weights take in memory: the int8 values and their scales.
     std::int64_t bytes = 0;
-    bool defined() const { return !packed.isNone(); }
-    // An f32 weight [out, in] quantised; throws InvalidArgument where LibTorch has no quantised
-    // engine for this CPU.
+    bool defined() const { return values.defined(); }
+    // A CPU weight [out, in] of any float type quantised symmetrically, row by row.
     static QuantizedWeight from(const torch::Tensor &weight);
 };
 

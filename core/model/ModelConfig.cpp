@@ -212,7 +212,7 @@ int projectorDepthOf(const std::string &type, const std::string &path)
 
 } // namespace
 
-ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imageSize)
+ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imageSize, const std::string &visionTowerFolder)
 {
     if (!fs::is_directory(folder))
         throw FileError(folder, "is not a model folder.");
@@ -229,11 +229,15 @@ ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imag
     if (const Json *a = jsonMember(doc, "architectures"); a && a->is_array() && !a->empty() && a->front().is_string())
         architecture = a->front().get<std::string>();
 
+    if (!visionTowerFolder.empty() && !fs::exists(fs::path(visionTowerFolder) / "config.json"))
+        throw FileError(visionTowerFolder, "is not a CLIP vision tower folder: it has no config.json.");
     if (jsonMember(doc, "mm_vision_tower")) {
         // GeoChat and the original LLaVA: LLaMA fields at the top, the multimodal ones mm_*.
         c.layout = CheckpointLayout::GeoChat;
         c.text = readText(f);
-        c.vision = resolveVisionTower(f.string("mm_vision_tower", ""), fs::path(folder), path);
+        c.vision = resolveVisionTower(visionTowerFolder.empty() ? f.string("mm_vision_tower", "")
+                                                                : fs::absolute(visionTowerFolder).string(),
+                                      fs::path(folder), path);
         c.selectLayer = f.integer("mm_vision_select_layer", -2);
         const std::string feature = f.string("mm_vision_select_feature", "patch");
         if (feature != "patch" && feature != "cls_patch")

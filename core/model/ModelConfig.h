@@ -73,8 +73,10 @@ struct ModelConfig {
     // Reads FOLDER/config.json and, for GeoChat-style configs, the vision tower it names (a
     // built-in well-known name, or a folder, absolute or relative to FOLDER, with a CLIP
     // config.json and preprocessor_config.json). imageSize overrides the input resolution.
-    // Throws FileError naming the file and the problem.
-    static ModelConfig load(const std::string &folder, std::optional<int> imageSize = std::nullopt);
+    // visionTowerFolder, when not empty, is a CLIP folder that replaces the tower a GeoChat-style
+    // config names. Throws FileError naming the file and the problem.
+    static ModelConfig load(const std::string &folder, std::optional<int> imageSize = std::nullopt,
+                            const std::string &visionTowerFolder = {});
 };
 
 } // namespace geolens

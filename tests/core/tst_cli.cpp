@@ -235,6 +235,23 @@ private slots:
         QCOMPARE(cli({"help"}).exitCode, 0);
     }
 
+    // VERB --help, wherever it stands among the arguments: the verb's usage, its options and an
+    // example, exit 0, answered by the front end without the engine.
+    void everyVerbHasHelp()
+    {
+        for (const char *verb : {"generate", "distill", "evaluate", "analyze", "compare", "bench", "info", "tiles",
+                                 "overviews", "paper-tables"}) {
+            const Run r = cli({verb, "--help"});
+            QVERIFY2(r.exitCode == 0, qPrintable(QString("%1: exit %2 %3").arg(verb).arg(r.exitCode).arg(r.err)));
+            QVERIFY2(r.out.startsWith(QByteArray("Usage: geolens-cli ") + verb), verb);
+            QVERIFY2(r.out.contains("Example:\n  geolens-cli " + QByteArray(verb)), qPrintable(r.out));
+        }
+        const Run analyze = cli({"analyze", "scene.tif", "--model", "m", "-h"});
+        QCOMPARE(analyze.exitCode, 0);
+        for (const char *option : {"--model DIR", "--task scene|refer|grounding|caption", "--vision-tower DIR", "--out"})
+            QVERIFY2(analyze.out.contains(option), option);
+    }
+
     // The verbs that need no model never load LibTorch: the dynamic loader, asked to report, names
     // no library of it. A model verb is handed to geolens-cli-engine, which does.
     void verbsWithoutAModelLoadNoLibTorch()

@@ -310,7 +310,7 @@ private slots:
 
         const QString noWeights = writeModel("no-weights", TinyLayout::GeoChat);
         QFile::remove(noWeights + "/model.safetensors");
-        expectLoadError(noWeights, "holds no checkpoint");
+        expectLoadError(noWeights, "the folder holds no weights");
 
         // A tensor the configuration expects with a different shape: name and both shapes.
         TinyModelSpec wider;

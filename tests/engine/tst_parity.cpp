@@ -171,6 +171,7 @@ private slots:
         QTest::addColumn<double>("bound");
         QTest::newRow("int8 weights") << int(WeightType::F32) << int(WeightQuantization::Int8) << 0.15;
         QTest::newRow("bf16 weights") << int(WeightType::BF16) << int(WeightQuantization::None) << 0.15;
+        QTest::newRow("int8 projections, bf16 rest") << int(WeightType::BF16) << int(WeightQuantization::Int8) << 0.15;
     }
 
     void lowerPrecisionStaysClose()
@@ -184,15 +185,17 @@ private slots:
         options.quantize = static_cast<WeightQuantization>(quantize);
         options.imageSize = golden_["input_size"].toInt();
         const auto model = GeoChatModel::load(folder_, options);
-        if (options.quantize == WeightQuantization::Int8) {
-            // Two bytes (int8, as given and packed) instead of four for each parameter of the seven
-            // projections.
+        if (options.quantize == WeightQuantization::Int8 && options.dtype == WeightType::F32) {
+            // One byte instead of four for each parameter of the seven projections, and a float
+            // scale for each of their output rows: no second copy of the int8 weights.
             const TextModelConfig &t = model->config().text;
             const std::uint64_t kvWidth = static_cast<std::uint64_t>(t.kvHeads) * (t.hiddenSize / t.heads);
             const std::uint64_t h = static_cast<std::uint64_t>(t.hiddenSize);
-            const std::uint64_t projections =
-                static_cast<std::uint64_t>(t.layers) * (2 * h * h + 2 * kvWidth * h + 3 * h * static_cast<std::uint64_t>(t.intermediateSize));
-            QCOMPARE(model_->weightBytes() - model->weightBytes(), 2 * projections);
+            const std::uint64_t i = static_cast<std::uint64_t>(t.intermediateSize);
+            const std::uint64_t layers = static_cast<std::uint64_t>(t.layers);
+            const std::uint64_t projections = layers * (2 * h * h + 2 * kvWidth * h + 3 * h * i);
+            const std::uint64_t rows = layers * (2 * h + 2 * kvWidth + 3 * i);
+            QCOMPARE(model_->weightBytes() - model->weightBytes(), 3 * projections - 4 * rows);
         }
         double largest = 0.0, sum = 0.0;
         int count = 0, agreeing = 0, clear = 0;

@@ -16,6 +16,8 @@
 #include "ResultsPanel.h"
 #include "DistillWizard.h"
 #include "ModelLoadDialog.h"
+#include "NoModelGuide.h"
+#include "AnalysisMenu.h"
 #include "SceneLabelDialog.h"
 #include "WindowGeometry.h"
 #include "TileGridOverlay.h"
@@ -47,6 +49,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QTreeWidgetItem>
@@ -68,7 +71,7 @@ bool looksEnglish(QString text)
     static const QRegularExpression asIs(
         // quoted examples of what the user types, paths and files, product and model names
         QStringLiteral("“[^”]*”|\"[^\"]*\"|" R"(\S*[/\\]\S*|\S+\.(tif|tiff|json|jsonl|gpkg|geojson|csv|png|pdf|html|model|pt|md)\b|geolens-cli \w+|)"
-                       R"(\b(GeoLens|GeoChat|LLaVA|Vicuna|LoRA|MiniLLM|\S+-model|GeoTIFF|JPEG2000|JPEG|GeoJSON|GeoPackage|)"
+                       R"(\b(GeoLens|GeoChat|LLaVA|Vicuna|Hugging Face|README|LoRA|MiniLLM|\S+-model|GeoTIFF|JPEG2000|JPEG|GeoJSON|GeoPackage|)"
                        R"(FILE\.ovr|Ctrl|Shift|Enter|English|)"
                        // values the user types or chooses, and the sample's model names
                        R"(auto|presence|comparison|student|teacher|HTML|JSON|cuda)\b)"),
@@ -690,6 +693,93 @@ private slots:
     // a canceled dialog changes nothing.
     // Load Model asks for the image size and checks it against the model's context before
     // anything loads; the size is remembered for the folder.
+    // Before a model is loaded, the Chat and Results panes say where models come from, with the
+    // download commands and a Load Model button; the status bar's "No model" opens the dialog
+    // too; a loaded folder is listed under Analysis > Recent Models.
+    void emptyPanesLeadToAModel()
+    {
+        if (!QFile::exists(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model"))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        auto *chat = window_->findChild<ChatPanel *>();
+        auto *results = window_->findChild<ResultsPanel *>();
+        QVERIFY(chat && results);
+        QVERIFY(chat->showsGuide());
+        QVERIFY(results->showsGuide());
+        const auto *commands = chat->findChild<QPlainTextEdit *>("downloadCommands");
+        QVERIFY(commands && commands->isVisibleTo(window_.get()));
+        QVERIFY(commands->toPlainText().contains("hf download Oreowo/GeoChat-KD --local-dir"));
+        QVERIFY(commands->toPlainText().contains("hf download MBZUAI/geochat-7B"));
+        QVERIFY(chat->findChild<QPushButton *>("loadModelButton"));
+        QVERIFY(open(write("empty-state.tif", RasterSpec{})));
+        if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty()) {
+            QVERIFY(waitForCanvas());
+            window_->grab().save(pictures + "/empty-state.png");
+        }
+
+        // The button and the status bar's label open the Load Model dialog.
+        auto *label = window_->statusBar()->findChild<QLabel *>("modelStatus");
+        QVERIFY(label);
+        QVERIFY(label->toolTip().contains("Click"));
+        for (QWidget *trigger : {static_cast<QWidget *>(label),
+                                 static_cast<QWidget *>(results->findChild<QPushButton *>("loadModelButton"))}) {
+            bool shown = false;
+            QTimer::singleShot(0, this, [&shown] {
+                (void)QTest::qWaitFor([] { return qobject_cast<ModelLoadDialog *>(QApplication::activeModalWidget()); }, 5000);
+                if (auto *dialog = qobject_cast<ModelLoadDialog *>(QApplication::activeModalWidget())) {
+                    shown = true;
+                    dialog->reject();
+                }
+            });
+            if (auto *button = qobject_cast<QPushButton *>(trigger))
+                button->click();
+            else
+                QTest::mouseClick(trigger, Qt::LeftButton);
+            QVERIFY(shown);
+        }
+
+        QVERIFY(loadTinyModel("recent-model", test::TinyModelSpec{}));
+        QVERIFY(!chat->showsGuide());
+        QVERIFY(!results->showsGuide());
+        QCOMPARE(AnalysisMenu::recentModelFolders().value(0), dir_.filePath("recent-model"));
+        QMenu *recent = window_->findChild<QMenu *>("recentModels");
+        QVERIFY(recent && recent->isEnabled());
+        QVERIFY(recent->actions().value(0) && recent->actions().value(0)->text().contains("recent-model"));
+    }
+
+    // A download that stopped half way, and a checkpoint without its vision tower: the dialog says
+    // what is missing and how to go on, and does not load.
+    void modelLoadDialogExplainsUnfinishedDownloads()
+    {
+        if (!QFile::exists(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model"))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString folder = dir_.filePath("half-downloaded");
+        test::writeTinyModel(folder.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChatBin,
+                             GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        QFile::resize(folder + "/pytorch_model-00002-of-00002.bin", 1000);
+        ModelLoadDialog dialog;
+        dialog.setFolder(folder);
+        QVERIFY(!dialog.canLoad());
+        QVERIFY2(dialog.note().contains("not a complete model folder") &&
+                     dialog.note().contains("pytorch_model-00002-of-00002.bin") && dialog.note().contains("hf download"),
+                 qPrintable(dialog.note()));
+        if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty())
+            dialog.grab().save(pictures + "/model-load-incomplete.png");
+
+        // Without vision weights: the Vision tower field is asked for, and named.
+        const QString split = dir_.filePath("no-tower");
+        test::writeTinyModel(split.toStdString(), test::TinyModelSpec{}, test::TinyLayout::LlavaHf,
+                             GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        QFile index(split + "/model.safetensors.index.json");
+        QVERIFY(index.open(QIODevice::WriteOnly));
+        index.write(R"({"weight_map": {"language_model.lm_head.weight": "model.safetensors"}})");
+        index.close();
+        dialog.setFolder(split);
+        QVERIFY(!dialog.canLoad());
+        QVERIFY2(dialog.note().contains("Vision tower") && dialog.note().contains("clip-vit-large-patch14-336"),
+                 qPrintable(dialog.note()));
+        QVERIFY(dialog.findChild<QLineEdit *>("visionTower"));
+    }
+
     void modelLoadDialogChecksTheContextAndRemembersTheSize()
     {
         if (!QFile::exists(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model"))
@@ -717,7 +807,7 @@ private slots:
             QCOMPARE(dialog.quantization(), WeightQuantization::None);
             dialog.setWeights(WeightType::F32, WeightQuantization::Int8);
             QCOMPARE(dialog.quantization(), WeightQuantization::Int8);
-            QCOMPARE(dialog.weightType(), WeightType::F32);
+            QCOMPARE(dialog.weightType(), WeightType::BF16); // int8 projections, the rest in bf16
             if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty())
                 dialog.grab().save(pictures + "/model-load-int8.png");
             dialog.accept();

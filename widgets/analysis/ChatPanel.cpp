@@ -1,5 +1,7 @@
 #include "ChatPanel.h"
 
+#include "NoModelGuide.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QEvent>
@@ -8,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QStackedLayout>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -15,9 +18,13 @@ namespace geolens {
 
 ChatPanel::ChatPanel(QWidget *parent)
     : QWidget(parent), context_(new QLabel(this)), transcript_(new QTextBrowser(this)), question_(new QLineEdit(this)),
-      send_(new QPushButton(this)), stop_(new QPushButton(this)), copy_(new QPushButton(this)), clear_(new QPushButton(this))
+      send_(new QPushButton(this)), stop_(new QPushButton(this)), copy_(new QPushButton(this)), clear_(new QPushButton(this)),
+      guide_(new NoModelGuide(this)), conversation_(new QWidget(this)), pages_(new QStackedLayout(this))
 {
-    auto *layout = new QVBoxLayout(this);
+    pages_->addWidget(guide_);
+    pages_->addWidget(conversation_);
+    connect(guide_, &NoModelGuide::loadModelRequested, this, &ChatPanel::loadModelRequested);
+    auto *layout = new QVBoxLayout(conversation_);
     context_->setWordWrap(true);
     layout->addWidget(context_);
     layout->addWidget(transcript_, 1);
@@ -36,6 +43,16 @@ ChatPanel::ChatPanel(QWidget *parent)
     });
     retranslate();
     setBusy(false);
+}
+
+void ChatPanel::setModelLoaded(bool loaded)
+{
+    pages_->setCurrentWidget(loaded ? conversation_ : static_cast<QWidget *>(guide_));
+}
+
+bool ChatPanel::showsGuide() const
+{
+    return pages_->currentWidget() == guide_;
 }
 
 void ChatPanel::changeEvent(QEvent *event)

@@ -8,9 +8,12 @@
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QStackedLayout;
 class QTextBrowser;
 
 namespace geolens {
+
+class NoModelGuide;
 
 // A conversation with the model about a tile or the view: the transcript with answers streamed
 // as they are generated, a question line, and Send, Stop, Copy and Clear. It only shows and asks;
@@ -31,6 +34,9 @@ public:
     void endAnswer(bool cancelled, const QString &note = {});
     void setBusy(bool busy);
     void setReady(bool ready); // a model and a raster are there
+    // Without a model the pane shows how to get one instead of the conversation.
+    void setModelLoaded(bool loaded);
+    bool showsGuide() const;
     QString transcript() const;
 
 public slots:
@@ -40,6 +46,7 @@ signals:
     void questionAsked(const QString &question);
     void stopRequested();
     void cleared();
+    void loadModelRequested();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -64,6 +71,9 @@ private:
     QTextBrowser *transcript_;
     QLineEdit *question_;
     QPushButton *send_, *stop_, *copy_, *clear_;
+    NoModelGuide *guide_;
+    QWidget *conversation_;
+    QStackedLayout *pages_;
     std::vector<Turn> turns_;
     std::optional<int> subject_;
     bool busy_ = false;

@@ -1,6 +1,8 @@
 #include "ModelLoadDialog.h"
 
+#include "model/CheckpointFolder.h"
 #include "model/ModelConfig.h"
+#include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
 
 #include <QComboBox>
@@ -29,11 +31,21 @@ const char *const LastFolderKey = "modelLoad/lastFolder";
 const char *const WeightsKey = "modelLoad/weights";
 
 // Folder paths hold characters QSettings keys do not take; a digest names the folder instead.
-QString imageSizeKey(const QString &folder)
+QString folderKey(const char *group, const QString &folder)
 {
     const QByteArray path = QDir::cleanPath(QFileInfo(folder).absoluteFilePath()).toUtf8();
-    return QStringLiteral("modelLoad/imageSize/") +
+    return QLatin1String(group) +
            QString::fromLatin1(QCryptographicHash::hash(path, QCryptographicHash::Sha1).toHex().left(16));
+}
+
+QString imageSizeKey(const QString &folder)
+{
+    return folderKey("modelLoad/imageSize/", folder);
+}
+
+QString visionTowerKey(const QString &folder)
+{
+    return folderKey("modelLoad/visionTower/", folder);
 }
 
 QString parameterText(std::uint64_t n)
@@ -48,7 +60,7 @@ QString parameterText(std::uint64_t n)
 } // namespace
 
 ModelLoadDialog::ModelLoadDialog(QWidget *parent)
-    : QDialog(parent), folder_(new QLineEdit(this)), imageSize_(new QSpinBox(this)), weights_(new QComboBox(this)),
+    : QDialog(parent), folder_(new QLineEdit(this)), visionTower_(new QLineEdit(this)), imageSize_(new QSpinBox(this)), weights_(new QComboBox(this)),
       note_(new QLabel(this)),
       buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -59,6 +71,17 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
     auto *folderRow = new QHBoxLayout;
     folderRow->addWidget(folder_, 1);
     folderRow->addWidget(browse);
+
+    visionTower_->setObjectName(QStringLiteral("visionTower"));
+    visionTower_->setPlaceholderText(tr("the model's own"));
+    visionTower_->setClearButtonEnabled(true);
+    visionTower_->setToolTip(tr("Only for checkpoints without vision-tower weights, as the original LLaVA-1.5 "
+                                "releases are: the folder of the CLIP model their config names, e.g. "
+                                "openai/clip-vit-large-patch14-336. Remembered for each model folder."));
+    auto *browseTower = new QPushButton(tr("Browse..."), this);
+    auto *towerRow = new QHBoxLayout;
+    towerRow->addWidget(visionTower_, 1);
+    towerRow->addWidget(browseTower);
 
     imageSize_->setObjectName(QStringLiteral("imageSize"));
     imageSize_->setRange(0, 2016);
@@ -74,13 +97,15 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
     weights_->addItem(tr("Automatic: bf16 on a GPU, f32 on the CPU"), QStringLiteral("auto/none"));
     weights_->addItem(tr("f32: full precision"), QStringLiteral("f32/none"));
     weights_->addItem(tr("bf16: half the memory"), QStringLiteral("bf16/none"));
-    weights_->addItem(tr("int8 (CPU): half the memory"), QStringLiteral("f32/int8"));
+    weights_->addItem(tr("int8 (CPU): a quarter of the memory"), QStringLiteral("bf16/int8"));
     weights_->setToolTip(tr("How the model's weights are held. bf16 halves the memory of f32: a 7B model loads in "
-                            "14 GB. int8 holds the language model's layers as int8, on the CPU only; LibTorch's "
-                            "kernels keep them twice, so it also takes about half the memory of f32. Both answer "
-                            "close to f32, and may run slower than f32 on a CPU without fast kernels for them: "
-                            "docs/engine.md gives their drift and speed."));
-    const int remembered = weights_->findData(QSettings().value(WeightsKey, QStringLiteral("auto/none")).toString());
+                            "14 GB. int8 holds the language model's layers as int8 and the rest as bf16, on the "
+                            "CPU only: a 7B model loads in under 8 GB and decodes fastest there. Both answer "
+                            "close to f32: docs/engine.md gives their drift and speed."));
+    QString rememberedKey = QSettings().value(WeightsKey, QStringLiteral("auto/none")).toString();
+    if (rememberedKey == QLatin1String("f32/int8")) // int8 kept the rest in f32 before
+        rememberedKey = QStringLiteral("bf16/int8");
+    const int remembered = weights_->findData(rememberedKey);
     weights_->setCurrentIndex(std::max(0, remembered));
 
     note_->setObjectName(QStringLiteral("note"));
@@ -92,6 +117,7 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
     form->addRow(tr("Folder:"), folderRow);
     form->addRow(tr("Image size:"), imageSize_);
     form->addRow(tr("Weights:"), weights_);
+    form->addRow(tr("Vision tower:"), towerRow);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(note_);
@@ -101,10 +127,17 @@ ModelLoadDialog::ModelLoadDialog(QWidget *parent)
     connect(browse, &QPushButton::clicked, this, &ModelLoadDialog::browse);
     connect(buttons_, &QDialogButtonBox::accepted, this, &ModelLoadDialog::accept);
     connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(browseTower, &QPushButton::clicked, this, [this] {
+        const QString chosen = QFileDialog::getExistingDirectory(this, tr("Vision Tower"), visionTower());
+        if (!chosen.isEmpty())
+            setVisionTower(chosen);
+    });
     connect(folder_, &QLineEdit::textChanged, this, [this] {
         setImageSize(rememberedImageSize(folder()));
+        setVisionTower(QSettings().value(visionTowerKey(folder())).toString());
         check();
     });
+    connect(visionTower_, &QLineEdit::textChanged, this, &ModelLoadDialog::check);
     connect(imageSize_, &QSpinBox::valueChanged, this, &ModelLoadDialog::check);
     setFolder(QSettings().value(LastFolderKey).toString());
     check();
@@ -146,12 +179,32 @@ void ModelLoadDialog::setWeights(WeightType type, WeightQuantization quantizatio
 {
     QString key = QStringLiteral("auto/none");
     if (quantization == WeightQuantization::Int8)
-        key = QStringLiteral("f32/int8");
+        key = QStringLiteral("bf16/int8");
     else if (type == WeightType::F32)
         key = QStringLiteral("f32/none");
     else if (type == WeightType::BF16)
         key = QStringLiteral("bf16/none");
     weights_->setCurrentIndex(std::max(0, weights_->findData(key)));
+}
+
+QString ModelLoadDialog::visionTower() const
+{
+    return visionTower_->text().trimmed();
+}
+
+void ModelLoadDialog::setVisionTower(const QString &folder)
+{
+    visionTower_->setText(folder);
+}
+
+ModelLoadOptions ModelLoadDialog::loadOptions() const
+{
+    ModelLoadOptions options;
+    options.imageSize = imageSize();
+    options.dtype = weightType();
+    options.quantize = quantization();
+    options.visionTower = visionTower().toStdString();
+    return options;
 }
 
 QString ModelLoadDialog::note() const
@@ -177,6 +230,7 @@ void ModelLoadDialog::accept()
     QSettings settings;
     settings.setValue(LastFolderKey, folder());
     settings.setValue(imageSizeKey(folder()), imageSize().value_or(0));
+    settings.setValue(visionTowerKey(folder()), visionTower());
     settings.setValue(WeightsKey, weights_->currentData().toString());
     QDialog::accept();
 }
@@ -199,7 +253,23 @@ void ModelLoadDialog::check()
         text = tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(dir));
     } else {
         try {
-            const ModelConfig c = ModelConfig::load(dir.toStdString(), imageSize());
+            const ModelFolderReport report = inspectModelFolder(dir.toStdString());
+            if (!report.complete())
+                throw IncompleteModelFolder(report);
+            const std::string tower = visionTower().toStdString();
+            if (!tower.empty()) {
+                const ModelFolderReport towerReport = inspectModelFolder(tower, false);
+                if (!towerReport.complete())
+                    throw IncompleteModelFolder(towerReport);
+            } else if (!checkpointHasVisionTower(dir.toStdString())) {
+                throw FileError(dir.toStdString(),
+                                tr("this checkpoint has no vision-tower weights: like the original LLaVA-1.5 releases, it "
+                                   "keeps the CLIP tower apart. Download the tower its config.json names (e.g. `hf "
+                                   "download openai/clip-vit-large-patch14-336 --local-dir clip-vit-large-patch14-336`) "
+                                   "and choose its folder under Vision tower.")
+                                    .toStdString());
+            }
+            const ModelConfig c = ModelConfig::load(dir.toStdString(), imageSize(), tower);
             const std::string problem = c.contextProblem();
             text = tr("About %1 parameters; text context of %2 positions; at %3 px an image takes %4 of them.")
                        .arg(parameterText(countParameters(c)))

@@ -16,7 +16,9 @@ namespace geolens {
 
 // Load Model: the model folder and the image size the model runs at, with what the folder holds
 // and whether the model's context can take an image of that size, so that a model that would fail
-// on every tile is not loaded at all. The size is remembered for each model folder (QSettings).
+// on every tile is not loaded at all. A download that is not finished is told apart, with what is
+// missing and how to resume it, and a checkpoint without its vision tower asks for a CLIP folder.
+// The size and the tower are remembered for each model folder (QSettings).
 class ModelLoadDialog : public QDialog {
     Q_OBJECT
 
@@ -32,6 +34,12 @@ public:
     WeightType weightType() const;
     WeightQuantization quantization() const;
     void setWeights(WeightType type, WeightQuantization quantization);
+    // A CLIP folder for a checkpoint without vision-tower weights; empty for the checkpoint's own.
+    // Remembered for each model folder.
+    QString visionTower() const;
+    void setVisionTower(const QString &folder);
+    // Everything above, as the engine takes it.
+    ModelLoadOptions loadOptions() const;
 
     // What the folder holds, or why it cannot be loaded as it is set.
     QString note() const;
@@ -47,6 +55,7 @@ private:
     void browse();
 
     QLineEdit *folder_;
+    QLineEdit *visionTower_;
     QSpinBox *imageSize_;
     QComboBox *weights_;
     QLabel *note_;

@@ -1,17 +1,21 @@
 #include "ResultsPanel.h"
 
+#include "NoModelGuide.h"
+
 #include <QEvent>
 #include <QHeaderView>
+#include <QStackedLayout>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace geolens {
 
-ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent), tree_(new QTreeWidget(this))
+ResultsPanel::ResultsPanel(QWidget *parent)
+    : QWidget(parent), tree_(new QTreeWidget(this)), guide_(new NoModelGuide(this)), pages_(new QStackedLayout(this))
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(tree_);
+    pages_->addWidget(guide_);
+    pages_->addWidget(tree_);
+    connect(guide_, &NoModelGuide::loadModelRequested, this, &ResultsPanel::loadModelRequested);
     tree_->setColumnCount(5);
     tree_->setRootIsDecorated(false);
     tree_->setAlternatingRowColors(true);
@@ -23,6 +27,17 @@ ResultsPanel::ResultsPanel(QWidget *parent) : QWidget(parent), tree_(new QTreeWi
             emit zoomRequested(rows_[row].bounds);
     });
     retranslate();
+}
+
+void ResultsPanel::setModelLoaded(bool loaded)
+{
+    // Results already there stay in view: they outlive the model that made them.
+    pages_->setCurrentWidget(loaded || !rows_.empty() ? static_cast<QWidget *>(tree_) : guide_);
+}
+
+bool ResultsPanel::showsGuide() const
+{
+    return pages_->currentWidget() == guide_;
 }
 
 void ResultsPanel::changeEvent(QEvent *event)
@@ -41,6 +56,8 @@ void ResultsPanel::retranslate()
 void ResultsPanel::setResults(std::vector<ResultRow> rows)
 {
     rows_ = std::move(rows);
+    if (!rows_.empty())
+        pages_->setCurrentWidget(tree_);
     tree_->setSortingEnabled(false);
     tree_->clear();
     for (std::size_t i = 0; i < rows_.size(); ++i) {

@@ -5,9 +5,12 @@
 
 #include <vector>
 
+class QStackedLayout;
 class QTreeWidget;
 
 namespace geolens {
+
+class NoModelGuide;
 
 // One analysis result as the list shows it; bounds are in raster pixels for zooming.
 struct ResultRow {
@@ -31,9 +34,13 @@ public:
     void setResults(std::vector<ResultRow> rows);
     int count() const;
     QTreeWidget *tree() const { return tree_; }
+    // Without a model (and no results yet) the pane shows how to get one.
+    void setModelLoaded(bool loaded);
+    bool showsGuide() const;
 
 signals:
     void zoomRequested(const QRectF &rasterBounds);
+    void loadModelRequested();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -42,6 +49,8 @@ private:
     void retranslate();
 
     QTreeWidget *tree_;
+    NoModelGuide *guide_;
+    QStackedLayout *pages_;
     std::vector<ResultRow> rows_;
 };
 
