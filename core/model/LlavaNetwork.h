@@ -4,13 +4,11 @@
 // with a preallocated key/value cache. Internal to the model engine: only its own .cpp files
 // include this header, so LibTorch stays out of everything else.
 
-#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/torch.h>
 
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
