@@ -2,8 +2,8 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
-#include "model/ModelFolderCheck.h"
 #include "model/GeoChatModelImpl.h"
+#include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
 #include "model/SmallBatchLinear.h"
 #include "model/StreamingDecoder.h"
@@ -304,6 +304,14 @@ std::uint64_t projectionParameters(const TextModelConfig &t)
            (2 * hidden * hidden + 2 * kvWidth * hidden + 3 * hidden * static_cast<std::uint64_t>(t.intermediateSize));
 }
 
+// The output rows of those projections: one int8 scale each.
+std::uint64_t projectionRows(const TextModelConfig &t)
+{
+    const std::uint64_t kvWidth = static_cast<std::uint64_t>(t.kvHeads) * static_cast<std::uint64_t>(t.hiddenSize / t.heads);
+    return static_cast<std::uint64_t>(t.layers) *
+           (2 * static_cast<std::uint64_t>(t.hiddenSize) + 2 * kvWidth + 3 * static_cast<std::uint64_t>(t.intermediateSize));
+}
+
 // The bytes of the weights in the given element type and quantisation.
 std::uint64_t weightBytesFor(const ModelConfig &c, torch::ScalarType type, WeightQuantization quantize)
 {
@@ -313,11 +321,7 @@ std::uint64_t weightBytesFor(const ModelConfig &c, torch::ScalarType type, Weigh
         return all * element;
     const std::uint64_t projections = projectionParameters(c.text);
     // Beside each byte, one float32 scale per output row.
-    const std::uint64_t rows = static_cast<std::uint64_t>(c.text.layers) *
-                               (2 * static_cast<std::uint64_t>(c.text.hiddenSize) +
-                                2 * static_cast<std::uint64_t>(c.text.kvHeads) * (c.text.hiddenSize / c.text.heads) +
-                                3 * static_cast<std::uint64_t>(c.text.intermediateSize));
-    return (all - projections) * element + projections + 4 * rows;
+    return (all - projections) * element + projections + 4 * projectionRows(c.text);
 }
 
 // The quantisation asked for, refused where it cannot run: int8 runs on the CPU and is for

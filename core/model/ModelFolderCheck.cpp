@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -150,24 +150,24 @@ void checkWeightFile(const fs::path &folder, const fs::path &file, std::vector<F
 }
 
 // The shards an index names, with how many tensors each holds.
-bool checkIndex(const fs::path &folder, const fs::path &index, std::vector<FolderProblem> &problems)
+void checkIndex(const fs::path &folder, const fs::path &index, std::vector<FolderProblem> &problems)
 {
     const std::string name = index.filename().string();
     if (isLfsPointer(index)) {
         problems.push_back({name, "is a git-lfs pointer, not the index."});
-        return true;
+        return;
     }
     Json doc;
     try {
         doc = readJsonFile(index.string());
     } catch (const std::exception &e) {
         problems.push_back({name, "cannot be read (" + std::string(e.what()) + "); it may be an unfinished download."});
-        return true;
+        return;
     }
     const Json *map = jsonMember(doc, "weight_map");
     if (!map || !map->is_object()) {
         problems.push_back({name, "has no \"weight_map\"."});
-        return true;
+        return;
     }
     std::map<std::string, int> shards;
     for (const auto &[tensor, shard] : map->items())
@@ -182,7 +182,6 @@ bool checkIndex(const fs::path &folder, const fs::path &index, std::vector<Folde
                         " (" + name + " lists " + std::to_string(tensors) + " tensor" + (tensors == 1 ? "" : "s") +
                             " in it)");
     }
-    return true;
 }
 
 bool isUnfinishedDownload(const fs::path &file)

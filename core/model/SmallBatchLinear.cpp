@@ -143,6 +143,8 @@ GEOLENS_AVX2 inline float sum8(__m256 v)
     return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, 1)));
 }
 
+// block512 for AVX2: a function's target attribute cannot depend on a template parameter, so each
+// instruction set has its own copy of the loop.
 template <WeightKind W, int M, int NB>
 GEOLENS_AVX2 void block256(const Operands &op, std::int64_t rowBegin, std::int64_t n)
 {
