@@ -11,6 +11,7 @@
 #include "cli/PaperTablesCommand.h"
 #include "cli/VerbHelp.h"
 #include "common/Error.h"
+#include "common/ThreadSpinning.h"
 
 #ifndef GEOLENS_CLI_FRONT_END
 #include "cli/DistillCommand.h"
@@ -128,6 +129,7 @@ int runInEngine(char **argv)
     const fs::path engine = (ec ? fs::path(argv[0]) : self).parent_path() / "geolens-cli-engine";
     const std::string enginePath = engine.string();
     argv[0] = const_cast<char *>(enginePath.c_str());
+    geolens::limitThreadSpinning(); // for the engine's OpenMP, which reads it as it loads
     ::execv(enginePath.c_str(), argv);
     std::cerr << "geolens-cli: the model engine " << enginePath << " cannot be started (" << std::strerror(errno)
               << "); it is installed beside geolens-cli.\n";
@@ -172,6 +174,7 @@ int main(int argc, char **argv)
     if (!verb->second.run)
         return runInEngine(argv);
 #else
+    geolens::limitThreadSpinningAndRestart(argv); // when started directly, not through the front end
     geolens::keepFreedMemory(); // a model verb: its tensors' memory is reused, not faulted in again
 #endif
     try {

@@ -11,6 +11,7 @@
 #include "evaluation/ScenePresets.h"
 #include "common/Error.h"
 #include "common/FreedMemory.h"
+#include "common/ThreadSpinning.h"
 #include "geometry/RotatedBox.h"
 #include "raster/GdalEnvironment.h"
 
@@ -24,7 +25,9 @@
 
 int main(int argc, char **argv)
 {
-    // The model runs in this process: its tensors' memory is kept for the next tile.
+    // The model runs in this process: its threads stop spinning when idle, and its tensors' memory
+    // is kept for the next tile.
+    geolens::limitThreadSpinningAndRestart(argv);
     geolens::keepFreedMemory();
     // --help and --version only print: they answer without a display.
     bool printOnly = false;

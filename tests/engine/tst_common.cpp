@@ -4,6 +4,7 @@
 #include "common/FreedMemory.h"
 #include "common/JobProgress.h"
 #include "common/LruCache.h"
+#include "common/ThreadSpinning.h"
 
 #include <QDir>
 #include <QFile>
@@ -40,6 +41,21 @@ private slots:
 #else
         QSKIP("the C library's allocator has no thresholds to set");
 #endif
+    }
+
+    // The OpenMP spin limit is set once, and never over the user's own setting.
+    void threadSpinningIsLimitedUnlessTheUserChose()
+    {
+        qunsetenv("GOMP_SPINCOUNT");
+        qunsetenv("OMP_WAIT_POLICY");
+        QVERIFY(limitThreadSpinning());
+        QCOMPARE(qgetenv("GOMP_SPINCOUNT"), QByteArray("20000"));
+        QVERIFY(!limitThreadSpinning()); // already set: a restarted program does not restart again
+        qunsetenv("GOMP_SPINCOUNT");
+        qputenv("OMP_WAIT_POLICY", "ACTIVE");
+        QVERIFY(!limitThreadSpinning());
+        QVERIFY(qgetenv("GOMP_SPINCOUNT").isEmpty());
+        qunsetenv("OMP_WAIT_POLICY");
     }
 
     void lruEvictsLeastRecentlyUsedWithinBudget()
