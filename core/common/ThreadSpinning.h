@@ -6,7 +6,8 @@ namespace geolens {
 // program whose threads share the cores with OpenBLAS's own: while one pool works the other spins,
 // and on two cores a prefill took as long on both as on one. libgomp reads the setting when it is
 // loaded, before main, so a program already linked to it starts itself again with the variable
-// set (restartIfNeeded); one that starts the engine with exec sets it for that program alone.
+// set (limitThreadSpinningAndRestart); one that starts the engine with exec sets it for that
+// program alone.
 // Nothing changes when the user has set GOMP_SPINCOUNT or OMP_WAIT_POLICY.
 //
 // Sets the variable; returns true when it was not set before.

@@ -393,10 +393,8 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     impl->quantize = checkedQuantization(options, impl->device);
     checkMemory(impl->config, impl->device, impl->type, impl->quantize);
 
-    const fs::path tokenizerPath = fs::path(folder) / "tokenizer.model";
-    if (!fs::exists(tokenizerPath))
-        throw FileError(tokenizerPath.string(), "the model folder has no SentencePiece tokenizer.model.");
-    impl->tokenizer = Tokenizer::load(tokenizerPath.string());
+    // requireCompleteModelFolder has seen it there.
+    impl->tokenizer = Tokenizer::load((fs::path(folder) / "tokenizer.model").string());
 
     TensorMap tensors = canonicalTensorNames(readCheckpointFolder(folder), impl->config.layout);
     attachVisionTower(tensors, folder, options.visionTower);

@@ -204,7 +204,6 @@ QuantizedWeight QuantizedWeight::from(const torch::Tensor &weight)
     QuantizedWeight out;
     out.values = w.div(scales.unsqueeze(1)).round_().clamp_(-127, 127).to(torch::kInt8).contiguous();
     out.scales = scales;
-    out.bytes = out.values.numel() + out.scales.numel() * 4;
     return out;
 }
 
@@ -222,7 +221,7 @@ double LlamaLayer::projectionBytes() const
     double bytes = 0.0;
     for (std::size_t i = 0; i < ProjectionCount; ++i) {
         const torch::Tensor &w = weight(static_cast<Projection>(i));
-        bytes += quantized[i].defined() ? static_cast<double>(quantized[i].bytes)
+        bytes += quantized[i].defined() ? static_cast<double>(quantized[i].bytes())
                                         : static_cast<double>(w.numel()) * w.element_size();
     }
     return bytes;

@@ -77,9 +77,9 @@ struct LowRankAdapter {
 struct QuantizedWeight {
     torch::Tensor values; // int8 [out, in]; undefined when the projection is not quantised
     torch::Tensor scales; // float32 [out]
-    // What one product reads, and what the weights take in memory: the int8 values and their scales.
-    std::int64_t bytes = 0;
     bool defined() const { return values.defined(); }
+    // What one product reads, and what the weights take in memory: the int8 values and their scales.
+    std::int64_t bytes() const { return values.numel() + scales.numel() * 4; }
     // A CPU weight [out, in] of any float type quantised symmetrically, row by row.
     static QuantizedWeight from(const torch::Tensor &weight);
 };

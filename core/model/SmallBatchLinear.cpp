@@ -332,46 +332,46 @@ bool smallBatchLinearApplies(const torch::Tensor &x, const torch::Tensor &w)
     return in == w.size(1) && in > 0 && x.numel() / in <= limit;
 }
 
-torch::Tensor smallBatchLinear(const torch::Tensor &x, const torch::Tensor &w)
+namespace {
+
+// x W^T through the streaming kernels: the rows of x as float32, y as float32, then both in x's
+// shape and type.
+template <WeightKind W>
+torch::Tensor streamRows(const torch::Tensor &x, const void *weights, std::int64_t out, const float *scales = nullptr)
 {
     const std::int64_t in = x.size(-1);
     const auto rows = x.reshape({-1, in}).to(torch::kFloat32).contiguous();
-    const auto weights = w.contiguous();
-    auto y = torch::empty({rows.size(0), w.size(0)}, rows.options());
+    auto y = torch::empty({rows.size(0), out}, rows.options());
     Operands op;
     op.x = rows.data_ptr<float>();
     op.rows = rows.size(0);
     op.rowStride = in;
-    op.w = weights.data_ptr();
+    op.w = weights;
     op.in = in;
     op.y = y.data_ptr<float>();
-    op.out = w.size(0);
-    if (weights.scalar_type() == torch::kFloat32)
-        multiply<WeightKind::F32>(op);
-    else
-        multiply<WeightKind::BF16>(op);
+    op.out = out;
+    op.scales = scales;
+    multiply<W>(op);
     return outputShape(x, y).to(x.scalar_type());
+}
+
+} // namespace
+
+torch::Tensor smallBatchLinear(const torch::Tensor &x, const torch::Tensor &w)
+{
+    const auto weights = w.contiguous();
+    if (weights.scalar_type() == torch::kFloat32)
+        return streamRows<WeightKind::F32>(x, weights.data_ptr(), w.size(0));
+    return streamRows<WeightKind::BF16>(x, weights.data_ptr(), w.size(0));
 }
 
 torch::Tensor int8WeightLinear(const torch::Tensor &x, const torch::Tensor &q, const torch::Tensor &scales)
 {
     const std::int64_t in = x.size(-1);
-    const auto rows = x.reshape({-1, in}).to(torch::kFloat32).contiguous();
+    const std::int64_t rows = x.numel() / in;
     const std::int64_t out = q.size(0);
-    if (smallBatchKernelsAvailable() && rows.size(0) <= smallBatchRowLimit) {
-        auto y = torch::empty({rows.size(0), out}, rows.options());
-        Operands op;
-        op.x = rows.data_ptr<float>();
-        op.rows = rows.size(0);
-        op.rowStride = in;
-        op.w = q.data_ptr<std::int8_t>();
-        op.in = in;
-        op.y = y.data_ptr<float>();
-        op.out = out;
-        op.scales = scales.data_ptr<float>();
-        multiply<WeightKind::I8>(op);
-        return outputShape(x, y).to(x.scalar_type());
-    }
+    if (smallBatchKernelsAvailable() && rows <= smallBatchRowLimit)
+        return streamRows<WeightKind::I8>(x, q.data_ptr<std::int8_t>(), out, scales.data_ptr<float>());
     // Many rows: the product is bound by arithmetic, so a float block of weight rows, converted in
     // the cache, feeds the matrix-matrix product; the scales apply to the output rows afterwards.
     // bf16 rows multiply in bf16 (int8 values are exact in bf16): LibTorch runs those products on
@@ -379,7 +379,7 @@ torch::Tensor int8WeightLinear(const torch::Tensor &x, const torch::Tensor &q, c
     constexpr std::int64_t block = 128;
     const auto computeType = x.scalar_type() == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
     const auto xt = x.reshape({-1, in}).to(computeType).t();
-    auto yt = torch::empty({out, rows.size(0)}, xt.options());
+    auto yt = torch::empty({out, rows}, xt.options());
     auto weights = torch::empty({std::min(block, out), in}, xt.options());
     for (std::int64_t n0 = 0; n0 < out; n0 += block) {
         const std::int64_t nb = std::min(block, out - n0);
