@@ -3,6 +3,7 @@
 #include "common/AtomicFile.h"
 #include "common/EditDistance.h"
 #include "common/Error.h"
+#include "common/TrimmedText.h"
 
 #include <algorithm>
 #include <cctype>
@@ -26,16 +27,6 @@ public:
 std::string inQuotes(const std::string &text)
 {
     return "\"" + text + "\"";
-}
-
-std::string trimmed(const std::string &text)
-{
-    std::size_t begin = 0, end = text.size();
-    while (begin < end && std::isspace(static_cast<unsigned char>(text[begin])))
-        ++begin;
-    while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1])))
-        --end;
-    return text.substr(begin, end - begin);
 }
 
 std::string lowered(std::string text)

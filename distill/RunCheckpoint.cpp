@@ -1,6 +1,7 @@
 #include "distill/RunCheckpoint.h"
 
 #include "common/Error.h"
+#include "distill/ArchiveFile.h"
 #include "distill/DistillRun.h"
 
 #include <algorithm>
@@ -34,33 +35,6 @@ std::string lastCheckpoint(const std::string &runDir)
 namespace distill {
 
 namespace {
-
-// Writes an archive through a writer that never fails in LibTorch's eyes: a full disk made
-// LibTorch's own file writer throw again from its destructor, which ended the process (SIGABRT). The
-// first failed write is remembered and reported here, after LibTorch is done with the file.
-void saveArchive(torch::serialize::OutputArchive &archive, const fs::path &path)
-{
-    std::FILE *file = std::fopen(path.string().c_str(), "wb");
-    if (!file)
-        throw FileError(path.string(), std::string("cannot be created: ") + std::strerror(errno) + ".");
-    int error = 0;
-    try {
-        archive.save_to([&](const void *data, std::size_t size) -> std::size_t {
-            if (!error && size && std::fwrite(data, 1, size, file) != size)
-                error = errno ? errno : EIO;
-            return size;
-        });
-    } catch (const std::exception &e) {
-        std::fclose(file);
-        throw FileError(path.string(), std::string("could not be written: ") + e.what());
-    }
-    if (!error && (std::fflush(file) != 0 || ::fsync(::fileno(file)) != 0))
-        error = errno;
-    if (std::fclose(file) != 0 && !error)
-        error = errno;
-    if (error)
-        throw FileError(path.string(), std::string("could not be written: ") + std::strerror(error) + ".");
-}
 
 RolloutBatch rankRollouts(const fs::path &dir, torch::serialize::InputArchive &rankZero, const RunState &state, int rank)
 {
@@ -134,7 +108,7 @@ std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &ten
         if (!group.isRoot() && !rollouts.empty()) {
             torch::serialize::OutputArchive archive;
             rollouts.save(archive);
-            saveArchive(archive, temporary / rankRolloutsFile(group.rank()));
+            saveArchive(archive, (temporary / rankRolloutsFile(group.rank())).string());
         }
         group.barrier("a checkpoint");
         if (!group.isRoot())
@@ -150,10 +124,10 @@ std::string RunCheckpoint::save(const RunState &state, const TrainedTensors &ten
         archive.write("best/" + name, t);
     rollouts.save(archive);
     try {
-        saveArchive(archive, temporary / "tensors.pt");
+        saveArchive(archive, (temporary / "tensors.pt").string());
         torch::serialize::OutputArchive optimizerArchive;
         optimizer.save(optimizerArchive);
-        saveArchive(optimizerArchive, temporary / "optimizer.pt");
+        saveArchive(optimizerArchive, (temporary / "optimizer.pt").string());
 
         // Written last: a folder without state.json is not a checkpoint.
         RunState written = state;

@@ -9,6 +9,13 @@
     </message>
 </context>
 <context>
+    <name>geolens::AnalysisLayer</name>
+    <message>
+        <source>P(%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>geolens::AnalysisMenu</name>
     <message>
         <source>&amp;Analysis</source>
@@ -92,6 +99,34 @@
     </message>
     <message>
         <source>Recent &amp;Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label Tiles with &amp;Classifier...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label the selected tiles (or every tile) with a trained multi-aspect tile classifier: a class and the probability of each aspect, hundreds of times faster than the model. Needs no model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;olour Tiles By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour the labelled tiles by their class, or as a heat map of one aspect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a Tile Classifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aspect: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -255,6 +290,36 @@
     </message>
     <message numerus="yes">
         <source>%n tile(s) answered without a box: their answers are in Results</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 % yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label Tiles with Classifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labelling tiles with the classifier %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s) labelled by the classifier, canceled</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The classifier in %1 could not label the tiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The classifier labelled %n tile(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
             <numerusform></numerusform>

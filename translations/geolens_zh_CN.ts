@@ -9,6 +9,13 @@
     </message>
 </context>
 <context>
+    <name>geolens::AnalysisLayer</name>
+    <message>
+        <source>P(%1)</source>
+        <translation>P(%1)</translation>
+    </message>
+</context>
+<context>
     <name>geolens::AnalysisMenu</name>
     <message>
         <source>&amp;Analysis</source>
@@ -93,6 +100,34 @@
     <message>
         <source>Recent &amp;Models</source>
         <translation>最近的模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Label Tiles with &amp;Classifier...</source>
+        <translation>用分类器标注瓦片(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>Label the selected tiles (or every tile) with a trained multi-aspect tile classifier: a class and the probability of each aspect, hundreds of times faster than the model. Needs no model.</source>
+        <translation>用训练好的多方面瓦片分类器标注所选瓦片(或全部瓦片):给出类别和每个方面的概率,比大模型快数百倍。无需加载模型。</translation>
+    </message>
+    <message>
+        <source>C&amp;olour Tiles By</source>
+        <translation>瓦片着色方式(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Colour the labelled tiles by their class, or as a heat map of one aspect</source>
+        <translation>按类别为已标注瓦片着色,或显示某一方面的热力图</translation>
+    </message>
+    <message>
+        <source>Choose a Tile Classifier</source>
+        <translation>选择瓦片分类器</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Aspect: %1</source>
+        <translation>方面:%1</translation>
     </message>
 </context>
 <context>
@@ -253,6 +288,34 @@
         <source>%n tile(s) answered without a box: their answers are in Results</source>
         <translation>
             <numerusform>%n 个瓦片的回答中没有框:回答见“结果”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2 % yes</source>
+        <translation>%1:是 %2 %</translation>
+    </message>
+    <message>
+        <source>Label Tiles with Classifier</source>
+        <translation>用分类器标注瓦片</translation>
+    </message>
+    <message>
+        <source>Labelling tiles with the classifier %1...</source>
+        <translation>正在用分类器 %1 标注瓦片...</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s) labelled by the classifier, canceled</source>
+        <translation>
+            <numerusform>分类器已标注 %n 个瓦片,已取消</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The classifier in %1 could not label the tiles.</source>
+        <translation>%1 中的分类器无法标注瓦片。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The classifier labelled %n tile(s)</source>
+        <translation>
+            <numerusform>分类器已标注 %n 个瓦片</numerusform>
         </translation>
     </message>
 </context>

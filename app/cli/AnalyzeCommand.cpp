@@ -2,6 +2,7 @@
 
 #include "analysis/AnalysisFeatures.h"
 #include "analysis/BoxAnalysisJob.h"
+#include "analysis/ClassifierLabelJob.h"
 #include "analysis/ResultWriter.h"
 #include "evaluation/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
@@ -14,10 +15,14 @@
 #include "distributed/DistributedGroup.h"
 #include "evaluation/GroupExchange.h"
 #include "geometry/RotatedBox.h"
+#include "distill/TileClassifier.h"
+#include "model/CpuThreads.h"
 #include "model/GeoChatModel.h"
 #include "raster/CoordinateTransformer.h"
 #include "raster/RasterDataset.h"
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -26,12 +31,6 @@
 namespace geolens::cli {
 
 namespace {
-
-std::string modelName(const std::string &folder)
-{
-    const std::filesystem::path p = std::filesystem::path(folder).lexically_normal();
-    return (p.filename().empty() ? p.parent_path() : p).filename().string();
-}
 
 // --tiles, --overlap, --batch and --max-new-tokens, shared by every task.
 template <typename Options>
@@ -112,34 +111,62 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
     const CoordinateTransformer coords(raster->metadata());
     std::vector<AnalysisFeature> features;
     for (const BoxResult &b : result.boxes)
-        features.push_back(boxFeature(b, coords, task, modelName(folder)));
+        features.push_back(boxFeature(b, coords, task, modelDisplayName(folder)));
     writeAnalysisFeatures(out, features, raster->metadata());
     std::cerr << "geolens-cli: " << features.size() << (task == "caption" ? " caption" : " boxes")
               << processesNote(ranks) << "; wrote " << out << std::endl;
     return 0;
 }
 
-} // namespace
-
-std::vector<std::string> sceneClasses(const CliArguments &a, const std::string &subject)
+// Scene labels from a trained multi-aspect classifier: its own classes and aspects.
+int runClassifierTask(const std::string &path, const std::string &folder, const std::string &out, const CliArguments &a)
 {
-    std::vector<std::string> classes;
-    if (const auto list = a.value("classes"))
-        classes = splitList(*list, ',');
-    if (const auto preset = a.value("preset")) {
-        if (!classes.empty())
-            throw UsageError{"give either --classes or --preset, not both"};
-        classes = scenePreset(*preset).classes;
-    }
-    if (classes.empty())
-        throw UsageError{subject + " needs --classes \"a,b,c\" or --preset ucm|aid|nwpu"};
-    return classes;
+    if (a.value("classes") || a.value("preset") || a.value("mode"))
+        throw UsageError{"a classifier has its own classes: leave out --classes, --preset and --mode"};
+    ClassifierLabelOptions options;
+    options.tileIds = tileList(a.value("tiles", "all"));
+    options.overlap = a.doubleValue("overlap", 0.0);
+    if (!(options.overlap >= 0.0 && options.overlap <= 0.5))
+        throw UsageError{"--overlap must be between 0 and 0.5"};
+    options.batch = a.intValue("batch", 32);
+    if (options.batch < 1 || options.batch > 1024)
+        throw UsageError{"--batch must be between 1 and 1024"};
+    setCpuThreads(a.intValue("threads", 0));
+    std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
+    const auto classifier = TileClassifier::load(folder);
+    std::optional<TerminalProgress> bar;
+    bar.emplace("classifier");
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) { bar->update(done, total); });
+    ClassifierLabelJob job(raster, *classifier, displaySettingsFromArguments(a, *raster), options);
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<SceneLabel> labels = job.run(progress);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    bar.reset();
+    const CoordinateTransformer coords(raster->metadata());
+    std::vector<AnalysisFeature> features;
+    // A classifier inside its training run's folder is named by the run.
+    const std::filesystem::path where = std::filesystem::absolute(folder).lexically_normal();
+    const std::string name = modelDisplayName(
+        where.filename() == "classifier" ? where.parent_path().string() : where.string());
+    for (const SceneLabel &l : labels)
+        if (!l.skipped)
+            features.push_back(sceneLabelFeature(l, coords, "multi-aspect classifier", name));
+    writeAnalysisFeatures(out, features, raster->metadata());
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.1f", static_cast<double>(labels.size()) / seconds);
+    std::cerr << "geolens-cli: labelled " << features.size() << " tiles with the classifier at " << rate << " tiles/s";
+    if (features.size() != labels.size())
+        std::cerr << " (" << labels.size() - features.size() << " without data skipped)";
+    std::cerr << "; wrote " << out << std::endl;
+    return 0;
 }
+
+} // namespace
 
 int runAnalyze(const std::vector<std::string> &args)
 {
     const CliArguments a(args,
-                         {"model", "task", "classes", "preset", "mode", "query", "box", "tiles", "overlap", "out",
+                         {"model", "tokenizer", "classifier", "task", "classes", "preset", "mode", "query", "box", "tiles", "overlap", "out",
                           "image-size", "device", "dtype", "quantize", "threads", "vision-tower", "batch", "max-new-tokens", "bands", "stretch"},
                          {});
     if (a.positional().size() != 1)
@@ -147,6 +174,15 @@ int runAnalyze(const std::vector<std::string> &args)
     const std::string path = a.positional().front();
     const auto folder = a.value("model");
     const auto out = a.value("out");
+    if (const auto classifier = a.value("classifier")) {
+        if (folder)
+            throw UsageError{"give either --model or --classifier, not both"};
+        if (!out)
+            throw UsageError{"analyze needs --out FILE.gpkg|.geojson|.csv"};
+        if (a.value("task", "scene") != "scene")
+            throw UsageError{"a classifier labels scenes only: --task scene"};
+        return runClassifierTask(path, *classifier, *out, a);
+    }
     if (!folder || !out)
         throw UsageError{"analyze needs --model DIR and --out FILE.gpkg|.geojson|.csv"};
     const std::string task = a.value("task", "scene");
@@ -173,7 +209,9 @@ int runAnalyze(const std::vector<std::string> &args)
             bar->update(done, total);
     });
     SceneLabelJob job(raster, *model, displaySettingsFromArguments(a, *raster), options);
+    const auto started = std::chrono::steady_clock::now();
     const std::vector<SceneLabel> labels = job.run(progress, ranks);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!ranks.isRoot())
         return 0; // rank 0 writes the results of every rank
 
@@ -181,9 +219,11 @@ int runAnalyze(const std::vector<std::string> &args)
     std::vector<AnalysisFeature> features;
     for (const SceneLabel &l : labels)
         if (!l.skipped)
-            features.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes), modelName(*folder)));
+            features.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes), modelDisplayName(*folder)));
     writeAnalysisFeatures(*out, features, raster->metadata());
-    std::cerr << "geolens-cli: labelled " << features.size() << " tiles" << processesNote(ranks);
+    char rate[64];
+    std::snprintf(rate, sizeof rate, " at %.3f tiles/s", static_cast<double>(labels.size()) / seconds);
+    std::cerr << "geolens-cli: labelled " << features.size() << " tiles" << processesNote(ranks) << rate;
     if (features.size() != labels.size())
         std::cerr << " (" << labels.size() - features.size() << " without data skipped)";
     std::cerr << "; wrote " << *out << std::endl;

@@ -2,7 +2,10 @@
 
 #include "cli/CliArguments.h"
 #include "common/Error.h"
+#include "evaluation/ScenePresets.h"
 #include "model/DeviceName.h"
+
+#include <filesystem>
 
 namespace geolens::cli {
 
@@ -52,6 +55,40 @@ ModelLoadOptions loadOptions(const CliArguments &a)
     options.threads = a.intValue("threads", 0);
     options.visionTower = a.value("vision-tower", "");
     return options;
+}
+
+std::vector<std::string> sceneClasses(const CliArguments &a, const std::string &subject)
+{
+    std::vector<std::string> classes;
+    if (const auto list = a.value("classes"))
+        classes = splitList(*list, ',');
+    if (const auto preset = a.value("preset")) {
+        if (!classes.empty())
+            throw UsageError{"give either --classes or --preset, not both"};
+        classes = scenePreset(*preset).classes;
+    }
+    if (classes.empty())
+        throw UsageError{subject + " needs --classes \"a,b,c\" or --preset ucm|aid|nwpu"};
+    return classes;
+}
+
+std::unique_ptr<GeoChatModel> loadModelOrRandom(const std::string &folder, const CliArguments &a,
+                                                const ModelLoadOptions &options)
+{
+    if (folder.rfind("random:", 0) != 0)
+        return GeoChatModel::load(folder, options);
+    const std::string tokenizer = a.value("tokenizer", "");
+    if (tokenizer.empty())
+        throw UsageError{"--model random:PRESET needs --tokenizer FILE (LLaMA's tokenizer.model)"};
+    return GeoChatModel::createRandom(folder.substr(7), options, tokenizer);
+}
+
+std::string modelDisplayName(const std::string &folder)
+{
+    if (folder.rfind("random:", 0) == 0)
+        return "random-" + folder.substr(7);
+    const std::filesystem::path p = std::filesystem::path(folder).lexically_normal();
+    return (p.filename().empty() ? p.parent_path() : p).filename().string();
 }
 
 } // namespace geolens::cli

@@ -14,6 +14,7 @@
 #include "common/ThreadSpinning.h"
 
 #ifndef GEOLENS_CLI_FRONT_END
+#include "cli/ClassifierCommands.h"
 #include "cli/DistillCommand.h"
 #include "cli/EvaluateCommand.h"
 #include "cli/ModelCommands.h"
@@ -81,6 +82,19 @@ std::map<std::string, Verb> verbs()
                      "         (DIR may be random:geochat-7b|geochat-13b|small|tiny with --tokenizer FILE, to time a run)\n"
                      "                                 score models against a benchmark's ground truth: metrics.json,\n"
                      "                                 tables.md/.csv and report.html in REPORT_DIR"};
+    v["aspects"] = {GEOLENS_ENGINE_VERB(geolens::cli::runAspects),
+                    "aspects FILE|DIR --model DIR --classes \"a,b,c\" | --preset ucm|aid|nwpu --out TARGETS_DIR\n"
+                    "         [--aspects FILE] [--store-size 128] [--tiles all|i,j,k] [--tile-size 504] [--overlap F]\n"
+                    "         [--bands R,G,B] [--stretch ...] [--image-size N] [--device ...] [--dtype ...] [--quantize int8]\n"
+                    "                                 the teacher's class and yes/no aspect probabilities per tile\n"
+                    "                                 (resumable), the targets of a fast tile classifier"};
+    v["train-classifier"] = {GEOLENS_ENGINE_VERB(geolens::cli::runTrainClassifier),
+                             "train-classifier --targets TARGETS_DIR --out RUN_DIR [--architecture resnet18|resnet10]\n"
+                             "         [--width 64] [--epochs 30] [--batch 64] [--lr 0.001] [--aspect-weight 1]\n"
+                             "         [--class-target auto|truth|teacher] [--validation 0.1] [--patience 5] [--seed 1]\n"
+                             "         [--no-augment] [--device auto|cpu|cuda] [--threads N]\n"
+                             "                                 train the multi-aspect tile classifier (resumable;\n"
+                             "                                 metrics.jsonl and RUN_DIR/classifier)"};
     v["paper-tables"] = {geolens::cli::runPaperTables,
                          "paper-tables REPORT_DIR... [--out DIR]\n"
                          "                                 evaluate's report folders joined into the paper's tables 3-8"};
@@ -91,7 +105,7 @@ std::map<std::string, Verb> verbs()
                   "         [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"
                   "                                 one PNG per tile and tiles.geojson"};
     v["analyze"] = {GEOLENS_ENGINE_VERB(geolens::cli::runAnalyze),
-                    "analyze FILE --model DIR --task scene|refer|grounding|caption\n"
+                    "analyze FILE --model DIR --task scene|refer|grounding|caption | --classifier DIR\n"
                     "         [--classes \"a,b,c\" | --preset ucm|aid|nwpu] [--mode generate|score]\n"
                     "         [--query TEXT] [--box x1,y1,x2,y2[,angle]] [--tiles all|i,j,k] [--overlap F] [--batch N]\n"
                     "         [--bands R,G,B] [--stretch none|minmax|cut|LOW:HIGH[,...]]\n"

@@ -10,9 +10,11 @@
 #include "TileGridOverlay.h"
 #include "geometry/TileGrid.h"
 
+#include <QActionGroup>
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QSettings>
@@ -26,6 +28,7 @@ const char *const RecentModelsKey = "model/recentFolders";
 constexpr int RecentModelCount = 8;
 const char *const QueryKey = "analysis/lastQuery";
 const char *const ExportDirKey = "files/lastExportDir";
+const char *const ClassifierDirKey = "analysis/lastClassifier";
 
 QAction *addShortcutAction(QMenu *menu, const QKeySequence &shortcut)
 {
@@ -38,23 +41,28 @@ QAction *addShortcutAction(QMenu *menu, const QKeySequence &shortcut)
 
 AnalysisMenu::AnalysisMenu(AnalysisSession *session, AnalysisTasks *tasks, MapCanvas *canvas, TileGridOverlay *grid,
                            AnalysisLayer *layer, QWidget *parent)
-    : QMenu(parent), session_(session), tasks_(tasks), canvas_(canvas), grid_(grid)
+    : QMenu(parent), session_(session), tasks_(tasks), canvas_(canvas), grid_(grid), layer_(layer)
 {
     loadModel_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_M));
     recentModels_ = addMenu(QString());
     recentModels_->setObjectName(QStringLiteral("recentModels"));
     addSeparator();
     labelTiles_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_L));
+    classifierLabels_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     findObjects_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_F));
     grounding_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_G));
     regionTool_ = addShortcutAction(this, QKeySequence(Qt::CTRL | Qt::Key_R));
     regionTool_->setCheckable(true);
     addSeparator();
+    colourBy_ = addMenu(QString());
+    colourBy_->setObjectName(QStringLiteral("colourTilesBy"));
     exportResults_ = addShortcutAction(this, QKeySequence());
     clearResults_ = addShortcutAction(this, QKeySequence());
 
     connect(loadModel_, &QAction::triggered, this, &AnalysisMenu::chooseModelFolder);
     connect(labelTiles_, &QAction::triggered, this, &AnalysisMenu::chooseSceneLabels);
+    connect(classifierLabels_, &QAction::triggered, this, &AnalysisMenu::chooseClassifier);
+    connect(layer, &AnalysisLayer::changed, this, &AnalysisMenu::rebuildColouring);
     connect(findObjects_, &QAction::triggered, this, &AnalysisMenu::chooseFindObjects);
     connect(grounding_, &QAction::triggered, this,
             [this] { tasks_->findBoxes(BoxAnalysisOptions::Task::Grounding, QString()); });
@@ -146,6 +154,13 @@ void AnalysisMenu::retranslate()
     rebuildRecentModels();
     labelTiles_->setText(tr("&Label Tiles..."));
     labelTiles_->setToolTip(tr("Give each selected tile (or every tile) a scene class"));
+    classifierLabels_->setText(tr("Label Tiles with &Classifier..."));
+    classifierLabels_->setToolTip(tr("Label the selected tiles (or every tile) with a trained multi-aspect tile "
+                                     "classifier: a class and the probability of each aspect, hundreds of times faster "
+                                     "than the model. Needs no model."));
+    colourBy_->setTitle(tr("C&olour Tiles By"));
+    colourBy_->setToolTip(tr("Colour the labelled tiles by their class, or as a heat map of one aspect"));
+    rebuildColouring();
     findObjects_->setText(tr("&Find Objects..."));
     findObjects_->setToolTip(tr("Draw boxes around the objects a query names, in the selected tiles (or all)"));
     grounding_->setText(tr("&Describe with Boxes"));
@@ -163,11 +178,53 @@ void AnalysisMenu::updateActions()
     const bool ready = session_->isReady();
     for (QAction *action : {labelTiles_, findObjects_, grounding_, regionTool_})
         action->setEnabled(ready);
+    classifierLabels_->setEnabled(session_->raster() != nullptr);
     if (!ready)
         regionTool_->setChecked(false);
     const bool any = !session_->results().empty();
     exportResults_->setEnabled(any);
     clearResults_->setEnabled(any);
+}
+
+void AnalysisMenu::chooseClassifier()
+{
+    if (!session_->raster())
+        return;
+    QString folder = QFileDialog::getExistingDirectory(
+        parentWidget(), tr("Choose a Tile Classifier"), QSettings().value(ClassifierDirKey, QDir::homePath()).toString());
+    if (folder.isEmpty())
+        return;
+    // A training run's folder holds its best classifier in classifier/.
+    if (!QFileInfo::exists(folder + QStringLiteral("/classifier.json")) &&
+        QFileInfo::exists(folder + QStringLiteral("/classifier/classifier.json")))
+        folder += QStringLiteral("/classifier");
+    QSettings().setValue(ClassifierDirKey, folder);
+    tasks_->labelWithClassifier(folder);
+}
+
+void AnalysisMenu::rebuildColouring()
+{
+    const QStringList aspects = layer_->aspectKeys();
+    if (!aspects.contains(layer_->colouring()) && !layer_->colouring().isEmpty()) {
+        layer_->setColouring(QString()); // emits changed, which rebuilds again
+        return;
+    }
+    colourBy_->clear();
+    auto *group = new QActionGroup(colourBy_);
+    const auto add = [&](const QString &text, const QString &aspect) {
+        QAction *action = colourBy_->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(layer_->colouring() == aspect);
+        action->setData(aspect);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, aspect] { layer_->setColouring(aspect); });
+    };
+    add(tr("Class"), QString());
+    if (!aspects.isEmpty())
+        colourBy_->addSeparator();
+    for (const QString &aspect : aspects)
+        add(tr("Aspect: %1").arg(aspect), aspect);
+    colourBy_->setEnabled(!layer_->tileLabels().empty());
 }
 
 void AnalysisMenu::chooseModelFolder()

@@ -42,6 +42,9 @@ private:
     void rebuildRecentModels();
     void loadRecentModel(const QString &folder);
     void chooseSceneLabels();
+    void chooseClassifier();
+    // Analysis > Colour Tiles By: Class, then one entry per aspect the labels carry.
+    void rebuildColouring();
     void chooseFindObjects();
     void chooseExportResults();
 
@@ -49,7 +52,9 @@ private:
     AnalysisTasks *tasks_;
     MapCanvas *canvas_;
     TileGridOverlay *grid_;
-    QMenu *recentModels_;
+    AnalysisLayer *layer_;
+    QMenu *recentModels_, *colourBy_;
+    QAction *classifierLabels_;
     QAction *loadModel_, *labelTiles_, *findObjects_, *grounding_, *regionTool_, *exportResults_, *clearResults_;
 };
 

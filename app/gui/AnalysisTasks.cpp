@@ -1,5 +1,8 @@
 #include "AnalysisTasks.h"
 
+#include "analysis/ClassifierLabelJob.h"
+#include "distill/TileClassifier.h"
+
 #include "AnalysisLayer.h"
 #include "ChatPanel.h"
 #include "MapCanvas.h"
@@ -112,7 +115,7 @@ void AnalysisTasks::labelScenes(const SceneLabelOptions &requested)
         [this, options, finished, total](TaskOutcome outcome, std::optional<std::vector<SceneLabel>> labels,
                                          const QString &error) {
             if (outcome == TaskOutcome::Canceled && !finished->empty()) {
-                showSceneLabels(*finished, options);
+                showSceneLabels(*finished, SceneLabelJob::prompt(options.classes), session_->modelName());
                 emit statusMessage(tr("%1 of %2 tiles labelled, canceled").arg(finished->size()).arg(total), 12000);
                 emit analysisFinished(false, tr("Canceled"));
                 return;
@@ -123,16 +126,16 @@ void AnalysisTasks::labelScenes(const SceneLabelOptions &requested)
                 emit analysisFinished(false, error);
                 return;
             }
-            showSceneLabels(*labels, options);
+            showSceneLabels(*labels, SceneLabelJob::prompt(options.classes), session_->modelName());
             emit statusMessage(tr("Labelled %n tile(s)", nullptr, static_cast<int>(layer_->tileLabels().size())), 8000);
             emit analysisFinished(true, QString());
         });
 }
 
-void AnalysisTasks::showSceneLabels(const std::vector<SceneLabel> &labels, const SceneLabelOptions &options)
+void AnalysisTasks::showSceneLabels(const std::vector<SceneLabel> &labels, const std::string &prompt,
+                                    const std::string &model)
 {
     const CoordinateTransformer &coords = *session_->coordinates();
-    const std::string prompt = SceneLabelJob::prompt(options.classes);
     std::vector<TileLabel> shown;
     std::vector<AnalysisFeature> features;
     std::set<int> relabelled;
@@ -146,8 +149,14 @@ void AnalysisTasks::showSceneLabels(const std::vector<SceneLabel> &labels, const
         if (!l.answer.empty())
             details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
                        tr("Answer: %1").arg(QString::fromStdString(l.answer));
-        shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details});
-        features.push_back(sceneLabelFeature(l, coords, prompt, session_->modelName()));
+        std::vector<std::pair<QString, double>> aspects;
+        for (const auto &[key, p] : l.aspects) {
+            aspects.emplace_back(QString::fromStdString(key), p);
+            details += (details.isEmpty() ? QString() : QStringLiteral("\n")) +
+                       tr("%1: %2 % yes").arg(QString::fromStdString(key)).arg(p * 100.0, 0, 'f', 0);
+        }
+        shown.push_back({l.tile, QString::fromStdString(l.label), l.score, l.matched, details, std::move(aspects)});
+        features.push_back(sceneLabelFeature(l, coords, prompt, model));
         relabelled.insert(l.tile.id);
     }
     for (const TileLabel &earlier : layer_->tileLabels())
@@ -155,6 +164,51 @@ void AnalysisTasks::showSceneLabels(const std::vector<SceneLabel> &labels, const
             shown.push_back(earlier);
     layer_->setTileLabels(std::move(shown));
     session_->replaceTileResults("scene", relabelled, features);
+}
+
+void AnalysisTasks::labelWithClassifier(const QString &folder)
+{
+    if (!session_->raster() || runner_->isBusy())
+        return;
+    ClassifierLabelOptions options;
+    options.overlap = overlap();
+    options.tileIds = selectedTiles();
+    const DisplaySettings display = canvas_->displaySettings();
+    // A classifier folder inside its run folder is named by the run.
+    const QFileInfo info(folder);
+    const QString name = info.fileName() == QLatin1String("classifier") ? QFileInfo(info.path()).fileName() : info.fileName();
+    const TaskRunner::Task task{tr("Label Tiles with Classifier"), tr("Labelling tiles with the classifier %1...").arg(name)};
+    auto finished = std::make_shared<std::vector<SceneLabel>>();
+    runner_->run(
+        task,
+        [folder, raster = session_->raster(), display, options, finished](const JobProgress &progress) {
+            const auto classifier = TileClassifier::load(folder.toStdString());
+            ClassifierLabelJob job(raster, *classifier, display, options);
+            job.setOnLabelled([finished](const SceneLabel &label) { finished->push_back(label); });
+            return job.run(progress);
+        },
+        [this, folder, name, finished](TaskOutcome outcome, std::optional<std::vector<SceneLabel>> labels,
+                                       const QString &error) {
+            const std::string prompt = "multi-aspect classifier";
+            if (outcome == TaskOutcome::Canceled && !finished->empty()) {
+                showSceneLabels(*finished, prompt, name.toStdString());
+                emit statusMessage(tr("%n tile(s) labelled by the classifier, canceled", nullptr,
+                                      static_cast<int>(finished->size())),
+                                   12000);
+                emit analysisFinished(false, tr("Canceled"));
+                return;
+            }
+            if (outcome != TaskOutcome::Succeeded) {
+                if (outcome == TaskOutcome::Failed)
+                    emit failed(tr("Labelling failed"), tr("The classifier in %1 could not label the tiles.").arg(folder),
+                                error);
+                emit analysisFinished(false, error);
+                return;
+            }
+            showSceneLabels(*labels, prompt, name.toStdString());
+            emit statusMessage(tr("The classifier labelled %n tile(s)", nullptr, static_cast<int>(labels->size())), 8000);
+            emit analysisFinished(true, QString());
+        });
 }
 
 void AnalysisTasks::findBoxes(BoxAnalysisOptions::Task kind, const QString &query)

@@ -38,6 +38,9 @@ public:
     void loadModel(const QString &folder, const ModelLoadOptions &options);
     // Each emits analysisFinished; the tiles and the overlap of options are the map's.
     void labelScenes(const SceneLabelOptions &options);
+    // Scene labels and aspect probabilities from a trained multi-aspect classifier (its folder);
+    // needs a raster only.
+    void labelWithClassifier(const QString &folder);
     // Refer (boxes around what query names) or Grounding (query unused).
     void findBoxes(BoxAnalysisOptions::Task task, const QString &query);
     // A caption for a region of the raster (pixels).
@@ -66,7 +69,7 @@ private:
     std::optional<ChatPicture> chatPicture();
     // Puts labels on the map and in the results: a tile labelled again gets its new label in both,
     // the other tiles keep theirs.
-    void showSceneLabels(const std::vector<SceneLabel> &labels, const SceneLabelOptions &options);
+    void showSceneLabels(const std::vector<SceneLabel> &labels, const std::string &prompt, const std::string &model);
 
     AnalysisSession *session_;
     TaskRunner *runner_;

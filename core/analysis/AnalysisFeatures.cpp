@@ -3,13 +3,11 @@
 #include "geometry/BoxParser.h"
 #include "raster/CoordinateTransformer.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace geolens {
 
-namespace {
-
-// A tile's valid part in map coordinates.
 std::vector<MapPoint> tilePolygon(const Tile &tile, const CoordinateTransformer &coords)
 {
     std::vector<MapPoint> polygon;
@@ -18,8 +16,6 @@ std::vector<MapPoint> tilePolygon(const Tile &tile, const CoordinateTransformer 
         polygon.push_back(coords.pixelToMap(x, y));
     return polygon;
 }
-
-} // namespace
 
 AnalysisFeature tileAnswerFeature(const UnboxedAnswer &answer, const CoordinateTransformer &coords, const std::string &task,
                                   const std::string &model)
@@ -53,6 +49,8 @@ AnalysisFeature sceneLabelFeature(const SceneLabel &label, const CoordinateTrans
         std::snprintf(percent, sizeof percent, " %.1f %%", p * 100.0);
         f.details += (f.details.empty() ? "" : "; ") + name + percent;
     }
+    for (const auto &[key, p] : label.aspects)
+        f.measures.emplace_back(aspectFieldName(key), p);
     return f;
 }
 
@@ -71,6 +69,31 @@ AnalysisFeature boxFeature(const BoxResult &box, const CoordinateTransformer &co
     f.matched = true;
     f.angle = box.pixelBox.angleDegrees;
     f.model = model;
+    return f;
+}
+
+std::string aspectFieldName(const std::string &key)
+{
+    return "p_" + key;
+}
+
+AnalysisFeature aspectTargetFeature(const AspectTarget &target, const AspectTargetSettings &settings)
+{
+    AnalysisFeature f;
+    for (const auto &[x, y] : target.footprint)
+        f.polygon.push_back({x, y});
+    f.tileId = target.tileId;
+    f.task = "aspects";
+    const auto best = std::max_element(target.classProbabilities.begin(), target.classProbabilities.end());
+    if (best != target.classProbabilities.end()) {
+        f.label = settings.classes[static_cast<std::size_t>(best - target.classProbabilities.begin())];
+        f.score = *best;
+        f.matched = true;
+    }
+    f.model = settings.teacher;
+    f.details = target.truth;
+    for (std::size_t i = 0; i < settings.aspects.size() && i < target.aspectProbabilities.size(); ++i)
+        f.measures.emplace_back(aspectFieldName(settings.aspects[i].key), target.aspectProbabilities[i]);
     return f;
 }
 

@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "raster/GdalEnvironment.h"
 
+#include <algorithm>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -106,6 +107,13 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
             if (prj.empty())
                 throw FileError(path, "its CRS cannot be written as a .prj (" + errors.lastError() + ").");
         }
+        std::vector<std::string> measures;
+        for (const AnalysisFeature &f : features)
+            for (const auto &m : f.measures)
+                if (std::find(measures.begin(), measures.end(), m.first) == measures.end())
+                    measures.push_back(m.first);
+        for (const std::string &name : measures)
+            fields.emplace_back(name.c_str(), OFTReal);
         for (const auto &[name, type] : fields) {
             OGRFieldDefn field(name, type);
             if (layer->CreateField(&field) != OGRERR_NONE)
@@ -124,6 +132,8 @@ void writeAnalysisFeatures(const std::string &path, const std::vector<AnalysisFe
             feature.SetField("angle", f.angle);
             feature.SetField("model", f.model.c_str());
             feature.SetField("details", f.details.c_str());
+            for (const auto &[name, value] : f.measures)
+                feature.SetField(name.c_str(), value);
             OGRLinearRing ring;
             for (const MapPoint &p : f.polygon)
                 ring.addPoint(p.x, p.y);

@@ -4,6 +4,7 @@
 #include "raster/RasterMetadata.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace geolens {
@@ -22,6 +23,10 @@ struct AnalysisFeature {
     double angle = 0.0; // degrees, counter-clockwise on screen
     std::string model;
     std::string details; // e.g. the top-3 classes
+    // Further numbers, each its own field: a multi-aspect classifier's or teacher's probabilities
+    // ("p_water", ...). The layer has the union of the features' names, in the order first seen;
+    // a feature without one of them leaves it null.
+    std::vector<std::pair<std::string, double>> measures;
 };
 
 // Writes features with OGR: GeoPackage (.gpkg), GeoJSON (.geojson, .json) or CSV (.csv), in the

@@ -65,15 +65,11 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExc
     if (options_.classes.empty())
         throw InvalidArgument("Scene labelling needs at least one class.");
     const TileGrid grid(raster_->width(), raster_->height(), options_.tileSize, options_.overlap);
-    std::vector<int> ids = options_.tileIds;
-    if (ids.empty())
-        for (int i = 0; i < grid.count(); ++i)
-            ids.push_back(i);
     // Every rank checks every id, so a bad one stops them all before any model runs.
     std::vector<SceneLabel> labels;
-    for (int id : ids) {
+    for (const Tile &tile : grid.tiles(options_.tileIds)) {
         SceneLabel label;
-        label.tile = grid.tile(id);
+        label.tile = tile;
         labels.push_back(std::move(label));
     }
 
@@ -111,13 +107,8 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExc
                 l.score = match ? 1.0 : 0.0;
             }
         } else if (!images.empty()) {
-            const std::vector<double> logLikelihoods = model_.scoreAnswers(images.front(), request, options_.classes);
-            // Probabilities over the classes: a softmax of the answers' log-likelihoods.
-            const double best = *std::max_element(logLikelihoods.begin(), logLikelihoods.end());
-            std::vector<double> p;
-            double sum = 0;
-            for (double ll : logLikelihoods)
-                sum += p.emplace_back(std::exp(ll - best));
+            const std::vector<double> p =
+                sceneClassProbabilities(model_.scoreAnswers(images.front(), request, options_.classes));
             std::vector<std::size_t> order(p.size());
             for (std::size_t i = 0; i < order.size(); ++i)
                 order[i] = i;
@@ -125,9 +116,9 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExc
             SceneLabel &l = *pending.front();
             l.matched = true;
             l.label = options_.classes[order.front()];
-            l.score = p[order.front()] / sum;
+            l.score = p[order.front()];
             for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i)
-                l.top.emplace_back(options_.classes[order[i]], p[order[i]] / sum);
+                l.top.emplace_back(options_.classes[order[i]], p[order[i]]);
         }
     };
 

@@ -38,6 +38,7 @@ struct SceneLabel {
     bool matched = false;     // label is one of the classes
     double score = 0.0;       // probability of label (score mode), 1 for a matched free answer
     std::vector<std::pair<std::string, double>> top; // best three classes with probabilities (score mode)
+    std::vector<std::pair<std::string, double>> aspects; // a multi-aspect classifier's P(yes) by aspect key
 };
 
 // Labels tiles of a raster with a scene class: each tile's valid part is rendered with the

@@ -1,6 +1,7 @@
 #include "evaluation/EvaluationJob.h"
 
 #include "common/Error.h"
+#include "common/TrimmedText.h"
 #include "evaluation/PredictionLog.h"
 #include "evaluation/ShardExchange.h"
 #include "evaluation/ShardedRounds.h"
@@ -22,14 +23,6 @@ namespace fs = std::filesystem;
 double secondsSince(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string trimmed(const std::string &text)
-{
-    const std::size_t first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 } // namespace

@@ -2,6 +2,9 @@
 
 #include "common/Error.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace geolens {
 
 const std::vector<ScenePreset> &scenePresets()
@@ -42,6 +45,20 @@ const ScenePreset &scenePreset(const std::string &key)
         if (p.key == key)
             return p;
     throw InvalidArgument("Unknown class preset \"" + key + "\"; the presets are ucm, aid and nwpu.");
+}
+
+std::vector<double> sceneClassProbabilities(const std::vector<double> &logLikelihoods)
+{
+    if (logLikelihoods.empty())
+        return {};
+    const double best = *std::max_element(logLikelihoods.begin(), logLikelihoods.end());
+    std::vector<double> p;
+    double sum = 0.0;
+    for (double ll : logLikelihoods)
+        sum += p.emplace_back(std::exp(ll - best));
+    for (double &v : p)
+        v /= sum;
+    return p;
 }
 
 } // namespace geolens

@@ -17,6 +17,9 @@ const std::vector<ScenePreset> &scenePresets();
 
 // GeoChat's scene classification prompt listing these classes.
 std::string sceneClassificationPrompt(const std::vector<std::string> &classes);
+// The classes' probabilities from their log-likelihoods as whole answers (GeoChatModel::scoreAnswers):
+// a softmax over the classes.
+std::vector<double> sceneClassProbabilities(const std::vector<double> &logLikelihoods);
 // Throws InvalidArgument naming the known keys for an unknown one.
 const ScenePreset &scenePreset(const std::string &key);
 

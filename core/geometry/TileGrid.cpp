@@ -63,6 +63,17 @@ Tile TileGrid::tile(int id) const
     return tileAt(id % columns_, id / columns_);
 }
 
+std::vector<Tile> TileGrid::tiles(const std::vector<int> &ids) const
+{
+    std::vector<Tile> out;
+    if (ids.empty())
+        for (int id = 0; id < count(); ++id)
+            out.push_back(tile(id));
+    for (int id : ids)
+        out.push_back(tile(id));
+    return out;
+}
+
 std::optional<int> TileGrid::tileIdAt(double pixelX, double pixelY) const
 {
     if (!(pixelX >= 0 && pixelY >= 0 && pixelX < rasterWidth_ && pixelY < rasterHeight_))

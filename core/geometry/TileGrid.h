@@ -52,6 +52,9 @@ public:
 
     Tile tile(int id) const;           // throws InvalidArgument when out of range
     Tile tileAt(int col, int row) const; // throws InvalidArgument when out of range
+    // The tiles of ids in their order, or every tile, row-major, for no ids (as a job's tile
+    // choice says). Throws InvalidArgument for an id out of range.
+    std::vector<Tile> tiles(const std::vector<int> &ids = {}) const;
 
     // The tile whose centre is nearest to the pixel position among the tiles whose valid area holds
     // it; nothing when the position is outside the raster.

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
+#include "model/CpuThreads.h"
 #include "model/GeoChatModelImpl.h"
 #include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
@@ -18,8 +19,8 @@
 #define GEOLENS_HAVE_CUDA_ALLOCATOR 0
 #endif
 
+#include <algorithm>
 #include <chrono>
-#include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -283,14 +284,8 @@ void chooseDevice(torch::Device &device, torch::ScalarType &type, const ModelLoa
         break;
     }
     // 0 leaves LibTorch's own choice: every physical core, or OMP_NUM_THREADS when it is set.
-    if (!cuda && options.threads > 0) {
-        at::set_num_threads(options.threads);
-        // OpenBLAS's pthread build keeps its own pool, which LibTorch's setting does not reach:
-        // without this, its products would still use every core.
-        using SetThreads = void (*)(int);
-        if (auto *setBlasThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-            setBlasThreads(options.threads);
-    }
+    if (!cuda)
+        setCpuThreads(options.threads);
 
 }
 
@@ -706,6 +701,86 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
         scores.push_back(total);
     }
     return scores;
+}
+
+std::vector<double> GeoChatModel::yesProbabilities(const RgbImage &image, const std::vector<std::string> &questions)
+{
+    c10::InferenceMode inference;
+    if (questions.empty())
+        return {};
+    Impl &m = *impl_;
+    if (!m.tokenizer)
+        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+    // The first piece of each spelling as an answer's first word ("▁Yes"), and the word as a
+    // piece without the word-start mark where the vocabulary has it.
+    const auto firstPieces = [&](std::initializer_list<const char *> words) {
+        std::vector<std::int64_t> ids;
+        const auto add = [&](int id) {
+            if (id != m.tokenizer->unk() && std::find(ids.begin(), ids.end(), id) == ids.end())
+                ids.push_back(id);
+        };
+        for (const char *w : words) {
+            if (const std::vector<int> t = tokenize(w); !t.empty())
+                add(t.front());
+            add(m.tokenizer->pieceToId(w));
+        }
+        return ids;
+    };
+    const std::vector<std::int64_t> yes = firstPieces({"Yes", "yes"}), no = firstPieces({"No", "no"});
+    const bool overlap = std::any_of(yes.begin(), yes.end(),
+                                     [&](std::int64_t id) { return std::find(no.begin(), no.end(), id) != no.end(); });
+    if (yes.empty() || no.empty() || overlap)
+        throw InvalidArgument("The model's tokenizer does not tell yes from no in an answer's first token.");
+
+    std::vector<std::vector<int>> prompts;
+    for (const std::string &q : questions) {
+        GenerationRequest r;
+        r.question = q;
+        prompts.push_back(promptTokens(r));
+    }
+    // What every prompt shares (the system text and the image come first), leaving each prompt
+    // at least its last token, whose logits are the ones read.
+    std::size_t shared = prompts.front().size() - 1;
+    for (const std::vector<int> &p : prompts) {
+        std::size_t same = 0;
+        while (same < shared && same < p.size() && p[same] == prompts.front()[same])
+            ++same;
+        shared = std::min(same, p.size() - 1);
+    }
+    const std::vector<int> prefix(prompts.front().begin(), prompts.front().begin() + static_cast<std::ptrdiff_t>(shared));
+    if (std::find(prefix.begin(), prefix.end(), Tokenizer::ImageToken) == prefix.end())
+        throw InvalidArgument("The questions' prompts do not share the image; ask them one at a time.");
+    const auto embeds = m.network.promptEmbeddings(prefix, m.encodeImages({image}), {});
+    const std::int64_t length = embeds.size(1);
+    std::size_t longest = 0;
+    for (const std::vector<int> &p : prompts)
+        longest = std::max(longest, p.size() - shared);
+    if (length + static_cast<std::int64_t>(longest) > m.config.text.maxPositions)
+        throw InvalidArgument("A question does not fit the model's context with the image.");
+    detail::KvCache cache = m.network.decoder.makeCache(1, length);
+    m.network.decoder.forward(embeds, cache, true);
+
+    // Each question's own tokens after the shared prefix, right-padded (later positions never
+    // reach earlier ones); its last real position predicts the answer's first token.
+    const auto rows = static_cast<std::int64_t>(prompts.size());
+    const auto columns = static_cast<std::int64_t>(longest);
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(rows * columns), m.config.text.eosTokenId), last;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::vector<int> &p = prompts[static_cast<std::size_t>(r)];
+        for (std::size_t k = shared; k < p.size(); ++k)
+            ids[static_cast<std::size_t>(r * columns) + (k - shared)] = p[k];
+        last.push_back(static_cast<std::int64_t>(p.size() - shared) - 1);
+    }
+    const auto tokens = torch::tensor(ids, torch::kLong).view({rows, columns}).to(m.device);
+    const auto logits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(tokens), cache);
+    const auto rowIndex = torch::arange(rows, torch::TensorOptions(torch::kLong).device(m.device));
+    const auto lastLogits = logits.index({rowIndex, torch::tensor(last, torch::kLong).to(m.device)}).to(torch::kFloat32);
+    const auto logProbs = torch::log_softmax(lastLogits, -1);
+    const auto mass = [&](const std::vector<std::int64_t> &set) {
+        return torch::logsumexp(logProbs.index_select(1, torch::tensor(set, torch::kLong).to(m.device)), 1);
+    };
+    const auto p = torch::sigmoid(mass(yes) - mass(no)).to(torch::kCPU, torch::kFloat64).contiguous();
+    return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
 }
 
 std::vector<float> GeoChatModel::imageFeatures(const RgbImage &image)

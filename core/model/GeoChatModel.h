@@ -164,6 +164,13 @@ public:
     std::vector<double> scoreAnswers(const RgbImage &image, const GenerationRequest &request,
                                      const std::vector<std::string> &candidates);
 
+    // For each yes/no question about one image, the probability that the answer starts with yes:
+    // the next-token distribution after the prompt, its mass on the yes tokens ("Yes", "yes", as
+    // an answer's first word and as bare pieces) against the no tokens ("No", "no"). One vision pass and one prefill of what the prompts
+    // share, then every question's own tokens in one batch. Throws InvalidArgument without a
+    // tokenizer or when the tokenizer has no distinct yes and no tokens.
+    std::vector<double> yesProbabilities(const RgbImage &image, const std::vector<std::string> &questions);
+
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);
 

@@ -8,6 +8,9 @@
 #include "evaluation/ScenePresets.h"
 #include "analysis/SceneLabelJob.h"
 #include "common/Error.h"
+#include "distill/AspectQuestions.h"
+#include "distill/AspectTargetTable.h"
+#include "model/PortablePixmap.h"
 #include "model/GeoChatModel.h"
 #include "raster/GdalEnvironment.h"
 #include "raster/RasterDataset.h"
@@ -20,6 +23,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace geolens;
@@ -461,6 +465,125 @@ private slots:
         f->GetGeometryRef()->getEnvelope(&e);
         // The rotated region's corners, in map units: around pixel (360, 250) -> (603600, 5197500).
         QVERIFY(e.MinX > 602800 && e.MaxX < 604400 && e.MinY > 5196700 && e.MaxY < 5198300);
+    }
+
+    // The multi-aspect verbs as a user runs them: the teacher pass on a raster (and again, resumed),
+    // its targets on the map, a classifier trained on them, and the raster labelled by it.
+    void multiAspectVerbsEndToEnd()
+    {
+        if (modelFolder_.isEmpty())
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString aspects = dir_.filePath("aspects.txt");
+        QFile file(aspects);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("# two questions\nwater: Is there any water?\nAre there roads?\n");
+        file.close();
+        const QString targets = dir_.filePath("targets");
+        const QStringList pass{"aspects", raster_, "--model", modelFolder_, "--preset", "ucm", "--aspects", aspects,
+                               "--store-size", "32", "--image-size", "24", "--device", "cpu", "--out", targets};
+        const test::CliRun r = test::runCli(pass);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("judged 5 tiles") && r.err.contains("without data skipped"), qPrintable(r.err));
+        initializeGdal();
+        {
+            GDALDatasetUniquePtr ds(GDALDataset::Open((targets + "/targets.gpkg").toUtf8().constData(), GDAL_OF_VECTOR));
+            QVERIFY(ds);
+            OGRLayer *layer = ds->GetLayer(0);
+            QCOMPARE(layer->GetFeatureCount(), GIntBig(5));
+            QCOMPARE(QString(layer->GetSpatialRef()->GetAuthorityCode(nullptr)), QString("32632"));
+            QVERIFY(layer->GetLayerDefn()->GetFieldIndex("p_water") >= 0);
+            QVERIFY(layer->GetLayerDefn()->GetFieldIndex("p_roads") >= 0);
+            for (auto &feature : *layer) {
+                const double p = feature->GetFieldAsDouble("p_water");
+                QVERIFY(p > 0.0 && p < 1.0);
+                OGREnvelope e;
+                feature->GetGeometryRef()->getEnvelope(&e);
+                QVERIFY(e.MinX >= 600000 && e.MaxX <= 611000 && e.MinY >= 5194000 && e.MaxY <= 5200000);
+                QVERIFY(scenePreset("ucm").classes.end() != std::find(scenePreset("ucm").classes.begin(),
+                                                                       scenePreset("ucm").classes.end(),
+                                                                       std::string(feature->GetFieldAsString("label"))));
+            }
+        }
+        // Run again: nothing is asked twice.
+        const test::CliRun again = test::runCli(pass);
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY2(again.err.contains("judged 0 tiles (5 done before)"), qPrintable(again.err));
+
+        const QString run = dir_.filePath("classifier-run");
+        const test::CliRun t = test::runCli({"train-classifier", "--targets", targets, "--out", run, "--architecture",
+                                             "resnet10", "--width", "8", "--epochs", "2", "--batch", "2", "--validation",
+                                             "0.4", "--class-target", "teacher", "--threads", "1"});
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        QVERIFY2(t.err.contains("epoch 2:") && t.err.contains("3 training and 2 validation images"), qPrintable(t.err));
+
+        const QString labels = dir_.filePath("classified.gpkg");
+        const test::CliRun a = test::runCli({"analyze", raster_, "--classifier", run + "/classifier", "--out", labels});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        QVERIFY2(a.err.contains("labelled 5 tiles with the classifier"), qPrintable(a.err));
+        GDALDatasetUniquePtr ds(GDALDataset::Open(labels.toUtf8().constData(), GDAL_OF_VECTOR));
+        QVERIFY(ds);
+        OGRLayer *layer = ds->GetLayer(0);
+        QCOMPARE(layer->GetFeatureCount(), GIntBig(5));
+        for (auto &feature : *layer) {
+            QVERIFY(feature->GetFieldAsDouble("p_roads") > 0.0 && feature->GetFieldAsDouble("p_roads") < 1.0);
+            QVERIFY(feature->GetFieldAsDouble("score") > 0.0 && feature->GetFieldAsDouble("score") <= 1.0);
+            QCOMPARE(QString(feature->GetFieldAsString("details")).count(';'), 2);
+        }
+
+        // Bad input: an aspect file without questions, a classifier with classes of its own.
+        QFile empty(dir_.filePath("empty-aspects.txt"));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.write("# nothing yet\n");
+        empty.close();
+        const test::CliRun e = test::runCli({"aspects", raster_, "--model", modelFolder_, "--preset", "ucm", "--aspects",
+                                             empty.fileName(), "--out", dir_.filePath("never")});
+        QCOMPARE(e.exitCode, 1);
+        QVERIFY2(e.err.contains("empty-aspects.txt") && e.err.contains("holds no questions"), qPrintable(e.err));
+        QCOMPARE(test::runCli({"analyze", raster_, "--classifier", run + "/classifier", "--preset", "ucm", "--out", labels})
+                     .exitCode,
+                 2);
+        const test::CliRun other = test::runCli({"aspects", raster_, "--model", modelFolder_, "--classes", "a,b", "--aspects",
+                                                 aspects, "--store-size", "32", "--out", targets});
+        QCOMPARE(other.exitCode, 1);
+        QVERIFY2(other.err.contains("class list differs"), qPrintable(other.err));
+    }
+
+    // A folder of images in class folders: each image's folder is its true class.
+    void aspectsOfAnImageFolder()
+    {
+        if (modelFolder_.isEmpty())
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const QString images = dir_.filePath("ucm-like");
+        for (const char *folder : {"denseresidential", "forest"}) {
+            QVERIFY(QDir().mkpath(images + "/" + folder));
+            for (int i = 0; i < 2; ++i) {
+                RgbImage image;
+                image.width = 20 + i;
+                image.height = 16;
+                image.pixels.assign(static_cast<std::size_t>(image.width * image.height * 3),
+                                    static_cast<std::uint8_t>(folder[0] * 2 + i));
+                writePortablePixmap((images + "/" + folder + "/" + QString::number(i) + ".ppm").toStdString(), image);
+            }
+        }
+        const QString targets = dir_.filePath("folder-targets");
+        const test::CliRun r = test::runCli({"aspects", images, "--model", modelFolder_, "--preset", "ucm", "--store-size",
+                                             "32", "--image-size", "24", "--device", "cpu", "--out", targets});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const AspectTargetTable table = AspectTargetTable::read(targets.toStdString());
+        QCOMPARE(table.targets().size(), std::size_t(4));
+        QCOMPARE(table.targets()[0].id, std::string("denseresidential/0.ppm"));
+        QCOMPARE(table.targets()[0].truth, std::string("dense residential"));
+        QCOMPARE(table.targets()[3].truth, std::string("forest"));
+        QCOMPARE(table.targets()[0].aspectProbabilities.size(), defaultAspects().size());
+        QVERIFY(!QFile::exists(targets + "/targets.gpkg")); // images have no place on a map
+        // A class folder that names no class is refused, naming it.
+        QVERIFY(QDir().mkpath(images + "/lava"));
+        QFile::copy(images + "/forest/0.ppm", images + "/lava/0.ppm");
+        const test::CliRun stray = test::runCli({"aspects", images, "--model", modelFolder_, "--preset", "ucm",
+                                                 "--store-size", "32", "--image-size", "24", "--out",
+                                                 dir_.filePath("stray-targets")});
+        QCOMPARE(stray.exitCode, 1);
+        QVERIFY2(stray.err.contains("lava"), qPrintable(stray.err));
     }
 };
 

@@ -240,7 +240,7 @@ private slots:
     void everyVerbHasHelp()
     {
         for (const char *verb : {"generate", "distill", "evaluate", "analyze", "compare", "bench", "info", "tiles",
-                                 "overviews", "paper-tables"}) {
+                                 "overviews", "paper-tables", "aspects", "train-classifier"}) {
             const Run r = cli({verb, "--help"});
             QVERIFY2(r.exitCode == 0, qPrintable(QString("%1: exit %2 %3").arg(verb).arg(r.exitCode).arg(r.err)));
             QVERIFY2(r.out.startsWith(QByteArray("Usage: geolens-cli ") + verb), verb);

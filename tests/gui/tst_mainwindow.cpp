@@ -23,6 +23,10 @@
 #include "TileGridOverlay.h"
 #include "TaskRunner.h"
 #include "raster/RasterDataset.h"
+#include "AnalysisTasks.h"
+#include "common/JobProgress.h"
+#include "distill/AspectTargetTable.h"
+#include "distill/ClassifierTraining.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -744,6 +748,86 @@ private slots:
         QMenu *recent = window_->findChild<QMenu *>("recentModels");
         QVERIFY(recent && recent->isEnabled());
         QVERIFY(recent->actions().value(0) && recent->actions().value(0)->text().contains("recent-model"));
+    }
+
+    // A trained multi-aspect classifier labels the tiles without a model; the tiles can then be
+    // coloured by class or as a heat map of one aspect, and their tooltips list the aspects.
+    void classifierLabelsAndAspectHeatMap()
+    {
+        AspectTargetSettings settings;
+        settings.source = "synthetic";
+        settings.teacher = "scripted";
+        settings.classes = {"forest", "water body"};
+        settings.aspects = {{"water", "Is there any water?"}, {"trees", "Are there trees?"}};
+        settings.imageSize = 32;
+        const QString targets = dir_.filePath("gui-targets");
+        {
+            AspectTargetTable table = AspectTargetTable::openForWriting(targets.toStdString(), settings);
+            for (int i = 0; i < 8; ++i) {
+                RgbImage image;
+                image.width = image.height = 32;
+                image.pixels.assign(32 * 32 * 3, static_cast<std::uint8_t>(i % 2 ? 200 : 40));
+                AspectTarget t;
+                t.id = std::to_string(i);
+                t.classProbabilities = {i % 2 ? 0.1 : 0.9, i % 2 ? 0.9 : 0.1};
+                t.aspectProbabilities = {i % 2 ? 0.95 : 0.05, i % 2 ? 0.1 : 0.8};
+                table.append(t, image);
+            }
+        }
+        ClassifierTrainingOptions training;
+        training.targets = targets.toStdString();
+        training.out = dir_.filePath("gui-classifier").toStdString();
+        training.architecture = "resnet10";
+        training.width = 8;
+        training.epochs = 1;
+        training.batch = 4;
+        training.validationFraction = 0.25;
+        training.device = "cpu";
+        const ClassifierTrainingResult trained = ClassifierTraining(training).run(JobProgress());
+
+        QVERIFY(openThreeTileRaster("classified.tif"));
+        QVERIFY(!window_->model());
+        auto *menu = window_->findChild<AnalysisMenu *>();
+        QAction *action = nullptr;
+        for (QAction *a : menu->actions())
+            if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L))
+                action = a;
+        QVERIFY(action && action->isEnabled() && action->text().contains("Classifier"));
+        auto *tasks = window_->findChild<AnalysisTasks *>();
+        QVERIFY(tasks);
+        QSignalSpy finished(tasks, &AnalysisTasks::analysisFinished);
+        tasks->labelWithClassifier(QString::fromStdString(trained.classifier));
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(finished.first().last().toString()));
+
+        AnalysisLayer *layer = window_->analysisLayer();
+        QCOMPARE(layer->tileLabels().size(), std::size_t(6));
+        for (const TileLabel &l : layer->tileLabels()) {
+            QVERIFY(l.label == "forest" || l.label == "water body");
+            QCOMPARE(l.aspects.size(), std::size_t(2));
+        }
+        QCOMPARE(layer->aspectKeys(), QStringList({"water", "trees"}));
+        QVERIFY(layer->describeAt(QPointF(10, 10)).contains("water:"));
+        QMenu *colourBy = window_->findChild<QMenu *>("colourTilesBy");
+        QVERIFY(colourBy && colourBy->isEnabled());
+        QAction *water = nullptr;
+        for (QAction *a : colourBy->actions())
+            if (a->data().toString() == "water")
+                water = a;
+        QVERIFY(water);
+        water->trigger();
+        QCOMPARE(layer->colouring(), QString("water"));
+        QVERIFY(AnalysisLayer::heatColour(0.0) != AnalysisLayer::heatColour(1.0));
+        if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty()) {
+            QVERIFY(waitForCanvas());
+            window_->grab().save(pictures + "/aspect-heat-map.png");
+        }
+        // Back to the classes; the results hold the aspects for export.
+        colourBy->actions().value(0)->trigger();
+        QVERIFY(layer->colouring().isEmpty());
+        const QString exported = dir_.filePath("classified.gpkg");
+        QVERIFY(tasks->exportResults(exported));
+        QVERIFY(QFile::exists(exported));
     }
 
     // A download that stopped half way, and a checkpoint without its vision tower: the dialog says

@@ -185,8 +185,8 @@ private slots:
         const TileGrid tiles(1100, 600, 504, 0.0);
         const QString sentence = QStringLiteral("a large airport with two runways, several terminals and "
                                                 "many parked aircraft along the aprons");
-        labels.setTileLabels({TileLabel{tiles.tile(0), "forest", 0.9, true, {}},
-                              TileLabel{tiles.tile(1), sentence, 0.0, false, {}}});
+        labels.setTileLabels({TileLabel{tiles.tile(0), "forest", 0.9, true, {}, {}},
+                              TileLabel{tiles.tile(1), sentence, 0.0, false, {}, {}}});
         const QList<QRectF> areas = canvas.screenAreas();
         QCOMPARE(areas.size(), 1);
         const QRectF legend = areas.front();

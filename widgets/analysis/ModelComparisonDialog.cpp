@@ -445,7 +445,7 @@ void ModelComparisonDialog::emitMapResults()
             const QString details = tr("Teacher: %1\nStudent: %2")
                                         .arg(qs(r.teacher.tiles[i].answer), qs(r.student.tiles[i].answer));
             if (r.task.kind == ComparisonTask::Kind::Scene)
-                labels.push_back({a.tile, qs(a.label), a.matched ? 1.0 : 0.0, a.matched, details});
+                labels.push_back({a.tile, qs(a.label), a.matched ? 1.0 : 0.0, a.matched, details, {}});
             for (const BoxResult &b : a.boxes)
                 boxes.push_back({b.pixelBox, qs(b.label)});
         }

@@ -32,6 +32,36 @@ void AnalysisLayer::clear()
     emit changed();
 }
 
+void AnalysisLayer::setColouring(const QString &aspect)
+{
+    colouring_ = aspect;
+    emit changed();
+}
+
+QStringList AnalysisLayer::aspectKeys() const
+{
+    QStringList keys;
+    for (const TileLabel &l : labels_)
+        for (const auto &[key, p] : l.aspects)
+            if (!keys.contains(key))
+                keys << key;
+    return keys;
+}
+
+QColor AnalysisLayer::heatColour(double probability)
+{
+    // Five stops of a perceptually even ramp (after viridis), linear between them.
+    static const QColor stops[] = {QColor(68, 1, 84), QColor(59, 82, 139), QColor(33, 145, 140), QColor(94, 201, 98),
+                                   QColor(253, 231, 37)};
+    const double at = std::clamp(probability, 0.0, 1.0) * 4.0;
+    const int i = std::min(3, static_cast<int>(at));
+    const double f = at - i;
+    const QColor &a = stops[i], &b = stops[i + 1];
+    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * f),
+                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * f),
+                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * f));
+}
+
 void AnalysisLayer::setOpacity(double opacity)
 {
     opacity_ = std::clamp(opacity, 0.0, 1.0);
@@ -59,8 +89,19 @@ void AnalysisLayer::paint(QPainter &painter, const MapCanvas &canvas)
 {
     painter.setRenderHint(QPainter::Antialiasing, false);
     for (const TileLabel &l : labels_) {
-        QColor fill = colourFor(l.label);
-        fill.setAlphaF(static_cast<float>(opacity_ * (l.matched ? 1.0 : 0.5)));
+        QColor fill;
+        if (colouring_.isEmpty()) {
+            fill = colourFor(l.label);
+        } else {
+            const auto aspect = std::find_if(l.aspects.begin(), l.aspects.end(),
+                                             [this](const auto &a) { return a.first == colouring_; });
+            if (aspect == l.aspects.end())
+                continue;
+            fill = heatColour(aspect->second);
+        }
+        // A heat map is read by its colour, so it is drawn more opaque than the classes.
+        const double opacity = colouring_.isEmpty() ? opacity_ : std::max(opacity_, 0.7);
+        fill.setAlphaF(static_cast<float>(opacity * (l.matched ? 1.0 : 0.5)));
         const PixelRect r = l.tile.validRect();
         const QRectF rect = canvas.rasterToWidget(QRectF(r.x, r.y, r.width, r.height));
         painter.fillRect(rect, fill);
@@ -99,10 +140,20 @@ void AnalysisLayer::paint(QPainter &painter, const MapCanvas &canvas)
 
 QRect AnalysisLayer::legendFrame(const MapCanvas &canvas, std::vector<LegendRow> *rows) const
 {
-    std::map<QString, int> counts;
-    for (const TileLabel &l : labels_)
-        ++counts[l.label];
-    if (counts.empty())
+    std::vector<std::pair<QString, QColor>> entries; // the text and colour of each row
+    if (colouring_.isEmpty()) {
+        std::map<QString, int> counts;
+        for (const TileLabel &l : labels_)
+            ++counts[l.label];
+        for (const auto &[label, count] : counts)
+            entries.emplace_back(QStringLiteral("%1 (%2)").arg(label).arg(count), colourFor(label));
+    } else if (!labels_.empty()) {
+        // The aspect's name, then the ramp from yes (top) to no.
+        entries.emplace_back(tr("P(%1)").arg(colouring_), QColor());
+        for (int percent = 100; percent >= 0; percent -= 25)
+            entries.emplace_back(QStringLiteral("%1 %").arg(percent), heatColour(percent / 100.0));
+    }
+    if (entries.empty())
         return {};
     // Long class names (a sentence from a model that did not answer with a class) are elided, so
     // the legend never covers most of the map; legendTextAt gives them in full.
@@ -111,11 +162,11 @@ QRect AnalysisLayer::legendFrame(const MapCanvas &canvas, std::vector<LegendRow>
     const int row = metrics.height() + 4;
     int width = 0;
     std::vector<LegendRow> built;
-    for (const auto &[label, count] : counts) {
+    for (const auto &[text, colour] : entries) {
         LegendRow r;
-        r.text = QStringLiteral("%1 (%2)").arg(label).arg(count);
+        r.text = text;
         r.shown = metrics.elidedText(r.text, Qt::ElideMiddle, MaxTextWidth);
-        r.colour = colourFor(label);
+        r.colour = colour;
         width = std::max(width, metrics.horizontalAdvance(r.shown));
         built.push_back(r);
     }
@@ -155,7 +206,8 @@ void AnalysisLayer::paintScreen(QPainter &painter, const MapCanvas &canvas)
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.fillRect(frame, QColor(255, 255, 255, 215));
     for (const LegendRow &r : rows) {
-        painter.fillRect(QRect(r.rect.left() + 6, r.rect.top() + 2, 14, r.rect.height() - 6), r.colour);
+        if (r.colour.isValid())
+            painter.fillRect(QRect(r.rect.left() + 6, r.rect.top() + 2, 14, r.rect.height() - 6), r.colour);
         painter.setPen(Qt::black);
         painter.drawText(r.rect.adjusted(26, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, r.shown);
     }

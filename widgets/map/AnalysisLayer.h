@@ -7,9 +7,11 @@
 #include <QColor>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace geolens {
@@ -21,6 +23,7 @@ struct TileLabel {
     double score = 0.0;
     bool matched = true;
     QString details; // top classes, answer
+    std::vector<std::pair<QString, double>> aspects; // a multi-aspect classifier's P(yes) by aspect key
 };
 
 // A box result as the map shows it, in raster pixels.
@@ -46,6 +49,14 @@ public:
     void setOpacity(double opacity); // 0..1 of the class fill
     double opacity() const { return opacity_; }
     static QColor colourFor(const QString &label);
+    // Tiles coloured by their class (aspect empty, the default), or as a heat map of one aspect's
+    // probability: dark blue at 0 through green to yellow at 1, with the ramp as the legend.
+    // Tiles without that aspect are left clear.
+    void setColouring(const QString &aspect);
+    const QString &colouring() const { return colouring_; }
+    // The aspects the labels carry, in the order of the first label that has them.
+    QStringList aspectKeys() const;
+    static QColor heatColour(double probability);
     // The label and details of the tile under a raster position, for tooltips.
     QString describeAt(const QPointF &rasterPos) const;
 
@@ -73,6 +84,7 @@ private:
     std::vector<TileLabel> labels_;
     std::vector<MapBox> boxes_;
     double opacity_ = 0.45;
+    QString colouring_;
 };
 
 } // namespace geolens
