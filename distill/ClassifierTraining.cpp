@@ -421,8 +421,8 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
             record.set(MetricsKey::Lr, lr);
             record.set(MetricsKey::Loss, total);
             record.set(MetricsKey::Ce, loss.classes.item<double>());
-            record.set("bce", loss.aspects.item<double>());
-            record.set("epoch", epoch);
+            record.set(MetricsKey::AspectBce, loss.aspects.item<double>());
+            record.set(MetricsKey::Epoch, epoch);
             record.setText(MetricsKey::Phase, Phase);
             metrics.write(record);
             progress.report(state.step, totalSteps, "training");
@@ -481,10 +481,10 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
         MetricsRecord evaluation(static_cast<int>(state.step));
         evaluation.set(MetricsKey::Seconds, state.seconds);
         evaluation.set(MetricsKey::ValidationLoss, report.validationLoss);
-        evaluation.set("val_accuracy", report.validationAccuracy);
-        evaluation.set("val_teacher_agreement", report.teacherAgreement);
-        evaluation.set("val_aspect_error", report.aspectError);
-        evaluation.set("epoch", epoch);
+        evaluation.set(MetricsKey::ValidationAccuracy, report.validationAccuracy);
+        evaluation.set(MetricsKey::ValidationTeacherAgreement, report.teacherAgreement);
+        evaluation.set(MetricsKey::ValidationAspectError, report.aspectError);
+        evaluation.set(MetricsKey::Epoch, epoch);
         evaluation.setText(MetricsKey::Phase, Phase);
         metrics.write(evaluation);
         saveCheckpoint(out, state, network, optimizer);

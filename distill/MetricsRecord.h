@@ -42,6 +42,13 @@ struct MetricsKey {
     static constexpr const char *Skipped = "skipped";   // text: why the step was skipped
     static constexpr const char *ValidationLoss = "val_loss";
     static constexpr const char *ValidationReverseKl = "val_rev_kl";
+    // A multi-aspect classifier's run (distill/ClassifierTraining): the aspects' binary
+    // cross-entropy beside ce, the epoch, and each epoch's validation figures.
+    static constexpr const char *AspectBce = "bce";
+    static constexpr const char *Epoch = "epoch";
+    static constexpr const char *ValidationAccuracy = "val_accuracy";
+    static constexpr const char *ValidationTeacherAgreement = "val_teacher_agreement";
+    static constexpr const char *ValidationAspectError = "val_aspect_error";
 
     // The loss terms a step may report, in the order the run writes them.
     static constexpr const char *Terms[] = {Align, Policy, Single, Pt, Kd, Ce};

@@ -887,6 +887,18 @@ Read from the answer: %2
         <source>Wraps the %1 projection of every layer with an adapter</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Fast tile classifier (multi-aspect)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instead of a smaller language model, a small CNN that learns the teacher&apos;s class and yes/no aspects of every tile and labels a whole mosaic hundreds of times faster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A small CNN that learns the teacher&apos;s class and yes/no aspects of every tile: a whole mosaic labelled in minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillModelsPage</name>
@@ -1804,6 +1816,14 @@ A: %2</source>
         <source>Show the report folder of an evaluation, finished or still running</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>New &amp;Tile Classifier (Multi-Aspect)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distil the model into a fast tile classifier: the model judges every tile&apos;s class and aspects, a small network learns them and labels a whole mosaic in minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationWindows</name>
@@ -1829,6 +1849,10 @@ A: %2</source>
     </message>
     <message>
         <source>The folder cannot be shown as a distillation run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The tile classifier&apos;s run did not start.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2838,6 +2862,26 @@ Step %2: %3</source>
         <source>Clipped token share</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Aspect term (binary cross-entropy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation agreement with the teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation aspect error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>geolens::ModelComparisonDialog</name>
@@ -3578,6 +3622,307 @@ Answer: %2</source>
     <name>geolens::TaskRunner</name>
     <message>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::TileClassifierRunWindow</name>
+    <message>
+        <source>Tile Classifier Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End the running step; Resume goes on where it stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the steps again: what is done is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label Tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label the map&apos;s tiles with the best classifier so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run is going; stop it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geolens-cli was not found next to this application or on PATH.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 of %2: the teacher judges every tile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 of %2: the classifier learns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s) judged</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>epoch %v of %m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: the classifier is in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped. Resume goes on where it stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 failed; its messages are below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>geolens::TileClassifierWizard</name>
+    <message>
+        <source>New Tile Classifier (Multi-Aspect)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher and tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model asks every tile its class and the aspect questions; a small classifier then learns its answers and labels a whole mosaic in minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The GeoChat model folder that answers the questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the Teacher Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A raster, whose tiles are judged, or a folder of images; images in subfolders take the subfolder&apos;s name as their true class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a Folder of Images</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raster or image folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My own classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One class a line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your own classes, one a line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new or empty folder, or one whose run is to go on: the targets, the training run and the classifier go there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the Output Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aspect questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes/no questions the teacher answers about every tile. The classifier learns the probability of each as well as the class, and puts it on the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One question a line, as &quot;key: question?&quot;; lines starting with # are comments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset to Defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The built-in questions about land cover, buildings, objects and setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The classifier and its training. The defaults suit most mosaics.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ResNet-18</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ResNet-10 (faster, smaller)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channels of the first stage; 64 is ResNet&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The side of the tile images the classifier sees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epochs at most:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training stops after this many epochs without a better validation accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patience:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight of the aspects&apos; binary cross-entropy beside the classes&apos; cross-entropy; 0 learns the classes alone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aspect weight:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The class folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the classes are learnt from; automatic takes the class folders when every image is in one, else the teacher&apos;s answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classes from:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of the tiles held out to choose the best epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation share:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The run will be:
+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the teacher model folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a model folder: it has no config.json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a raster or a folder of images that exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write at least one class, one a line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A class cannot hold a comma.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the output folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not empty and holds no earlier run of this kind; choose a new or empty folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n question(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

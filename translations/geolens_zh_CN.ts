@@ -880,6 +880,18 @@ Read from the answer: %2
         <source>Wraps the %1 projection of every layer with an adapter</source>
         <translation>为每一层的 %1 投影加上适配器</translation>
     </message>
+    <message>
+        <source>Fast tile classifier (multi-aspect)...</source>
+        <translation>快速瓦片分类器(多方面)...</translation>
+    </message>
+    <message>
+        <source>Instead of a smaller language model, a small CNN that learns the teacher&apos;s class and yes/no aspects of every tile and labels a whole mosaic hundreds of times faster</source>
+        <translation>不是更小的语言模型,而是一个小型卷积网络:它学习教师对每个瓦片给出的类别和是/否方面,标注整幅镶嵌图的速度快数百倍</translation>
+    </message>
+    <message>
+        <source>A small CNN that learns the teacher&apos;s class and yes/no aspects of every tile: a whole mosaic labelled in minutes</source>
+        <translation>一个小型卷积网络,学习教师对每个瓦片的类别和是/否方面:几分钟标注整幅镶嵌图</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillModelsPage</name>
@@ -1800,6 +1812,14 @@ A: %2</source>
         <source>Show the report folder of an evaluation, finished or still running</source>
         <translation>显示一次评测的报告文件夹，无论已完成还是仍在运行</translation>
     </message>
+    <message>
+        <source>New &amp;Tile Classifier (Multi-Aspect)...</source>
+        <translation>新建瓦片分类器(多方面)(&amp;T)...</translation>
+    </message>
+    <message>
+        <source>Distil the model into a fast tile classifier: the model judges every tile&apos;s class and aspects, a small network learns them and labels a whole mosaic in minutes</source>
+        <translation>把模型蒸馏成快速瓦片分类器:模型判断每个瓦片的类别和各方面,小网络学习这些结果,几分钟即可标注整幅镶嵌图</translation>
+    </message>
 </context>
 <context>
     <name>geolens::DistillationWindows</name>
@@ -1826,6 +1846,10 @@ A: %2</source>
     <message>
         <source>The folder cannot be shown as a distillation run.</source>
         <translation>该文件夹无法作为蒸馏运行显示。</translation>
+    </message>
+    <message>
+        <source>The tile classifier&apos;s run did not start.</source>
+        <translation>瓦片分类器的运行未能启动。</translation>
     </message>
 </context>
 <context>
@@ -2838,6 +2862,26 @@ Step %2: %3</source>
         <source>Clipped token share</source>
         <translation>被裁剪词元占比</translation>
     </message>
+    <message>
+        <source>Aspect term (binary cross-entropy)</source>
+        <translation>方面项(二元交叉熵)</translation>
+    </message>
+    <message>
+        <source>Validation accuracy</source>
+        <translation>验证准确率</translation>
+    </message>
+    <message>
+        <source>Validation agreement with the teacher</source>
+        <translation>验证集上与教师的一致率</translation>
+    </message>
+    <message>
+        <source>Validation aspect error</source>
+        <translation>验证集方面误差</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
 </context>
 <context>
     <name>geolens::ModelComparisonDialog</name>
@@ -3579,6 +3623,306 @@ Answer: %2</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::TileClassifierRunWindow</name>
+    <message>
+        <source>Tile Classifier Run</source>
+        <translation>瓦片分类器运行</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>End the running step; Resume goes on where it stopped</source>
+        <translation>结束正在运行的步骤;“继续”会从停止处接着运行</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Run the steps again: what is done is kept</source>
+        <translation>再次运行各步骤:已完成的部分会保留</translation>
+    </message>
+    <message>
+        <source>Label Tiles</source>
+        <translation>标注瓦片</translation>
+    </message>
+    <message>
+        <source>Label the map&apos;s tiles with the best classifier so far</source>
+        <translation>用目前最好的分类器标注地图上的瓦片</translation>
+    </message>
+    <message>
+        <source>A run is going; stop it first.</source>
+        <translation>已有运行在进行;请先停止它。</translation>
+    </message>
+    <message>
+        <source>geolens-cli was not found next to this application or on PATH.</source>
+        <translation>在本程序旁边和 PATH 中都找不到 geolens-cli。</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2: the teacher judges every tile</source>
+        <translation>第 %1 步(共 %2 步):教师判断每个瓦片</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2: the classifier learns</source>
+        <translation>第 %1 步(共 %2 步):分类器学习中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tile(s) judged</source>
+        <translation>
+            <numerusform>已判断 %n 个瓦片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>epoch %v of %m</source>
+        <translation>第 %v 轮,共 %m 轮</translation>
+    </message>
+    <message>
+        <source>Done: the classifier is in %1.</source>
+        <translation>完成:分类器位于 %1。</translation>
+    </message>
+    <message>
+        <source>Stopped. Resume goes on where it stopped.</source>
+        <translation>已停止。“继续”会从停止处接着运行。</translation>
+    </message>
+    <message>
+        <source>Step %1 failed; its messages are below.</source>
+        <translation>第 %1 步失败;其信息见下方。</translation>
+    </message>
+</context>
+<context>
+    <name>geolens::TileClassifierWizard</name>
+    <message>
+        <source>New Tile Classifier (Multi-Aspect)</source>
+        <translation>新建瓦片分类器(多方面)</translation>
+    </message>
+    <message>
+        <source>Teacher and tiles</source>
+        <translation>教师与瓦片</translation>
+    </message>
+    <message>
+        <source>The model asks every tile its class and the aspect questions; a small classifier then learns its answers and labels a whole mosaic in minutes.</source>
+        <translation>模型对每个瓦片回答类别和各方面问题;随后一个小分类器学习这些回答,几分钟即可标注整幅镶嵌图。</translation>
+    </message>
+    <message>
+        <source>The GeoChat model folder that answers the questions</source>
+        <translation>回答问题的 GeoChat 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+    <message>
+        <source>Choose the Teacher Model</source>
+        <translation>选择教师模型</translation>
+    </message>
+    <message>
+        <source>Teacher model:</source>
+        <translation>教师模型:</translation>
+    </message>
+    <message>
+        <source>A raster, whose tiles are judged, or a folder of images; images in subfolders take the subfolder&apos;s name as their true class</source>
+        <translation>一个栅格(判断其瓦片)或一个图像文件夹;子文件夹中的图像以子文件夹名作为真实类别</translation>
+    </message>
+    <message>
+        <source>Choose a Folder of Images</source>
+        <translation>选择图像文件夹</translation>
+    </message>
+    <message>
+        <source>Raster or image folder:</source>
+        <translation>栅格或图像文件夹:</translation>
+    </message>
+    <message>
+        <source>My own classes</source>
+        <translation>自定义类别</translation>
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>One class a line</source>
+        <translation>每行一个类别</translation>
+    </message>
+    <message>
+        <source>Your own classes, one a line</source>
+        <translation>自定义类别,每行一个</translation>
+    </message>
+    <message>
+        <source>A new or empty folder, or one whose run is to go on: the targets, the training run and the classifier go there</source>
+        <translation>新的或空的文件夹,或要继续运行的文件夹:目标、训练运行和分类器都保存在这里</translation>
+    </message>
+    <message>
+        <source>Choose the Output Folder</source>
+        <translation>选择输出文件夹</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <source>Aspect questions</source>
+        <translation>方面问题</translation>
+    </message>
+    <message>
+        <source>Yes/no questions the teacher answers about every tile. The classifier learns the probability of each as well as the class, and puts it on the map.</source>
+        <translation>教师对每个瓦片回答的是/否问题。分类器除类别外还学习每个问题的概率,并显示在地图上。</translation>
+    </message>
+    <message>
+        <source>One question a line, as &quot;key: question?&quot;; lines starting with # are comments</source>
+        <translation>每行一个问题,格式为“键: 问题?”;以 # 开头的行是注释</translation>
+    </message>
+    <message>
+        <source>Reset to Defaults</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <source>The built-in questions about land cover, buildings, objects and setting</source>
+        <translation>内置的关于土地覆盖、建筑、目标和环境的问题</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>The classifier and its training. The defaults suit most mosaics.</source>
+        <translation>分类器及其训练。默认值适合大多数镶嵌图。</translation>
+    </message>
+    <message>
+        <source>ResNet-18</source>
+        <translation>ResNet-18</translation>
+    </message>
+    <message>
+        <source>ResNet-10 (faster, smaller)</source>
+        <translation>ResNet-10(更快、更小)</translation>
+    </message>
+    <message>
+        <source>Network:</source>
+        <translation>网络:</translation>
+    </message>
+    <message>
+        <source>Channels of the first stage; 64 is ResNet&apos;s own</source>
+        <translation>第一阶段的通道数;64 与原版 ResNet 相同</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>宽度:</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>The side of the tile images the classifier sees</source>
+        <translation>分类器看到的瓦片图像边长</translation>
+    </message>
+    <message>
+        <source>Input size:</source>
+        <translation>输入尺寸:</translation>
+    </message>
+    <message>
+        <source>Epochs at most:</source>
+        <translation>最多轮数:</translation>
+    </message>
+    <message>
+        <source>Training stops after this many epochs without a better validation accuracy</source>
+        <translation>验证准确率连续这么多轮没有提高时停止训练</translation>
+    </message>
+    <message>
+        <source>Patience:</source>
+        <translation>耐心轮数:</translation>
+    </message>
+    <message>
+        <source>Weight of the aspects&apos; binary cross-entropy beside the classes&apos; cross-entropy; 0 learns the classes alone</source>
+        <translation>方面二元交叉熵相对于类别交叉熵的权重;0 表示只学习类别</translation>
+    </message>
+    <message>
+        <source>Aspect weight:</source>
+        <translation>方面权重:</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>The class folders</source>
+        <translation>类别文件夹</translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s classes</source>
+        <translation>教师给出的类别</translation>
+    </message>
+    <message>
+        <source>What the classes are learnt from; automatic takes the class folders when every image is in one, else the teacher&apos;s answers</source>
+        <translation>类别从哪里学习;自动:每幅图像都在类别文件夹中时用文件夹,否则用教师的回答</translation>
+    </message>
+    <message>
+        <source>Classes from:</source>
+        <translation>类别来源:</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Share of the tiles held out to choose the best epoch</source>
+        <translation>留出用于选择最佳轮次的瓦片比例</translation>
+    </message>
+    <message>
+        <source>Validation share:</source>
+        <translation>验证比例:</translation>
+    </message>
+    <message>
+        <source>The run will be:
+%1</source>
+        <translation>将运行:
+%1</translation>
+    </message>
+    <message>
+        <source>Choose the teacher model folder.</source>
+        <translation>请选择教师模型文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 is not a model folder: it has no config.json.</source>
+        <translation>%1 不是模型文件夹:其中没有 config.json。</translation>
+    </message>
+    <message>
+        <source>Choose a raster or a folder of images that exists.</source>
+        <translation>请选择一个存在的栅格或图像文件夹。</translation>
+    </message>
+    <message>
+        <source>Write at least one class, one a line.</source>
+        <translation>请至少写一个类别,每行一个。</translation>
+    </message>
+    <message>
+        <source>A class cannot hold a comma.</source>
+        <translation>类别中不能含有逗号。</translation>
+    </message>
+    <message>
+        <source>Choose the output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 is not empty and holds no earlier run of this kind; choose a new or empty folder.</source>
+        <translation>%1 不是空的,也没有此类之前的运行;请选择新的或空的文件夹。</translation>
+    </message>
+    <message>
+        <source>The questions</source>
+        <translation>问题</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n question(s)</source>
+        <translation>
+            <numerusform>%n 个问题</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>无法写入 %1:%2</translation>
     </message>
 </context>
 <context>

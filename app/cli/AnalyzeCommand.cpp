@@ -95,7 +95,7 @@ int runBoxTask(const std::string &path, const std::string &folder, const std::st
     if (options.task == BoxAnalysisOptions::Task::Caption && !ranks.isRoot())
         return 0;
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
-    const auto model = GeoChatModel::load(folder, rankLoadOptions(a, group.environment()));
+    const auto model = loadModelOrRandom(folder, a, rankLoadOptions(a, group.environment()));
     std::optional<TerminalProgress> bar = rootProgressBar(ranks, task);
     const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
         if (bar)
@@ -202,7 +202,7 @@ int runAnalyze(const std::vector<std::string> &args)
     DistributedGroup group(LaunchEnvironment::fromEnvironment(), DistributedOptions());
     GroupExchange ranks(group);
     std::shared_ptr<const RasterDataset> raster = RasterDataset::open(path);
-    const auto model = GeoChatModel::load(*folder, rankLoadOptions(a, group.environment()));
+    const auto model = loadModelOrRandom(*folder, a, rankLoadOptions(a, group.environment()));
     std::optional<TerminalProgress> bar = rootProgressBar(ranks, "scene");
     const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
         if (bar)

@@ -6,8 +6,10 @@
 #include "cli/TerminalProgress.h"
 #include "common/Error.h"
 #include "distill/AspectTargetJob.h"
+#include "distill/ClassifierTest.h"
 #include "distill/ClassifierTraining.h"
 #include "distill/GeoChatAspectTeacher.h"
+#include "distill/TileClassifier.h"
 #include "model/CpuThreads.h"
 #include "model/GeoChatModel.h"
 
@@ -119,7 +121,7 @@ int runTrainClassifier(const std::vector<std::string> &args)
     const CliArguments a(args,
                          {"targets", "out", "architecture", "width", "epochs", "batch", "lr", "weight-decay",
                           "class-weight", "aspect-weight", "class-target", "validation", "patience", "seed", "device",
-                          "threads"},
+                          "threads", "test"},
                          {"no-augment"});
     if (!a.positional().empty())
         throw UsageError{"train-classifier takes no positional arguments"};
@@ -178,6 +180,21 @@ int runTrainClassifier(const std::vector<std::string> &args)
     if (r.resumedFromEpoch)
         std::cerr << "; resumed after epoch " << r.resumedFromEpoch;
     std::cerr << "; classifier in " << r.classifier << std::endl;
+    if (const auto test = a.value("test")) {
+        // The best classifier on targets it never saw.
+        const ClassifierTestScore s =
+            testTileClassifier(*TileClassifier::load(r.classifier), AspectTargetTable::read(*test), JobProgress());
+        char accuracy[32] = "unknown";
+        if (s.truthKnown)
+            std::snprintf(accuracy, sizeof accuracy, "%.3f", s.accuracy);
+        char line[320];
+        std::snprintf(line, sizeof line,
+                      "test on %d images of %s: accuracy %s, teacher agreement %.3f, aspect error %.3f, "
+                      "%.1f images/s",
+                      s.images, test->c_str(), accuracy, s.teacherAgreement, s.aspectError,
+                      s.seconds > 0 ? s.images / s.seconds : 0.0);
+        std::cerr << "geolens-cli: " << line << std::endl;
+    }
     return 0;
 }
 

@@ -111,7 +111,10 @@ std::map<std::string, std::string> helpTexts()
                                         "  --seed N                     the split, the order and the augmentation (1)\n"
                                         "  --no-augment                 no flips, turns or crops\n"
                                         "  --device auto|cpu|cuda       where to train (auto)\n"
-                                        "  --threads N                  CPU threads\n") +
+                                        "  --threads N                  CPU threads\n"
+                                        "  --test TARGETS_DIR           then score the best classifier on other targets (a held-out\n"
+                                        "                               pass or a class-folder benchmark): accuracy against their\n"
+                                        "                               folders' classes, agreement with the teacher, aspect error\n") +
                             "\nExample:\n  geolens-cli train-classifier --targets landsat-targets --out landsat-classifier\n";
     h["compare"] = std::string("Runs a teacher and a student on the same tiles, side by side: answers, boxes and the\n"
                                "time each takes per tile.\n\n"

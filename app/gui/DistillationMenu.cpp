@@ -7,7 +7,7 @@
 namespace geolens {
 
 DistillationMenu::DistillationMenu(DistillationWindows *windows, QWidget *parent)
-    : QMenu(parent), newRun_(addAction(QString())), openRun_(addAction(QString()))
+    : QMenu(parent), newRun_(addAction(QString())), newClassifier_(addAction(QString())), openRun_(addAction(QString()))
 {
     addSeparator();
     compare_ = addAction(QString());
@@ -19,6 +19,7 @@ DistillationMenu::DistillationMenu(DistillationWindows *windows, QWidget *parent
     compare_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     connect(newRun_, &QAction::triggered, windows, &DistillationWindows::startWizard);
     connect(openRun_, &QAction::triggered, windows, &DistillationWindows::chooseRun);
+    connect(newClassifier_, &QAction::triggered, windows, &DistillationWindows::startTileClassifier);
     connect(compare_, &QAction::triggered, windows, [windows] { windows->showComparison(); });
     connect(evaluate_, &QAction::triggered, windows, [windows] { windows->showEvaluation(); });
     connect(openReport_, &QAction::triggered, windows, &DistillationWindows::chooseEvaluationReport);
@@ -37,6 +38,9 @@ void DistillationMenu::retranslate()
     setTitle(tr("&Distillation"));
     newRun_->setText(tr("&New Distillation Run..."));
     newRun_->setToolTip(tr("Distil a teacher model into a smaller student, step by step"));
+    newClassifier_->setText(tr("New &Tile Classifier (Multi-Aspect)..."));
+    newClassifier_->setToolTip(tr("Distil the model into a fast tile classifier: the model judges every tile's class "
+                                  "and aspects, a small network learns them and labels a whole mosaic in minutes"));
     openRun_->setText(tr("&Open Distillation Run..."));
     openRun_->setToolTip(tr("Follow a running distillation or look at a finished one"));
     compare_->setText(tr("&Compare Teacher and Student..."));

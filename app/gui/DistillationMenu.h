@@ -23,7 +23,7 @@ protected:
 private:
     void retranslate();
 
-    QAction *newRun_, *openRun_, *compare_, *evaluate_, *openReport_;
+    QAction *newRun_, *newClassifier_, *openRun_, *compare_, *evaluate_, *openReport_;
 };
 
 } // namespace geolens

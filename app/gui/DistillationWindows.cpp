@@ -1,5 +1,9 @@
 #include "DistillationWindows.h"
+
+#include "TileClassifierRunWindow.h"
+#include "TileClassifierWizard.h"
 #include "WindowGeometry.h"
+#include "raster/RasterDataset.h"
 
 #include "AnalysisLayer.h"
 #include "DisplayPanel.h"
@@ -104,8 +108,13 @@ void DistillationWindows::showMonitor()
 void DistillationWindows::startWizard()
 {
     DistillWizard wizard(window_);
-    if (wizard.exec() != QDialog::Accepted)
+    bool classifierChosen = false;
+    connect(&wizard, &DistillWizard::tileClassifierRequested, this, [&] { classifierChosen = true; });
+    if (wizard.exec() != QDialog::Accepted) {
+        if (classifierChosen)
+            startTileClassifier();
         return;
+    }
     const DistillConfig config = wizard.config();
     const QString runDir = QString::fromStdString(config.out);
     const QString runFile = QString::fromStdString(DistillConfig::runFilePath(config.out));
@@ -124,6 +133,31 @@ void DistillationWindows::startWizard()
         return;
     }
     showMonitor();
+}
+
+void DistillationWindows::startTileClassifier()
+{
+    TileClassifierWizard wizard(window_);
+    if (session_->raster())
+        wizard.setSource(QString::fromStdString(session_->raster()->path()));
+    if (!session_->modelFolder().isEmpty())
+        wizard.setTeacher(session_->modelFolder());
+    if (wizard.exec() != QDialog::Accepted)
+        return;
+    if (!classifierRun_) {
+        classifierRun_ = new TileClassifierRunWindow(window_);
+        classifierRun_->setWindowFlag(Qt::Window);
+        WindowGeometry::remember(classifierRun_, QStringLiteral("tileClassifierRun/geometry"), QSize(900, 700));
+        connect(classifierRun_, &TileClassifierRunWindow::labelTilesRequested, this,
+                &DistillationWindows::labelWithClassifierRequested);
+    }
+    if (!classifierRun_->start(wizard.commands(), wizard.targetsFolder(), wizard.runFolder())) {
+        emit failed(tr("The run could not be started"), tr("The tile classifier's run did not start."),
+                    classifierRun_->errorString());
+        return;
+    }
+    classifierRun_->show();
+    classifierRun_->raise();
 }
 
 void DistillationWindows::openRun(const QString &runDir)

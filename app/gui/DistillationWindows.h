@@ -15,6 +15,7 @@ class AnalysisLayer;
 class AnalysisSession;
 class DisplayPanel;
 class DistillRunMonitor;
+class TileClassifierRunWindow;
 class EvaluateDialog;
 class EvaluationReportWindow;
 class MapCanvas;
@@ -39,6 +40,10 @@ public:
 
     // The wizard, then its run in the monitor.
     void startWizard();
+    // The multi-aspect method's wizard (the open raster and the loaded model as its first
+    // choices), then its steps in the run window.
+    void startTileClassifier();
+    TileClassifierRunWindow *classifierRun() const { return classifierRun_; }
     // Shows a run folder (running, stopped or finished) in the monitor.
     void openRun(const QString &runDir);
     // Asks for a run folder, then opens it.
@@ -60,6 +65,7 @@ public:
 signals:
     void comparisonFinished(bool ok, const QString &problem);
     void openModelRequested(const QString &folder);
+    void labelWithClassifierRequested(const QString &classifierFolder);
     void failed(const QString &title, const QString &summary, const QString &details);
 
 private:
@@ -74,6 +80,7 @@ private:
     AnalysisLayer *layer_;
     DisplayPanel *display_;
     DistillRunMonitor *monitor_ = nullptr;       // children of the window
+    TileClassifierRunWindow *classifierRun_ = nullptr;
     ModelComparisonDialog *comparison_ = nullptr;
     EvaluateDialog *evaluate_ = nullptr;
     // Deleted when closed; keyed by the report folder's clean absolute path.

@@ -195,6 +195,11 @@ void MainWindow::connectSession()
     connect(rasterTasks_, &RasterTasks::statusMessage, statusBar(), &QStatusBar::showMessage);
     connect(distillation_, &DistillationWindows::comparisonFinished, this, &MainWindow::analysisFinished);
     connect(distillation_, &DistillationWindows::failed, this, &MainWindow::showError);
+    connect(distillation_, &DistillationWindows::labelWithClassifierRequested, this, [this](const QString &folder) {
+        tasks_->labelWithClassifier(folder);
+        raise();
+        activateWindow();
+    });
     connect(distillation_, &DistillationWindows::openModelRequested, this, [this](const QString &folder) {
         loadModel(folder);
         raise();

@@ -7,6 +7,7 @@
 #include "raster/StretchEstimator.h"
 
 #include <algorithm>
+#include <future>
 #include <numeric>
 
 namespace geolens {
@@ -32,24 +33,42 @@ std::vector<SceneLabel> ClassifierLabelJob::run(const JobProgress &progress)
     const TileClassifierInfo &info = classifier_.info();
     const auto total = static_cast<std::int64_t>(labels.size());
     progress.report(0, total, "classifier");
-    for (std::size_t first = 0; first < labels.size(); first += static_cast<std::size_t>(options_.batch)) {
-        progress.throwIfCanceled();
-        const std::size_t last = std::min(labels.size(), first + static_cast<std::size_t>(options_.batch));
+    // The next batch's tiles are read and scaled on a second thread while the classifier runs on
+    // this one: reading is as slow as the network at these sizes. Only that thread touches the
+    // raster, one batch at a time.
+    struct Batch {
         std::vector<RgbImage> images;
-        std::vector<SceneLabel *> pending;
-        for (std::size_t i = first; i < last; ++i) {
+        std::vector<std::size_t> indices; // of the labels with data
+    };
+    const auto batch = static_cast<std::size_t>(options_.batch);
+    const auto prepare = [&](std::size_t first) {
+        Batch b;
+        for (std::size_t i = first; i < std::min(labels.size(), first + batch); ++i) {
             std::optional<RgbImage> image = renderTileImage(*raster_, display_, labels[i].tile);
             if (!image) {
                 labels[i].skipped = true;
                 continue;
             }
-            images.push_back(classifierInputImage(*image, info.inputSize));
-            pending.push_back(&labels[i]);
+            b.images.push_back(classifierInputImage(*image, info.inputSize));
+            b.indices.push_back(i);
         }
-        const std::vector<TilePrediction> predictions = classifier_.predict(images);
+        return b;
+    };
+    std::future<Batch> next = std::async(std::launch::async, prepare, std::size_t(0));
+    for (std::size_t first = 0; first < labels.size(); first += batch) {
+        Batch current = next.get();
+        if (first + batch < labels.size())
+            next = std::async(std::launch::async, prepare, first + batch);
+        if (progress.isCanceled()) {
+            if (next.valid())
+                next.wait();
+            progress.throwIfCanceled();
+        }
+        const std::size_t last = std::min(labels.size(), first + batch);
+        const std::vector<TilePrediction> predictions = classifier_.predict(current.images);
         for (std::size_t k = 0; k < predictions.size(); ++k) {
             const TilePrediction &p = predictions[k];
-            SceneLabel &l = *pending[k];
+            SceneLabel &l = labels[current.indices[k]];
             l.matched = true;
             l.label = info.classes[static_cast<std::size_t>(p.classIndex)];
             l.score = p.probability;

@@ -15,6 +15,9 @@
 #include "ModelComparisonDialog.h"
 #include "ResultsPanel.h"
 #include "DistillWizard.h"
+#include "LossPlotWidget.h"
+#include "TileClassifierRunWindow.h"
+#include "TileClassifierWizard.h"
 #include "ModelLoadDialog.h"
 #include "NoModelGuide.h"
 #include "AnalysisMenu.h"
@@ -830,6 +833,94 @@ private slots:
         QVERIFY(QFile::exists(exported));
     }
 
+    // The multi-aspect method from the GUI: the distillation wizard's method page leads to its own
+    // wizard, which refuses what cannot run and writes the questions; the run window runs the
+    // teacher pass and the training with live curves, and labels the map with the classifier.
+    void tileClassifierMethodEndToEnd()
+    {
+        if (!QFile::exists(GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model"))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        {
+            DistillWizard distill;
+            QSignalSpy chosen(&distill, &DistillWizard::tileClassifierRequested);
+            auto *button = distill.findChild<QPushButton *>("tileClassifierMethod");
+            QVERIFY(button);
+            distill.show();
+            button->click();
+            QCOMPARE(chosen.count(), 1);
+            QCOMPARE(distill.result(), int(QDialog::Rejected));
+        }
+
+        const QString model = dir_.filePath("aspect-teacher");
+        test::writeTinyModel(model.toStdString(), test::TinyModelSpec{}, test::TinyLayout::GeoChat,
+                             GEOLENS_SOURCE_DIR "/data/llama-tokenizer.model");
+        RasterSpec spec; // six tiles
+        spec.width = 1100;
+        spec.height = 600;
+        spec.bands = 3;
+        const QString raster = write("aspect-tiles.tif", spec);
+        const QString out = dir_.filePath("aspect-run");
+        TileClassifierWizard wizard;
+        wizard.setTeacher(dir_.filePath("no-model"));
+        wizard.setSource(raster);
+        wizard.setOutputFolder(out);
+        QVERIFY(wizard.problem(TileClassifierWizard::TeacherPageId).contains("no config.json"));
+        wizard.setTeacher(model);
+        QVERIFY2(wizard.problem(TileClassifierWizard::TeacherPageId).isEmpty(),
+                 qPrintable(wizard.problem(TileClassifierWizard::TeacherPageId)));
+        auto *aspects = wizard.findChild<QPlainTextEdit *>("aspects");
+        QVERIFY(aspects && aspects->toPlainText().contains("water: "));
+        aspects->setPlainText("# none yet\n");
+        QVERIFY(wizard.problem(TileClassifierWizard::AspectsPageId).contains("holds no questions"));
+        aspects->setPlainText("water: Is there any water?\nroads: Are there roads?\n");
+        QVERIFY(wizard.problem(TileClassifierWizard::AspectsPageId).isEmpty());
+        wizard.findChild<QSpinBox *>("epochs")->setValue(2);
+        wizard.show();
+        wizard.next();
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(TileClassifierWizard::StudentPageId));
+        QVERIFY(wizard.findChild<QLabel *>("review")->text().contains("geolens-cli train-classifier"));
+        wizard.accept();
+        QCOMPARE(wizard.result(), int(QDialog::Accepted));
+        QVERIFY(QFile::exists(out + "/aspects.txt"));
+        QList<QStringList> commands = wizard.commands();
+        QCOMPARE(commands.size(), 2);
+        QCOMPARE(commands[0].value(0), QString("aspects"));
+        QVERIFY(commands[0].contains("--aspects") && commands[0].contains(out + "/aspects.txt"));
+        QCOMPARE(commands[1].value(commands[1].indexOf("--epochs") + 1), QString("2"));
+        // The tiny teacher's own input size, and small enough a student for a test.
+        commands[0] << "--image-size" << "24" << "--device" << "cpu" << "--store-size" << "32";
+        commands[1] << "--architecture" << "resnet10" << "--width" << "8" << "--batch" << "2" << "--validation" << "0.4"
+                    << "--class-target" << "teacher";
+
+        TileClassifierRunWindow run;
+        run.setCliPath(QStringLiteral(GEOLENS_CLI_PATH));
+        QSignalSpy finished(&run, &TileClassifierRunWindow::finished);
+        QSignalSpy label(&run, &TileClassifierRunWindow::labelTilesRequested);
+        QVERIFY(run.start(commands, wizard.targetsFolder(), wizard.runFolder()));
+        run.show();
+        QVERIFY(run.isRunning());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(run.log()));
+        QVERIFY2(run.log().contains("judged 6 tiles"), qPrintable(run.log()));
+        QVERIFY(run.log().contains("epoch 2:"));
+        QVERIFY(QFile::exists(wizard.classifierFolder() + "/classifier.json"));
+        QTRY_VERIFY(run.lossPlot()->seriesNames().contains("loss"));
+        auto *labelButton = run.findChild<QPushButton *>("labelTiles");
+        QVERIFY(labelButton && labelButton->isEnabled());
+        if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty())
+            run.grab().save(pictures + "/tile-classifier-run.png");
+        labelButton->click();
+        QCOMPARE(label.count(), 1);
+        QCOMPARE(label.first().first().toString(), wizard.classifierFolder());
+        // Running again finds everything done and says so.
+        finished.clear();
+        QVERIFY(run.start(commands, wizard.targetsFolder(), wizard.runFolder()));
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(run.log()));
+        QVERIFY2(run.log().contains("6 done before"), qPrintable(run.log()));
+    }
+
     // A download that stopped half way, and a checkpoint without its vision tower: the dialog says
     // what is missing and how to go on, and does not load.
     void modelLoadDialogExplainsUnfinishedDownloads()
@@ -1087,14 +1178,17 @@ private slots:
             if (a->text() == "&Distillation")
                 menu = a->menu();
         QVERIFY(menu);
-        // new, open, a separator, compare, a separator, evaluate, open an evaluation report
-        QCOMPARE(menu->actions().size(), 7);
+        // new, new tile classifier, open, a separator, compare, a separator, evaluate, open an
+        // evaluation report
+        QCOMPARE(menu->actions().size(), 8);
         QCOMPARE(menu->actions().first()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
-        QCOMPARE(menu->actions().at(3)->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
-        QAction *evaluate = menu->actions().at(5);
+        QVERIFY(menu->actions().at(1)->text().contains("Tile Classifier"));
+        QVERIFY(!menu->actions().at(1)->toolTip().isEmpty());
+        QCOMPARE(menu->actions().at(4)->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+        QAction *evaluate = menu->actions().at(6);
         QCOMPARE(evaluate->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
         QVERIFY(!evaluate->toolTip().isEmpty());
-        QVERIFY(!menu->actions().at(6)->toolTip().isEmpty());
+        QVERIFY(!menu->actions().at(7)->toolTip().isEmpty());
         // No other action of the window takes the evaluation's shortcut.
         for (QAction *a : window_->findChildren<QAction *>())
             if (a != evaluate)

@@ -1,5 +1,7 @@
 #include "DistillMethodPage.h"
 
+#include "DistillWizard.h"
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QFormLayout>
@@ -8,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QToolButton>
@@ -47,6 +50,22 @@ DistillMethodPage::DistillMethodPage(DistillWizard *wizard)
         grid->addWidget(label, row, 1);
         ++row;
     }
+    // A method whose student is not a language model: its steps (a teacher pass over the tiles,
+    // a CNN trained on its answers) have a wizard of their own.
+    auto *classifier = new QPushButton(tr("Fast tile classifier (multi-aspect)..."), this);
+    classifier->setObjectName(QStringLiteral("tileClassifierMethod"));
+    classifier->setToolTip(tr("Instead of a smaller language model, a small CNN that learns the teacher's class and "
+                              "yes/no aspects of every tile and labels a whole mosaic hundreds of times faster"));
+    connect(classifier, &QPushButton::clicked, wizard, [wizard] {
+        emit wizard->tileClassifierRequested();
+        wizard->reject();
+    });
+    grid->addWidget(classifier, row, 0);
+    auto *classifierNote = new QLabel(tr("A small CNN that learns the teacher's class and yes/no aspects of every tile: "
+                                         "a whole mosaic labelled in minutes"),
+                                      this);
+    classifierNote->setWordWrap(true);
+    grid->addWidget(classifierNote, row, 1);
     grid->setColumnStretch(1, 1);
     layout->addLayout(grid);
 

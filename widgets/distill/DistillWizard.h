@@ -87,6 +87,9 @@ public:
 
 signals:
     void dataCheckFinished(bool ok);
+    // The method page's "Fast tile classifier (multi-aspect)": the wizard closes (rejected) and
+    // the caller opens that method's own wizard.
+    void tileClassifierRequested();
     // A trial run ended: ok when it measured the time per step, false when it failed or was
     // cancelled (the training page says which).
     void measurementFinished(bool ok);

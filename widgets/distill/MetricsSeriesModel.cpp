@@ -32,6 +32,11 @@ const KnownSeries Known[] = {
     {MetricsKey::ReverseKl, MetricsSeriesModel::Axis::Loss, true, 0x17becf},
     {MetricsKey::ValidationLoss, MetricsSeriesModel::Axis::Loss, true, 0x222222},
     {MetricsKey::ValidationReverseKl, MetricsSeriesModel::Axis::Loss, true, 0xbcbd22},
+    {MetricsKey::AspectBce, MetricsSeriesModel::Axis::Loss, true, 0xff9896},
+    {MetricsKey::ValidationAccuracy, MetricsSeriesModel::Axis::Loss, true, 0x2ca02c},
+    {MetricsKey::ValidationTeacherAgreement, MetricsSeriesModel::Axis::Loss, false, 0x98df8a},
+    {MetricsKey::ValidationAspectError, MetricsSeriesModel::Axis::Loss, false, 0xc49c94},
+    {MetricsKey::Epoch, MetricsSeriesModel::Axis::Throughput, false, 0x7f7f7f},
     {MetricsKey::GradNorm, MetricsSeriesModel::Axis::Loss, false, 0x7f7f7f},
     {MetricsKey::AlignGradientShare, MetricsSeriesModel::Axis::Loss, false, 0xa6cee3},
     {MetricsKey::RatioDeviation, MetricsSeriesModel::Axis::Loss, false, 0xfdbf6f},
@@ -339,6 +344,16 @@ QString MetricsSeriesModel::seriesTitle(const QString &name)
         return tr("Policy ratio deviation");
     if (name == QLatin1String(MetricsKey::ClipFraction))
         return tr("Clipped token share");
+    if (name == QLatin1String(MetricsKey::AspectBce))
+        return tr("Aspect term (binary cross-entropy)");
+    if (name == QLatin1String(MetricsKey::ValidationAccuracy))
+        return tr("Validation accuracy");
+    if (name == QLatin1String(MetricsKey::ValidationTeacherAgreement))
+        return tr("Validation agreement with the teacher");
+    if (name == QLatin1String(MetricsKey::ValidationAspectError))
+        return tr("Validation aspect error");
+    if (name == QLatin1String(MetricsKey::Epoch))
+        return tr("Epoch");
     return name; // a key a newer writer added: its own name, which the tooltip repeats
 }
 
