@@ -153,6 +153,14 @@ const TileClassifierInfo &TileClassifier::info() const
     return impl_->info;
 }
 
+std::uint64_t TileClassifier::parameterCount() const
+{
+    std::uint64_t n = 0;
+    for (const auto &p : impl_->network->parameters())
+        n += static_cast<std::uint64_t>(p.numel());
+    return n;
+}
+
 std::vector<TilePrediction> TileClassifier::predict(const std::vector<RgbImage> &images) const
 {
     if (images.empty())

@@ -3,6 +3,7 @@
 #include "distill/AspectQuestions.h"
 #include "model/ImagePreprocessor.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,7 @@ public:
     ~TileClassifier();
 
     const TileClassifierInfo &info() const;
+    std::uint64_t parameterCount() const;
     // Each image made square with the model's pad colour and scaled to the input size, as the
     // targets' images were. Throws InvalidArgument for an empty image.
     std::vector<TilePrediction> predict(const std::vector<RgbImage> &images) const;

@@ -6,6 +6,8 @@
 #include "cli/TerminalProgress.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
+#include "distill/TileClassifier.h"
+#include "distill/TileClassifierEvaluationModel.h"
 #include "distributed/DistributedGroup.h"
 #include "evaluation/BenchmarkReader.h"
 #include "evaluation/EvaluationJob.h"
@@ -79,6 +81,9 @@ std::string modelName(const std::string &folder)
     fs::path path = fs::path(folder).lexically_normal();
     if (path.filename().empty())
         path = path.parent_path();
+    // A tile classifier inside its training run's folder is named by the run.
+    if (path.filename() == "classifier" && isTileClassifierFolder(path.string()))
+        path = fs::absolute(path).parent_path();
     return path.filename().string();
 }
 
@@ -161,6 +166,10 @@ int runEvaluate(const std::vector<std::string> &args)
     } catch (const InvalidArgument &) {
         throw UsageError{"--benchmark must be scene, vqa, referring, grounding or caption"};
     }
+    // A multi-aspect tile classifier answers scene questions with its class, and nothing else.
+    for (const std::string &folder : folders)
+        if (isTileClassifierFolder(folder) && task != BenchmarkTask::Scene)
+            throw UsageError{"--model " + folder + " is a tile classifier: it answers --benchmark scene only"};
     EvaluationOptions options;
     options.limit = a.intValue("limit", 0);
     options.batch = a.intValue("batch", 8);
@@ -194,6 +203,10 @@ int runEvaluate(const std::vector<std::string> &args)
     std::vector<EvaluatedModel> models;
     const std::string tokenizer = a.value("tokenizer", "");
     for (const std::string &folder : folders) {
+        if (isTileClassifierFolder(folder)) {
+            models.push_back({modelName(folder), folder, "", "", TileClassifier::load(folder)->parameterCount()});
+            continue;
+        }
         if (isRandomModel(folder) && tokenizer.empty())
             throw UsageError{"--model " + folder + " has random weights: it needs --tokenizer FILE (LLaMA's tokenizer.model)"};
         const ModelConfig config = isRandomModel(folder) ? GeoChatModel::presetConfig(folder.substr(7))
@@ -223,14 +236,23 @@ int runEvaluate(const std::vector<std::string> &args)
         EvaluatedModel &m = models[i];
         emit(json, {{"event", "model"}, {"model", m.name}, {"index", static_cast<int>(i) + 1},
                     {"models", static_cast<int>(models.size())}, {"state", "loading"}});
-        const auto model = isRandomModel(m.path) ? GeoChatModel::createRandom(m.path.substr(7), loadOptionsValue, tokenizer)
-                                                 : GeoChatModel::load(m.path, loadOptionsValue);
-        m.device = model->deviceName();
-        m.dtype = model->dtypeName();
-        m.params = model->parameterCount();
+        std::unique_ptr<GeoChatModel> model;
+        std::unique_ptr<TileClassifier> classifier;
+        std::unique_ptr<EvaluationModel> evaluated;
+        if (isTileClassifierFolder(m.path)) {
+            classifier = TileClassifier::load(m.path);
+            evaluated = std::make_unique<TileClassifierEvaluationModel>(*classifier);
+        } else {
+            model = isRandomModel(m.path) ? GeoChatModel::createRandom(m.path.substr(7), loadOptionsValue, tokenizer)
+                                          : GeoChatModel::load(m.path, loadOptionsValue);
+            evaluated = std::make_unique<GeoChatEvaluationModel>(*model, maxNewTokens);
+        }
+        m.device = evaluated->device();
+        m.dtype = evaluated->dtype();
+        m.params = evaluated->parameterCount();
         if (root)
             report.writeManifest(models, command);
-        GeoChatEvaluationModel evaluationModel(*model, maxNewTokens);
+        EvaluationModel &evaluationModel = *evaluated;
         std::optional<TerminalProgress> bar;
         if (root)
             bar.emplace(m.name);

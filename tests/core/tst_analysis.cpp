@@ -576,6 +576,24 @@ private slots:
         QCOMPARE(table.targets()[3].truth, std::string("forest"));
         QCOMPARE(table.targets()[0].aspectProbabilities.size(), defaultAspects().size());
         QVERIFY(!QFile::exists(targets + "/targets.gpkg")); // images have no place on a map
+
+        // A classifier trained on them is scored on the class folders as GeoChat is.
+        const QString run = dir_.filePath("folder-classifier");
+        const test::CliRun t = test::runCli({"train-classifier", "--targets", targets, "--out", run, "--architecture",
+                                             "resnet10", "--width", "8", "--epochs", "1", "--batch", "2", "--validation",
+                                             "0.5", "--threads", "1", "--test", targets});
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        QVERIFY2(t.err.contains("test on 4 images") && t.err.contains("teacher agreement"), qPrintable(t.err));
+        const QString report = dir_.filePath("classifier-report");
+        const test::CliRun e = test::runCli({"evaluate", "--model", run + "/classifier", "--benchmark", "scene",
+                                             "--images", images, "--out", report});
+        QVERIFY2(e.exitCode == 0, qPrintable(e.err));
+        QVERIFY2(e.err.contains("folder-classifier: 4 answered"), qPrintable(e.err));
+        QVERIFY(QFile::exists(report + "/metrics.json"));
+        QCOMPARE(test::runCli({"evaluate", "--model", run + "/classifier", "--benchmark", "vqa", "--images", images,
+                               "--out", dir_.filePath("vqa-report")})
+                     .exitCode,
+                 2);
         // A class folder that names no class is refused, naming it.
         QVERIFY(QDir().mkpath(images + "/lava"));
         QFile::copy(images + "/forest/0.ppm", images + "/lava/0.ppm");
