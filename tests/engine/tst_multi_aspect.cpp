@@ -4,6 +4,7 @@
 #include "common/JsonIo.h"
 #include "distill/AspectQuestions.h"
 #include "distill/AspectTargetJob.h"
+#include "distill/ClassifierTest.h"
 #include "distill/ClassifierTraining.h"
 #include "distill/GeoChatAspectTeacher.h"
 #include "distill/TileClassifier.h"
@@ -390,6 +391,30 @@ private slots:
         // A second load gives the same numbers.
         const auto again = TileClassifier::load(r.classifier)->predict({images[0]});
         QCOMPARE(again[0].classProbabilities, predictions[0].classProbabilities);
+
+        // Scored on a held-out pass of fresh scenes: right against the truth, near the teacher.
+        const MemorySource fresh = syntheticSource(40, 40, 123);
+        PixelTeacher teacher;
+        AspectTargetJob(fresh, teacher, path("held-out"), syntheticSettings()).run(JobProgress());
+        const ClassifierTestScore score =
+            testTileClassifier(*classifier, AspectTargetTable::read(path("held-out")), JobProgress(), 16);
+        QCOMPARE(score.images, 40);
+        QVERIFY(score.truthKnown);
+        QVERIFY2(score.accuracy >= 0.9, qPrintable(QString::number(score.accuracy)));
+        QVERIFY(score.teacherAgreement >= 0.85);
+        QVERIFY(score.aspectError < 0.2);
+        // Targets of other classes are refused, naming the class.
+        AspectTargetSettings otherClasses = syntheticSettings();
+        otherClasses.classes = {"red land", "green land"};
+        MemorySource unlabelled = fresh;
+        unlabelled.truths.clear();
+        AspectTargetJob(unlabelled, teacher, path("other-classes"), otherClasses).run(JobProgress());
+        try {
+            testTileClassifier(*classifier, AspectTargetTable::read(path("other-classes")), JobProgress());
+            QFAIL("scored targets of other classes");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("'green land'"), e.what());
+        }
 
         // A finished run run again does nothing more.
         const ClassifierTrainingResult done = ClassifierTraining(o).run(JobProgress());
