@@ -4038,5 +4038,13 @@ Example: geolens --model ~/models/GeoChat-KD data/bluemarble.tif</source>
         <source>CLIP folder for a model without vision-tower weights (original LLaVA-1.5)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Label the tiles with a trained tile classifier (its folder); needs no model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour the labelled tiles as a heat map of this aspect (after the labels)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

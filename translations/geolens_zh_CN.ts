@@ -4040,5 +4040,13 @@ Example: geolens --model ~/models/GeoChat-KD data/bluemarble.tif</source>
         <source>CLIP folder for a model without vision-tower weights (original LLaVA-1.5)</source>
         <translation>不含视觉塔权重的模型所用的 CLIP 文件夹（LLaVA-1.5 原始发布版）</translation>
     </message>
+    <message>
+        <source>Label the tiles with a trained tile classifier (its folder); needs no model</source>
+        <translation>用训练好的瓦片分类器(其文件夹)标注瓦片;无需模型</translation>
+    </message>
+    <message>
+        <source>Colour the labelled tiles as a heat map of this aspect (after the labels)</source>
+        <translation>标注完成后,以该方面的热力图为瓦片着色</translation>
+    </message>
 </context>
 </TS>

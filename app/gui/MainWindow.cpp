@@ -461,6 +461,11 @@ void MainWindow::startSceneLabels(const SceneLabelOptions &options)
     tasks_->labelScenes(options);
 }
 
+void MainWindow::startClassifierLabels(const QString &classifierFolder)
+{
+    tasks_->labelWithClassifier(classifierFolder);
+}
+
 void MainWindow::startFindObjects(const QString &query)
 {
     tasks_->findBoxes(BoxAnalysisOptions::Task::Refer, query);

@@ -79,6 +79,8 @@ public slots:
     void loadModel(const QString &folder, const geolens::ModelLoadOptions &options = {});
     // Scene labels for the selected tiles (all when none is selected), in the background.
     void startSceneLabels(const geolens::SceneLabelOptions &options);
+    // Labels with a trained tile classifier's folder; needs a raster only.
+    void startClassifierLabels(const QString &classifierFolder);
     // [refer] for the selected tiles (all when none), boxes drawn on the map.
     void startFindObjects(const QString &query);
     // [grounding] for the selected tiles (all when none): boxes around what the model describes.

@@ -2,6 +2,7 @@
 
 #include "LanguageSwitcher.h"
 #include "DistillationWindows.h"
+#include "AnalysisLayer.h"
 #include "MainWindow.h"
 #include "ModelComparisonDialog.h"
 #include "ScriptedRun.h"
@@ -77,6 +78,14 @@ int main(int argc, char **argv)
     const QCommandLineOption labelOption(QStringLiteral("label-tiles"),
                                          QApplication::translate("main", "Label the tiles with a class preset (ucm, aid, nwpu) once the raster and model are loaded"),
                                          QStringLiteral("preset"));
+    const QCommandLineOption classifierOption(
+        QStringLiteral("label-with-classifier"),
+        QApplication::translate("main", "Label the tiles with a trained tile classifier (its folder); needs no model"),
+        QStringLiteral("folder"));
+    const QCommandLineOption colourByOption(
+        QStringLiteral("colour-by"),
+        QApplication::translate("main", "Colour the labelled tiles as a heat map of this aspect (after the labels)"),
+        QStringLiteral("aspect"));
     const QCommandLineOption askOption(QStringLiteral("ask"),
                                        QApplication::translate("main", "Ask the chat a question about the view once the raster and model are loaded"),
                                        QStringLiteral("question"));
@@ -116,6 +125,8 @@ int main(int argc, char **argv)
     parser.addOption(imageSizeOption);
     parser.addOption(visionTowerOption);
     parser.addOption(labelOption);
+    parser.addOption(classifierOption);
+    parser.addOption(colourByOption);
     parser.addOption(screenshot);
     parser.addOption(language);
     parser.addOption(selectTiles);
@@ -153,6 +164,19 @@ int main(int argc, char **argv)
             options.mode = geolens::SceneLabelOptions::Mode::Score;
             window.startSceneLabels(options);
             return ScriptedRun::StepStart::Started;
+        });
+    if (parser.isSet(classifierOption))
+        run.addStep(QStringLiteral("--label-with-classifier"), [&] {
+            window.startClassifierLabels(parser.value(classifierOption));
+            return ScriptedRun::StepStart::Started;
+        });
+    if (parser.isSet(colourByOption))
+        run.addStep(QStringLiteral("--colour-by"), [&] {
+            const QString aspect = parser.value(colourByOption);
+            if (!window.analysisLayer()->aspectKeys().contains(aspect))
+                throw geolens::InvalidArgument("no labelled tile has the aspect '" + aspect.toStdString() + "'");
+            window.analysisLayer()->setColouring(aspect);
+            return ScriptedRun::StepStart::Done;
         });
     if (parser.isSet(findOption))
         run.addStep(QStringLiteral("--find"), [&] {

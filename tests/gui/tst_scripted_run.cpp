@@ -1,5 +1,8 @@
 #include "LanguageSwitcher.h"
 #include "MainWindow.h"
+#include "common/JobProgress.h"
+#include "distill/AspectTargetTable.h"
+#include "distill/ClassifierTraining.h"
 #include "ScriptedRun.h"
 #include "WindowScreenshot.h"
 #include "TestRasters.h"
@@ -160,6 +163,66 @@ private slots:
         QVERIFY2(err.contains("the model could not be loaded") && err.contains("not-a-model"), qPrintable(err));
         QVERIFY2(err.contains("not run: --label-tiles, --export-results"), qPrintable(err));
         QVERIFY(!QFile::exists(exported));
+    }
+
+    // The GUI's command line labels with a trained classifier without a model, shows an aspect as
+    // a heat map and exports the aspects; an aspect the labels lack fails, naming it.
+    void labelsWithAClassifierFromTheCommandLine()
+    {
+        AspectTargetSettings settings;
+        settings.source = "synthetic";
+        settings.teacher = "scripted";
+        settings.classes = {"forest", "water body"};
+        settings.aspects = {{"water", "Is there any water?"}};
+        settings.imageSize = 32;
+        const QString targets = dir_.filePath("cli-targets");
+        {
+            AspectTargetTable table = AspectTargetTable::openForWriting(targets.toStdString(), settings);
+            for (int i = 0; i < 6; ++i) {
+                RgbImage image;
+                image.width = image.height = 32;
+                image.pixels.assign(32 * 32 * 3, static_cast<std::uint8_t>(i % 2 ? 200 : 40));
+                AspectTarget t;
+                t.id = std::to_string(i);
+                t.classProbabilities = {i % 2 ? 0.2 : 0.8, i % 2 ? 0.8 : 0.2};
+                t.aspectProbabilities = {i % 2 ? 0.9 : 0.1};
+                table.append(t, image);
+            }
+        }
+        ClassifierTrainingOptions training;
+        training.targets = targets.toStdString();
+        training.out = dir_.filePath("cli-classifier").toStdString();
+        training.architecture = "resnet10";
+        training.width = 8;
+        training.epochs = 1;
+        training.batch = 2;
+        training.validationFraction = 0.34;
+        training.device = "cpu";
+        const QString classifier = QString::fromStdString(ClassifierTraining(training).run(JobProgress()).classifier);
+
+        const auto runGeolens = [&](const QStringList &args, QString *err) {
+            QProcess geolens;
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert("QT_QPA_PLATFORM", "offscreen");
+            environment.insert("XDG_CONFIG_HOME", dir_.filePath("config"));
+            geolens.setProcessEnvironment(environment);
+            geolens.start(GEOLENS_GUI_PATH, args);
+            if (!geolens.waitForFinished(60000))
+                return -1;
+            *err = QString::fromUtf8(geolens.readAllStandardError());
+            return geolens.exitCode();
+        };
+        const QString exported = dir_.filePath("classified.gpkg");
+        QString err;
+        QCOMPARE(runGeolens({raster_, "--label-with-classifier", classifier, "--colour-by", "water", "--export-results",
+                             exported, "--screenshot", dir_.filePath("heat.png")},
+                            &err),
+                 0);
+        QVERIFY2(QFile::exists(exported) && QFile::exists(dir_.filePath("heat.png")), qPrintable(err));
+        QVERIFY(runGeolens({raster_, "--label-with-classifier", classifier, "--colour-by", "roads", "--screenshot",
+                            dir_.filePath("no-roads.png")},
+                           &err) != 0);
+        QVERIFY2(err.contains("--colour-by") && err.contains("'roads'"), qPrintable(err));
     }
 
     void waitsForTheModelToo()
