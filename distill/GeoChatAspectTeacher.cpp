@@ -1,5 +1,7 @@
 #include "distill/GeoChatAspectTeacher.h"
 
+#include "common/Error.h"
+
 #include "evaluation/ScenePresets.h"
 #include "model/GeoChatModel.h"
 
@@ -17,11 +19,14 @@ TeacherJudgement GeoChatAspectTeacher::judge(const RgbImage &image, const std::v
     GenerationRequest request;
     request.question = sceneClassificationPrompt(classes);
     request.cancel = cancel_;
-    j.classProbabilities = sceneClassProbabilities(model_.scoreAnswers(image, request, classes));
     std::vector<std::string> questions;
     for (const AspectQuestion &a : aspects)
         questions.push_back(aspectPrompt(a));
-    j.aspectProbabilities = model_.yesProbabilities(image, questions);
+    if (cancel_ && cancel_->load())
+        throw Canceled();
+    const SceneJudgement judged = model_.judgeScene(image, request, classes, questions);
+    j.classProbabilities = sceneClassProbabilities(judged.classLogLikelihoods);
+    j.aspectProbabilities = judged.yesProbabilities;
     return j;
 }
 

@@ -639,40 +639,43 @@ std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const 
     return std::vector<float>(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
 }
 
-std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const GenerationRequest &request,
-                                               const std::vector<std::string> &candidates)
+namespace {
+
+// Each answer as generation would produce it: SentencePiece pieces (with the leading space the
+// first word takes after "ASSISTANT:"), then end of sequence.
+std::vector<std::vector<std::int64_t>> answerTokens(const GeoChatModel &model, const std::vector<std::string> &candidates)
 {
-    c10::InferenceMode inference;
-    if (candidates.empty())
-        return {};
-    Impl &m = *impl_;
-    const std::vector<int> prompt = promptTokens(request);
-    // Each answer as generation would produce it: SentencePiece pieces (with the leading space
-    // the first word takes after "ASSISTANT:"), then end of sequence.
     std::vector<std::vector<std::int64_t>> answers;
-    std::size_t longest = 0;
     for (const std::string &c : candidates) {
         std::vector<std::int64_t> ids;
-        for (int id : tokenize(c))
+        for (int id : model.tokenize(c))
             ids.push_back(id);
         if (ids.empty())
             throw InvalidArgument("An answer to score is empty.");
-        ids.push_back(m.config.text.eosTokenId);
-        longest = std::max(longest, ids.size());
+        ids.push_back(model.config().text.eosTokenId);
         answers.push_back(std::move(ids));
     }
-    const auto embeds = m.network.promptEmbeddings(prompt, m.encodeImages({image}), {});
-    const std::int64_t length = embeds.size(1);
-    if (length + static_cast<std::int64_t>(longest) > m.config.text.maxPositions)
-        throw InvalidArgument("The prompt and the longest answer do not fit the model's context.");
-    detail::KvCache cache = m.network.decoder.makeCache(1, length);
-    const auto firstLogits = m.network.decoder.forward(embeds, cache, true)[0][0]; // [V]
+    return answers;
+}
 
+std::size_t longestOf(const std::vector<std::vector<std::int64_t>> &rows)
+{
+    std::size_t longest = 0;
+    for (const auto &r : rows)
+        longest = std::max(longest, r.size());
+    return longest;
+}
+
+// The log-likelihood of each answer as the continuation of what cache holds, whose last position
+// gave firstLogits [V]: the answers in one batch after the cached prefix.
+std::vector<double> scoreAnswersAfter(const GeoChatModel::Impl &m, const detail::KvCache &cache,
+                                      const torch::Tensor &firstLogits, const std::vector<std::vector<std::int64_t>> &answers)
+{
     // Answers right-padded with end-of-sequence; padding positions are never read. Token 0 is
     // predicted by the prompt's last position, token k by the answer's k - 1: next holds, at each
     // answer position, the token it predicts.
-    const std::int64_t rows = static_cast<std::int64_t>(answers.size());
-    const std::int64_t columns = static_cast<std::int64_t>(longest);
+    const auto rows = static_cast<std::int64_t>(answers.size());
+    const auto columns = static_cast<std::int64_t>(longestOf(answers));
     std::vector<std::int64_t> ids(static_cast<std::size_t>(rows * columns), m.config.text.eosTokenId);
     std::vector<std::int64_t> next(ids.size(), m.config.text.eosTokenId), firstIds;
     for (std::int64_t r = 0; r < rows; ++r) {
@@ -692,7 +695,6 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
     const auto laterScores = detail::logProbsAt(logits, asTensor(next, columns)).to(torch::kCPU);
     const auto firstAt = firstScores.accessor<float, 1>();
     const auto laterAt = laterScores.accessor<float, 2>();
-
     std::vector<double> scores;
     for (std::int64_t r = 0; r < rows; ++r) {
         double total = firstAt[r];
@@ -703,43 +705,65 @@ std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const Gene
     return scores;
 }
 
-std::vector<double> GeoChatModel::yesProbabilities(const RgbImage &image, const std::vector<std::string> &questions)
+struct YesNoTokens {
+    std::vector<std::int64_t> yes, no;
+};
+
+// The first piece of each spelling as an answer's first word ("\u2581Yes"), and the word as a
+// piece without the word-start mark where the vocabulary has it.
+YesNoTokens yesNoTokens(const GeoChatModel &model, const Tokenizer &tokenizer)
 {
-    c10::InferenceMode inference;
-    if (questions.empty())
-        return {};
-    Impl &m = *impl_;
-    if (!m.tokenizer)
-        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
-    // The first piece of each spelling as an answer's first word ("▁Yes"), and the word as a
-    // piece without the word-start mark where the vocabulary has it.
     const auto firstPieces = [&](std::initializer_list<const char *> words) {
         std::vector<std::int64_t> ids;
         const auto add = [&](int id) {
-            if (id != m.tokenizer->unk() && std::find(ids.begin(), ids.end(), id) == ids.end())
+            if (id != tokenizer.unk() && std::find(ids.begin(), ids.end(), id) == ids.end())
                 ids.push_back(id);
         };
         for (const char *w : words) {
-            if (const std::vector<int> t = tokenize(w); !t.empty())
+            if (const std::vector<int> t = model.tokenize(w); !t.empty())
                 add(t.front());
-            add(m.tokenizer->pieceToId(w));
+            add(tokenizer.pieceToId(w));
         }
         return ids;
     };
-    const std::vector<std::int64_t> yes = firstPieces({"Yes", "yes"}), no = firstPieces({"No", "no"});
-    const bool overlap = std::any_of(yes.begin(), yes.end(),
-                                     [&](std::int64_t id) { return std::find(no.begin(), no.end(), id) != no.end(); });
-    if (yes.empty() || no.empty() || overlap)
+    YesNoTokens t{firstPieces({"Yes", "yes"}), firstPieces({"No", "no"})};
+    const bool overlap = std::any_of(t.yes.begin(), t.yes.end(),
+                                     [&](std::int64_t id) { return std::find(t.no.begin(), t.no.end(), id) != t.no.end(); });
+    if (t.yes.empty() || t.no.empty() || overlap)
         throw InvalidArgument("The model's tokenizer does not tell yes from no in an answer's first token.");
+    return t;
+}
 
-    std::vector<std::vector<int>> prompts;
-    for (const std::string &q : questions) {
-        GenerationRequest r;
-        r.question = q;
-        prompts.push_back(promptTokens(r));
+// P(yes) after each suffix continuing what cache holds: the suffixes right-padded in one batch
+// (later positions never reach earlier ones), each read at its last real position.
+std::vector<double> yesAfter(const GeoChatModel::Impl &m, const detail::KvCache &cache,
+                             const std::vector<std::vector<std::int64_t>> &suffixes, const YesNoTokens &tokens)
+{
+    if (suffixes.empty())
+        return {};
+    const auto rows = static_cast<std::int64_t>(suffixes.size());
+    const auto columns = static_cast<std::int64_t>(longestOf(suffixes));
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(rows * columns), m.config.text.eosTokenId), last;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const auto &suffix = suffixes[static_cast<std::size_t>(r)];
+        std::copy(suffix.begin(), suffix.end(), ids.begin() + r * columns);
+        last.push_back(static_cast<std::int64_t>(suffix.size()) - 1);
     }
-    // What every prompt shares (the system text and the image come first), leaving each prompt
-    // at least its last token, whose logits are the ones read.
+    const auto batch = torch::tensor(ids, torch::kLong).view({rows, columns}).to(m.device);
+    const auto lastLogits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(batch), cache,
+                                                                 torch::tensor(last, torch::kLong));
+    const auto logProbs = torch::log_softmax(lastLogits.to(torch::kFloat32), -1);
+    const auto mass = [&](const std::vector<std::int64_t> &set) {
+        return torch::logsumexp(logProbs.index_select(1, torch::tensor(set, torch::kLong).to(m.device)), 1);
+    };
+    const auto p = torch::sigmoid(mass(tokens.yes) - mass(tokens.no)).to(torch::kCPU, torch::kFloat64).contiguous();
+    return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+}
+
+// How many leading tokens every prompt shares, leaving each at least its last token (whose
+// logits are read). Throws InvalidArgument when the image is not among them.
+std::size_t sharedPrefix(const std::vector<std::vector<int>> &prompts)
+{
     std::size_t shared = prompts.front().size() - 1;
     for (const std::vector<int> &p : prompts) {
         std::size_t same = 0;
@@ -747,40 +771,90 @@ std::vector<double> GeoChatModel::yesProbabilities(const RgbImage &image, const 
             ++same;
         shared = std::min(same, p.size() - 1);
     }
-    const std::vector<int> prefix(prompts.front().begin(), prompts.front().begin() + static_cast<std::ptrdiff_t>(shared));
-    if (std::find(prefix.begin(), prefix.end(), Tokenizer::ImageToken) == prefix.end())
+    const auto end = prompts.front().begin() + static_cast<std::ptrdiff_t>(shared);
+    if (std::find(prompts.front().begin(), end, Tokenizer::ImageToken) == end)
         throw InvalidArgument("The questions' prompts do not share the image; ask them one at a time.");
+    return shared;
+}
+
+std::vector<std::int64_t> tokensFrom(const std::vector<int> &prompt, std::size_t first)
+{
+    return std::vector<std::int64_t>(prompt.begin() + static_cast<std::ptrdiff_t>(first), prompt.end());
+}
+
+} // namespace
+
+std::vector<double> GeoChatModel::scoreAnswers(const RgbImage &image, const GenerationRequest &request,
+                                               const std::vector<std::string> &candidates)
+{
+    c10::InferenceMode inference;
+    if (candidates.empty())
+        return {};
+    Impl &m = *impl_;
+    const std::vector<int> prompt = promptTokens(request);
+    const auto answers = answerTokens(*this, candidates);
+    const auto embeds = m.network.promptEmbeddings(prompt, m.encodeImages({image}), {});
+    const std::int64_t length = embeds.size(1);
+    if (length + static_cast<std::int64_t>(longestOf(answers)) > m.config.text.maxPositions)
+        throw InvalidArgument("The prompt and the longest answer do not fit the model's context.");
+    detail::KvCache cache = m.network.decoder.makeCache(1, length);
+    const auto firstLogits = m.network.decoder.forward(embeds, cache, true)[0][0]; // [V]
+    return scoreAnswersAfter(m, cache, firstLogits, answers);
+}
+
+std::vector<double> GeoChatModel::yesProbabilities(const RgbImage &image, const std::vector<std::string> &questions)
+{
+    if (questions.empty())
+        return {};
+    return judgeScene(image, {}, {}, questions).yesProbabilities;
+}
+
+SceneJudgement GeoChatModel::judgeScene(const RgbImage &image, const GenerationRequest &classRequest,
+                                        const std::vector<std::string> &classes,
+                                        const std::vector<std::string> &yesNoQuestions)
+{
+    c10::InferenceMode inference;
+    Impl &m = *impl_;
+    if (!m.tokenizer)
+        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+    SceneJudgement judgement;
+    if (classes.empty() && yesNoQuestions.empty())
+        return judgement;
+    const YesNoTokens tokens = yesNoQuestions.empty() ? YesNoTokens{} : yesNoTokens(*this, *m.tokenizer);
+    // The class question first (when there are classes), then the yes/no questions.
+    std::vector<std::vector<int>> prompts;
+    if (!classes.empty())
+        prompts.push_back(promptTokens(classRequest));
+    for (const std::string &q : yesNoQuestions) {
+        GenerationRequest r;
+        r.question = q;
+        prompts.push_back(promptTokens(r));
+    }
+    const std::size_t shared = sharedPrefix(prompts);
+    const std::vector<int> prefix(prompts.front().begin(), prompts.front().begin() + static_cast<std::ptrdiff_t>(shared));
     const auto embeds = m.network.promptEmbeddings(prefix, m.encodeImages({image}), {});
     const std::int64_t length = embeds.size(1);
-    std::size_t longest = 0;
-    for (const std::vector<int> &p : prompts)
-        longest = std::max(longest, p.size() - shared);
-    if (length + static_cast<std::int64_t>(longest) > m.config.text.maxPositions)
-        throw InvalidArgument("A question does not fit the model's context with the image.");
-    detail::KvCache cache = m.network.decoder.makeCache(1, length);
-    m.network.decoder.forward(embeds, cache, true);
+    std::vector<std::vector<std::int64_t>> suffixes;
+    for (std::size_t i = classes.empty() ? 0 : 1; i < prompts.size(); ++i)
+        suffixes.push_back(tokensFrom(prompts[i], shared));
+    const auto answers = answerTokens(*this, classes);
+    const std::vector<std::int64_t> classSuffix = classes.empty() ? std::vector<std::int64_t>() : tokensFrom(prompts.front(), shared);
+    const auto classLength = static_cast<std::int64_t>(classSuffix.size());
+    if (length + static_cast<std::int64_t>(longestOf(suffixes)) > m.config.text.maxPositions ||
+        length + classLength + static_cast<std::int64_t>(longestOf(answers)) > m.config.text.maxPositions)
+        throw InvalidArgument("A question and its answer do not fit the model's context with the image.");
 
-    // Each question's own tokens after the shared prefix, right-padded (later positions never
-    // reach earlier ones); its last real position predicts the answer's first token.
-    const auto rows = static_cast<std::int64_t>(prompts.size());
-    const auto columns = static_cast<std::int64_t>(longest);
-    std::vector<std::int64_t> ids(static_cast<std::size_t>(rows * columns), m.config.text.eosTokenId), last;
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const std::vector<int> &p = prompts[static_cast<std::size_t>(r)];
-        for (std::size_t k = shared; k < p.size(); ++k)
-            ids[static_cast<std::size_t>(r * columns) + (k - shared)] = p[k];
-        last.push_back(static_cast<std::int64_t>(p.size() - shared) - 1);
+    // The image and what the prompts share, once; the yes/no questions after it; then the class
+    // question's own tokens appended to the cache, and the classes after them.
+    detail::KvCache cache = m.network.decoder.makeCache(1, length + classLength);
+    m.network.decoder.forward(embeds, cache, true);
+    judgement.yesProbabilities = yesAfter(m, cache, suffixes, tokens);
+    if (!classes.empty()) {
+        const auto suffix = torch::tensor(classSuffix, torch::kLong).view({1, classLength}).to(m.device);
+        const auto firstLogits = m.network.decoder.forward(m.network.decoder.embed(suffix), cache, true)[0][0];
+        judgement.classLogLikelihoods = scoreAnswersAfter(m, cache, firstLogits, answers);
     }
-    const auto tokens = torch::tensor(ids, torch::kLong).view({rows, columns}).to(m.device);
-    const auto logits = m.network.decoder.forwardAfterPrefix(m.network.decoder.embed(tokens), cache);
-    const auto rowIndex = torch::arange(rows, torch::TensorOptions(torch::kLong).device(m.device));
-    const auto lastLogits = logits.index({rowIndex, torch::tensor(last, torch::kLong).to(m.device)}).to(torch::kFloat32);
-    const auto logProbs = torch::log_softmax(lastLogits, -1);
-    const auto mass = [&](const std::vector<std::int64_t> &set) {
-        return torch::logsumexp(logProbs.index_select(1, torch::tensor(set, torch::kLong).to(m.device)), 1);
-    };
-    const auto p = torch::sigmoid(mass(yes) - mass(no)).to(torch::kCPU, torch::kFloat64).contiguous();
-    return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+    return judgement;
 }
 
 std::vector<float> GeoChatModel::imageFeatures(const RgbImage &image)

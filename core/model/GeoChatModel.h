@@ -101,6 +101,12 @@ struct BenchmarkReport {
     std::string cpuKernels;            // the few-row products' kernels: avx512, avx2 or none
 };
 
+// What GeoChatModel::judgeScene answers about one image.
+struct SceneJudgement {
+    std::vector<double> classLogLikelihoods; // of each class as the whole answer
+    std::vector<double> yesProbabilities;    // of each yes/no question
+};
+
 struct GenerationResult {
     std::vector<int> promptTokens;  // -200 marks the image slot
     std::vector<int> tokens;        // generated ids, the end-of-sequence token excluded
@@ -170,6 +176,12 @@ public:
     // share, then every question's own tokens in one batch. Throws InvalidArgument without a
     // tokenizer or when the tokenizer has no distinct yes and no tokens.
     std::vector<double> yesProbabilities(const RgbImage &image, const std::vector<std::string> &questions);
+    // Both at once, as the teacher of a tile classifier asks them: classRequest's candidates
+    // scored as scoreAnswers does (classes may be empty) and P(yes) of each yes/no question. One
+    // vision pass and one prefill of what every prompt shares (the system text and the image)
+    // serve them all.
+    SceneJudgement judgeScene(const RgbImage &image, const GenerationRequest &classRequest,
+                              const std::vector<std::string> &classes, const std::vector<std::string> &yesNoQuestions);
 
     // The projected image features [tokens x hidden] as float32, for tests and the distiller.
     std::vector<float> imageFeatures(const RgbImage &image);

@@ -429,15 +429,20 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
     return logits(h);
 }
 
-torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const
+torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix,
+                                               const torch::Tensor &readAt) const
 {
     const int64_t rows = embeds.size(0);
     const int64_t start = prefix.length;
-    return logits(runLayers(embeds, positionsFor(embeds, start, {}), [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
+    const auto hidden = runLayers(embeds, positionsFor(embeds, start, {}), [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
         // The shared prefix is broadcast, not copied into a cache per row.
         return std::make_pair(torch::cat({prefix.keys[li].slice(2, 0, start).expand({rows, -1, -1, -1}), k}, 2),
                               torch::cat({prefix.values[li].slice(2, 0, start).expand({rows, -1, -1, -1}), v}, 2));
-    }));
+    });
+    if (!readAt.defined())
+        return logits(hidden);
+    const auto rowIndex = torch::arange(rows, torch::TensorOptions(torch::kLong).device(hidden.device()));
+    return logits(hidden.index({rowIndex, readAt.to(hidden.device())}).unsqueeze(1)).squeeze(1);
 }
 
 torch::Tensor LlamaDecoder::forwardSequence(const torch::Tensor &embeds, std::int64_t firstLogit) const

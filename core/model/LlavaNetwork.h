@@ -141,8 +141,11 @@ struct LlamaDecoder {
     // Several continuations of one cached prefix at once: embeds [N, T, hidden] follow the
     // prefix in cache (batch 1, left untouched), every row attending to the whole prefix and
     // causally to itself. Rows shorter than T may be padded at the end: earlier positions do not
-    // see the padding. Returns float32 logits [N, T, vocab].
-    torch::Tensor forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix) const;
+    // see the padding. Returns float32 logits [N, T, vocab]; with readAt (int64 [N]), only those of
+    // each row's position readAt[n], [N, vocab]: the output layer is the dearest part of a short
+    // continuation.
+    torch::Tensor forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix,
+                                     const torch::Tensor &readAt = {}) const;
     // The whole sequence at once without a cache, as training needs it: embeds [B, T, hidden]
     // from position 0 (rows padded at the end, which earlier positions never see). Returns
     // float32 logits [B, T - firstLogit, vocab] for positions firstLogit.. only, so that a long

@@ -258,6 +258,21 @@ private slots:
         }
         QVERIFY(model->yesProbabilities(image, {}).empty());
 
+        // The class question and the aspects after one shared prefill: what each gives alone.
+        GenerationRequest classRequest;
+        classRequest.question = "Classify the image in the following classes: forest, river, farmland\n"
+                                "Answer in one word or a short phrase.";
+        const std::vector<std::string> classes{"forest", "river", "farmland"};
+        const SceneJudgement judged = model->judgeScene(image, classRequest, classes, questions);
+        const std::vector<double> alone = model->scoreAnswers(image, classRequest, classes);
+        QCOMPARE(judged.classLogLikelihoods.size(), classes.size());
+        for (std::size_t c = 0; c < classes.size(); ++c)
+            QVERIFY2(std::abs(judged.classLogLikelihoods[c] - alone[c]) < 2e-3,
+                     qPrintable(QString("%1 against %2").arg(judged.classLogLikelihoods[c]).arg(alone[c])));
+        for (std::size_t q = 0; q < questions.size(); ++q)
+            QVERIFY(std::abs(judged.yesProbabilities[q] - p[q]) < 1e-6);
+        QVERIFY(model->judgeScene(image, classRequest, {}, {}).classLogLikelihoods.empty());
+
         // Hand-built models whose answer is fixed: one says yes to everything, one no.
         for (const auto &[answer, yesExpected] : {std::pair<const char *, bool>{" Yes", true}, {" No", false}}) {
             TinyModelSpec spec;
