@@ -41,9 +41,12 @@ const char *classTargetName(ClassTarget t)
 }
 
 // The options that decide the run's results: a resumed run must repeat them (the device may change).
-Json optionsToJson(const ClassifierTrainingOptions &o)
+// The number of images is among them: targets that grew since (a teacher pass resumed) would give
+// another split.
+Json optionsToJson(const ClassifierTrainingOptions &o, std::size_t images)
 {
     return {{"targets", fs::absolute(o.targets).lexically_normal().string()},
+            {"images", images},
             {"architecture", o.architecture},
             {"width", o.width},
             {"epochs", o.epochs},
@@ -286,7 +289,7 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
     const fs::path out(o.out);
     const RunFolder::Lock lock = RunFolder::lock(o.out);
     const fs::path optionsPath = out / OptionsFile;
-    const Json options = optionsToJson(o);
+    const Json options = optionsToJson(o, table.targets().size());
     RunProgress state;
     fs::path checkpoint;
     if (fs::exists(optionsPath)) {

@@ -473,6 +473,17 @@ private slots:
         for (std::size_t i = 0; i < steps.size(); ++i)
             QCOMPARE(steps[i], static_cast<int>(i) + 1);
 
+        // Targets that grew since (the teacher pass resumed) are refused: another split.
+        const MemorySource more = syntheticSource(98, 40, 7); // the same 96 scenes and two more
+        PixelTeacher teacher;
+        QCOMPARE(AspectTargetJob(more, teacher, targets_, syntheticSettings()).run(JobProgress()).judged, std::size_t(2));
+        try {
+            ClassifierTraining(o).run(JobProgress());
+            QFAIL("resumed on targets that grew");
+        } catch (const FileError &e) {
+            QVERIFY2(QString(e.what()).contains("(images)"), e.what());
+        }
+
         // Other settings in the same folder are refused, naming what differs.
         o.aspectWeight = 0.0;
         try {
