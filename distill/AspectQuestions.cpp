@@ -136,6 +136,22 @@ std::string aspectText(const std::vector<AspectQuestion> &aspects)
     return text;
 }
 
+Json aspectsToJson(const std::vector<AspectQuestion> &aspects)
+{
+    Json out = Json::array();
+    for (const AspectQuestion &a : aspects)
+        out.push_back({{"key", a.key}, {"question", a.question}});
+    return out;
+}
+
+std::vector<AspectQuestion> aspectsFromJson(const Json &json)
+{
+    std::vector<AspectQuestion> aspects;
+    for (const Json &a : json)
+        aspects.push_back({a.at("key").get<std::string>(), a.at("question").get<std::string>()});
+    return aspects;
+}
+
 std::string aspectPrompt(const AspectQuestion &aspect)
 {
     return aspect.question + "\nAnswer the question using a single word or phrase.";

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/JsonIo.h"
+
 #include <string>
 #include <vector>
 
@@ -25,6 +27,11 @@ std::vector<AspectQuestion> readAspectFile(const std::string &path);
 std::vector<AspectQuestion> parseAspectText(const std::string &text, const std::string &source);
 // The file's form of aspects, which parseAspectText reads back unchanged.
 std::string aspectText(const std::vector<AspectQuestion> &aspects);
+
+// The aspects as the targets' and the classifier's JSON files hold them: [{"key", "question"}].
+// aspectsFromJson throws nlohmann's exception for anything else, which the readers name the file for.
+Json aspectsToJson(const std::vector<AspectQuestion> &aspects);
+std::vector<AspectQuestion> aspectsFromJson(const Json &json);
 
 // The question as the teacher is asked it: GeoChat's short-answer instruction after it, so that
 // the first token of the answer is yes or no.

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace geolens {
@@ -19,15 +20,12 @@ namespace {
 
 Json settingsToJson(const AspectTargetSettings &s)
 {
-    Json aspects = Json::array();
-    for (const AspectQuestion &a : s.aspects)
-        aspects.push_back({{"key", a.key}, {"question", a.question}});
     return {{"format", "geolens-aspect-targets"},
             {"version", 1},
             {"source", s.source},
             {"teacher", s.teacher},
             {"classes", s.classes},
-            {"aspects", std::move(aspects)},
+            {"aspects", aspectsToJson(s.aspects)},
             {"image_size", s.imageSize},
             {"tile_size", s.tileSize},
             {"overlap", s.overlap},
@@ -43,8 +41,7 @@ AspectTargetSettings settingsFromJson(const Json &j, const std::string &path)
         s.source = j.at("source").get<std::string>();
         s.teacher = j.at("teacher").get<std::string>();
         s.classes = j.at("classes").get<std::vector<std::string>>();
-        for (const Json &a : j.at("aspects"))
-            s.aspects.push_back({a.at("key").get<std::string>(), a.at("question").get<std::string>()});
+        s.aspects = aspectsFromJson(j.at("aspects"));
         s.imageSize = j.at("image_size").get<int>();
         s.tileSize = j.at("tile_size").get<int>();
         s.overlap = j.at("overlap").get<double>();
@@ -123,38 +120,50 @@ std::string settingsDifference(const AspectTargetSettings &was, const AspectTarg
 
 } // namespace
 
-void AspectTargetTable::checkWritable(const std::string &folder, const AspectTargetSettings &settings)
+namespace {
+
+// The settings of the targets already in folder, after checking that settings may go on with
+// them; nothing for a folder that is missing or empty. Throws what checkWritable documents.
+std::optional<AspectTargetSettings> resumableSettings(const std::string &folder, const AspectTargetSettings &settings)
 {
-    const fs::path settingsPath = fs::path(folder) / SettingsFile;
+    const fs::path settingsPath = fs::path(folder) / AspectTargetTable::SettingsFile;
     std::error_code ec;
     if (fs::exists(settingsPath)) {
-        const AspectTargetSettings was = settingsFromJson(readJsonFile(settingsPath.string()), settingsPath.string());
+        AspectTargetSettings was = settingsFromJson(readJsonFile(settingsPath.string()), settingsPath.string());
         const std::string difference = settingsDifference(was, settings);
         if (!difference.empty())
             throw FileError(folder, "cannot be resumed: " + difference +
                                         ". Choose another --out folder, or remove this one to start again.");
-    } else if (fs::exists(folder) && !fs::is_empty(folder, ec)) {
-        throw FileError(folder, "is not empty and holds no targets; choose a new or empty folder for the targets");
+        return was;
     }
+    if (fs::exists(folder) && !fs::is_empty(folder, ec))
+        throw FileError(folder, "is not empty and holds no targets; choose a new or empty folder for the targets");
+    return std::nullopt;
+}
+
+} // namespace
+
+void AspectTargetTable::checkWritable(const std::string &folder, const AspectTargetSettings &settings)
+{
+    resumableSettings(folder, settings);
 }
 
 AspectTargetTable AspectTargetTable::openForWriting(const std::string &folder, const AspectTargetSettings &settings)
 {
-    checkWritable(folder, settings);
+    std::optional<AspectTargetSettings> was = resumableSettings(folder, settings);
     AspectTargetTable table;
     table.folder_ = folder;
-    const fs::path settingsPath = fs::path(folder) / SettingsFile;
-    std::error_code ec;
-    if (fs::exists(settingsPath)) {
-        table.settings_ = settingsFromJson(readJsonFile(settingsPath.string()), settingsPath.string());
+    if (was) {
+        table.settings_ = std::move(*was);
         table.load(true);
         return table;
     }
+    std::error_code ec;
     fs::create_directories(fs::path(folder) / ImagesFolder, ec);
     if (ec)
         throw FileError(folder, "cannot be made: " + ec.message());
     table.settings_ = settings;
-    writeFileAtomically(settingsPath.string(), dumpJson(settingsToJson(settings), 2) + "\n");
+    writeFileAtomically((fs::path(folder) / SettingsFile).string(), dumpJson(settingsToJson(settings), 2) + "\n");
     return table;
 }
 

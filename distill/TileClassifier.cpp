@@ -18,16 +18,13 @@ namespace fs = std::filesystem;
 
 Json classifierInfoToJson(const TileClassifierInfo &info)
 {
-    Json aspects = Json::array();
-    for (const AspectQuestion &a : info.aspects)
-        aspects.push_back({{"key", a.key}, {"question", a.question}});
     return {{"format", "geolens-tile-classifier"},
             {"version", 1},
             {"architecture", info.architecture},
             {"width", info.width},
             {"input_size", info.inputSize},
             {"classes", info.classes},
-            {"aspects", std::move(aspects)},
+            {"aspects", aspectsToJson(info.aspects)},
             {"teacher", info.teacher},
             {"targets", info.targets},
             {"epochs", info.epochs},
@@ -46,8 +43,7 @@ TileClassifierInfo classifierInfoFromJson(const Json &j, const std::string &path
         info.width = j.at("width").get<int>();
         info.inputSize = j.at("input_size").get<int>();
         info.classes = j.at("classes").get<std::vector<std::string>>();
-        for (const Json &a : j.at("aspects"))
-            info.aspects.push_back({a.at("key").get<std::string>(), a.at("question").get<std::string>()});
+        info.aspects = aspectsFromJson(j.at("aspects"));
         info.teacher = j.value("teacher", std::string());
         info.targets = j.value("targets", std::string());
         info.epochs = j.value("epochs", 0);

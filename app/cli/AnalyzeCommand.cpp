@@ -140,7 +140,7 @@ int runClassifierTask(const std::string &path, const std::string &folder, const 
     ClassifierLabelJob job(raster, *classifier, displaySettingsFromArguments(a, *raster), options);
     const auto started = std::chrono::steady_clock::now();
     const std::vector<SceneLabel> labels = job.run(progress);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string rate = tileRateSince(started, labels.size(), 1);
     bar.reset();
     const CoordinateTransformer coords(raster->metadata());
     std::vector<AnalysisFeature> features;
@@ -152,9 +152,7 @@ int runClassifierTask(const std::string &path, const std::string &folder, const 
         if (!l.skipped)
             features.push_back(sceneLabelFeature(l, coords, "multi-aspect classifier", name));
     writeAnalysisFeatures(out, features, raster->metadata());
-    char rate[64];
-    std::snprintf(rate, sizeof rate, "%.1f", static_cast<double>(labels.size()) / seconds);
-    std::cerr << "geolens-cli: labelled " << features.size() << " tiles with the classifier at " << rate << " tiles/s";
+    std::cerr << "geolens-cli: labelled " << features.size() << " tiles with the classifier" << rate;
     if (features.size() != labels.size())
         std::cerr << " (" << labels.size() - features.size() << " without data skipped)";
     std::cerr << "; wrote " << out << std::endl;
@@ -211,7 +209,7 @@ int runAnalyze(const std::vector<std::string> &args)
     SceneLabelJob job(raster, *model, displaySettingsFromArguments(a, *raster), options);
     const auto started = std::chrono::steady_clock::now();
     const std::vector<SceneLabel> labels = job.run(progress, ranks);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string rate = tileRateSince(started, labels.size(), 3);
     if (!ranks.isRoot())
         return 0; // rank 0 writes the results of every rank
 
@@ -221,8 +219,6 @@ int runAnalyze(const std::vector<std::string> &args)
         if (!l.skipped)
             features.push_back(sceneLabelFeature(l, coords, SceneLabelJob::prompt(options.classes), modelDisplayName(*folder)));
     writeAnalysisFeatures(*out, features, raster->metadata());
-    char rate[64];
-    std::snprintf(rate, sizeof rate, " at %.3f tiles/s", static_cast<double>(labels.size()) / seconds);
     std::cerr << "geolens-cli: labelled " << features.size() << " tiles" << processesNote(ranks) << rate;
     if (features.size() != labels.size())
         std::cerr << " (" << labels.size() - features.size() << " without data skipped)";

@@ -88,18 +88,15 @@ int runAspects(const std::vector<std::string> &args)
     AspectTargetJob job(*source, teacher, *out, settings);
     const auto started = std::chrono::steady_clock::now();
     const AspectTargetSummary summary = job.run(progress);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string rate = tileRateSince(started, summary.judged, 3);
     bar.reset();
     std::cerr << "geolens-cli: the teacher judged " << summary.judged << " tiles";
     if (summary.resumed)
         std::cerr << " (" << summary.resumed << " done before)";
     if (summary.skipped)
         std::cerr << " (" << summary.skipped << " without data skipped)";
-    if (summary.judged) {
-        char rate[64];
-        std::snprintf(rate, sizeof rate, " at %.3f tiles/s", static_cast<double>(summary.judged) / seconds);
+    if (summary.judged)
         std::cerr << rate;
-    }
     std::cerr << "; targets in " << *out << std::endl;
 #ifdef GEOLENS_WITH_RASTER
     if (raster) {

@@ -3,28 +3,14 @@
 #include "cli/ImageFile.h"
 #include "common/Error.h"
 #include "evaluation/AnswerNormalisation.h"
+#include "evaluation/BenchmarkReader.h"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 
 namespace geolens::cli {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-bool isImageName(const fs::path &p)
-{
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const char *known : {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".ppm", ".pgm"})
-        if (ext == known)
-            return true;
-    return false;
-}
-
-} // namespace
 
 ImageFolderSource::ImageFolderSource(std::string folder, const std::vector<std::string> &classes)
     : folder_(std::move(folder))
@@ -41,7 +27,7 @@ ImageFolderSource::ImageFolderSource(std::string folder, const std::vector<std::
             it.disable_recursion_pending();
             continue;
         }
-        if (it->is_regular_file(ec) && isImageName(it->path()))
+        if (it->is_regular_file(ec) && isImageFileName(it->path().string()))
             found.push_back(fs::relative(it->path(), folder_, ec).generic_string());
     }
     std::sort(found.begin(), found.end());

@@ -34,4 +34,12 @@ void TerminalProgress::update(std::int64_t done, std::int64_t total)
     std::fflush(stderr);
 }
 
+std::string tileRateSince(std::chrono::steady_clock::time_point started, std::size_t count, int decimals)
+{
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    char rate[64];
+    std::snprintf(rate, sizeof rate, " at %.*f tiles/s", decimals, static_cast<double>(count) / seconds);
+    return rate;
+}
+
 } // namespace geolens::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -20,5 +21,9 @@ private:
     bool drawn_ = false;
     std::chrono::steady_clock::time_point last_{};
 };
+
+// " at 12.345 tiles/s": count tiles done since started, with decimals after the point, for the
+// closing line of a labelling verb.
+std::string tileRateSince(std::chrono::steady_clock::time_point started, std::size_t count, int decimals);
 
 } // namespace geolens::cli

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <future>
-#include <numeric>
 
 namespace geolens {
 
@@ -59,26 +58,14 @@ std::vector<SceneLabel> ClassifierLabelJob::run(const JobProgress &progress)
         Batch current = next.get();
         if (first + batch < labels.size())
             next = std::async(std::launch::async, prepare, first + batch);
-        if (progress.isCanceled()) {
-            if (next.valid())
-                next.wait();
-            progress.throwIfCanceled();
-        }
+        // A future of std::async waits for its thread when it goes: nothing reads after a cancel.
+        progress.throwIfCanceled();
         const std::size_t last = std::min(labels.size(), first + batch);
         const std::vector<TilePrediction> predictions = classifier_.predict(current.images);
         for (std::size_t k = 0; k < predictions.size(); ++k) {
             const TilePrediction &p = predictions[k];
             SceneLabel &l = labels[current.indices[k]];
-            l.matched = true;
-            l.label = info.classes[static_cast<std::size_t>(p.classIndex)];
-            l.score = p.probability;
-            std::vector<std::size_t> order(p.classProbabilities.size());
-            std::iota(order.begin(), order.end(), 0);
-            const std::size_t top = std::min<std::size_t>(3, order.size());
-            std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
-                              [&](std::size_t a, std::size_t b) { return p.classProbabilities[a] > p.classProbabilities[b]; });
-            for (std::size_t i = 0; i < top; ++i)
-                l.top.emplace_back(info.classes[order[i]], p.classProbabilities[order[i]]);
+            setScoredLabel(l, info.classes, p.classProbabilities);
             for (std::size_t a = 0; a < info.aspects.size(); ++a)
                 l.aspects.emplace_back(info.aspects[a].key, p.aspectProbabilities[a]);
         }

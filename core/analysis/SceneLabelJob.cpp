@@ -43,6 +43,21 @@ void labelFromJson(const Json &j, SceneLabel &l)
 
 } // namespace
 
+void setScoredLabel(SceneLabel &label, const std::vector<std::string> &classes, const std::vector<double> &probabilities)
+{
+    std::vector<std::size_t> order(probabilities.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return probabilities[a] > probabilities[b]; });
+    label.matched = true;
+    label.label = classes.at(order.front());
+    label.score = probabilities[order.front()];
+    label.top.clear();
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i)
+        label.top.emplace_back(classes.at(order[i]), probabilities[order[i]]);
+}
+
 SceneLabelJob::SceneLabelJob(std::shared_ptr<const RasterDataset> raster, GeoChatModel &model, DisplaySettings display,
                              SceneLabelOptions options)
     : raster_(std::move(raster)), model_(model), display_(std::move(display)), options_(std::move(options))
@@ -107,18 +122,8 @@ std::vector<SceneLabel> SceneLabelJob::run(const JobProgress &progress, ShardExc
                 l.score = match ? 1.0 : 0.0;
             }
         } else if (!images.empty()) {
-            const std::vector<double> p =
-                sceneClassProbabilities(model_.scoreAnswers(images.front(), request, options_.classes));
-            std::vector<std::size_t> order(p.size());
-            for (std::size_t i = 0; i < order.size(); ++i)
-                order[i] = i;
-            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
-            SceneLabel &l = *pending.front();
-            l.matched = true;
-            l.label = options_.classes[order.front()];
-            l.score = p[order.front()];
-            for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i)
-                l.top.emplace_back(options_.classes[order[i]], p[order[i]]);
+            setScoredLabel(*pending.front(), options_.classes,
+                           sceneClassProbabilities(model_.scoreAnswers(images.front(), request, options_.classes)));
         }
     };
 

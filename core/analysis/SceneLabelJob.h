@@ -41,6 +41,10 @@ struct SceneLabel {
     std::vector<std::pair<std::string, double>> aspects; // a multi-aspect classifier's P(yes) by aspect key
 };
 
+// Makes label the most probable of classes (probabilities, one each): label, score, matched, and
+// the best three in top (ties in the classes' order). Shared by score mode and the classifier.
+void setScoredLabel(SceneLabel &label, const std::vector<std::string> &classes, const std::vector<double> &probabilities);
+
 // Labels tiles of a raster with a scene class: each tile's valid part is rendered with the
 // display settings (padding to a square is the model's own preprocessing) and classified with
 // GeoChat's prompt. Shared by the CLI's analyze verb and the GUI.

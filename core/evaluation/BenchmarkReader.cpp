@@ -20,13 +20,6 @@ namespace fs = std::filesystem;
 
 const char *const VqaSuffix = "\nAnswer the question using a single word or phrase.";
 
-bool isImageFile(const fs::path &path)
-{
-    const std::string ext = asciiLowerCase(path.extension().string());
-    return ext == ".tif" || ext == ".tiff" || ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp"
-           || ext == ".ppm" || ext == ".pgm";
-}
-
 // Files GIS tools write beside an image (GDAL's .aux.xml and .ovr, world files, projections):
 // they describe an image and are neither a question nor a problem.
 bool isSidecarFile(const fs::path &path)
@@ -231,7 +224,7 @@ void readSceneFolders(BenchmarkDataset &dataset, DatasetBuilder &builder, const 
             const std::string id = name + "/" + file.filename().string();
             if (isSidecarFile(file))
                 continue;
-            if (!isImageFile(file)) {
+            if (!isImageFileName(file.string())) {
                 builder.issue(id, "not an image file", file.string() + " is not a TIFF, JPEG, PNG, BMP or PPM file.");
                 continue;
             }
@@ -461,6 +454,13 @@ void readCaptions(BenchmarkDataset &dataset, DatasetBuilder &builder)
 }
 
 } // namespace
+
+bool isImageFileName(const std::string &path)
+{
+    const std::string ext = asciiLowerCase(fs::path(path).extension().string());
+    return ext == ".tif" || ext == ".tiff" || ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp"
+           || ext == ".ppm" || ext == ".pgm";
+}
 
 BenchmarkDataset readBenchmark(BenchmarkTask task, const std::string &questionsFile, const std::string &imagesDir,
                                const BenchmarkReadOptions &options)

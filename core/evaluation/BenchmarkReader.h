@@ -25,6 +25,10 @@ struct BenchmarkReadOptions {
 // Lines and records that cannot be used, and images that are missing, are kept as issues with
 // their reason. Throws FileError naming the file when it cannot be read at all, is not in the
 // format, or holds no usable question.
+// Whether a file's name says it is an image of a benchmark (TIFF, JPEG, PNG, BMP, PPM/PGM), by
+// its extension in any case.
+bool isImageFileName(const std::string &path);
+
 BenchmarkDataset readBenchmark(BenchmarkTask task, const std::string &questionsFile, const std::string &imagesDir,
                                const BenchmarkReadOptions &options = {});
 

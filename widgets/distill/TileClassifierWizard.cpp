@@ -324,15 +324,15 @@ QString TileClassifierWizard::problem(int pageId) const
 
 void TileClassifierWizard::updateAspectStatus()
 {
-    const QString why = problem(AspectsPageId);
-    if (!why.isEmpty()) {
+    try {
+        const auto count =
+            parseAspectText(aspects_->toPlainText().toStdString(), tr("The questions").toStdString()).size();
+        aspectStatus_->setStyleSheet(QString());
+        aspectStatus_->setText(tr("%n question(s)", nullptr, static_cast<int>(count)));
+    } catch (const Error &e) {
         aspectStatus_->setStyleSheet(QStringLiteral("color: #b00020"));
-        aspectStatus_->setText(why);
-        return;
+        aspectStatus_->setText(QString::fromStdString(e.what()));
     }
-    aspectStatus_->setStyleSheet(QString());
-    const auto count = parseAspectText(aspects_->toPlainText().toStdString(), "aspects").size();
-    aspectStatus_->setText(tr("%n question(s)", nullptr, static_cast<int>(count)));
 }
 
 bool TileClassifierWizard::validateCurrentPage()
