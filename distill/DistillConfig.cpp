@@ -612,7 +612,7 @@ void DistillConfig::save(const std::string &path) const
 
 std::string DistillConfig::runFilePath(const std::string &runDir)
 {
-    return (std::filesystem::u8path(runDir) / "run.json").u8string();
+    return (std::filesystem::path(runDir) / "run.json").string();
 }
 
 std::vector<std::string> DistillConfig::keys()

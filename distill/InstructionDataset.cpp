@@ -172,7 +172,7 @@ public:
 
     std::string absolutePath(const std::string &relative) const
     {
-        return (root_ / fs::u8path(relative)).lexically_normal().u8string();
+        return (root_ / fs::path(relative)).lexically_normal().string();
     }
 
     const std::optional<Rejection> &check(const std::string &path)
@@ -188,7 +188,7 @@ private:
     {
         using R = InstructionSkipReason;
         std::error_code error;
-        const fs::path file = fs::u8path(path);
+        const fs::path file = fs::path(path);
         const fs::file_status status = fs::status(file, error);
         if (!fs::exists(status))
             return Rejection{R::MissingImage, "the image " + path + " does not exist"};
@@ -391,7 +391,7 @@ InstructionDataset InstructionDataset::load(const std::string &jsonPath, const s
     std::error_code error;
     if (imagesDir.empty())
         throw InvalidArgument("No images folder was given for the instruction data in " + jsonPath + ".");
-    const fs::path root = fs::absolute(fs::u8path(imagesDir), error);
+    const fs::path root = fs::absolute(fs::path(imagesDir), error);
     if (error || !fs::exists(root, error))
         throw FileError(imagesDir, "the images folder does not exist.");
     if (!fs::is_directory(root, error))

@@ -66,10 +66,13 @@ def main():
                                      check=True, capture_output=True, text=True)
                 got = json.loads(out.stdout)
                 ok = got["prompt_tokens"] == expected["prompt_ids"]
+                why = "" if ok else f"; prompt ids differ: {got['prompt_tokens']} vs {expected['prompt_ids']}"
                 compared, largest = 0, 0.0
                 for k, token in enumerate(expected["tokens"]):
                     if k >= len(got["tokens"]) or got["tokens"][k] != token:
                         ok = False
+                        why += (f"; token {k}: {got['tokens'][k] if k < len(got['tokens']) else 'none'} "
+                                f"vs {token} (reference margin {expected['margins'][k]:.3g})")
                         break
                     largest = max(largest, abs(got["logprobs"][k] - expected["logprobs"][k]))
                     compared += 1
@@ -78,7 +81,7 @@ def main():
                 ok = ok and largest <= args.tolerance and compared >= 1
                 failures += not ok
                 report.append(f"{'ok  ' if ok else 'FAIL'} {layout:16s} case {index}: {compared} tokens identical, "
-                              f"largest log-prob difference {largest:.2g}")
+                              f"largest log-prob difference {largest:.2g}{why}")
     print("\n".join(report))
     implementation = "transformers" if ref.transformers_available() else "plain PyTorch reference"
     print(f"{len(report) - failures} passed, {failures} failed ({args.device} {args.dtype} vs {implementation})")

@@ -208,7 +208,17 @@ def clip_features(w, pixels):
         state["vision_model.embeddings.position_embedding.weight"] = table
         state["vision_model.post_layernorm.weight"] = torch.ones(s["v_hidden"])
         state["vision_model.post_layernorm.bias"] = torch.zeros(s["v_hidden"])
-        model.load_state_dict(state, strict=False)
+        if not any(k.startswith("vision_model.") for k in model.state_dict()):
+            # transformers 5 names CLIPVisionModel's weights without the vision_model. prefix.
+            state = {k[len("vision_model."):] if k.startswith("vision_model.") else k: t for k, t in state.items()}
+        # Not strict, since buffers such as position_ids differ between versions; but a weight left
+        # as initialised would make the reference random, so every parameter must have been given.
+        loaded = model.load_state_dict(state, strict=False)
+        parameters = dict(model.named_parameters())
+        missing = [k for k in loaded.missing_keys if k in parameters]
+        if missing or loaded.unexpected_keys:
+            raise RuntimeError("transformers' CLIPVisionModel did not take the tiny weights: missing %s, unexpected %s"
+                               % (missing[:4], loaded.unexpected_keys[:4]))
         with torch.no_grad():
             out = model(pixels, output_hidden_states=True)
         return out.hidden_states[s["select_layer"]][:, 1:]
@@ -246,7 +256,8 @@ def llama_logits(w, embeds):
         cfg = LlamaConfig(vocab_size=s["vocab"], hidden_size=s["hidden"], intermediate_size=s["intermediate"],
                           num_hidden_layers=s["layers"], num_attention_heads=s["heads"],
                           num_key_value_heads=s["kv_heads"], max_position_embeddings=s["max_positions"],
-                          rms_norm_eps=s["rms_eps"], rope_theta=s["rope_theta"], attn_implementation="eager")
+                          rms_norm_eps=s["rms_eps"], rope_theta=s["rope_theta"], attn_implementation="eager",
+                          tie_word_embeddings=False)
         model = LlamaForCausalLM(cfg).eval()
         model.load_state_dict({k: t for k, t in w.items() if k.startswith(("model.layers", "model.norm",
                                                                            "model.embed", "lm_head"))})

@@ -5,11 +5,12 @@
 #include <torch/torch.h>
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#ifdef USE_C10D_GLOO
+#ifdef GEOLENS_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
-#ifdef USE_C10D_NCCL
+#ifdef GEOLENS_WITH_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
@@ -25,6 +26,14 @@ namespace {
 // large enough to reach the link's bandwidth.
 constexpr std::int64_t BucketBytes = 25 << 20;
 
+// Since LibTorch 2.0 Gloo and NCCL are backends behind a ProcessGroup, no longer process groups
+// themselves; a backend alone carries the collectives used here, with the same signatures.
+#if TORCH_VERSION_MAJOR >= 2
+using CollectiveGroup = c10d::Backend;
+#else
+using CollectiveGroup = c10d::ProcessGroup;
+#endif
+
 std::string firstLine(const std::string &text)
 {
     return text.substr(0, text.find('\n'));
@@ -39,8 +48,8 @@ bool isLoopback(const std::string &address)
 
 struct DistributedGroup::Impl {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroup> cpuGroup;  // Gloo: small host collectives, CPU tensors
-    c10::intrusive_ptr<c10d::ProcessGroup> cudaGroup; // NCCL when built in: CUDA tensors
+    c10::intrusive_ptr<CollectiveGroup> cpuGroup;  // Gloo: small host collectives, CPU tensors
+    c10::intrusive_ptr<CollectiveGroup> cudaGroup; // NCCL when built in: CUDA tensors
     std::string description;                          // "rank 1 of 2"
 
     [[noreturn]] void fail(const std::string &what, const std::exception &e) const
@@ -101,7 +110,7 @@ DistributedGroup::DistributedGroup(const LaunchEnvironment &environment, const D
         throw Error("Rank " + std::to_string(environment.rank) + " could not join the job's rendezvous at " + where +
                     " (" + firstLine(e.what()) + "). Check MASTER_ADDR and MASTER_PORT, and that rank 0 is running.");
     }
-#ifdef USE_C10D_GLOO
+#ifdef GEOLENS_WITH_GLOO
     try {
         auto glooOptions = c10d::ProcessGroupGloo::Options::create();
         glooOptions->timeout = options.timeout;
@@ -124,7 +133,7 @@ DistributedGroup::DistributedGroup(const LaunchEnvironment &environment, const D
     throw Error("This GeoLens was built against a LibTorch without the Gloo backend, so it cannot run as one of " +
                 std::to_string(environment.worldSize) + " ranks; rebuild it with Gloo's headers installed.");
 #endif
-#ifdef USE_C10D_NCCL
+#ifdef GEOLENS_WITH_NCCL
     if (options.tensorBackend != "gloo" && torch::cuda::is_available()) {
         try {
             auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
@@ -246,7 +255,7 @@ void DistributedGroup::allReduceTensors(const std::vector<at::Tensor> &tensors, 
         for (std::size_t i : bucket.members)
             parts.push_back(tensors[i].reshape({-1}));
         at::Tensor flat = torch::cat(parts);
-        c10d::ProcessGroup *group = impl_->cpuGroup.get();
+        CollectiveGroup *group = impl_->cpuGroup.get();
         if (flat.is_cuda() && impl_->cudaGroup) {
             group = impl_->cudaGroup.get();
         } else {

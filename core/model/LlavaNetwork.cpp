@@ -324,6 +324,7 @@ LlamaDecoder::Positions LlamaDecoder::positionsFor(const torch::Tensor &embeds, 
         if (padded)
             blockedKeys = blockedKeys | (key < leftPadding.to(device).view({batch, 1, 1, 1}));
         out.mask = torch::zeros(blockedKeys.sizes(), torch::dtype(type).device(device)).masked_fill(blockedKeys, lowestValue(type));
+        out.causalFromStart = start == 0 && !padded;
     }
     return out;
 }
@@ -391,8 +392,15 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
             values = values.repeat_interleave(repeats, 1);
         }
 #if TORCH_VERSION_MAJOR >= 2
-        // The fused kernel: same mathematics, far less memory traffic on a GPU.
-        auto a = at::scaled_dot_product_attention(q, keys, values, mask);
+        // The fused kernel: same mathematics, far less memory traffic on a GPU. An undefined mask
+        // must not be passed as one: the kernel takes it for a mask of no type and refuses it.
+        torch::Tensor a;
+        if (positions.causalFromStart && keys.size(2) == tokens)
+            a = at::scaled_dot_product_attention(q, keys, values, {}, 0.0, true);
+        else if (mask.defined())
+            a = at::scaled_dot_product_attention(q, keys, values, mask);
+        else
+            a = at::scaled_dot_product_attention(q, keys, values);
 #else
         auto a = attention(q, keys, values, mask, true, scale);
 #endif

@@ -162,6 +162,9 @@ private:
     // the additive mask [1 or B, 1, T, S] (undefined when nothing is masked).
     struct Positions {
         torch::Tensor cos, sin, mask;
+        // A prompt from position 0 without padding: the mask is the plain causal one, which a
+        // fused attention kernel applies itself without reading a mask from memory.
+        bool causalFromStart = false;
     };
     // Positions start..start+T-1, computed afresh (a pass without a cache).
     Positions positionsFor(const torch::Tensor &embeds, std::int64_t start, const torch::Tensor &leftPadding) const;

@@ -137,15 +137,27 @@ bool fileExists(const std::string &path)
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Loads the shim so that SentencePiece and the protobuf inside it bind to each other first
-// (RTLD_DEEPBIND) and stay out of the global namespace (RTLD_LOCAL), away from LibTorch's protobuf.
+// True when a shared protobuf is in the program's global namespace, as when Debian's LibTorch,
+// which links the system's libprotobuf, is loaded.
+bool protobufIsGlobal()
+{
+    return ::dlsym(RTLD_DEFAULT, "_ZN6google8protobuf11MessageLite14ParseFromArrayEPKvi") != nullptr;
+}
+
+// Loads the shim out of the global namespace (RTLD_LOCAL). Next to a global protobuf, SentencePiece
+// and the protobuf inside it must also bind to each other first (RTLD_DEEPBIND), or the two
+// protobufs clash. Deep binding is kept to that case: in a program that carries its own copy of
+// the C++ runtime (a static libstdc++, as some compilers' builds of PyTorch's LibTorch programs
+// have), SentencePiece would bind to the shared runtime while the program's copy serves the rest,
+// and each would free the other's memory.
 LibraryHandle openIsolated(const std::string &path, std::string &problem)
 {
     int flags = RTLD_NOW | RTLD_LOCAL;
 #if defined(RTLD_DEEPBIND) && !defined(__SANITIZE_ADDRESS__)
     // AddressSanitizer refuses RTLD_DEEPBIND; sanitizer builds do without the isolation, so they
     // cannot tokenize in a process that also links Debian's LibTorch.
-    flags |= RTLD_DEEPBIND;
+    if (protobufIsGlobal())
+        flags |= RTLD_DEEPBIND;
 #endif
     void *handle = ::dlopen(path.c_str(), flags);
     if (!handle) {

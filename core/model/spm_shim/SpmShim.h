@@ -6,7 +6,8 @@
  * Why it exists: the distribution build of SentencePiece carries a private copy of protobuf-lite
  * whose symbols clash with the protobuf that LibTorch links, and a process that has both loaded
  * the ordinary way crashes before main(). GeoLens therefore never links SentencePiece into a
- * program: the tokenizer loads this library at run time with dlopen(RTLD_LOCAL | RTLD_DEEPBIND),
+ * program: the tokenizer loads this library at run time with dlopen(RTLD_LOCAL, and RTLD_DEEPBIND
+ * when a protobuf is in the global namespace),
  * so SentencePiece and its protobuf resolve only against each other. Only plain C types cross the
  * boundary, and no C++ exception ever leaves the library.
  *
