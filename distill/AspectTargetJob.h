@@ -12,6 +12,8 @@
 
 namespace geolens {
 
+class ShardExchange;
+
 // One tile of a raster, or one image of a folder, as the teacher pass reads it.
 struct TileSample {
     std::optional<RgbImage> image; // nothing: the tile holds no data and is skipped
@@ -66,6 +68,12 @@ public:
     // the classes and for a teacher's answer of the wrong size; FileError for the folder
     // (AspectTargetTable::openForWriting); Canceled when canceled.
     AspectTargetSummary run(const JobProgress &progress);
+    // The same with the tiles still to do shared among the ranks of a data-parallel run, each with
+    // its own teacher (ShardedRounds). Rank 0 alone writes the folder: it gets every rank's
+    // answers, reads those tiles again from the source for their images, and appends the targets
+    // in the source's order, so the folder is the one a single process writes. The summary and
+    // setOnTarget are rank 0's; a failure on any rank ends every rank.
+    AspectTargetSummary run(const JobProgress &progress, ShardExchange &ranks);
 
 private:
     const TileSampleSource &source_;

@@ -1,6 +1,7 @@
 #include "cli/ClassifierCommands.h"
 
 #include "cli/CliArguments.h"
+#include "cli/EvaluateCommand.h"
 #include "cli/ImageFolderSource.h"
 #include "cli/ModelOptions.h"
 #include "cli/TerminalProgress.h"
@@ -10,6 +11,8 @@
 #include "distill/ClassifierTraining.h"
 #include "distill/GeoChatAspectTeacher.h"
 #include "distill/TileClassifier.h"
+#include "distributed/DistributedGroup.h"
+#include "evaluation/GroupExchange.h"
 #include "model/CpuThreads.h"
 #include "model/GeoChatModel.h"
 
@@ -80,17 +83,28 @@ int runAspects(const std::vector<std::string> &args)
     }
 
     AspectTargetTable::checkWritable(*out, settings);
-    const auto model = loadModelOrRandom(*folder, a, loadOptions(a));
+    // Under torchrun every process loads the teacher on its own GPU and takes a share of the tiles.
+    DistributedGroup group(LaunchEnvironment::fromEnvironment(), DistributedOptions());
+    GroupExchange ranks(group);
+    const auto model = loadModelOrRandom(*folder, a, rankLoadOptions(a, group.environment()));
     std::optional<TerminalProgress> bar;
-    bar.emplace("aspects");
-    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) { bar->update(done, total); });
+    if (ranks.isRoot())
+        bar.emplace("aspects");
+    const JobProgress progress([&bar](std::int64_t done, std::int64_t total, const std::string &) {
+        if (bar)
+            bar->update(done, total);
+    });
     GeoChatAspectTeacher teacher(*model, progress.cancelFlag());
     AspectTargetJob job(*source, teacher, *out, settings);
     const auto started = std::chrono::steady_clock::now();
-    const AspectTargetSummary summary = job.run(progress);
+    const AspectTargetSummary summary = job.run(progress, ranks);
+    if (!ranks.isRoot())
+        return 0;
     const std::string rate = tileRateSince(started, summary.judged, 3);
     bar.reset();
     std::cerr << "geolens-cli: the teacher judged " << summary.judged << " tiles";
+    if (ranks.distributed())
+        std::cerr << " on " << ranks.worldSize() << " processes";
     if (summary.resumed)
         std::cerr << " (" << summary.resumed << " done before)";
     if (summary.skipped)

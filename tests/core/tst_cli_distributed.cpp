@@ -283,6 +283,26 @@ private slots:
         QVERIFY(QDir(folder("eval-rank1")).isEmpty());
     }
 
+    // The teacher pass of multi-aspect distillation: the tiles shared, rank 0's folder the same.
+    void aspectsOnTwoRanksWritesWhatOneProcessWrites()
+    {
+        const QStringList aspects{"aspects", raster_, "--model", model_, "--classes", "forest,harbor,river",
+                                  "--image-size", "24", "--store-size", "32", "--device", "cpu", "--out", "targets"};
+        const CliRun alone = runAlone(folder("aspects-alone"), aspects);
+        QVERIFY2(alone.exitCode == 0, qPrintable(alone.err));
+        const std::vector<CliRun> ranks = runRanks({folder("aspects-rank0"), folder("aspects-rank1")}, aspects);
+        QVERIFY2(ranks[0].exitCode == 0 && ranks[1].exitCode == 0, qPrintable(describe(ranks)));
+        QVERIFY2(ranks[0].err.contains("judged 5 tiles on 2 processes"), qPrintable(ranks[0].err));
+        const QByteArray expected = readAll(dir_.filePath("aspects-alone/targets/targets.jsonl"));
+        QCOMPARE(expected.count('\n'), 5); // six tiles, one without data
+        QCOMPARE(readAll(dir_.filePath("aspects-rank0/targets/targets.jsonl")), expected);
+        QCOMPARE(readFeatures(dir_.filePath("aspects-rank0/targets/targets.gpkg")),
+                 readFeatures(dir_.filePath("aspects-alone/targets/targets.gpkg")));
+        QCOMPARE(QDir(dir_.filePath("aspects-rank0/targets/images")).entryList(QDir::Files).size(), 5);
+        QVERIFY(QDir(folder("aspects-rank1")).isEmpty());
+        QVERIFY2(ranks[1].err.isEmpty(), qPrintable(ranks[1].err));
+    }
+
     void aRankThatFailsStopsTheJob()
     {
         // Rank 1 is given a model folder that does not exist: it says so and exits; rank 0, with

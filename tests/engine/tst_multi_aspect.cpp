@@ -1,4 +1,5 @@
 #include "EngineTestData.h"
+#include "ThreadExchange.h"
 #include "TinyModel.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 using namespace geolens;
 using geolens::test::TinyLayout;
@@ -116,6 +118,26 @@ public:
         return j;
     }
 };
+
+// A teacher pass canceled once `targets` tiles are in the folder; true when it ended Canceled.
+bool passCanceledAfter(const TileSampleSource &source, const std::string &folder, const AspectTargetSettings &settings,
+                       int targets)
+{
+    PixelTeacher teacher;
+    JobProgress progress;
+    AspectTargetJob job(source, teacher, folder, settings);
+    int seen = 0;
+    job.setOnTarget([&](const AspectTarget &) {
+        if (++seen == targets)
+            progress.requestCancel();
+    });
+    try {
+        job.run(progress);
+    } catch (const Canceled &) {
+        return seen == targets;
+    }
+    return false;
+}
 
 AspectTargetSettings syntheticSettings(int imageSize = 32)
 {
@@ -301,15 +323,7 @@ private slots:
 
         // Canceled after four tiles, then a line cut short as a killed pass leaves it.
         const std::string twice = path("twice");
-        PixelTeacher first;
-        JobProgress progress;
-        AspectTargetJob job(source, first, twice, settings);
-        int seen = 0;
-        job.setOnTarget([&](const AspectTarget &) {
-            if (++seen == 4)
-                progress.requestCancel();
-        });
-        QVERIFY_EXCEPTION_THROWN(job.run(progress), Canceled);
+        QVERIFY(passCanceledAfter(source, twice, settings, 4));
         {
             std::ofstream cut(twice + "/targets.jsonl", std::ios::app | std::ios::binary);
             cut << "{\"id\":\"img 4\",\"ima";
@@ -348,6 +362,68 @@ private slots:
         AspectTargetSettings none = settings;
         none.aspects.clear();
         QVERIFY_EXCEPTION_THROWN(AspectTargetJob(source, second, path("none"), none).run(JobProgress()), InvalidArgument);
+    }
+
+    // Ranks that are threads, each with its own teacher, share the tiles left of a resumed pass:
+    // rank 0 writes the folder a single process writes, and a failure on one rank ends them all.
+    void teacherPassSharesTilesAmongRanks()
+    {
+        const MemorySource source = syntheticSource(10, 24, 11);
+        const AspectTargetSettings settings = syntheticSettings();
+        PixelTeacher alone;
+        const std::string once = path("alone");
+        AspectTargetJob(source, alone, once, settings).run(JobProgress());
+
+        const std::string shared = path("shared");
+        QVERIFY(passCanceledAfter(source, shared, settings, 2));
+        const auto runRanks = [](const MemorySource &tiles, const AspectTargetSettings &s, const std::string &folder,
+                                 std::vector<PixelTeacher> &teachers, std::vector<AspectTargetSummary> &summaries,
+                                 std::vector<std::string> &errors) {
+            const int world = static_cast<int>(teachers.size());
+            geolens::test::ThreadStore store;
+            summaries.assign(world, AspectTargetSummary());
+            errors.assign(world, std::string());
+            std::vector<std::thread> threads;
+            for (int rank = 0; rank < world; ++rank)
+                threads.emplace_back([&, rank] {
+                    geolens::test::ThreadExchange ranks(store, rank, world);
+                    try {
+                        summaries[rank] = AspectTargetJob(tiles, teachers[rank], folder, s).run(JobProgress(), ranks);
+                    } catch (const std::exception &e) {
+                        errors[rank] = e.what();
+                    }
+                });
+            for (std::thread &t : threads)
+                t.join();
+        };
+        std::vector<PixelTeacher> teachers(3);
+        std::vector<AspectTargetSummary> summaries;
+        std::vector<std::string> errors;
+        runRanks(source, settings, shared, teachers, summaries, errors);
+        for (const std::string &e : errors)
+            QVERIFY2(e.empty(), e.c_str());
+        QCOMPARE(summaries[0].resumed, std::size_t(2));
+        QCOMPARE(summaries[0].judged, std::size_t(8));
+        int calls = 0;
+        for (const PixelTeacher &t : teachers) {
+            QVERIFY2(t.calls > 0, "a rank judged no tile");
+            calls += t.calls;
+        }
+        QCOMPARE(calls, 8);
+        QCOMPARE(readText(shared + "/targets.jsonl"), readText(once + "/targets.jsonl"));
+        const AspectTargetTable fromRanks = AspectTargetTable::read(shared);
+        const AspectTargetTable fromOne = AspectTargetTable::read(once);
+        for (std::size_t i = 0; i < 10; ++i)
+            QVERIFY(fromRanks.image(fromRanks.targets()[i]).pixels == fromOne.image(fromOne.targets()[i]).pixels);
+
+        // A class folder outside the list, met by whichever rank: every rank stops, and says why.
+        MemorySource stray = source;
+        for (std::size_t i = 4; i < stray.truths.size(); ++i)
+            stray.truths[i] = "lava";
+        std::vector<PixelTeacher> others(3);
+        runRanks(stray, settings, path("stray-ranks"), others, summaries, errors);
+        for (const std::string &e : errors)
+            QVERIFY2(QString::fromStdString(e).contains("lava"), e.c_str());
     }
 
     void classifierLearnsASeparableTask()
