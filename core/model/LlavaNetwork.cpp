@@ -1,6 +1,7 @@
 #include "model/LlavaNetwork.h"
 
 #include "common/Error.h"
+#include "model/DecodeAttention.h"
 #include "model/SmallBatchLinear.h"
 #include "model/Tokenizer.h"
 
@@ -387,14 +388,19 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
         q = q * cos + rotateHalf(q) * sin;
         k = k * cos + rotateHalf(k) * sin;
         auto [keys, values] = keysValues(li, k, v);
-        if (repeats > 1) {
+        torch::Tensor a;
+#if TORCH_VERSION_MAJOR < 2
+        // A decoding step on the CPU reads the cache in place (GeoLens' own kernel).
+        if (decodeAttentionApplies(q, keys, values, mask))
+            a = decodeAttention(q, keys, values, mask, scale);
+#endif
+        if (!a.defined() && repeats > 1) {
             keys = keys.repeat_interleave(repeats, 1);
             values = values.repeat_interleave(repeats, 1);
         }
 #if TORCH_VERSION_MAJOR >= 2
         // The fused kernel: same mathematics, far less memory traffic on a GPU. An undefined mask
         // must not be passed as one: the kernel takes it for a mask of no type and refuses it.
-        torch::Tensor a;
         if (positions.causalFromStart && keys.size(2) == tokens)
             a = at::scaled_dot_product_attention(q, keys, values, {}, 0.0, true);
         else if (mask.defined())
@@ -402,7 +408,8 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
         else
             a = at::scaled_dot_product_attention(q, keys, values);
 #else
-        auto a = attention(q, keys, values, mask, true, scale);
+        if (!a.defined())
+            a = attention(q, keys, values, mask, true, scale);
 #endif
         a = a.transpose(1, 2).reshape({batch, tokens, heads * headDim});
         h = h + l.project(a, Projection::O);

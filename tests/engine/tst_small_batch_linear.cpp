@@ -1,6 +1,10 @@
+#include "model/DecodeAttention.h"
 #include "model/SmallBatchLinear.h"
 
 #include <QtTest>
+
+#include <cmath>
+#include <limits>
 
 using namespace geolens::detail;
 
@@ -44,6 +48,71 @@ private slots:
         QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{1, rows, out}));
         const double err = (y - torch::linear(x, w)).abs().max().item<double>();
         QVERIFY2(err < 1e-4, qPrintable(QString::number(err)));
+    }
+
+    // The decoding step's attention kernel against the same mathematics in LibTorch: heads that
+    // share keys (GQA), keys read in place from a cache larger than the sequence, a padding mask
+    // per row or one for all, and head sizes with a tail that does not fill the lanes.
+    void decodeAttention_data()
+    {
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<int>("kvHeads");
+        QTest::addColumn<int>("dim");
+        QTest::addColumn<int>("length");
+        QTest::addColumn<int>("maskRows"); // 0: none, 1: one for all, batch: one a row
+        QTest::addRow("one head") << 1 << 1 << 1 << 64 << 1 << 0;
+        QTest::addRow("heads, cache slice") << 1 << 4 << 4 << 64 << 37 << 0;
+        QTest::addRow("grouped keys") << 2 << 8 << 2 << 40 << 19 << 0;
+        QTest::addRow("padding per row") << 3 << 4 << 4 << 24 << 50 << 3;
+        QTest::addRow("one mask") << 2 << 2 << 1 << 17 << 9 << 1;
+    }
+
+    void decodeAttention()
+    {
+        QFETCH(int, batch);
+        QFETCH(int, heads);
+        QFETCH(int, kvHeads);
+        QFETCH(int, dim);
+        QFETCH(int, length);
+        QFETCH(int, maskRows);
+        torch::NoGradGuard noGrad;
+        const auto q = torch::randn({batch, 1, heads, dim}).transpose(1, 2); // as the network makes it
+        const auto cacheKeys = torch::randn({batch, kvHeads, length + 11, dim});
+        const auto cacheValues = torch::randn({batch, kvHeads, length + 11, dim});
+        const auto keys = cacheKeys.slice(2, 0, length);
+        const auto values = cacheValues.slice(2, 0, length);
+        torch::Tensor mask;
+        if (maskRows > 0) {
+            auto blocked = torch::rand({maskRows, 1, 1, length}) < 0.3;
+            blocked.index_put_({torch::indexing::Ellipsis, length - 1}, false); // each row sees itself
+            mask = torch::zeros(blocked.sizes()).masked_fill(blocked, std::numeric_limits<float>::lowest());
+        }
+        QVERIFY(decodeAttentionApplies(q, keys, values, mask));
+        const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+        const auto got = geolens::detail::decodeAttention(q, keys, values, mask, scale);
+
+        const auto k = keys.repeat_interleave(heads / kvHeads, 1), v = values.repeat_interleave(heads / kvHeads, 1);
+        auto scores = torch::matmul(q, k.transpose(-1, -2)) * scale;
+        if (mask.defined())
+            scores = scores + mask;
+        const auto expected = torch::matmul(torch::softmax(scores, -1), v);
+        QCOMPARE(got.sizes().vec(), expected.sizes().vec());
+        const double err = (got - expected).abs().max().item<double>();
+        QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
+    }
+
+    void decodeAttentionRefusesWhatItDoesNotRun()
+    {
+        const auto q = torch::randn({1, 4, 1, 16});
+        const auto kv = torch::randn({1, 4, 9, 16});
+        QVERIFY(decodeAttentionApplies(q, kv, kv, {}));
+        QVERIFY(!decodeAttentionApplies(torch::randn({1, 4, 2, 16}), kv, kv, {})); // a prompt, not a step
+        QVERIFY(!decodeAttentionApplies(q.to(torch::kBFloat16), kv, kv, {}));
+        QVERIFY(!decodeAttentionApplies(q, torch::randn({1, 3, 9, 16}), torch::randn({1, 3, 9, 16}), {}));
+        QVERIFY(!decodeAttentionApplies(q.clone().requires_grad_(true), kv, kv, {}));
+        QVERIFY(!decodeAttentionApplies(q, kv, kv, torch::zeros({1, 1, 1, 8}))); // the mask's length
+        QVERIFY(!decodeAttentionApplies(q, kv.transpose(2, 3), kv.transpose(2, 3), {}));
     }
 
     void bfloat16Weights()
