@@ -899,7 +899,9 @@ std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbI
     for (std::size_t first = 0; first < images.size(); first += chunk) {
         const std::size_t last = std::min(images.size(), first + chunk);
         const std::vector<RgbImage> someImages(images.begin() + first, images.begin() + last);
-        const std::vector<GenerationRequest> someRequests(requests.begin() + first, requests.begin() + last);
+        std::vector<GenerationRequest> someRequests(requests.begin() + first, requests.begin() + last);
+        if (first > 0) // the text streams for the batch's first row alone, as in one chunk
+            someRequests.front().onText = nullptr;
         for (GenerationResult &r : impl_->run(someImages, someRequests))
             results.push_back(std::move(r));
     }
