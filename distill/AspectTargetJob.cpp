@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <map>
 #include <optional>
 
@@ -60,31 +59,22 @@ AspectTargetSummary AspectTargetJob::run(const JobProgress &progress, ShardExcha
 
     // Rank 0 opens the folder and says which tiles are left; the others wait for its word.
     std::optional<AspectTargetTable> table;
-    std::exception_ptr openProblem;
     AspectTargetSummary summary;
     std::vector<std::size_t> todo;
-    if (ranks.isRoot()) {
-        try {
+    runOnRoot(
+        ranks,
+        [&] {
             table.emplace(AspectTargetTable::openForWriting(folder_, settings_));
-        } catch (...) {
-            openProblem = std::current_exception();
-        }
-        if (table) {
             for (std::size_t i = 0; i < source_.size(); ++i) {
                 if (table->contains(source_.id(i)))
                     ++summary.resumed;
                 else
                     todo.push_back(i);
             }
-        }
-    }
-    if (ranks.anyRank(openProblem != nullptr, "the teacher's targets folder")) {
-        if (openProblem)
-            std::rethrow_exception(openProblem);
-        throw Error("Rank 0 could not open the targets folder " + folder_ + ".");
-    }
+        },
+        "the teacher's targets folder");
     if (ranks.distributed())
-        todo = parseJson(ranks.broadcastFromRoot(Json(todo).dump(), "aspect-targets/todo"), "the tiles left")
+        todo = parseJson(ranks.broadcastFromRoot(dumpJson(Json(todo)), "aspect-targets/todo"), "the tiles left")
                    .get<std::vector<std::size_t>>();
 
     const auto total = static_cast<std::int64_t>(source_.size());

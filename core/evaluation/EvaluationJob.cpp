@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -76,21 +75,7 @@ void EvaluationJob::prepare(const std::vector<std::string> &modelNames, ShardExc
         prepare(modelNames);
         return;
     }
-    std::exception_ptr failure;
-    std::string problem;
-    if (ranks.isRoot()) {
-        try {
-            prepare(modelNames);
-        } catch (const Error &e) {
-            failure = std::current_exception();
-            problem = e.what();
-        }
-    }
-    problem = ranks.broadcastFromRoot(problem, "the report folder");
-    if (failure)
-        std::rethrow_exception(failure);
-    if (!problem.empty())
-        throw Error(problem);
+    runOnRoot(ranks, [&] { prepare(modelNames); }, "the report folder");
 }
 
 ModelRunSummary EvaluationJob::run(const std::string &modelName, EvaluationModel &model, const JobProgress &progress)

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "common/Error.h"
+
+#include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,5 +45,28 @@ public:
         return payload;
     }
 };
+
+// Runs work on rank 0 alone, such as opening the folder a job writes. When it throws, rank 0
+// rethrows its exception and every other rank throws an Error with its message, so that no rank
+// goes on to wait for one that has stopped; key is new to the job.
+inline void runOnRoot(ShardExchange &ranks, const std::function<void()> &work, const std::string &key)
+{
+    std::exception_ptr failure;
+    std::string problem;
+    if (ranks.isRoot()) {
+        try {
+            work();
+        } catch (const std::exception &e) {
+            failure = std::current_exception();
+            problem = e.what();
+        }
+    }
+    if (ranks.distributed())
+        problem = ranks.broadcastFromRoot(problem, key);
+    if (failure)
+        std::rethrow_exception(failure);
+    if (!problem.empty())
+        throw Error(problem);
+}
 
 } // namespace geolens

@@ -390,27 +390,29 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
         auto [keys, values] = keysValues(li, k, v);
         torch::Tensor a;
 #if TORCH_VERSION_MAJOR < 2
-        // A decoding step on the CPU reads the cache in place (GeoLens' own kernel).
+        // A decoding step on the CPU reads the cache in place (GeoLens' own kernel), with grouped
+        // keys as they are.
         if (decodeAttentionApplies(q, keys, values, mask))
             a = decodeAttention(q, keys, values, mask, scale);
 #endif
-        if (!a.defined() && repeats > 1) {
-            keys = keys.repeat_interleave(repeats, 1);
-            values = values.repeat_interleave(repeats, 1);
-        }
+        if (!a.defined()) {
+            if (repeats > 1) {
+                keys = keys.repeat_interleave(repeats, 1);
+                values = values.repeat_interleave(repeats, 1);
+            }
 #if TORCH_VERSION_MAJOR >= 2
-        // The fused kernel: same mathematics, far less memory traffic on a GPU. An undefined mask
-        // must not be passed as one: the kernel takes it for a mask of no type and refuses it.
-        if (positions.causalFromStart && keys.size(2) == tokens)
-            a = at::scaled_dot_product_attention(q, keys, values, {}, 0.0, true);
-        else if (mask.defined())
-            a = at::scaled_dot_product_attention(q, keys, values, mask);
-        else
-            a = at::scaled_dot_product_attention(q, keys, values);
+            // The fused kernel: same mathematics, far less memory traffic on a GPU. An undefined
+            // mask must not be passed as one: the kernel takes it for a mask of no type.
+            if (positions.causalFromStart && keys.size(2) == tokens)
+                a = at::scaled_dot_product_attention(q, keys, values, {}, 0.0, true);
+            else if (mask.defined())
+                a = at::scaled_dot_product_attention(q, keys, values, mask);
+            else
+                a = at::scaled_dot_product_attention(q, keys, values);
 #else
-        if (!a.defined())
             a = attention(q, keys, values, mask, true, scale);
 #endif
+        }
         a = a.transpose(1, 2).reshape({batch, tokens, heads * headDim});
         h = h + l.project(a, Projection::O);
         x = rmsNorm(h, l.postNorm, rmsEps);

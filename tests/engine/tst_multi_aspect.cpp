@@ -416,6 +416,14 @@ private slots:
         for (std::size_t i = 0; i < 10; ++i)
             QVERIFY(fromRanks.image(fromRanks.targets()[i]).pixels == fromOne.image(fromOne.targets()[i]).pixels);
 
+        // Rank 0 cannot take these targets on with other settings: every rank stops with its reason.
+        AspectTargetSettings other = settings;
+        other.classes.push_back("green land");
+        std::vector<PixelTeacher> refused(3);
+        runRanks(source, other, shared, refused, summaries, errors);
+        for (const std::string &e : errors)
+            QVERIFY2(QString::fromStdString(e).contains("class list differs"), e.c_str());
+
         // A class folder outside the list, met by whichever rank: every rank stops, and says why.
         MemorySource stray = source;
         for (std::size_t i = 4; i < stray.truths.size(); ++i)
