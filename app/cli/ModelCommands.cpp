@@ -147,6 +147,7 @@ int runBench(const std::vector<std::string> &args)
     // The machine's limit beside the figure: how far from the hardware decoding is.
     out["read_bandwidth_gb_s"] = r.readBandwidthGBps;
     out["decode_bytes_per_token"] = r.decodeBytesPerToken;
+    out["decode_cache_bytes_per_token"] = r.decodeCacheBytesPerToken;
     out["decode_limit_tokens_per_s"] = r.decodeLimitTokensPerSecond;
     out["decode_share_of_limit"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecond;
     out["decode_limit_tokens_per_s_batched"] = r.decodeLimitTokensPerSecondBatched;

@@ -1215,8 +1215,13 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     // The embedding table is read one row a token.
     const auto &table = m.network.decoder.embedTokens;
     bytes -= static_cast<double>(table.numel() - table.size(1)) * table.element_size();
-    r.decodeBytesPerToken = bytes;
-    r.decodeLimitTokensPerSecond = r.readBandwidthGBps * 1e9 / bytes;
+    // Each step also reads its row's keys and values for every position before it: on average
+    // over the timed steps, the prompt and half the decoded tokens.
+    const double meanPositions = r.prefillTokens + (settings.decodeTokens - 1) / 2.0;
+    r.decodeCacheBytesPerToken = 2.0 * static_cast<double>(decoder.layers.size()) * decoder.kvHeads * decoder.headDim *
+                                 table.element_size() * meanPositions;
+    r.decodeBytesPerToken = bytes + r.decodeCacheBytesPerToken;
+    r.decodeLimitTokensPerSecond = r.readBandwidthGBps * 1e9 / r.decodeBytesPerToken;
 
     // The compute rate: a 1024^3 product in the model's element type; 8192^3 on a GPU, where a
     // 1024^3 one measured mostly its launch (84 TFLOP/s on a GPU that multiplies at about 790).
@@ -1229,7 +1234,8 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
                                 2.0 * static_cast<double>(m.network.decoder.lmHead.numel());
     r.prefillLimitMs = prefillFlops / (r.matmulGflops * 1e9) * 1000.0;
     const double stepFlops = 2.0 * (layerWeights + static_cast<double>(m.network.decoder.lmHead.numel())) * settings.batch;
-    const double stepSeconds = std::max(bytes / (r.readBandwidthGBps * 1e9), stepFlops / (r.matmulGflops * 1e9));
+    const double stepBytes = bytes + r.decodeCacheBytesPerToken * settings.batch;
+    const double stepSeconds = std::max(stepBytes / (r.readBandwidthGBps * 1e9), stepFlops / (r.matmulGflops * 1e9));
     r.decodeLimitTokensPerSecondBatched = settings.batch / stepSeconds;
     r.cpuKernels = detail::smallBatchKernelName();
 

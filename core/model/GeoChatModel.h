@@ -78,10 +78,11 @@ struct BenchmarkReport {
     double decodeTokensPerSecond = 0.0;        // batch 1
     double decodeTokensPerSecondBatched = 0.0; // all rows of `batch` together
     // The machine's limit for decoding: each token reads every decoder weight once (the
-    // embedding table only one row of it), so bandwidth / decodeBytesPerToken tokens a second
-    // at batch 1.
+    // embedding table only one row of it) and its row's cached keys and values, so bandwidth /
+    // decodeBytesPerToken tokens a second at batch 1.
     double readBandwidthGBps = 0.0;            // a large buffer summed on the model's device
-    double decodeBytesPerToken = 0.0;
+    double decodeBytesPerToken = 0.0;          // weights and cache
+    double decodeCacheBytesPerToken = 0.0;     // the cache's part, averaged over the timed steps
     double decodeLimitTokensPerSecond = 0.0;
     // Prefill's limit: it is matrix products, 2 x (the decoder layers' weights) x tokens
     // floating-point operations, plus the output layer for the last position, at the rate a large

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "model/DecodeAttention.h"
+#include "model/DecodeRowOps.h"
 #include "model/SmallBatchLinear.h"
 #include "model/Tokenizer.h"
 
@@ -24,6 +25,8 @@ torch::Tensor layerNorm(const torch::Tensor &x, const torch::Tensor &w, const to
 // LLaMA's RMSNorm: statistics in float32, result cast back before the weight multiplies it.
 torch::Tensor rmsNorm(const torch::Tensor &x, const torch::Tensor &w, double eps)
 {
+    if (rmsNormRowsApplies(x, w))
+        return rmsNormRows(x, w, eps);
     const auto h = x.to(torch::kFloat32);
     const auto variance = h.pow(2).mean(-1, /*keepdim=*/true);
     return w * (h * torch::rsqrt(variance + eps)).to(x.scalar_type());
@@ -44,6 +47,13 @@ torch::Tensor rotateHalf(const torch::Tensor &x)
 {
     const int64_t half = x.size(-1) / 2;
     return torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
+}
+
+torch::Tensor rotary(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
+{
+    if (rotaryRowsApplies(x, cos, sin))
+        return rotaryRows(x, cos, sin);
+    return x * cos + rotateHalf(x) * sin;
 }
 
 // Attention of q [B, H, T, D] over k, v [B, H, S, D]: scores scaled after the product, mask (if
@@ -385,8 +395,8 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
         auto q = l.project(x, Projection::Q).view({batch, tokens, heads, headDim}).transpose(1, 2);
         auto k = l.project(x, Projection::K).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
         auto v = l.project(x, Projection::V).view({batch, tokens, kvHeads, headDim}).transpose(1, 2);
-        q = q * cos + rotateHalf(q) * sin;
-        k = k * cos + rotateHalf(k) * sin;
+        q = rotary(q, cos, sin);
+        k = rotary(k, cos, sin);
         auto [keys, values] = keysValues(li, k, v);
         torch::Tensor a;
 #if TORCH_VERSION_MAJOR < 2

@@ -91,12 +91,18 @@ GEOLENS_AVX512 void block512(const Operands &op, std::int64_t rowBegin, std::int
 #pragma GCC unroll 8
         for (int j = 0; j < NB; ++j)
             acc[m][j] = _mm512_setzero_ps();
+    const std::int64_t rowBytes = op.in * elementSize;
     std::int64_t k = 0;
     for (; k + 16 <= op.in; k += 16) {
         __m512 wv[NB];
+        // Past the end of its row, each row's prefetch runs on into the same row of the next
+        // block, so that the next block's rows do not start cold: each row is its own stream, and
+        // the hardware's prefetchers stop at the edge of a page.
+        const std::int64_t ahead = k * elementSize + prefetchBytes;
+        const char *prefetchBase = wBase + ahead + (ahead >= rowBytes ? (NB - 1) * rowBytes : 0);
 #pragma GCC unroll 8
         for (int j = 0; j < NB; ++j) {
-            _mm_prefetch(wBase + j * op.in * elementSize + k * elementSize + prefetchBytes, _MM_HINT_T0);
+            _mm_prefetch(prefetchBase + j * rowBytes, _MM_HINT_T0);
             wv[j] = load16<W>(wBase + j * op.in * elementSize, k);
         }
 #pragma GCC unroll 16

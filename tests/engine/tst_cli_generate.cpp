@@ -185,6 +185,10 @@ private slots:
             QVERIFY2(o[key].toDouble() > 0, key);
         QVERIFY2(o["decode_tokens_per_s"].toDouble() < 1e6, qPrintable(QString::number(o["decode_tokens_per_s"].toDouble())));
         QVERIFY(o["read_bandwidth_gb_s"].toDouble() < 10000);
+        // Each step also reads its row's cache: 2 layers x keys and values x 2 heads x 8 values x 4
+        // bytes for each of, on average over the 4 steps, 96 + 1.5 positions.
+        QCOMPARE(o["decode_cache_bytes_per_token"].toDouble(), 2.0 * 2 * 2 * 8 * 4 * 97.5);
+        QVERIFY(o["decode_bytes_per_token"].toDouble() > o["decode_cache_bytes_per_token"].toDouble());
         QCOMPARE(cli({"bench", "--random", "geochat-99b", "--device", "cpu"}).exitCode, 1);
         QCOMPARE(cli({"bench"}).exitCode, 2);
     }

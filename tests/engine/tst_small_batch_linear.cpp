@@ -1,4 +1,5 @@
 #include "model/DecodeAttention.h"
+#include "model/DecodeRowOps.h"
 #include "model/SmallBatchLinear.h"
 
 #include <QtTest>
@@ -113,6 +114,56 @@ private slots:
         QVERIFY(!decodeAttentionApplies(q.clone().requires_grad_(true), kv, kv, {}));
         QVERIFY(!decodeAttentionApplies(q, kv, kv, torch::zeros({1, 1, 1, 8}))); // the mask's length
         QVERIFY(!decodeAttentionApplies(q, kv.transpose(2, 3), kv.transpose(2, 3), {}));
+    }
+
+    // The fused RMS norm and rotary embedding against the reference's separate operations, on a
+    // step of one row, a batch of steps, and strided views as the decoder hands them over.
+    void rmsNormRows()
+    {
+        for (const auto &shape : std::vector<std::vector<std::int64_t>>{{1, 1, 1024}, {8, 1, 67}, {16, 3}}) {
+            const auto x = torch::randn(shape) * 3.0;
+            const auto w = torch::randn({shape.back()});
+            QVERIFY(rmsNormRowsApplies(x, w));
+            const auto expected = w * (x * torch::rsqrt(x.pow(2).mean(-1, true) + 1e-6));
+            const auto got = geolens::detail::rmsNormRows(x, w, 1e-6);
+            QCOMPARE(got.sizes().vec(), expected.sizes().vec());
+            const double err = ((got - expected).abs() / (expected.abs() + 1e-3)).max().item<double>();
+            QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+        }
+        QVERIFY(!rmsNormRowsApplies(torch::randn({17, 8}), torch::randn({8}))); // a prompt: LibTorch's
+        QVERIFY(!rmsNormRowsApplies(torch::randn({1, 8}), torch::randn({9})));
+        QVERIFY(!rmsNormRowsApplies(torch::randn({8, 2}).t(), torch::randn({8})));
+        QVERIFY(!rmsNormRowsApplies(torch::randn({1, 8}).to(torch::kBFloat16), torch::randn({8})));
+        QVERIFY(!rmsNormRowsApplies(torch::randn({1, 8}).requires_grad_(true), torch::randn({8})));
+    }
+
+    void rotaryRows()
+    {
+        const auto rotateHalf = [](const torch::Tensor &x) {
+            const auto half = x.size(-1) / 2;
+            return torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
+        };
+        struct Case {
+            std::int64_t batch, heads, tokens, dim, tableRows;
+        };
+        for (const Case c : {Case{1, 16, 1, 64, 1}, Case{8, 4, 1, 16, 8}, Case{2, 3, 5, 8, 1}}) {
+            // [B, T, H, D] seen as [B, H, T, D], as the projections' outputs are.
+            const auto x = torch::randn({c.batch, c.tokens, c.heads, c.dim}).transpose(1, 2);
+            const auto cos = torch::randn({c.tableRows, 1, c.tokens, c.dim});
+            const auto sin = torch::randn({c.tableRows, 1, c.tokens, c.dim});
+            QVERIFY(rotaryRowsApplies(x, cos, sin));
+            const auto expected = x * cos + rotateHalf(x) * sin;
+            const auto got = geolens::detail::rotaryRows(x, cos, sin);
+            QVERIFY(got.is_contiguous());
+            QCOMPARE(got.sizes().vec(), expected.sizes().vec());
+            QCOMPARE((got - expected).abs().max().item<double>(), 0.0);
+        }
+        const auto x = torch::randn({1, 2, 1, 8});
+        const auto t = torch::randn({1, 1, 1, 8});
+        QVERIFY(!rotaryRowsApplies(torch::randn({1, 2, 1, 7}), torch::randn({1, 1, 1, 7}), torch::randn({1, 1, 1, 7})));
+        QVERIFY(!rotaryRowsApplies(torch::randn({1, 2, 17, 8}), torch::randn({1, 1, 17, 8}), torch::randn({1, 1, 17, 8})));
+        QVERIFY(!rotaryRowsApplies(x, torch::randn({1, 1, 2, 8}), torch::randn({1, 1, 2, 8})));
+        QVERIFY(!rotaryRowsApplies(x.clone().requires_grad_(true), t, t));
     }
 
     void bfloat16Weights()

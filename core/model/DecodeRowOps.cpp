@@ -1,0 +1,110 @@
+#include "model/DecodeRowOps.h"
+
+#include "model/SmallBatchLinear.h"
+
+#include <cmath>
+
+namespace geolens::detail {
+namespace {
+
+bool wantsGradient(const torch::Tensor &t)
+{
+    return torch::GradMode::is_enabled() && t.requires_grad();
+}
+
+bool isCpuFloat(const torch::Tensor &t)
+{
+    return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && !wantsGradient(t);
+}
+
+} // namespace
+
+bool rmsNormRowsApplies(const torch::Tensor &x, const torch::Tensor &weight)
+{
+    if (!smallBatchKernelsAvailable() || !isCpuFloat(x) || !isCpuFloat(weight) || x.dim() < 1 || weight.dim() != 1)
+        return false;
+    const std::int64_t width = x.size(-1);
+    return width > 0 && weight.size(0) == width && weight.is_contiguous() && x.is_contiguous() &&
+           x.numel() / width <= decodeRowOpsRowLimit;
+}
+
+torch::Tensor rmsNormRows(const torch::Tensor &x, const torch::Tensor &weight, double eps)
+{
+    const std::int64_t width = x.size(-1);
+    const std::int64_t rows = x.numel() / width;
+    auto out = torch::empty_like(x);
+    const float *in = x.data_ptr<float>();
+    const float *w = weight.data_ptr<float>();
+    float *o = out.data_ptr<float>();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float *row = in + r * width;
+        // The sum in double, at least as exact as LibTorch's float reduction whatever its order,
+        // in eight independent parts so that the additions overlap.
+        double parts[8] = {};
+        std::int64_t i = 0;
+        for (; i + 8 <= width; i += 8)
+            for (int j = 0; j < 8; ++j)
+                parts[j] += static_cast<double>(row[i + j]) * row[i + j];
+        for (; i < width; ++i)
+            parts[0] += static_cast<double>(row[i]) * row[i];
+        const double squares = ((parts[0] + parts[1]) + (parts[2] + parts[3])) + ((parts[4] + parts[5]) + (parts[6] + parts[7]));
+        // The reference's operations in its order and type: mean, + eps, rsqrt, x * r, w * (x r).
+        const float variance = static_cast<float>(squares / static_cast<double>(width));
+        const float scale = 1.0f / std::sqrt(variance + static_cast<float>(eps));
+        float *dst = o + r * width;
+        for (std::int64_t k = 0; k < width; ++k)
+            dst[k] = w[k] * (row[k] * scale);
+    }
+    return out;
+}
+
+bool rotaryRowsApplies(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
+{
+    if (!smallBatchKernelsAvailable() || !isCpuFloat(x) || !isCpuFloat(cos) || !isCpuFloat(sin))
+        return false;
+    if (x.dim() != 4 || cos.dim() != 4 || sin.dim() != 4 || cos.sizes() != sin.sizes())
+        return false;
+    const std::int64_t batch = x.size(0), tokens = x.size(2), dim = x.size(3);
+    if (dim % 2 != 0 || batch * tokens > decodeRowOpsRowLimit)
+        return false;
+    if ((cos.size(0) != 1 && cos.size(0) != batch) || cos.size(1) != 1 || cos.size(2) != tokens || cos.size(3) != dim)
+        return false;
+    return x.stride(3) == 1 && cos.stride(3) == 1 && sin.stride(3) == 1;
+}
+
+torch::Tensor rotaryRows(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
+{
+    const std::int64_t batch = x.size(0), heads = x.size(1), tokens = x.size(2), dim = x.size(3);
+    const std::int64_t half = dim / 2;
+    auto out = torch::empty({batch, heads, tokens, dim}, x.options());
+    float *o = out.data_ptr<float>();
+    const float *xs = x.data_ptr<float>();
+    const float *cs = cos.data_ptr<float>();
+    const float *ss = sin.data_ptr<float>();
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const std::int64_t tb = cos.size(0) == 1 ? 0 : b;
+        for (std::int64_t h = 0; h < heads; ++h) {
+            for (std::int64_t t = 0; t < tokens; ++t) {
+                const float *row = xs + b * x.stride(0) + h * x.stride(1) + t * x.stride(2);
+                const float *c = cs + tb * cos.stride(0) + t * cos.stride(2);
+                const float *s = ss + tb * sin.stride(0) + t * sin.stride(2);
+                float *dst = o + ((b * heads + h) * tokens + t) * dim;
+                // rotate_half(x) is [-x2, x1]: the two products rounded apart, then added, as the
+                // reference's separate operations round them.
+                for (std::int64_t i = 0; i < half; ++i) {
+                    const float a = row[i] * c[i];
+                    const float r = -row[i + half] * s[i];
+                    dst[i] = a + r;
+                }
+                for (std::int64_t i = half; i < dim; ++i) {
+                    const float a = row[i] * c[i];
+                    const float r = row[i - half] * s[i];
+                    dst[i] = a + r;
+                }
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace geolens::detail
