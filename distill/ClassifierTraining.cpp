@@ -45,7 +45,7 @@ const char *classTargetName(ClassTarget t)
 // another split.
 Json optionsToJson(const ClassifierTrainingOptions &o, std::size_t images)
 {
-    return {{"targets", fs::absolute(o.targets).lexically_normal().string()},
+    Json j = {{"targets", fs::absolute(o.targets).lexically_normal().string()},
             {"images", images},
             {"architecture", o.architecture},
             {"width", o.width},
@@ -60,6 +60,9 @@ Json optionsToJson(const ClassifierTrainingOptions &o, std::size_t images)
             {"patience", o.patience},
             {"augment", o.augment},
             {"seed", o.seed}};
+    if (o.architecture == ClipArchitecture)
+        j["clip_model"] = fs::absolute(o.clipModel).lexically_normal().string();
+    return j;
 }
 
 void checkOptions(const ClassifierTrainingOptions &o)
@@ -80,6 +83,10 @@ void checkOptions(const ClassifierTrainingOptions &o)
         throw InvalidArgument("The validation fraction must be above 0 and at most 0.5.");
     if (o.patience < 1)
         throw InvalidArgument("The patience must be at least one epoch.");
+    if (o.architecture == ClipArchitecture && o.clipModel.empty())
+        throw InvalidArgument("The clip student needs the model folder whose CLIP tower it keeps (the teacher's).");
+    if (o.architecture != ClipArchitecture && !o.clipModel.empty())
+        throw InvalidArgument("A CLIP tower's model folder goes with the clip architecture only.");
     if (o.device != "auto" && o.device != "cpu" && o.device != "cuda")
         throw InvalidArgument("The device must be auto, cpu or cuda.");
 }
@@ -241,7 +248,7 @@ fs::path lastEpochCheckpoint(const fs::path &out)
     return best;
 }
 
-void saveCheckpoint(const fs::path &out, const RunProgress &state, TileClassifierNetwork &network,
+void saveCheckpoint(const fs::path &out, const RunProgress &state, torch::nn::Module &network,
                     torch::optim::AdamW &optimizer)
 {
     char name[32];
@@ -254,7 +261,7 @@ void saveCheckpoint(const fs::path &out, const RunProgress &state, TileClassifie
     if (ec)
         throw FileError(temporary.string(), "cannot be made: " + ec.message());
     torch::serialize::OutputArchive weights, moments;
-    network->save(weights);
+    network.save(weights);
     optimizer.save(moments);
     saveArchive(weights, (temporary / "weights.pt").string());
     saveArchive(moments, (temporary / "optimizer.pt").string());
@@ -346,10 +353,40 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
     info.accuracyAgainst = result.accuracyAgainst;
     info.aspectWeight = o.aspectWeight;
 
+    // The student's input a row: the image (uint8, the CNN normalises it), or the frozen tower's
+    // pooled features, computed once for every image before the first epoch.
+    torch::Tensor inputs = data.images;
+    std::unique_ptr<ClipTowerFeatures> tower;
+    const bool clip = o.architecture == ClipArchitecture;
+    if (clip) {
+        classifierShape(info).check();
+        info.tower = options.at("clip_model").get<std::string>();
+        tower = std::make_unique<ClipTowerFeatures>(info.tower, s.imageSize);
+        info.inputSize = tower->inputSize();
+        std::vector<torch::Tensor> rows;
+        constexpr std::int64_t chunk = 16;
+        for (std::int64_t first = 0; first < n; first += chunk) {
+            progress.throwIfCanceled();
+            progress.report(first, n, "features");
+            std::vector<RgbImage> images;
+            for (std::int64_t i = first; i < std::min(n, first + chunk); ++i)
+                images.push_back(table.image(table.targets()[static_cast<std::size_t>(i)]));
+            rows.push_back(tower->features(images));
+        }
+        inputs = torch::cat(rows);
+    }
+
     torch::manual_seed(o.seed);
-    TileClassifierNetwork network(classifierShape(info));
-    network->to(device);
-    torch::optim::AdamW optimizer(network->parameters(),
+    TileClassifierNetwork cnn{nullptr};
+    ClipHeadNetwork head{nullptr};
+    if (clip)
+        head = ClipHeadNetwork(tower->featureSize(), o.width, static_cast<int>(classes + s.aspects.size()));
+    else
+        cnn = TileClassifierNetwork(classifierShape(info));
+    torch::nn::Module &network = clip ? static_cast<torch::nn::Module &>(*head) : *cnn;
+    const auto forward = [&](const torch::Tensor &x) { return clip ? head->forward(x) : cnn->forward(x); };
+    network.to(device);
+    torch::optim::AdamW optimizer(network.parameters(),
                                   torch::optim::AdamWOptions(o.learningRate).weight_decay(o.weightDecay));
     if (!checkpoint.empty()) {
         loadTileClassifierWeights(network, (checkpoint / "weights.pt").string(), device);
@@ -383,7 +420,7 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
     while (!state.finished && state.epoch < o.epochs) {
         const int epoch = state.epoch + 1;
         const auto epochStarted = std::chrono::steady_clock::now();
-        network->train();
+        network.train();
         // Each epoch's order and augmentation come from the seed and the epoch alone, so a
         // resumed run repeats exactly what an uninterrupted one does.
         std::mt19937_64 random(o.seed * 1000003ULL + static_cast<std::uint64_t>(epoch));
@@ -397,19 +434,22 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
             if (last - first < 2 && first > 0)
                 first = last - 2; // batch normalisation needs two images: the last batch borrows one
             const torch::Tensor rows = rowsTensor(epochOrder.data() + first, epochOrder.data() + last);
-            torch::Tensor images = data.images.index_select(0, rows).to(torch::kFloat32).div_(255.0);
-            if (o.augment) {
-                std::vector<torch::Tensor> changed;
-                for (std::int64_t i = 0; i < images.size(0); ++i)
-                    changed.push_back(augmentImage(images[i], random));
-                images = torch::stack(changed);
+            torch::Tensor batch = inputs.index_select(0, rows);
+            if (!clip) {
+                batch = batch.to(torch::kFloat32).div_(255.0);
+                if (o.augment) {
+                    std::vector<torch::Tensor> changed;
+                    for (std::int64_t i = 0; i < batch.size(0); ++i)
+                        changed.push_back(augmentImage(batch[i], random));
+                    batch = torch::stack(changed);
+                }
             }
             const double lr =
                 o.learningRate * 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(state.step) / static_cast<double>(totalSteps)));
             for (auto &group : optimizer.param_groups())
                 static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
             optimizer.zero_grad();
-            const LossTerms loss = lossOf(network->forward(images.to(device)), data, rows, o, classes);
+            const LossTerms loss = lossOf(forward(batch.to(device)), data, rows, o, classes);
             loss.total.backward();
             optimizer.step();
             ++state.step;
@@ -432,14 +472,14 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
         }
 
         // Validation: the class loss and accuracy, agreement with the teacher, the aspects' error.
-        network->eval();
+        network.eval();
         double validationLoss = 0.0, correct = 0.0, agree = 0.0, aspectError = 0.0;
         {
             torch::NoGradGuard noGrad;
             for (std::size_t first = 0; first < validation.size(); first += static_cast<std::size_t>(o.batch)) {
                 const std::size_t last = std::min(validation.size(), first + static_cast<std::size_t>(o.batch));
                 const torch::Tensor rows = rowsTensor(validation.data() + first, validation.data() + last);
-                const auto logits = network->forward(data.images.index_select(0, rows).to(device)).to(torch::kCPU);
+                const auto logits = forward(inputs.index_select(0, rows).to(device)).to(torch::kCPU);
                 const auto count = static_cast<double>(rows.size(0));
                 validationLoss += lossOf(logits, data, rows, o, classes).total.item<double>() * count;
                 const auto predicted = logits.slice(1, 0, classes).argmax(1);

@@ -19,7 +19,10 @@ enum class ClassTarget { Auto, Truth, Teacher };
 struct ClassifierTrainingOptions {
     std::string targets;                  // a targets folder (AspectTargetTable)
     std::string out;                      // the run folder
-    std::string architecture = "resnet18";
+    std::string architecture = "resnet18"; // resnet18, resnet10, or clip: the tower of clipModel frozen, a head
+    // clip: a GeoChat or LLaVA model folder (the teacher's) whose CLIP tower the student runs.
+    // Its features are computed once per image, so the images are not augmented.
+    std::string clipModel;
     int width = 64;
     int epochs = 30;
     int batch = 64;

@@ -30,7 +30,8 @@ Json classifierInfoToJson(const TileClassifierInfo &info)
             {"epochs", info.epochs},
             {"validation_accuracy", info.validationAccuracy},
             {"accuracy_against", info.accuracyAgainst},
-            {"aspect_weight", info.aspectWeight}};
+            {"aspect_weight", info.aspectWeight},
+            {"tower", info.tower}};
 }
 
 TileClassifierInfo classifierInfoFromJson(const Json &j, const std::string &path)
@@ -50,6 +51,9 @@ TileClassifierInfo classifierInfoFromJson(const Json &j, const std::string &path
         info.validationAccuracy = j.value("validation_accuracy", 0.0);
         info.accuracyAgainst = j.value("accuracy_against", std::string());
         info.aspectWeight = j.value("aspect_weight", 0.0);
+        info.tower = j.value("tower", std::string());
+        if (info.architecture == ClipArchitecture && info.tower.empty())
+            throw FileError(path, "names no CLIP tower for its clip architecture");
         classifierShape(info).check();
         return info;
     } catch (const nlohmann::json::exception &e) {
@@ -70,36 +74,36 @@ TileClassifierShape classifierShape(const TileClassifierInfo &info)
     return shape;
 }
 
-void saveTileClassifier(const std::string &folder, const TileClassifierInfo &info, TileClassifierNetwork &network)
+void saveTileClassifier(const std::string &folder, const TileClassifierInfo &info, torch::nn::Module &network)
 {
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec)
         throw FileError(folder, "cannot be made: " + ec.message());
     torch::serialize::OutputArchive archive;
-    network->save(archive);
+    network.save(archive);
     saveArchiveAtomically(archive, (fs::path(folder) / TileClassifier::WeightsFile).string());
     writeFileAtomically((fs::path(folder) / TileClassifier::InfoFile).string(), dumpJson(classifierInfoToJson(info), 2) + "\n");
 }
 
-void loadTileClassifierWeights(TileClassifierNetwork &network, const std::string &path, const torch::Device &device)
+void loadTileClassifierWeights(torch::nn::Module &network, const std::string &path, const torch::Device &device)
 {
     std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected;
-    for (const auto &p : network->named_parameters())
+    for (const auto &p : network.named_parameters())
         expected.emplace_back(p.key(), p.value().sizes().vec());
-    for (const auto &b : network->named_buffers())
+    for (const auto &b : network.named_buffers())
         expected.emplace_back(b.key(), b.value().sizes().vec());
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(path, device);
-        network->load(archive);
+        network.load(archive);
     } catch (const c10::Error &e) {
         throw FileError(path, std::string("cannot be read as this classifier's weights: ") + e.what_without_backtrace());
     }
     std::map<std::string, std::vector<std::int64_t>> loaded;
-    for (const auto &p : network->named_parameters())
+    for (const auto &p : network.named_parameters())
         loaded[p.key()] = p.value().sizes().vec();
-    for (const auto &b : network->named_buffers())
+    for (const auto &b : network.named_buffers())
         loaded[b.key()] = b.value().sizes().vec();
     for (const auto &[name, shape] : expected)
         if (loaded[name] != shape)
@@ -127,6 +131,13 @@ torch::Tensor classifierBatch(const std::vector<RgbImage> &images, int size)
     return batch.permute({0, 3, 1, 2}).contiguous();
 }
 
+torch::nn::Module &TileClassifier::Impl::trained()
+{
+    if (head)
+        return *head;
+    return *network;
+}
+
 TileClassifier::TileClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TileClassifier::~TileClassifier() = default;
 
@@ -138,9 +149,21 @@ std::unique_ptr<TileClassifier> TileClassifier::load(const std::string &folder)
                                     "); train one with geolens-cli train-classifier");
     auto impl = std::make_unique<Impl>();
     impl->info = classifierInfoFromJson(readJsonFile(infoPath.string()), infoPath.string());
-    impl->network = TileClassifierNetwork(classifierShape(impl->info));
-    loadTileClassifierWeights(impl->network, (fs::path(folder) / WeightsFile).string(), torch::kCPU);
-    impl->network->eval();
+    if (impl->info.architecture == ClipArchitecture) {
+        if (!fs::is_directory(impl->info.tower))
+            throw FileError(folder, "runs the CLIP tower of " + impl->info.tower +
+                                        ", which is no longer there; put the teacher's model folder back where it was");
+        impl->tower = std::make_unique<ClipTowerFeatures>(impl->info.tower, impl->info.inputSize);
+        if (impl->tower->inputSize() != impl->info.inputSize)
+            throw FileError(folder, "was trained at " + std::to_string(impl->info.inputSize) + " pixels, which the tower of " +
+                                        impl->info.tower + " cannot take");
+        const auto outputs = static_cast<int>(impl->info.classes.size() + impl->info.aspects.size());
+        impl->head = ClipHeadNetwork(impl->tower->featureSize(), impl->info.width, outputs);
+    } else {
+        impl->network = TileClassifierNetwork(classifierShape(impl->info));
+    }
+    loadTileClassifierWeights(impl->trained(), (fs::path(folder) / WeightsFile).string(), torch::kCPU);
+    impl->trained().eval();
     return std::unique_ptr<TileClassifier>(new TileClassifier(std::move(impl)));
 }
 
@@ -152,9 +175,9 @@ const TileClassifierInfo &TileClassifier::info() const
 std::uint64_t TileClassifier::parameterCount() const
 {
     std::uint64_t n = 0;
-    for (const auto &p : impl_->network->parameters())
+    for (const auto &p : impl_->trained().parameters())
         n += static_cast<std::uint64_t>(p.numel());
-    return n;
+    return n + (impl_->tower ? impl_->tower->parameterCount() : 0);
 }
 
 std::vector<TilePrediction> TileClassifier::predict(const std::vector<RgbImage> &images) const
@@ -162,7 +185,8 @@ std::vector<TilePrediction> TileClassifier::predict(const std::vector<RgbImage> 
     if (images.empty())
         return {};
     c10::InferenceMode inference;
-    const auto logits = impl_->network->forward(classifierBatch(images, impl_->info.inputSize));
+    const auto logits = impl_->tower ? impl_->head->forward(impl_->tower->features(images))
+                                     : impl_->network->forward(classifierBatch(images, impl_->info.inputSize));
     const auto classes = static_cast<std::int64_t>(impl_->info.classes.size());
     const auto classP = torch::softmax(logits.slice(1, 0, classes), 1).to(torch::kFloat64).contiguous();
     const auto aspectP = torch::sigmoid(logits.slice(1, classes)).to(torch::kFloat64).contiguous();

@@ -12,7 +12,7 @@ namespace geolens {
 
 // What a trained classifier folder says of itself (classifier.json).
 struct TileClassifierInfo {
-    std::string architecture; // resnet18, resnet10
+    std::string architecture; // resnet18, resnet10, clip (the teacher's CLIP tower frozen, a head)
     int width = 0;
     int inputSize = 0;
     std::vector<std::string> classes;
@@ -23,6 +23,9 @@ struct TileClassifierInfo {
     double validationAccuracy = 0.0;
     std::string accuracyAgainst; // "truth" or "teacher"
     double aspectWeight = 0.0;
+    // clip: the model folder whose CLIP tower the student runs, frozen. The folder holds the
+    // head alone, so the tower must stay where it was when the classifier was trained.
+    std::string tower;
 };
 
 struct TilePrediction {

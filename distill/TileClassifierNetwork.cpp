@@ -12,8 +12,8 @@ namespace F = torch::nn::functional;
 
 void TileClassifierShape::check() const
 {
-    if (architecture != "resnet18" && architecture != "resnet10")
-        throw InvalidArgument("The classifier's architecture must be resnet18 or resnet10, not '" + architecture + "'.");
+    if (architecture != "resnet18" && architecture != "resnet10" && architecture != "clip")
+        throw InvalidArgument("The classifier's architecture must be resnet18, resnet10 or clip, not '" + architecture + "'.");
     if (width < 4 || width > 256)
         throw InvalidArgument("The classifier's width must be between 4 and 256.");
     if (inputSize < 32 || inputSize > 1024)

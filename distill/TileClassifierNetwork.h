@@ -15,7 +15,7 @@
 namespace geolens {
 
 struct TileClassifierShape {
-    std::string architecture = "resnet18"; // resnet18 (2 blocks a stage) or resnet10 (1)
+    std::string architecture = "resnet18"; // resnet18 (2 blocks a stage), resnet10 (1), or clip (ClipHeadNetwork)
     int width = 64;                        // channels of the first stage; 64 is ResNet's own
     int inputSize = 128;                   // side of the square input in pixels
     int classes = 0;

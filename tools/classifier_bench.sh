@@ -2,8 +2,11 @@
 # Measures the multi-aspect tile classifier against its teacher (docs/classifier.md). A benchmark,
 # never run by ctest.
 #
-#   tools/classifier_bench.sh [--build DIR] [--teacher random:small] [--tiles N] [--threads N]
-#                             [--seeds N] [--per-class N] [--skip-speed] [--skip-gain]
+#   tools/classifier_bench.sh [--build DIR] [--teacher random:small|MODEL_DIR] [--student resnet18|clip]
+#                             [--tiles N] [--threads N] [--seeds N] [--per-class N] [--skip-speed] [--skip-gain]
+#
+# --student clip trains the second kind of student, the teacher's CLIP tower frozen with a head;
+# it needs --teacher MODEL_DIR (a folder, e.g. from geolens-tiny-model with --vision-* options).
 #
 # Speed: GeoChat's score mode (`analyze --mode score`) and the classifier (`analyze --classifier`,
 # ResNet-18 at its defaults) label the same tiles of data/bluemarble.tif in the same run; each
@@ -19,11 +22,12 @@
 # then the mean and the spread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=build teacher=random:small tiles=4 threads=2 seeds=5 perclass=16 speed=1 gain=1
+build=build teacher=random:small student=resnet18 tiles=4 threads=2 seeds=5 perclass=16 speed=1 gain=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --teacher) teacher=$2; shift 2 ;;
+    --student) student=$2; shift 2 ;;
     --tiles) tiles=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --seeds) seeds=$2; shift 2 ;;
@@ -34,6 +38,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 cli=$build/bin/geolens-cli
+architecture=(--architecture "$student")
+if [ "$student" = clip ]; then
+  [ -d "$teacher" ] || { echo "--student clip needs --teacher MODEL_DIR" >&2; exit 2; }
+  architecture+=(--clip-model "$teacher")
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rate() { sed -n 's/.* at \([0-9.]*\) tiles\/s.*/\1/p' | tail -1; }
@@ -46,7 +55,7 @@ if [ "$speed" = 1 ]; then
   score=$("$cli" analyze "$raster" "${model[@]}" --task scene --preset aid --mode score --tiles "$ids" \
             --out "$work/score.gpkg" 2>&1 | tee /dev/stderr | rate)
   "$cli" aspects "$raster" "${model[@]}" --preset aid --tiles "$ids" --out "$work/targets" 2>&1 | tail -1
-  "$cli" train-classifier --targets "$work/targets" --out "$work/run" --epochs 1 --batch 2 --validation 0.5 \
+  "$cli" train-classifier --targets "$work/targets" --out "$work/run" "${architecture[@]}" --epochs 1 --batch 2 --validation 0.5 \
     --class-target teacher --threads "$threads" 2>&1 | tail -1
   same=$("$cli" analyze "$raster" --classifier "$work/run/classifier" --tiles "$ids" --threads "$threads" \
            --out "$work/same.gpkg" 2>&1 | tee /dev/stderr | rate)
@@ -64,7 +73,7 @@ if [ "$gain" = 1 ]; then
   for seed in $(seq 1 "$seeds"); do
     "$build/bin/geolens-synthetic-targets" "$work/train$seed" "$perclass" "$seed" 64 >/dev/null
     for weight in 1 0; do
-      acc=$("$cli" train-classifier --targets "$work/train$seed" --out "$work/gain-$seed-$weight" \
+      acc=$("$cli" train-classifier --targets "$work/train$seed" --out "$work/gain-$seed-$weight" "${architecture[@]}" \
               --aspect-weight "$weight" --epochs 20 --batch 32 --validation 0.2 --patience 20 --seed "$seed" \
               --threads "$threads" --test "$work/test" 2>&1 | sed -n 's/.*test on .* accuracy \([0-9.]*\),.*/\1/p')
       echo "seed $seed aspect-weight $weight test accuracy $acc"

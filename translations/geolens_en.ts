@@ -3806,10 +3806,6 @@ Answer: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Channels of the first stage; 64 is ResNet&apos;s own</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Width:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3923,6 +3919,22 @@ Answer: %2</source>
     </message>
     <message>
         <source>%1 cannot be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s CLIP tower, frozen, with a small head</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A CNN learns from the pixels. The CLIP tower sees what the teacher sees and trains only a small head, but runs slower and keeps reading the teacher&apos;s folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channels of the CNN&apos;s first stage (64 is ResNet&apos;s own), or the head&apos;s hidden width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CLIP tower student needs the teacher&apos;s model folder, not random weights.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -3805,10 +3805,6 @@ Answer: %2</source>
         <translation>网络:</translation>
     </message>
     <message>
-        <source>Channels of the first stage; 64 is ResNet&apos;s own</source>
-        <translation>第一阶段的通道数;64 与原版 ResNet 相同</translation>
-    </message>
-    <message>
         <source>Width:</source>
         <translation>宽度:</translation>
     </message>
@@ -3923,6 +3919,22 @@ Answer: %2</source>
     <message>
         <source>%1 cannot be written: %2</source>
         <translation>无法写入 %1:%2</translation>
+    </message>
+    <message>
+        <source>The teacher&apos;s CLIP tower, frozen, with a small head</source>
+        <translation>教师模型的 CLIP 视觉塔（冻结）加小型分类头</translation>
+    </message>
+    <message>
+        <source>A CNN learns from the pixels. The CLIP tower sees what the teacher sees and trains only a small head, but runs slower and keeps reading the teacher&apos;s folder.</source>
+        <translation>CNN 直接从像素学习。CLIP 视觉塔与教师模型看到相同的特征，只训练一个小型分类头，但运行较慢，并且始终从教师模型文件夹读取视觉塔。</translation>
+    </message>
+    <message>
+        <source>Channels of the CNN&apos;s first stage (64 is ResNet&apos;s own), or the head&apos;s hidden width</source>
+        <translation>CNN 第一阶段的通道数（ResNet 本身为 64），或分类头的隐藏层宽度</translation>
+    </message>
+    <message>
+        <source>The CLIP tower student needs the teacher&apos;s model folder, not random weights.</source>
+        <translation>CLIP 视觉塔学生模型需要教师模型文件夹，不能使用随机权重。</translation>
     </message>
 </context>
 <context>

@@ -132,7 +132,7 @@ int runTrainClassifier(const std::vector<std::string> &args)
     const CliArguments a(args,
                          {"targets", "out", "architecture", "width", "epochs", "batch", "lr", "weight-decay",
                           "class-weight", "aspect-weight", "class-target", "validation", "patience", "seed", "device",
-                          "threads", "test"},
+                          "threads", "test", "clip-model"},
                          {"no-augment"});
     if (!a.positional().empty())
         throw UsageError{"train-classifier takes no positional arguments"};
@@ -144,6 +144,9 @@ int runTrainClassifier(const std::vector<std::string> &args)
     o.targets = *targets;
     o.out = *out;
     o.architecture = a.value("architecture", o.architecture);
+    o.clipModel = a.value("clip-model", "");
+    if (o.architecture == "clip" && o.clipModel.empty())
+        throw UsageError{"--architecture clip needs --clip-model DIR: the model folder whose CLIP tower the student keeps"};
     o.width = a.intValue("width", o.width);
     o.epochs = a.intValue("epochs", o.epochs);
     o.batch = a.intValue("batch", o.batch);

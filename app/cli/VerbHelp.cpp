@@ -90,7 +90,8 @@ std::map<std::string, std::string> helpTexts()
                    ModelOptionsHelp + RasterOptionsHelp +
                    "\nExample:\n  geolens-cli aspects data/landsat8_b432.tif --model ~/models/GeoChat-KD --preset aid \\\n"
                    "      --out landsat-targets\n";
-    h["train-classifier"] = std::string("Trains a small CNN on a teacher pass's targets: one output per class and one per aspect,\n"
+    h["train-classifier"] = std::string("Trains a small CNN (or a head on the teacher's frozen CLIP tower) on a teacher pass's\n"
+                                        "targets: one output per class and one per aspect,\n"
                                         "cross-entropy on the classes plus binary cross-entropy on the aspects against the\n"
                                         "teacher's probabilities. Holds out a validation share, stops early when its accuracy\n"
                                         "stops improving, and keeps the best classifier in RUN_DIR/classifier for\n"
@@ -98,8 +99,13 @@ std::map<std::string, std::string> helpTexts()
                                         "Options:\n"
                                         "  --targets TARGETS_DIR        made by geolens-cli aspects\n"
                                         "  --out RUN_DIR                the run folder (metrics.jsonl, checkpoints/, classifier/)\n"
-                                        "  --architecture resnet18|resnet10   the network (resnet18)\n"
-                                        "  --width N                    channels of its first stage (64, as ResNet)\n"
+                                        "  --architecture resnet18|resnet10|clip   the network (resnet18); clip: the CLIP tower of\n"
+                                        "                               --clip-model, frozen, with a small head (its features are\n"
+                                        "                               computed once, without augmentation)\n"
+                                        "  --clip-model DIR             with clip: the teacher's model folder; the classifier keeps\n"
+                                        "                               reading its tower there\n"
+                                        "  --width N                    channels of its first stage (64, as ResNet); clip: the\n"
+                                        "                               head's hidden width\n"
                                         "  --epochs N                   at most this many passes over the data (30)\n"
                                         "  --batch N                    images per step (64)\n"
                                         "  --lr X --weight-decay X      AdamW, cosine decay (0.001, 0.0001)\n"
@@ -117,7 +123,9 @@ std::map<std::string, std::string> helpTexts()
                                         "  --test TARGETS_DIR           then score the best classifier on other targets (a held-out\n"
                                         "                               pass or a class-folder benchmark): accuracy against their\n"
                                         "                               folders' classes, agreement with the teacher, aspect error\n") +
-                            "\nExample:\n  geolens-cli train-classifier --targets landsat-targets --out landsat-classifier\n";
+                            "\nExample:\n  geolens-cli train-classifier --targets landsat-targets --out landsat-classifier\n"
+                            "  geolens-cli train-classifier --targets landsat-targets --out landsat-clip --architecture clip \\\n"
+                            "      --clip-model ~/models/GeoChat-KD\n";
     h["compare"] = std::string("Runs a teacher and a student on the same tiles, side by side: answers, boxes and the\n"
                                "time each takes per tile.\n\n"
                                "Options:\n"

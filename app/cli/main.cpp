@@ -89,8 +89,8 @@ std::map<std::string, Verb> verbs()
                     "                                 the teacher's class and yes/no aspect probabilities per tile\n"
                     "                                 (resumable), the targets of a fast tile classifier"};
     v["train-classifier"] = {GEOLENS_ENGINE_VERB(geolens::cli::runTrainClassifier),
-                             "train-classifier --targets TARGETS_DIR --out RUN_DIR [--architecture resnet18|resnet10]\n"
-                             "         [--width 64] [--epochs 30] [--batch 64] [--lr 0.001] [--aspect-weight 1]\n"
+                             "train-classifier --targets TARGETS_DIR --out RUN_DIR [--architecture resnet18|resnet10|clip]\n"
+                             "         [--clip-model DIR] [--width 64] [--epochs 30] [--batch 64] [--lr 0.001] [--aspect-weight 1]\n"
                              "         [--class-target auto|truth|teacher] [--validation 0.1] [--patience 5] [--seed 1]\n"
                              "         [--no-augment] [--device auto|cpu|cuda] [--threads N]\n"
                              "                                 train the multi-aspect tile classifier (resumable;\n"

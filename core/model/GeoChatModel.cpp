@@ -24,6 +24,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -397,16 +398,18 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     if (!options.visionTower.empty())
         requireCompleteModelFolder(options.visionTower, false);
     impl->config = ModelConfig::load(folder, options.imageSize, options.visionTower);
+    impl->visionOnly = options.visionOnly;
     // Refused before any weight is read: every prompt would fail, after minutes of work.
-    if (const std::string problem = impl->config.contextProblem(); !problem.empty())
+    if (const std::string problem = impl->config.contextProblem(); !problem.empty() && !impl->visionOnly)
         throw InvalidArgument("The model in " + folder + " cannot take its images: " + problem);
     chooseDevice(impl->device, impl->type, options);
     impl->trainable = options.trainable;
     impl->quantize = checkedQuantization(options, impl->device);
-    checkMemory(impl->config, impl->device, impl->type, impl->quantize);
-
-    // requireCompleteModelFolder has seen it there.
-    impl->tokenizer = Tokenizer::load((fs::path(folder) / "tokenizer.model").string());
+    if (!impl->visionOnly) {
+        checkMemory(impl->config, impl->device, impl->type, impl->quantize);
+        // requireCompleteModelFolder has seen it there.
+        impl->tokenizer = Tokenizer::load((fs::path(folder) / "tokenizer.model").string());
+    }
 
     TensorMap tensors = canonicalTensorNames(readCheckpointFolder(folder), impl->config.layout);
     attachVisionTower(tensors, folder, options.visionTower);
@@ -483,62 +486,11 @@ std::unique_ptr<GeoChatModel> GeoChatModel::createRandom(const std::string &pres
     return std::unique_ptr<GeoChatModel>(new GeoChatModel(std::move(impl)));
 }
 
-static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
-                         const JobProgress *progress)
+// The CLIP tower's weights, up to the hidden state the projector reads.
+static void buildVisionTower(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
+                             const std::function<void()> &step)
 {
-    // Progress in layers (language, then vision), checked for a cancel between them.
-    const int steps = impl.config.text.layers + impl.config.vision.layers + 1;
-    int done = 0;
-    const auto step = [&] {
-        if (!progress)
-            return;
-        progress->throwIfCanceled();
-        progress->report(++done, steps, "load");
-    };
-    // Inference tensors are cheaper, but autograd cannot save them for a backward pass: a model
-    // that will be trained (even only through adapters) is built as ordinary tensors.
-    std::optional<c10::InferenceMode> inference;
-    std::optional<torch::NoGradGuard> noGrad;
-    if (impl.trainable)
-        noGrad.emplace();
-    else
-        inference.emplace();
     const ModelConfig &c = impl.config;
-    const TextModelConfig &t = c.text;
-    const int headDim = t.hiddenSize / t.heads;
-    const std::int64_t kvDim = static_cast<std::int64_t>(t.kvHeads) * headDim;
-    detail::LlamaDecoder &d = impl.network.decoder;
-    d.heads = t.heads;
-    d.kvHeads = t.kvHeads;
-    d.headDim = headDim;
-    d.rmsEps = t.rmsNormEps;
-    d.ropeTheta = t.ropeTheta;
-    const std::int64_t vocab = w.rows("model.embed_tokens.weight", t.vocabSize);
-    if (vocab < t.vocabSize)
-        throw FileError(where, "model.embed_tokens.weight has " + std::to_string(vocab) + " rows, fewer than the vocabulary of " +
-                                    std::to_string(t.vocabSize) + ".");
-    d.embedTokens = w.take("model.embed_tokens.weight", {vocab, t.hiddenSize});
-    d.finalNorm = w.take("model.norm.weight", {t.hiddenSize});
-    d.lmHead = w.take("lm_head.weight", {vocab, t.hiddenSize});
-    for (int i = 0; i < t.layers; ++i) {
-        step();
-        const std::string p = "model.layers." + std::to_string(i) + ".";
-        detail::LlamaLayer l;
-        l.inputNorm = w.take(p + "input_layernorm.weight", {t.hiddenSize});
-        l.postNorm = w.take(p + "post_attention_layernorm.weight", {t.hiddenSize});
-        l.q = w.take(p + "self_attn.q_proj.weight", {t.hiddenSize, t.hiddenSize});
-        l.k = w.take(p + "self_attn.k_proj.weight", {kvDim, t.hiddenSize});
-        l.v = w.take(p + "self_attn.v_proj.weight", {kvDim, t.hiddenSize});
-        l.o = w.take(p + "self_attn.o_proj.weight", {t.hiddenSize, t.hiddenSize});
-        l.gate = w.take(p + "mlp.gate_proj.weight", {t.intermediateSize, t.hiddenSize});
-        l.up = w.take(p + "mlp.up_proj.weight", {t.intermediateSize, t.hiddenSize});
-        l.down = w.take(p + "mlp.down_proj.weight", {t.hiddenSize, t.intermediateSize});
-        // Layer by layer, so that the float weights of one layer at most are held beside the int8.
-        if (impl.quantize == WeightQuantization::Int8)
-            l.quantize();
-        d.layers.push_back(std::move(l));
-    }
-
     const VisionModelConfig &v = c.vision;
     const std::string vp = VisionPrefix;
     if (!w.has(vp + "embeddings.patch_embedding.weight"))
@@ -593,9 +545,77 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
         tower.layers.push_back(std::move(l));
     }
 
+}
+
+static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
+                         const JobProgress *progress)
+{
+    // Progress in layers (language, then vision), checked for a cancel between them.
+    const int steps = (impl.visionOnly ? 0 : impl.config.text.layers) + impl.config.vision.layers + 1;
+    int done = 0;
+    const auto step = [&] {
+        if (!progress)
+            return;
+        progress->throwIfCanceled();
+        progress->report(++done, steps, "load");
+    };
+    // Inference tensors are cheaper, but autograd cannot save them for a backward pass: a model
+    // that will be trained (even only through adapters) is built as ordinary tensors.
+    std::optional<c10::InferenceMode> inference;
+    std::optional<torch::NoGradGuard> noGrad;
+    if (impl.trainable)
+        noGrad.emplace();
+    else
+        inference.emplace();
+    const ModelConfig &c = impl.config;
+    const TextModelConfig &t = c.text;
+    const int headDim = t.hiddenSize / t.heads;
+    const std::int64_t kvDim = static_cast<std::int64_t>(t.kvHeads) * headDim;
+    detail::LlamaDecoder &d = impl.network.decoder;
+    d.heads = t.heads;
+    d.kvHeads = t.kvHeads;
+    d.headDim = headDim;
+    d.rmsEps = t.rmsNormEps;
+    d.ropeTheta = t.ropeTheta;
+    // The tower alone: the decoder's and the projector's weights are never read.
+    if (impl.visionOnly) {
+        buildVisionTower(impl, w, where, step);
+        impl.preprocess = ImagePreprocessor(c.inputSize);
+        if (progress)
+            progress->report(steps, steps, "load");
+        return;
+    }
+    const std::int64_t vocab = w.rows("model.embed_tokens.weight", t.vocabSize);
+    if (vocab < t.vocabSize)
+        throw FileError(where, "model.embed_tokens.weight has " + std::to_string(vocab) + " rows, fewer than the vocabulary of " +
+                                    std::to_string(t.vocabSize) + ".");
+    d.embedTokens = w.take("model.embed_tokens.weight", {vocab, t.hiddenSize});
+    d.finalNorm = w.take("model.norm.weight", {t.hiddenSize});
+    d.lmHead = w.take("lm_head.weight", {vocab, t.hiddenSize});
+    for (int i = 0; i < t.layers; ++i) {
+        step();
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        detail::LlamaLayer l;
+        l.inputNorm = w.take(p + "input_layernorm.weight", {t.hiddenSize});
+        l.postNorm = w.take(p + "post_attention_layernorm.weight", {t.hiddenSize});
+        l.q = w.take(p + "self_attn.q_proj.weight", {t.hiddenSize, t.hiddenSize});
+        l.k = w.take(p + "self_attn.k_proj.weight", {kvDim, t.hiddenSize});
+        l.v = w.take(p + "self_attn.v_proj.weight", {kvDim, t.hiddenSize});
+        l.o = w.take(p + "self_attn.o_proj.weight", {t.hiddenSize, t.hiddenSize});
+        l.gate = w.take(p + "mlp.gate_proj.weight", {t.intermediateSize, t.hiddenSize});
+        l.up = w.take(p + "mlp.up_proj.weight", {t.intermediateSize, t.hiddenSize});
+        l.down = w.take(p + "mlp.down_proj.weight", {t.hiddenSize, t.intermediateSize});
+        // Layer by layer, so that the float weights of one layer at most are held beside the int8.
+        if (impl.quantize == WeightQuantization::Int8)
+            l.quantize();
+        d.layers.push_back(std::move(l));
+    }
+
+    buildVisionTower(impl, w, where, step);
+
     for (int i = 0; i < c.projectorDepth; ++i) {
         const std::string p = "model.mm_projector." + std::to_string(2 * i) + ".";
-        const std::int64_t in = i == 0 ? v.hiddenSize : t.hiddenSize;
+        const std::int64_t in = i == 0 ? c.vision.hiddenSize : t.hiddenSize;
         impl.network.projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
         impl.network.projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
     }
@@ -612,15 +632,21 @@ std::string GeoChatModel::conversationPrompt(const std::string &question, const 
 std::vector<int> GeoChatModel::tokenize(const std::string &text) const
 {
     if (!impl_->tokenizer)
-        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+        throw InvalidArgument(impl_->noTextReason());
     return impl_->tokenizer->encode(text);
 }
 
 std::vector<int> GeoChatModel::promptTokens(const GenerationRequest &request) const
 {
     if (!impl_->tokenizer)
-        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+        throw InvalidArgument(impl_->noTextReason());
     return impl_->tokenizer->encodePrompt(conversationPrompt(request.question, request.history));
+}
+
+std::string GeoChatModel::Impl::noTextReason() const
+{
+    return visionOnly ? "This model was loaded for its vision tower alone; it has no decoder or tokenizer."
+                      : "This model has random weights for speed measurements and no tokenizer.";
 }
 
 torch::Tensor GeoChatModel::Impl::encodeImages(const std::vector<RgbImage> &images) const
@@ -833,7 +859,7 @@ SceneJudgement GeoChatModel::judgeScene(const RgbImage &image, const GenerationR
     c10::InferenceMode inference;
     Impl &m = *impl_;
     if (!m.tokenizer)
-        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+        throw InvalidArgument(m.noTextReason());
     SceneJudgement judgement;
     if (classes.empty() && yesNoQuestions.empty())
         return judgement;
@@ -900,7 +926,7 @@ std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbI
         if (r.maxNewTokens < 1)
             throw InvalidArgument("max new tokens must be at least 1.");
     if (!impl_->tokenizer)
-        throw InvalidArgument("This model has random weights for speed measurements and no tokenizer.");
+        throw InvalidArgument(impl_->noTextReason());
     c10::InferenceMode inference;
     const std::size_t chunk = batchChunk(impl_->device, images.size());
     if (images.size() == chunk)

@@ -10,6 +10,7 @@
 #include "model/TorchTypes.h"
 
 #include <memory>
+#include <string>
 
 namespace geolens {
 
@@ -22,6 +23,10 @@ struct GeoChatModel::Impl {
     ImagePreprocessor preprocess;
     bool trainable = false; // built as ordinary tensors (ModelLoadOptions::trainable)
     WeightQuantization quantize = WeightQuantization::None;
+    bool visionOnly = false; // ModelLoadOptions::visionOnly: no decoder, projector or tokenizer
+
+    // Why a text entry point cannot run without a tokenizer (random weights, or the tower alone).
+    std::string noTextReason() const;
 
     torch::Tensor encodeImages(const std::vector<RgbImage> &images) const;
     std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const std::vector<GenerationRequest> &requests);

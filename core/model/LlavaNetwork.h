@@ -188,9 +188,10 @@ struct LlavaNetwork {
     bool dropClassToken = true;
 
     // Where the weights are, and their element type (the vision tower's position table and the
-    // adapters aside, every weight has it).
-    torch::Device device() const { return decoder.embedTokens.device(); }
-    torch::ScalarType type() const { return decoder.embedTokens.scalar_type(); }
+    // adapters aside, every weight has it). A vision-only network has no decoder.
+    const torch::Tensor &anyWeight() const { return decoder.embedTokens.defined() ? decoder.embedTokens : tower.patchWeight; }
+    torch::Device device() const { return anyWeight().device(); }
+    torch::ScalarType type() const { return anyWeight().scalar_type(); }
 
     // The tower's output the projector reads, for pixels [B, 3, S, S] (float32, any device), in
     // the network's element type.

@@ -184,6 +184,70 @@ ClassifierTrainingOptions smallTraining(const std::string &targets, const std::s
     return o;
 }
 
+// Fresh scenes of the synthetic kind, and their classes.
+struct LabelledScenes {
+    std::vector<RgbImage> images;
+    std::vector<int> labels;
+};
+
+LabelledScenes freshScenes(int count, std::uint64_t seed)
+{
+    std::mt19937_64 random(seed);
+    LabelledScenes out;
+    for (int i = 0; i < count; ++i) {
+        const SyntheticScene scene = syntheticScene(40, i % 2, random);
+        out.images.push_back(scene.image);
+        out.labels.push_back(scene.label);
+    }
+    return out;
+}
+
+// How many predictions name their scene's class; each must have both aspects.
+int rightAnswers(const std::vector<TilePrediction> &predictions, const LabelledScenes &scenes)
+{
+    int right = 0;
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+        right += predictions[i].classIndex == scenes.labels[i];
+        if (predictions[i].aspectProbabilities.size() != 2)
+            return -1;
+    }
+    return right;
+}
+
+// A three-epoch run into straightOut, and the same run into interruptedOut canceled after
+// epoch 2 and run again: the straight run's last epoch, the resumed run's epochs and its result.
+struct ResumedRun {
+    ClassifierEpoch straightLast;
+    std::vector<ClassifierEpoch> resumed;
+    ClassifierTrainingResult result;
+};
+
+ResumedRun runStoppedAfterEpochTwo(ClassifierTrainingOptions o, const std::string &straightOut,
+                                   const std::string &interruptedOut)
+{
+    ResumedRun out;
+    o.epochs = 3;
+    o.out = straightOut;
+    ClassifierTraining whole(o);
+    whole.setOnEpoch([&](const ClassifierEpoch &e) { out.straightLast = e; });
+    whole.run(JobProgress());
+    o.out = interruptedOut;
+    JobProgress progress;
+    ClassifierTraining first(o);
+    first.setOnEpoch([&](const ClassifierEpoch &e) {
+        if (e.epoch == 2)
+            progress.requestCancel();
+    });
+    try {
+        first.run(progress);
+    } catch (const Canceled &) {
+    }
+    ClassifierTraining second(o);
+    second.setOnEpoch([&](const ClassifierEpoch &e) { out.resumed.push_back(e); });
+    out.result = second.run(JobProgress());
+    return out;
+}
+
 } // namespace
 
 // Multi-aspect distillation end to end without the GUI: the aspect questions, GeoChat's P(yes),
@@ -471,21 +535,12 @@ private slots:
         QCOMPARE(classifier->info().classes, syntheticSettings().classes);
         QCOMPARE(classifier->info().aspects.size(), std::size_t(2));
         QCOMPARE(classifier->info().epochs, r.bestEpoch);
-        std::mt19937_64 random(99);
-        std::vector<RgbImage> images;
-        std::vector<int> labels;
-        for (int i = 0; i < 40; ++i) {
-            const SyntheticScene s = syntheticScene(40, i % 2, random);
-            images.push_back(s.image);
-            labels.push_back(s.label);
-        }
+        const LabelledScenes scenes = freshScenes(40, 99);
+        const std::vector<RgbImage> &images = scenes.images;
         const std::vector<TilePrediction> predictions = classifier->predict(images);
-        int right = 0;
-        for (std::size_t i = 0; i < predictions.size(); ++i) {
-            right += predictions[i].classIndex == labels[i];
-            QCOMPARE(predictions[i].aspectProbabilities.size(), std::size_t(2));
-            QVERIFY(std::abs(predictions[i].classProbabilities[0] + predictions[i].classProbabilities[1] - 1.0) < 1e-6);
-        }
+        const int right = rightAnswers(predictions, scenes);
+        for (const TilePrediction &p : predictions)
+            QVERIFY(std::abs(p.classProbabilities[0] + p.classProbabilities[1] - 1.0) < 1e-6);
         QVERIFY2(right >= 36, qPrintable(QString::number(right)));
         // A second load gives the same numbers.
         const auto again = TileClassifier::load(r.classifier)->predict({images[0]});
@@ -523,25 +578,12 @@ private slots:
 
     void trainingResumesAsIfNeverStopped()
     {
-        ClassifierTrainingOptions o = smallTraining(targets_, path("straight"));
+        ClassifierTrainingOptions o = smallTraining(targets_, path("interrupted"));
         o.epochs = 3;
-        std::vector<ClassifierEpoch> straight;
-        ClassifierTraining whole(o);
-        whole.setOnEpoch([&](const ClassifierEpoch &e) { straight.push_back(e); });
-        whole.run(JobProgress());
-
-        o.out = path("interrupted");
-        JobProgress progress;
-        ClassifierTraining first(o);
-        first.setOnEpoch([&](const ClassifierEpoch &e) {
-            if (e.epoch == 2)
-                progress.requestCancel();
-        });
-        QVERIFY_EXCEPTION_THROWN(first.run(progress), Canceled);
-        std::vector<ClassifierEpoch> resumed;
-        ClassifierTraining second(o);
-        second.setOnEpoch([&](const ClassifierEpoch &e) { resumed.push_back(e); });
-        const ClassifierTrainingResult r = second.run(JobProgress());
+        const ResumedRun run = runStoppedAfterEpochTwo(o, path("straight"), path("interrupted"));
+        const ClassifierTrainingResult &r = run.result;
+        const std::vector<ClassifierEpoch> &resumed = run.resumed;
+        const std::vector<ClassifierEpoch> straight{run.straightLast};
         QCOMPARE(r.resumedFromEpoch, 2);
         QCOMPARE(resumed.size(), std::size_t(1));
         QCOMPARE(resumed[0].epoch, 3);
@@ -575,6 +617,85 @@ private slots:
             QFAIL("resumed with other settings");
         } catch (const FileError &e) {
             QVERIFY2(QString(e.what()).contains("aspect_weight"), e.what());
+        }
+    }
+
+    // The second kind of student: the teacher's own CLIP tower, frozen, with a small head on its
+    // pooled features. Learns, exports the head alone, reloads, resumes, and refuses what it must.
+    void clipStudentLearnsOnTheFrozenTower()
+    {
+        if (!QFile::exists(TokenizerModel))
+            QSKIP("the LLaMA tokenizer model is not available (scripts/fetch-llama-tokenizer.sh)");
+        const std::string teacherFolder = path("clip-teacher");
+        test::writeTinyModel(teacherFolder, TinyModelSpec{}, TinyLayout::GeoChat, TokenizerModel.toStdString());
+
+        // The tower alone: no decoder, so no text.
+        ModelLoadOptions visionOnly = cpuOptions();
+        visionOnly.visionOnly = true;
+        const auto tower = GeoChatModel::load(teacherFolder, visionOnly);
+        try {
+            tower->generate(test::seededImage(24, 24, 1), GenerationRequest{});
+            QFAIL("a vision-only model generated text");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("vision tower alone"), e.what());
+        }
+
+        ClassifierTrainingOptions o = smallTraining(targets_, path("clip-run"));
+        o.architecture = "clip";
+        o.clipModel = teacherFolder;
+        o.width = 16;
+        o.epochs = 12;
+        o.learningRate = 1e-2;
+        std::vector<ClassifierEpoch> epochs;
+        ClassifierTraining training(o);
+        training.setOnEpoch([&](const ClassifierEpoch &e) { epochs.push_back(e); });
+        const ClassifierTrainingResult r = training.run(JobProgress());
+        QCOMPARE(r.epochs, 12);
+        QVERIFY2(r.bestAccuracy >= 0.9, qPrintable(QString::number(r.bestAccuracy)));
+        QVERIFY(epochs.back().trainLoss < epochs.front().trainLoss);
+
+        const auto classifier = TileClassifier::load(r.classifier);
+        QCOMPARE(classifier->info().architecture, std::string("clip"));
+        QCOMPARE(classifier->info().inputSize, 32); // the targets' 32 px, a multiple of the 4 px patches
+        QCOMPARE(fs::path(classifier->info().tower), fs::absolute(teacherFolder).lexically_normal());
+        // The folder holds the head (norm, hidden and output layers) and nothing of the tower.
+        const std::uint64_t head = 2 * 24 + (24 * 16 + 16) + (16 * 4 + 4);
+        QVERIFY2(classifier->parameterCount() > head, qPrintable(QString::number(classifier->parameterCount())));
+        QVERIFY(fs::file_size(r.classifier + "/weights.pt") < 64 * 1024);
+
+        const LabelledScenes scenes = freshScenes(40, 99);
+        const std::vector<RgbImage> &images = scenes.images;
+        const std::vector<TilePrediction> predictions = classifier->predict(images);
+        const int right = rightAnswers(predictions, scenes);
+        QVERIFY2(right >= 34, qPrintable(QString::number(right)));
+        // Reloaded, in a batch of another size: the same numbers but for rounding.
+        const auto again = TileClassifier::load(r.classifier)->predict({images[0], images[1]});
+        QVERIFY(std::abs(again[1].classProbabilities[0] - predictions[1].classProbabilities[0]) < 1e-6);
+        QVERIFY(std::abs(again[1].aspectProbabilities[1] - predictions[1].aspectProbabilities[1]) < 1e-6);
+
+        // Stopped after epoch 2 and resumed: the same third epoch as a run straight through.
+        const ResumedRun run = runStoppedAfterEpochTwo(o, path("clip-straight"), path("clip-interrupted"));
+        QCOMPARE(run.result.resumedFromEpoch, 2);
+        QCOMPARE(run.resumed.size(), std::size_t(1));
+        QVERIFY(std::abs(run.resumed[0].validationLoss - run.straightLast.validationLoss) < 1e-5);
+
+        // Refused: clip without a model, a model without clip, a tower that has moved away.
+        ClassifierTrainingOptions bad = smallTraining(targets_, path("clip-bad"));
+        bad.architecture = "clip";
+        QVERIFY_EXCEPTION_THROWN(ClassifierTraining(bad).run(JobProgress()), InvalidArgument);
+        bad.architecture = "resnet10";
+        bad.clipModel = teacherFolder;
+        QVERIFY_EXCEPTION_THROWN(ClassifierTraining(bad).run(JobProgress()), InvalidArgument);
+        const std::string moved = path("clip-moved");
+        fs::copy(r.classifier, moved);
+        Json info = readJsonFile(moved + "/classifier.json");
+        info["tower"] = path("no-such-teacher");
+        std::ofstream(moved + "/classifier.json") << dumpJson(info);
+        try {
+            TileClassifier::load(moved);
+            QFAIL("loaded a classifier whose tower is gone");
+        } catch (const FileError &e) {
+            QVERIFY2(QString(e.what()).contains("no-such-teacher") && QString(e.what()).contains("no longer there"), e.what());
         }
     }
 

@@ -888,6 +888,19 @@ private slots:
         QCOMPARE(commands[0].value(0), QString("aspects"));
         QVERIFY(commands[0].contains("--aspects") && commands[0].contains(out + "/aspects.txt"));
         QCOMPARE(commands[1].value(commands[1].indexOf("--epochs") + 1), QString("2"));
+        QVERIFY(!commands[1].contains("--clip-model"));
+        // The CLIP tower student reads the teacher's folder, which random weights do not have.
+        auto *architecture = wizard.findChild<QComboBox *>("architecture");
+        architecture->setCurrentIndex(architecture->findData("clip"));
+        QCOMPARE(wizard.commands()[1].value(wizard.commands()[1].indexOf("--clip-model") + 1), QDir::cleanPath(model));
+        QVERIFY(wizard.findChild<QLabel *>("review")->text().contains("--clip-model"));
+        if (const QString pictures = qEnvironmentVariable("GEOLENS_TEST_PICTURES"); !pictures.isEmpty())
+            wizard.grab().save(pictures + "/tile-classifier-student.png");
+        QVERIFY(wizard.problem(TileClassifierWizard::StudentPageId).isEmpty());
+        wizard.setTeacher("random:tiny");
+        QVERIFY(wizard.problem(TileClassifierWizard::StudentPageId).contains("random weights"));
+        wizard.setTeacher(model);
+        architecture->setCurrentIndex(architecture->findData("resnet10"));
         // The tiny teacher's own input size, and small enough a student for a test.
         commands[0] << "--image-size" << "24" << "--device" << "cpu" << "--store-size" << "32";
         commands[1] << "--architecture" << "resnet10" << "--width" << "8" << "--batch" << "2" << "--validation" << "0.4"

@@ -1,5 +1,6 @@
 // geolens-tiny-model OUT_DIR --tokenizer FILE [--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half]
 //                   [--answer TEXT] [--layers N] [--hidden N] [--intermediate N] [--output-scale S]
+//                   [--vision-image-size N] [--vision-patch N] [--vision-hidden N] [--vision-layers N] ...
 // Writes a tiny model with the real LLaVA/GeoChat structure and formula weights (TinyModel.h), so
 // the engine and the CLI can be tried, and compared with other implementations, without real
 // weights. geochat-bin stores it as GeoChat's release does (torch.save shards and their index);
@@ -36,6 +37,18 @@ int main(int argc, char **argv)
             spec.maxPositions = std::stoi(argv[++i]);
         else if (a == "--intermediate" && i + 1 < argc)
             spec.intermediate = std::stoi(argv[++i]);
+        else if (a == "--vision-image-size" && i + 1 < argc)
+            spec.visionImageSize = std::stoi(argv[++i]);
+        else if (a == "--vision-patch" && i + 1 < argc)
+            spec.visionPatch = std::stoi(argv[++i]);
+        else if (a == "--vision-hidden" && i + 1 < argc)
+            spec.visionHidden = std::stoi(argv[++i]);
+        else if (a == "--vision-intermediate" && i + 1 < argc)
+            spec.visionIntermediate = std::stoi(argv[++i]);
+        else if (a == "--vision-layers" && i + 1 < argc)
+            spec.visionLayers = std::stoi(argv[++i]);
+        else if (a == "--vision-heads" && i + 1 < argc)
+            spec.visionHeads = std::stoi(argv[++i]);
         else if (a == "--answer" && i + 1 < argc)
             answer = argv[++i];
         else if (a == "--half")
@@ -51,7 +64,9 @@ int main(int argc, char **argv)
         std::cerr << "usage: geolens-tiny-model OUT_DIR --tokenizer tokenizer.model "
                      "[--layout geochat|geochat-bin|llava-hf|llava-hf-nested] [--half] [--answer TEXT]\n"
                      "       [--layers N] [--hidden N] [--intermediate N] [--heads N] [--kv-heads N]\n"
-                     "       [--max-positions N] [--output-scale 8]\n";
+                     "       [--max-positions N] [--output-scale 8]\n"
+                     "       [--vision-image-size 16] [--vision-patch 4] [--vision-hidden 24] [--vision-intermediate 40]\n"
+                     "       [--vision-layers 3] [--vision-heads 2]\n";
         return 2;
     }
     geolens::test::TinyLayout kind;

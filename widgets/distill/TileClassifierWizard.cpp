@@ -125,13 +125,17 @@ TileClassifierWizard::TileClassifierWizard(QWidget *parent) : QWizard(parent)
     studentPage->setSubTitle(tr("The classifier and its training. The defaults suit most mosaics."));
     auto *studentForm = new QFormLayout(studentPage);
     architecture_ = new QComboBox(studentPage);
+    architecture_->setObjectName(QStringLiteral("architecture"));
     architecture_->addItem(tr("ResNet-18"), QStringLiteral("resnet18"));
     architecture_->addItem(tr("ResNet-10 (faster, smaller)"), QStringLiteral("resnet10"));
+    architecture_->addItem(tr("The teacher's CLIP tower, frozen, with a small head"), QStringLiteral("clip"));
+    architecture_->setToolTip(tr("A CNN learns from the pixels. The CLIP tower sees what the teacher sees and trains "
+                                 "only a small head, but runs slower and keeps reading the teacher's folder."));
     studentForm->addRow(tr("Network:"), architecture_);
     width_ = new QSpinBox(studentPage);
-    width_->setRange(8, 128);
+    width_->setRange(8, 256);
     width_->setValue(64);
-    width_->setToolTip(tr("Channels of the first stage; 64 is ResNet's own"));
+    width_->setToolTip(tr("Channels of the CNN's first stage (64 is ResNet's own), or the head's hidden width"));
     studentForm->addRow(tr("Width:"), width_);
     storeSize_ = new QSpinBox(studentPage);
     storeSize_->setRange(32, 512);
@@ -175,14 +179,16 @@ TileClassifierWizard::TileClassifierWizard(QWidget *parent) : QWizard(parent)
     studentReview_->setWordWrap(true);
     studentReview_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     studentForm->addRow(studentReview_);
-    connect(this, &QWizard::currentIdChanged, this, [this](int id) {
-        if (id == StudentPageId) {
-            QStringList lines;
-            for (const QStringList &c : commands())
-                lines << QStringLiteral("geolens-cli ") + c.join(QLatin1Char(' '));
-            studentReview_->setText(tr("The run will be:\n%1").arg(lines.join(QLatin1Char('\n'))));
-        }
-    });
+    const auto review = [this] {
+        if (currentId() != StudentPageId)
+            return;
+        QStringList lines;
+        for (const QStringList &c : commands())
+            lines << QStringLiteral("geolens-cli ") + c.join(QLatin1Char(' '));
+        studentReview_->setText(tr("The run will be:\n%1").arg(lines.join(QLatin1Char('\n'))));
+    };
+    connect(this, &QWizard::currentIdChanged, this, review);
+    connect(architecture_, &QComboBox::currentIndexChanged, this, review);
     setPage(StudentPageId, studentPage);
 
     // What was chosen last time.
@@ -197,6 +203,8 @@ TileClassifierWizard::TileClassifierWizard(QWidget *parent) : QWizard(parent)
         settings.value(QStringLiteral("aspects"), QString::fromStdString(aspectText(defaultAspects()))).toString());
     aspectWeight_->setValue(settings.value(QStringLiteral("aspectWeight"), 1.0).toDouble());
     epochs_->setValue(settings.value(QStringLiteral("epochs"), 30).toInt());
+    const int architecture = architecture_->findData(settings.value(QStringLiteral("architecture"), QStringLiteral("resnet18")));
+    architecture_->setCurrentIndex(architecture >= 0 ? architecture : 0);
     updateAspectStatus();
 }
 
@@ -285,7 +293,10 @@ QList<QStringList> TileClassifierWizard::commands() const
                             classTarget_->currentData().toString(),
                             QStringLiteral("--validation"),
                             QString::number(validation_->value() / 100.0)};
-    return {pass, train};
+    QStringList trainCommand = train;
+    if (architecture_->currentData().toString() == QLatin1String("clip"))
+        trainCommand << QStringLiteral("--clip-model") << QDir::cleanPath(teacher_->text().trimmed());
+    return {pass, trainCommand};
 }
 
 QString TileClassifierWizard::problem(int pageId) const
@@ -312,6 +323,9 @@ QString TileClassifierWizard::problem(int pageId) const
             return tr("%1 is not empty and holds no earlier run of this kind; choose a new or empty folder.").arg(out);
         return {};
     }
+    if (pageId == StudentPageId && architecture_->currentData().toString() == QLatin1String("clip") &&
+        teacher_->text().trimmed().startsWith(QLatin1String("random:")))
+        return tr("The CLIP tower student needs the teacher's model folder, not random weights.");
     if (pageId == AspectsPageId) {
         try {
             parseAspectText(aspects_->toPlainText().toStdString(), tr("The questions").toStdString());
@@ -340,6 +354,8 @@ bool TileClassifierWizard::validateCurrentPage()
     const QString why = problem(currentId());
     if (currentId() == TeacherPageId)
         teacherProblem_->setText(why);
+    if (currentId() == StudentPageId && !why.isEmpty())
+        studentReview_->setText(why);
     if (!why.isEmpty())
         return false;
     if (currentId() == StudentPageId) {
@@ -365,6 +381,7 @@ void TileClassifierWizard::saveSettings() const
     settings.setValue(QStringLiteral("aspects"), aspects_->toPlainText());
     settings.setValue(QStringLiteral("aspectWeight"), aspectWeight_->value());
     settings.setValue(QStringLiteral("epochs"), epochs_->value());
+    settings.setValue(QStringLiteral("architecture"), architecture_->currentData());
 }
 
 } // namespace geolens
