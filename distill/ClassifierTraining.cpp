@@ -356,13 +356,15 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
     // The student's input a row: the image (uint8, the CNN normalises it), or the frozen tower's
     // pooled features, computed once for every image before the first epoch.
     torch::Tensor inputs = data.images;
-    std::unique_ptr<ClipTowerFeatures> tower;
+    int featureSize = 0;
     const bool clip = o.architecture == ClipArchitecture;
     if (clip) {
         classifierShape(info).check();
         info.tower = options.at("clip_model").get<std::string>();
-        tower = std::make_unique<ClipTowerFeatures>(info.tower, s.imageSize);
-        info.inputSize = tower->inputSize();
+        // The tower is needed for this pass only: its memory is freed before training.
+        const ClipTowerFeatures tower(info.tower, s.imageSize);
+        info.inputSize = tower.inputSize();
+        featureSize = tower.featureSize();
         std::vector<torch::Tensor> rows;
         constexpr std::int64_t chunk = 16;
         for (std::int64_t first = 0; first < n; first += chunk) {
@@ -371,7 +373,7 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
             std::vector<RgbImage> images;
             for (std::int64_t i = first; i < std::min(n, first + chunk); ++i)
                 images.push_back(table.image(table.targets()[static_cast<std::size_t>(i)]));
-            rows.push_back(tower->features(images));
+            rows.push_back(tower.features(images));
         }
         inputs = torch::cat(rows);
     }
@@ -380,7 +382,7 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
     TileClassifierNetwork cnn{nullptr};
     ClipHeadNetwork head{nullptr};
     if (clip)
-        head = ClipHeadNetwork(tower->featureSize(), o.width, static_cast<int>(classes + s.aspects.size()));
+        head = ClipHeadNetwork(featureSize, o.width, static_cast<int>(classes + s.aspects.size()));
     else
         cnn = TileClassifierNetwork(classifierShape(info));
     torch::nn::Module &network = clip ? static_cast<torch::nn::Module &>(*head) : *cnn;
