@@ -544,7 +544,6 @@ static void buildVisionTower(GeoChatModel::Impl &impl, const TensorSource &w, co
         l.fc2Bias = w.take(p + "mlp.fc2.bias", vec);
         tower.layers.push_back(std::move(l));
     }
-
 }
 
 static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
