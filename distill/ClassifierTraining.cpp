@@ -370,9 +370,15 @@ ClassifierTrainingResult ClassifierTraining::run(const JobProgress &progress)
         for (std::int64_t first = 0; first < n; first += chunk) {
             progress.throwIfCanceled();
             progress.report(first, n, "features");
-            std::vector<RgbImage> images;
-            for (std::int64_t i = first; i < std::min(n, first + chunk); ++i)
-                images.push_back(table.image(table.targets()[static_cast<std::size_t>(i)]));
+            // The images loadData already holds, back in RgbImage's interleaved layout: each is
+            // read from the targets folder once.
+            const auto block = data.images.slice(0, first, std::min(n, first + chunk)).permute({0, 2, 3, 1}).contiguous();
+            std::vector<RgbImage> images(static_cast<std::size_t>(block.size(0)));
+            for (std::size_t i = 0; i < images.size(); ++i) {
+                images[i].width = images[i].height = s.imageSize;
+                const std::uint8_t *pixels = block[static_cast<std::int64_t>(i)].data_ptr<std::uint8_t>();
+                images[i].pixels.assign(pixels, pixels + block[0].numel());
+            }
             rows.push_back(tower.features(images));
         }
         inputs = torch::cat(rows);
