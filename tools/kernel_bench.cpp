@@ -1,0 +1,129 @@
+// geolens-kernel-bench [--rows 1,8,16] [--repeats N] [--threads N] [--dtype f32|bf16]: the decoding
+// step's matrix products alone. It multiplies the decoder matrices of the `small` preset (16 layers
+// of 1024 wide, 2816 in the MLP, and the 32000-row output layer: 953 MB in float32) one after the
+// other through the streaming kernels, as a decoding step does, and prints one JSON object per row
+// count with the best pass's time, its read rate and arithmetic rate, and the machine's read
+// bandwidth measured in the same run. A benchmark, not a test: it asserts nothing and is not run by
+// ctest.
+
+#include "model/SmallBatchLinear.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <typename F>
+double bestSeconds(int repeats, F &&f)
+{
+    double best = 1e30;
+    for (int i = 0; i < repeats; ++i) {
+        const auto start = Clock::now();
+        f();
+        best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    return best;
+}
+
+std::vector<int> parseRows(const std::string &text)
+{
+    std::vector<int> rows;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ','))
+        rows.push_back(std::stoi(item));
+    return rows;
+}
+
+int usage()
+{
+    std::cerr << "usage: geolens-kernel-bench [--rows 1,8,16] [--repeats N] [--threads N] [--dtype f32|bf16]\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::vector<int> rowCounts{1, 8, 16};
+    int repeats = 5;
+    int threads = 1;
+    std::string dtype = "f32";
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (i + 1 >= argc)
+            return usage();
+        const std::string value = argv[++i];
+        if (arg == "--rows")
+            rowCounts = parseRows(value);
+        else if (arg == "--repeats")
+            repeats = std::max(1, std::stoi(value));
+        else if (arg == "--threads")
+            threads = std::max(1, std::stoi(value));
+        else if (arg == "--dtype")
+            dtype = value;
+        else
+            return usage();
+    }
+    if (dtype != "f32" && dtype != "bf16")
+        return usage();
+    torch::set_num_threads(threads);
+    torch::NoGradGuard noGrad;
+    const auto type = dtype == "f32" ? torch::kFloat32 : torch::kBFloat16;
+
+    constexpr std::int64_t hidden = 1024, intermediate = 2816, layers = 16, vocab = 32000;
+    std::vector<torch::Tensor> weights;
+    for (std::int64_t l = 0; l < layers; ++l) {
+        for (int p = 0; p < 4; ++p)
+            weights.push_back(torch::randn({hidden, hidden}).to(type));
+        weights.push_back(torch::randn({intermediate, hidden}).to(type));
+        weights.push_back(torch::randn({intermediate, hidden}).to(type));
+        weights.push_back(torch::randn({hidden, intermediate}).to(type));
+    }
+    weights.push_back(torch::randn({vocab, hidden}).to(type));
+    double bytes = 0, weightCount = 0;
+    for (const auto &w : weights) {
+        bytes += static_cast<double>(w.numel() * w.element_size());
+        weightCount += static_cast<double>(w.numel());
+    }
+
+    const auto buffer = torch::ones({64 * 1024 * 1024});
+    const double bandwidth =
+        static_cast<double>(buffer.numel() * 4) / bestSeconds(repeats, [&] { (void)buffer.sum().item<float>(); }) / 1e9;
+
+    std::printf("{\"kernel\": \"%s\", \"dtype\": \"%s\", \"threads\": %d, \"weight_bytes\": %.0f, "
+                "\"read_bandwidth_gb_s\": %.2f}\n",
+                geolens::detail::smallBatchKernelName(), dtype.c_str(), threads, bytes, bandwidth);
+    for (const int rows : rowCounts) {
+        std::vector<torch::Tensor> inputs;
+        for (const auto &w : weights)
+            inputs.push_back(torch::randn({rows, w.size(1)}));
+        bool applies = true;
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            applies = applies && geolens::detail::smallBatchLinearApplies(inputs[i], weights[i]);
+        const double seconds = bestSeconds(repeats, [&] {
+            for (std::size_t i = 0; i < weights.size(); ++i) {
+                if (applies)
+                    (void)geolens::detail::smallBatchLinear(inputs[i], weights[i]);
+                else
+                    (void)torch::linear(inputs[i], weights[i]);
+            }
+        });
+        const double readRate = bytes / seconds / 1e9;
+        std::printf("{\"rows\": %d, \"path\": \"%s\", \"ms\": %.2f, \"read_gb_s\": %.2f, \"gflop_s\": %.1f, "
+                    "\"share_of_read_bandwidth\": %.3f}\n",
+                    rows, applies ? "kernel" : "linear", seconds * 1e3, readRate,
+                    2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
+    }
+    return 0;
+}
