@@ -3,29 +3,22 @@
 #include "common/Error.h"
 #include "model/GeoChatModel.h"
 #include "model/LlavaNetwork.h"
-#include "model/ModelConfig.h"
+#include "model/PixelBatch.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace geolens {
 
-int ClipTowerFeatures::nearestInputSize(int size, int patchSize)
-{
-    const int patches = std::max(1, (size + patchSize / 2) / patchSize);
-    return patches * patchSize;
-}
-
 ClipTowerFeatures::ClipTowerFeatures(const std::string &folder, int inputSize)
 {
-    const ModelConfig config = ModelConfig::load(folder);
     ModelLoadOptions options;
     options.device = ComputeDevice::Cpu;
     options.dtype = WeightType::F32;
     options.visionOnly = true;
-    options.imageSize = nearestInputSize(inputSize, config.vision.patchSize);
+    options.imageSize = inputSize;
+    options.roundImageSizeToPatches = true;
     model_ = GeoChatModel::load(folder, options);
 }
 
@@ -57,14 +50,10 @@ std::uint64_t ClipTowerFeatures::parameterCount() const
 
 torch::Tensor ClipTowerFeatures::features(const std::vector<RgbImage> &images) const
 {
-    const int s = inputSize();
-    auto pixels = torch::empty({static_cast<std::int64_t>(images.size()), 3, s, s}, torch::kFloat32);
-    for (std::size_t i = 0; i < images.size(); ++i) {
-        if (images[i].width < 1 || images[i].height < 1)
+    for (const RgbImage &image : images)
+        if (image.width < 1 || image.height < 1)
             throw InvalidArgument("An image to classify is empty.");
-        const std::vector<float> input = model_->preprocessor()(images[i]);
-        std::memcpy(pixels[static_cast<std::int64_t>(i)].data_ptr<float>(), input.data(), input.size() * sizeof(float));
-    }
+    const auto pixels = detail::pixelBatch(model_->preprocessor(), images);
     torch::Tensor pooled;
     {
         c10::InferenceMode inference;

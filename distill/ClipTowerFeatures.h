@@ -19,8 +19,8 @@ class GeoChatModel;
 class ClipTowerFeatures {
 public:
     // Reads the tower alone (GeoChatModel's vision-only load) of the model in folder, to run at
-    // inputSize pixels (a multiple of the patch size: the position table is resampled as GeoChat
-    // does), on the CPU in float32. Throws FileError or InvalidArgument naming the folder.
+    // the size nearest to inputSize that its patches divide (the position table is resampled as
+    // GeoChat does), on the CPU in float32. Throws FileError or InvalidArgument naming the folder.
     ClipTowerFeatures(const std::string &folder, int inputSize);
     ~ClipTowerFeatures();
 
@@ -31,9 +31,6 @@ public:
     // [images.size(), featureSize()]. Each image is made square and scaled as the teacher's own
     // input is.
     torch::Tensor features(const std::vector<RgbImage> &images) const;
-
-    // The tower's input size nearest to size that its patches divide.
-    static int nearestInputSize(int size, int patchSize);
 
 private:
     std::unique_ptr<GeoChatModel> model_;

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
+#include "model/PixelBatch.h"
 #include "model/SafetensorsWriter.h"
 #include "model/TorchTypes.h"
 #include "model/Tokenizer.h"
@@ -86,12 +87,7 @@ int DistillModel::eos() const
 
 torch::Tensor DistillModel::pixels(const RgbImage &image) const
 {
-    const ImagePreprocessor &preprocess = model_->preprocessor();
-    const int s = preprocess.size();
-    const std::vector<float> input = preprocess(image);
-    auto out = torch::empty({3, s, s}, torch::kFloat32);
-    std::memcpy(out.data_ptr<float>(), input.data(), input.size() * sizeof(float));
-    return out;
+    return detail::pixelBatch(model_->preprocessor(), {&image})[0];
 }
 
 torch::Tensor DistillModel::imageFeatures(const torch::Tensor &pixels) const

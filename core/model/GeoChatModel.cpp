@@ -6,6 +6,7 @@
 #include "model/GeoChatModelImpl.h"
 #include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
+#include "model/PixelBatch.h"
 #include "model/SmallBatchLinear.h"
 #include "model/StreamingDecoder.h"
 #include "model/TokenSampler.h"
@@ -397,7 +398,10 @@ std::unique_ptr<GeoChatModel> GeoChatModel::load(const std::string &folder, cons
     requireCompleteModelFolder(folder);
     if (!options.visionTower.empty())
         requireCompleteModelFolder(options.visionTower, false);
-    impl->config = ModelConfig::load(folder, options.imageSize, options.visionTower);
+    const bool round = options.roundImageSizeToPatches && options.imageSize;
+    impl->config = ModelConfig::load(folder, round ? std::nullopt : options.imageSize, options.visionTower);
+    if (round)
+        impl->config.setInputSize(ModelConfig::nearestInputSize(*options.imageSize, impl->config.vision.patchSize));
     impl->visionOnly = options.visionOnly;
     // Refused before any weight is read: every prompt would fail, after minutes of work.
     if (const std::string problem = impl->config.contextProblem(); !problem.empty() && !impl->visionOnly)
@@ -650,13 +654,7 @@ std::string GeoChatModel::Impl::noTextReason() const
 
 torch::Tensor GeoChatModel::Impl::encodeImages(const std::vector<RgbImage> &images) const
 {
-    const int s = preprocess.size();
-    auto pixels = torch::empty({static_cast<std::int64_t>(images.size()), 3, s, s}, torch::kFloat32);
-    for (std::size_t i = 0; i < images.size(); ++i) {
-        const std::vector<float> input = preprocess(images[i]);
-        std::memcpy(pixels[static_cast<std::int64_t>(i)].data_ptr<float>(), input.data(), input.size() * sizeof(float));
-    }
-    return network.imageFeatures(pixels);
+    return network.imageFeatures(detail::pixelBatch(preprocess, images));
 }
 
 std::vector<float> GeoChatModel::scoreContinuation(const RgbImage &image, const GenerationRequest &request,

@@ -46,6 +46,9 @@ struct ModelLoadOptions {
     // keep it frozen: no decoder, projector or tokenizer, so a 13B model's tower loads in seconds.
     // Every text entry point of such a model throws InvalidArgument.
     bool visionOnly = false;
+    // With imageSize: the size nearest to it that the tower's patches divide, where a size they do
+    // not divide would be refused.
+    bool roundImageSizeToPatches = false;
 };
 
 struct GenerationRequest {

@@ -272,13 +272,8 @@ ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imag
         throw FileError(path, "is not a LLaVA or GeoChat configuration (no mm_vision_tower, text_config or "
                               "vision_config).");
     }
-    if (imageSize) {
-        if (*imageSize < c.vision.patchSize || *imageSize % c.vision.patchSize != 0 || *imageSize > 4096)
-            throw InvalidArgument("The image size " + std::to_string(*imageSize) + " must be a multiple of the patch size " +
-                                  std::to_string(c.vision.patchSize) + " between " + std::to_string(c.vision.patchSize) +
-                                  " and 4096.");
-        c.inputSize = *imageSize;
-    }
+    if (imageSize)
+        c.setInputSize(*imageSize);
     if (c.inputSize % c.vision.patchSize != 0)
         throw FileError(path, "the input size " + std::to_string(c.inputSize) + " is not a multiple of the patch size.");
     const int states = c.vision.layers + 1;
@@ -286,6 +281,20 @@ ModelConfig ModelConfig::load(const std::string &folder, std::optional<int> imag
         throw FileError(path, "the vision select layer " + std::to_string(c.selectLayer) + " is outside the tower's " +
                                   std::to_string(c.vision.layers) + " layers.");
     return c;
+}
+
+void ModelConfig::setInputSize(int size)
+{
+    if (size < vision.patchSize || size % vision.patchSize != 0 || size > 4096)
+        throw InvalidArgument("The image size " + std::to_string(size) + " must be a multiple of the patch size " +
+                              std::to_string(vision.patchSize) + " between " + std::to_string(vision.patchSize) + " and 4096.");
+    inputSize = size;
+}
+
+int ModelConfig::nearestInputSize(int size, int patchSize)
+{
+    const int patches = std::max(1, (size + patchSize / 2) / patchSize);
+    return patches * patchSize;
 }
 
 const char *checkpointLayoutName(CheckpointLayout layout)

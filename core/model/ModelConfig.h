@@ -69,6 +69,10 @@ struct ModelConfig {
     // Empty when the context holds the image at inputSize and room for a question and an answer;
     // else a sentence that says what does not fit and the image size that would.
     std::string contextProblem() const;
+    // Sets inputSize; throws InvalidArgument unless the patches divide size, from one patch to 4096.
+    void setInputSize(int size);
+    // The input size nearest to size that the patches divide, at least one patch.
+    static int nearestInputSize(int size, int patchSize);
 
     // Reads FOLDER/config.json and, for GeoChat-style configs, the vision tower it names (a
     // built-in well-known name, or a folder, absolute or relative to FOLDER, with a CLIP

@@ -339,6 +339,14 @@ private slots:
         ModelLoadOptions odd = cpuOptions();
         odd.imageSize = 30;
         expectLoadError(geochat_, "multiple of the patch size", odd);
+        // Asked for, the size the patches divide nearest to the one given (4 px patches here).
+        odd.roundImageSizeToPatches = true;
+        odd.visionOnly = true;
+        QCOMPARE(GeoChatModel::load(geochat_.toStdString(), odd)->config().inputSize, 32);
+        odd.imageSize = 1;
+        QCOMPARE(GeoChatModel::load(geochat_.toStdString(), odd)->config().inputSize, 4);
+        QCOMPARE(ModelConfig::nearestInputSize(128, 14), 126);
+        QCOMPARE(ModelConfig::nearestInputSize(133, 14), 140);
     }
 };
 
