@@ -7,8 +7,6 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
-
 namespace geolens {
 
 ClipTowerFeatures::ClipTowerFeatures(const std::string &folder, int inputSize)
