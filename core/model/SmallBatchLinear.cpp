@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -302,6 +304,17 @@ torch::Tensor outputShape(const torch::Tensor &x, const torch::Tensor &y2d)
 }
 
 } // namespace
+
+int smallBatchKernelThreads()
+{
+    std::mutex mutex;
+    std::set<int> threads;
+    at::parallel_for(0, 1024, 1, [&](std::int64_t, std::int64_t) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        threads.insert(at::get_thread_num());
+    });
+    return static_cast<int>(threads.size());
+}
 
 const char *smallBatchKernelName()
 {

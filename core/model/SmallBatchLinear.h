@@ -27,6 +27,10 @@ torch::Tensor smallBatchLinear(const torch::Tensor &x, const torch::Tensor &w);
 // the whole matrix exists.
 torch::Tensor int8WeightLinear(const torch::Tensor &x, const torch::Tensor &q, const torch::Tensor &scales);
 
+// How many threads the kernels' parallel loops run on at LibTorch's present thread count. A build
+// whose kernels were compiled without OpenMP runs them on one, whatever that count says.
+int smallBatchKernelThreads();
+
 // Whether this CPU runs the streaming kernels (AVX2 with FMA, or AVX-512), and which: "avx512",
 // "avx2" or "none".
 bool smallBatchKernelsAvailable();

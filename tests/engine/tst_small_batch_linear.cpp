@@ -26,6 +26,18 @@ private slots:
             QSKIP("this CPU has neither AVX2 nor AVX-512: the streaming kernels are not used here");
     }
 
+    // The kernels' parallel loops are compiled into the engine: without OpenMP there they ran on
+    // one thread whatever --threads said.
+    void kernelsRunOnTheThreadsGiven()
+    {
+        const int before = at::get_num_threads();
+        at::set_num_threads(2);
+        QCOMPARE(smallBatchKernelThreads(), 2);
+        at::set_num_threads(1);
+        QCOMPARE(smallBatchKernelThreads(), 1);
+        at::set_num_threads(before);
+    }
+
     void floatWeights_data()
     {
         QTest::addColumn<int>("rows");
