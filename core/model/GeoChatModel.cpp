@@ -550,28 +550,11 @@ static void buildVisionTower(GeoChatModel::Impl &impl, const TensorSource &w, co
     }
 }
 
-static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
-                         const JobProgress *progress)
+// The language model's weights: embeddings, layers (each quantised as it is read), norm, output.
+static void buildDecoder(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
+                         const std::function<void()> &step)
 {
-    // Progress in layers (language, then vision), checked for a cancel between them.
-    const int steps = (impl.visionOnly ? 0 : impl.config.text.layers) + impl.config.vision.layers + 1;
-    int done = 0;
-    const auto step = [&] {
-        if (!progress)
-            return;
-        progress->throwIfCanceled();
-        progress->report(++done, steps, "load");
-    };
-    // Inference tensors are cheaper, but autograd cannot save them for a backward pass: a model
-    // that will be trained (even only through adapters) is built as ordinary tensors.
-    std::optional<c10::InferenceMode> inference;
-    std::optional<torch::NoGradGuard> noGrad;
-    if (impl.trainable)
-        noGrad.emplace();
-    else
-        inference.emplace();
-    const ModelConfig &c = impl.config;
-    const TextModelConfig &t = c.text;
+    const TextModelConfig &t = impl.config.text;
     const int headDim = t.hiddenSize / t.heads;
     const std::int64_t kvDim = static_cast<std::int64_t>(t.kvHeads) * headDim;
     detail::LlamaDecoder &d = impl.network.decoder;
@@ -580,14 +563,6 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
     d.headDim = headDim;
     d.rmsEps = t.rmsNormEps;
     d.ropeTheta = t.ropeTheta;
-    // The tower alone: the decoder's and the projector's weights are never read.
-    if (impl.visionOnly) {
-        buildVisionTower(impl, w, where, step);
-        impl.preprocess = ImagePreprocessor(c.inputSize);
-        if (progress)
-            progress->report(steps, steps, "load");
-        return;
-    }
     const std::int64_t vocab = w.rows("model.embed_tokens.weight", t.vocabSize);
     if (vocab < t.vocabSize)
         throw FileError(where, "model.embed_tokens.weight has " + std::to_string(vocab) + " rows, fewer than the vocabulary of " +
@@ -613,16 +588,47 @@ static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const 
             l.quantize();
         d.layers.push_back(std::move(l));
     }
+}
 
-    buildVisionTower(impl, w, where, step);
-
+static void buildProjector(GeoChatModel::Impl &impl, const TensorSource &w)
+{
+    const ModelConfig &c = impl.config;
+    const std::int64_t hidden = c.text.hiddenSize;
     for (int i = 0; i < c.projectorDepth; ++i) {
         const std::string p = "model.mm_projector." + std::to_string(2 * i) + ".";
-        const std::int64_t in = i == 0 ? c.vision.hiddenSize : t.hiddenSize;
-        impl.network.projector.weights.push_back(w.take(p + "weight", {t.hiddenSize, in}));
-        impl.network.projector.biases.push_back(w.take(p + "bias", {t.hiddenSize}));
+        const std::int64_t in = i == 0 ? c.vision.hiddenSize : hidden;
+        impl.network.projector.weights.push_back(w.take(p + "weight", {hidden, in}));
+        impl.network.projector.biases.push_back(w.take(p + "bias", {hidden}));
     }
-    impl.preprocess = ImagePreprocessor(c.inputSize);
+}
+
+static void buildNetwork(GeoChatModel::Impl &impl, const TensorSource &w, const std::string &where,
+                         const JobProgress *progress)
+{
+    // Progress in layers (language, then vision), checked for a cancel between them.
+    const int steps = (impl.visionOnly ? 0 : impl.config.text.layers) + impl.config.vision.layers + 1;
+    int done = 0;
+    const auto step = [&] {
+        if (!progress)
+            return;
+        progress->throwIfCanceled();
+        progress->report(++done, steps, "load");
+    };
+    // Inference tensors are cheaper, but autograd cannot save them for a backward pass: a model
+    // that will be trained (even only through adapters) is built as ordinary tensors.
+    std::optional<c10::InferenceMode> inference;
+    std::optional<torch::NoGradGuard> noGrad;
+    if (impl.trainable)
+        noGrad.emplace();
+    else
+        inference.emplace();
+    // A vision-only load never reads the decoder's or the projector's weights.
+    if (!impl.visionOnly)
+        buildDecoder(impl, w, where, step);
+    buildVisionTower(impl, w, where, step);
+    if (!impl.visionOnly)
+        buildProjector(impl, w);
+    impl.preprocess = ImagePreprocessor(impl.config.inputSize);
     if (progress)
         progress->report(steps, steps, "load");
 }

@@ -274,29 +274,28 @@ QList<QStringList> TileClassifierWizard::commands() const
         pass << QStringLiteral("--classes") << classes().join(QLatin1Char(','));
     pass << QStringLiteral("--aspects") << aspectsFile() << QStringLiteral("--store-size")
          << QString::number(storeSize_->value()) << QStringLiteral("--out") << targetsFolder();
-    const QStringList train{QStringLiteral("train-classifier"),
-                            QStringLiteral("--targets"),
-                            targetsFolder(),
-                            QStringLiteral("--out"),
-                            runFolder(),
-                            QStringLiteral("--architecture"),
-                            architecture_->currentData().toString(),
-                            QStringLiteral("--width"),
-                            QString::number(width_->value()),
-                            QStringLiteral("--epochs"),
-                            QString::number(epochs_->value()),
-                            QStringLiteral("--patience"),
-                            QString::number(patience_->value()),
-                            QStringLiteral("--aspect-weight"),
-                            QString::number(aspectWeight_->value()),
-                            QStringLiteral("--class-target"),
-                            classTarget_->currentData().toString(),
-                            QStringLiteral("--validation"),
-                            QString::number(validation_->value() / 100.0)};
-    QStringList trainCommand = train;
+    QStringList train{QStringLiteral("train-classifier"),
+                      QStringLiteral("--targets"),
+                      targetsFolder(),
+                      QStringLiteral("--out"),
+                      runFolder(),
+                      QStringLiteral("--architecture"),
+                      architecture_->currentData().toString(),
+                      QStringLiteral("--width"),
+                      QString::number(width_->value()),
+                      QStringLiteral("--epochs"),
+                      QString::number(epochs_->value()),
+                      QStringLiteral("--patience"),
+                      QString::number(patience_->value()),
+                      QStringLiteral("--aspect-weight"),
+                      QString::number(aspectWeight_->value()),
+                      QStringLiteral("--class-target"),
+                      classTarget_->currentData().toString(),
+                      QStringLiteral("--validation"),
+                      QString::number(validation_->value() / 100.0)};
     if (architecture_->currentData().toString() == QLatin1String("clip"))
-        trainCommand << QStringLiteral("--clip-model") << QDir::cleanPath(teacher_->text().trimmed());
-    return {pass, trainCommand};
+        train << QStringLiteral("--clip-model") << QDir::cleanPath(teacher_->text().trimmed());
+    return {pass, train};
 }
 
 QString TileClassifierWizard::problem(int pageId) const
