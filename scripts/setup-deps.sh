@@ -11,6 +11,7 @@ packages=(
   libtorch-dev
   libgloo-dev            # Gloo's headers, which LibTorch's c10d needs for runs on several processes
   libopenblas0-pthread   # LibTorch's matrix products; the reference BLAS is ten times slower
+  libopenblas0-openmp    # the same on LibTorch's OpenMP threads, which the engine links (core/CMakeLists.txt)
   libsentencepiece-dev sentencepiece
   libqcustomplot-dev
   nlohmann-json3-dev

@@ -4,6 +4,7 @@
 #include "cli/ModelOptions.h"
 #include "common/Error.h"
 #include "common/JsonIo.h"
+#include "model/CpuThreads.h"
 #include "model/GeoChatModel.h"
 #include "cli/ImageFile.h"
 
@@ -157,6 +158,7 @@ int runBench(const std::vector<std::string> &args)
     out["scene_tiles_per_s_batched"] = r.sceneTilesPerSecondBatched;
     out["peak_memory_mib"] = r.peakMemoryMiB;
     out["cpu_kernels"] = r.cpuKernels;
+    out["blas_threading"] = blasThreading();
     std::cout << dumpJson(out, 2) << std::endl;
     return 0;
 }

@@ -16,4 +16,18 @@ void setCpuThreads(int threads)
         setBlasThreads(threads);
 }
 
+const char *blasThreading()
+{
+    using GetParallel = int (*)();
+    auto *getParallel = reinterpret_cast<GetParallel>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+    if (!getParallel)
+        return "other";
+    switch (getParallel()) {
+    case 0: return "serial";
+    case 1: return "pthreads";
+    case 2: return "openmp";
+    default: return "other";
+    }
+}
+
 } // namespace geolens

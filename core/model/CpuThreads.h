@@ -7,4 +7,9 @@ namespace geolens {
 // use every core. Process-wide, as both pools are. threads < 1 leaves both as they are.
 void setCpuThreads(int threads);
 
+// Which threads LibTorch's matrix products run on, as OpenBLAS reports it: "openmp" (LibTorch's own
+// pool), "pthreads" (a pool of OpenBLAS's own beside it), "serial", or "other" where the BLAS is not
+// OpenBLAS (PyTorch's LibTorch multiplies through MKL).
+const char *blasThreading();
+
 } // namespace geolens

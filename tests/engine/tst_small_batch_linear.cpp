@@ -1,3 +1,4 @@
+#include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
 #include "model/DecodeRowOps.h"
 #include "model/SmallBatchLinear.h"
@@ -35,6 +36,28 @@ private slots:
         QCOMPARE(smallBatchKernelThreads(), 2);
         at::set_num_threads(1);
         QCOMPARE(smallBatchKernelThreads(), 1);
+        at::set_num_threads(before);
+    }
+
+    // Where the build links OpenBLAS's OpenMP build, LibTorch's products must run on it: loaded
+    // after the system's default, it would leave two thread pools contending for the cores.
+    void productsRunOnLibTorchsPool()
+    {
+        const QString expected = QStringLiteral(GEOLENS_EXPECTED_BLAS_THREADING);
+        if (expected.isEmpty())
+            QSKIP("this build leaves the choice of BLAS to the system");
+        QCOMPARE(QString::fromLatin1(geolens::blasThreading()), expected);
+        const int before = at::get_num_threads();
+        at::set_num_threads(2);
+        torch::manual_seed(3);
+        const auto a = torch::randn({256, 192}, torch::kFloat64);
+        const auto b = torch::randn({192, 160}, torch::kFloat64);
+        const auto product = torch::mm(a.to(torch::kFloat32), b.to(torch::kFloat32)).to(torch::kFloat64);
+        QVERIFY(torch::allclose(product, (a.unsqueeze(2) * b.unsqueeze(0)).sum(1), 1e-3, 1e-3));
+        // LAPACK comes from the same build: a solve through it recovers what made the right side.
+        const auto m = torch::randn({64, 64}) + 64 * torch::eye(64);
+        const auto x = torch::randn({64, 3});
+        QVERIFY(torch::allclose(torch::linalg_solve(m, torch::mm(m, x)), x, 1e-4, 1e-4));
         at::set_num_threads(before);
     }
 
