@@ -12,6 +12,11 @@ hf_baseline.py with transformers itself. Prints one JSON object.
     apt-get install python3-torch   # Debian 12: PyTorch 1.13, the LibTorch GeoLens links
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 tools/cpu_eager_baseline.py --threads 1 --batch 8 \
         --decode-tokens 64 --repeats 2
+
+On two cores, run it both ways and keep its faster figures: with OpenBLAS's own threads
+(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 GOMP_SPINCOUNT=20000 ... --threads 1), and on the OpenMP
+build of OpenBLAS that GeoLens links
+(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp GOMP_SPINCOUNT=20000 ... --threads 2).
 """
 import argparse
 import json
