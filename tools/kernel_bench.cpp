@@ -6,6 +6,8 @@
 // bandwidth measured in the same run. A benchmark, not a test: it asserts nothing and is not run by
 // ctest.
 
+#include "model/CpuThreads.h"
+#include "model/ReadBandwidth.h"
 #include "model/SmallBatchLinear.h"
 
 #include <torch/torch.h>
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -64,20 +67,25 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             return usage();
         const std::string value = argv[++i];
-        if (arg == "--rows")
-            rowCounts = parseRows(value);
-        else if (arg == "--repeats")
-            repeats = std::max(1, std::stoi(value));
-        else if (arg == "--threads")
-            threads = std::max(1, std::stoi(value));
-        else if (arg == "--dtype")
-            dtype = value;
-        else
+        try {
+            if (arg == "--rows")
+                rowCounts = parseRows(value);
+            else if (arg == "--repeats")
+                repeats = std::max(1, std::stoi(value));
+            else if (arg == "--threads")
+                threads = std::max(1, std::stoi(value));
+            else if (arg == "--dtype")
+                dtype = value;
+            else
+                return usage();
+        } catch (const std::exception &) { // std::stoi: not a number
             return usage();
+        }
     }
-    if (dtype != "f32" && dtype != "bf16")
+    const bool rowsValid = !rowCounts.empty() && std::all_of(rowCounts.begin(), rowCounts.end(), [](int r) { return r > 0; });
+    if (!rowsValid || (dtype != "f32" && dtype != "bf16"))
         return usage();
-    torch::set_num_threads(threads);
+    geolens::setCpuThreads(threads);
     torch::NoGradGuard noGrad;
     const auto type = dtype == "f32" ? torch::kFloat32 : torch::kBFloat16;
 
@@ -97,9 +105,7 @@ int main(int argc, char **argv)
         weightCount += static_cast<double>(w.numel());
     }
 
-    const auto buffer = torch::ones({64 * 1024 * 1024});
-    const double bandwidth =
-        static_cast<double>(buffer.numel() * 4) / bestSeconds(repeats, [&] { (void)buffer.sum().item<float>(); }) / 1e9;
+    const double bandwidth = geolens::detail::measureReadBandwidthGBps(torch::kCPU);
 
     std::printf("{\"kernel\": \"%s\", \"dtype\": \"%s\", \"threads\": %d, \"weight_bytes\": %.0f, "
                 "\"read_bandwidth_gb_s\": %.2f}\n",

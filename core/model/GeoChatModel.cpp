@@ -7,6 +7,7 @@
 #include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
 #include "model/PixelBatch.h"
+#include "model/ReadBandwidth.h"
 #include "model/SmallBatchLinear.h"
 #include "model/StreamingDecoder.h"
 #include "model/TokenSampler.h"
@@ -1226,14 +1227,8 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.sceneTilesPerSecondBatched = 1000.0 * settings.batch / timeMs([&] { scene(settings.batch, settings.sceneTokens); });
     r.peakMemoryMiB = m.device.is_cuda() ? devicePeakMemoryMiB(m.device) : residentPeakMiB();
 
-    // Read bandwidth: a buffer far larger than any cache (256 MiB; 2 GiB on a GPU, where a smaller
-    // one is read in about the time a kernel takes to start), summed.
     // Measured after the peak memory, which its buffer would otherwise raise.
-    {
-        const std::int64_t floats = std::int64_t(m.device.is_cuda() ? 512 : 64) << 20;
-        const auto buffer = torch::ones({floats}, torch::dtype(torch::kFloat32).device(m.device));
-        r.readBandwidthGBps = floats * 4.0 / bestSeconds([&] { (void)buffer.sum().item<float>(); }) / 1e9;
-    }
+    r.readBandwidthGBps = detail::measureReadBandwidthGBps(m.device);
     const detail::LlamaDecoder &decoder = m.network.decoder;
     double bytes = 0.0;
     for (const torch::Tensor *t : {&decoder.embedTokens, &decoder.finalNorm, &decoder.lmHead})
