@@ -149,6 +149,11 @@ if [ "$smoke" = 0 ]; then
         note "parity bf16 on cuda: ok ($(tail -1 "$out/parity.txt"))"
     else
         note "FAIL parity: $(tail -3 "$out/parity.txt" | tr '\n' ' ')"
+        # Generation replays its decoding steps as a CUDA graph: the same check without graphs
+        # tells a fault of the capture from one of the operations.
+        GEOLENS_DECODE_STEPS=operations within 300 python3 tools/engine_parity.py --cli "$cli" --tiny "$tiny" \
+            --tokenizer "$tokenizer" --device cuda --dtype bf16 --tolerance 0.15 --margin 0.5 > "$out/parity-operations.txt" 2>&1
+        note "parity bf16 on cuda, steps as operations (no CUDA graph): $(tail -1 "$out/parity-operations.txt")"
         within 120 python3 tools/engine_parity.py --cli "$cli" --tiny "$tiny" --tokenizer "$tokenizer" \
             --device cuda --dtype f32 > "$out/parity-cuda-f32.txt" 2>&1
         note "parity f32 on cuda: $(tail -1 "$out/parity-cuda-f32.txt")"
@@ -169,6 +174,20 @@ if wanted bench; then
 within 300 "$cli" bench --random "$bench_preset" --device "$device" --dtype "$dtype" --batch 8 --decode-tokens 64 \
     > "$out/bench.json" 2> "$out/bench.log" && note "bench: $(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$out/bench.json")" ||
     note "FAIL bench: $(tail -2 "$out/bench.log" | tr '\n' ' ')"
+# How the decoding steps ran, and what a captured CUDA graph gained over launching them one by one.
+python3 - "$out/bench.json" <<'EOF' | tee -a "$summary"
+import json, sys
+try:
+    b = json.load(open(sys.argv[1]))
+except Exception:
+    sys.exit(0)
+line = "decode steps: %s; batch 1 %.1f tok/s, %.2f of the limit (%.1f tok/s)" % (
+    b.get("decode_steps"), b["decode_tokens_per_s"], b["decode_share_of_limit"], b["decode_limit_tokens_per_s"])
+if b.get("decode_tokens_per_s_operations"):
+    line += "; launched one by one %.1f tok/s: graph %.2fx" % (
+        b["decode_tokens_per_s_operations"], b["decode_tokens_per_s"] / b["decode_tokens_per_s_operations"])
+print(line)
+EOF
 baseline=""
 for candidate in shared/bench/hf_baseline.py ../shared/bench/hf_baseline.py "$bench_copy/hf_baseline.py"; do
     [ -f "$candidate" ] && baseline="$candidate" && break

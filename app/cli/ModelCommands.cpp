@@ -145,6 +145,9 @@ int runBench(const std::vector<std::string> &args)
     out["prefill_share_of_limit"] = r.prefillLimitMs / r.prefillMs;
     out["decode_tokens_per_s"] = r.decodeTokensPerSecond;
     out["decode_tokens_per_s_batched"] = r.decodeTokensPerSecondBatched;
+    out["decode_steps"] = r.decodeSteps;
+    if (r.decodeTokensPerSecondOperations > 0.0) // the same steps launched one by one
+        out["decode_tokens_per_s_operations"] = r.decodeTokensPerSecondOperations;
     // The machine's limit beside the figure: how far from the hardware decoding is.
     out["read_bandwidth_gb_s"] = r.readBandwidthGBps;
     out["decode_bytes_per_token"] = r.decodeBytesPerToken;

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
 #include "model/CpuThreads.h"
+#include "model/DecodeStepGraph.h"
 #include "model/GeoChatModelImpl.h"
 #include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
@@ -948,6 +949,43 @@ std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbI
     return results;
 }
 
+GeoChatModel::Impl::~Impl() = default;
+
+detail::DecodeStepGraph *GeoChatModel::Impl::decodeStepsFor(std::int64_t batch, std::int64_t capacity,
+                                                            std::int64_t newTokens)
+{
+    using Steps = detail::DecodeStepGraph;
+    const Steps::Mode mode = Steps::mode();
+    const bool replay = mode == Steps::Mode::Graph && device.is_cuda() && Steps::available();
+    if (newTokens < 2 || !(replay || mode == Steps::Mode::Fixed))
+        return nullptr;
+    for (const detail::LlamaLayer &layer : network.decoder.layers)
+        for (const detail::LowRankAdapter &adapter : layer.adapters)
+            if (adapter.active() && adapter.training && adapter.dropout > 0.0)
+                return nullptr; // dropout draws new numbers each step, which a replay would not
+    // Capacities are rounded up, so that prompts of different lengths share one graph.
+    constexpr std::int64_t Granule = 256;
+    const std::int64_t rounded =
+        std::max(capacity, std::min<std::int64_t>((capacity + Granule - 1) / Granule * Granule, config.text.maxPositions));
+    if (decodeSteps && decodeSteps->fits(batch, rounded))
+        return decodeSteps.get();
+    // A capture costs about as much as three steps launched one by one. One row's steps are kept
+    // for the generations after (a chat, tiles labelled one by one), which pay for it; several
+    // rows' are not, so a short batched answer would not.
+    constexpr std::int64_t FewestBatchedStepsForCapture = 16;
+    if (batch > 1 && newTokens < FewestBatchedStepsForCapture)
+        return nullptr;
+    decodeSteps.reset(); // its cache's memory first
+    decodeSteps = std::make_unique<Steps>(network.decoder, batch, rounded, replay);
+    return decodeSteps.get();
+}
+
+void GeoChatModel::Impl::releaseBatchedDecodeSteps()
+{
+    if (decodeSteps && decodeSteps->batch() > 1)
+        decodeSteps.reset();
+}
+
 std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage> &images,
                                                       const std::vector<GenerationRequest> &requests)
 {
@@ -986,8 +1024,14 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
     const bool padded = std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; });
     const torch::Tensor leftPadding = padded ? torch::tensor(padding, torch::kLong).to(device) : torch::Tensor();
 
-    detail::KvCache cache = network.decoder.makeCache(batch, capacity);
+    detail::DecodeStepGraph *steps = decodeStepsFor(batch, capacity, maxNew);
+    detail::KvCache ownCache;
+    if (!steps)
+        ownCache = network.decoder.makeCache(batch, capacity);
+    detail::KvCache &cache = steps ? steps->startGeneration() : ownCache;
     auto logits = network.decoder.forward(embeds, cache, /*lastOnly=*/true, leftPadding).select(1, 0); // [B, vocab]
+    if (steps)
+        steps->afterPrefill(leftPadding);
 
     std::vector<GenerationResult> results(images.size());
     std::vector<detail::TokenSampler> samplers;
@@ -1082,8 +1126,10 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
         if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; }))
             break;
         const auto next = torch::tensor(chosen, torch::kLong).to(device).unsqueeze(1);
-        logits = network.decoder.forward(network.decoder.embed(next), cache, true, leftPadding).select(1, 0);
+        logits = steps ? steps->step(next)
+                       : network.decoder.forward(network.decoder.embed(next), cache, true, leftPadding).select(1, 0);
     }
+    releaseBatchedDecodeSteps();
     if (onText) {
         const std::string rest = stream.finish();
         if (!rest.empty())
@@ -1151,15 +1197,26 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         prompt.push_back(200 + 53 * i);
 
     // Vision and prefill of a scene prompt for batch tiles, with room in the cache for steps more.
+    // The steps run as generation runs them: replayed as a CUDA graph where it would, unless
+    // operationsOnly.
     struct Prefilled {
-        detail::KvCache cache;
+        detail::KvCache own;
+        detail::DecodeStepGraph *graph = nullptr;
         torch::Tensor logits;
     };
+    bool operationsOnly = false;
     const auto prefill = [&](int batch, int steps) {
         const auto features = encode(pixels(batch));
         const auto embeds = m.network.promptEmbeddings(prompt, features, {});
-        Prefilled p{m.network.decoder.makeCache(batch, embeds.size(1) + steps), {}};
-        p.logits = m.network.decoder.forward(embeds, p.cache, true).select(1, 0);
+        auto p = std::make_unique<Prefilled>();
+        const std::int64_t capacity = embeds.size(1) + steps;
+        p->graph = operationsOnly ? nullptr : m.decodeStepsFor(batch, capacity, steps);
+        if (!p->graph)
+            p->own = m.network.decoder.makeCache(batch, capacity);
+        detail::KvCache &cache = p->graph ? p->graph->startGeneration() : p->own;
+        p->logits = m.network.decoder.forward(embeds, cache, true).select(1, 0);
+        if (p->graph)
+            p->graph->afterPrefill({});
         return p;
     };
     // steps greedy tokens one at a time with the host reading each token, as generation does.
@@ -1167,16 +1224,18 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         for (int s = 0; s < steps; ++s) {
             const auto next = p.logits.argmax(-1);
             (void)next[0].item<std::int64_t>();
-            p.logits = m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), p.cache, true).select(1, 0);
+            p.logits = p.graph ? p.graph->step(next)
+                               : m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), p.own, true).select(1, 0);
         }
     };
     // In chunks, as generateBatch runs a batch.
     const auto scene = [&](int batch, int steps) {
         const int chunk = static_cast<int>(batchChunk(m.device, static_cast<std::size_t>(batch)));
         for (int first = 0; first < batch; first += chunk) {
-            Prefilled p = prefill(std::min(chunk, batch - first), steps);
-            decode(p, steps);
+            const auto p = prefill(std::min(chunk, batch - first), steps);
+            decode(*p, steps);
         }
+        m.releaseBatchedDecodeSteps();
     };
     // The shortest of three timed runs after a warm-up, in seconds: for the machine's limits.
     const auto bestSeconds = [&](const std::function<void()> &run) {
@@ -1207,11 +1266,11 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     // The decoding steps alone: the prefill before them is not timed.
     const auto decodeMs = [&](int batch, int steps) {
         double total = 0.0;
-        for (int i = 0; i <= settings.repeats; ++i) { // the first is a warm-up
-            Prefilled p = prefill(batch, steps);
+        for (int i = 0; i <= settings.repeats; ++i) { // the first is a warm-up (and captures a graph)
+            const auto p = prefill(batch, steps);
             sync();
             const auto start = Clock::now();
-            decode(p, steps);
+            decode(*p, steps);
             sync();
             if (i > 0)
                 total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -1219,8 +1278,16 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         return total / settings.repeats;
     };
     r.decodeTokensPerSecond = settings.decodeTokens / (decodeMs(1, settings.decodeTokens) / 1000.0);
+    const bool replayed = m.decodeSteps && m.decodeSteps->replays();
+    r.decodeSteps = replayed ? "cuda-graph" : m.decodeSteps ? "fixed" : "operations";
+    if (replayed) {
+        operationsOnly = true;
+        r.decodeTokensPerSecondOperations = settings.decodeTokens / (decodeMs(1, settings.decodeTokens) / 1000.0);
+        operationsOnly = false;
+    }
     r.decodeTokensPerSecondBatched =
         static_cast<double>(settings.decodeTokens) * settings.batch / (decodeMs(settings.batch, settings.decodeTokens) / 1000.0);
+    m.releaseBatchedDecodeSteps();
 
     r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
     r.batch = settings.batch;

@@ -107,6 +107,11 @@ struct BenchmarkReport {
     double sceneTilesPerSecondBatched = 0.0;
     double peakMemoryMiB = 0.0;        // device memory on CUDA, resident memory on the CPU
     std::string cpuKernels;            // the few-row products' kernels: avx512, avx2 or none
+    // How decoding steps ran: "cuda-graph" (one captured graph replayed a step), "operations"
+    // (launched one by one) or "fixed" (fixed-shape steps launched one by one, as
+    // GEOLENS_DECODE_STEPS=fixed asks). With a graph, batch 1 is also timed with operations.
+    std::string decodeSteps;
+    double decodeTokensPerSecondOperations = 0.0; // 0 unless decodeSteps is "cuda-graph"
 };
 
 // What GeoChatModel::judgeScene answers about one image.

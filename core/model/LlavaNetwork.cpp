@@ -456,6 +456,26 @@ torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache,
     return logits(h);
 }
 
+torch::Tensor LlamaDecoder::forwardFixedStep(const FixedStep &step, KvCache &cache) const
+{
+    const int64_t batch = step.ids.size(0);
+    const auto type = embedTokens.scalar_type();
+    Positions positions;
+    // Each row counts its positions from its first real token, as forward() does.
+    const auto rows = (step.position - step.leftPadding).clamp_min(0); // [B]
+    positions.cos = cache.rotaryCos.index_select(0, rows).view({batch, 1, 1, headDim});
+    positions.sin = cache.rotarySin.index_select(0, rows).view({batch, 1, 1, headDim});
+    // The keys not written yet are masked as the padding is: the step sees the capacity's columns.
+    const auto blocked = (step.keyPositions > step.position) | (step.keyPositions < step.leftPadding.view({batch, 1, 1, 1}));
+    positions.mask = torch::zeros(blocked.sizes(), torch::dtype(type).device(blocked.device())).masked_fill_(blocked, lowestValue(type));
+    const auto h = runLayers(embed(step.ids), positions, [&](std::size_t li, const torch::Tensor &k, const torch::Tensor &v) {
+        cache.keys[li].index_copy_(2, step.position, k);
+        cache.values[li].index_copy_(2, step.position, v);
+        return std::make_pair(cache.keys[li], cache.values[li]);
+    });
+    return logits(h).select(1, 0);
+}
+
 torch::Tensor LlamaDecoder::forwardAfterPrefix(const torch::Tensor &embeds, const KvCache &prefix,
                                                const torch::Tensor &readAt) const
 {

@@ -151,6 +151,19 @@ struct LlamaDecoder {
     // float32 logits [B, T - firstLogit, vocab] for positions firstLogit.. only, so that a long
     // image prefix does not cost a vocabulary-wide row per position. Differentiable.
     torch::Tensor forwardSequence(const torch::Tensor &embeds, std::int64_t firstLogit) const;
+    // One decoding step whose tensors keep their shapes from step to step, so that a GPU can
+    // replay it as a captured graph (DecodeStepGraph): nothing in it depends on the host's idea of
+    // the cache's length. step.ids [B, 1] go at the cache position step.position holds; attention
+    // runs over the cache's whole capacity with the later positions masked. The cache's positions
+    // past its length must hold finite values. Returns float32 logits [B, vocab]; cache.length is
+    // left to the caller.
+    struct FixedStep {
+        torch::Tensor ids;          // int64 [B, 1]
+        torch::Tensor position;     // int64 [1]: where the step writes in the cache
+        torch::Tensor leftPadding;  // int64 [B]: each row's leading padding (zeros without)
+        torch::Tensor keyPositions; // int64 [1, 1, 1, capacity]: 0 ... capacity - 1
+    };
+    torch::Tensor forwardFixedStep(const FixedStep &step, KvCache &cache) const;
 
     // cos and sin of the rotary angles of positions (float32, any shape [..., T]) as the
     // reference computes them: angles in float32, then cast to type. [..., T, headDim].

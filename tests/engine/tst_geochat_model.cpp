@@ -174,6 +174,65 @@ private slots:
             QVERIFY(std::abs(batch[0].logprobs[i] - first.logprobs[i]) < 1e-4);
     }
 
+    void fixedShapeStepsGiveTheSameAnswers()
+    {
+        // The steps a GPU replays as a CUDA graph (fixed shapes, the cache's capacity masked),
+        // run one by one on the CPU: the same answers as the ordinary steps, for one row, for a
+        // left-padded batch, across generations that share the steps, and at the context's end.
+        struct Restore {
+            ~Restore() { qunsetenv("GEOLENS_DECODE_STEPS"); }
+        } restore;
+        TinyModelSpec spec;
+        spec.maxPositions = 110;
+        const QString shortContext = writeModel("fixed-steps-short-context", TinyLayout::GeoChat, spec);
+        const auto answers = [&] {
+            const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());
+            GenerationRequest one;
+            one.question = "Describe the image.";
+            one.maxNewTokens = 12;
+            GenerationRequest longer = one;
+            longer.question = "Which land cover classes does this image show, and where?";
+            longer.maxNewTokens = 20;
+            GenerationRequest shorter = longer;
+            shorter.question = "Classify.";
+            std::vector<GenerationResult> out;
+            out.push_back(model->generate(referenceModelImage(20, 20, 2), one));
+            out.push_back(model->generate(referenceModelImage(30, 10, 5), one)); // the same steps again
+            for (GenerationResult &r :
+                 model->generateBatch({referenceModelImage(20, 20, 2), referenceModelImage(30, 10, 5)}, {longer, shorter}))
+                out.push_back(std::move(r));
+            GenerationRequest toTheEnd = one;
+            toTheEnd.maxNewTokens = 200;
+            out.push_back(GeoChatModel::load(shortContext.toStdString(), cpuOptions())->generate(referenceModelImage(16, 16, 1), toTheEnd));
+            return out;
+        };
+        const std::vector<GenerationResult> operations = answers();
+        qputenv("GEOLENS_DECODE_STEPS", "fixed");
+        const std::vector<GenerationResult> fixed = answers();
+        QCOMPARE(fixed.size(), operations.size());
+        for (std::size_t i = 0; i < fixed.size(); ++i) {
+            QCOMPARE(fixed[i].tokens, operations[i].tokens);
+            QCOMPARE(fixed[i].stopReason, operations[i].stopReason);
+            QCOMPARE(fixed[i].logprobs.size(), operations[i].logprobs.size());
+            for (std::size_t t = 0; t < fixed[i].logprobs.size(); ++t)
+                QVERIFY2(std::abs(fixed[i].logprobs[t] - operations[i].logprobs[t]) < 1e-4, qPrintable(QString("answer %1, token %2").arg(i).arg(t)));
+        }
+        QVERIFY(operations[2].promptTokens.size() != operations[3].promptTokens.size()); // the batch was padded
+        if (operations.back().stopReason != "eos")
+            QCOMPARE(operations.back().stopReason, std::string("context"));
+
+        qputenv("GEOLENS_DECODE_STEPS", "sometimes");
+        try {
+            GenerationRequest r;
+            r.question = "Describe.";
+            r.maxNewTokens = 4;
+            GeoChatModel::load(geochat_.toStdString(), cpuOptions())->generate(referenceModelImage(16, 16, 1), r);
+            QFAIL("an unknown GEOLENS_DECODE_STEPS must be refused");
+        } catch (const InvalidArgument &e) {
+            QVERIFY2(QString(e.what()).contains("GEOLENS_DECODE_STEPS"), e.what());
+        }
+    }
+
     void samplingIsSeeded()
     {
         const auto model = GeoChatModel::load(geochat_.toStdString(), cpuOptions());

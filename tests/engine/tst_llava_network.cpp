@@ -1,3 +1,4 @@
+#include "model/DecodeStepGraph.h"
 #include "model/LlavaNetwork.h"
 #include "model/TokenSampler.h"
 
@@ -79,6 +80,13 @@ ClipVisionTower tinyTower(int layers, int grid, int patch = 4, int hidden = 16, 
 double maxDifference(const torch::Tensor &a, const torch::Tensor &b)
 {
     return (a - b).abs().max().item<double>();
+}
+
+// Two prompts as one batch: five tokens, and three after two positions of padding (padding [1, 2, hidden]).
+torch::Tensor twoRowsLeftPadded(const LlamaDecoder &d, const torch::Tensor &padding)
+{
+    const auto row = [&](std::vector<std::int64_t> ids) { return d.embed(torch::tensor(ids, torch::kLong).unsqueeze(0)); };
+    return torch::cat({row({5, 6, 7, 8, 9}), torch::cat({padding, row({11, 12, 13})}, 1)}, 0);
 }
 
 } // namespace
@@ -181,11 +189,7 @@ private slots:
         // A cache carries the rotary tables of all its positions and the padding mask, made once;
         // a cache without them computes both at every step. The logits must be the same bits.
         const LlamaDecoder d = tinyDecoder(4, 2);
-        const auto embeds = torch::cat({d.embed(torch::tensor({5, 6, 7, 8, 9}, torch::kLong).unsqueeze(0)),
-                                        torch::cat({torch::zeros({1, 2, d.embedTokens.size(1)}),
-                                                    d.embed(torch::tensor({11, 12, 13}, torch::kLong).unsqueeze(0))},
-                                                   1)},
-                                       0);
+        const auto embeds = twoRowsLeftPadded(d, torch::zeros({1, 2, d.embedTokens.size(1)}));
         for (const torch::Tensor &padding : {torch::tensor({0, 2}, torch::kLong), torch::Tensor()}) {
             KvCache cached = d.makeCache(2, 12), recomputed = d.makeCache(2, 12);
             QCOMPARE(cached.rotaryCos.size(0), std::int64_t(12));
@@ -205,6 +209,72 @@ private slots:
         QVERIFY(torch::equal(cache.rotaryCos[3], cos[0]));
         QVERIFY(torch::equal(cache.rotarySin[3], sin[0]));
         QVERIFY(std::abs(cache.rotaryCos[3][0].item<double>() - std::cos(3.0)) < 1e-6);
+    }
+
+    void fixedShapeStepsEqualCachedSteps()
+    {
+        // The steps a GPU replays as a graph attend over the cache's whole capacity with the
+        // positions not written yet masked, and read their position from a tensor: the logits
+        // must be those of the ordinary steps, for a left-padded batch with grouped heads and for
+        // one row, and again when the same object serves a second generation over the first's
+        // leftovers.
+        const LlamaDecoder d = tinyDecoder(4, 2);
+        const auto embeds = twoRowsLeftPadded(d, torch::randn({1, 2, d.embedTokens.size(1)}));
+        struct Case {
+            torch::Tensor embeds, padding;
+        };
+        for (const Case &c : {Case{embeds, torch::tensor({0, 2}, torch::kLong)}, Case{embeds.slice(0, 0, 1), torch::Tensor()}}) {
+            const std::int64_t batch = c.embeds.size(0);
+            DecodeStepGraph steps(d, batch, 16, /*replay=*/true);
+            QVERIFY(!steps.replays()); // a CPU runs the operations one by one
+            QCOMPARE(steps.capacity(), std::int64_t(16));
+            for (int generation = 0; generation < 2; ++generation) {
+                KvCache expected = d.makeCache(batch, 16);
+                auto want = d.forward(c.embeds, expected, true, c.padding).select(1, 0);
+                auto got = d.forward(c.embeds, steps.startGeneration(), true, c.padding).select(1, 0);
+                steps.afterPrefill(c.padding);
+                QVERIFY(torch::equal(got, want));
+                for (int step = 0; step < 6 + 4 * generation; ++step) {
+                    const auto ids = torch::tensor(std::vector<std::int64_t>{20 + step + generation, 30 + step}, torch::kLong)
+                                         .slice(0, 0, batch);
+                    want = d.forward(d.embed(ids.unsqueeze(1)), expected, true, c.padding).select(1, 0);
+                    got = steps.step(ids);
+                    QCOMPARE(got.sizes(), want.sizes());
+                    QVERIFY2(maxDifference(got, want) < 1e-5,
+                             qPrintable(QString("generation %1, step %2: %3").arg(generation).arg(step).arg(maxDifference(got, want))));
+                }
+                QCOMPARE(steps.cache().length, expected.length);
+            }
+            // Full: the next step has no room.
+            while (steps.cache().length < steps.capacity())
+                steps.step(torch::zeros({batch}, torch::kLong));
+            QVERIFY_THROWS_EXCEPTION(std::length_error, steps.step(torch::zeros({batch}, torch::kLong)));
+        }
+    }
+
+    void fixedShapeStepsKnowTheWeightsTheyWereMadeFor()
+    {
+        // A replayed graph reads the weights by address and an adapter's scale as a constant:
+        // steps made before a weight or an adapter changed must not serve the next generation.
+        LlamaDecoder d = tinyDecoder(2, 2);
+        DecodeStepGraph steps(d, 1, 8, false);
+        QVERIFY(steps.fits(1, 8));
+        QVERIFY(!steps.fits(2, 8));
+        QVERIFY(!steps.fits(1, 16));
+        d.layers[1].up.mul_(2.0); // trained in place: the same memory
+        QVERIFY(steps.fits(1, 8));
+        LowRankAdapter &adapter = d.layers[0].adapters[static_cast<std::size_t>(Projection::V)];
+        adapter.a = randn({2, d.embedTokens.size(1)});
+        adapter.b = torch::zeros({d.layers[0].v.size(0), 2});
+        QVERIFY(!steps.fits(1, 8));
+        DecodeStepGraph withAdapter(d, 1, 8, false);
+        QVERIFY(withAdapter.fits(1, 8));
+        adapter.scale = 0.5;
+        QVERIFY(!withAdapter.fits(1, 8));
+        adapter.scale = 1.0;
+        QVERIFY(withAdapter.fits(1, 8));
+        d.lmHead = d.lmHead.clone();
+        QVERIFY(!withAdapter.fits(1, 8));
     }
 
     void namedParametersUseTheCheckpointNames()
