@@ -99,10 +99,19 @@ torch::Tensor ClipVisionTower::forward(const torch::Tensor &pixels, int selectLa
         auto x = layerNorm(h, l.norm1Weight, l.norm1Bias, layerNormEps);
         const int64_t tokens = x.size(1);
         auto split = [&](const torch::Tensor &t) { return t.view({batch, tokens, heads, headDim}).transpose(1, 2); };
-        const auto q = split(torch::linear(x, l.qWeight, l.qBias) * scale);
         const auto k = split(torch::linear(x, l.kWeight, l.kBias));
         const auto v = split(torch::linear(x, l.vWeight, l.vBias));
-        auto a = attention(q, k, v, {}, false).transpose(1, 2).reshape({batch, tokens, hidden});
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+        // The fused kernel, as transformers' CLIP runs by default (SDPA, the scale given to the
+        // kernel): a 504 px tile has 1297 tokens, and the unfused scores [B, heads, 1297, 1297]
+        // went through memory at every layer.
+        const auto q = split(torch::linear(x, l.qWeight, l.qBias));
+        auto a = at::scaled_dot_product_attention(q, k, v, {}, 0.0, false, scale);
+#else
+        const auto q = split(torch::linear(x, l.qWeight, l.qBias) * scale);
+        auto a = attention(q, k, v, {}, false);
+#endif
+        a = a.transpose(1, 2).reshape({batch, tokens, hidden});
         h = residual + torch::linear(a, l.outWeight, l.outBias);
         residual = h;
         x = layerNorm(h, l.norm2Weight, l.norm2Bias, layerNormEps);
