@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
+#include "model/DecodeStepGraph.h"
 #include "model/PixelBatch.h"
 #include "model/SafetensorsWriter.h"
 #include "model/TorchTypes.h"
@@ -178,9 +179,15 @@ DecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &fe
     DecodingSession session;
     if (std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; }))
         session.leftPadding = torch::tensor(padding, torch::kLong).to(device());
-    session.cache = network().decoder.makeCache(static_cast<std::int64_t>(rows.size()), capacity);
-    session.lastLogits =
-        network().decoder.forward(torch::cat(rows, 0), session.cache, true, session.leftPadding).select(1, 0);
+    const auto batch = static_cast<std::int64_t>(rows.size());
+    session.steps = detail::DecodeStepGraph::forGeneration(decodeSteps_, network().decoder, batch, capacity, maxNewTokens,
+                                                           config().text.maxPositions);
+    if (!session.steps)
+        session.cache = network().decoder.makeCache(batch, capacity);
+    detail::KvCache &cache = session.steps ? session.steps->startGeneration() : session.cache;
+    session.lastLogits = network().decoder.forward(torch::cat(rows, 0), cache, true, session.leftPadding).select(1, 0);
+    if (session.steps)
+        session.steps->afterPrefill(session.leftPadding);
     return session;
 }
 
@@ -190,7 +197,12 @@ void DistillModel::appendTokens(DecodingSession &session, const std::vector<int>
     if (static_cast<std::int64_t>(tokens.size()) != session.lastLogits.size(0))
         throw InvalidArgument("appendTokens needs one token per row of the batch.");
     const std::vector<std::int64_t> ids(tokens.begin(), tokens.end());
-    const auto embeds = network().decoder.embed(torch::tensor(ids, torch::kLong).to(device()).unsqueeze(1));
+    const auto next = torch::tensor(ids, torch::kLong).to(device());
+    if (session.steps) {
+        session.lastLogits = session.steps->step(next);
+        return;
+    }
+    const auto embeds = network().decoder.embed(next.unsqueeze(1));
     session.lastLogits = network().decoder.forward(embeds, session.cache, true, session.leftPadding).select(1, 0);
 }
 

@@ -14,14 +14,22 @@
 #include <string>
 #include <vector>
 
+namespace geolens::detail {
+class DecodeStepGraph;
+}
+
 namespace geolens::distill {
 
 // One or more prompts decoded together (rows left-padded to the longest), for a batch of
 // rollouts: one forward pass per token for the whole batch instead of one per rollout.
 struct DecodingSession {
-    detail::KvCache cache;
+    detail::KvCache cache;     // unused when steps holds one
+    // On a GPU, the steps replayed as a CUDA graph, with their own cache (DecodeStepGraph).
+    std::shared_ptr<detail::DecodeStepGraph> steps;
     torch::Tensor leftPadding; // long [B], or undefined when no row is padded
-    torch::Tensor lastLogits;  // float32 [B, vocab]: each row's distribution of its next token
+    // float32 [B, vocab]: each row's distribution of its next token. With steps, the next
+    // appendTokens may write over it: read it before.
+    torch::Tensor lastLogits;
 };
 
 class DistillModel {
@@ -102,6 +110,9 @@ private:
 
     std::unique_ptr<GeoChatModel> model_;
     std::string folder_;
+    // The decoding steps kept for the next session of the same shape: rollout batches repeat
+    // theirs, and a CUDA graph's capture costs a few steps.
+    mutable std::shared_ptr<detail::DecodeStepGraph> decodeSteps_;
     bool lora_ = false;
 };
 

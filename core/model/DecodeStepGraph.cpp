@@ -43,6 +43,34 @@ DecodeStepGraph::Mode DecodeStepGraph::mode()
     throw InvalidArgument(std::string("GEOLENS_DECODE_STEPS is \"") + setting + "\": it takes graph, operations or fixed.");
 }
 
+std::shared_ptr<DecodeStepGraph> DecodeStepGraph::forGeneration(std::shared_ptr<DecodeStepGraph> &kept,
+                                                                const LlamaDecoder &decoder, std::int64_t batch,
+                                                                std::int64_t capacity, std::int64_t newTokens,
+                                                                std::int64_t maxPositions)
+{
+    const Mode chosen = mode();
+    const bool replay = chosen == Mode::Graph && decoder.embedTokens.device().is_cuda() && available();
+    if (newTokens < 2 || !(replay || chosen == Mode::Fixed))
+        return nullptr;
+    for (const LlamaLayer &layer : decoder.layers)
+        for (const LowRankAdapter &adapter : layer.adapters)
+            if (adapter.active() && adapter.training && adapter.dropout > 0.0)
+                return nullptr; // dropout draws new numbers each step, which a replay would not
+    constexpr std::int64_t Granule = 256;
+    const std::int64_t rounded = std::max(capacity, std::min((capacity + Granule - 1) / Granule * Granule, maxPositions));
+    if (kept && kept.use_count() == 1 && &kept->decoder_ == &decoder && kept->fits(batch, rounded))
+        return kept;
+    // A capture costs about as much as three steps launched one by one: several rows' steps are
+    // made for answers long enough to pay for it in one generation.
+    constexpr std::int64_t FewestBatchedStepsForCapture = 16;
+    if (batch > 1 && newTokens < FewestBatchedStepsForCapture)
+        return nullptr;
+    if (kept.use_count() == 1)
+        kept.reset(); // its cache's memory first
+    kept = std::make_shared<DecodeStepGraph>(decoder, batch, rounded, replay);
+    return kept;
+}
+
 DecodeStepGraph::DecodeStepGraph(const LlamaDecoder &decoder, std::int64_t batch, std::int64_t capacity, bool replay)
     : decoder_(decoder), signature_(weightSignature(decoder)), batch_(batch), cache_(decoder.makeCache(batch, capacity))
 {

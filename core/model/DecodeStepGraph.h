@@ -51,6 +51,16 @@ public:
     // Whether this build can capture CUDA graphs (a LibTorch with CUDA).
     static bool available();
 
+    // The steps for a generation of batch rows that needs capacity positions and at most newTokens
+    // steps, by mode() and the decoder's device: kept when it fits and no generation still holds
+    // it, made anew (and kept) otherwise; null where the steps run as operations (the CPU, or
+    // several rows for an answer too short to pay for a capture, or dropout in the adapters).
+    // Capacities are rounded up, at most to maxPositions, so that prompts of different lengths
+    // share one graph.
+    static std::shared_ptr<DecodeStepGraph> forGeneration(std::shared_ptr<DecodeStepGraph> &kept, const LlamaDecoder &decoder,
+                                                          std::int64_t batch, std::int64_t capacity, std::int64_t newTokens,
+                                                          std::int64_t maxPositions);
+
     // How generation runs its decoding steps, from GEOLENS_DECODE_STEPS: "graph" (the default:
     // fixed-shape steps replayed as a CUDA graph on a GPU where this build can, operations
     // elsewhere), "operations" (LibTorch's operations launched one by one, with a cache that grows)

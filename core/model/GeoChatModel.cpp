@@ -951,35 +951,6 @@ std::vector<GenerationResult> GeoChatModel::generateBatch(const std::vector<RgbI
 
 GeoChatModel::Impl::~Impl() = default;
 
-detail::DecodeStepGraph *GeoChatModel::Impl::decodeStepsFor(std::int64_t batch, std::int64_t capacity,
-                                                            std::int64_t newTokens)
-{
-    using Steps = detail::DecodeStepGraph;
-    const Steps::Mode mode = Steps::mode();
-    const bool replay = mode == Steps::Mode::Graph && device.is_cuda() && Steps::available();
-    if (newTokens < 2 || !(replay || mode == Steps::Mode::Fixed))
-        return nullptr;
-    for (const detail::LlamaLayer &layer : network.decoder.layers)
-        for (const detail::LowRankAdapter &adapter : layer.adapters)
-            if (adapter.active() && adapter.training && adapter.dropout > 0.0)
-                return nullptr; // dropout draws new numbers each step, which a replay would not
-    // Capacities are rounded up, so that prompts of different lengths share one graph.
-    constexpr std::int64_t Granule = 256;
-    const std::int64_t rounded =
-        std::max(capacity, std::min<std::int64_t>((capacity + Granule - 1) / Granule * Granule, config.text.maxPositions));
-    if (decodeSteps && decodeSteps->fits(batch, rounded))
-        return decodeSteps.get();
-    // A capture costs about as much as three steps launched one by one. One row's steps are kept
-    // for the generations after (a chat, tiles labelled one by one), which pay for it; several
-    // rows' are not, so a short batched answer would not.
-    constexpr std::int64_t FewestBatchedStepsForCapture = 16;
-    if (batch > 1 && newTokens < FewestBatchedStepsForCapture)
-        return nullptr;
-    decodeSteps.reset(); // its cache's memory first
-    decodeSteps = std::make_unique<Steps>(network.decoder, batch, rounded, replay);
-    return decodeSteps.get();
-}
-
 void GeoChatModel::Impl::releaseBatchedDecodeSteps()
 {
     if (decodeSteps && decodeSteps->batch() > 1)
@@ -1024,7 +995,8 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
     const bool padded = std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; });
     const torch::Tensor leftPadding = padded ? torch::tensor(padding, torch::kLong).to(device) : torch::Tensor();
 
-    detail::DecodeStepGraph *steps = decodeStepsFor(batch, capacity, maxNew);
+    const auto steps = detail::DecodeStepGraph::forGeneration(decodeSteps, network.decoder, batch, capacity, maxNew,
+                                                              config.text.maxPositions);
     detail::KvCache ownCache;
     if (!steps)
         ownCache = network.decoder.makeCache(batch, capacity);
@@ -1201,7 +1173,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     // operationsOnly.
     struct Prefilled {
         detail::KvCache own;
-        detail::DecodeStepGraph *graph = nullptr;
+        std::shared_ptr<detail::DecodeStepGraph> graph;
         torch::Tensor logits;
     };
     bool operationsOnly = false;
@@ -1210,7 +1182,9 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         const auto embeds = m.network.promptEmbeddings(prompt, features, {});
         auto p = std::make_unique<Prefilled>();
         const std::int64_t capacity = embeds.size(1) + steps;
-        p->graph = operationsOnly ? nullptr : m.decodeStepsFor(batch, capacity, steps);
+        if (!operationsOnly)
+            p->graph = detail::DecodeStepGraph::forGeneration(m.decodeSteps, m.network.decoder, batch, capacity, steps,
+                                                              m.config.text.maxPositions);
         if (!p->graph)
             p->own = m.network.decoder.makeCache(batch, capacity);
         detail::KvCache &cache = p->graph ? p->graph->startGeneration() : p->own;

@@ -33,17 +33,13 @@ struct GeoChatModel::Impl {
     // Why a text entry point cannot run without a tokenizer (random weights, or the tower alone).
     std::string noTextReason() const;
 
-    // Decoding steps replayed as a CUDA graph, kept from one generation to the next of the same
-    // shape for one row (chat, single tiles): a capture costs a few steps. Null until a
-    // generation on a GPU wants them.
-    std::unique_ptr<detail::DecodeStepGraph> decodeSteps;
+    // Decoding steps replayed as a CUDA graph (DecodeStepGraph::forGeneration), kept from one
+    // generation to the next of the same shape for one row (chat, single tiles): a capture costs a
+    // few steps. Null until a generation on a GPU wants them.
+    std::shared_ptr<detail::DecodeStepGraph> decodeSteps;
 
     ~Impl();
     torch::Tensor encodeImages(const std::vector<RgbImage> &images) const;
-    // The fixed-shape decoding steps for a generation of batch rows needing capacity positions
-    // and at most newTokens tokens, on a GPU where this build captures CUDA graphs; null where
-    // steps run one operation at a time (the CPU, batched answers too short to pay for a capture).
-    detail::DecodeStepGraph *decodeStepsFor(std::int64_t batch, std::int64_t capacity, std::int64_t newTokens);
     // Drops steps that are not worth their cache's memory between generations (several rows).
     void releaseBatchedDecodeSteps();
     std::vector<GenerationResult> run(const std::vector<RgbImage> &images, const std::vector<GenerationRequest> &requests);

@@ -6,6 +6,7 @@
 #include "distill/DistillModel.h"
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
+#include "model/DecodeStepGraph.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -28,6 +29,24 @@ ModelLoadOptions cpuOptions()
     options.imageSize = 24;
     return options;
 }
+
+// Each decoding test runs its sessions twice: with LibTorch's operations step by step, and with
+// the fixed-shape steps that a GPU replays as a CUDA graph (GEOLENS_DECODE_STEPS=fixed).
+void decodeStepsData()
+{
+    QTest::addColumn<QByteArray>("steps");
+    QTest::newRow("operations") << QByteArray("operations");
+    QTest::newRow("fixed") << QByteArray("fixed");
+}
+
+// GEOLENS_DECODE_STEPS for the life of the object.
+class DecodeStepsSetting {
+public:
+    explicit DecodeStepsSetting(const QByteArray &value) { qputenv("GEOLENS_DECODE_STEPS", value); }
+    ~DecodeStepsSetting() { qunsetenv("GEOLENS_DECODE_STEPS"); }
+    DecodeStepsSetting(const DecodeStepsSetting &) = delete;
+    DecodeStepsSetting &operator=(const DecodeStepsSetting &) = delete;
+};
 
 } // namespace
 
@@ -55,8 +74,11 @@ private slots:
         QVERIFY(dir_.isValid());
     }
 
+    void teacherForcingMatchesDecodingAndTheEngine_data() { decodeStepsData(); }
     void teacherForcingMatchesDecodingAndTheEngine()
     {
+        QFETCH(QByteArray, steps);
+        const DecodeStepsSetting setting(steps);
         const std::string folder = writeModel("forcing", test::TinyLayout::GeoChat);
         auto model = DistillModel::load(folder, cpuOptions());
         const RgbImage image = seededImage(40, 30, 1);
@@ -80,6 +102,7 @@ private slots:
 
         // A decoding session sees the same distributions, one token at a time.
         DecodingSession session = model->startDecoding({features}, {prompt}, 16);
+        QCOMPARE(session.steps != nullptr, steps == "fixed");
         for (std::size_t i = 0; i < tokens.size(); ++i) {
             const float gap = (session.lastLogits[0] - logits[0][static_cast<std::int64_t>(i)]).abs().max().item<float>();
             QVERIFY2(gap < 1e-3, qPrintable(QString("step %1: %2").arg(i).arg(gap)));
@@ -88,10 +111,14 @@ private slots:
         }
     }
 
+    void batchDecodingMatchesOnePromptAtATime_data() { decodeStepsData(); }
     void batchDecodingMatchesOnePromptAtATime()
     {
         // Rollouts decode their batch together, prompts left-padded to the longest: each row must
-        // see what its prompt alone would, token after token.
+        // see what its prompt alone would, token after token. The single prompts' sessions are
+        // alive together, so with fixed-shape steps none may take over another's.
+        QFETCH(QByteArray, steps);
+        const DecodeStepsSetting setting(steps);
         const std::string folder = writeModel("batch", test::TinyLayout::GeoChat);
         auto model = DistillModel::load(folder, cpuOptions());
         const std::vector<std::vector<int>> prompts = {
@@ -106,10 +133,12 @@ private slots:
         const std::vector<std::vector<int>> answers = {model->tokenize("a ship in a harbour"),
                                                        model->tokenize("green fields"),
                                                        model->tokenize("three small boats near the pier")};
-        DecodingSession batch = model->startDecoding(features, prompts, 8);
+        // 16 new tokens: enough for a batch of rollouts to be given fixed-shape steps.
+        DecodingSession batch = model->startDecoding(features, prompts, 16);
+        QCOMPARE(batch.steps != nullptr, steps == "fixed");
         std::vector<DecodingSession> single;
         for (int i = 0; i < 3; ++i)
-            single.push_back(model->startDecoding({features[i]}, {prompts[i]}, 8));
+            single.push_back(model->startDecoding({features[i]}, {prompts[i]}, 16));
         for (int t = 0; t < 5; ++t) {
             std::vector<int> next;
             for (int i = 0; i < 3; ++i) {
@@ -122,6 +151,14 @@ private slots:
         }
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, model->appendTokens(batch, {1, 2}));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, model->startDecoding(features, {prompts[0]}, 8));
+        // The model keeps the steps of the last session made: a session of the same shape after
+        // that one has ended reuses them.
+        if (steps == "fixed") {
+            const geolens::detail::DecodeStepGraph *last = single.back().steps.get();
+            QVERIFY(last != single.front().steps.get());
+            single.clear();
+            QCOMPARE(model->startDecoding({features[2]}, {prompts[2]}, 16).steps.get(), last);
+        }
     }
 
     void loraStartsAsTheBaseModelAndTrains()
