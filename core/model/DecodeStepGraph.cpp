@@ -12,6 +12,7 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
 #endif
 
 namespace geolens::detail {
@@ -176,7 +177,13 @@ torch::Tensor DecodeStepGraph::capture()
     try {
         const c10::cuda::CUDAStreamGuard onSide(c10::cuda::getStreamFromPool(false, device.index()));
         first = decoder_.forwardFixedStep(inputs_, cache_);
+#if TORCH_VERSION_MAJOR >= 2
+        // Only this thread's calls may break the capture: others (a distributed run's watchdog,
+        // the GUI) go on querying their own work meanwhile.
+        captured->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+#else
         captured->graph.capture_begin();
+#endif
         logits_ = decoder_.forwardFixedStep(inputs_, cache_);
         captured->graph.capture_end();
     } catch (const std::exception &e) {
