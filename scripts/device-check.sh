@@ -131,7 +131,7 @@ if [ "$smoke" = 0 ]; then
     if within 600 cmake -S . -B "$build" -G Ninja -DGEOLENS_ENGINE_ONLY=ON -DCMAKE_BUILD_TYPE=Release \
             -DCMAKE_PREFIX_PATH="$prefix" ${json_option[@]+"${json_option[@]}"} > "$out/build.log" 2>&1 &&
         within 600 cmake --build "$build" -j "$(nproc)" --target geolens-cli geolens-tiny-model -- -k 0 >> "$out/build.log" 2>&1; then
-        note "build: ok in $(( $(date +%s) - start )) s"
+        note "build: ok in $(( $(date +%s) - start )) s; $(grep -o 'Decoding steps on CUDA: .*' "$out/build.log" | head -1)"
     else
         note "FAIL build: see build.log"
         grep -E -A4 "error:|FAILED:|CMake Error" "$out/build.log" | head -80
