@@ -184,8 +184,9 @@ except Exception:
 line = "decode steps: %s; batch 1 %.1f tok/s, %.2f of the limit (%.1f tok/s)" % (
     b.get("decode_steps"), b["decode_tokens_per_s"], b["decode_share_of_limit"], b["decode_limit_tokens_per_s"])
 if b.get("decode_tokens_per_s_operations"):
-    line += "; launched one by one %.1f tok/s: graph %.2fx" % (
-        b["decode_tokens_per_s_operations"], b["decode_tokens_per_s"] / b["decode_tokens_per_s_operations"])
+    line += "; launched one by one %.1f tok/s: graph %.2fx; capture %.0f ms" % (
+        b["decode_tokens_per_s_operations"], b["decode_tokens_per_s"] / b["decode_tokens_per_s_operations"],
+        b.get("decode_graph_capture_ms", 0.0))
 print(line)
 EOF
 baseline=""

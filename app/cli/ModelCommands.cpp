@@ -146,8 +146,10 @@ int runBench(const std::vector<std::string> &args)
     out["decode_tokens_per_s"] = r.decodeTokensPerSecond;
     out["decode_tokens_per_s_batched"] = r.decodeTokensPerSecondBatched;
     out["decode_steps"] = r.decodeSteps;
-    if (r.decodeTokensPerSecondOperations > 0.0) // the same steps launched one by one
+    if (r.decodeTokensPerSecondOperations > 0.0) { // the same steps launched one by one
         out["decode_tokens_per_s_operations"] = r.decodeTokensPerSecondOperations;
+        out["decode_graph_capture_ms"] = r.decodeGraphCaptureMs;
+    }
     // The machine's limit beside the figure: how far from the hardware decoding is.
     out["read_bandwidth_gb_s"] = r.readBandwidthGBps;
     out["decode_bytes_per_token"] = r.decodeBytesPerToken;

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -167,6 +168,7 @@ torch::Tensor DecodeStepGraph::capture()
 {
 #if GEOLENS_WITH_CUDA_GRAPHS
     const auto device = inputs_.ids.device();
+    const auto started = std::chrono::steady_clock::now();
     torch::cuda::synchronize(device.index());
     // A capture must run on a stream of its own. The warm-up step runs for real first: it
     // writes the keys and values the replays would (the step is the same), gives this step's
@@ -193,6 +195,7 @@ torch::Tensor DecodeStepGraph::capture()
     }
     torch::cuda::synchronize(device.index());
     captured_ = std::move(captured);
+    captureSeconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return first;
 #else
     throw std::logic_error("this build cannot capture CUDA graphs");

@@ -48,6 +48,8 @@ public:
 
     // Whether steps replay a captured graph (after the first step, which captures it).
     bool replays() const { return replay_; }
+    // What the capture took, its warm-up step included, in seconds (0 before it or without one).
+    double captureSeconds() const { return captureSeconds_; }
     // Whether this build can capture CUDA graphs (a LibTorch with CUDA).
     static bool available();
 
@@ -82,6 +84,7 @@ private:
     KvCache cache_;
     LlamaDecoder::FixedStep inputs_;
     bool replay_ = false;
+    double captureSeconds_ = 0.0;
     struct Captured;
     std::unique_ptr<Captured> captured_;
     torch::Tensor logits_; // the captured step's output, rewritten by each replay

@@ -1255,6 +1255,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const bool replayed = m.decodeSteps && m.decodeSteps->replays();
     r.decodeSteps = replayed ? "cuda-graph" : m.decodeSteps ? "fixed" : "operations";
     if (replayed) {
+        r.decodeGraphCaptureMs = m.decodeSteps->captureSeconds() * 1000.0;
         operationsOnly = true;
         r.decodeTokensPerSecondOperations = settings.decodeTokens / (decodeMs(1, settings.decodeTokens) / 1000.0);
         operationsOnly = false;

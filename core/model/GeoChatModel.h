@@ -112,6 +112,7 @@ struct BenchmarkReport {
     // GEOLENS_DECODE_STEPS=fixed asks). With a graph, batch 1 is also timed with operations.
     std::string decodeSteps;
     double decodeTokensPerSecondOperations = 0.0; // 0 unless decodeSteps is "cuda-graph"
+    double decodeGraphCaptureMs = 0.0;            // one row's capture, its warm-up step included
 };
 
 // What GeoChatModel::judgeScene answers about one image.

@@ -189,8 +189,27 @@ private slots:
         // bytes for each of, on average over the 4 steps, 96 + 1.5 positions.
         QCOMPARE(o["decode_cache_bytes_per_token"].toDouble(), 2.0 * 2 * 2 * 8 * 4 * 97.5);
         QVERIFY(o["decode_bytes_per_token"].toDouble() > o["decode_cache_bytes_per_token"].toDouble());
+        // The CPU launches its decoding steps one by one; a graph's extra figures appear only with one.
+        QCOMPARE(o["decode_steps"].toString(), QString("operations"));
+        QVERIFY(!o.contains("decode_tokens_per_s_operations") && !o.contains("decode_graph_capture_ms"));
         QCOMPARE(cli({"bench", "--random", "geochat-99b", "--device", "cpu"}).exitCode, 1);
         QCOMPARE(cli({"bench"}).exitCode, 2);
+    }
+
+    void benchNamesHowDecodingStepsRan()
+    {
+        struct Restore {
+            ~Restore() { qunsetenv("GEOLENS_DECODE_STEPS"); }
+        } restore;
+        const QStringList args{"bench", "--random", "tiny", "--device", "cpu", "--repeats", "1", "--decode-tokens", "4", "--batch", "2"};
+        qputenv("GEOLENS_DECODE_STEPS", "fixed");
+        Run r = cli(args);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["decode_steps"].toString(), QString("fixed"));
+        qputenv("GEOLENS_DECODE_STEPS", "sometimes");
+        r = cli(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("GEOLENS_DECODE_STEPS is \"sometimes\""), qPrintable(r.err));
     }
 };
 
