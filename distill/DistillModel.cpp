@@ -2,7 +2,6 @@
 
 #include "common/Error.h"
 #include "model/CheckpointFolder.h"
-#include "model/DecodeStepGraph.h"
 #include "model/PixelBatch.h"
 #include "model/SafetensorsWriter.h"
 #include "model/TorchTypes.h"
@@ -176,18 +175,13 @@ DecodingSession DistillModel::startDecoding(const std::vector<torch::Tensor> &fe
         if (pad > 0)
             row = torch::cat({torch::zeros({1, pad, row.size(2)}, row.options()), row}, 1);
     }
-    DecodingSession session;
+    torch::Tensor leftPadding;
     if (std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; }))
-        session.leftPadding = torch::tensor(padding, torch::kLong).to(device());
-    const auto batch = static_cast<std::int64_t>(rows.size());
-    session.steps = detail::DecodeStepGraph::forGeneration(decodeSteps_, network().decoder, batch, capacity, maxNewTokens,
-                                                           config().text.maxPositions);
-    if (!session.steps)
-        session.cache = network().decoder.makeCache(batch, capacity);
-    detail::KvCache &cache = session.steps ? session.steps->startGeneration() : session.cache;
-    session.lastLogits = network().decoder.forward(torch::cat(rows, 0), cache, true, session.leftPadding).select(1, 0);
-    if (session.steps)
-        session.steps->afterPrefill(session.leftPadding);
+        leftPadding = torch::tensor(padding, torch::kLong).to(device());
+    DecodingSession session{detail::DecodingRun(network().decoder, decodeSteps_, static_cast<std::int64_t>(rows.size()),
+                                                capacity, maxNewTokens, config().text.maxPositions),
+                            {}};
+    session.lastLogits = session.decoding.prefill(torch::cat(rows, 0), leftPadding);
     return session;
 }
 
@@ -197,13 +191,7 @@ void DistillModel::appendTokens(DecodingSession &session, const std::vector<int>
     if (static_cast<std::int64_t>(tokens.size()) != session.lastLogits.size(0))
         throw InvalidArgument("appendTokens needs one token per row of the batch.");
     const std::vector<std::int64_t> ids(tokens.begin(), tokens.end());
-    const auto next = torch::tensor(ids, torch::kLong).to(device());
-    if (session.steps) {
-        session.lastLogits = session.steps->step(next);
-        return;
-    }
-    const auto embeds = network().decoder.embed(next.unsqueeze(1));
-    session.lastLogits = network().decoder.forward(embeds, session.cache, true, session.leftPadding).select(1, 0);
+    session.lastLogits = session.decoding.step(torch::tensor(ids, torch::kLong));
 }
 
 void DistillModel::addLora(const LoraSettings &settings, std::uint64_t seed)

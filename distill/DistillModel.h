@@ -5,6 +5,7 @@
 // folder. Internal to the distillation engine: it includes LibTorch.
 
 #include "distill/DistillConfig.h"
+#include "model/DecodingRun.h"
 #include "model/GeoChatModel.h"
 #include "model/LlavaNetwork.h"
 
@@ -14,21 +15,15 @@
 #include <string>
 #include <vector>
 
-namespace geolens::detail {
-class DecodeStepGraph;
-}
-
 namespace geolens::distill {
 
 // One or more prompts decoded together (rows left-padded to the longest), for a batch of
 // rollouts: one forward pass per token for the whole batch instead of one per rollout.
 struct DecodingSession {
-    detail::KvCache cache;     // unused when steps holds one
-    // On a GPU, the steps replayed as a CUDA graph, with their own cache (DecodeStepGraph).
-    std::shared_ptr<detail::DecodeStepGraph> steps;
-    torch::Tensor leftPadding; // long [B], or undefined when no row is padded
-    // float32 [B, vocab]: each row's distribution of its next token. With steps, the next
-    // appendTokens may write over it: read it before.
+    // The prefill and the steps; on a GPU, replayed as a CUDA graph (DecodingRun).
+    detail::DecodingRun decoding;
+    // float32 [B, vocab]: each row's distribution of its next token. The next appendTokens may
+    // write over it: read it before.
     torch::Tensor lastLogits;
 };
 

@@ -4,6 +4,7 @@
 #include "model/CheckpointFolder.h"
 #include "model/CpuThreads.h"
 #include "model/DecodeStepGraph.h"
+#include "model/DecodingRun.h"
 #include "model/GeoChatModelImpl.h"
 #include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
@@ -995,15 +996,9 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
     const bool padded = std::any_of(padding.begin(), padding.end(), [](std::int64_t p) { return p > 0; });
     const torch::Tensor leftPadding = padded ? torch::tensor(padding, torch::kLong).to(device) : torch::Tensor();
 
-    const auto steps = detail::DecodeStepGraph::forGeneration(decodeSteps, network.decoder, batch, capacity, maxNew,
-                                                              config.text.maxPositions);
-    detail::KvCache ownCache;
-    if (!steps)
-        ownCache = network.decoder.makeCache(batch, capacity);
-    detail::KvCache &cache = steps ? steps->startGeneration() : ownCache;
-    auto logits = network.decoder.forward(embeds, cache, /*lastOnly=*/true, leftPadding).select(1, 0); // [B, vocab]
-    if (steps)
-        steps->afterPrefill(leftPadding);
+    detail::DecodingRun decoding(network.decoder, decodeSteps, batch, capacity, maxNew, config.text.maxPositions);
+    auto logits = decoding.prefill(embeds, leftPadding); // [B, vocab]
+    const detail::KvCache &cache = decoding.cache();
 
     std::vector<GenerationResult> results(images.size());
     std::vector<detail::TokenSampler> samplers;
@@ -1097,9 +1092,7 @@ std::vector<GenerationResult> GeoChatModel::Impl::run(const std::vector<RgbImage
         }
         if (std::all_of(finished.begin(), finished.end(), [](bool f) { return f; }))
             break;
-        const auto next = torch::tensor(chosen, torch::kLong).to(device).unsqueeze(1);
-        logits = steps ? steps->step(next)
-                       : network.decoder.forward(network.decoder.embed(next), cache, true, leftPadding).select(1, 0);
+        logits = decoding.step(torch::tensor(chosen, torch::kLong).to(device));
     }
     releaseBatchedDecodeSteps();
     if (onText) {
@@ -1169,28 +1162,20 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         prompt.push_back(200 + 53 * i);
 
     // Vision and prefill of a scene prompt for batch tiles, with room in the cache for steps more.
-    // The steps run as generation runs them: replayed as a CUDA graph where it would, unless
+    // The steps run as generation runs them (replayed as a CUDA graph where it would), unless
     // operationsOnly.
     struct Prefilled {
-        detail::KvCache own;
-        std::shared_ptr<detail::DecodeStepGraph> graph;
+        detail::DecodingRun decoding;
         torch::Tensor logits;
     };
     bool operationsOnly = false;
     const auto prefill = [&](int batch, int steps) {
         const auto features = encode(pixels(batch));
         const auto embeds = m.network.promptEmbeddings(prompt, features, {});
-        auto p = std::make_unique<Prefilled>();
-        const std::int64_t capacity = embeds.size(1) + steps;
-        if (!operationsOnly)
-            p->graph = detail::DecodeStepGraph::forGeneration(m.decodeSteps, m.network.decoder, batch, capacity, steps,
-                                                              m.config.text.maxPositions);
-        if (!p->graph)
-            p->own = m.network.decoder.makeCache(batch, capacity);
-        detail::KvCache &cache = p->graph ? p->graph->startGeneration() : p->own;
-        p->logits = m.network.decoder.forward(embeds, cache, true).select(1, 0);
-        if (p->graph)
-            p->graph->afterPrefill({});
+        Prefilled p{detail::DecodingRun(m.network.decoder, m.decodeSteps, batch, embeds.size(1) + steps, steps,
+                                        m.config.text.maxPositions, operationsOnly),
+                    {}};
+        p.logits = p.decoding.prefill(embeds, {});
         return p;
     };
     // steps greedy tokens one at a time with the host reading each token, as generation does.
@@ -1198,16 +1183,15 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         for (int s = 0; s < steps; ++s) {
             const auto next = p.logits.argmax(-1);
             (void)next[0].item<std::int64_t>();
-            p.logits = p.graph ? p.graph->step(next)
-                               : m.network.decoder.forward(m.network.decoder.embed(next.unsqueeze(1)), p.own, true).select(1, 0);
+            p.logits = p.decoding.step(next);
         }
     };
     // In chunks, as generateBatch runs a batch.
     const auto scene = [&](int batch, int steps) {
         const int chunk = static_cast<int>(batchChunk(m.device, static_cast<std::size_t>(batch)));
         for (int first = 0; first < batch; first += chunk) {
-            const auto p = prefill(std::min(chunk, batch - first), steps);
-            decode(*p, steps);
+            Prefilled p = prefill(std::min(chunk, batch - first), steps);
+            decode(p, steps);
         }
         m.releaseBatchedDecodeSteps();
     };
@@ -1241,10 +1225,10 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const auto decodeMs = [&](int batch, int steps) {
         double total = 0.0;
         for (int i = 0; i <= settings.repeats; ++i) { // the first is a warm-up (and captures a graph)
-            const auto p = prefill(batch, steps);
+            Prefilled p = prefill(batch, steps);
             sync();
             const auto start = Clock::now();
-            decode(*p, steps);
+            decode(p, steps);
             sync();
             if (i > 0)
                 total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();

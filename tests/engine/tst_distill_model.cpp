@@ -102,7 +102,7 @@ private slots:
 
         // A decoding session sees the same distributions, one token at a time.
         DecodingSession session = model->startDecoding({features}, {prompt}, 16);
-        QCOMPARE(session.steps != nullptr, steps == "fixed");
+        QCOMPARE(session.decoding.steps() != nullptr, steps == "fixed");
         for (std::size_t i = 0; i < tokens.size(); ++i) {
             const float gap = (session.lastLogits[0] - logits[0][static_cast<std::int64_t>(i)]).abs().max().item<float>();
             QVERIFY2(gap < 1e-3, qPrintable(QString("step %1: %2").arg(i).arg(gap)));
@@ -135,7 +135,7 @@ private slots:
                                                        model->tokenize("three small boats near the pier")};
         // 16 new tokens: enough for a batch of rollouts to be given fixed-shape steps.
         DecodingSession batch = model->startDecoding(features, prompts, 16);
-        QCOMPARE(batch.steps != nullptr, steps == "fixed");
+        QCOMPARE(batch.decoding.steps() != nullptr, steps == "fixed");
         std::vector<DecodingSession> single;
         for (int i = 0; i < 3; ++i)
             single.push_back(model->startDecoding({features[i]}, {prompts[i]}, 16));
@@ -154,10 +154,10 @@ private slots:
         // The model keeps the steps of the last session made: a session of the same shape after
         // that one has ended reuses them.
         if (steps == "fixed") {
-            const geolens::detail::DecodeStepGraph *last = single.back().steps.get();
-            QVERIFY(last != single.front().steps.get());
+            const geolens::detail::DecodeStepGraph *last = single.back().decoding.steps().get();
+            QVERIFY(last != single.front().decoding.steps().get());
             single.clear();
-            QCOMPARE(model->startDecoding({features[2]}, {prompts[2]}, 16).steps.get(), last);
+            QCOMPARE(model->startDecoding({features[2]}, {prompts[2]}, 16).decoding.steps().get(), last);
         }
     }
 
