@@ -1,12 +1,15 @@
-// geolens-kernel-bench [--rows 1,8,16] [--repeats N] [--threads N] [--dtype f32|bf16]: the decoding
-// step's matrix products alone. It multiplies the decoder matrices of the `small` preset (16 layers
-// of 1024 wide, 2816 in the MLP, and the 32000-row output layer: 953 MB in float32) one after the
-// other through the streaming kernels, as a decoding step does, and prints one JSON object per row
-// count with the best pass's time, its read rate and arithmetic rate, and the machine's read
-// bandwidth measured in the same run. A benchmark, not a test: it asserts nothing and is not run by
-// ctest.
+// geolens-kernel-bench [--rows 1,8,16] [--repeats N] [--threads N] [--dtype f32|bf16] [--positions N]:
+// the decoding step's matrix products and attention alone. It multiplies the decoder matrices of
+// the `small` preset (16 layers of 1024 wide, 2816 in the MLP, and the 32000-row output layer:
+// 953 MB in float32) one after the other through the streaming kernels, as a decoding step does,
+// and prints one JSON object per row count with the best pass's time, its read rate and
+// arithmetic rate, and the machine's read bandwidth measured in the same run. In float32 it then
+// times the step's attention over a cache of N positions (350 by default, about what `bench`
+// decodes at) for the same rows, beside LibTorch's operations on the same cache. A benchmark, not
+// a test: it asserts nothing and is not run by ctest.
 
 #include "model/CpuThreads.h"
+#include "model/DecodeAttention.h"
 #include "model/ReadBandwidth.h"
 #include "model/SmallBatchLinear.h"
 
@@ -14,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -48,9 +52,45 @@ std::vector<int> parseRows(const std::string &text)
     return rows;
 }
 
+// The step's attention for rows sequences over a cache of positions, every layer of the `small`
+// preset (16 heads of 64), through decodeAttention and through LibTorch's operations: the keys
+// and values are read once either way.
+void timeAttention(int rows, int positions, int repeats, double bandwidth)
+{
+    constexpr std::int64_t layers = 16, heads = 16, dim = 64;
+    const std::int64_t capacity = positions + 64; // a generation's cache has room past its length
+    std::vector<torch::Tensor> keys, values;
+    for (std::int64_t l = 0; l < layers; ++l) {
+        keys.push_back(torch::randn({rows, heads, capacity, dim}).narrow(2, 0, positions));
+        values.push_back(torch::randn({rows, heads, capacity, dim}).narrow(2, 0, positions));
+    }
+    const auto q = torch::randn({rows, heads, 1, dim});
+    const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+    const bool applies = geolens::detail::decodeAttentionApplies(q, keys[0], values[0], {});
+    const double kernel = bestSeconds(repeats, [&] {
+        for (std::int64_t l = 0; l < layers; ++l) {
+            if (applies)
+                (void)geolens::detail::decodeAttention(q, keys[static_cast<std::size_t>(l)],
+                                                       values[static_cast<std::size_t>(l)], {}, scale);
+        }
+    });
+    const double operations = bestSeconds(repeats, [&] {
+        for (std::int64_t l = 0; l < layers; ++l) {
+            const auto scores = torch::matmul(q, keys[static_cast<std::size_t>(l)].transpose(-1, -2)) * scale;
+            (void)torch::matmul(torch::softmax(scores, -1), values[static_cast<std::size_t>(l)]);
+        }
+    });
+    const double bytes = 2.0 * layers * rows * heads * positions * dim * 4.0;
+    std::printf("{\"rows\": %d, \"attention_positions\": %d, \"path\": \"%s\", \"ms\": %.2f, \"read_gb_s\": %.2f, "
+                "\"share_of_read_bandwidth\": %.3f, \"libtorch_ms\": %.2f, \"speedup\": %.2f}\n",
+                rows, positions, applies ? "kernel" : "none", kernel * 1e3, bytes / kernel / 1e9,
+                bytes / kernel / 1e9 / bandwidth, operations * 1e3, operations / kernel);
+}
+
 int usage()
 {
-    std::cerr << "usage: geolens-kernel-bench [--rows 1,8,16] [--repeats N] [--threads N] [--dtype f32|bf16]\n";
+    std::cerr << "usage: geolens-kernel-bench [--rows 1,8,16] [--repeats N] [--threads N] [--dtype f32|bf16] "
+                 "[--positions N]\n";
     return 2;
 }
 
@@ -62,6 +102,7 @@ int main(int argc, char **argv)
     int repeats = 5;
     int threads = 1;
     std::string dtype = "f32";
+    int positions = 350;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (i + 1 >= argc)
@@ -76,6 +117,8 @@ int main(int argc, char **argv)
                 threads = std::max(1, std::stoi(value));
             else if (arg == "--dtype")
                 dtype = value;
+            else if (arg == "--positions")
+                positions = std::stoi(value);
             else
                 return usage();
         } catch (const std::exception &) { // std::stoi: not a number
@@ -83,7 +126,7 @@ int main(int argc, char **argv)
         }
     }
     const bool rowsValid = !rowCounts.empty() && std::all_of(rowCounts.begin(), rowCounts.end(), [](int r) { return r > 0; });
-    if (!rowsValid || (dtype != "f32" && dtype != "bf16"))
+    if (!rowsValid || (dtype != "f32" && dtype != "bf16") || positions < 1)
         return usage();
     geolens::setCpuThreads(threads);
     torch::NoGradGuard noGrad;
@@ -130,6 +173,10 @@ int main(int argc, char **argv)
                     "\"share_of_read_bandwidth\": %.3f}\n",
                     rows, applies ? "kernel" : "linear", seconds * 1e3, readRate,
                     2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
+    }
+    if (type == torch::kFloat32) {
+        for (const int rows : rowCounts)
+            timeAttention(rows, positions, repeats, bandwidth);
     }
     return 0;
 }

@@ -88,7 +88,8 @@ private slots:
 
     // The decoding step's attention kernel against the same mathematics in LibTorch: heads that
     // share keys (GQA), keys read in place from a cache larger than the sequence, a padding mask
-    // per row or one for all, and head sizes with a tail that does not fill the lanes.
+    // per row or one for all, head sizes with a tail that does not fill the lanes, and lengths
+    // around the blocked kernel's blocks and streams.
     void decodeAttention_data()
     {
         QTest::addColumn<int>("batch");
@@ -102,6 +103,13 @@ private slots:
         QTest::addRow("grouped keys") << 2 << 8 << 2 << 40 << 19 << 0;
         QTest::addRow("padding per row") << 3 << 4 << 4 << 24 << 50 << 3;
         QTest::addRow("one mask") << 2 << 2 << 1 << 17 << 9 << 1;
+        // Heads of 64 and 128 take the blocked AVX-512 kernel, where the CPU has it: positions in
+        // four streams of whole blocks of sixteen, with the rest one by one.
+        QTest::addRow("64 wide, shorter than a block") << 1 << 2 << 2 << 64 << 3 << 0;
+        QTest::addRow("64 wide, one block") << 1 << 2 << 1 << 64 << 16 << 1;
+        QTest::addRow("64 wide, blocks and a tail, masked") << 2 << 4 << 2 << 64 << 301 << 2;
+        QTest::addRow("128 wide, one position") << 1 << 2 << 2 << 128 << 1 << 0;
+        QTest::addRow("128 wide, blocks and a tail, masked") << 3 << 4 << 4 << 128 << 130 << 3;
     }
 
     void decodeAttention()
