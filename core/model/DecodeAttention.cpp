@@ -84,10 +84,6 @@ GEOLENS_DECODE_AVX2 void addScaled256(float *out, const float *row, float weight
 }
 
 // One head of one sequence: where its query, keys, values, mask row and output are.
-// How far ahead of the arithmetic each stream of keys or values is fetched into the cache, as the
-// weights are in SmallBatchLinear.
-constexpr std::int64_t attentionPrefetchBytes = 1024;
-
 struct HeadOperands {
     const float *query;
     const float *keys;
@@ -100,10 +96,13 @@ struct HeadOperands {
     float scale;
 };
 
-// Fetches the cache lines of the row `ahead` positions on. Each head's keys and values are short
-// streams (a few hundred positions) that cross a page every few positions, where the hardware's
-// prefetchers stop and start over: without this, a batch's attention read its cache at about half
-// the rate the weights stream at.
+// How far ahead of the arithmetic each stream of keys or values is fetched into the cache, as the
+// weights are in SmallBatchLinear. A head's streams are short (a few hundred positions) and cross
+// a page every few positions, where the hardware's prefetchers stop; fetching ahead gained a few
+// per cent on heads of 128 and nothing measurable on heads of 64.
+constexpr std::int64_t attentionPrefetchBytes = 1024;
+
+// Fetches the cache lines of the row at position, if there is one.
 inline void prefetchRow(const float *rows, std::int64_t stride, std::int64_t position, std::int64_t length,
                         std::int64_t rowBytes)
 {
@@ -118,16 +117,8 @@ template <float (*Dot)(const float *, const float *, std::int64_t),
           void (*AddScaled)(float *, const float *, float, std::int64_t)>
 void attendHead(const HeadOperands &h, std::vector<float> &scores)
 {
-    const std::int64_t rowBytes = h.dim * static_cast<std::int64_t>(sizeof(float));
-    const std::int64_t ahead = std::max<std::int64_t>(1, attentionPrefetchBytes / rowBytes);
-    // The first rows of both passes, before their loops reach them.
-    for (std::int64_t s = 0; s < ahead; ++s)
-        prefetchRow(h.keys, h.keyStride, s, h.length, rowBytes);
     float largest = -std::numeric_limits<float>::infinity();
     for (std::int64_t s = 0; s < h.length; ++s) {
-        prefetchRow(h.keys, h.keyStride, s + ahead, h.length, rowBytes);
-        if (s + ahead >= h.length)
-            prefetchRow(h.values, h.valueStride, s + ahead - h.length, h.length, rowBytes);
         float score = Dot(h.query, h.keys + s * h.keyStride, h.dim) * h.scale;
         if (h.mask)
             score += h.mask[s * h.maskStride];
@@ -140,10 +131,8 @@ void attendHead(const HeadOperands &h, std::vector<float> &scores)
         total += scores[static_cast<std::size_t>(s)];
     }
     const float inverse = 1.0f / total;
-    for (std::int64_t s = 0; s < h.length; ++s) {
-        prefetchRow(h.values, h.valueStride, s + ahead, h.length, rowBytes);
+    for (std::int64_t s = 0; s < h.length; ++s)
         AddScaled(h.out, h.values + s * h.valueStride, scores[static_cast<std::size_t>(s)] * inverse, h.dim);
-    }
 }
 
 // Lanes 0-1 of the result: the sums of a's 128-bit lanes 0+1 and 2+3; lanes 2-3: the same of b.
