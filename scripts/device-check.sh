@@ -88,6 +88,7 @@ limit() { # limit SECONDS: prints the part's limit, or nothing when under 30 s a
 wanted() { # wanted PART: true unless DEVICE_CHECK_PARTS names other parts only
     [ -z "${DEVICE_CHECK_PARTS:-}" ] || [[ " $DEVICE_CHECK_PARTS " == *" $1 "* ]]
 }
+one_line() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$1"; } # a JSON file on one line
 within() { # within SECONDS COMMAND...: timeout with the part's limit cut to what is left
     local seconds
     seconds=$(limit "$1") || { echo "skipped: too little of the check's time (DEVICE_CHECK_SECONDS) left" >&2; return 124; }
@@ -173,12 +174,12 @@ if wanted bench; then
 # 3. Speed: ours and the Python baseline, same run, same GPU.
 bench_args=(bench --random "$bench_preset" --device "$device" --dtype "$dtype" --batch 8 --decode-tokens 64)
 if within 300 "$cli" "${bench_args[@]}" > "$out/bench.json" 2> "$out/bench.log"; then
-    note "bench: $(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$out/bench.json")"
+    note "bench: $(one_line "$out/bench.json")"
 else
     note "FAIL bench: $(tail -2 "$out/bench.log" | tr '\n' ' ')"
     # The other figures still count if only the CUDA graph failed: the same bench without graphs.
     GEOLENS_DECODE_STEPS=operations within 300 "$cli" "${bench_args[@]}" > "$out/bench.json" 2> "$out/bench-operations.log" &&
-        note "bench, steps as operations (no CUDA graph): $(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$out/bench.json")" ||
+        note "bench, steps as operations (no CUDA graph): $(one_line "$out/bench.json")" ||
         note "FAIL bench without graphs too: $(tail -2 "$out/bench-operations.log" | tr '\n' ' ')"
 fi
 # How the decoding steps ran, and what a captured CUDA graph gained over launching them one by one.

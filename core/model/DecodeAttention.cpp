@@ -113,6 +113,17 @@ inline void prefetchRow(const float *rows, std::int64_t stride, std::int64_t pos
         _mm_prefetch(row + offset, _MM_HINT_T0);
 }
 
+// The softmax's numerators in place, exp(score - largest), and their sum.
+inline float exponentiate(float *scores, std::int64_t length, float largest)
+{
+    float total = 0.0f;
+    for (std::int64_t s = 0; s < length; ++s) {
+        scores[s] = std::exp(scores[s] - largest);
+        total += scores[s];
+    }
+    return total;
+}
+
 template <float (*Dot)(const float *, const float *, std::int64_t),
           void (*AddScaled)(float *, const float *, float, std::int64_t)>
 void attendHead(const HeadOperands &h, std::vector<float> &scores)
@@ -125,12 +136,7 @@ void attendHead(const HeadOperands &h, std::vector<float> &scores)
         scores[static_cast<std::size_t>(s)] = score;
         largest = std::max(largest, score);
     }
-    float total = 0.0f;
-    for (std::int64_t s = 0; s < h.length; ++s) {
-        scores[static_cast<std::size_t>(s)] = std::exp(scores[static_cast<std::size_t>(s)] - largest);
-        total += scores[static_cast<std::size_t>(s)];
-    }
-    const float inverse = 1.0f / total;
+    const float inverse = 1.0f / exponentiate(scores.data(), h.length, largest);
     for (std::int64_t s = 0; s < h.length; ++s)
         AddScaled(h.out, h.values + s * h.valueStride, scores[static_cast<std::size_t>(s)] * inverse, h.dim);
 }
@@ -216,11 +222,7 @@ GEOLENS_DECODE_AVX512 void attendHead512(const HeadOperands &h, std::vector<floa
         score[s] = dot512(h.query, h.keys + s * h.keyStride, h.dim) * h.scale + (h.mask ? h.mask[s] : 0.0f);
         largest = std::max(largest, score[s]);
     }
-    float total = 0.0f;
-    for (std::int64_t t = 0; t < h.length; ++t) {
-        score[t] = std::exp(score[t] - largest);
-        total += score[t];
-    }
+    const float total = exponentiate(score, h.length, largest);
 
     // The weighted values: Streams streams of part positions each.
     constexpr int Streams = Chunks <= 4 ? 4 : 2;

@@ -77,7 +77,7 @@ DecodeStepGraph::DecodeStepGraph(const LlamaDecoder &decoder, std::int64_t batch
     : decoder_(decoder), signature_(weightSignature(decoder)), batch_(batch), cache_(decoder.makeCache(batch, capacity))
 {
     const auto device = decoder.embedTokens.device();
-    replay_ = replay && device.is_cuda() && available() && mode() == Mode::Graph;
+    replay_ = replay && device.is_cuda() && available();
     // Every step multiplies by the whole capacity's keys and values, masked or not: what a
     // position holds before it is written must be finite.
     for (torch::Tensor &t : cache_.keys)
