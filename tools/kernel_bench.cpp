@@ -3,14 +3,17 @@
 // the `small` preset (16 layers of 1024 wide, 2816 in the MLP, and the 32000-row output layer:
 // 953 MB in float32) one after the other through the streaming kernels, as a decoding step does,
 // and prints one JSON object per row count with the best pass's time, its read rate and
-// arithmetic rate, and the machine's read bandwidth measured in the same run. In float32 it then
+// arithmetic rate, and the machine's read bandwidth measured in the same run. In float32 the same
+// matrices then go through the packed layout that models loaded for inference use
+// (`"path": "packed"`), with the row-major weights released first. In float32 it then
 // times the step's attention over a cache of N positions (350 by default, about what `bench`
 // decodes at) for the same rows, beside LibTorch's operations on the same cache. A benchmark, not
 // a test: it asserts nothing and is not run by ctest.
 
 #include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
-#include "model/ReadBandwidth.h"
+#include "model/PackedWeight.h"
+#include "model/MachineLimits.h"
 #include "model/SmallBatchLinear.h"
 
 #include <torch/torch.h>
@@ -172,6 +175,29 @@ int main(int argc, char **argv)
                     "\"share_of_read_bandwidth\": %.3f}\n",
                     rows, applies ? "kernel" : "linear", seconds * 1e3, readRate,
                     2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
+    }
+    if (type == torch::kFloat32 && geolens::detail::PackedWeight::available()) {
+        std::vector<geolens::detail::PackedWeight> packed;
+        for (auto &w : weights) {
+            packed.push_back(geolens::detail::PackedWeight::from(w));
+            w = torch::Tensor();
+        }
+        double packedBytes = 0;
+        for (const auto &p : packed)
+            packedBytes += static_cast<double>(p.bytes());
+        for (const int rows : rowCounts) {
+            std::vector<torch::Tensor> inputs;
+            for (const auto &p : packed)
+                inputs.push_back(torch::randn({rows, p.in()}));
+            const double seconds = bestSeconds(repeats, [&] {
+                for (std::size_t i = 0; i < packed.size(); ++i)
+                    (void)packed[i].multiply(inputs[i]);
+            });
+            const double readRate = packedBytes / seconds / 1e9;
+            std::printf("{\"rows\": %d, \"path\": \"packed\", \"ms\": %.2f, \"read_gb_s\": %.2f, \"gflop_s\": %.1f, "
+                        "\"share_of_read_bandwidth\": %.3f}\n",
+                        rows, seconds * 1e3, readRate, 2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
+        }
     }
     if (type == torch::kFloat32) {
         for (const int rows : rowCounts)

@@ -139,6 +139,8 @@ int runBench(const std::vector<std::string> &args)
     out["prefill_tokens"] = r.prefillTokens;
     out["prefill_ms"] = r.prefillMs;
     out["matmul_gflops"] = r.matmulGflops;
+    if (r.peakGflops > 0.0)
+        out["peak_gflops"] = r.peakGflops;
     out["vision_limit_ms"] = r.visionLimitMs;
     out["vision_share_of_limit"] = r.visionLimitMs / r.visionMsPerTile;
     out["prefill_limit_ms"] = r.prefillLimitMs;

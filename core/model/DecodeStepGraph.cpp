@@ -102,12 +102,14 @@ std::vector<std::uintptr_t> DecodeStepGraph::weightSignature(const LlamaDecoder 
     add(decoder.embedTokens);
     add(decoder.finalNorm);
     add(decoder.lmHead);
+    add(decoder.packedLmHead.blocks);
     for (const LlamaLayer &layer : decoder.layers) {
         add(layer.inputNorm);
         add(layer.postNorm);
         for (std::size_t p = 0; p < ProjectionCount; ++p) {
             add(layer.weight(static_cast<Projection>(p)));
             add(layer.quantized[p].values);
+            add(layer.packed[p].blocks);
             const LowRankAdapter &adapter = layer.adapters[p];
             add(adapter.a);
             add(adapter.b);

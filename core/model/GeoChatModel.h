@@ -87,17 +87,21 @@ struct BenchmarkReport {
     // The machine's limit for decoding: each token reads every decoder weight once (the
     // embedding table only one row of it) and its row's cached keys and values, so bandwidth /
     // decodeBytesPerToken tokens a second at batch 1.
-    double readBandwidthGBps = 0.0;            // a large buffer summed on the model's device
+    double readBandwidthGBps = 0.0;            // a large buffer summed on the model's device, the best of
+                                               // three samples across the run on the CPU
     double decodeBytesPerToken = 0.0;          // weights and cache
     double decodeCacheBytesPerToken = 0.0;     // the cache's part, averaged over the timed steps
     double decodeLimitTokensPerSecond = 0.0;
     // Prefill's limit: it is matrix products, 2 x (the decoder layers' weights) x tokens
-    // floating-point operations, plus the output layer for the last position, at the rate a large
-    // matrix product reaches on the model's device.
+    // floating-point operations, plus the output layer for the last position, at the arithmetic
+    // limit: the larger of the rate a large matrix product reaches on the model's device and, on
+    // the CPU, the multiply-add peak of its cores (the engine's own kernels beat the library's
+    // product there).
     double matmulGflops = 0.0;
+    double peakGflops = 0.0; // CPU only; 0 on a GPU
     double prefillLimitMs = 0.0;
     // A batched decoding step reads the weights once for all its rows and does each row's
-    // products: its limit is the longer of the read and of the arithmetic at matmulGflops.
+    // products: its limit is the longer of the read and of the arithmetic at that limit.
     double decodeLimitTokensPerSecondBatched = 0.0;
     // Vision's limit, likewise: the tower's products for one tile (patch embedding, the layers up
     // to the selected one with their attention) and the projector's.

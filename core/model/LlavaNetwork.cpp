@@ -236,15 +236,37 @@ void LlamaLayer::quantize()
     }
 }
 
+void LlamaLayer::pack()
+{
+    for (std::size_t i = 0; i < ProjectionCount; ++i) {
+        torch::Tensor &w = weight(static_cast<Projection>(i));
+        packed[i] = PackedWeight::from(w);
+        w = torch::Tensor();
+    }
+}
+
 double LlamaLayer::projectionBytes() const
 {
     double bytes = 0.0;
     for (std::size_t i = 0; i < ProjectionCount; ++i) {
         const torch::Tensor &w = weight(static_cast<Projection>(i));
         bytes += quantized[i].defined() ? static_cast<double>(quantized[i].bytes())
+                 : packed[i].defined()  ? static_cast<double>(packed[i].bytes())
                                         : static_cast<double>(w.numel()) * w.element_size();
     }
     return bytes;
+}
+
+std::int64_t LlamaLayer::projectionParameters() const
+{
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < ProjectionCount; ++i) {
+        const torch::Tensor &w = weight(static_cast<Projection>(i));
+        n += quantized[i].defined() ? quantized[i].values.numel()
+             : packed[i].defined()  ? packed[i].out * packed[i].in()
+                                    : w.numel();
+    }
+    return n;
 }
 
 torch::Tensor logProbsAt(const torch::Tensor &logits, const torch::Tensor &ids)
@@ -257,7 +279,10 @@ torch::Tensor LlamaLayer::project(const torch::Tensor &x, Projection p) const
 {
     const LowRankAdapter &adapter = adapters[static_cast<std::size_t>(p)];
     const QuantizedWeight &q = quantized[static_cast<std::size_t>(p)];
-    auto y = q.defined() ? int8WeightLinear(x, q.values, q.scales) : linearLayer(x, weight(p));
+    const PackedWeight &packedWeight = packed[static_cast<std::size_t>(p)];
+    auto y = q.defined()              ? int8WeightLinear(x, q.values, q.scales)
+             : packedWeight.defined() ? packedWeight.multiply(x)
+                                      : linearLayer(x, weight(p));
     if (adapter.active()) {
         auto input = x.to(adapter.a.scalar_type());
         if (adapter.training && adapter.dropout > 0.0)
@@ -297,12 +322,31 @@ std::vector<NamedTensor> LlamaDecoder::namedParameters() const
         const std::string p = "model.layers." + std::to_string(i) + ".";
         out.emplace_back(p + "input_layernorm.weight", l.inputNorm);
         out.emplace_back(p + "post_attention_layernorm.weight", l.postNorm);
-        for (Projection projection : order)
-            out.emplace_back(p + projectionTensorName(projection), l.weight(projection));
+        for (Projection projection : order) {
+            const PackedWeight &packed = l.packed[static_cast<std::size_t>(projection)];
+            out.emplace_back(p + projectionTensorName(projection), packed.defined() ? packed.unpacked() : l.weight(projection));
+        }
     }
     out.emplace_back("model.norm.weight", finalNorm);
-    out.emplace_back("lm_head.weight", lmHead);
+    out.emplace_back("lm_head.weight", packedLmHead.defined() ? packedLmHead.unpacked() : lmHead);
     return out;
+}
+
+void LlamaDecoder::packOutputLayer()
+{
+    packedLmHead = PackedWeight::from(lmHead);
+    lmHead = torch::Tensor();
+}
+
+double LlamaDecoder::outputLayerBytes() const
+{
+    return packedLmHead.defined() ? static_cast<double>(packedLmHead.bytes())
+                                  : static_cast<double>(lmHead.numel()) * lmHead.element_size();
+}
+
+std::int64_t LlamaDecoder::outputLayerParameters() const
+{
+    return packedLmHead.defined() ? packedLmHead.out * packedLmHead.in() : lmHead.numel();
 }
 
 std::pair<torch::Tensor, torch::Tensor> LlamaDecoder::rotaryTables(const torch::Tensor &positions, torch::Device device,
@@ -442,7 +486,8 @@ torch::Tensor LlamaDecoder::runLayers(const torch::Tensor &embeds, const Positio
 
 torch::Tensor LlamaDecoder::logits(const torch::Tensor &hidden) const
 {
-    return linearLayer(rmsNorm(hidden, finalNorm, rmsEps), lmHead).to(torch::kFloat32);
+    const auto normed = rmsNorm(hidden, finalNorm, rmsEps);
+    return (packedLmHead.defined() ? packedLmHead.multiply(normed) : linearLayer(normed, lmHead)).to(torch::kFloat32);
 }
 
 torch::Tensor LlamaDecoder::forward(const torch::Tensor &embeds, KvCache &cache, bool lastOnly,

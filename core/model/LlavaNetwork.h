@@ -4,6 +4,8 @@
 // with a preallocated key/value cache. Internal to the model engine: only its own .cpp files
 // include this header, so LibTorch stays out of everything else.
 
+#include "model/PackedWeight.h"
+
 #include <torch/torch.h>
 
 #include <array>
@@ -90,8 +92,14 @@ struct LlamaLayer {
     // Set for every projection by quantize(), which releases the float weights.
     std::array<QuantizedWeight, ProjectionCount> quantized;
     void quantize();
-    // The bytes a product with each of the seven projections reads: float or int8.
+    // Set for every projection by pack(), which releases the float weights: float32 weights on
+    // the CPU of a model that is not trained, laid out for the CPU's products (PackedWeight).
+    std::array<PackedWeight, ProjectionCount> packed;
+    void pack();
+    // The bytes a product with each of the seven projections reads: float, packed or int8.
     double projectionBytes() const;
+    // The projections' parameters, whatever holds them (packing pads nothing into this count).
+    std::int64_t projectionParameters() const;
 
     const torch::Tensor &weight(Projection p) const;
     torch::Tensor &weight(Projection p) { return const_cast<torch::Tensor &>(std::as_const(*this).weight(p)); }
@@ -117,7 +125,8 @@ struct KvCache {
 struct LlamaDecoder {
     torch::Tensor embedTokens; // [vocab, hidden]
     torch::Tensor finalNorm;
-    torch::Tensor lmHead;      // [vocab, hidden]
+    torch::Tensor lmHead;      // [vocab, hidden]; released by packOutputLayer()
+    PackedWeight packedLmHead; // set by packOutputLayer()
     std::vector<LlamaLayer> layers;
     int heads = 32;
     int kvHeads = 32;
@@ -126,10 +135,15 @@ struct LlamaDecoder {
     double ropeTheta = 10000.0;
 
     KvCache makeCache(std::int64_t batch, std::int64_t capacity) const;
+    void packOutputLayer();
+    // What one row's output layer reads, and its parameters.
+    double outputLayerBytes() const;
+    std::int64_t outputLayerParameters() const;
     torch::Tensor embed(const torch::Tensor &ids) const;
     // Every weight by its checkpoint name, in a stable order: the embeddings, each layer's norms
     // and projections (q, k, v, o, gate, up, down), the final norm, the output layer. Adapters
-    // are not weights of the checkpoint and are left out.
+    // are not weights of the checkpoint and are left out. Packed weights come back unpacked, as
+    // copies.
     std::vector<NamedTensor> namedParameters() const;
     // embeds [B, T, hidden] at positions cache.length ... cache.length + T - 1, appended to the
     // cache. Returns float32 logits [B, T, vocab], or [B, 1, vocab] for the last position only.

@@ -58,9 +58,10 @@ std::uint64_t modelParameters(const GeoChatModel &model)
     for (const torch::Tensor &t : m.projector.biases)
         n += elementsOf(t);
     const geolens::detail::LlamaDecoder &d = m.decoder;
-    n += elementsOf({&d.embedTokens, &d.finalNorm, &d.lmHead});
+    n += elementsOf({&d.embedTokens, &d.finalNorm}) + static_cast<std::uint64_t>(d.outputLayerParameters());
+    // A model that is not trained holds its projections packed on a CPU with the kernels.
     for (const geolens::detail::LlamaLayer &l : d.layers)
-        n += elementsOf({&l.inputNorm, &l.q, &l.k, &l.v, &l.o, &l.postNorm, &l.gate, &l.up, &l.down});
+        n += elementsOf({&l.inputNorm, &l.postNorm}) + static_cast<std::uint64_t>(l.projectionParameters());
     return n;
 }
 

@@ -1,6 +1,7 @@
 #include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
 #include "model/DecodeRowOps.h"
+#include "model/PackedWeight.h"
 #include "model/SmallBatchLinear.h"
 
 #include <QtTest>
@@ -84,6 +85,62 @@ private slots:
         QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{1, rows, out}));
         const double err = (y - torch::linear(x, w)).abs().max().item<double>();
         QVERIFY2(err < 1e-4, qPrintable(QString::number(err)));
+    }
+
+    // Packed weights against LibTorch's product: every row group the kernels unroll and the
+    // groups after it (9, 13, 17 and 40 rows), outputs that leave the last block partly padding,
+    // one input, and a matrix wide enough that several rows groups pass over several spans of
+    // blocks. On one thread and on two, whose tasks split the blocks.
+    void packedWeights_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("in");
+        QTest::addColumn<int>("out");
+        QTest::addColumn<int>("threads");
+        for (const int rows : {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 40})
+            for (const int in : {1, 37, 256})
+                for (const int out : {16, 67, 100})
+                    QTest::addRow("%d rows, in %d, out %d", rows, in, out) << rows << in << out << 1;
+        QTest::addRow("17 rows over spans") << 17 << 1024 << 600 << 1;
+        QTest::addRow("17 rows over spans, two threads") << 17 << 1024 << 600 << 2;
+        QTest::addRow("one row, two threads") << 1 << 256 << 400 << 2;
+        QTest::addRow("8 rows, two threads") << 8 << 256 << 400 << 2;
+    }
+
+    void packedWeights()
+    {
+        QFETCH(int, rows);
+        QFETCH(int, in);
+        QFETCH(int, out);
+        QFETCH(int, threads);
+        QVERIFY(PackedWeight::available());
+        const int before = at::get_num_threads();
+        at::set_num_threads(threads);
+        torch::NoGradGuard noGrad;
+        const auto x = torch::randn({1, rows, in});
+        const auto w = torch::randn({out, in});
+        const PackedWeight packed = PackedWeight::from(w);
+        QCOMPARE(packed.out, std::int64_t(out));
+        QCOMPARE(packed.blocks.sizes().vec(), (std::vector<std::int64_t>{(out + 15) / 16, in, 16}));
+        QVERIFY(torch::equal(packed.unpacked(), w));
+        // The padding rows are zeros, so they add nothing where a kernel reads them.
+        if (out % 16 != 0)
+            QCOMPARE(packed.blocks.select(0, out / 16).narrow(1, out % 16, 16 - out % 16).abs().sum().item<double>(), 0.0);
+        const auto y = packed.multiply(x);
+        at::set_num_threads(before);
+        QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{1, rows, out}));
+        const auto expected = torch::linear(x.to(torch::kFloat64), w.to(torch::kFloat64));
+        const double err = (y.to(torch::kFloat64) - expected).abs().max().item<double>();
+        QVERIFY2(err < 1e-4 * std::sqrt(static_cast<double>(in)), qPrintable(QString::number(err)));
+    }
+
+    void packedWeightsRefuseWhatTheyDoNotHold()
+    {
+        torch::NoGradGuard noGrad;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PackedWeight::from(torch::randn({4, 8}, torch::kFloat64)));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PackedWeight::from(torch::randn({8})));
+        const PackedWeight packed = PackedWeight::from(torch::randn({20, 8}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, packed.multiply(torch::randn({2, 9})));
     }
 
     // The decoding step's attention kernel against the same mathematics in LibTorch: heads that

@@ -1,0 +1,278 @@
+#include "model/PackedWeight.h"
+
+#include "model/SmallBatchLinear.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define GEOLENS_PACKED_KERNELS 1
+#define GEOLENS_PACKED_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define GEOLENS_PACKED_AVX2 __attribute__((target("avx2,fma")))
+#endif
+
+namespace geolens::detail {
+
+namespace {
+
+constexpr std::int64_t BlockRows = PackedWeight::BlockRows;
+
+// How far ahead of the product each block is fetched into the cache. Each step of k reads one
+// 64-byte line of every block it streams.
+constexpr std::int64_t prefetchBytes = 1024;
+
+struct Operands {
+    const float *x = nullptr; // rows [rows, in], rowStride apart
+    std::int64_t rows = 0;
+    std::int64_t rowStride = 0;
+    const float *w = nullptr; // blocks [blocks, in, 16]
+    std::int64_t in = 0;
+    std::int64_t blocks = 0;
+    float *y = nullptr; // [rows, out]
+    std::int64_t out = 0;
+};
+
+// Blocks streamed at once for a group of M rows: as many accumulators (M x S) as the 32 vector
+// registers hold beside the S blocks' weights and the broadcast row value. One row reads four
+// blocks, the number of streams at which one core's reads stop gaining.
+constexpr int streams512(int rows)
+{
+    return rows <= 1 ? 4 : rows <= 3 ? 6 : rows <= 6 ? 4 : 3;
+}
+
+// AVX2 has 16 registers of 8 floats: a block's 16 outputs take two, and the M row values stay in
+// registers across the blocks.
+constexpr int streams256(int rows)
+{
+    return rows <= 1 ? 4 : rows <= 2 ? 2 : 1;
+}
+
+#ifdef GEOLENS_PACKED_KERNELS
+
+// Blocks [b, b + S) against rows [rowBegin, rowBegin + M) of x.
+template <int M, int S>
+GEOLENS_PACKED_AVX512 void blocks512(const Operands &op, std::int64_t rowBegin, std::int64_t b)
+{
+    const std::int64_t blockFloats = op.in * BlockRows;
+    const float *w = op.w + b * blockFloats;
+    const float *x = op.x + rowBegin * op.rowStride;
+    __m512 acc[M][S];
+#pragma GCC unroll 8
+    for (int m = 0; m < M; ++m)
+#pragma GCC unroll 8
+        for (int j = 0; j < S; ++j)
+            acc[m][j] = _mm512_setzero_ps();
+    for (std::int64_t k = 0; k < op.in; ++k) {
+        __m512 wv[S];
+#pragma GCC unroll 8
+        for (int j = 0; j < S; ++j) {
+            const float *line = w + j * blockFloats + k * BlockRows;
+            _mm_prefetch(reinterpret_cast<const char *>(line) + prefetchBytes, _MM_HINT_T0);
+            wv[j] = _mm512_loadu_ps(line);
+        }
+#pragma GCC unroll 8
+        for (int m = 0; m < M; ++m) {
+            const __m512 xv = _mm512_set1_ps(x[m * op.rowStride + k]);
+#pragma GCC unroll 8
+            for (int j = 0; j < S; ++j)
+                acc[m][j] = _mm512_fmadd_ps(xv, wv[j], acc[m][j]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < S; ++j) {
+        const std::int64_t n = (b + j) * BlockRows;
+        const std::int64_t valid = std::min<std::int64_t>(BlockRows, op.out - n);
+        const __mmask16 mask = static_cast<__mmask16>((1u << valid) - 1u);
+#pragma GCC unroll 8
+        for (int m = 0; m < M; ++m)
+            _mm512_mask_storeu_ps(op.y + (rowBegin + m) * op.out + n, mask, acc[m][j]);
+    }
+}
+
+// blocks512 for AVX2: a function's target attribute cannot depend on a template parameter.
+template <int M, int S>
+GEOLENS_PACKED_AVX2 void blocks256(const Operands &op, std::int64_t rowBegin, std::int64_t b)
+{
+    const std::int64_t blockFloats = op.in * BlockRows;
+    const float *w = op.w + b * blockFloats;
+    const float *x = op.x + rowBegin * op.rowStride;
+    __m256 acc[M][S][2];
+#pragma GCC unroll 4
+    for (int m = 0; m < M; ++m)
+#pragma GCC unroll 4
+        for (int j = 0; j < S; ++j)
+            acc[m][j][0] = acc[m][j][1] = _mm256_setzero_ps();
+    for (std::int64_t k = 0; k < op.in; ++k) {
+        __m256 xv[M];
+#pragma GCC unroll 4
+        for (int m = 0; m < M; ++m)
+            xv[m] = _mm256_broadcast_ss(x + m * op.rowStride + k);
+#pragma GCC unroll 4
+        for (int j = 0; j < S; ++j) {
+            const float *line = w + j * blockFloats + k * BlockRows;
+            _mm_prefetch(reinterpret_cast<const char *>(line) + prefetchBytes, _MM_HINT_T0);
+            const __m256 low = _mm256_loadu_ps(line);
+            const __m256 high = _mm256_loadu_ps(line + 8);
+#pragma GCC unroll 4
+            for (int m = 0; m < M; ++m) {
+                acc[m][j][0] = _mm256_fmadd_ps(xv[m], low, acc[m][j][0]);
+                acc[m][j][1] = _mm256_fmadd_ps(xv[m], high, acc[m][j][1]);
+            }
+        }
+    }
+    for (int j = 0; j < S; ++j) {
+        const std::int64_t n = (b + j) * BlockRows;
+        const std::int64_t valid = std::min<std::int64_t>(BlockRows, op.out - n);
+        for (int m = 0; m < M; ++m) {
+            float *y = op.y + (rowBegin + m) * op.out + n;
+            if (valid == BlockRows) {
+                _mm256_storeu_ps(y, acc[m][j][0]);
+                _mm256_storeu_ps(y + 8, acc[m][j][1]);
+            } else {
+                alignas(32) float lanes[BlockRows];
+                _mm256_store_ps(lanes, acc[m][j][0]);
+                _mm256_store_ps(lanes + 8, acc[m][j][1]);
+                std::copy(lanes, lanes + valid, y);
+            }
+        }
+    }
+}
+
+// Blocks [b0, b1) against rows [rowBegin, rowBegin + M).
+template <int M, bool Wide>
+void spanBlocks(const Operands &op, std::int64_t rowBegin, std::int64_t b0, std::int64_t b1)
+{
+    constexpr int S = Wide ? streams512(M) : streams256(M);
+    std::int64_t b = b0;
+    for (; b + S <= b1; b += S) {
+        if constexpr (Wide)
+            blocks512<M, S>(op, rowBegin, b);
+        else
+            blocks256<M, S>(op, rowBegin, b);
+    }
+    for (; b < b1; ++b) {
+        if constexpr (Wide)
+            blocks512<M, 1>(op, rowBegin, b);
+        else
+            blocks256<M, 1>(op, rowBegin, b);
+    }
+}
+
+template <bool Wide>
+void spanRows(const Operands &op, std::int64_t rowBegin, std::int64_t rows, std::int64_t b0, std::int64_t b1)
+{
+#define GEOLENS_PACKED_CASE(M)                                                                                         \
+    case M: spanBlocks<M, Wide>(op, rowBegin, b0, b1); return;
+    switch (rows) {
+        GEOLENS_PACKED_CASE(1)
+        GEOLENS_PACKED_CASE(2)
+        GEOLENS_PACKED_CASE(3)
+        GEOLENS_PACKED_CASE(4)
+    default: break;
+    }
+    if constexpr (Wide) {
+        switch (rows) {
+            GEOLENS_PACKED_CASE(5)
+            GEOLENS_PACKED_CASE(6)
+            GEOLENS_PACKED_CASE(7)
+            GEOLENS_PACKED_CASE(8)
+        default: break;
+        }
+    }
+#undef GEOLENS_PACKED_CASE
+}
+
+template <bool Wide>
+void run(const Operands &op)
+{
+    constexpr std::int64_t group = Wide ? 8 : 4;
+    // With more than one group of rows, each group passes over a span of blocks while the span
+    // stays in the cache: a few hundred KB, whole multiples of the eight-row kernel's streams.
+    constexpr std::int64_t streams = Wide ? streams512(8) : streams256(4);
+    const std::int64_t spanBytes = std::int64_t(256) << 10;
+    const std::int64_t span =
+        op.rows <= group ? op.blocks
+                         : streams * std::max<std::int64_t>(1, spanBytes / (streams * op.in * BlockRows * 4));
+    at::parallel_for(0, op.blocks, streams, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t b0 = begin; b0 < end; b0 += span) {
+            const std::int64_t b1 = std::min(end, b0 + span);
+            for (std::int64_t r = 0; r < op.rows; r += group)
+                spanRows<Wide>(op, r, std::min(group, op.rows - r), b0, b1);
+        }
+    });
+}
+
+#endif
+
+} // namespace
+
+bool PackedWeight::available()
+{
+#ifdef GEOLENS_PACKED_KERNELS
+    return smallBatchKernelsAvailable();
+#else
+    return false;
+#endif
+}
+
+PackedWeight PackedWeight::from(const torch::Tensor &weight)
+{
+    if (!weight.device().is_cpu() || weight.scalar_type() != torch::kFloat32 || weight.dim() != 2)
+        throw std::invalid_argument("Packed weights are float32 matrices on the CPU.");
+    torch::NoGradGuard noGrad;
+    const std::int64_t out = weight.size(0);
+    const std::int64_t in = weight.size(1);
+    const std::int64_t blocks = (out + BlockRows - 1) / BlockRows;
+    auto rows = weight;
+    if (blocks * BlockRows != out)
+        rows = torch::cat({weight, torch::zeros({blocks * BlockRows - out, in}, weight.options())});
+    PackedWeight packed;
+    packed.blocks = rows.reshape({blocks, BlockRows, in}).transpose(1, 2).contiguous();
+    packed.out = out;
+    return packed;
+}
+
+torch::Tensor PackedWeight::unpacked() const
+{
+    return blocks.transpose(1, 2).reshape({-1, in()}).narrow(0, 0, out).contiguous();
+}
+
+torch::Tensor PackedWeight::multiply(const torch::Tensor &x) const
+{
+    const std::int64_t inputs = in();
+    if (x.size(-1) != inputs || !x.device().is_cpu())
+        throw std::invalid_argument("A packed weight of " + std::to_string(inputs) + " inputs was given rows of " +
+                                    std::to_string(x.size(-1)) + ".");
+    const auto rows = x.reshape({-1, inputs}).to(torch::kFloat32).contiguous();
+    auto y = torch::empty({rows.size(0), out}, rows.options());
+    std::vector<std::int64_t> shape(x.sizes().begin(), x.sizes().end());
+    shape.back() = out;
+    if (rows.size(0) == 0)
+        return y.view(shape).to(x.scalar_type());
+#ifdef GEOLENS_PACKED_KERNELS
+    Operands op;
+    op.x = rows.data_ptr<float>();
+    op.rows = rows.size(0);
+    op.rowStride = inputs;
+    op.w = blocks.data_ptr<float>();
+    op.in = inputs;
+    op.blocks = blocks.size(0);
+    op.y = y.data_ptr<float>();
+    op.out = out;
+    if (std::string(smallBatchKernelName()) == "avx512")
+        run<true>(op);
+    else if (available())
+        run<false>(op);
+    else
+        throw std::logic_error("Packed weights need the CPU kernels, which this CPU does not run.");
+#else
+    throw std::logic_error("Packed weights need the CPU kernels, which this build does not have.");
+#endif
+    return y.view(shape).to(x.scalar_type());
+}
+
+} // namespace geolens::detail
