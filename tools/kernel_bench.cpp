@@ -5,7 +5,8 @@
 // and prints one JSON object per row count with the best pass's time, its read rate and
 // arithmetic rate, and the machine's read bandwidth measured in the same run. In float32 the same
 // matrices then go through the packed layout that models loaded for inference use
-// (`"path": "packed"`), with the row-major weights released first. In float32 it then
+// (`"path": "packed"`), with the row-major weights released first, and the time packing took is
+// printed (`pack_ms`). In float32 it then
 // times the step's attention over a cache of N positions (350 by default, about what `bench`
 // decodes at) for the same rows, beside LibTorch's operations on the same cache. A benchmark, not
 // a test: it asserts nothing and is not run by ctest.
@@ -178,10 +179,13 @@ int main(int argc, char **argv)
     }
     if (type == torch::kFloat32 && geolens::detail::PackedWeight::available()) {
         std::vector<geolens::detail::PackedWeight> packed;
+        const auto packStart = Clock::now();
         for (auto &w : weights) {
             packed.push_back(geolens::detail::PackedWeight::from(w));
             w = torch::Tensor();
         }
+        // What packing adds to loading a model of this size.
+        std::printf("{\"pack_ms\": %.1f}\n", std::chrono::duration<double, std::milli>(Clock::now() - packStart).count());
         double packedBytes = 0;
         for (const auto &p : packed)
             packedBytes += static_cast<double>(p.bytes());
