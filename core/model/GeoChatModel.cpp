@@ -1217,23 +1217,19 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         return best;
     };
 
-    // The read limit, sampled across the run on the CPU and the best kept: on a shared machine
-    // the neighbours move it by a fifth within a minute, and a sample from a busy moment made the
-    // limit a floor. A GPU's buffer would stay in its allocator's peak: it is measured once, last.
-    // The cores' arithmetic peak likewise, at the start and at the end: a core taken by a neighbour
-    // for part of the measurement made it a floor that the products exceeded.
+    // The read limit and the cores' arithmetic peak, sampled across the run on the CPU and the
+    // best kept: on a shared machine the neighbours move them by a fifth within a minute, and a
+    // sample from a busy moment made a limit a floor that the figures exceeded. A GPU's buffer
+    // would stay in its allocator's peak: it is measured once, last.
     double bandwidth = 0.0;
-    const auto sampleBandwidth = [&] {
-        bandwidth = std::max(bandwidth, detail::measureReadBandwidthGBps(m.device));
-    };
     double peakGflops = 0.0;
-    const auto samplePeak = [&] {
+    const auto sampleLimits = [&] {
+        bandwidth = std::max(bandwidth, detail::measureReadBandwidthGBps(m.device));
         if (m.device.is_cpu())
             peakGflops = std::max(peakGflops, detail::measureArithmeticPeakGflops());
     };
     if (m.device.is_cpu())
-        sampleBandwidth();
-    samplePeak();
+        sampleLimits();
 
     BenchmarkReport r;
     r.device = deviceName();
@@ -1263,7 +1259,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     };
     r.decodeTokensPerSecond = settings.decodeTokens / (decodeMs(1, settings.decodeTokens) / 1000.0);
     if (m.device.is_cpu())
-        sampleBandwidth();
+        sampleLimits();
     const bool replayed = m.decodeSteps && m.decodeSteps->replays();
     r.decodeSteps = replayed ? "cuda-graph" : m.decodeSteps ? "fixed" : "operations";
     if (replayed) {
@@ -1282,8 +1278,9 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.peakMemoryMiB = m.device.is_cuda() ? devicePeakMemoryMiB(m.device) : residentPeakMiB();
 
     // Measured after the peak memory, which a GPU's buffer would otherwise raise.
-    sampleBandwidth();
+    sampleLimits();
     r.readBandwidthGBps = bandwidth;
+    r.peakGflops = peakGflops;
     const detail::LlamaDecoder &decoder = m.network.decoder;
     double bytes = 0.0;
     for (const torch::Tensor *t : {&decoder.embedTokens, &decoder.finalNorm})
@@ -1312,8 +1309,6 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     const double layerWeights = static_cast<double>(projectionParameters(m.config.text));
     const double prefillFlops = 2.0 * layerWeights * r.prefillTokens +
                                 2.0 * static_cast<double>(m.network.decoder.outputLayerParameters());
-    samplePeak();
-    r.peakGflops = peakGflops;
     const double computeGflops = std::max(r.matmulGflops, r.peakGflops);
     r.prefillLimitMs = prefillFlops / (computeGflops * 1e9) * 1000.0;
     const double stepFlops = 2.0 * (layerWeights + static_cast<double>(m.network.decoder.outputLayerParameters())) * settings.batch;

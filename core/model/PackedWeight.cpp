@@ -213,11 +213,7 @@ void run(const Operands &op)
 
 bool PackedWeight::available()
 {
-#ifdef GEOLENS_PACKED_KERNELS
     return smallBatchKernelsAvailable();
-#else
-    return false;
-#endif
 }
 
 PackedWeight PackedWeight::from(const torch::Tensor &weight)
