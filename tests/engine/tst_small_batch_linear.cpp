@@ -155,18 +155,26 @@ private slots:
         QTest::addColumn<int>("dim");
         QTest::addColumn<int>("length");
         QTest::addColumn<int>("maskRows"); // 0: none, 1: one for all, batch: one a row
-        QTest::addRow("one head") << 1 << 1 << 1 << 64 << 1 << 0;
-        QTest::addRow("heads, cache slice") << 1 << 4 << 4 << 64 << 37 << 0;
-        QTest::addRow("grouped keys") << 2 << 8 << 2 << 40 << 19 << 0;
-        QTest::addRow("padding per row") << 3 << 4 << 4 << 24 << 50 << 3;
-        QTest::addRow("one mask") << 2 << 2 << 1 << 17 << 9 << 1;
-        // Heads of 64 and 128 take the blocked AVX-512 kernel, where the CPU has it: positions in
-        // four streams of whole blocks of sixteen, with the rest one by one.
-        QTest::addRow("64 wide, shorter than a block") << 1 << 2 << 2 << 64 << 3 << 0;
-        QTest::addRow("64 wide, one block") << 1 << 2 << 1 << 64 << 16 << 1;
-        QTest::addRow("64 wide, blocks and a tail, masked") << 2 << 4 << 2 << 64 << 301 << 2;
-        QTest::addRow("128 wide, one position") << 1 << 2 << 2 << 128 << 1 << 0;
-        QTest::addRow("128 wide, blocks and a tail, masked") << 3 << 4 << 4 << 128 << 130 << 3;
+        QTest::addColumn<int>("threads");
+        QTest::addRow("one head") << 1 << 1 << 1 << 64 << 1 << 0 << 1;
+        QTest::addRow("heads, cache slice") << 1 << 4 << 4 << 64 << 37 << 0 << 1;
+        QTest::addRow("grouped keys") << 2 << 8 << 2 << 40 << 19 << 0 << 1;
+        QTest::addRow("padding per row") << 3 << 4 << 4 << 24 << 50 << 3 << 1;
+        QTest::addRow("one mask") << 2 << 2 << 1 << 17 << 9 << 1 << 1;
+        // Heads of 64 and 128 take the AVX-512 kernel, where the CPU has it: up to four heads of
+        // 64 (two of 128) of one sequence at once, in blocks of sixteen products over them, with
+        // the positions past the last block one by one.
+        QTest::addRow("64 wide, shorter than a block") << 1 << 2 << 2 << 64 << 3 << 0 << 1;
+        QTest::addRow("64 wide, one block") << 1 << 2 << 1 << 64 << 16 << 1 << 1;
+        QTest::addRow("64 wide, blocks and a tail, masked") << 2 << 4 << 2 << 64 << 301 << 2 << 1;
+        QTest::addRow("64 wide, groups of four, two and one") << 2 << 7 << 7 << 64 << 45 << 2 << 1;
+        QTest::addRow("64 wide, grouped keys in groups of heads") << 1 << 8 << 2 << 64 << 70 << 1 << 1;
+        QTest::addRow("64 wide, smaller groups for idle threads") << 1 << 4 << 4 << 64 << 33 << 1 << 3;
+        QTest::addRow("64 wide, two threads") << 3 << 8 << 8 << 64 << 90 << 3 << 2;
+        QTest::addRow("128 wide, one position") << 1 << 2 << 2 << 128 << 1 << 0 << 1;
+        QTest::addRow("128 wide, blocks and a tail, masked") << 3 << 4 << 4 << 128 << 130 << 3 << 1;
+        QTest::addRow("128 wide, a pair and one") << 1 << 3 << 3 << 128 << 29 << 1 << 1;
+        QTest::addRow("128 wide, two threads") << 2 << 5 << 5 << 128 << 64 << 2 << 2;
     }
 
     void decodeAttention()
@@ -177,6 +185,7 @@ private slots:
         QFETCH(int, dim);
         QFETCH(int, length);
         QFETCH(int, maskRows);
+        QFETCH(int, threads);
         torch::NoGradGuard noGrad;
         const auto q = torch::randn({batch, 1, heads, dim}).transpose(1, 2); // as the network makes it
         const auto cacheKeys = torch::randn({batch, kvHeads, length + 11, dim});
@@ -191,7 +200,10 @@ private slots:
         }
         QVERIFY(decodeAttentionApplies(q, keys, values, mask));
         const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+        const int before = at::get_num_threads();
+        at::set_num_threads(threads);
         const auto got = geolens::detail::decodeAttention(q, keys, values, mask, scale);
+        at::set_num_threads(before);
 
         const auto k = keys.repeat_interleave(heads / kvHeads, 1), v = values.repeat_interleave(heads / kvHeads, 1);
         auto scores = torch::matmul(q, k.transpose(-1, -2)) * scale;
