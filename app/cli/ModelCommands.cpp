@@ -160,6 +160,14 @@ int runBench(const std::vector<std::string> &args)
     out["decode_share_of_limit"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecond;
     out["decode_limit_tokens_per_s_batched"] = r.decodeLimitTokensPerSecondBatched;
     out["decode_share_of_limit_batched"] = r.decodeTokensPerSecondBatched / r.decodeLimitTokensPerSecondBatched;
+    // The same shares at the bandwidth measured just before and after the decoding runs (CPU).
+    if (r.decodeLimitTokensPerSecondBeside > 0.0 && r.decodeLimitTokensPerSecondBatchedBeside > 0.0) {
+        out["decode_read_bandwidth_beside_gb_s"] = r.decodeReadBandwidthGBpsBeside;
+        out["decode_share_of_limit_beside"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecondBeside;
+        out["decode_read_bandwidth_beside_gb_s_batched"] = r.decodeReadBandwidthGBpsBatchedBeside;
+        out["decode_share_of_limit_beside_batched"] =
+            r.decodeTokensPerSecondBatched / r.decodeLimitTokensPerSecondBatchedBeside;
+    }
     out["scene_tiles_per_s_batch1"] = r.sceneTilesPerSecond;
     out["batch"] = r.batch;
     out["scene_tiles_per_s_batched"] = r.sceneTilesPerSecondBatched;

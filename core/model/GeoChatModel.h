@@ -92,6 +92,14 @@ struct BenchmarkReport {
     double decodeBytesPerToken = 0.0;          // weights and cache
     double decodeCacheBytesPerToken = 0.0;     // the cache's part, averaged over the timed steps
     double decodeLimitTokensPerSecond = 0.0;
+    // On the CPU, whose bandwidth a shared machine's neighbours move by a third within minutes,
+    // the same limits at the bandwidth measured beside the decoding itself: just before and just
+    // after each timed run, the larger of the two, averaged over the runs. 0 on a GPU, and where
+    // the system cannot reset the resident peak, which the samples' buffer would otherwise raise.
+    double decodeReadBandwidthGBpsBeside = 0.0;
+    double decodeLimitTokensPerSecondBeside = 0.0;
+    double decodeReadBandwidthGBpsBatchedBeside = 0.0;
+    double decodeLimitTokensPerSecondBatchedBeside = 0.0;
     // Prefill's limit: it is matrix products, 2 x (the decoder layers' weights) x tokens
     // floating-point operations, plus the output layer for the last position, at the arithmetic
     // limit: the larger of the rate a large matrix product reaches on the model's device and, on
@@ -109,7 +117,8 @@ struct BenchmarkReport {
     double sceneTilesPerSecond = 0.0;   // vision + prefill + sceneTokens, batch 1
     int batch = 0;
     double sceneTilesPerSecondBatched = 0.0;
-    double peakMemoryMiB = 0.0;        // device memory on CUDA, resident memory on the CPU
+    double peakMemoryMiB = 0.0;        // device memory on CUDA, resident memory on the CPU (the
+                                       // bandwidth samples' own buffer left out where it can be)
     std::string cpuKernels;            // the few-row products' kernels: avx512, avx2 or none
     // How decoding steps ran: "cuda-graph" (one captured graph replayed a step), "operations"
     // (launched one by one) or "fixed" (fixed-shape steps launched one by one, as

@@ -187,6 +187,14 @@ private slots:
         // the engine's own products can exceed the library's large product by.
         if (o["cpu_kernels"].toString() != QLatin1String("none"))
             QVERIFY(o["peak_gflops"].toDouble() > 0);
+        // On the CPU the shares are also given against the bandwidth measured beside the decoding.
+        for (const char *key : {"decode_read_bandwidth_beside_gb_s", "decode_share_of_limit_beside",
+                                "decode_read_bandwidth_beside_gb_s_batched", "decode_share_of_limit_beside_batched"})
+            QVERIFY2(o[key].toDouble() > 0, key);
+        QVERIFY(o["decode_read_bandwidth_beside_gb_s"].toDouble() <= o["read_bandwidth_gb_s"].toDouble());
+        // The samples' 256 MiB buffer is left out of the resident peak (the tiny model's process
+        // holds about 190 MiB; with the buffer counted it reported 437).
+        QVERIFY2(o["peak_memory_mib"].toDouble() < 256.0, qPrintable(QString::number(o["peak_memory_mib"].toDouble())));
         QVERIFY2(o["decode_tokens_per_s"].toDouble() < 1e6, qPrintable(QString::number(o["decode_tokens_per_s"].toDouble())));
         QVERIFY(o["read_bandwidth_gb_s"].toDouble() < 10000);
         // Each step also reads its row's cache: 2 layers x keys and values x 2 heads x 8 values x 4
