@@ -1134,9 +1134,9 @@ double residentPeakMiB()
     return 0.0;
 }
 
-// Sets the resident peak back to the resident size now (Linux). The bandwidth samples beside the
-// batch's decoding map 256 MiB of their own while its cache is resident, and that would count in
-// the peak that bench reports for the model.
+// Sets the resident peak back to the resident size now (Linux). Each bandwidth sample on the CPU
+// maps 256 MiB of its own, beside the batch's cache for the samples beside its decoding, and that
+// would count in the peak that bench reports for the model.
 bool resetResidentPeak()
 {
     std::ofstream clear("/proc/self/clear_refs");

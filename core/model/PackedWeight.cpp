@@ -207,9 +207,9 @@ void run(const Operands &op)
         op.rows <= group ? op.blocks
                          : streams * std::max<std::int64_t>(1, spanBytes / (streams * op.in * BlockRows * 4));
     // The blocks go out in chunks as the threads ask for them rather than in equal halves: on a
-    // shared machine one core reads slower than the other, and with two threads the faster one
-    // spent a fifth of a decoding step waiting at the end of each product. A few rows take a few
-    // chunks a thread, whole multiples of their kernel's streams; more rows take a span a chunk.
+    // shared machine one core often reads slower than the other, and a fifth of the samples of
+    // two-thread decoding were the faster thread's wait in OpenMP. A few rows take a few chunks a
+    // thread, whole multiples of their kernel's streams; more rows take a span a chunk.
     const int threads = std::max(1, at::get_num_threads());
     std::int64_t chunk = span;
     if (op.rows <= group) {
