@@ -199,22 +199,21 @@ template <bool Wide>
 void run(const Operands &op)
 {
     constexpr std::int64_t group = Wide ? 8 : 4;
-    // With more than one group of rows, each group passes over a span of blocks while the span
-    // stays in the cache: a few hundred KB, whole multiples of the eight-row kernel's streams.
-    constexpr std::int64_t streams = Wide ? streams512(8) : streams256(4);
-    const std::int64_t spanBytes = std::int64_t(256) << 10;
-    const std::int64_t span =
-        op.rows <= group ? op.blocks
-                         : streams * std::max<std::int64_t>(1, spanBytes / (streams * op.in * BlockRows * 4));
     // The blocks go out in chunks as the threads ask for them rather than in equal halves: on a
     // shared machine one core often reads slower than the other, and a fifth of the samples of
-    // two-thread decoding were the faster thread's wait in OpenMP. A few rows take a few chunks a
-    // thread, whole multiples of their kernel's streams; more rows take a span a chunk.
+    // two-thread decoding were the faster thread's wait in OpenMP.
     const int threads = std::max(1, at::get_num_threads());
-    std::int64_t chunk = span;
-    if (op.rows <= group) {
+    std::int64_t chunk = op.blocks;
+    if (op.rows > group) {
+        // With more than one group of rows, each group passes over a chunk of blocks while it
+        // stays in the cache: a few hundred KB, whole multiples of the eight-row kernel's streams.
+        constexpr std::int64_t streams = Wide ? streams512(8) : streams256(4);
+        const std::int64_t spanBytes = std::int64_t(256) << 10;
+        chunk = streams * std::max<std::int64_t>(1, spanBytes / (streams * op.in * BlockRows * 4));
+    } else if (threads > 1) {
+        // A few rows: four chunks a thread, whole multiples of their kernel's streams.
         const std::int64_t piece = Wide ? streams512(static_cast<int>(op.rows)) : streams256(static_cast<int>(op.rows));
-        chunk = threads == 1 ? op.blocks : std::max<std::int64_t>(1, op.blocks / (4 * threads * piece)) * piece;
+        chunk = std::max<std::int64_t>(1, op.blocks / (4 * threads * piece)) * piece;
     }
     const std::int64_t chunks = (op.blocks + chunk - 1) / chunk;
     std::atomic<std::int64_t> next{0};
