@@ -8,11 +8,13 @@
 // (`"path": "packed"`), with the row-major weights released first, and the time packing took is
 // printed (`pack_ms`). In float32 it then
 // times the step's attention over a cache of N positions (350 by default, about what `bench`
-// decodes at) for the same rows, beside LibTorch's operations on the same cache. A benchmark, not
-// a test: it asserts nothing and is not run by ctest.
+// decodes at) for the same rows, beside LibTorch's operations on the same cache, and the step's
+// SwiGLU products and cache writes (`"row_ops"`), fused and as LibTorch's operations. A benchmark,
+// not a test: it asserts nothing and is not run by ctest.
 
 #include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
+#include "model/DecodeRowOps.h"
 #include "model/PackedWeight.h"
 #include "model/MachineLimits.h"
 #include "model/SmallBatchLinear.h"
@@ -88,6 +90,50 @@ void timeAttention(int rows, int positions, int repeats, double bandwidth)
                 "\"share_of_read_bandwidth\": %.3f, \"libtorch_ms\": %.2f, \"speedup\": %.2f}\n",
                 rows, positions, applies ? "kernel" : "libtorch", kernel * 1e3, bytes / kernel / 1e9,
                 bytes / kernel / 1e9 / bandwidth, operations * 1e3, operations / kernel);
+}
+
+// The SwiGLU product and the two cache writes of every layer of a step (the element-wise work
+// between the products that costs most at a batch of eight), through the fused loops and through
+// LibTorch's operations. Each pass writes the next position of the cache, as decoding does, so
+// that the writes meet lines the cache of the core does not hold yet.
+void timeRowOps(int rows, int positions, int repeats)
+{
+    constexpr std::int64_t layers = 16, heads = 16, dim = 64, intermediate = 2816;
+    const std::int64_t capacity = positions + repeats + 1;
+    std::vector<torch::Tensor> keys, values;
+    for (std::int64_t l = 0; l < layers; ++l) {
+        keys.push_back(torch::zeros({rows, heads, capacity, dim}));
+        values.push_back(torch::zeros({rows, heads, capacity, dim}));
+    }
+    const auto gate = torch::randn({rows, 1, intermediate});
+    const auto up = torch::randn({rows, 1, intermediate});
+    // [B, T, H, D] seen as [B, H, T, D], as the projections hand the step's keys over.
+    const auto step = torch::randn({rows, 1, heads, dim}).transpose(1, 2);
+    const bool fusedApplies = geolens::detail::siluProductRowsApplies(gate, up) &&
+                              geolens::detail::cachePositionWriteApplies(keys[0], step);
+    if (!fusedApplies)
+        return;
+    std::int64_t position = positions;
+    const double fused = bestSeconds(repeats, [&] {
+        for (std::int64_t l = 0; l < layers; ++l) {
+            (void)geolens::detail::siluProductRows(gate, up);
+            geolens::detail::writeCachePosition(keys[static_cast<std::size_t>(l)], position, step);
+            geolens::detail::writeCachePosition(values[static_cast<std::size_t>(l)], position, step);
+        }
+        ++position;
+    });
+    position = positions;
+    const double reference = bestSeconds(repeats, [&] {
+        for (std::int64_t l = 0; l < layers; ++l) {
+            (void)(torch::silu(gate) * up);
+            keys[static_cast<std::size_t>(l)].slice(2, position, position + 1).copy_(step);
+            values[static_cast<std::size_t>(l)].slice(2, position, position + 1).copy_(step);
+        }
+        ++position;
+    });
+    std::printf("{\"rows\": %d, \"row_ops\": \"swiglu and cache writes\", \"ms\": %.3f, \"libtorch_ms\": %.3f, "
+                "\"speedup\": %.2f}\n",
+                rows, fused * 1e3, reference * 1e3, reference / fused);
 }
 
 int usage()
@@ -206,6 +252,8 @@ int main(int argc, char **argv)
     if (type == torch::kFloat32) {
         for (const int rows : rowCounts)
             timeAttention(rows, positions, repeats, bandwidth);
+        for (const int rows : rowCounts)
+            timeRowOps(rows, positions, repeats);
     }
     return 0;
 }

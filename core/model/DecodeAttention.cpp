@@ -1,6 +1,7 @@
 #include "model/DecodeAttention.h"
 
 #include "model/SmallBatchLinear.h"
+#include "model/VectorExp.h"
 
 #include <ATen/Parallel.h>
 
@@ -141,36 +142,15 @@ void attendHead(const HeadOperands &h, std::vector<float> &scores)
         AddScaled(h.out, h.values + s * h.valueStride, scores[static_cast<std::size_t>(s)] * inverse, h.dim);
 }
 
-// exponentiate() in vectors: exp(x) = 2^n exp(r), with n the nearest integer to x / ln 2 and
-// |r| <= ln(2) / 2, where a degree-7 polynomial is within 1e-8 of exp(r). glibc's exp, one score
-// at a time, took a fifth of a batch's attention.
-GEOLENS_DECODE_AVX512 inline __m512 exp512(__m512 x)
-{
-    // Far below the smallest float's logarithm, so that masked positions come out as exactly 0;
-    // the lower bound as the first operand lets a NaN through.
-    x = _mm512_max_ps(_mm512_set1_ps(-200.0f), x);
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    return _mm512_scalef_ps(p, n);
-}
-
+// exponentiate() in vectors. glibc's exp, one score at a time, took a fifth of a batch's
+// attention.
 GEOLENS_DECODE_AVX512 float exponentiate512(float *scores, std::int64_t length, float largest)
 {
     const __m512 top = _mm512_set1_ps(largest);
     __m512 total = _mm512_setzero_ps();
     for (std::int64_t s = 0; s < length; s += 16) {
         const __mmask16 lanes = length - s >= 16 ? __mmask16(0xffff) : __mmask16((1u << (length - s)) - 1u);
-        const __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, scores + s), top));
+        const __m512 e = vectorExp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, scores + s), top));
         _mm512_mask_storeu_ps(scores + s, lanes, e);
         total = _mm512_add_ps(total, _mm512_maskz_mov_ps(lanes, e));
     }

@@ -3,6 +3,18 @@
 #include "model/SmallBatchLinear.h"
 
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include "model/VectorExp.h"
+// GCC 12's own AVX-512 intrinsics read an intentionally undefined register, which its warnings
+// take for an uninitialised variable.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define GEOLENS_ROW_OPS_AVX512 1
+#endif
 
 namespace geolens::detail {
 namespace {
@@ -16,6 +28,21 @@ bool isCpuFloat(const torch::Tensor &t)
 {
     return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && !wantsGradient(t);
 }
+
+#ifdef GEOLENS_ROW_OPS_AVX512
+__attribute__((target("avx512f"))) void siluProduct512(const float *gate, const float *up, float *out, std::int64_t n)
+{
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (std::int64_t i = 0; i < n; i += 16) {
+        const __mmask16 lanes = n - i >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - i)) - 1u);
+        const __m512 g = _mm512_maskz_loadu_ps(lanes, gate + i);
+        const __m512 e = vectorExp512(_mm512_sub_ps(_mm512_setzero_ps(), g));
+        const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, e));
+        _mm512_mask_storeu_ps(out + i, lanes, _mm512_mul_ps(silu, _mm512_maskz_loadu_ps(lanes, up + i)));
+    }
+}
+
+#endif
 
 } // namespace
 
@@ -105,6 +132,60 @@ torch::Tensor rotaryRows(const torch::Tensor &x, const torch::Tensor &cos, const
         }
     }
     return out;
+}
+
+bool siluProductRowsApplies(const torch::Tensor &gate, const torch::Tensor &up)
+{
+    if (!smallBatchKernelsAvailable() || !isCpuFloat(gate) || !isCpuFloat(up) || gate.dim() < 1 ||
+        gate.sizes() != up.sizes() || !gate.is_contiguous() || !up.is_contiguous())
+        return false;
+    const std::int64_t width = gate.size(-1);
+    return width > 0 && gate.numel() / width <= decodeRowOpsRowLimit;
+}
+
+torch::Tensor siluProductRows(const torch::Tensor &gate, const torch::Tensor &up)
+{
+    auto out = torch::empty_like(gate);
+    const float *g = gate.data_ptr<float>();
+    const float *u = up.data_ptr<float>();
+    float *o = out.data_ptr<float>();
+    const std::int64_t n = gate.numel();
+#ifdef GEOLENS_ROW_OPS_AVX512
+    if (std::strcmp(smallBatchKernelName(), "avx512") == 0) {
+        siluProduct512(g, u, o, n);
+        return out;
+    }
+#endif
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float silu = g[i] / (1.0f + std::exp(-g[i]));
+        o[i] = silu * u[i];
+    }
+    return out;
+}
+
+bool cachePositionWriteApplies(const torch::Tensor &cache, const torch::Tensor &rows)
+{
+    if (!cache.defined() || !rows.defined() || !cache.device().is_cpu() || !rows.device().is_cpu() ||
+        cache.scalar_type() != torch::kFloat32 || rows.scalar_type() != torch::kFloat32 || wantsGradient(rows))
+        return false;
+    if (cache.dim() != 4 || rows.dim() != 4 || rows.size(2) != 1)
+        return false;
+    return cache.size(0) == rows.size(0) && cache.size(1) == rows.size(1) && cache.size(3) == rows.size(3) &&
+           cache.stride(3) == 1 && rows.stride(3) == 1;
+}
+
+void writeCachePosition(torch::Tensor &cache, std::int64_t position, const torch::Tensor &rows)
+{
+    if (position < 0 || position >= cache.size(2))
+        throw std::out_of_range("cache position " + std::to_string(position) + " is outside its " +
+                                std::to_string(cache.size(2)) + " positions");
+    const std::int64_t batch = rows.size(0), heads = rows.size(1), dim = rows.size(3);
+    float *target = cache.data_ptr<float>() + position * cache.stride(2);
+    const float *source = rows.data_ptr<float>();
+    for (std::int64_t b = 0; b < batch; ++b)
+        for (std::int64_t h = 0; h < heads; ++h)
+            std::memcpy(target + b * cache.stride(0) + h * cache.stride(1), source + b * rows.stride(0) + h * rows.stride(1),
+                        static_cast<std::size_t>(dim) * sizeof(float));
 }
 
 } // namespace geolens::detail

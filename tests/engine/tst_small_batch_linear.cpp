@@ -104,6 +104,9 @@ private slots:
         QTest::addRow("17 rows over spans") << 17 << 1024 << 600 << 1;
         QTest::addRow("17 rows over spans, two threads") << 17 << 1024 << 600 << 2;
         QTest::addRow("one row, two threads") << 1 << 256 << 400 << 2;
+        // Many groups of streams, each fetching the next group's first lines near its end.
+        QTest::addRow("8 rows, groups of streams") << 8 << 1024 << 600 << 1;
+        QTest::addRow("8 rows, groups of streams, two threads") << 8 << 1024 << 600 << 2;
         QTest::addRow("8 rows, two threads") << 8 << 256 << 400 << 2;
     }
 
@@ -276,6 +279,48 @@ private slots:
         QVERIFY(!rotaryRowsApplies(torch::randn({1, 2, 17, 8}), torch::randn({1, 1, 17, 8}), torch::randn({1, 1, 17, 8})));
         QVERIFY(!rotaryRowsApplies(x, torch::randn({1, 1, 2, 8}), torch::randn({1, 1, 2, 8})));
         QVERIFY(!rotaryRowsApplies(x.clone().requires_grad_(true), t, t));
+    }
+
+    // The SwiGLU product against LibTorch's silu and product: the vector exp over arguments from
+    // tiny to far outside exp's range, and widths that end inside a vector.
+    void siluProductRows()
+    {
+        for (const auto &shape : std::vector<std::vector<std::int64_t>>{{1, 1, 2816}, {8, 1, 67}, {16, 3}}) {
+            auto gate = torch::randn(shape) * 4.0;
+            gate.view(-1).slice(0, 0, 3).copy_(torch::tensor({-120.0f, 95.0f, 0.0f}));
+            const auto up = torch::randn(shape);
+            QVERIFY(siluProductRowsApplies(gate, up));
+            const auto expected = torch::silu(gate) * up;
+            const auto got = geolens::detail::siluProductRows(gate, up);
+            QCOMPARE(got.sizes().vec(), expected.sizes().vec());
+            QVERIFY(torch::isfinite(got).all().item<bool>());
+            const double err = ((got - expected).abs() / (expected.abs() + 1e-6)).max().item<double>();
+            QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
+        }
+        QVERIFY(!siluProductRowsApplies(torch::randn({17, 8}), torch::randn({17, 8}))); // a prompt: LibTorch's
+        QVERIFY(!siluProductRowsApplies(torch::randn({2, 8}), torch::randn({2, 9})));
+        QVERIFY(!siluProductRowsApplies(torch::randn({8, 2}).t(), torch::randn({2, 8})));
+        QVERIFY(!siluProductRowsApplies(torch::randn({1, 8}).to(torch::kBFloat16), torch::randn({1, 8}).to(torch::kBFloat16)));
+        QVERIFY(!siluProductRowsApplies(torch::randn({1, 8}).requires_grad_(true), torch::randn({1, 8})));
+    }
+
+    // One decoding step's keys written into their position of the cache, from the strided view
+    // the projections hand over, leaving every other position as it was.
+    void writeCachePosition()
+    {
+        auto cache = torch::randn({2, 3, 5, 8});
+        const auto before = cache.clone();
+        const auto rows = torch::randn({2, 1, 3, 8}).transpose(1, 2); // [B, T, H, D] seen as [B, H, T, D]
+        QVERIFY(cachePositionWriteApplies(cache, rows));
+        geolens::detail::writeCachePosition(cache, 3, rows);
+        QVERIFY(torch::equal(cache.slice(2, 3, 4), rows));
+        QVERIFY(torch::equal(cache.slice(2, 0, 3), before.slice(2, 0, 3)));
+        QVERIFY(torch::equal(cache.slice(2, 4, 5), before.slice(2, 4, 5)));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, geolens::detail::writeCachePosition(cache, 5, rows));
+        QVERIFY(!cachePositionWriteApplies(cache, torch::randn({2, 3, 2, 8}))); // two positions
+        QVERIFY(!cachePositionWriteApplies(cache, torch::randn({2, 4, 1, 8})));
+        QVERIFY(!cachePositionWriteApplies(cache, torch::randn({8, 2, 3, 1}).permute({1, 2, 3, 0}))); // D strided
+        QVERIFY(!cachePositionWriteApplies(cache.to(torch::kBFloat16), rows.to(torch::kBFloat16)));
     }
 
     void bfloat16Weights()
