@@ -172,7 +172,9 @@ void spanBlocks(const Operands &op, std::int64_t rowBegin, std::int64_t b0, std:
     for (; b + S <= b1; b += S) {
         if constexpr (Wide) {
             // The group after this one, or the tail's single blocks; the last group of the span
-            // fetches its own first lines again, which the cache still holds.
+            // fetches its own first lines again, which the cache still holds. Where the next group
+            // has fewer than S blocks the fetches run past them, as fetching ahead does at a
+            // matrix's end anyway: a prefetch never faults.
             const std::int64_t after = b + S < b1 ? b + S : b;
             blocks512<M, S>(op, rowBegin, b, op.w + after * blockFloats);
         } else {
