@@ -1,11 +1,12 @@
 #include "model/DecodeAttention.h"
 
 #include "model/SmallBatchLinear.h"
-#include "model/VectorExp.h"
 
 #include <ATen/Parallel.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "model/VectorExp.h"
+
 #include <immintrin.h>
 // GCC 12's own AVX-512 shuffles read an intentionally undefined register, which its warnings take
 // for an uninitialised variable.
