@@ -373,7 +373,8 @@ torch::Tensor decodeAttention(const torch::Tensor &q, const torch::Tensor &keys,
             group /= 2;
         const std::int64_t groups = (heads + group - 1) / group;
         at::parallel_for(0, batch * groups, 1, [&](std::int64_t begin, std::int64_t end) {
-            std::vector<float> scores(static_cast<std::size_t>(4 * length));
+            // A row of scores for each head of a task.
+            std::vector<float> scores(static_cast<std::size_t>(group * length));
             HeadOperands members[4];
             for (std::int64_t task = begin; task < end; ++task) {
                 const std::int64_t b = task / groups, first = task % groups * group;
