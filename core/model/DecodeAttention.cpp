@@ -19,7 +19,6 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-#include <string>
 #include <vector>
 
 namespace geolens::detail {
@@ -364,7 +363,7 @@ torch::Tensor decodeAttention(const torch::Tensor &q, const torch::Tensor &keys,
         return head;
     };
 
-    const bool wide = std::string(smallBatchKernelName()) == "avx512";
+    const bool wide = smallBatchKernelsWide();
     if (wide && (dim == 64 || dim == 128)) {
         // Tasks of up to four heads of one sequence, fewer where that leaves threads idle.
         const std::int64_t threads = at::get_num_threads();

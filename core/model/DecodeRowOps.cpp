@@ -151,7 +151,7 @@ torch::Tensor siluProductRows(const torch::Tensor &gate, const torch::Tensor &up
     float *o = out.data_ptr<float>();
     const std::int64_t n = gate.numel();
 #ifdef GEOLENS_ROW_OPS_AVX512
-    if (std::string(smallBatchKernelName()) == "avx512") {
+    if (smallBatchKernelsWide()) {
         siluProduct512(g, u, o, n);
         return out;
     }

@@ -190,7 +190,7 @@ double measureReadBandwidthGBps(const c10::Device &device)
     const std::string kernels = device.is_cpu() ? smallBatchKernelName() : "none";
     double best = bestSeconds([&] { (void)buffer.sum().item<float>(); });
     if (kernels != "none")
-        best = std::min(best, bestSeconds([&] { (void)streamSum(buffer, kernels == "avx512"); }));
+        best = std::min(best, bestSeconds([&] { (void)streamSum(buffer, smallBatchKernelsWide()); }));
     return static_cast<double>(floats) * 4.0 / best / 1e9;
 }
 
@@ -200,7 +200,7 @@ double measureArithmeticPeakGflops()
     const std::string kernels = smallBatchKernelName();
     if (kernels == "none")
         return 0.0;
-    const bool wide = kernels == "avx512";
+    const bool wide = smallBatchKernelsWide();
     const int threads = at::get_num_threads();
     std::atomic<float> sink{0.0f};
     const double best = bestSeconds([&] {

@@ -316,7 +316,7 @@ torch::Tensor PackedWeight::multiply(const torch::Tensor &x) const
     op.blocks = blocks.size(0);
     op.y = y.data_ptr<float>();
     op.out = out;
-    if (std::string(smallBatchKernelName()) == "avx512")
+    if (smallBatchKernelsWide())
         run<true>(op);
     else if (available())
         run<false>(op);

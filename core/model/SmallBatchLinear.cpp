@@ -328,6 +328,15 @@ const char *smallBatchKernelName()
     return "none";
 }
 
+bool smallBatchKernelsWide()
+{
+#ifdef GEOLENS_X86_KERNELS
+    return cpuInstructions() == Instructions::Avx512;
+#else
+    return false;
+#endif
+}
+
 bool smallBatchKernelsAvailable()
 {
     return cpuInstructions() != decltype(cpuInstructions())::None;

@@ -35,5 +35,7 @@ int smallBatchKernelThreads();
 // "avx2" or "none".
 bool smallBatchKernelsAvailable();
 const char *smallBatchKernelName();
+// Whether those kernels are the AVX-512 ones: the widest, which some kernels exist only for.
+bool smallBatchKernelsWide();
 
 } // namespace geolens::detail

@@ -23,6 +23,8 @@ private slots:
         torch::manual_seed(7);
         if (qEnvironmentVariable("GEOLENS_CPU_KERNELS") == QLatin1String("avx2") && smallBatchKernelsAvailable())
             QCOMPARE(smallBatchKernelName(), "avx2");
+        // The kernels that exist only in AVX-512 ask this, not the name: the two must agree.
+        QCOMPARE(smallBatchKernelsWide(), QByteArray(smallBatchKernelName()) == "avx512");
         qInfo("kernels: %s", smallBatchKernelName());
         if (!smallBatchKernelsAvailable())
             QSKIP("this CPU has neither AVX2 nor AVX-512: the streaming kernels are not used here");
