@@ -126,7 +126,8 @@ inline float exponentiate(float *scores, std::int64_t length, float largest)
 }
 
 template <float (*Dot)(const float *, const float *, std::int64_t),
-          void (*AddScaled)(float *, const float *, float, std::int64_t)>
+          void (*AddScaled)(float *, const float *, float, std::int64_t),
+          float (*Exponentiate)(float *, std::int64_t, float)>
 void attendHead(const HeadOperands &h, std::vector<float> &scores)
 {
     float largest = -std::numeric_limits<float>::infinity();
@@ -137,7 +138,7 @@ void attendHead(const HeadOperands &h, std::vector<float> &scores)
         scores[static_cast<std::size_t>(s)] = score;
         largest = std::max(largest, score);
     }
-    const float inverse = 1.0f / exponentiate(scores.data(), h.length, largest);
+    const float inverse = 1.0f / Exponentiate(scores.data(), h.length, largest);
     for (std::int64_t s = 0; s < h.length; ++s)
         AddScaled(h.out, h.values + s * h.valueStride, scores[static_cast<std::size_t>(s)] * inverse, h.dim);
 }
@@ -155,6 +156,25 @@ GEOLENS_DECODE_AVX512 float exponentiate512(float *scores, std::int64_t length, 
         total = _mm512_add_ps(total, _mm512_maskz_mov_ps(lanes, e));
     }
     return _mm512_reduce_add_ps(total);
+}
+
+// exponentiate() in AVX2's vectors.
+GEOLENS_DECODE_AVX2 float exponentiate256(float *scores, std::int64_t length, float largest)
+{
+    const __m256 top = _mm256_set1_ps(largest);
+    __m256 total = _mm256_setzero_ps();
+    std::int64_t s = 0;
+    for (; s + 8 <= length; s += 8) {
+        const __m256 e = vectorExp256(_mm256_sub_ps(_mm256_loadu_ps(scores + s), top));
+        _mm256_storeu_ps(scores + s, e);
+        total = _mm256_add_ps(total, e);
+    }
+    float sum = horizontalSum(total);
+    for (; s < length; ++s) {
+        scores[s] = std::exp(scores[s] - largest);
+        sum += scores[s];
+    }
+    return sum;
 }
 
 // Lanes 0-1 of the result: the sums of a's 128-bit lanes 0+1 and 2+3; lanes 2-3: the same of b.
@@ -393,9 +413,9 @@ torch::Tensor decodeAttention(const torch::Tensor &q, const torch::Tensor &keys,
         for (std::int64_t task = begin; task < end; ++task) {
             const HeadOperands head = operands(task / heads, task % heads);
             if (wide)
-                attendHead<dot512, addScaled512>(head, scores);
+                attendHead<dot512, addScaled512, exponentiate>(head, scores);
             else
-                attendHead<dot256, addScaled256>(head, scores);
+                attendHead<dot256, addScaled256, exponentiate256>(head, scores);
         }
     });
     return out;

@@ -29,6 +29,11 @@ bool isCpuFloat(const torch::Tensor &t)
     return t.defined() && t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && !wantsGradient(t);
 }
 
+float silu(float g)
+{
+    return g / (1.0f + std::exp(-g));
+}
+
 #ifdef GEOLENS_ROW_OPS_AVX512
 __attribute__((target("avx512f"))) void siluProduct512(const float *gate, const float *up, float *out, std::int64_t n)
 {
@@ -40,6 +45,20 @@ __attribute__((target("avx512f"))) void siluProduct512(const float *gate, const 
         const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, e));
         _mm512_mask_storeu_ps(out + i, lanes, _mm512_mul_ps(silu, _mm512_maskz_loadu_ps(lanes, up + i)));
     }
+}
+
+__attribute__((target("avx2,fma"))) void siluProduct256(const float *gate, const float *up, float *out, std::int64_t n)
+{
+    const __m256 one = _mm256_set1_ps(1.0f);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 e = vectorExp256(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, e));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < n; ++i)
+        out[i] = silu(gate[i]) * up[i];
 }
 
 #endif
@@ -155,11 +174,13 @@ torch::Tensor siluProductRows(const torch::Tensor &gate, const torch::Tensor &up
         siluProduct512(g, u, o, n);
         return out;
     }
-#endif
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float silu = g[i] / (1.0f + std::exp(-g[i]));
-        o[i] = silu * u[i];
+    if (smallBatchKernelsAvailable()) {
+        siluProduct256(g, u, o, n);
+        return out;
     }
+#endif
+    for (std::int64_t i = 0; i < n; ++i)
+        o[i] = silu(g[i]) * u[i];
     return out;
 }
 
