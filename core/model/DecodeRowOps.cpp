@@ -13,7 +13,7 @@
 // take for an uninitialised variable.
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define GEOLENS_ROW_OPS_AVX512 1
+#define GEOLENS_ROW_OPS_KERNELS 1
 #endif
 
 namespace geolens::detail {
@@ -34,7 +34,7 @@ float silu(float g)
     return g / (1.0f + std::exp(-g));
 }
 
-#ifdef GEOLENS_ROW_OPS_AVX512
+#ifdef GEOLENS_ROW_OPS_KERNELS
 __attribute__((target("avx512f"))) void siluProduct512(const float *gate, const float *up, float *out, std::int64_t n)
 {
     const __m512 one = _mm512_set1_ps(1.0f);
@@ -169,7 +169,7 @@ torch::Tensor siluProductRows(const torch::Tensor &gate, const torch::Tensor &up
     const float *u = up.data_ptr<float>();
     float *o = out.data_ptr<float>();
     const std::int64_t n = gate.numel();
-#ifdef GEOLENS_ROW_OPS_AVX512
+#ifdef GEOLENS_ROW_OPS_KERNELS
     if (smallBatchKernelsWide()) {
         siluProduct512(g, u, o, n);
         return out;
