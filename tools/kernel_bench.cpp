@@ -9,14 +9,20 @@
 // printed (`pack_ms`). In float32 it then
 // times the step's attention over a cache of N positions (350 by default, about what `bench`
 // decodes at) for the same rows, beside LibTorch's operations on the same cache, and the step's
-// SwiGLU products and cache writes (`"row_ops"`), fused and as LibTorch's operations. A benchmark,
-// not a test: it asserts nothing and is not run by ctest.
+// SwiGLU products and cache writes (`"row_ops"`), fused and as LibTorch's operations.
+//
+// The packed products are also timed pass by pass with a read of 64 MiB a thread between passes, the probe
+// `bench` reads between decoding steps (`"paired"`): their share of the read rate measured around
+// each pass. The same is done for a plain read of as many bytes as the packed weights, the way the
+// limit is read: its share shows how far the probe's short samples stand from a long read's rate
+// (about 1). A benchmark, not a test: it asserts nothing and is not run by ctest.
 
 #include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
 #include "model/DecodeRowOps.h"
-#include "model/PackedWeight.h"
 #include "model/MachineLimits.h"
+#include "model/PackedWeight.h"
+#include "model/ReadRateProbe.h"
 #include "model/SmallBatchLinear.h"
 
 #include <torch/torch.h>
@@ -247,6 +253,46 @@ int main(int argc, char **argv)
             std::printf("{\"rows\": %d, \"path\": \"packed\", \"ms\": %.2f, \"read_gb_s\": %.2f, \"gflop_s\": %.1f, "
                         "\"share_of_read_bandwidth\": %.3f}\n",
                         rows, seconds * 1e3, readRate, 2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
+        }
+        // Pass by pass between the probe's reads: each pass's time against the read rate measured
+        // just before and just after it.
+        const geolens::detail::ReadRateProbe probe;
+        const auto pairedShare = [&](const auto &pass) {
+            double last = probe.sampleGBps(), inverseRates = 0.0, seconds = 0.0;
+            const int passes = 2 * repeats;
+            for (int i = 0; i < passes; ++i) {
+                const auto start = Clock::now();
+                pass();
+                seconds += std::chrono::duration<double>(Clock::now() - start).count();
+                const double next = probe.sampleGBps();
+                inverseRates += 2.0 / (last + next);
+                last = next;
+            }
+            const double paired = passes / inverseRates;
+            return std::make_pair(paired, packedBytes * passes / seconds / 1e9 / paired);
+        };
+        if (probe.available()) {
+            // One buffer of the weights' size, read in one call so that every thread has pieces to
+            // take; the products' own matrices are a few MB each.
+            const auto plain = torch::ones({static_cast<std::int64_t>(packedBytes / 4)});
+            const auto [readRate, readShare] = pairedShare([&] {
+                (void)geolens::detail::streamRead(plain.data_ptr<float>(), plain.numel(),
+                                                 geolens::detail::smallBatchKernelsWide());
+            });
+            std::printf("{\"path\": \"eight-stream read\", \"paired_read_gb_s\": %.2f, \"paired_share\": %.3f}\n",
+                        readRate, readShare);
+            for (const int rows : rowCounts) {
+                std::vector<torch::Tensor> inputs;
+                for (const auto &p : packed)
+                    inputs.push_back(torch::randn({rows, p.in()}));
+                const auto [rate, share] = pairedShare([&] {
+                    for (std::size_t i = 0; i < packed.size(); ++i)
+                        (void)packed[i].multiply(inputs[i]);
+                });
+                std::printf("{\"rows\": %d, \"path\": \"packed\", \"paired_read_gb_s\": %.2f, "
+                            "\"paired_share\": %.3f}\n",
+                            rows, rate, share);
+            }
         }
     }
     if (type == torch::kFloat32) {

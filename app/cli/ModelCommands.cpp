@@ -160,14 +160,21 @@ int runBench(const std::vector<std::string> &args)
     out["decode_share_of_limit"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecond;
     out["decode_limit_tokens_per_s_batched"] = r.decodeLimitTokensPerSecondBatched;
     out["decode_share_of_limit_batched"] = r.decodeTokensPerSecondBatched / r.decodeLimitTokensPerSecondBatched;
-    // The same shares at the bandwidth measured just before and after the decoding runs (CPU).
-    if (r.decodeLimitTokensPerSecondBeside > 0.0 && r.decodeLimitTokensPerSecondBatchedBeside > 0.0) {
-        out["decode_read_bandwidth_beside_gb_s"] = r.decodeReadBandwidthGBpsBeside;
-        out["decode_share_of_limit_beside"] = r.decodeTokensPerSecond / r.decodeLimitTokensPerSecondBeside;
-        out["decode_read_bandwidth_beside_gb_s_batched"] = r.decodeReadBandwidthGBpsBatchedBeside;
-        out["decode_share_of_limit_beside_batched"] =
-            r.decodeTokensPerSecondBatched / r.decodeLimitTokensPerSecondBatchedBeside;
-    }
+    // The same shares at the bandwidth measured just before and after the decoding runs
+    // ("beside"), and between the decoding steps, step by step ("paired"); CPU only.
+    const auto sharesAt = [&](const std::string &name, double gbps, double limit, double gbpsBatched,
+                              double limitBatched) {
+        if (limit <= 0.0 || limitBatched <= 0.0)
+            return;
+        out["decode_read_bandwidth_" + name + "_gb_s"] = gbps;
+        out["decode_share_of_limit_" + name] = r.decodeTokensPerSecond / limit;
+        out["decode_read_bandwidth_" + name + "_gb_s_batched"] = gbpsBatched;
+        out["decode_share_of_limit_" + name + "_batched"] = r.decodeTokensPerSecondBatched / limitBatched;
+    };
+    sharesAt("beside", r.decodeReadBandwidthGBpsBeside, r.decodeLimitTokensPerSecondBeside,
+             r.decodeReadBandwidthGBpsBatchedBeside, r.decodeLimitTokensPerSecondBatchedBeside);
+    sharesAt("paired", r.decodeReadBandwidthGBpsPaired, r.decodeLimitTokensPerSecondPaired,
+             r.decodeReadBandwidthGBpsBatchedPaired, r.decodeLimitTokensPerSecondBatchedPaired);
     out["scene_tiles_per_s_batch1"] = r.sceneTilesPerSecond;
     out["batch"] = r.batch;
     out["scene_tiles_per_s_batched"] = r.sceneTilesPerSecondBatched;

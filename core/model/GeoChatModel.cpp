@@ -10,6 +10,7 @@
 #include "model/ModelFolderCheck.h"
 #include "model/ParameterCount.h"
 #include "model/PixelBatch.h"
+#include "model/ReadRateProbe.h"
 #include "model/SmallBatchLinear.h"
 #include "model/StreamingDecoder.h"
 #include "model/TokenSampler.h"
@@ -28,6 +29,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <functional>
 #include <sstream>
 #include <thread>
@@ -1197,13 +1199,16 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         p.logits = p.decoding.prefill(embeds, {});
         return p;
     };
-    // steps greedy tokens one at a time with the host reading each token, as generation does.
+    // One greedy token with the host reading it, as generation does.
+    const auto decodeStep = [&](Prefilled &p) {
+        const auto next = p.logits.argmax(-1);
+        (void)next[0].item<std::int64_t>();
+        p.logits = p.decoding.step(next);
+    };
+    // steps tokens one at a time.
     const auto decode = [&](Prefilled &p, int steps) {
-        for (int s = 0; s < steps; ++s) {
-            const auto next = p.logits.argmax(-1);
-            (void)next[0].item<std::int64_t>();
-            p.logits = p.decoding.step(next);
-        }
+        for (int s = 0; s < steps; ++s)
+            decodeStep(p);
     };
     // In chunks, as generateBatch runs a batch.
     const auto scene = [&](int batch, int steps) {
@@ -1270,29 +1275,59 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     });
     // The decoding steps alone: the prefill before them is not timed. On the CPU the read
     // bandwidth is also sampled just before and just after each timed run, and the larger of the
-    // two averaged over the runs, into bandwidthBeside (0 where the peak cannot be reset).
-    const auto decodeMs = [&](int batch, int steps, double *bandwidthBeside) {
+    // two averaged over the runs, into bandwidthBeside (0 where the peak cannot be reset). Within
+    // those runs a probe is read between the steps, each step is timed alone, and bandwidthPaired
+    // is the rate at which all the steps together would have read at the mean of the two samples
+    // around each: the harmonic mean of those means, so that the share against it is the steps'
+    // time at the rate measured around each over the time they took.
+    const auto decodeMs = [&](int batch, int steps, double *bandwidthBeside, double *bandwidthPaired) {
         double total = 0.0;
         double beside = 0.0;
+        double inverseRates = 0.0;
+        std::int64_t pairedSteps = 0;
         for (int i = 0; i <= settings.repeats; ++i) { // the first is a warm-up (and captures a graph)
             Prefilled p = prefill(batch, steps);
             const bool sampled = i > 0 && bandwidthBeside && resettablePeak;
             const double before = sampled ? sampleBandwidth() : 0.0;
-            sync();
-            const auto start = Clock::now();
-            decode(p, steps);
-            sync();
-            if (i > 0)
-                total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            std::optional<detail::ReadRateProbe> probe;
+            if (sampled && bandwidthPaired)
+                probe.emplace();
+            if (probe && probe->available()) {
+                double last = probe->sampleGBps();
+                for (int s = 0; s < steps; ++s) {
+                    const auto start = Clock::now();
+                    decodeStep(p);
+                    total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+                    const double next = probe->sampleGBps();
+                    inverseRates += 2.0 / (last + next);
+                    last = next;
+                }
+                pairedSteps += steps;
+                // The probe's pages were resident from before the first step to after the last:
+                // the run's own peak is the peak less them.
+                residentPeak = std::max(residentPeak, residentPeakMiB() - probe->mebibytes());
+                probe.reset();
+                resetResidentPeak();
+            } else {
+                probe.reset();
+                sync();
+                const auto start = Clock::now();
+                decode(p, steps);
+                sync();
+                if (i > 0)
+                    total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            }
             if (sampled)
                 beside += std::max(before, sampleBandwidth());
         }
         if (bandwidthBeside)
             *bandwidthBeside = beside / settings.repeats;
+        if (bandwidthPaired)
+            *bandwidthPaired = pairedSteps > 0 ? static_cast<double>(pairedSteps) / inverseRates : 0.0;
         return total / settings.repeats;
     };
     r.decodeTokensPerSecond =
-        settings.decodeTokens / (decodeMs(1, settings.decodeTokens, &r.decodeReadBandwidthGBpsBeside) / 1000.0);
+        settings.decodeTokens / (decodeMs(1, settings.decodeTokens, &r.decodeReadBandwidthGBpsBeside, &r.decodeReadBandwidthGBpsPaired) / 1000.0);
     if (m.device.is_cpu())
         sampleLimits();
     const bool replayed = m.decodeSteps && m.decodeSteps->replays();
@@ -1300,12 +1335,13 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     if (replayed) {
         r.decodeGraphCaptureMs = m.decodeSteps->captureSeconds() * 1000.0;
         operationsOnly = true;
-        r.decodeTokensPerSecondOperations = settings.decodeTokens / (decodeMs(1, settings.decodeTokens, nullptr) / 1000.0);
+        r.decodeTokensPerSecondOperations = settings.decodeTokens / (decodeMs(1, settings.decodeTokens, nullptr, nullptr) / 1000.0);
         operationsOnly = false;
     }
     r.decodeTokensPerSecondBatched =
         static_cast<double>(settings.decodeTokens) * settings.batch /
-        (decodeMs(settings.batch, settings.decodeTokens, &r.decodeReadBandwidthGBpsBatchedBeside) / 1000.0);
+        (decodeMs(settings.batch, settings.decodeTokens, &r.decodeReadBandwidthGBpsBatchedBeside,
+                  &r.decodeReadBandwidthGBpsBatchedPaired) / 1000.0);
     m.releaseBatchedDecodeSteps();
 
     r.sceneTilesPerSecond = 1000.0 / timeMs([&] { scene(1, settings.sceneTokens); });
@@ -1336,6 +1372,7 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.decodeBytesPerToken = bytes + r.decodeCacheBytesPerToken;
     r.decodeLimitTokensPerSecond = r.readBandwidthGBps * 1e9 / r.decodeBytesPerToken;
     r.decodeLimitTokensPerSecondBeside = r.decodeReadBandwidthGBpsBeside * 1e9 / r.decodeBytesPerToken;
+    r.decodeLimitTokensPerSecondPaired = r.decodeReadBandwidthGBpsPaired * 1e9 / r.decodeBytesPerToken;
 
     // The compute rate: a 1024^3 product in the model's element type; 8192^3 on a GPU, where a
     // 1024^3 one measured mostly its launch (84 TFLOP/s on a GPU that multiplies at about 790).
@@ -1356,6 +1393,8 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
     r.decodeLimitTokensPerSecondBatched = batchedLimit(r.readBandwidthGBps);
     if (r.decodeReadBandwidthGBpsBatchedBeside > 0.0)
         r.decodeLimitTokensPerSecondBatchedBeside = batchedLimit(r.decodeReadBandwidthGBpsBatchedBeside);
+    if (r.decodeReadBandwidthGBpsBatchedPaired > 0.0)
+        r.decodeLimitTokensPerSecondBatchedPaired = batchedLimit(r.decodeReadBandwidthGBpsBatchedPaired);
     r.cpuKernels = detail::smallBatchKernelName();
 
     const VisionModelConfig &v = m.config.vision;

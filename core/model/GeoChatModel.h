@@ -100,6 +100,15 @@ struct BenchmarkReport {
     double decodeLimitTokensPerSecondBeside = 0.0;
     double decodeReadBandwidthGBpsBatchedBeside = 0.0;
     double decodeLimitTokensPerSecondBatchedBeside = 0.0;
+    // The same within those runs, step by step: a read of 64 MiB a thread between every two
+    // steps, and the bandwidth at which the steps would have taken the time they took, each at
+    // the mean of the two reads around it (their harmonic mean). A neighbour's load that changes
+    // within a run reaches a step and the reads beside it alike. 0 where the beside figures are,
+    // and where the CPU has no vector kernels.
+    double decodeReadBandwidthGBpsPaired = 0.0;
+    double decodeLimitTokensPerSecondPaired = 0.0;
+    double decodeReadBandwidthGBpsBatchedPaired = 0.0;
+    double decodeLimitTokensPerSecondBatchedPaired = 0.0;
     // Prefill's limit: it is matrix products, 2 x (the decoder layers' weights) x tokens
     // floating-point operations, plus the output layer for the last position, at the arithmetic
     // limit: the larger of the rate a large matrix product reaches on the model's device and, on

@@ -158,29 +158,38 @@ double bestSeconds(const Run &run)
     return best;
 }
 
-// The buffer split between LibTorch's threads, each part read as the kernels read.
+// The buffer read as the kernels read.
 float streamSum(const torch::Tensor &buffer, bool wide)
+{
+    return streamRead(buffer.data_ptr<float>(), buffer.numel(), wide);
+}
+
+} // namespace
+
+float streamRead(const float *data, std::int64_t count, bool wide)
 {
     std::atomic<float> sink{0.0f};
 #ifdef GEOLENS_LIMIT_KERNELS
-    const float *data = buffer.data_ptr<float>();
-    const std::int64_t count = buffer.numel();
-    const int threads = at::get_num_threads();
-    const std::int64_t share = count / threads;
-    at::parallel_for(0, threads, 1, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t t = begin; t < end; ++t) {
-            const float *part = data + t * share;
-            sink.store(wide ? streamSum512(part, share) : streamSum256(part, share), std::memory_order_relaxed);
+    // Pieces of 4 MiB (eight streams of 512 KB) go out from a counter as the threads ask, as the
+    // products hand out their blocks: a core that a neighbour slows then reads less instead of
+    // holding the others up, and the rate is what the cores together can read.
+    constexpr std::int64_t pieceFloats = std::int64_t(1) << 20;
+    const std::int64_t pieces = (count + pieceFloats - 1) / pieceFloats;
+    std::atomic<std::int64_t> next{0};
+    at::parallel_for(0, at::get_num_threads(), 1, [&](std::int64_t, std::int64_t) {
+        for (std::int64_t p = next++; p < pieces; p = next++) {
+            const float *piece = data + p * pieceFloats;
+            const std::int64_t floats = std::min(pieceFloats, count - p * pieceFloats);
+            sink.store(wide ? streamSum512(piece, floats) : streamSum256(piece, floats), std::memory_order_relaxed);
         }
     });
 #else
-    (void)buffer;
+    (void)data;
+    (void)count;
     (void)wide;
 #endif
     return sink.load();
 }
-
-} // namespace
 
 double measureReadBandwidthGBps(const c10::Device &device)
 {

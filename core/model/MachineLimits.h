@@ -6,6 +6,8 @@
 
 #include <c10/core/Device.h>
 
+#include <cstdint>
+
 namespace geolens::detail {
 
 // GB/s read on device: a float32 buffer far larger than any cache (256 MiB; 2 GiB on a GPU, where a
@@ -22,5 +24,12 @@ double measureReadBandwidthGBps(const c10::Device &device);
 // No product can go faster, whoever wrote it; a large matrix product measures only how close one
 // library comes. 0 where the build has no vector kernels.
 double measureArithmeticPeakGflops();
+
+// data[0, count) read in pieces of 4 MiB that LibTorch's threads take as they come, each piece in
+// eight streams of whole vectors fetched ahead, as the engine's kernels read their weights (wide:
+// AVX-512, else AVX2); a piece's rest of fewer than 128 floats is left unread. Returns one piece's
+// sum, so that the reads cannot be left out. Where the build has no vector kernels it reads
+// nothing and returns 0.
+float streamRead(const float *data, std::int64_t count, bool wide);
 
 } // namespace geolens::detail

@@ -1,7 +1,9 @@
 #include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
 #include "model/DecodeRowOps.h"
+#include "model/MachineLimits.h"
 #include "model/PackedWeight.h"
+#include "model/ReadRateProbe.h"
 #include "model/SmallBatchLinear.h"
 
 #include <QtTest>
@@ -306,6 +308,36 @@ private slots:
         QVERIFY(!rotaryRowsApplies(torch::randn({1, 2, 17, 8}), torch::randn({1, 1, 17, 8}), torch::randn({1, 1, 17, 8})));
         QVERIFY(!rotaryRowsApplies(x, torch::randn({1, 1, 2, 8}), torch::randn({1, 1, 2, 8})));
         QVERIFY(!rotaryRowsApplies(x.clone().requires_grad_(true), t, t));
+    }
+
+    // bench's probe between decoding steps: a read rate a machine can have, on every call, from
+    // its own 64 MiB a thread; and the read it times sums every float of its eight streams.
+    void readRateProbe()
+    {
+        const ReadRateProbe probe;
+        QCOMPARE(probe.available(), smallBatchKernelsAvailable());
+        if (!probe.available()) {
+            QCOMPARE(probe.sampleGBps(), 0.0);
+            QSKIP("no vector kernels on this CPU");
+        }
+        QCOMPARE(probe.mebibytes(), 64.0 * at::get_num_threads());
+        for (int i = 0; i < 3; ++i) {
+            const double rate = probe.sampleGBps();
+            QVERIFY2(rate > 0.1 && rate < 10000.0, qPrintable(QString::number(rate)));
+        }
+        // One thread reads 8 streams of whole vectors: 384 floats are 8 streams of 48, all summed.
+        std::vector<float> data(384);
+        for (std::size_t i = 0; i < data.size(); ++i)
+            data[i] = static_cast<float>(i % 7);
+        double expected = 0.0;
+        for (const float v : data)
+            expected += v;
+        const int before = at::get_num_threads();
+        at::set_num_threads(1);
+        QCOMPARE(static_cast<double>(streamRead(data.data(), 384, false)), expected);
+        if (smallBatchKernelsWide())
+            QCOMPARE(static_cast<double>(streamRead(data.data(), 384, true)), expected);
+        at::set_num_threads(before);
     }
 
     // The kernels' exp against glibc's: within 2e-7 relative over float's normal range, 0 below

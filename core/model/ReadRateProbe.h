@@ -1,0 +1,42 @@
+#pragma once
+
+// The CPU's read rate at one moment, for comparing a decoding step with the rate the machine gave
+// while it ran. On a shared machine the neighbours move the read rate by a third within a second;
+// samples taken only before and after a whole decoding run (best of three each) meet the quiet
+// moments more often than the run does, and a share against them reads low by the noise alone.
+// `bench` therefore reads the probe between decoding steps and compares each step with the mean of
+// the samples on either side of it.
+//
+// Internal to the model engine; holds no LibTorch type.
+
+#include <cstddef>
+
+namespace geolens::detail {
+
+class ReadRateProbe {
+public:
+    // Maps a buffer of its own, 64 MiB for each of LibTorch's threads now (each decoding step
+    // between two samples reads far more, so every sample reads from memory, not from the
+    // caches), handed back on destruction.
+    ReadRateProbe();
+    ~ReadRateProbe();
+    ReadRateProbe(const ReadRateProbe &) = delete;
+    ReadRateProbe &operator=(const ReadRateProbe &) = delete;
+
+    // Whether samples can be taken: the build has the vector kernels and the CPU runs them, and
+    // the buffer could be mapped.
+    bool available() const;
+    // GB/s of one pass over the buffer by every thread (streamRead), read as the engine's kernels
+    // read their weights. About 2 ms. 0 where unavailable.
+    double sampleGBps() const;
+    // The buffer's size, which counts in the resident memory while the probe exists.
+    double mebibytes() const { return static_cast<double>(bytes_) / (1 << 20); }
+
+private:
+    float *data_ = nullptr;
+    std::size_t bytes_ = 0;
+    bool kernels_ = false;
+    bool wide_ = false;
+};
+
+} // namespace geolens::detail
