@@ -279,7 +279,7 @@ int main(int argc, char **argv)
                 (void)geolens::detail::streamRead(plain.data_ptr<float>(), plain.numel(),
                                                  geolens::detail::smallBatchKernelsWide());
             });
-            std::printf("{\"path\": \"eight-stream read\", \"paired_read_gb_s\": %.2f, \"paired_share\": %.3f}\n",
+            std::printf("{\"path\": \"plain read\", \"paired_read_gb_s\": %.2f, \"paired_share\": %.3f}\n",
                         readRate, readShare);
             for (const int rows : rowCounts) {
                 std::vector<torch::Tensor> inputs;

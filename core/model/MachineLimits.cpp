@@ -58,9 +58,11 @@ __attribute__((target("avx2"))) float laneSum(__m256 v)
     return total;
 }
 
-// Eight streams a thread, each fetched 1024 bytes ahead: how the engine's own kernels read their
-// weights, and faster on one core than LibTorch's single-stream sum.
-constexpr int Streams = 8;
+// Four streams a thread, each fetched 1024 bytes ahead: how the one-row kernels read their
+// weights. On one core here four streams read as fast as eight with AVX-512 (42-43 GB/s both), and
+// with AVX2 eight streams of single loads read only 33-35 GB/s where four of whole lines read
+// 42-44: a limit read that way sat below what the AVX2 products reached (shares of 1.07-1.21).
+constexpr int Streams = 4;
 constexpr std::int64_t prefetchBytes = 1024;
 
 __attribute__((target("avx512f"))) float streamSum512(const float *data, std::int64_t count)
@@ -83,19 +85,19 @@ __attribute__((target("avx512f"))) float streamSum512(const float *data, std::in
     return laneSum(sum);
 }
 
+// A whole 64-byte line of each stream an iteration, two loads.
 __attribute__((target("avx2"))) float streamSum256(const float *data, std::int64_t count)
 {
-    const std::int64_t part = count / Streams / 8 * 8;
+    const std::int64_t part = count / Streams / 16 * 16;
     __m256 acc[Streams];
     for (int j = 0; j < Streams; ++j)
         acc[j] = _mm256_setzero_ps();
-    for (std::int64_t i = 0; i < part; i += 8) {
+    for (std::int64_t i = 0; i < part; i += 16) {
 #pragma GCC unroll 8
         for (int j = 0; j < Streams; ++j) {
             const float *p = data + j * part + i;
-            if (i % 16 == 0)
-                _mm_prefetch(reinterpret_cast<const char *>(p) + prefetchBytes, _MM_HINT_T0);
-            acc[j] = _mm256_add_ps(acc[j], _mm256_loadu_ps(p));
+            _mm_prefetch(reinterpret_cast<const char *>(p) + prefetchBytes, _MM_HINT_T0);
+            acc[j] = _mm256_add_ps(acc[j], _mm256_add_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)));
         }
     }
     __m256 sum = acc[0];
@@ -170,7 +172,7 @@ float streamRead(const float *data, std::int64_t count, bool wide)
 {
     std::atomic<float> sink{0.0f};
 #ifdef GEOLENS_LIMIT_KERNELS
-    // Pieces of 4 MiB (eight streams of 512 KB) go out from a counter as the threads ask, as the
+    // Pieces of 4 MiB (four streams of 1 MiB) go out from a counter as the threads ask, as the
     // products hand out their blocks: a core that a neighbour slows then reads less instead of
     // holding the others up, and the rate is what the cores together can read.
     constexpr std::int64_t pieceFloats = std::int64_t(1) << 20;

@@ -311,7 +311,7 @@ private slots:
     }
 
     // bench's probe between decoding steps: a read rate a machine can have, on every call, from
-    // its own 64 MiB a thread; and the read it times sums every float of its eight streams.
+    // its own 64 MiB a thread; and the read it times sums every float of its four streams.
     void readRateProbe()
     {
         const ReadRateProbe probe;
@@ -325,7 +325,7 @@ private slots:
             const double rate = probe.sampleGBps();
             QVERIFY2(rate > 0.1 && rate < 10000.0, qPrintable(QString::number(rate)));
         }
-        // One thread reads 8 streams of whole vectors: 384 floats are 8 streams of 48, all summed.
+        // One thread reads 4 streams of whole lines: 384 floats are 4 streams of 96, all summed.
         std::vector<float> data(384);
         for (std::size_t i = 0; i < data.size(); ++i)
             data[i] = static_cast<float>(i % 7);
