@@ -29,8 +29,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -1327,7 +1327,8 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
         return total / settings.repeats;
     };
     r.decodeTokensPerSecond =
-        settings.decodeTokens / (decodeMs(1, settings.decodeTokens, &r.decodeReadBandwidthGBpsBeside, &r.decodeReadBandwidthGBpsPaired) / 1000.0);
+        settings.decodeTokens /
+        (decodeMs(1, settings.decodeTokens, &r.decodeReadBandwidthGBpsBeside, &r.decodeReadBandwidthGBpsPaired) / 1000.0);
     if (m.device.is_cpu())
         sampleLimits();
     const bool replayed = m.decodeSteps && m.decodeSteps->replays();

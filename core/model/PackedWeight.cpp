@@ -238,13 +238,13 @@ void spanBlocks(const Operands &op, std::int64_t rowBegin, std::int64_t b0, std:
     constexpr int S = Wide ? streams512(M) : streams256(M);
     std::int64_t b = b0;
     const std::int64_t blockFloats = op.in * BlockRows;
-    if constexpr (Wide && M == 1) {
-        // One row: each of the S streams walks its own part of the span block after block, so that
-        // the prefetchers follow S streams as long as the part (a quarter of a matrix on one
-        // thread) instead of S new ones of one block (64 KB for 1024 inputs) each time.
+    if constexpr (Wide) {
+        // Each of the S streams walks its own part of the span block after block, so that the
+        // prefetchers follow S streams as long as the part (a quarter of a matrix for one row on
+        // one thread) instead of S new ones of one block (64 KB for 1024 inputs) each time.
         const std::int64_t part = (b1 - b0) / S;
         for (std::int64_t t = 0; t < part; ++t)
-            blocks512<1, S>(op, rowBegin, b0 + t, part, op.w + (b0 + std::min(t + 1, part - 1)) * blockFloats);
+            blocks512<M, S>(op, rowBegin, b0 + t, part, op.w + (b0 + std::min(t + 1, part - 1)) * blockFloats);
         b = b0 + part * S;
     }
     for (; b + S <= b1; b += S) {
