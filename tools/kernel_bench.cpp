@@ -11,11 +11,12 @@
 // decodes at) for the same rows, beside LibTorch's operations on the same cache, and the step's
 // SwiGLU products and cache writes (`"row_ops"`), fused and as LibTorch's operations.
 //
-// The packed products are also timed pass by pass with a read of 64 MiB a thread between passes, the probe
-// `bench` reads between decoding steps (`"paired"`): their share of the read rate measured around
-// each pass. The same is done for a plain read of as many bytes as the packed weights, the way the
-// limit is read: its share shows how far the probe's short samples stand from a long read's rate
-// (about 1). A benchmark, not a test: it asserts nothing and is not run by ctest.
+// The packed products are also timed pass by pass with a read of 64 MiB a thread between passes,
+// the probe `bench` reads between decoding steps (`"paired"`): their share of the read rate
+// measured around each pass. The same is done for a plain read of as many bytes as the packed
+// weights, read the way the limit is: its share shows how far the probe's short samples stand from
+// a long read's rate (about 1). A benchmark, not a test: it asserts nothing and is not run by
+// ctest.
 
 #include "model/CpuThreads.h"
 #include "model/DecodeAttention.h"
