@@ -34,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -257,22 +258,17 @@ int main(int argc, char **argv)
         }
         // Pass by pass between the probe's reads: each pass's time against the read rate measured
         // just before and just after it.
-        const geolens::detail::ReadRateProbe probe;
-        const auto pairedShare = [&](const auto &pass) {
-            double last = probe.sampleGBps(), inverseRates = 0.0, seconds = 0.0;
+        const bool probed = geolens::detail::ReadRateProbe().available();
+        const auto pairedShare = [&](const std::function<void()> &pass) {
+            geolens::detail::ReadRateProbe probe;
+            double seconds = 0.0;
             const int passes = 2 * repeats;
-            for (int i = 0; i < passes; ++i) {
-                const auto start = Clock::now();
-                pass();
-                seconds += std::chrono::duration<double>(Clock::now() - start).count();
-                const double next = probe.sampleGBps();
-                inverseRates += 2.0 / (last + next);
-                last = next;
-            }
-            const double paired = passes / inverseRates;
+            for (int i = 0; i < passes; ++i)
+                seconds += probe.timeBetweenSamples(pass);
+            const double paired = probe.pairedGBps();
             return std::make_pair(paired, packedBytes * passes / seconds / 1e9 / paired);
         };
-        if (probe.available()) {
+        if (probed) {
             // One buffer of the weights' size, read in one call so that every thread has pieces to
             // take; the products' own matrices are a few MB each.
             const auto plain = torch::ones({static_cast<std::int64_t>(packedBytes / 4)});

@@ -1293,16 +1293,10 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
             if (sampled && bandwidthPaired)
                 probe.emplace();
             if (probe && probe->available()) {
-                double last = probe->sampleGBps();
-                for (int s = 0; s < steps; ++s) {
-                    const auto start = Clock::now();
-                    decodeStep(p);
-                    total += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-                    const double next = probe->sampleGBps();
-                    inverseRates += 2.0 / (last + next);
-                    last = next;
-                }
-                pairedSteps += steps;
+                for (int s = 0; s < steps; ++s)
+                    total += 1000.0 * probe->timeBetweenSamples([&] { decodeStep(p); });
+                inverseRates += probe->inverseRateSum();
+                pairedSteps += probe->timedSteps();
                 // The probe's pages were resident from before the first step to after the last:
                 // the run's own peak is the peak less them.
                 residentPeak = std::max(residentPeak, residentPeakMiB() - probe->mebibytes());

@@ -51,4 +51,18 @@ double ReadRateProbe::sampleGBps() const
     return static_cast<double>(bytes_) / seconds / 1e9;
 }
 
+double ReadRateProbe::timeBetweenSamples(const std::function<void()> &step)
+{
+    if (last_ <= 0.0)
+        last_ = sampleGBps();
+    const auto start = std::chrono::steady_clock::now();
+    step();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double next = sampleGBps();
+    inverseRates_ += 2.0 / (last_ + next);
+    last_ = next;
+    ++steps_;
+    return seconds;
+}
+
 } // namespace geolens::detail

@@ -10,6 +10,7 @@
 // Internal to the model engine; holds no LibTorch type.
 
 #include <cstddef>
+#include <functional>
 
 namespace geolens::detail {
 
@@ -29,6 +30,15 @@ public:
     // GB/s of one pass over the buffer by every thread (streamRead), read as the engine's kernels
     // read their weights. About 2 ms. 0 where unavailable.
     double sampleGBps() const;
+    // Runs step alone, timed, with a sample after it (and one before the first): the pairing that
+    // bench and the kernel benchmark both use. Returns the step's seconds.
+    double timeBetweenSamples(const std::function<void()> &step);
+    // Over the steps timed so far: the sum of 1 / (the mean of the two samples around each), and
+    // their number. steps / inverseRateSum is the bandwidth at which they would have taken the
+    // time they took, each at the rate measured around it (pairedGBps).
+    double inverseRateSum() const { return inverseRates_; }
+    int timedSteps() const { return steps_; }
+    double pairedGBps() const { return steps_ > 0 ? steps_ / inverseRates_ : 0.0; }
     // The buffer's size, which counts in the resident memory while the probe exists.
     double mebibytes() const { return static_cast<double>(bytes_) / (1 << 20); }
 
@@ -37,6 +47,9 @@ private:
     std::size_t bytes_ = 0;
     bool kernels_ = false;
     bool wide_ = false;
+    double last_ = 0.0; // the latest sample, 0 before the first
+    double inverseRates_ = 0.0;
+    int steps_ = 0;
 };
 
 } // namespace geolens::detail

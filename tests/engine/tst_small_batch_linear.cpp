@@ -314,7 +314,7 @@ private slots:
     // its own 64 MiB a thread; and the read it times sums every float of its four streams.
     void readRateProbe()
     {
-        const ReadRateProbe probe;
+        ReadRateProbe probe;
         QCOMPARE(probe.available(), smallBatchKernelsAvailable());
         if (!probe.available()) {
             QCOMPARE(probe.sampleGBps(), 0.0);
@@ -325,6 +325,15 @@ private slots:
             const double rate = probe.sampleGBps();
             QVERIFY2(rate > 0.1 && rate < 10000.0, qPrintable(QString::number(rate)));
         }
+        // Steps timed between samples: each runs once, and the paired rate is a plausible one.
+        ReadRateProbe pairing;
+        int ran = 0;
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(pairing.timeBetweenSamples([&] { ++ran; }) >= 0.0);
+        QCOMPARE(ran, 3);
+        QCOMPARE(pairing.timedSteps(), 3);
+        QVERIFY(pairing.pairedGBps() > 0.1 && pairing.pairedGBps() < 10000.0);
+        QCOMPARE(pairing.pairedGBps(), 3 / pairing.inverseRateSum());
         // One thread reads 4 streams of whole lines: 384 floats are 4 streams of 96, all summed.
         std::vector<float> data(384);
         for (std::size_t i = 0; i < data.size(); ++i)
