@@ -121,10 +121,12 @@ GEOLENS_PACKED_AVX512 void blocks512(const Operands &op, std::int64_t rowBegin, 
 }
 
 // blocks512 for AVX2: a function's target attribute cannot depend on a template parameter.
+// Its streams need no `next`: the line ahead of a stream's last lines is the first of its next block.
 template <int M, int S>
-GEOLENS_PACKED_AVX2 void blocks256(const Operands &op, std::int64_t rowBegin, std::int64_t b)
+GEOLENS_PACKED_AVX2 void blocks256(const Operands &op, std::int64_t rowBegin, std::int64_t b, std::int64_t stride)
 {
     const std::int64_t blockFloats = op.in * BlockRows;
+    const std::int64_t streamFloats = stride * blockFloats;
     const float *w = op.w + b * blockFloats;
     const float *x = op.x + rowBegin * op.rowStride;
     __m256 acc[M][S][2];
@@ -140,7 +142,7 @@ GEOLENS_PACKED_AVX2 void blocks256(const Operands &op, std::int64_t rowBegin, st
             xv[m] = _mm256_broadcast_ss(x + m * op.rowStride + k);
 #pragma GCC unroll 4
         for (int j = 0; j < S; ++j) {
-            const float *line = w + j * blockFloats + k * BlockRows;
+            const float *line = w + j * streamFloats + k * BlockRows;
             _mm_prefetch(reinterpret_cast<const char *>(line) + prefetchBytes256(S), _MM_HINT_T0);
             const __m256 low = _mm256_loadu_ps(line);
             const __m256 high = _mm256_loadu_ps(line + 8);
@@ -152,7 +154,7 @@ GEOLENS_PACKED_AVX2 void blocks256(const Operands &op, std::int64_t rowBegin, st
         }
     }
     for (int j = 0; j < S; ++j) {
-        const std::int64_t n = (b + j) * BlockRows;
+        const std::int64_t n = (b + j * stride) * BlockRows;
         const std::int64_t valid = std::min<std::int64_t>(BlockRows, op.out - n);
         for (int m = 0; m < M; ++m) {
             float *y = op.y + (rowBegin + m) * op.out + n;
@@ -231,39 +233,27 @@ GEOLENS_PACKED_AVX2 void pairedBlock256(const Operands &op, std::int64_t rowBegi
         std::copy(saved[m], saved[m] + valid, op.y + (rowBegin + m) * op.out + n);
 }
 
-// Blocks [b0, b1) against rows [rowBegin, rowBegin + M).
+// Blocks [b0, b1) against rows [rowBegin, rowBegin + M). Each of the S streams walks its own part
+// of the span block after block, so that the prefetchers follow S streams as long as the part (a
+// quarter of a matrix for one row on one thread) instead of S new ones of one block (64 KB for
+// 1024 inputs) each time. The last (b1 - b0) mod S blocks go one at a time.
 template <int M, bool Wide>
 void spanBlocks(const Operands &op, std::int64_t rowBegin, std::int64_t b0, std::int64_t b1)
 {
     constexpr int S = Wide ? streams512(M) : streams256(M);
-    std::int64_t b = b0;
     const std::int64_t blockFloats = op.in * BlockRows;
-    if constexpr (Wide) {
-        // Each of the S streams walks its own part of the span block after block, so that the
-        // prefetchers follow S streams as long as the part (a quarter of a matrix for one row on
-        // one thread) instead of S new ones of one block (64 KB for 1024 inputs) each time.
-        const std::int64_t part = (b1 - b0) / S;
-        for (std::int64_t t = 0; t < part; ++t)
+    const std::int64_t part = (b1 - b0) / S;
+    for (std::int64_t t = 0; t < part; ++t) {
+        if constexpr (Wide)
             blocks512<M, S>(op, rowBegin, b0 + t, part, op.w + (b0 + std::min(t + 1, part - 1)) * blockFloats);
-        b = b0 + part * S;
+        else
+            blocks256<M, S>(op, rowBegin, b0 + t, part);
     }
-    for (; b + S <= b1; b += S) {
-        if constexpr (Wide) {
-            // The group after this one, or the tail's single blocks; the last group of the span
-            // fetches its own first lines again, which the cache still holds. Where the next group
-            // has fewer than S blocks the fetches run past them, as fetching ahead does at a
-            // matrix's end anyway: a prefetch never faults.
-            const std::int64_t after = b + S < b1 ? b + S : b;
-            blocks512<M, S>(op, rowBegin, b, 1, op.w + after * blockFloats);
-        } else {
-            blocks256<M, S>(op, rowBegin, b);
-        }
-    }
-    for (; b < b1; ++b) {
+    for (std::int64_t b = b0 + part * S; b < b1; ++b) {
         if constexpr (Wide)
             blocks512<M, 1>(op, rowBegin, b, 1, op.w + std::min(b + 1, b1 - 1) * blockFloats);
         else
-            blocks256<M, 1>(op, rowBegin, b);
+            blocks256<M, 1>(op, rowBegin, b, 1);
     }
 }
 
