@@ -1,16 +1,16 @@
 #include "model/MachineLimits.h"
 
+#include "model/OnesPages.h"
 #include "model/SmallBatchLinear.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <limits>
+#include <memory>
 #include <string>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -22,18 +22,13 @@ namespace geolens::detail {
 
 namespace {
 
-// A buffer of its own pages, handed back to the system when the tensor over it goes: the heap
-// keeps what it frees (keepFreedMemory), and 256 MiB kept there would raise the resident peak that
-// `bench` reports.
+// Ones in pages of their own, handed back with the tensor over them (OnesPages).
 torch::Tensor mappedOnes(std::int64_t floats)
 {
-    const std::size_t bytes = static_cast<std::size_t>(floats) * sizeof(float);
-    void *pages = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (pages == MAP_FAILED)
+    auto pages = std::make_shared<OnesPages>(static_cast<std::size_t>(floats));
+    if (!pages->data())
         return torch::ones({floats}, torch::kFloat32);
-    auto buffer = torch::from_blob(pages, {floats}, [bytes](void *p) { munmap(p, bytes); }, torch::kFloat32);
-    buffer.fill_(1.0f);
-    return buffer;
+    return torch::from_blob(pages->data(), {floats}, [pages](void *) {}, torch::kFloat32);
 }
 
 #ifdef GEOLENS_LIMIT_KERNELS

@@ -11,8 +11,11 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 namespace geolens::detail {
+
+class OnesPages;
 
 class ReadRateProbe {
 public:
@@ -40,11 +43,10 @@ public:
     int timedSteps() const { return steps_; }
     double pairedGBps() const { return steps_ > 0 ? steps_ / inverseRates_ : 0.0; }
     // The buffer's size, which counts in the resident memory while the probe exists.
-    double mebibytes() const { return static_cast<double>(bytes_) / (1 << 20); }
+    double mebibytes() const;
 
 private:
-    float *data_ = nullptr;
-    std::size_t bytes_ = 0;
+    std::unique_ptr<OnesPages> pages_; // null without the kernels
     bool kernels_ = false;
     bool wide_ = false;
     double last_ = 0.0; // the latest sample, 0 before the first
