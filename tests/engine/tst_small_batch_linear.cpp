@@ -2,6 +2,7 @@
 #include "model/DecodeAttention.h"
 #include "model/DecodeRowOps.h"
 #include "model/MachineLimits.h"
+#include "model/OnesPages.h"
 #include "model/PackedWeight.h"
 #include "model/ReadRateProbe.h"
 #include "model/SmallBatchLinear.h"
@@ -347,6 +348,22 @@ private slots:
         if (smallBatchKernelsWide())
             QCOMPARE(static_cast<double>(streamRead(data.data(), 384, true)), expected);
         at::set_num_threads(before);
+    }
+
+    // The buffer behind the read limit and the probe: every float written as one, of the size
+    // asked for; an empty one maps nothing.
+    void onesPages()
+    {
+        OnesPages pages(3 * 1024 + 5);
+        QVERIFY(pages.data() != nullptr);
+        QCOMPARE(pages.bytes(), std::size_t(4 * (3 * 1024 + 5)));
+        double sum = 0.0;
+        for (std::size_t i = 0; i < 3 * 1024 + 5; ++i)
+            sum += pages.data()[i];
+        QCOMPARE(sum, 3.0 * 1024 + 5);
+        OnesPages none(0);
+        QVERIFY(none.data() == nullptr);
+        QCOMPARE(none.bytes(), std::size_t(0));
     }
 
     // The kernels' exp against glibc's: within 2e-7 relative over float's normal range, 0 below
