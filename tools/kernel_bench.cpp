@@ -243,21 +243,8 @@ int main(int argc, char **argv)
         double packedBytes = 0;
         for (const auto &p : packed)
             packedBytes += static_cast<double>(p.bytes());
-        for (const int rows : rowCounts) {
-            std::vector<torch::Tensor> inputs;
-            for (const auto &p : packed)
-                inputs.push_back(torch::randn({rows, p.in()}));
-            const double seconds = bestSeconds(repeats, [&] {
-                for (std::size_t i = 0; i < packed.size(); ++i)
-                    (void)packed[i].multiply(inputs[i]);
-            });
-            const double readRate = packedBytes / seconds / 1e9;
-            std::printf("{\"rows\": %d, \"path\": \"packed\", \"ms\": %.2f, \"read_gb_s\": %.2f, \"gflop_s\": %.1f, "
-                        "\"share_of_read_bandwidth\": %.3f}\n",
-                        rows, seconds * 1e3, readRate, 2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
-        }
-        // Pass by pass between the probe's reads: each pass's time against the read rate measured
-        // just before and just after it.
+        // Pass by pass between the probe's reads ("paired"): each pass's time against the read
+        // rate measured just before and just after it.
         const bool probed = geolens::detail::ReadRateProbe().available();
         const auto pairedShare = [&](const std::function<void()> &pass) {
             geolens::detail::ReadRateProbe probe;
@@ -278,14 +265,22 @@ int main(int argc, char **argv)
             });
             std::printf("{\"path\": \"plain read\", \"paired_read_gb_s\": %.2f, \"paired_share\": %.3f}\n",
                         readRate, readShare);
-            for (const int rows : rowCounts) {
-                std::vector<torch::Tensor> inputs;
-                for (const auto &p : packed)
-                    inputs.push_back(torch::randn({rows, p.in()}));
-                const auto [rate, share] = pairedShare([&] {
-                    for (std::size_t i = 0; i < packed.size(); ++i)
-                        (void)packed[i].multiply(inputs[i]);
-                });
+        }
+        for (const int rows : rowCounts) {
+            std::vector<torch::Tensor> inputs;
+            for (const auto &p : packed)
+                inputs.push_back(torch::randn({rows, p.in()}));
+            const auto pass = [&] {
+                for (std::size_t i = 0; i < packed.size(); ++i)
+                    (void)packed[i].multiply(inputs[i]);
+            };
+            const double seconds = bestSeconds(repeats, pass);
+            const double readRate = packedBytes / seconds / 1e9;
+            std::printf("{\"rows\": %d, \"path\": \"packed\", \"ms\": %.2f, \"read_gb_s\": %.2f, \"gflop_s\": %.1f, "
+                        "\"share_of_read_bandwidth\": %.3f}\n",
+                        rows, seconds * 1e3, readRate, 2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
+            if (probed) {
+                const auto [rate, share] = pairedShare(pass);
                 std::printf("{\"rows\": %d, \"path\": \"packed\", \"paired_read_gb_s\": %.2f, "
                             "\"paired_share\": %.3f}\n",
                             rows, rate, share);

@@ -1289,21 +1289,23 @@ BenchmarkReport GeoChatModel::benchmark(const BenchmarkSettings &settings)
             Prefilled p = prefill(batch, steps);
             const bool sampled = i > 0 && bandwidthBeside && resettablePeak;
             const double before = sampled ? sampleBandwidth() : 0.0;
-            std::optional<detail::ReadRateProbe> probe;
-            if (sampled && bandwidthPaired)
-                probe.emplace();
-            if (probe && probe->available()) {
-                for (int s = 0; s < steps; ++s)
-                    total += 1000.0 * probe->timeBetweenSamples([&] { decodeStep(p); });
-                inverseRates += probe->inverseRateSum();
-                pairedSteps += probe->timedSteps();
-                // The probe's pages were resident from before the first step to after the last:
-                // the run's own peak is the peak less them.
-                residentPeak = std::max(residentPeak, residentPeakMiB() - probe->mebibytes());
-                probe.reset();
-                resetResidentPeak();
+            bool paired = false;
+            if (sampled && bandwidthPaired) {
+                detail::ReadRateProbe probe;
+                if (probe.available()) {
+                    for (int s = 0; s < steps; ++s)
+                        total += 1000.0 * probe.timeBetweenSamples([&] { decodeStep(p); });
+                    inverseRates += probe.inverseRateSum();
+                    pairedSteps += probe.timedSteps();
+                    // The probe's pages were resident from before the first step to after the
+                    // last: the run's own peak is the peak less them.
+                    residentPeak = std::max(residentPeak, residentPeakMiB() - probe.mebibytes());
+                    paired = true;
+                }
+            }
+            if (paired) {
+                resetResidentPeak(); // the probe's pages are handed back by now
             } else {
-                probe.reset();
                 sync();
                 const auto start = Clock::now();
                 decode(p, steps);

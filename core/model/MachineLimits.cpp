@@ -155,12 +155,6 @@ double bestSeconds(const Run &run)
     return best;
 }
 
-// The buffer read as the kernels read.
-float streamSum(const torch::Tensor &buffer, bool wide)
-{
-    return streamRead(buffer.data_ptr<float>(), buffer.numel(), wide);
-}
-
 } // namespace
 
 float streamRead(const float *data, std::int64_t count, bool wide)
@@ -196,7 +190,9 @@ double measureReadBandwidthGBps(const c10::Device &device)
     const std::string kernels = device.is_cpu() ? smallBatchKernelName() : "none";
     double best = bestSeconds([&] { (void)buffer.sum().item<float>(); });
     if (kernels != "none")
-        best = std::min(best, bestSeconds([&] { (void)streamSum(buffer, smallBatchKernelsWide()); }));
+        best = std::min(best, bestSeconds([&] {
+                            (void)streamRead(buffer.data_ptr<float>(), buffer.numel(), smallBatchKernelsWide());
+                        }));
     return static_cast<double>(floats) * 4.0 / best / 1e9;
 }
 
