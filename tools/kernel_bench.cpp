@@ -9,7 +9,10 @@
 // printed (`pack_ms`). In float32 it then
 // times the step's attention over a cache of N positions (350 by default, about what `bench`
 // decodes at) for the same rows, beside LibTorch's operations on the same cache, and the step's
-// SwiGLU products and cache writes (`"row_ops"`), fused and as LibTorch's operations.
+// SwiGLU products and cache writes (`"row_ops"`), fused and as LibTorch's operations. With AVX-512
+// the attention line also gives the same bytes read in the kernel's order with no arithmetic
+// (`pattern_read_ms`), and both against a plain read of as many bytes: what the order of the reads
+// alone costs.
 //
 // The packed products are also timed pass by pass with a read of 64 MiB a thread between passes,
 // the probe `bench` reads between decoding steps (`"paired"`): their share of the read rate
@@ -27,6 +30,11 @@
 #include "model/SmallBatchLinear.h"
 
 #include <torch/torch.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define GEOLENS_BENCH_PATTERN_READ 1
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -66,6 +74,62 @@ std::vector<int> parseRows(const std::string &text)
     return rows;
 }
 
+#ifdef GEOLENS_BENCH_PATTERN_READ
+// The rows of four heads' caches (rows of 64 floats, stride floats apart) read as the attention
+// kernel reads a task's keys or values: four streams side by side, a row of each in turn, each
+// fetched 1024 bytes ahead, but with no arithmetic beyond a sum. What a kernel that reads in this
+// order could reach at best.
+__attribute__((target("avx512f"))) float readFourHeads(const float *const (&heads)[4], std::int64_t length,
+                                                      std::int64_t stride)
+{
+    constexpr std::int64_t ahead = 4; // rows of 256 bytes
+    __m512 acc[4];
+    for (auto &a : acc)
+        a = _mm512_setzero_ps();
+    for (std::int64_t s = 0; s < length; ++s) {
+        for (int g = 0; g < 4; ++g) {
+            const float *row = heads[g] + s * stride;
+            for (int c = 0; c < 4; ++c) {
+                if (s + ahead < length)
+                    _mm_prefetch(reinterpret_cast<const char *>(row + ahead * stride) + 64 * c, _MM_HINT_T0);
+                acc[g] = _mm512_add_ps(acc[g], _mm512_loadu_ps(row + 16 * c));
+            }
+        }
+    }
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
+    return lanes[0];
+}
+#endif
+
+// Seconds of reading every layer's keys and values ([rows, heads, S, 64] each) in the order of the
+// AVX-512 attention kernel, without its arithmetic; 0 where that kernel does not run.
+double patternReadSeconds(const std::vector<torch::Tensor> &keys, const std::vector<torch::Tensor> &values,
+                          int repeats)
+{
+#ifdef GEOLENS_BENCH_PATTERN_READ
+    if (!geolens::detail::smallBatchKernelsWide())
+        return 0.0;
+    volatile float sink = 0.0f;
+    return bestSeconds(repeats, [&] {
+        for (std::size_t l = 0; l < keys.size(); ++l)
+            for (const torch::Tensor *cache : {&keys[l], &values[l]}) {
+                const float *base = cache->data_ptr<float>();
+                for (std::int64_t b = 0; b < cache->size(0); ++b)
+                    for (std::int64_t h = 0; h + 4 <= cache->size(1); h += 4) {
+                        const float *heads[4];
+                        for (int g = 0; g < 4; ++g)
+                            heads[g] = base + b * cache->stride(0) + (h + g) * cache->stride(1);
+                        sink = sink + readFourHeads(heads, cache->size(2), cache->stride(2));
+                    }
+            }
+    });
+#else
+    (void)keys, (void)values, (void)repeats;
+    return 0.0;
+#endif
+}
+
 // The step's attention for rows sequences over a cache of positions, every layer of the `small`
 // preset (16 heads of 64), through decodeAttention and through LibTorch's operations: the keys
 // and values are read once either way.
@@ -95,9 +159,21 @@ void timeAttention(int rows, int positions, int repeats, double bandwidth)
     });
     const double bytes = 2.0 * layers * rows * heads * positions * dim * 4.0;
     std::printf("{\"rows\": %d, \"attention_positions\": %d, \"path\": \"%s\", \"ms\": %.2f, \"read_gb_s\": %.2f, "
-                "\"share_of_read_bandwidth\": %.3f, \"libtorch_ms\": %.2f, \"speedup\": %.2f}\n",
+                "\"share_of_read_bandwidth\": %.3f, \"libtorch_ms\": %.2f, \"speedup\": %.2f",
                 rows, positions, applies ? "kernel" : "libtorch", kernel * 1e3, bytes / kernel / 1e9,
                 bytes / kernel / 1e9 / bandwidth, operations * 1e3, operations / kernel);
+    // The same bytes in the kernel's order with no arithmetic, and a plain read of as many bytes
+    // right after it: how much of the gap to the read bandwidth the order of the reads alone makes.
+    if (const double pattern = applies ? patternReadSeconds(keys, values, repeats) : 0.0; pattern > 0.0) {
+        const auto plain = torch::ones({static_cast<std::int64_t>(bytes / 4)});
+        const double plainSeconds = bestSeconds(repeats, [&] {
+            (void)geolens::detail::streamRead(plain.data_ptr<float>(), plain.numel(), true);
+        });
+        std::printf(", \"pattern_read_ms\": %.2f, \"pattern_share_of_plain_read\": %.3f, "
+                    "\"kernel_share_of_plain_read\": %.3f",
+                    pattern * 1e3, plainSeconds / pattern, plainSeconds / kernel);
+    }
+    std::printf("}\n");
 }
 
 // The SwiGLU product and the two cache writes of every layer of a step (the element-wise work
@@ -244,10 +320,12 @@ int main(int argc, char **argv)
         for (const auto &p : packed)
             packedBytes += static_cast<double>(p.bytes());
         // Pass by pass between the probe's reads ("paired"): each pass's time against the read
-        // rate measured just before and just after it.
-        const bool probed = geolens::detail::ReadRateProbe().available();
+        // rate measured just before and just after it. Rate and share are 0 where no probe can be
+        // made (a build or CPU without the vector kernels).
         const auto pairedShare = [&](const std::function<void()> &pass) {
             geolens::detail::ReadRateProbe probe;
+            if (!probe.available())
+                return std::make_pair(0.0, 0.0);
             double seconds = 0.0;
             const int passes = 2 * repeats;
             for (int i = 0; i < passes; ++i)
@@ -255,7 +333,7 @@ int main(int argc, char **argv)
             const double paired = probe.pairedGBps();
             return std::make_pair(paired, packedBytes * passes / seconds / 1e9 / paired);
         };
-        if (probed) {
+        {
             // One buffer of the weights' size, read in one call so that every thread has pieces to
             // take; the products' own matrices are a few MB each.
             const auto plain = torch::ones({static_cast<std::int64_t>(packedBytes / 4)});
@@ -263,8 +341,9 @@ int main(int argc, char **argv)
                 (void)geolens::detail::streamRead(plain.data_ptr<float>(), plain.numel(),
                                                  geolens::detail::smallBatchKernelsWide());
             });
-            std::printf("{\"path\": \"plain read\", \"paired_read_gb_s\": %.2f, \"paired_share\": %.3f}\n",
-                        readRate, readShare);
+            if (readRate > 0.0)
+                std::printf("{\"path\": \"plain read\", \"paired_read_gb_s\": %.2f, \"paired_share\": %.3f}\n",
+                            readRate, readShare);
         }
         for (const int rows : rowCounts) {
             std::vector<torch::Tensor> inputs;
@@ -279,8 +358,7 @@ int main(int argc, char **argv)
             std::printf("{\"rows\": %d, \"path\": \"packed\", \"ms\": %.2f, \"read_gb_s\": %.2f, \"gflop_s\": %.1f, "
                         "\"share_of_read_bandwidth\": %.3f}\n",
                         rows, seconds * 1e3, readRate, 2.0 * weightCount * rows / seconds / 1e9, readRate / bandwidth);
-            if (probed) {
-                const auto [rate, share] = pairedShare(pass);
+            if (const auto [rate, share] = pairedShare(pass); rate > 0.0) {
                 std::printf("{\"rows\": %d, \"path\": \"packed\", \"paired_read_gb_s\": %.2f, "
                             "\"paired_share\": %.3f}\n",
                             rows, rate, share);
