@@ -82,10 +82,15 @@ std::vector<int> parseRows(const std::string &text)
 __attribute__((target("avx512f"))) float readFourHeads(const float *const (&heads)[4], std::int64_t length,
                                                       std::int64_t stride)
 {
-    constexpr std::int64_t ahead = 4; // rows of 256 bytes
+    constexpr std::int64_t ahead = 4; // rows of 256 bytes, as the kernel's attentionPrefetchBytes
     __m512 acc[4];
     for (auto &a : acc)
         a = _mm512_setzero_ps();
+    // The kernel fetches each stream's first rows before it starts.
+    for (int g = 0; g < 4; ++g)
+        for (std::int64_t s = 0; s < std::min(ahead, length); ++s)
+            for (int c = 0; c < 4; ++c)
+                _mm_prefetch(reinterpret_cast<const char *>(heads[g] + s * stride) + 64 * c, _MM_HINT_T0);
     for (std::int64_t s = 0; s < length; ++s) {
         for (int g = 0; g < 4; ++g) {
             const float *row = heads[g] + s * stride;
