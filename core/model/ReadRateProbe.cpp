@@ -14,9 +14,8 @@ namespace geolens::detail {
 
 ReadRateProbe::ReadRateProbe()
 {
-    kernels_ = smallBatchKernelsAvailable();
     wide_ = smallBatchKernelsWide();
-    if (kernels_)
+    if (smallBatchKernelsAvailable())
         pages_ = std::make_unique<OnesPages>((std::size_t(64) << 20) / sizeof(float) *
                                              static_cast<std::size_t>(std::max(1, at::get_num_threads())));
 }
@@ -25,7 +24,7 @@ ReadRateProbe::~ReadRateProbe() = default;
 
 bool ReadRateProbe::available() const
 {
-    return kernels_ && pages_ && pages_->data();
+    return pages_ && pages_->data();
 }
 
 double ReadRateProbe::mebibytes() const

@@ -47,7 +47,6 @@ public:
 
 private:
     std::unique_ptr<OnesPages> pages_; // null without the kernels
-    bool kernels_ = false;
     bool wide_ = false;
     double last_ = 0.0; // the latest sample, 0 before the first
     double inverseRates_ = 0.0;
